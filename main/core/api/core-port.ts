@@ -1,0 +1,17 @@
+/**
+ * What the handler table needs from the core. AppCore (main/core/app-core.ts) implements it; tests
+ * of the handler table and the e2e web bridge may use the real AppCore with temp paths.
+ */
+import type { AddServerInput, LogEvent, ServerStatus, ServerSummary } from '../../../preload/contract';
+
+export interface SwitchboardCore {
+  listServers(): ServerSummary[];
+  addServer(input: AddServerInput): Promise<ServerSummary>;
+  removeServer(serverId: string): Promise<void>;
+  setEnabled(serverId: string, enabled: boolean): Promise<ServerSummary>;
+  restartServer(serverId: string): Promise<void>;
+  tailLogs(serverId: string, limit?: number): LogEvent[];
+  onDidChangeStatus(listener: (status: ServerStatus) => void): () => void;
+  onDidChangeServers(listener: (servers: ServerSummary[]) => void): () => void;
+  onDidAppendLogs(listener: (events: LogEvent[]) => void): () => void;
+}

@@ -1,0 +1,163 @@
+// Tests of the handler table against a FAKE in-memory core (testing/fake-core.ts). The real AppCore
+// is tested in main/core; here we only check validation, error containment and event forwarding.
+import { describe, expect, it } from 'vitest';
+import { CALL_NAMES, EVENT_NAMES, type AppInfo, type EventName } from '../../../preload/contract';
+import { createHandlers, dispatch, forwardEvents, LIMITS, type HandlerTable } from './handlers';
+import { FakeSwitchboardCore, fakeServer, fakeStatus } from './testing/fake-core';
+
+const info: AppInfo = { version: '1.2.3', dataDir: '/tmp/sb', platform: 'linux' };
+
+function setup() {
+  const core = new FakeSwitchboardCore([fakeServer('alpha'), fakeServer('beta', 'error')]);
+  const handlers = createHandlers(core, info);
+  return { core, handlers };
+}
+
+describe('createHandlers', () => {
+  it('has exactly one handler per contract call', () => {
+    const { handlers } = setup();
+    expect(Object.keys(handlers).sort()).toEqual([...CALL_NAMES].sort());
+    for (const name of CALL_NAMES) expect(typeof handlers[name]).toBe('function');
+  });
+
+  it('answers every call with a Result', async () => {
+    const { core, handlers } = setup();
+    core.logs = [{ ts: 1, level: 'info', server: 'alpha', message: 'hello' }];
+    expect(await handlers['servers:list'](undefined)).toMatchObject({ ok: true, value: [{ id: 'alpha' }, { id: 'beta' }] });
+    const added = await handlers['servers:add']({ url: ' https://new.example.com/mcp ', name: ' New ' });
+    expect(added).toMatchObject({ ok: true, value: { name: 'New', url: 'https://new.example.com/mcp' } });
+    expect(await handlers['servers:set-enabled']({ serverId: 'alpha', enabled: false })).toMatchObject({
+      ok: true,
+      value: { id: 'alpha', enabled: false },
+    });
+    expect(await handlers['servers:restart']({ serverId: 'beta' })).toEqual({ ok: true, value: undefined });
+    expect(await handlers['logs:tail']({ serverId: 'alpha', limit: 10 })).toEqual({
+      ok: true,
+      value: [{ ts: 1, level: 'info', server: 'alpha', message: 'hello' }],
+    });
+    expect(await handlers['servers:remove']({ serverId: 'beta' })).toEqual({ ok: true, value: undefined });
+    expect(await handlers['app:info'](undefined)).toEqual({ ok: true, value: info });
+    expect(core.calls.map((c) => c.method)).toEqual([
+      'listServers',
+      'addServer',
+      'setEnabled',
+      'restartServer',
+      'tailLogs',
+      'removeServer',
+    ]);
+  });
+
+  it('drops an empty optional name and passes headers through', async () => {
+    const { core, handlers } = setup();
+    await handlers['servers:add']({ url: 'https://x.example.com', name: '  ', headers: { Authorization: 'Bearer t' } });
+    expect(core.calls.at(-1)?.args[0]).toEqual({ url: 'https://x.example.com', headers: { Authorization: 'Bearer t' } });
+  });
+
+  it('accepts null for calls without an argument and a lazy AppInfo', async () => {
+    const core = new FakeSwitchboardCore();
+    let version = '1';
+    const handlers = createHandlers(core, () => ({ ...info, version }));
+    version = '2';
+    expect(await handlers['servers:list'](null)).toEqual({ ok: true, value: [] });
+    expect(await handlers['app:info'](null)).toMatchObject({ ok: true, value: { version: '2' } });
+  });
+
+  const bad: Array<[keyof HandlerTable, unknown, RegExp]> = [
+    ['servers:list', 'x', /servers:list: takes no argument, got a string/],
+    ['app:info', { a: 1 }, /app:info: takes no argument, got an object/],
+    ['servers:add', undefined, /servers:add: expected an object \{ url, name\?, headers\? \}, got nothing/],
+    ['servers:add', 'https://x', /got a string/],
+    ['servers:add', [], /got an array/],
+    ['servers:add', { url: 42 }, /"url" must be a string, got a number/],
+    ['servers:add', { url: '   ' }, /"url" must not be empty/],
+    ['servers:add', { url: 'https://x/' + 'a'.repeat(LIMITS.urlLength) }, /"url" is longer than 2048/],
+    ['servers:add', { url: 'https://x', name: 7 }, /"name" must be a string/],
+    ['servers:add', { url: 'https://x', extra: true }, /unknown field "extra"/],
+    ['servers:add', { url: 'https://x', headers: 'a' }, /"headers" must be an object of strings/],
+    ['servers:add', { url: 'https://x', headers: { A: 1 } }, /header "A" must have a string value/],
+    ['servers:remove', null, /servers:remove: expected an object \{ serverId \}, got null/],
+    ['servers:remove', { serverId: '' }, /"serverId" must not be empty/],
+    ['servers:remove', { id: 'alpha' }, /unknown field "id"/],
+    ['servers:restart', { serverId: 1 }, /"serverId" must be a string, got a number/],
+    ['servers:set-enabled', { serverId: 'alpha' }, /"enabled" must be a boolean, got nothing/],
+    ['servers:set-enabled', { serverId: 'alpha', enabled: 'yes' }, /"enabled" must be a boolean, got a string/],
+    ['logs:tail', { serverId: 'alpha', limit: 0 }, /"limit" must be an integer from 1 to 10000/],
+    ['logs:tail', { serverId: 'alpha', limit: 1.5 }, /"limit" must be an integer/],
+    ['logs:tail', { serverId: 'alpha', limit: '5' }, /"limit" must be an integer/],
+  ];
+
+  it.each(bad)('%s refuses %j', async (name, arg, message) => {
+    const { core, handlers } = setup();
+    const result = await handlers[name](arg);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(message);
+    expect(core.calls.filter((c) => c.method !== 'listServers' || name === 'servers:list')).toEqual([]);
+  });
+
+  it('never echoes header values in errors', async () => {
+    const { handlers } = setup();
+    const result = await handlers['servers:add']({ url: 'https://x', headers: { Authorization: 'x'.repeat(LIMITS.headerValueLength + 1) } });
+    expect(result).toEqual({ ok: false, error: 'servers:add: header "Authorization" is too long' });
+  });
+
+  it('turns sync throws, async rejections and non-Error throws into errors', async () => {
+    const { core, handlers } = setup();
+    core.failNext = new Error('disk full');
+    expect(await handlers['servers:list'](undefined)).toEqual({ ok: false, error: 'disk full' });
+    core.failNext = 'plain string';
+    expect(await handlers['logs:tail']({ serverId: 'alpha' })).toEqual({ ok: false, error: 'plain string' });
+    core.failNext = { weird: true };
+    expect(await handlers['servers:restart']({ serverId: 'alpha' })).toEqual({ ok: false, error: 'Unknown error' });
+    // An async rejection from the core's own logic.
+    expect(await handlers['servers:add']({ url: 'ftp://nope' })).toEqual({ ok: false, error: 'Not an http(s) URL: ftp://nope' });
+    expect(await handlers['servers:remove']({ serverId: 'ghost' })).toEqual({ ok: false, error: 'No server "ghost"' });
+    const throwingInfo = createHandlers(core, () => {
+      throw new Error('no info');
+    });
+    expect(await throwingInfo['app:info'](undefined)).toEqual({ ok: false, error: 'no info' });
+  });
+});
+
+describe('dispatch', () => {
+  it('refuses names outside the contract', async () => {
+    const { handlers } = setup();
+    expect(await dispatch(handlers, 'servers:drop-all', undefined)).toEqual({ ok: false, error: 'Unknown call "servers:drop-all"' });
+    expect(await dispatch(handlers, 'constructor', undefined)).toMatchObject({ ok: false });
+    expect(await dispatch(handlers, 42, undefined)).toMatchObject({ ok: false });
+    expect(await dispatch(handlers, 'servers:list', undefined)).toMatchObject({ ok: true });
+  });
+});
+
+describe('forwardEvents', () => {
+  it('forwards every core event under its contract name and unsubscribes on dispose', () => {
+    const core = new FakeSwitchboardCore();
+    const seen: Array<[EventName, unknown]> = [];
+    const dispose = forwardEvents(core, (name, payload) => seen.push([name, payload]));
+    expect(core.listenerCount).toBe(3);
+
+    const status = fakeStatus('alpha', 'retrying');
+    core.status.fire(status);
+    core.list.fire([fakeServer('alpha')]);
+    core.appended.fire([{ ts: 2, level: 'warn', server: 'alpha', message: 'slow' }]);
+    expect(seen.map(([n]) => n)).toEqual([...EVENT_NAMES]);
+    expect(seen[0]![1]).toBe(status);
+
+    dispose();
+    dispose();
+    expect(core.listenerCount).toBe(0);
+    core.status.fire(status);
+    expect(seen).toHaveLength(3);
+  });
+
+  it('keeps the core emitting when the sink throws', () => {
+    const core = new FakeSwitchboardCore();
+    let calls = 0;
+    forwardEvents(core, () => {
+      calls++;
+      throw new Error('window destroyed');
+    });
+    expect(() => core.status.fire(fakeStatus('a'))).not.toThrow();
+    expect(() => core.status.fire(fakeStatus('a'))).not.toThrow();
+    expect(calls).toBe(2);
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * The one handler table that implements every call of preload/contract.ts over a SwitchboardCore.
+ *
+ * Transports (the Electron IPC transport, the e2e web bridge) are thin loops over this table: they
+ * check who is calling, then pass the raw, untrusted argument to `handlers[name](arg)`. Each handler
+ * validates the argument's shape, calls the core and turns every exception into `{ ok: false }`.
+ * Nothing here throws, and nothing here imports Electron.
+ */
+import {
+  CALL_NAMES,
+  type AddServerInput,
+  type AppInfo,
+  type CallName,
+  type CallValue,
+  type EventName,
+  type Events,
+  type Result,
+} from '../../../preload/contract';
+import type { SwitchboardCore } from './core-port';
+
+export type Handler<K extends CallName> = (arg: unknown) => Promise<Result<CallValue<K>>>;
+export type HandlerTable = { readonly [K in CallName]: Handler<K> };
+
+/** Limits on what the renderer may send; generous for humans, small enough to refuse garbage. */
+export const LIMITS = {
+  urlLength: 2048,
+  nameLength: 200,
+  serverIdLength: 200,
+  headerCount: 50,
+  headerNameLength: 256,
+  headerValueLength: 8192,
+  tailLimit: 10_000,
+} as const;
+
+/** Thrown by validators only; caught in `guard` and returned as the error string. */
+class PayloadError extends Error {}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'object') return 'an object';
+  return typeof value === 'undefined' ? 'nothing' : `a ${typeof value}`;
+}
+
+function expectNothing(name: CallName, arg: unknown): void {
+  if (arg !== undefined && arg !== null) {
+    throw new PayloadError(`${name}: takes no argument, got ${describe(arg)}`);
+  }
+}
+
+function expectRecord(name: CallName, arg: unknown, shape: string): Record<string, unknown> {
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) {
+    throw new PayloadError(`${name}: expected ${shape}, got ${describe(arg)}`);
+  }
+  return arg as Record<string, unknown>;
+}
+
+function expectKnownKeys(name: CallName, obj: Record<string, unknown>, allowed: readonly string[]): void {
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) {
+      throw new PayloadError(`${name}: unknown field "${key}" (allowed: ${allowed.join(', ')})`);
+    }
+  }
+}
+
+function expectString(name: CallName, field: string, value: unknown, max: number, required: boolean): string | undefined {
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'string') {
+    throw new PayloadError(`${name}: "${field}" must be a string, got ${describe(value)}`);
+  }
+  if (required && value.trim() === '') throw new PayloadError(`${name}: "${field}" must not be empty`);
+  if (value.length > max) throw new PayloadError(`${name}: "${field}" is longer than ${max} characters`);
+  return value;
+}
+
+function expectServerId(name: CallName, obj: Record<string, unknown>): string {
+  return expectString(name, 'serverId', obj.serverId, LIMITS.serverIdLength, true)!;
+}
+
+export function parseAddServerInput(arg: unknown): AddServerInput {
+  const name: CallName = 'servers:add';
+  const obj = expectRecord(name, arg, 'an object { url, name?, headers? }');
+  expectKnownKeys(name, obj, ['url', 'name', 'headers']);
+  const input: AddServerInput = { url: expectString(name, 'url', obj.url, LIMITS.urlLength, true)!.trim() };
+  // An empty name means "no name": the form sends what the user typed.
+  const displayName = expectString(name, 'name', obj.name, LIMITS.nameLength, false)?.trim();
+  if (displayName) input.name = displayName;
+  if (obj.headers !== undefined) {
+    if (typeof obj.headers !== 'object' || obj.headers === null || Array.isArray(obj.headers)) {
+      throw new PayloadError(`${name}: "headers" must be an object of strings, got ${describe(obj.headers)}`);
+    }
+    const entries = Object.entries(obj.headers as Record<string, unknown>);
+    if (entries.length > LIMITS.headerCount) {
+      throw new PayloadError(`${name}: at most ${LIMITS.headerCount} headers`);
+    }
+    const headers: Record<string, string> = {};
+    for (const [key, value] of entries) {
+      if (key.length === 0 || key.length > LIMITS.headerNameLength) {
+        throw new PayloadError(`${name}: header names must be 1 to ${LIMITS.headerNameLength} characters`);
+      }
+      // Never echo header values: they are secrets.
+      if (typeof value !== 'string') throw new PayloadError(`${name}: header "${key}" must have a string value`);
+      if (value.length > LIMITS.headerValueLength) throw new PayloadError(`${name}: header "${key}" is too long`);
+      headers[key] = value;
+    }
+    input.headers = headers;
+  }
+  return input;
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error && err.message) return err.message;
+  if (typeof err === 'string' && err) return err;
+  return 'Unknown error';
+}
+
+/** Runs `fn`, turning any exception (sync or async) into a failed Result. */
+async function guard<T>(fn: () => T | Promise<T>): Promise<Result<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (err) {
+    return { ok: false, error: errorMessage(err) };
+  }
+}
+
+export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => AppInfo)): HandlerTable {
+  const table: HandlerTable = {
+    'servers:list': (arg) =>
+      guard(() => {
+        expectNothing('servers:list', arg);
+        return core.listServers();
+      }),
+    'servers:add': (arg) => guard(() => core.addServer(parseAddServerInput(arg))),
+    'servers:remove': (arg) =>
+      guard(async () => {
+        const obj = expectRecord('servers:remove', arg, 'an object { serverId }');
+        expectKnownKeys('servers:remove', obj, ['serverId']);
+        await core.removeServer(expectServerId('servers:remove', obj));
+      }),
+    'servers:set-enabled': (arg) =>
+      guard(() => {
+        const name: CallName = 'servers:set-enabled';
+        const obj = expectRecord(name, arg, 'an object { serverId, enabled }');
+        expectKnownKeys(name, obj, ['serverId', 'enabled']);
+        const serverId = expectServerId(name, obj);
+        if (typeof obj.enabled !== 'boolean') {
+          throw new PayloadError(`${name}: "enabled" must be a boolean, got ${describe(obj.enabled)}`);
+        }
+        return core.setEnabled(serverId, obj.enabled);
+      }),
+    'servers:restart': (arg) =>
+      guard(async () => {
+        const obj = expectRecord('servers:restart', arg, 'an object { serverId }');
+        expectKnownKeys('servers:restart', obj, ['serverId']);
+        await core.restartServer(expectServerId('servers:restart', obj));
+      }),
+    'logs:tail': (arg) =>
+      guard(() => {
+        const name: CallName = 'logs:tail';
+        const obj = expectRecord(name, arg, 'an object { serverId, limit? }');
+        expectKnownKeys(name, obj, ['serverId', 'limit']);
+        const serverId = expectServerId(name, obj);
+        const limit = obj.limit;
+        if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > LIMITS.tailLimit)) {
+          throw new PayloadError(`${name}: "limit" must be an integer from 1 to ${LIMITS.tailLimit}`);
+        }
+        return core.tailLogs(serverId, limit as number | undefined);
+      }),
+    'app:info': (arg) =>
+      guard(() => {
+        expectNothing('app:info', arg);
+        const info = typeof appInfo === 'function' ? appInfo() : appInfo;
+        return { ...info };
+      }),
+  };
+  return table;
+}
+
+/** Calls `handlers[name]` for an untrusted channel name; unknown names are refused, not thrown. */
+export function dispatch(handlers: HandlerTable, name: unknown, arg: unknown): Promise<Result<unknown>> {
+  if (typeof name !== 'string' || !(CALL_NAMES as readonly string[]).includes(name)) {
+    return Promise.resolve({ ok: false, error: `Unknown call "${String(name)}"` });
+  }
+  return (handlers[name as CallName] as (arg: unknown) => Promise<Result<unknown>>)(arg);
+}
+
+export type EventSink = <K extends EventName>(name: K, payload: Events[K]) => void;
+
+/**
+ * Subscribes to the core's events and forwards them as contract events. A sink that throws (a
+ * destroyed window, say) never breaks the core's emitter. Returns the function that unsubscribes all.
+ */
+export function forwardEvents(core: SwitchboardCore, sink: EventSink): () => void {
+  const safe = <K extends EventName>(name: K, payload: Events[K]) => {
+    try {
+      sink(name, payload);
+    } catch {
+      // The sink is responsible for its own reporting; the core must keep going.
+    }
+  };
+  const disposers = [
+    core.onDidChangeStatus((status) => safe('servers:did-change-status', status)),
+    core.onDidChangeServers((servers) => safe('servers:did-change-list', servers)),
+    core.onDidAppendLogs((events) => safe('logs:did-append', events)),
+  ];
+  let disposed = false;
+  return () => {
+    if (disposed) return;
+    disposed = true;
+    for (const d of disposers) d();
+  };
+}

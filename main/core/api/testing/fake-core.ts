@@ -1,0 +1,140 @@
+/**
+ * FAKE SwitchboardCore: an in-memory stand-in used only by the unit tests of the handler table and
+ * the Electron adapters. It has no supervisor, no proxies and no files; the real AppCore is tested
+ * in main/core. Calls are recorded so tests can assert what reached the core.
+ */
+import type { AddServerInput, LogEvent, ServerState, ServerStatus, ServerSummary } from '../../../../preload/contract';
+import type { SwitchboardCore } from '../core-port';
+
+type Listener<T> = (value: T) => void;
+
+class Emitter<T> {
+  private listeners = new Set<Listener<T>>();
+  on(listener: Listener<T>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  fire(value: T): void {
+    for (const l of [...this.listeners]) l(value);
+  }
+  get size(): number {
+    return this.listeners.size;
+  }
+}
+
+export function fakeStatus(serverId: string, state: ServerState = 'ready', extra: Partial<ServerStatus> = {}): ServerStatus {
+  return {
+    serverId,
+    state,
+    since: 1_700_000_000_000,
+    restarts: 0,
+    counters: { connections: 0, connectionsTotal: 0, requests: 0, errors: 0 },
+    ...extra,
+  };
+}
+
+export function fakeServer(id: string, state: ServerState = 'ready', extra: Partial<ServerSummary> = {}): ServerSummary {
+  return {
+    id,
+    name: id,
+    url: `https://${id}.example.com/mcp`,
+    enabled: true,
+    headerNames: [],
+    status: fakeStatus(id, state),
+    ...extra,
+  };
+}
+
+export class FakeSwitchboardCore implements SwitchboardCore {
+  readonly calls: Array<{ method: string; args: unknown[] }> = [];
+  servers: ServerSummary[] = [];
+  logs: LogEvent[] = [];
+  /** When set, the next core method call throws this (synchronously for sync methods). */
+  failNext: unknown = undefined;
+  readonly status = new Emitter<ServerStatus>();
+  readonly list = new Emitter<ServerSummary[]>();
+  readonly appended = new Emitter<LogEvent[]>();
+  private nextId = 1;
+
+  constructor(servers: ServerSummary[] = []) {
+    this.servers = servers;
+  }
+
+  private record(method: string, ...args: unknown[]): void {
+    this.calls.push({ method, args });
+    if (this.failNext !== undefined) {
+      const err = this.failNext;
+      this.failNext = undefined;
+      throw err;
+    }
+  }
+
+  private find(serverId: string): ServerSummary {
+    const s = this.servers.find((x) => x.id === serverId);
+    if (!s) throw new Error(`No server "${serverId}"`);
+    return s;
+  }
+
+  listServers(): ServerSummary[] {
+    this.record('listServers');
+    return this.servers.map((s) => ({ ...s }));
+  }
+
+  async addServer(input: AddServerInput): Promise<ServerSummary> {
+    this.record('addServer', input);
+    if (!/^https?:\/\//.test(input.url)) throw new Error(`Not an http(s) URL: ${input.url}`);
+    const id = `s${this.nextId++}`;
+    const summary = fakeServer(id, 'starting', {
+      name: input.name ?? new URL(input.url).hostname,
+      url: input.url,
+      headerNames: Object.keys(input.headers ?? {}),
+    });
+    this.servers.push(summary);
+    this.list.fire(this.servers);
+    return summary;
+  }
+
+  async removeServer(serverId: string): Promise<void> {
+    this.record('removeServer', serverId);
+    this.find(serverId);
+    this.servers = this.servers.filter((s) => s.id !== serverId);
+    this.list.fire(this.servers);
+  }
+
+  async setEnabled(serverId: string, enabled: boolean): Promise<ServerSummary> {
+    this.record('setEnabled', serverId, enabled);
+    const s = this.find(serverId);
+    s.enabled = enabled;
+    s.status = fakeStatus(serverId, enabled ? 'starting' : 'stopped');
+    this.status.fire(s.status);
+    return { ...s };
+  }
+
+  async restartServer(serverId: string): Promise<void> {
+    this.record('restartServer', serverId);
+    this.find(serverId).status.restarts += 1;
+  }
+
+  tailLogs(serverId: string, limit?: number): LogEvent[] {
+    this.record('tailLogs', serverId, limit);
+    const mine = this.logs.filter((e) => e.server === serverId);
+    return limit === undefined ? mine : mine.slice(-limit);
+  }
+
+  onDidChangeStatus(listener: (status: ServerStatus) => void): () => void {
+    return this.status.on(listener);
+  }
+
+  onDidChangeServers(listener: (servers: ServerSummary[]) => void): () => void {
+    return this.list.on(listener);
+  }
+
+  onDidAppendLogs(listener: (events: LogEvent[]) => void): () => void {
+    return this.appended.on(listener);
+  }
+
+  /** Number of live subscriptions across all three events (for dispose tests). */
+  get listenerCount(): number {
+    return this.status.size + this.list.size + this.appended.size;
+  }
+}

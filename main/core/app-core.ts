@@ -1,0 +1,173 @@
+/**
+ * The app without its windows: server registry, proxy supervisor and log store wired together.
+ * The Electron composition root (main/index.ts) and the headless host (main/headless) both build
+ * one of these with their own ports.
+ */
+import * as fs from 'node:fs';
+import type * as net from 'node:net';
+import Conf from 'conf';
+import type { AddServerInput, LogEvent, ServerStatus, ServerSummary } from '../../preload/contract';
+import type { SwitchboardCore } from './api/core-port';
+import { acquireInstanceLock } from './instance-lock';
+import { LogStore } from './logs/log-store';
+import { endpointFor, type Env } from './paths';
+import type { ChildLauncher, Clock, Paths } from './ports';
+import { loadOrCreateSecret } from './secret-file';
+import { resolveHeaders, type ServerRecord } from './servers/server-model';
+import { ServerRegistry, type SettingsStore } from './servers/server-registry';
+import { ProxySupervisor, type SupervisorOptions } from './supervisor/proxy-supervisor';
+import { initialStatus } from './supervisor/status';
+
+export interface AppCoreOptions {
+  env: Env;
+  paths: Paths;
+  launcher: ChildLauncher;
+  /** Absolute path of the bundled proxy entry (out/proxy/index.js, unpacked from asar). */
+  proxyScript: string;
+  /** Defaults to conf in the data directory; the Electron host passes electron-store. */
+  settings?: SettingsStore;
+  clock?: Clock;
+  /** Supervisor tuning (tests shorten backoffs). */
+  supervisor?: Partial<Pick<SupervisorOptions, 'backoffBaseMs' | 'backoffMaxMs' | 'crashLoopCount' | 'crashWindowMs' | 'stopTimeoutMs'>>;
+  /** Skip the one-host-per-data-dir lock (tests that run several cores on purpose). */
+  skipInstanceLock?: boolean;
+}
+
+export class AppCore implements SwitchboardCore {
+  readonly registry: ServerRegistry;
+  readonly logs: LogStore;
+  private supervisor?: ProxySupervisor;
+  private lock?: net.Server;
+  private secret?: string;
+  private readonly serverListeners = new Set<(servers: ServerSummary[]) => void>();
+  private readonly statusListeners = new Set<(status: ServerStatus) => void>();
+
+  constructor(private readonly opts: AppCoreOptions) {
+    fs.mkdirSync(opts.paths.dataDir, { recursive: true, mode: 0o700 });
+    this.registry = new ServerRegistry(
+      opts.settings ?? new Conf({ cwd: opts.paths.dataDir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '' }),
+    );
+    this.logs = new LogStore({ logsDir: opts.paths.logsDir });
+    this.registry.onDidChange(() => this.emitServers());
+  }
+
+  /** Takes the instance lock, creates the connector secret, starts every enabled server. */
+  async start(): Promise<void> {
+    if (!this.opts.skipInstanceLock) this.lock = await acquireInstanceLock(this.opts.paths);
+    this.secret = loadOrCreateSecret(this.opts.paths.secretFile);
+    this.logs.redactor.add(this.secret);
+    this.supervisor = new ProxySupervisor({
+      launcher: this.opts.launcher,
+      proxyScript: this.opts.proxyScript,
+      secret: this.secret,
+      endpointFor: (id) => endpointFor(this.opts.paths, id),
+      onLog: (e) => this.logs.append(e),
+      onTransport: (id, transport) => {
+        if (this.registry.get(id)) this.registry.update(id, { transport });
+      },
+      clock: this.opts.clock,
+      ...this.opts.supervisor,
+    });
+    this.supervisor.onDidChangeStatus((s) => {
+      for (const l of this.statusListeners) l(s);
+    });
+    await Promise.all(this.registry.list().filter((s) => s.enabled).map((s) => this.startProxy(s)));
+  }
+
+  private startProxy(record: ServerRecord): Promise<void> {
+    const { headers, missing } = resolveHeaders(record.headers, this.opts.env);
+    this.logs.redactor.add(...Object.values(headers));
+    if (missing.length) {
+      this.logs.append({
+        ts: Date.now(),
+        level: 'warn',
+        server: record.id,
+        message: `Environment variable(s) ${missing.join(', ')} used in headers are not set; sending them empty`,
+      });
+    }
+    return this.requireSupervisor().start({ id: record.id, name: record.name, url: record.url, headers, transport: record.transport });
+  }
+
+  private requireSupervisor(): ProxySupervisor {
+    if (!this.supervisor) throw new Error('MCP Switchboard core is not started');
+    return this.supervisor;
+  }
+
+  listServers(): ServerSummary[] {
+    return this.registry.list().map((r) => this.summary(r));
+  }
+
+  private summary(r: ServerRecord): ServerSummary {
+    return {
+      id: r.id,
+      name: r.name,
+      url: r.url,
+      enabled: r.enabled,
+      headerNames: Object.keys(r.headers),
+      status: this.supervisor?.status(r.id) ?? initialStatus(r.id, r.createdAt),
+    };
+  }
+
+  async addServer(input: AddServerInput): Promise<ServerSummary> {
+    const record = this.registry.add(input);
+    this.logs.append({ ts: Date.now(), level: 'info', server: record.id, message: `Added ${record.url}` });
+    if (this.supervisor) await this.startProxy(record);
+    return this.summary(record);
+  }
+
+  async removeServer(serverId: string): Promise<void> {
+    if (!this.registry.get(serverId)) throw new Error(`No server "${serverId}".`);
+    await this.supervisor?.remove(serverId);
+    this.registry.remove(serverId);
+    this.logs.forget(serverId);
+  }
+
+  async setEnabled(serverId: string, enabled: boolean): Promise<ServerSummary> {
+    const record = this.registry.update(serverId, { enabled });
+    if (enabled) await this.startProxy(record);
+    else await this.supervisor?.stop(serverId);
+    return this.summary(record);
+  }
+
+  async restartServer(serverId: string): Promise<void> {
+    const record = this.registry.get(serverId);
+    if (!record) throw new Error(`No server "${serverId}".`);
+    if (!record.enabled) throw new Error(`"${record.name}" is disabled; enable it first.`);
+    if (this.supervisor?.status(serverId)) await this.supervisor.restart(serverId);
+    else await this.startProxy(record);
+  }
+
+  tailLogs(serverId: string, limit?: number): LogEvent[] {
+    return this.logs.tail(serverId, limit);
+  }
+
+  /** The running proxy's pid (diagnostics and tests). */
+  proxyPid(serverId: string): number | undefined {
+    return this.supervisor?.pid(serverId);
+  }
+
+  onDidChangeStatus(listener: (status: ServerStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  onDidChangeServers(listener: (servers: ServerSummary[]) => void): () => void {
+    this.serverListeners.add(listener);
+    return () => this.serverListeners.delete(listener);
+  }
+
+  onDidAppendLogs(listener: (events: LogEvent[]) => void): () => void {
+    return this.logs.onDidAppend(listener);
+  }
+
+  private emitServers(): void {
+    const list = this.listServers();
+    for (const l of this.serverListeners) l(list);
+  }
+
+  async dispose(): Promise<void> {
+    await this.supervisor?.dispose();
+    this.logs.dispose();
+    await new Promise<void>((r) => (this.lock ? this.lock.close(() => r()) : r()));
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * One running host per data directory (the Electron app or the headless host): a control socket
+ * in the run directory. A second host finds it alive and steps aside; a stale one is replaced.
+ */
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { ensurePrivateDir } from '../proxy/listener';
+import type { Paths } from './ports';
+
+export class InstanceLockedError extends Error {
+  constructor() {
+    super('MCP Switchboard is already running for this data directory');
+  }
+}
+
+export function controlEndpoint(paths: Paths): string {
+  if (process.platform === 'win32') {
+    const tag = createHash('sha256').update(paths.dataDir.toLowerCase()).digest('hex').slice(0, 12);
+    return `\\\\.\\pipe\\mcp-switchboard-${tag}-control`;
+  }
+  return path.join(paths.runDir, 'control.sock');
+}
+
+export async function acquireInstanceLock(paths: Paths): Promise<net.Server> {
+  const endpoint = controlEndpoint(paths);
+  if (process.platform !== 'win32') {
+    ensurePrivateDir(paths.runDir);
+    if (fs.existsSync(endpoint)) {
+      const alive = await new Promise<boolean>((resolve) => {
+        const s = net.connect(endpoint);
+        s.once('connect', () => {
+          s.destroy();
+          resolve(true);
+        });
+        s.once('error', () => resolve(false));
+      });
+      if (alive) throw new InstanceLockedError();
+      fs.rmSync(endpoint, { force: true });
+    }
+  }
+  const server = net.createServer((s) => s.end());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new InstanceLockedError() : err));
+    server.listen(endpoint, () => resolve());
+  });
+  server.unref();
+  return server;
+}

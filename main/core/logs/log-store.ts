@@ -1,0 +1,92 @@
+/**
+ * Logs of every server: a ring buffer per server for the live view, and a size-capped rotating
+ * JSONL file per server on disk. Everything passes the Redactor first.
+ */
+import * as path from 'node:path';
+import type { LogEvent } from '../../../preload/contract';
+import { RingBuffer } from './ring-buffer';
+import { RotatingFile } from './rotating-file';
+import { Redactor } from './redactor';
+
+export interface LogStoreOptions {
+  logsDir: string;
+  ringSize?: number;
+  maxFileBytes?: number;
+  keepFiles?: number;
+  /** Minimum level written to disk (the ring keeps everything). */
+  fileLevel?: LogEvent['level'];
+}
+
+const LEVELS = { debug: 0, info: 1, warn: 2, error: 3 } as const;
+
+export class LogStore {
+  readonly redactor = new Redactor();
+  private readonly rings = new Map<string, RingBuffer<LogEvent>>();
+  private readonly files = new Map<string, RotatingFile>();
+  private readonly listeners = new Set<(events: LogEvent[]) => void>();
+  private batch: LogEvent[] = [];
+  private flushScheduled = false;
+
+  constructor(private readonly opts: LogStoreOptions) {}
+
+  append(event: LogEvent): void {
+    const clean: LogEvent = { ...event, message: this.redactor.redact(event.message) };
+    let ring = this.rings.get(clean.server);
+    if (!ring) this.rings.set(clean.server, (ring = new RingBuffer(this.opts.ringSize ?? 5000)));
+    ring.push(clean);
+    if (LEVELS[clean.level] >= LEVELS[this.opts.fileLevel ?? 'info']) {
+      try {
+        this.fileFor(clean.server).append(JSON.stringify(clean) + '\n');
+      } catch {
+        // a full disk must not stop the app; the ring still has it
+      }
+    }
+    this.batch.push(clean);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  tail(serverId: string, limit = 500): LogEvent[] {
+    return this.rings.get(serverId)?.tail(limit) ?? [];
+  }
+
+  filePath(serverId: string): string {
+    return path.join(this.opts.logsDir, `${serverId}.log`);
+  }
+
+  /** Batched: listeners get all events appended in one tick together. */
+  onDidAppend(listener: (events: LogEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  forget(serverId: string): void {
+    this.rings.delete(serverId);
+    this.files.get(serverId)?.close();
+    this.files.delete(serverId);
+  }
+
+  private fileFor(serverId: string): RotatingFile {
+    let f = this.files.get(serverId);
+    if (!f) {
+      f = new RotatingFile(this.filePath(serverId), this.opts.maxFileBytes, this.opts.keepFiles);
+      this.files.set(serverId, f);
+    }
+    return f;
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const events = this.batch;
+    this.batch = [];
+    if (events.length) for (const l of this.listeners) l(events);
+  }
+
+  dispose(): void {
+    this.flush();
+    for (const f of this.files.values()) f.close();
+    this.files.clear();
+  }
+}

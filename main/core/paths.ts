@@ -1,0 +1,70 @@
+/**
+ * Every path the app uses derives from the environment passed in (HOME, APPDATA, LOCALAPPDATA,
+ * XDG_CONFIG_HOME, MCP_SWITCHBOARD_HOME), never from the real user profile directly, so tests and
+ * scripts run against a temp home. This module has no dependencies: the connector bundles it.
+ */
+import * as path from 'node:path';
+import * as os from 'node:os';
+import { createHash } from 'node:crypto';
+import type { Paths } from './ports';
+
+export type Env = Record<string, string | undefined>;
+
+export const APP_DIR_NAME = 'MCP Switchboard';
+export const APP_SLUG = 'mcp-switchboard';
+
+export function homeDir(env: Env, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return env.USERPROFILE || env.HOME || os.homedir();
+  return env.HOME || os.homedir();
+}
+
+/** The app data directory: MCP_SWITCHBOARD_HOME, else the platform's per-user config location. */
+export function dataDir(env: Env, platform: NodeJS.Platform = process.platform): string {
+  if (env.MCP_SWITCHBOARD_HOME) return path.resolve(env.MCP_SWITCHBOARD_HOME);
+  const home = homeDir(env, platform);
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', APP_DIR_NAME);
+  if (platform === 'win32') {
+    const appData = env.APPDATA || path.join(home, 'AppData', 'Roaming');
+    return path.win32.join(appData, APP_DIR_NAME);
+  }
+  const xdg = env.XDG_CONFIG_HOME || path.join(home, '.config');
+  return path.join(xdg, APP_SLUG);
+}
+
+/** macOS limits sun_path to 104 bytes, Linux to 108; stay well below both. */
+export const MAX_SOCKET_PATH = 100;
+
+/**
+ * Directory for the proxies' Unix sockets. Inside the data dir when the resulting socket paths are
+ * short enough, else a per-user directory under the temp dir named by a hash of the data dir (so
+ * two data dirs never share sockets).
+ */
+export function runDir(env: Env, platform: NodeJS.Platform = process.platform): string {
+  const data = dataDir(env, platform);
+  const inData = path.join(data, 'run');
+  // "<runDir>/<12-char id>.sock" must fit.
+  if (Buffer.byteLength(inData) + 1 + 32 + 5 <= MAX_SOCKET_PATH) return inData;
+  const tag = createHash('sha256').update(data).digest('hex').slice(0, 10);
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+  const tmp = platform === 'darwin' ? '/tmp' : env.TMPDIR || os.tmpdir();
+  return path.join(tmp, `mcpsb-${uid}-${tag}`);
+}
+
+export function resolvePaths(env: Env, platform: NodeJS.Platform = process.platform): Paths {
+  const data = dataDir(env, platform);
+  return {
+    dataDir: data,
+    logsDir: path.join(data, 'logs'),
+    runDir: runDir(env, platform),
+    secretFile: path.join(data, 'connector.secret'),
+  };
+}
+
+/** The local endpoint of one server's proxy: a Unix socket, or a per-user named pipe on Windows. */
+export function endpointFor(paths: Paths, serverId: string, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') {
+    const user = createHash('sha256').update(paths.dataDir.toLowerCase()).digest('hex').slice(0, 12);
+    return `\\\\.\\pipe\\${APP_SLUG}-${user}-${serverId}`;
+  }
+  return path.join(paths.runDir, `${serverId}.sock`);
+}

@@ -1,0 +1,54 @@
+/**
+ * Ports: the capabilities the core receives from its host (Electron in the app, plain Node in the
+ * headless host and in tests). Built once in a composition root; the core never reaches for
+ * globals or singletons.
+ */
+import type { ChildProcess } from 'node:child_process';
+
+export interface Disposable {
+  dispose(): void | Promise<void>;
+}
+
+/** Where everything lives. See paths.ts for the defaults. */
+export interface Paths {
+  /** The app data directory (settings, secrets, logs). */
+  dataDir: string;
+  /** Per-server rotating logs. */
+  logsDir: string;
+  /** 0700 directory that holds the proxies' Unix sockets (unused on Windows). */
+  runDir: string;
+  /** 0600 file holding the per-install connector secret. */
+  secretFile: string;
+}
+
+export interface LaunchSpec {
+  /** Absolute path of the bundled proxy script. */
+  script: string;
+  /** Extra environment for the child (never secrets). */
+  env?: Record<string, string>;
+  /** Tag used in process listings / diagnostics. */
+  name: string;
+}
+
+/** Starts a Node child with an IPC channel (fork). Electron: the app's runtime; tests: plain Node. */
+export interface ChildLauncher {
+  launch(spec: LaunchSpec): ChildProcess;
+}
+
+export interface Notifier {
+  notify(title: string, body: string): void;
+}
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): { cancel(): void };
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return { cancel: () => clearTimeout(t) };
+  },
+};

@@ -1,0 +1,137 @@
+/**
+ * The server model and its validation: pure functions, no I/O.
+ */
+import type { TransportKind } from '../../../preload/contract';
+
+export interface ServerRecord {
+  id: string;
+  name: string;
+  url: string;
+  enabled: boolean;
+  /** Extra headers sent upstream. Values may contain ${env:NAME}; stored as typed. */
+  headers: Record<string, string>;
+  /** The transport that worked last time. */
+  transport?: { kind: TransportKind; url: string };
+  createdAt: number;
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+/** Accepts https URLs, and http only to this machine; says why otherwise. */
+export function validateServerUrl(input: unknown): Checked<string> {
+  if (typeof input !== 'string' || !input.trim()) return { ok: false, error: 'Enter the server URL (https://…).' };
+  const text = input.trim();
+  if (text.length > 2048) return { ok: false, error: 'That URL is longer than 2048 characters.' };
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    return { ok: false, error: `"${text.slice(0, 80)}" is not a URL. Paste the server's full address, starting with https://.` };
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+    return { ok: false, error: `Only https:// URLs are supported (got ${u.protocol}//). Remote MCP servers speak HTTPS.` };
+  }
+  if (!u.hostname) return { ok: false, error: 'The URL has no host name.' };
+  if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
+    return {
+      ok: false,
+      error: `Plain http:// is allowed only for servers on this computer; ${u.hostname} would receive your requests and tokens unencrypted. Use https://.`,
+    };
+  }
+  if (u.username || u.password) {
+    return { ok: false, error: 'The URL contains a user name or password. Remove it and add the credential as a header instead.' };
+  }
+  if (u.hash) return { ok: false, error: 'The URL contains a #fragment, which MCP server URLs must not have.' };
+  return { ok: true, value: u.href };
+}
+
+/** Headers the proxy or the transport own; a user value would break the protocol. */
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'content-type',
+  'accept',
+  'connection',
+  'transfer-encoding',
+  'mcp-session-id',
+  'mcp-protocol-version',
+  'last-event-id',
+  'mcp-method',
+  'mcp-name',
+]);
+
+export function validateHeaders(input: unknown): Checked<Record<string, string>> {
+  if (input === undefined || input === null) return { ok: true, value: {} };
+  if (typeof input !== 'object' || Array.isArray(input)) return { ok: false, error: 'Headers must be name → value pairs.' };
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input as Record<string, unknown>)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return { ok: false, error: `"${name}" is not a valid header name.` };
+    if (RESERVED_HEADERS.has(name.toLowerCase())) return { ok: false, error: `The ${name} header is managed by MCP Switchboard and cannot be set.` };
+    if (typeof value !== 'string') return { ok: false, error: `The value of ${name} must be text.` };
+    if (/[\r\n\0]/.test(value)) return { ok: false, error: `The value of ${name} contains a line break.` };
+    out[name] = value;
+  }
+  return { ok: true, value: out };
+}
+
+/**
+ * Substitutes ${env:NAME} in header values from the app's environment. Missing variables are
+ * reported (by name only) and substituted with an empty string.
+ */
+export function resolveHeaders(
+  headers: Record<string, string>,
+  env: Record<string, string | undefined>,
+): { headers: Record<string, string>; missing: string[] } {
+  const missing: string[] = [];
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    out[k] = v.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const val = env[name];
+      if (val === undefined) {
+        missing.push(name);
+        return '';
+      }
+      return val;
+    });
+  }
+  return { headers: out, missing };
+}
+
+/** A short, stable, file- and client-safe id derived from the name ("notion", "linear-2"). */
+export function makeServerId(name: string, taken: (id: string) => boolean): string {
+  const base =
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 24)
+      .replace(/-+$/, '') || 'server';
+  if (!taken(base)) return base;
+  for (let n = 2; ; n++) {
+    const id = `${base}-${n}`;
+    if (!taken(id)) return id;
+  }
+}
+
+/** Default display name: the host without the usual "www."/"mcp."/"api." prefix. */
+export function defaultName(url: string): string {
+  const host = new URL(url).hostname.replace(/^(www|mcp|api)\./, '');
+  return host || 'server';
+}
+
+export function validateName(input: unknown): Checked<string | undefined> {
+  if (input === undefined || input === null || input === '') return { ok: true, value: undefined };
+  if (typeof input !== 'string') return { ok: false, error: 'The name must be text.' };
+  const name = input.trim();
+  if (!name) return { ok: true, value: undefined };
+  if (name.length > 64) return { ok: false, error: 'Keep the name under 64 characters.' };
+  if (/[\u0000-\u001f]/.test(name)) return { ok: false, error: 'The name contains control characters.' };
+  return { ok: true, value: name };
+}

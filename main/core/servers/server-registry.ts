@@ -1,0 +1,86 @@
+/**
+ * The list of remote servers, persisted through a `conf`-compatible store (conf in the core and
+ * tests, electron-store in the app). Validation happens here, so nothing invalid is ever saved.
+ */
+import type { AddServerInput } from '../../../preload/contract';
+import {
+  defaultName,
+  makeServerId,
+  validateHeaders,
+  validateName,
+  validateServerUrl,
+  type ServerRecord,
+} from './server-model';
+
+/** The subset of conf's API the registry needs. */
+export interface SettingsStore {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
+export class ServerRegistryError extends Error {}
+
+export class ServerRegistry {
+  private readonly listeners = new Set<(servers: ServerRecord[]) => void>();
+
+  constructor(private readonly store: SettingsStore) {}
+
+  list(): ServerRecord[] {
+    const raw = this.store.get('servers');
+    return Array.isArray(raw) ? (raw as ServerRecord[]).map((s) => ({ ...s, headers: { ...(s.headers ?? {}) } })) : [];
+  }
+
+  get(id: string): ServerRecord | undefined {
+    return this.list().find((s) => s.id === id);
+  }
+
+  add(input: AddServerInput): ServerRecord {
+    if (!input || typeof input !== 'object') throw new ServerRegistryError('Nothing to add.');
+    const url = validateServerUrl(input.url);
+    if (!url.ok) throw new ServerRegistryError(url.error);
+    const name = validateName(input.name);
+    if (!name.ok) throw new ServerRegistryError(name.error);
+    const headers = validateHeaders(input.headers);
+    if (!headers.ok) throw new ServerRegistryError(headers.error);
+    const servers = this.list();
+    const dup = servers.find((s) => s.url === url.value && JSON.stringify(s.headers) === JSON.stringify(headers.value));
+    if (dup) throw new ServerRegistryError(`${url.value} is already added as "${dup.name}".`);
+    const displayName = name.value ?? defaultName(url.value);
+    const record: ServerRecord = {
+      id: makeServerId(displayName, (id) => servers.some((s) => s.id === id)),
+      name: displayName,
+      url: url.value,
+      enabled: true,
+      headers: headers.value,
+      createdAt: Date.now(),
+    };
+    this.save([...servers, record]);
+    return record;
+  }
+
+  remove(id: string): void {
+    const servers = this.list();
+    if (!servers.some((s) => s.id === id)) throw new ServerRegistryError(`No server "${id}".`);
+    this.save(servers.filter((s) => s.id !== id));
+  }
+
+  update(id: string, patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers'>>): ServerRecord {
+    const servers = this.list();
+    const i = servers.findIndex((s) => s.id === id);
+    if (i === -1) throw new ServerRegistryError(`No server "${id}".`);
+    const next = { ...servers[i], ...patch };
+    servers[i] = next;
+    this.save(servers);
+    return next;
+  }
+
+  onDidChange(listener: (servers: ServerRecord[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private save(servers: ServerRecord[]): void {
+    this.store.set('servers', servers);
+    for (const l of this.listeners) l(servers);
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * Runs one proxy child per enabled server: spawn through the ChildLauncher port, hand it its
+ * config over the fork channel, restart it after a crash with exponential backoff and jitter,
+ * give up after a crash loop (status `error` with the last reason), stop it gracefully (then
+ * SIGKILL after a timeout). One server's failure never touches another's handle.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { LogEvent, ServerStatus } from '../../../preload/contract';
+import type { ProxyServerConfig, ProxyToParent, UpstreamTarget } from '../../proxy/messages';
+import type { ChildLauncher, Clock } from '../ports';
+import { systemClock } from '../ports';
+import { initialStatus, reduceStatus, type StatusEvent } from './status';
+
+export interface SupervisorOptions {
+  launcher: ChildLauncher;
+  proxyScript: string;
+  secret: string;
+  endpointFor(serverId: string): string;
+  onLog(event: LogEvent): void;
+  onTransport?(serverId: string, transport: UpstreamTarget): void;
+  clock?: Clock;
+  /** Backoff after a crash: base * 2^n, capped, ±20 % jitter. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** This many crashes within `crashWindowMs` stop the restarts. */
+  crashLoopCount?: number;
+  crashWindowMs?: number;
+  /** Graceful stop before SIGKILL. */
+  stopTimeoutMs?: number;
+  random?: () => number;
+}
+
+interface Handle {
+  config: ProxyServerConfig;
+  child?: ChildProcess;
+  status: ServerStatus;
+  crashes: number[];
+  restartTimer?: { cancel(): void };
+  stopping?: Promise<void>;
+  wanted: boolean;
+  stderrTail: string[];
+  fatal?: string;
+}
+
+export class ProxySupervisor {
+  private readonly handles = new Map<string, Handle>();
+  private readonly listeners = new Set<(status: ServerStatus) => void>();
+  private readonly clock: Clock;
+  private disposed = false;
+
+  constructor(private readonly opts: SupervisorOptions) {
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  status(serverId: string): ServerStatus | undefined {
+    return this.handles.get(serverId)?.status;
+  }
+
+  statuses(): ServerStatus[] {
+    return [...this.handles.values()].map((h) => h.status);
+  }
+
+  onDidChangeStatus(listener: (status: ServerStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Starts (or, with a changed config, restarts) the proxy of one server. */
+  async start(config: ProxyServerConfig): Promise<void> {
+    if (this.disposed) return;
+    const existing = this.handles.get(config.id);
+    if (existing?.child && existing.wanted && JSON.stringify(existing.config) === JSON.stringify(config)) return;
+    if (existing) await this.stopHandle(existing);
+    const h: Handle = existing ?? {
+      config,
+      status: initialStatus(config.id, this.clock.now()),
+      crashes: [],
+      wanted: true,
+      stderrTail: [],
+    };
+    h.config = config;
+    h.wanted = true;
+    h.crashes = [];
+    this.handles.set(config.id, h);
+    this.spawn(h);
+  }
+
+  async stop(serverId: string): Promise<void> {
+    const h = this.handles.get(serverId);
+    if (!h) return;
+    await this.stopHandle(h);
+    this.apply(h, { type: 'stopped' });
+  }
+
+  /** Stops and forgets a server (removed by the user). */
+  async remove(serverId: string): Promise<void> {
+    await this.stop(serverId);
+    this.handles.delete(serverId);
+  }
+
+  async restart(serverId: string): Promise<void> {
+    const h = this.handles.get(serverId);
+    if (!h) throw new Error(`No proxy for "${serverId}"`);
+    await this.stopHandle(h);
+    h.wanted = true;
+    h.crashes = [];
+    this.spawn(h);
+  }
+
+  /** Pid of the running child, for tests and diagnostics. */
+  pid(serverId: string): number | undefined {
+    return this.handles.get(serverId)?.child?.pid;
+  }
+
+  private spawn(h: Handle): void {
+    if (this.disposed || !h.wanted) return;
+    h.restartTimer?.cancel();
+    h.restartTimer = undefined;
+    h.stderrTail = [];
+    h.fatal = undefined;
+    let child: ChildProcess;
+    try {
+      child = this.opts.launcher.launch({ script: this.opts.proxyScript, name: `proxy:${h.config.id}` });
+    } catch (err) {
+      this.onExit(h, undefined, null, null, `could not start the proxy: ${(err as Error).message}`);
+      return;
+    }
+    h.child = child;
+    this.apply(h, { type: 'spawned', pid: child.pid });
+    child.on('message', (m: unknown) => this.onMessage(h, child, m as ProxyToParent));
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => {
+      for (const line of text.split('\n')) {
+        if (!line.trim()) continue;
+        h.stderrTail.push(line);
+        if (h.stderrTail.length > 20) h.stderrTail.shift();
+        this.opts.onLog({ ts: this.clock.now(), level: 'error', server: h.config.id, message: `proxy stderr: ${line}` });
+      }
+    });
+    child.stdout?.resume();
+    child.on('error', (err) => {
+      this.opts.onLog({ ts: this.clock.now(), level: 'error', server: h.config.id, message: `proxy process error: ${err.message}` });
+    });
+    child.once('exit', (code, signal) => this.onExit(h, child, code, signal));
+    child.send(
+      { type: 'start', server: h.config, endpoint: this.opts.endpointFor(h.config.id), secret: this.opts.secret },
+      (err) => {
+        if (err) this.opts.onLog({ ts: this.clock.now(), level: 'warn', server: h.config.id, message: `could not configure the proxy: ${err.message}` });
+      },
+    );
+  }
+
+  private onMessage(h: Handle, child: ChildProcess, m: ProxyToParent): void {
+    if (h.child !== child || !m || typeof m !== 'object') return;
+    switch (m.type) {
+      case 'log':
+        this.opts.onLog({ ...m.event, server: h.config.id });
+        break;
+      case 'listening':
+        this.apply(h, { type: 'listening' });
+        break;
+      case 'state':
+        this.apply(h, { type: 'proxy-state', state: m.state, detail: m.detail, nextRetryAt: m.nextRetryAt });
+        break;
+      case 'metrics':
+        this.apply(h, { type: 'metrics', counters: m.counters, lastError: m.lastError });
+        break;
+      case 'transport':
+        h.config = { ...h.config, transport: m.transport };
+        this.apply(h, { type: 'transport', transport: m.transport.kind });
+        this.opts.onTransport?.(h.config.id, m.transport);
+        break;
+      case 'fatal':
+        h.fatal = m.message;
+        this.opts.onLog({ ts: this.clock.now(), level: 'error', server: h.config.id, message: m.message });
+        break;
+    }
+  }
+
+  private onExit(h: Handle, child: ChildProcess | undefined, code: number | null, signal: NodeJS.Signals | null, why?: string): void {
+    if (child && h.child !== child) return;
+    h.child = undefined;
+    if (!h.wanted || this.disposed) return; // an intended stop
+    const reason =
+      why ??
+      h.fatal ??
+      (signal ? `the proxy was killed by ${signal}` : `the proxy exited with code ${code}`) +
+        (h.stderrTail.length ? `: ${h.stderrTail[h.stderrTail.length - 1]}` : '');
+    const now = this.clock.now();
+    const window = this.opts.crashWindowMs ?? 60_000;
+    h.crashes = [...h.crashes.filter((t) => now - t < window), now];
+    this.opts.onLog({ ts: now, level: 'error', server: h.config.id, message: `Proxy stopped unexpectedly: ${reason}` });
+    if (h.crashes.length >= (this.opts.crashLoopCount ?? 5)) {
+      h.wanted = false;
+      this.apply(h, { type: 'crash-loop', reason: `${reason} (${h.crashes.length} crashes in ${Math.round(window / 1000)} s; restart it when fixed)` });
+      return;
+    }
+    const n = h.crashes.length - 1;
+    const base = this.opts.backoffBaseMs ?? 500;
+    const max = this.opts.backoffMaxMs ?? 30_000;
+    const jitter = 0.8 + (this.opts.random ?? Math.random)() * 0.4;
+    const delay = Math.round(Math.min(max, base * 2 ** n) * jitter);
+    this.apply(h, { type: 'crashed', reason, nextRetryAt: now + delay });
+    h.restartTimer = this.clock.setTimeout(() => this.spawn(h), delay);
+  }
+
+  private stopHandle(h: Handle): Promise<void> {
+    h.wanted = false;
+    h.restartTimer?.cancel();
+    h.restartTimer = undefined;
+    const child = h.child;
+    if (!child) return Promise.resolve();
+    if (h.stopping) return h.stopping;
+    h.stopping = new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const kill = setTimeout(() => child.kill('SIGKILL'), this.opts.stopTimeoutMs ?? 3000);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      if (child.connected) child.send({ type: 'shutdown' }, () => {});
+      else child.kill('SIGTERM');
+    }).finally(() => {
+      h.stopping = undefined;
+      if (h.child === child) h.child = undefined;
+    });
+    return h.stopping;
+  }
+
+  private apply(h: Handle, ev: StatusEvent): void {
+    const next = reduceStatus(h.status, ev, this.clock.now());
+    if (next === h.status) return;
+    h.status = next;
+    for (const l of this.listeners) {
+      try {
+        l(next);
+      } catch {
+        // a listener's bug must not break supervision
+      }
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await Promise.all([...this.handles.values()].map((h) => this.stopHandle(h)));
+    for (const h of this.handles.values()) this.apply(h, { type: 'stopped' });
+  }
+}

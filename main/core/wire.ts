@@ -1,0 +1,118 @@
+/**
+ * The local wire between a connector and a proxy: one hello line carrying the per-install secret,
+ * one answer line, then newline-delimited JSON-RPC in both directions (the MCP stdio framing).
+ * No dependencies: the connector bundles this file.
+ */
+import { timingSafeEqual } from 'node:crypto';
+
+export const WIRE_VERSION = 1;
+/** Hello lines are tiny; anything longer is not a connector. */
+export const MAX_HELLO_BYTES = 4096;
+/** One JSON-RPC message may be large (tool results of many MB), but not unbounded. */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+export interface Hello {
+  switchboard: number;
+  secret: string;
+  server: string;
+  /** Free text for logs: which program started the connector. */
+  client?: string;
+}
+
+export interface HelloAnswer {
+  ok: boolean;
+  error?: string;
+}
+
+export function encodeHello(h: Hello): string {
+  return JSON.stringify(h) + '\n';
+}
+
+export function checkHello(line: string, secret: string, serverId: string): HelloAnswer & { hello?: Hello } {
+  let hello: Hello;
+  try {
+    hello = JSON.parse(line) as Hello;
+  } catch {
+    return { ok: false, error: 'not a Switchboard connector (hello is not JSON)' };
+  }
+  if (!hello || typeof hello !== 'object' || hello.switchboard !== WIRE_VERSION) {
+    return { ok: false, error: 'unsupported connector protocol version' };
+  }
+  if (typeof hello.secret !== 'string' || !safeEqual(hello.secret, secret)) {
+    return { ok: false, error: 'wrong connector secret' };
+  }
+  if (hello.server !== serverId) {
+    return { ok: false, error: `this endpoint serves "${serverId}", not "${String(hello.server)}"` };
+  }
+  return { ok: true, hello };
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  if (ab.length !== bb.length) return false;
+  return timingSafeEqual(ab, bb);
+}
+
+/**
+ * Splits a byte stream into lines without decoding partial UTF-8 sequences, refusing lines longer
+ * than `maxBytes`. Empty lines (and a lone '\r') are skipped as the stdio transport does.
+ */
+export class LineSplitter {
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly onOverflow: (bytes: number) => void,
+    private readonly maxBytes = MAX_MESSAGE_BYTES,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl === -1) {
+        const rest = chunk.subarray(start);
+        if (rest.length) {
+          this.size += rest.length;
+          if (this.size > this.maxBytes) {
+            const n = this.size;
+            this.reset();
+            this.onOverflow(n);
+            return;
+          }
+          this.chunks.push(rest);
+        }
+        return;
+      }
+      const piece = chunk.subarray(start, nl);
+      let line: Buffer;
+      if (this.chunks.length) {
+        this.chunks.push(piece);
+        line = Buffer.concat(this.chunks, this.size + piece.length);
+        this.reset();
+      } else {
+        line = piece;
+      }
+      if (line.length > this.maxBytes) {
+        this.onOverflow(line.length);
+        return;
+      }
+      let text = line.toString('utf8');
+      if (text.endsWith('\r')) text = text.slice(0, -1);
+      if (text.trim().length) this.onLine(text);
+      start = nl + 1;
+    }
+  }
+
+  /** Bytes held for an unfinished line. */
+  get pending(): number {
+    return this.size;
+  }
+
+  private reset(): void {
+    this.chunks = [];
+    this.size = 0;
+  }
+}

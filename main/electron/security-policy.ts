@@ -1,0 +1,102 @@
+/**
+ * Pure security policy for the renderer window: where our page lives, which frames may call the
+ * IPC handlers, where the window may navigate, and the Content Security Policy. No Electron import,
+ * so it is unit-tested directly (security-policy.test.ts) and shared with renderer/vite.config.ts.
+ */
+import { pathToFileURL } from 'node:url';
+
+/**
+ * CSP of the packaged renderer (also written as a <meta> into out/renderer/index.html by the Vite
+ * build). The renderer has no network access at all: everything goes through window.switchboard.
+ * React sets styles through CSSOM, which style-src does not restrict, so no 'unsafe-inline'.
+ */
+export const RENDERER_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/** Sent as a header as well; frame-ancestors is only honoured in a header, not in <meta>. */
+export const RENDERER_CSP_HEADER = `${RENDERER_CSP}; frame-ancestors 'none'`;
+
+/** Dev server (Vite with React refresh) needs its inline preamble and its websocket. */
+export function devCsp(devOrigin: string): string {
+  const ws = devOrigin.replace(/^http/, 'ws');
+  return [
+    "default-src 'none'",
+    `script-src 'self' 'unsafe-inline' ${devOrigin}`,
+    `style-src 'self' 'unsafe-inline' ${devOrigin}`,
+    `img-src 'self' data: ${devOrigin}`,
+    `connect-src ${devOrigin} ${ws}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+/** Where the window's page is loaded from: the built file, or (unpackaged dev only) a dev server. */
+export type RendererLocation = { kind: 'file'; indexHtml: string } | { kind: 'dev-server'; origin: string };
+
+export function rendererLocation(opts: {
+  indexHtml: string;
+  devServerUrl?: string | undefined;
+  isPackaged: boolean;
+}): RendererLocation {
+  if (!opts.isPackaged && opts.devServerUrl) {
+    const url = new URL(opts.devServerUrl);
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && loopback) {
+      return { kind: 'dev-server', origin: url.origin };
+    }
+    throw new Error(`Refusing renderer dev server ${opts.devServerUrl}: only http(s) on loopback is allowed`);
+  }
+  return { kind: 'file', indexHtml: opts.indexHtml };
+}
+
+/** The URL the window loads. */
+export function rendererUrl(loc: RendererLocation): string {
+  return loc.kind === 'file' ? pathToFileURL(loc.indexHtml).href : `${loc.origin}/`;
+}
+
+/** True when `url` is our own page (any hash or query), i.e. a frame allowed to use the contract. */
+export function isTrustedRendererUrl(url: string | undefined | null, loc: RendererLocation): boolean {
+  if (!url) return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (loc.kind === 'file') {
+    const expected = pathToFileURL(loc.indexHtml);
+    return parsed.protocol === 'file:' && parsed.host === expected.host && parsed.pathname === expected.pathname;
+  }
+  return parsed.origin === loc.origin;
+}
+
+/**
+ * Decision for `will-navigate` / `will-redirect` / window.open: the page may only reload itself.
+ * Everything else is blocked (links to the web are not part of this renderer).
+ */
+export function navigationAllowed(targetUrl: string, loc: RendererLocation): boolean {
+  return isTrustedRendererUrl(targetUrl, loc);
+}
+
+/** A sender frame as Electron describes it (WebFrameMain), reduced to what the policy needs. */
+export interface SenderFrameLike {
+  url: string;
+  /** null for the top frame. */
+  parent: unknown;
+}
+
+/** IPC sender check: our page, in the top frame (no iframes, which we never create anyway). */
+export function isTrustedSender(frame: SenderFrameLike | null | undefined, loc: RendererLocation): boolean {
+  if (!frame) return false;
+  if (frame.parent !== null && frame.parent !== undefined) return false;
+  return isTrustedRendererUrl(frame.url, loc);
+}

@@ -1,0 +1,52 @@
+/**
+ * The headless host: the app's core without Electron (no tray, no window), under plain Node.
+ * A connector started from a checkout launches it when no app is running; `npm run cli -- serve`
+ * runs it in the foreground. One host per data directory: a second one exits quietly.
+ */
+import * as path from 'node:path';
+import { AppCore } from '../core/app-core';
+import { InstanceLockedError } from '../core/instance-lock';
+import { resolvePaths } from '../core/paths';
+import { NodeChildLauncher } from '../core/supervisor/node-child-launcher';
+
+export async function runHeadless(opts: { foreground?: boolean } = {}): Promise<void> {
+  const paths = resolvePaths(process.env);
+  const core = new AppCore({
+    env: process.env,
+    paths,
+    launcher: new NodeChildLauncher(),
+    proxyScript: path.join(__dirname, '..', 'proxy', 'index.js'),
+  });
+  try {
+    await core.start();
+  } catch (err) {
+    if (err instanceof InstanceLockedError) {
+      if (opts.foreground) console.error(err.message);
+      process.exit(0);
+    }
+    throw err;
+  }
+  if (opts.foreground) {
+    console.error(`MCP Switchboard (headless) is running with data in ${paths.dataDir}; Ctrl+C stops it.`);
+    core.onDidChangeStatus((s) => console.error(`${s.serverId}: ${s.state}${s.detail ? ` (${s.detail})` : ''}`));
+  }
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await core.dispose();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGHUP', stop);
+  // Keep running: the supervisor's children keep the loop alive, but an empty list must too.
+  setInterval(() => {}, 1 << 30);
+}
+
+if (require.main === module) {
+  runHeadless({ foreground: process.stderr.isTTY }).catch((err) => {
+    console.error(`MCP Switchboard headless host failed: ${(err as Error).message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * Composition root: the one place that wires the Electron adapters (main/electron) into the core.
+ * Order: single-instance lock → paths → core (start) → IPC transport → tray → window (unless
+ * started with --background). Quit disposes everything, the core last, then exits.
+ */
+import * as path from 'node:path';
+import { app, dialog } from 'electron';
+import { AppCore } from './core/app-core';
+import { createHandlers } from './core/api/handlers';
+import { resolvePaths } from './core/paths';
+import { ElectronChildLauncher } from './electron/child-launcher';
+import { ElectronIpcTransport } from './electron/ipc-transport';
+import { parseLaunchArgs, unpackedPath } from './electron/launch-options';
+import { rendererLocation } from './electron/security-policy';
+import { acquireSingleInstanceLock } from './electron/single-instance';
+import { ElectronTray } from './electron/tray';
+import { ElectronWindows } from './electron/windows';
+
+/** Quit waits this long for proxies to shut down gracefully before exiting anyway. */
+const DISPOSE_TIMEOUT_MS = 10_000;
+
+// The bundle lives in out/main/index.js; its siblings are out/preload, out/renderer, out/proxy, out/assets.
+const outDir = path.resolve(__dirname, '..');
+const assetsDir = path.join(outDir, 'assets');
+
+const launch = parseLaunchArgs(process.argv);
+let windows: ElectronWindows | undefined;
+let openWhenReady = !launch.background;
+
+function openWindow(): void {
+  if (windows) windows.open();
+  else openWhenReady = true;
+}
+
+if (!acquireSingleInstanceLock((argv) => (parseLaunchArgs(argv).background ? undefined : openWindow()))) {
+  app.exit(0);
+} else {
+  if (process.platform === 'win32') app.setAppUserModelId('dev.mcpswitchboard.app');
+  run();
+}
+
+function run(): void {
+  const paths = resolvePaths(process.env);
+  const renderer = rendererLocation({
+    indexHtml: path.join(outDir, 'renderer', 'index.html'),
+    devServerUrl: process.env.MCP_SWITCHBOARD_RENDERER_URL,
+    isPackaged: app.isPackaged,
+  });
+  const proxyScript = path.join(outDir, 'proxy', 'index.js');
+  const core = new AppCore({
+    env: process.env,
+    paths,
+    launcher: new ElectronChildLauncher(),
+    proxyScript: app.isPackaged ? unpackedPath(proxyScript) : proxyScript,
+  });
+
+  const disposables: Array<{ dispose(): void }> = [];
+  let phase: 'running' | 'disposing' | 'done' = 'running';
+
+  // A tray app: closing the last window must not quit.
+  app.on('window-all-closed', () => {});
+
+  app.on('before-quit', (event) => {
+    if (phase === 'done') return;
+    event.preventDefault();
+    if (phase === 'disposing') return;
+    phase = 'disposing';
+    for (const d of disposables.splice(0).reverse()) {
+      try {
+        d.dispose();
+      } catch (err) {
+        console.error('[switchboard] dispose failed:', err);
+      }
+    }
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, DISPOSE_TIMEOUT_MS).unref());
+    void Promise.race([core.dispose(), timeout])
+      .catch((err) => console.error('[switchboard] core dispose failed:', err))
+      .finally(() => {
+        phase = 'done';
+        app.exit(0);
+      });
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
+  app
+    .whenReady()
+    .then(async () => {
+      await core.start();
+      const handlers = createHandlers(core, () => ({
+        version: app.getVersion(),
+        dataDir: paths.dataDir,
+        platform: process.platform,
+      }));
+      disposables.push(
+        new ElectronIpcTransport({
+          handlers,
+          core,
+          renderer,
+          onRefused: (channel, url) => console.warn(`[switchboard] refused ${channel} from ${url ?? 'unknown frame'}`),
+        }),
+      );
+      windows = new ElectronWindows({
+        renderer,
+        preloadPath: path.join(outDir, 'preload', 'index.js'),
+        iconPath: path.join(assetsDir, 'icon.png'),
+        onBlocked: (what, url) => console.warn(`[switchboard] blocked ${what}: ${url}`),
+      });
+      disposables.push(windows);
+      const mac = process.platform === 'darwin';
+      disposables.push(
+        new ElectronTray({
+          core,
+          iconPath: path.join(assetsDir, 'tray', mac ? 'trayTemplate.png' : 'tray.png'),
+          template: mac,
+          onAction: (action) => (action === 'open' ? openWindow() : app.quit()),
+        }),
+      );
+      if (openWhenReady) windows.open();
+    })
+    .catch((err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      console.error('[switchboard] failed to start:', err);
+      dialog.showErrorBox('MCP Switchboard could not start', `${message}\n\nData directory: ${paths.dataDir}`);
+      app.quit();
+    });
+}

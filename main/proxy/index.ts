@@ -1,0 +1,58 @@
+/**
+ * Entry of the proxy child process (one per remote server). Started by the supervisor with fork():
+ * under Electron's own runtime (ELECTRON_RUN_AS_NODE) in the app, under plain Node in tests. It
+ * receives its configuration and the connector secret over the fork channel only, and exits when
+ * the parent goes away.
+ */
+import type { ParentToProxy, ProxyToParent } from './messages';
+import { ProxyRuntime } from './proxy-runtime';
+
+if (!process.send) {
+  process.stderr.write('mcp-switchboard proxy: must be started by MCP Switchboard (no IPC channel)\n');
+  process.exit(2);
+}
+
+let runtime: ProxyRuntime | undefined;
+let exiting = false;
+
+function emit(msg: ProxyToParent): void {
+  if (process.connected) process.send!(msg, undefined, undefined, () => {});
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (exiting) return;
+  exiting = true;
+  const hard = setTimeout(() => process.exit(code), 2500);
+  hard.unref();
+  try {
+    await runtime?.dispose();
+  } finally {
+    process.exit(code);
+  }
+}
+
+process.on('message', (raw: unknown) => {
+  const msg = raw as ParentToProxy;
+  if (msg?.type === 'start' && !runtime) {
+    runtime = new ProxyRuntime({ server: msg.server, endpoint: msg.endpoint, secret: msg.secret, emit });
+    runtime.start().catch((err: Error) => {
+      emit({ type: 'fatal', message: `Cannot listen on ${msg.endpoint}: ${err.message}` });
+      void shutdown(3);
+    });
+  } else if (msg?.type === 'shutdown') {
+    void shutdown(0);
+  }
+});
+
+// Children die with the parent: the fork channel closes when main exits or is killed.
+process.on('disconnect', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGINT', () => void shutdown(0));
+process.on('uncaughtException', (err) => {
+  emit({ type: 'fatal', message: `Proxy crashed: ${err.stack ?? err.message}` });
+  process.stderr.write(`proxy crashed: ${err.stack ?? err.message}\n`);
+  process.exit(70);
+});
+process.on('unhandledRejection', (err) => {
+  emit({ type: 'log', event: { ts: Date.now(), level: 'error', server: runtime ? 'proxy' : '?', message: `Unhandled rejection: ${String((err as Error)?.message ?? err)}` } });
+});

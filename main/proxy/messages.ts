@@ -1,0 +1,35 @@
+/**
+ * Messages on the fork channel between the supervisor (main process) and a proxy child.
+ * Secrets (connector secret, header values, later access tokens) travel only here: never in argv,
+ * env or files the child reads.
+ */
+import type { LogEvent, ServerCounters, ServerState, TransportKind } from '../../preload/contract';
+
+export interface UpstreamTarget {
+  kind: TransportKind;
+  url: string;
+}
+
+export interface ProxyServerConfig {
+  id: string;
+  name: string;
+  url: string;
+  /** Resolved header values (env substitution done by main). Never logged. */
+  headers: Record<string, string>;
+  /** The transport that worked last time, tried first. */
+  transport?: UpstreamTarget;
+}
+
+export type ParentToProxy =
+  | { type: 'start'; server: ProxyServerConfig; endpoint: string; secret: string; runDir?: string }
+  | { type: 'shutdown' };
+
+export type ProxyState = Extract<ServerState, 'connecting' | 'ready' | 'retrying' | 'needs-sign-in'>;
+
+export type ProxyToParent =
+  | { type: 'listening'; endpoint: string }
+  | { type: 'state'; state: ProxyState; detail?: string; nextRetryAt?: number }
+  | { type: 'log'; event: LogEvent }
+  | { type: 'metrics'; counters: ServerCounters; lastError?: string }
+  | { type: 'transport'; transport: UpstreamTarget }
+  | { type: 'fatal'; message: string };

@@ -1,0 +1,308 @@
+/**
+ * Everything one proxy child does, independent of how it was started: listen on the local
+ * endpoint, open one upstream session per downstream connection, watch the upstream's health, and
+ * report logs, metrics and state to the parent through `emit`.
+ */
+import type * as net from 'node:net';
+import type { JSONRPCMessage } from '@modelcontextprotocol/client';
+import type { LogEvent, LogLevel, ServerCounters } from '../../preload/contract';
+import { LineSplitter } from '../core/wire';
+import { startListener, type AcceptedConnection } from './listener';
+import type { ProxyServerConfig, ProxyState, ProxyToParent, UpstreamTarget } from './messages';
+import { ERR_PARSE, UpstreamSession, displayUrl, type UpstreamFailure } from './upstream';
+
+export const PROXY_VERSION = '0.1.0';
+/** The protocol revision the health probe speaks. */
+const PROBE_PROTOCOL = '2025-11-25';
+
+export interface ProxyRuntimeOptions {
+  server: ProxyServerConfig;
+  endpoint: string;
+  secret: string;
+  emit(msg: ProxyToParent): void;
+  /** Health-retry backoff: first delay and cap, ms. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  fetch?: typeof fetch;
+}
+
+interface Conn {
+  id: number;
+  socket: net.Socket;
+  upstream: UpstreamSession;
+}
+
+export class ProxyRuntime {
+  private server?: net.Server;
+  private readonly conns = new Map<number, Conn>();
+  private nextConn = 1;
+  private state: ProxyState = 'connecting';
+  private readonly counters: ServerCounters = { connections: 0, connectionsTotal: 0, requests: 0, errors: 0 };
+  private lastError?: string;
+  private metricsTimer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
+  private retryAttempt = 0;
+  private nextRetryAt?: number;
+  private transport?: UpstreamTarget;
+  private probing = false;
+  private disposed = false;
+
+  constructor(private readonly opts: ProxyRuntimeOptions) {
+    this.transport = opts.server.transport;
+  }
+
+  async start(): Promise<void> {
+    this.server = await startListener({
+      endpoint: this.opts.endpoint,
+      secret: this.opts.secret,
+      serverId: this.opts.server.id,
+      onConnection: (c) => this.accept(c),
+      onRejected: (reason) => this.log('warn', `Refused a local connection: ${reason}`),
+    });
+    this.opts.emit({ type: 'listening', endpoint: this.opts.endpoint });
+    this.log('info', `Listening for clients; upstream ${displayUrl(this.opts.server.url)}`);
+    this.setState('connecting', `Checking ${displayUrl(this.opts.server.url)}`);
+    void this.probe();
+  }
+
+  // ---- downstream connections -------------------------------------------------------------
+
+  private accept({ socket, rest, client }: AcceptedConnection): void {
+    const id = this.nextConn++;
+    const upstream = new UpstreamSession(
+      {
+        url: this.opts.server.url,
+        serverName: this.opts.server.name,
+        headers: this.opts.server.headers,
+        preferred: this.transport,
+        retryHint: () => (this.nextRetryAt ? (this.nextRetryAt - Date.now()) / 1000 : undefined),
+        fetch: this.opts.fetch,
+      },
+      {
+        toClient: (m) => {
+          if (!socket.destroyed) socket.write(JSON.stringify(m) + '\n');
+        },
+        onRequest: (method, reqId, size) => {
+          this.counters.requests++;
+          this.traffic('debug', id, `→ ${method}`, { method, id: reqId, direction: 'client-to-server', size });
+          this.bumpMetrics();
+        },
+        onResponse: (method, reqId, durationMs, size, error) => {
+          if (error) {
+            this.counters.errors++;
+            this.lastError = error;
+          }
+          this.traffic(error ? 'warn' : 'info', id, error ? `${method} failed: ${error}` : `${method} ok`, {
+            method,
+            id: reqId,
+            direction: 'server-to-client',
+            durationMs: Math.round(durationMs * 10) / 10,
+            size,
+          });
+          this.bumpMetrics();
+        },
+        onNotification: (method, direction, size) => this.traffic('debug', id, method, { method, direction, size }),
+        onUpstreamOk: () => this.upstreamOk(),
+        onUpstreamFailure: (f) => this.upstreamFailed(f),
+        onTransport: (t) => this.rememberTransport(t),
+        log: (level, message) => this.log(level, message, id),
+      },
+    );
+    const conn: Conn = { id, socket, upstream };
+    this.conns.set(id, conn);
+    this.counters.connections++;
+    this.counters.connectionsTotal++;
+    this.bumpMetrics();
+    this.log('info', `Client connected${client ? ` (${client})` : ''}`, id);
+
+    const splitter = new LineSplitter(
+      (line) => this.fromClient(conn, line),
+      (bytes) => this.dropClient(conn, `sent a message larger than the limit (${bytes} bytes)`),
+    );
+    socket.on('data', (chunk: Buffer) => splitter.push(chunk));
+    socket.on('error', (err) => this.log('debug', `Client socket error: ${err.message}`, id));
+    socket.on('close', () => void this.closeConn(conn));
+    if (rest.length) splitter.push(rest);
+  }
+
+  private fromClient(conn: Conn, line: string): void {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      return this.dropClient(conn, 'sent bytes that are not JSON');
+    }
+    const valid = (m: any) => m && typeof m === 'object' && !Array.isArray(m) && m.jsonrpc === '2.0';
+    if (!(Array.isArray(msg) ? msg.length > 0 && msg.every(valid) : valid(msg))) {
+      return this.dropClient(conn, 'sent a message that is not JSON-RPC 2.0');
+    }
+    void conn.upstream.fromClient(msg as JSONRPCMessage | JSONRPCMessage[]);
+  }
+
+  /** Malformed input closes only that connection, with a parse error and a log line. */
+  private dropClient(conn: Conn, why: string): void {
+    if (conn.socket.destroyed) return;
+    this.counters.errors++;
+    this.lastError = `A client ${why}`;
+    this.log('warn', `Closing the connection: the client ${why}`, conn.id);
+    const err = { jsonrpc: '2.0', id: null, error: { code: ERR_PARSE, message: `MCP Switchboard: the client ${why}; closing this connection.` } };
+    conn.socket.end(JSON.stringify(err) + '\n');
+    setTimeout(() => conn.socket.destroy(), 500).unref();
+    this.bumpMetrics();
+  }
+
+  private async closeConn(conn: Conn): Promise<void> {
+    if (!this.conns.delete(conn.id)) return;
+    this.counters.connections--;
+    this.bumpMetrics();
+    this.log('info', 'Client disconnected', conn.id);
+    await conn.upstream.close();
+  }
+
+  // ---- health --------------------------------------------------------------------------
+
+  /** One initialize round trip (then DELETE) tells reachability, auth and transport. */
+  private async probe(): Promise<void> {
+    if (this.disposed || this.probing) return;
+    this.probing = true;
+    this.clearRetry();
+    let outcome: 'ok' | UpstreamFailure | undefined;
+    let finish: (() => void) | undefined;
+    const done = new Promise<void>((resolve) => {
+      const session = new UpstreamSession(
+        { url: this.opts.server.url, serverName: this.opts.server.name, headers: this.opts.server.headers, preferred: this.transport, fetch: this.opts.fetch },
+        {
+          toClient: (m: any) => {
+            if (m && m.id === 'switchboard-probe') {
+              outcome ??= m.error && m.error.data?.source === 'mcp-switchboard' ? outcome : 'ok';
+              resolve();
+            }
+          },
+          onUpstreamFailure: (f) => {
+            outcome = f;
+          },
+          onTransport: (t) => this.rememberTransport(t),
+          log: (level, message) => this.log(level === 'info' ? 'debug' : level, `Health check: ${message}`),
+        },
+      );
+      const timer = setTimeout(() => {
+        outcome ??= { kind: 'network', message: `Upstream ${displayUrl(this.opts.server.url)} did not answer within 20 s` };
+        resolve();
+      }, 20_000);
+      void session
+        .fromClient({
+          jsonrpc: '2.0',
+          id: 'switchboard-probe',
+          method: 'initialize',
+          params: { protocolVersion: PROBE_PROTOCOL, capabilities: {}, clientInfo: { name: 'mcp-switchboard-health', version: PROXY_VERSION } },
+        } as JSONRPCMessage)
+        .finally(() => {
+          if (outcome) resolve();
+        });
+      finish = () => {
+        clearTimeout(timer);
+        void session.close();
+      };
+    });
+    await done;
+    finish?.();
+    this.probing = false;
+    if (this.disposed) return;
+    if (outcome === 'ok') this.upstreamOk();
+    else if (outcome) this.upstreamFailed(outcome);
+  }
+
+  private upstreamOk(): void {
+    this.retryAttempt = 0;
+    this.clearRetry();
+    if (this.state !== 'ready') {
+      this.setState('ready', `Connected to ${displayUrl(this.opts.server.url)}`);
+      this.log('info', 'Upstream is reachable');
+    }
+  }
+
+  private upstreamFailed(f: UpstreamFailure): void {
+    this.lastError = f.message;
+    this.bumpMetrics();
+    if (f.kind === 'auth') {
+      this.clearRetry();
+      if (this.state !== 'needs-sign-in') {
+        this.setState('needs-sign-in', `${f.message}: sign in to ${this.opts.server.name}`);
+        this.log('warn', f.message);
+      }
+      return;
+    }
+    // A 4xx other than auth concerns one request, not the server's health.
+    const transient = f.kind === 'network' || f.kind === 'protocol' || (f.status !== undefined && (f.status >= 500 || f.status === 429 || f.status === 404));
+    if (!transient) {
+      // The server answered (e.g. 400 to an initialize it does not speak): it is reachable.
+      if (this.state === 'connecting') this.upstreamOk();
+      return;
+    }
+    if (this.retryTimer) return; // a retry is already scheduled
+    const base = this.opts.retryBaseMs ?? 1000;
+    const max = this.opts.retryMaxMs ?? 60_000;
+    const delay = Math.min(max, base * 2 ** this.retryAttempt) * (0.8 + Math.random() * 0.4);
+    this.retryAttempt++;
+    this.nextRetryAt = Date.now() + delay;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.probe();
+    }, delay);
+    this.retryTimer.unref();
+    this.setState('retrying', `${f.message}; retrying in ${Math.max(1, Math.round(delay / 1000))} s`, this.nextRetryAt);
+    this.log('warn', `${f.message}; next check in ${Math.round(delay / 100) / 10} s`);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.nextRetryAt = undefined;
+  }
+
+  private rememberTransport(t: UpstreamTarget): void {
+    if (this.transport?.kind === t.kind && this.transport.url === t.url) return;
+    this.transport = t;
+    this.opts.emit({ type: 'transport', transport: t });
+  }
+
+  // ---- reporting -----------------------------------------------------------------------
+
+  private setState(state: ProxyState, detail?: string, nextRetryAt?: number): void {
+    this.state = state;
+    this.opts.emit({ type: 'state', state, detail, nextRetryAt });
+  }
+
+  private log(level: LogLevel, message: string, connection?: number): void {
+    const event: LogEvent = { ts: Date.now(), level, server: this.opts.server.id, message };
+    if (connection !== undefined) event.connection = connection;
+    this.opts.emit({ type: 'log', event });
+  }
+
+  private traffic(level: LogLevel, connection: number, message: string, extra: Partial<LogEvent>): void {
+    this.opts.emit({ type: 'log', event: { ts: Date.now(), level, server: this.opts.server.id, connection, message, ...extra } });
+  }
+
+  private bumpMetrics(): void {
+    if (this.metricsTimer) return;
+    this.metricsTimer = setTimeout(() => {
+      this.metricsTimer = undefined;
+      this.opts.emit({ type: 'metrics', counters: { ...this.counters }, lastError: this.lastError });
+    }, 100);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.clearRetry();
+    if (this.metricsTimer) clearTimeout(this.metricsTimer);
+    this.opts.emit({ type: 'metrics', counters: { ...this.counters }, lastError: this.lastError });
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await Promise.all(
+      [...this.conns.values()].map(async (c) => {
+        await c.upstream.close();
+        c.socket.destroy();
+      }),
+    );
+  }
+}

@@ -1,0 +1,490 @@
+/**
+ * One upstream MCP session per downstream connection, built on the official SDK's client
+ * transports (@modelcontextprotocol/client 2.x). The proxy is a pass-through: JSON-RPC messages
+ * go both ways unchanged; this module only chooses the transport, captures the negotiated
+ * protocol version, replays `initialize` when the server forgets the session, and turns failures
+ * into JSON-RPC errors a person can act on.
+ *
+ * All SDK calls of the proxy live in this file.
+ */
+import {
+  SSEClientTransport,
+  StreamableHTTPClientTransport,
+  type JSONRPCMessage,
+} from '@modelcontextprotocol/client';
+import type { UpstreamTarget } from './messages';
+
+type Transport = StreamableHTTPClientTransport | SSEClientTransport;
+type Id = string | number;
+type Json = Record<string, any>;
+
+/** JSON-RPC error codes the proxy itself produces (the server-defined range). */
+export const ERR_UPSTREAM_HTTP = -32010;
+export const ERR_UPSTREAM_UNREACHABLE = -32011;
+export const ERR_NEEDS_SIGN_IN = -32012;
+export const ERR_UPSTREAM_GONE = -32013;
+export const ERR_PARSE = -32700;
+
+export interface UpstreamEvents {
+  /** A message for the downstream client. */
+  toClient(message: JSONRPCMessage | JSONRPCMessage[]): void;
+  /** A request from the client was sent upstream. */
+  onRequest?(method: string, id: Id, size: number): void;
+  /** A response to a client request arrived (or was synthesized as an error). */
+  onResponse?(method: string, id: Id, durationMs: number, size: number, error?: string): void;
+  onNotification?(method: string, direction: 'client-to-server' | 'server-to-client', size: number): void;
+  /** The upstream worked (a request got a response from the server). */
+  onUpstreamOk?(): void;
+  /** The upstream failed in a way that concerns the whole server (not one request). */
+  onUpstreamFailure?(failure: UpstreamFailure): void;
+  /** The transport that worked, to remember for next time. */
+  onTransport?(target: UpstreamTarget): void;
+  log?(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+}
+
+export interface UpstreamFailure {
+  kind: 'http' | 'network' | 'auth' | 'protocol';
+  status?: number;
+  message: string;
+}
+
+export interface UpstreamOptions {
+  url: string;
+  serverName: string;
+  headers: Record<string, string>;
+  /** Transport that worked before, tried first. */
+  preferred?: UpstreamTarget;
+  /** Seconds until the proxy's next health retry, for error messages ("retrying in 4 s"). */
+  retryHint?: () => number | undefined;
+  fetch?: typeof fetch;
+}
+
+const REINIT_PREFIX = 'switchboard-reinit-';
+
+/** Candidate transports in the order the issue prescribes. */
+export function transportCandidates(url: string, preferred?: UpstreamTarget): UpstreamTarget[] {
+  const list: UpstreamTarget[] = [{ kind: 'streamable-http', url }];
+  const u = new URL(url);
+  if (/\/sse\/?$/.test(u.pathname)) {
+    const sibling = new URL(url);
+    sibling.pathname = u.pathname.replace(/\/sse\/?$/, '/mcp');
+    list.push({ kind: 'streamable-http', url: sibling.href });
+  }
+  list.push({ kind: 'sse', url });
+  if (preferred) {
+    const i = list.findIndex((c) => c.kind === preferred.kind && c.url === preferred.url);
+    if (i > 0) list.unshift(...list.splice(i, 1));
+  }
+  return list;
+}
+
+/** HTTP status carried by an SDK error, if any. */
+export function httpStatusOf(err: unknown): number | undefined {
+  const e = err as { status?: unknown; code?: unknown; data?: { status?: unknown } };
+  if (e && typeof e === 'object') {
+    if (typeof e.data?.status === 'number') return e.data.status;
+    if (typeof e.status === 'number') return e.status;
+    // SseError carries the HTTP status as `code`.
+    if (typeof e.code === 'number' && e.code >= 100 && e.code < 600) return e.code;
+  }
+  return undefined;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  410: 'Gone',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** A network error's cause in words ("connection refused (ECONNREFUSED)"). */
+export function networkReason(err: unknown): string | undefined {
+  let e: any = err;
+  for (let depth = 0; e && depth < 5; depth++, e = e.cause) {
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (code) {
+      const words: Record<string, string> = {
+        ECONNREFUSED: 'connection refused',
+        ECONNRESET: 'connection reset',
+        ENOTFOUND: 'host not found',
+        EAI_AGAIN: 'DNS lookup failed',
+        ETIMEDOUT: 'connection timed out',
+        UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+        UND_ERR_SOCKET: 'connection closed by the server',
+        EHOSTUNREACH: 'host unreachable',
+        ENETUNREACH: 'network unreachable',
+        CERT_HAS_EXPIRED: 'TLS certificate expired',
+        DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
+        SELF_SIGNED_CERT_IN_CHAIN: 'self-signed TLS certificate in chain (VPN or corporate proxy?)',
+        UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate could not be verified',
+      };
+      return words[code] ? `${words[code]} (${code})` : code;
+    }
+  }
+  if (err instanceof TypeError && /fetch failed/i.test(err.message)) return 'network error';
+  return undefined;
+}
+
+export function describeFailure(err: unknown, url: string): UpstreamFailure {
+  const status = httpStatusOf(err);
+  const where = displayUrl(url);
+  if (status === 401 || /unauthori[sz]ed/i.test(String((err as Error)?.name ?? ''))) {
+    return { kind: 'auth', status: 401, message: `Upstream ${where} answered 401 Unauthorized` };
+  }
+  if (status !== undefined) {
+    const text = STATUS_TEXT[status] ?? '';
+    return { kind: 'http', status, message: `Upstream ${where} answered ${status}${text ? ' ' + text : ''}` };
+  }
+  const reason = networkReason(err);
+  if (reason) return { kind: 'network', message: `Cannot reach upstream ${where}: ${reason}` };
+  const msg = err instanceof Error ? err.message : String(err);
+  return { kind: 'protocol', message: `Upstream ${where} failed: ${msg}` };
+}
+
+/** URL without query or credentials: query strings sometimes carry keys. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+function isRequest(m: Json): boolean {
+  return typeof m.method === 'string' && m.id !== undefined && m.id !== null;
+}
+function isNotification(m: Json): boolean {
+  return typeof m.method === 'string' && (m.id === undefined || m.id === null);
+}
+function isResponse(m: Json): boolean {
+  return m.method === undefined && ('result' in m || 'error' in m);
+}
+
+interface Pending {
+  method: string;
+  started: number;
+}
+
+export class UpstreamSession {
+  private transport?: Transport;
+  private probing?: Transport;
+  private target?: UpstreamTarget;
+  private opening?: Promise<Transport>;
+  private reinitializing?: Promise<void>;
+  private initRequest?: Json;
+  private protocolVersion?: string;
+  private readonly pending = new Map<Id, Pending>();
+  private readonly internal = new Map<string, (m: Json) => void>();
+  private reinitCount = 0;
+  private closed = false;
+  private generation = 0;
+
+  constructor(
+    private readonly opts: UpstreamOptions,
+    private readonly events: UpstreamEvents,
+  ) {}
+
+  get negotiatedVersion(): string | undefined {
+    return this.protocolVersion;
+  }
+
+  get sessionId(): string | undefined {
+    return this.transport instanceof StreamableHTTPClientTransport ? this.transport.sessionId : undefined;
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Send one message (or a batch) from the client upstream. Never throws. */
+  async fromClient(message: JSONRPCMessage | JSONRPCMessage[]): Promise<void> {
+    if (this.closed) return;
+    const list = (Array.isArray(message) ? message : [message]) as Json[];
+    const size = JSON.stringify(message).length;
+    for (const m of list) {
+      if (isRequest(m)) {
+        this.pending.set(m.id, { method: m.method, started: performance.now() });
+        this.events.onRequest?.(m.method, m.id, size);
+        if (m.method === 'initialize') this.initRequest = m;
+      } else if (isNotification(m)) {
+        this.events.onNotification?.(m.method, 'client-to-server', size);
+      }
+    }
+    await this.deliver(message, list, true);
+  }
+
+  private async deliver(message: JSONRPCMessage | JSONRPCMessage[], list: Json[], mayRetry: boolean): Promise<void> {
+    let transport: Transport;
+    const isInit = list.some((m) => m.method === 'initialize');
+    if (!this.transport && !this.opening && this.initRequest && this.target && !isInit) {
+      // The connection was lost after the handshake (e.g. the HTTP+SSE stream ended): a new
+      // upstream session needs the client's initialize first.
+      try {
+        await this.reinitialize(this.generation);
+      } catch (err) {
+        this.fail(list, err);
+        return;
+      }
+    }
+    try {
+      transport = await this.ensureTransport(message);
+      if (transport === FIRST_SENT) return;
+    } catch (err) {
+      this.fail(list, err);
+      return;
+    }
+    const gen = this.generation;
+    try {
+      await transport.send(message);
+    } catch (err) {
+      if (this.closed) return;
+      const status = httpStatusOf(err);
+      const sessionBound = status === 404 || status === 410;
+      if (mayRetry && sessionBound && this.initRequest && !isInit) {
+        this.events.log?.('info', `Upstream session expired (${status}); re-initializing and retrying once`);
+        try {
+          await this.reinitialize(gen);
+        } catch (reErr) {
+          this.fail(list, reErr);
+          return;
+        }
+        return this.deliver(message, list, false);
+      }
+      this.fail(list, err);
+    }
+  }
+
+  /** Opens the transport on first use; the first message doubles as the transport probe. */
+  private async ensureTransport(first: JSONRPCMessage | JSONRPCMessage[]): Promise<Transport> {
+    if (this.transport) return this.transport;
+    // Messages that arrive while the transport is being chosen wait for it.
+    if (this.opening) return this.opening;
+    this.opening = this.open(first);
+    try {
+      await this.opening;
+      return FIRST_SENT; // the caller's message was the probe and is already sent
+    } finally {
+      this.opening = undefined;
+    }
+  }
+
+  private async open(first: JSONRPCMessage | JSONRPCMessage[]): Promise<Transport> {
+    const errors: string[] = [];
+    const candidates = transportCandidates(this.opts.url, this.opts.preferred);
+    let firstErr: unknown;
+    for (let i = 0; i < candidates.length; i++) {
+      const c = candidates[i];
+      const t = this.createTransport(c);
+      // Route messages of a candidate to us while it is being tried.
+      this.transport = undefined;
+      try {
+        await t.start();
+        this.probing = t;
+        await t.send(first);
+        this.target = c;
+        this.transport = t;
+        this.generation++;
+        this.events.onTransport?.(c);
+        if (i > 0) this.events.log?.('info', `Using ${c.kind === 'sse' ? 'HTTP+SSE' : 'Streamable HTTP'} at ${displayUrl(c.url)}`);
+        return t;
+      } catch (err) {
+        firstErr ??= err;
+        const status = httpStatusOf(err);
+        await t.close().catch(() => {});
+        // Fall back only on 400/404/405: 401/403 are auth problems, not transport signals.
+        const fallback = status === 400 || status === 404 || status === 405;
+        errors.push(`${c.kind} ${displayUrl(c.url)}: ${describeFailure(err, c.url).message}`);
+        if (!fallback) throw err;
+        if (i === candidates.length - 1) break;
+        this.events.log?.('debug', `${c.kind} at ${displayUrl(c.url)} answered ${status}; trying the next transport`);
+      } finally {
+        this.probing = undefined;
+      }
+    }
+    this.events.log?.('warn', `No transport worked: ${errors.join('; ')}`);
+    // Every fallback failed too: the first candidate's failure is the one to report.
+    throw firstErr;
+  }
+
+  private createTransport(target: UpstreamTarget): Transport {
+    const url = new URL(target.url);
+    const requestInit: RequestInit = { headers: { ...this.opts.headers } };
+    const t =
+      target.kind === 'sse'
+        ? new SSEClientTransport(url, { requestInit, fetch: this.opts.fetch })
+        : new StreamableHTTPClientTransport(url, {
+            requestInit,
+            fetch: this.opts.fetch,
+            protocolVersion: this.protocolVersion,
+          });
+    t.onmessage = (m) => this.fromServer(m as Json, t);
+    t.onerror = (err) => this.onTransportError(err, t);
+    t.onclose = () => this.onTransportClose(t);
+    return t;
+  }
+
+  private fromServer(m: Json, t: Transport): void {
+    if (this.closed) return;
+    if (isResponse(m) && typeof m.id === 'string' && m.id.startsWith(REINIT_PREFIX)) {
+      this.internal.get(m.id)?.(m);
+      return;
+    }
+    const size = JSON.stringify(m).length;
+    if (isResponse(m)) {
+      const p = this.pending.get(m.id);
+      if (p) {
+        this.pending.delete(m.id);
+        if (p.method === 'initialize' && m.result && typeof m.result.protocolVersion === 'string') {
+          this.protocolVersion = m.result.protocolVersion;
+          if (t instanceof StreamableHTTPClientTransport) t.setProtocolVersion(m.result.protocolVersion);
+        }
+        this.events.onResponse?.(p.method, m.id, performance.now() - p.started, size, m.error?.message);
+      }
+      this.events.onUpstreamOk?.();
+    } else if (isNotification(m)) {
+      this.events.onNotification?.(m.method, 'server-to-client', size);
+    } else if (isRequest(m)) {
+      this.events.onNotification?.(m.method, 'server-to-client', size);
+    }
+    this.events.toClient(m as JSONRPCMessage);
+  }
+
+  private onTransportError(err: Error, t: Transport): void {
+    if (this.closed || (t !== this.transport && t !== this.probing)) return;
+    const status = httpStatusOf(err);
+    const msg = err?.message ?? String(err);
+    // A GET stream refused with 404/405/406 just means "this server has no standalone stream".
+    if (/SSE stream/i.test(msg) && (status === 404 || status === 405 || status === 406)) {
+      this.events.log?.('debug', `Upstream offers no standalone event stream (${status})`);
+      return;
+    }
+    if (/Error POSTing|Unexpected content type/.test(msg)) return; // reported through send()
+    this.events.log?.('warn', `Upstream transport: ${redactUrlQueries(msg)}`);
+    if (/Maximum reconnection attempts|Failed to reconnect/i.test(msg)) {
+      this.failAllPending(`Lost the event stream from ${displayUrl(this.opts.url)} and could not resume it`);
+    }
+  }
+
+  private onTransportClose(t: Transport): void {
+    if (this.closed || t !== this.transport) return;
+    // The old HTTP+SSE transport closes when its stream ends: pending answers will never come.
+    this.transport = undefined;
+    this.failAllPending(`Upstream ${displayUrl(this.opts.url)} closed the connection`);
+  }
+
+  private failAllPending(message: string): void {
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      this.reply(id, ERR_UPSTREAM_GONE, `${message}. Retry the request.`, p);
+    }
+  }
+
+  /** Replays the client's initialize on a fresh transport after the server lost the session. */
+  private reinitialize(gen: number): Promise<void> {
+    if (this.generation !== gen) return Promise.resolve(); // someone else already did it
+    if (this.reinitializing) return this.reinitializing;
+    this.reinitializing = (async () => {
+      const old = this.transport;
+      this.transport = undefined;
+      this.protocolVersion = undefined;
+      if (old) await old.close().catch(() => {});
+      const target = this.target ?? { kind: 'streamable-http' as const, url: this.opts.url };
+      const t = this.createTransport(target);
+      await t.start();
+      const id = `${REINIT_PREFIX}${++this.reinitCount}`;
+      const answer = new Promise<Json>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('re-initialize timed out')), 30_000);
+        this.internal.set(id, (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        });
+      });
+      this.transport = t;
+      this.generation++;
+      try {
+        await t.send({ ...this.initRequest, id } as JSONRPCMessage);
+        const res = await answer;
+        if (res.error) throw new Error(`re-initialize refused: ${res.error.message}`);
+        const version = res.result?.protocolVersion;
+        if (typeof version === 'string') {
+          this.protocolVersion = version;
+          if (t instanceof StreamableHTTPClientTransport) t.setProtocolVersion(version);
+        }
+        await t.send({ jsonrpc: '2.0', method: 'notifications/initialized' } as JSONRPCMessage);
+        this.events.log?.('info', 'Upstream session re-established');
+      } finally {
+        this.internal.delete(id);
+      }
+    })();
+    return this.reinitializing.finally(() => {
+      this.reinitializing = undefined;
+    });
+  }
+
+  private fail(list: Json[], err: unknown): void {
+    const failure = describeFailure(err, this.target?.url ?? this.opts.url);
+    this.events.onUpstreamFailure?.(failure);
+    let text = failure.message;
+    let code = ERR_UPSTREAM_HTTP;
+    if (failure.kind === 'auth') {
+      code = ERR_NEEDS_SIGN_IN;
+      text = `${failure.message}. Sign in to ${this.opts.serverName} in MCP Switchboard.`;
+    } else {
+      if (failure.kind === 'network') code = ERR_UPSTREAM_UNREACHABLE;
+      const retry = this.opts.retryHint?.();
+      const transient = failure.kind === 'network' || (failure.status !== undefined && (failure.status >= 500 || failure.status === 429));
+      if (transient && retry !== undefined) text += `; retrying in ${Math.max(1, Math.round(retry))} s`;
+      text += '.';
+    }
+    for (const m of list) {
+      if (!isRequest(m)) {
+        this.events.log?.('warn', `Could not deliver ${m.method ?? 'a response'} upstream: ${failure.message}`);
+        continue;
+      }
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      this.reply(m.id, code, text, p);
+    }
+  }
+
+  private reply(id: Id, code: number, message: string, p?: Pending): void {
+    const data = { source: 'mcp-switchboard' };
+    const msg = { jsonrpc: '2.0' as const, id, error: { code, message, data } };
+    if (p) this.events.onResponse?.(p.method, id, performance.now() - p.started, JSON.stringify(msg).length, message);
+    this.events.toClient(msg as JSONRPCMessage);
+  }
+
+  /** Ends the upstream session: DELETE when the server gave one, then close. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const t = this.transport;
+    this.transport = undefined;
+    this.pending.clear();
+    if (!t) return;
+    if (t instanceof StreamableHTTPClientTransport && t.sessionId) {
+      await withTimeout(t.terminateSession(), 2000).catch(() => {});
+    }
+    await t.close().catch(() => {});
+  }
+}
+
+const FIRST_SENT = Symbol('first-sent') as unknown as Transport;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  return Promise.race([p, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms).unref())]);
+}
+
+function redactUrlQueries(text: string): string {
+  return text.replace(/(https?:\/\/[^\s?#]+)\?[^\s#]*/g, '$1?…');
+}

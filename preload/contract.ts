@@ -1,0 +1,151 @@
+/**
+ * The one typed API between the main process and the renderer.
+ *
+ * Main registers one handler per entry of `Calls` (main/core/api), the preload exposes the same
+ * names on `window.switchboard`, and the renderer uses only this file's types. Nothing here may
+ * import Node, DOM or Electron at runtime: it is data and types only.
+ *
+ * Every call resolves to a `Result`; nothing throws across the boundary.
+ */
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Lifecycle of one server's proxy, as the user sees it. */
+export type ServerState =
+  | 'stopped'
+  | 'starting'
+  | 'connecting'
+  | 'needs-sign-in'
+  | 'ready'
+  | 'retrying'
+  | 'error';
+
+export const SERVER_STATES: readonly ServerState[] = [
+  'stopped',
+  'starting',
+  'connecting',
+  'needs-sign-in',
+  'ready',
+  'retrying',
+  'error',
+];
+
+export type TransportKind = 'streamable-http' | 'sse';
+
+export interface ServerCounters {
+  /** Downstream (client) connections open right now. */
+  connections: number;
+  /** Downstream connections since the proxy started. */
+  connectionsTotal: number;
+  requests: number;
+  errors: number;
+}
+
+export interface ServerStatus {
+  serverId: string;
+  state: ServerState;
+  /** Human sentence explaining the state ("Upstream answered 502 Bad Gateway"). */
+  detail?: string;
+  lastError?: string;
+  /** Epoch ms of the last state change. */
+  since: number;
+  pid?: number;
+  restarts: number;
+  /** When in `retrying`: epoch ms of the next attempt. */
+  nextRetryAt?: number;
+  transport?: TransportKind;
+  counters: ServerCounters;
+}
+
+/** A server as the renderer sees it: no header values, no secrets. */
+export interface ServerSummary {
+  id: string;
+  name: string;
+  url: string;
+  enabled: boolean;
+  /** Names of the extra headers only; values never leave main. */
+  headerNames: string[];
+  status: ServerStatus;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface LogEvent {
+  /** Epoch ms. */
+  ts: number;
+  level: LogLevel;
+  server: string;
+  /** Downstream connection number inside the proxy, when the event belongs to one. */
+  connection?: number;
+  message: string;
+  /** Traffic events only. */
+  method?: string;
+  id?: string | number | null;
+  direction?: 'client-to-server' | 'server-to-client';
+  durationMs?: number;
+  size?: number;
+}
+
+export interface AddServerInput {
+  url: string;
+  name?: string;
+  headers?: Record<string, string>;
+}
+
+/** Invoke channels: name `domain:verb` → [argument, value]. */
+export interface Calls {
+  'servers:list': [void, ServerSummary[]];
+  'servers:add': [AddServerInput, ServerSummary];
+  'servers:remove': [{ serverId: string }, void];
+  'servers:set-enabled': [{ serverId: string; enabled: boolean }, ServerSummary];
+  'servers:restart': [{ serverId: string }, void];
+  'logs:tail': [{ serverId: string; limit?: number }, LogEvent[]];
+  'app:info': [void, AppInfo];
+}
+
+export interface AppInfo {
+  version: string;
+  dataDir: string;
+  platform: string;
+}
+
+/** Events pushed from main: name → payload. */
+export interface Events {
+  'servers:did-change-status': ServerStatus;
+  'servers:did-change-list': ServerSummary[];
+  'logs:did-append': LogEvent[];
+}
+
+export type CallName = keyof Calls;
+export type EventName = keyof Events;
+export type CallArg<K extends CallName> = Calls[K][0];
+export type CallValue<K extends CallName> = Calls[K][1];
+
+export const CALL_NAMES: readonly CallName[] = [
+  'servers:list',
+  'servers:add',
+  'servers:remove',
+  'servers:set-enabled',
+  'servers:restart',
+  'logs:tail',
+  'app:info',
+];
+
+export const EVENT_NAMES: readonly EventName[] = [
+  'servers:did-change-status',
+  'servers:did-change-list',
+  'logs:did-append',
+];
+
+/** What the preload exposes as `window.switchboard` (and what the e2e web bridge mimics). */
+export interface SwitchboardApi {
+  call<K extends CallName>(name: K, arg: CallArg<K>): Promise<Result<CallValue<K>>>;
+  /** Subscribe to an event; returns the unsubscribe function. */
+  on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    switchboard: SwitchboardApi;
+  }
+}

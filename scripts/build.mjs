@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Builds every entry: main, preload, proxy, connector and headless host with esbuild (CJS, one
+// self-contained file each, `electron` external), and the renderer with Vite.
+// Usage: node scripts/build.mjs [--only=node|renderer|cli] [--watch]
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+
+/** Entries bundled for Node / Electron-as-Node. */
+export const nodeEntries = [
+  { in: 'main/index.ts', out: 'out/main/index.js', electron: true },
+  { in: 'preload/index.ts', out: 'out/preload/index.js', electron: true },
+  { in: 'main/proxy/index.ts', out: 'out/proxy/index.js' },
+  { in: 'main/connector/index.ts', out: 'out/connector/index.js' },
+  { in: 'main/headless/index.ts', out: 'out/headless/index.js' },
+  { in: 'main/cli/index.ts', out: 'out/cli/index.js' },
+];
+
+async function buildNode(filter) {
+  const started = Date.now();
+  await Promise.all(
+    nodeEntries
+      .filter((e) => fs.existsSync(path.join(root, e.in)))
+      .filter(filter)
+      .map((e) =>
+        build({
+          absWorkingDir: root,
+          entryPoints: [e.in],
+          outfile: e.out,
+          bundle: true,
+          platform: 'node',
+          format: 'cjs',
+          target: 'node22',
+          sourcemap: 'linked',
+          external: ['electron'],
+          logLevel: 'warning',
+          // conf & friends are ESM and use import.meta.url; give CJS bundles a value for it.
+          define: { 'import.meta.url': 'importMetaUrl' },
+          banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+        }),
+      ),
+  );
+  return Date.now() - started;
+}
+
+async function buildRenderer() {
+  const { build: viteBuild } = await import('vite');
+  const started = Date.now();
+  await viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+  return Date.now() - started;
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  try {
+    if (!only || only === 'node') console.error(`built node entries in ${await buildNode(() => true)} ms`);
+    if (only === 'cli') console.error(`built cli in ${await buildNode((e) => !e.electron)} ms`);
+    if ((!only || only === 'renderer') && fs.existsSync(path.join(root, 'renderer/vite.config.ts'))) {
+      console.error(`built renderer in ${await buildRenderer()} ms`);
+    }
+  } catch (err) {
+    console.error(err?.message ?? err);
+    process.exit(1);
+  }
+}
