@@ -130,7 +130,10 @@ export function networkReason(err: unknown): string | undefined {
       return words[code] ? `${words[code]} (${code})` : code;
     }
   }
-  if (err instanceof TypeError && /fetch failed/i.test(err.message)) return 'network error';
+  if (err instanceof TypeError && /fetch failed/i.test(err.message)) {
+    const cause = (err as { cause?: { message?: string } }).cause?.message;
+    return cause ? `network error (${cause})` : 'network error';
+  }
   return undefined;
 }
 
@@ -186,6 +189,7 @@ export class UpstreamSession {
   private readonly pending = new Map<Id, Pending>();
   private readonly internal = new Map<string, (m: Json) => void>();
   private reinitCount = 0;
+  private chain: Promise<void> = Promise.resolve();
   private closed = false;
   private generation = 0;
 
@@ -220,7 +224,13 @@ export class UpstreamSession {
         this.events.onNotification?.(m.method, 'client-to-server', size);
       }
     }
-    await this.deliver(message, list, true);
+    // Keep the client's order: a notification or response is sent only after everything before
+    // it went out (so `initialized` reaches the server before the first request), and nothing
+    // overtakes a notification. Requests don't wait for their answers: many may be in flight.
+    const prev = this.chain;
+    const run = prev.then(() => this.deliver(message, list, true));
+    this.chain = list.every(isRequest) ? prev.then(() => undefined) : run;
+    await run;
   }
 
   private async deliver(message: JSONRPCMessage | JSONRPCMessage[], list: Json[], mayRetry: boolean): Promise<void> {

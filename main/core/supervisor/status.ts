@@ -43,7 +43,7 @@ export function reduceStatus(s: ServerStatus, ev: StatusEvent, now: number): Ser
       return withState(s, ev.state, now, {
         detail: ev.detail,
         nextRetryAt: ev.state === 'retrying' ? ev.nextRetryAt : undefined,
-        lastError: ev.state === 'ready' ? s.lastError : (ev.detail ?? s.lastError),
+        lastError: ev.state === 'retrying' || ev.state === 'needs-sign-in' ? (ev.detail ?? s.lastError) : s.lastError,
       });
     case 'metrics':
       return { ...s, counters: { ...ev.counters }, lastError: ev.lastError ?? s.lastError };
