@@ -88,6 +88,23 @@ describe('relaying', () => {
     }
   });
 
+  it('resumes a dropped response stream with Last-Event-ID after the server\'s retry interval', async () => {
+    const c = await connectClient(home, id);
+    try {
+      const before = server.stats.resumes.length;
+      const started = Date.now();
+      const r = await c.client.callTool({ name: 'drop-stream', arguments: {} }, { onprogress: () => {} });
+      expect(JSON.stringify(r.content)).toContain('survived the dropped stream');
+      const resumes = server.stats.resumes.slice(before);
+      expect(resumes.length).toBeGreaterThanOrEqual(1);
+      expect(resumes[0].lastEventId).not.toBe('');
+      // The server asked for retry: 250 ms; the proxy waited that long before resuming.
+      expect(resumes[0].at - started).toBeGreaterThanOrEqual(240);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('sends the negotiated MCP-Protocol-Version and the custom headers, env-substituted', async () => {
     const from = server.headers.length;
     const c = await connectClient(home, id);

@@ -3,6 +3,7 @@
  * A connector started from a checkout launches it when no app is running; `npm run cli -- serve`
  * runs it in the foreground. One host per data directory: a second one exits quietly.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AppCore } from '../core/app-core';
 import { InstanceLockedError } from '../core/instance-lock';
@@ -26,6 +27,8 @@ export async function runHeadless(opts: { foreground?: boolean } = {}): Promise<
     }
     throw err;
   }
+  // For support and scripts: which process hosts this data directory.
+  fs.writeFileSync(path.join(paths.runDir, 'host.pid'), `${process.pid}\n`, { mode: 0o600 });
   if (opts.foreground) {
     console.error(`MCP Switchboard (headless) is running with data in ${paths.dataDir}; Ctrl+C stops it.`);
     core.onDidChangeStatus((s) => console.error(`${s.serverId}: ${s.state}${s.detail ? ` (${s.detail})` : ''}`));
