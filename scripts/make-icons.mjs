@@ -118,16 +118,17 @@ const lerp = (a, b, t) => a.map((v, i) => v + (b[i] - v) * t);
 // ---------- the glyph ----------
 
 /** Knob positions along each track (0 = left end, 1 = right end). */
-const KNOBS = [0.25, 0.75, 0.5];
+const KNOBS = [0.32, 0.7, 0.5];
 
 /**
  * Three horizontal tracks with knobs. The part of a track left of its knob is "on" (full opacity),
  * the rest is dimmed; a thin gap separates each knob from its track so the shapes stay legible.
- * g: { x0, x1, rows: [y...], trackR, knobR, gap, dim }
+ * g: { x0, x1, rows: [y...], knobs?: [x...] (absolute, else KNOBS), trackR, knobR, gap, dim }
+ * Small sizes put 1 px tracks and odd-width knobs on pixel centres so they stay crisp.
  */
 function drawGlyph(canvas, g, color) {
   g.rows.forEach((y, row) => {
-    const kx = g.x0 + (g.x1 - g.x0) * KNOBS[row];
+    const kx = g.knobs ? g.knobs[row] : g.x0 + (g.x1 - g.x0) * KNOBS[row];
     const outsideGap = (px, py) => clamp01(sdCircle(px, py, kx, y, g.knobR + g.gap) + 0.5);
     const track = (px, py) => cover(sdCapsule(px, py, g.x0, y, g.x1, y, g.trackR)) * outsideGap(px, py);
     canvas.paint((px, py) => (px < kx ? track(px, py) : 0), color);
@@ -164,7 +165,11 @@ function appIcon(size) {
 function templateIcon(size) {
   const c = new Canvas(size);
   const s = size / 16;
-  drawGlyph(c, { x0: 2.5 * s, x1: 13.5 * s, rows: [3.5 * s, 8 * s, 12.5 * s], trackR: 0.85 * s, knobR: 2.1 * s, gap: 0.9 * s, dim: 0.5 }, BLACK);
+  drawGlyph(
+    c,
+    { x0: 2.5 * s, x1: 13.5 * s, rows: [4 * s, 8 * s, 12 * s], knobs: [5 * s, 11 * s, 8 * s], trackR: 1 * s, knobR: 2.1 * s, gap: 1 * s, dim: 0.5 },
+    BLACK,
+  );
   return c;
 }
 
@@ -176,7 +181,11 @@ function colourTrayIcon(size) {
     (x, y) => cover(sdRoundRect(x, y, 0.5 * s, 0.5 * s, size - 0.5 * s, size - 0.5 * s, 3.6 * s)),
     (x, y) => lerp(INDIGO_TOP, INDIGO_BOTTOM, clamp01((x + y) / (2 * size))),
   );
-  drawGlyph(c, { x0: 4 * s, x1: 12 * s, rows: [4.6 * s, 8 * s, 11.4 * s], trackR: 0.6 * s, knobR: 1.55 * s, gap: 0.6 * s, dim: 0.5 }, WHITE);
+  drawGlyph(
+    c,
+    { x0: 3.5 * s, x1: 12.5 * s, rows: [4 * s, 8 * s, 12 * s], knobs: [6 * s, 10.5 * s, 8 * s], trackR: 0.9 * s, knobR: 1.9 * s, gap: 0.8 * s, dim: 0.5 },
+    WHITE,
+  );
   return c;
 }
 

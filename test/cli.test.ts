@@ -1,0 +1,35 @@
+/** The command line, run as a real process from the bundle (out/cli/index.js) on a temp home. */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeTempHome, ROOT } from './fixtures/harness';
+
+const CLI = path.join(ROOT, 'out/cli/index.js');
+
+function cli(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('cli', () => {
+  it('adds, lists (text and --json) and removes servers; refuses bad URLs with the reason', () => {
+    const home = makeTempHome();
+    try {
+      const add = cli(home.env, 'add', 'https://mcp.linear.app/mcp', '--name', 'Linear', '--header', 'X-Team: ${env:TEAM}', '--json');
+      expect(add.code).toBe(0);
+      expect(JSON.parse(add.out)).toEqual({ id: 'linear', name: 'Linear', url: 'https://mcp.linear.app/mcp' });
+      expect(cli(home.env, 'list').out).toMatch(/^linear\tenabled \tLinear\thttps:\/\/mcp\.linear\.app\/mcp$/m);
+      const bad = cli(home.env, 'add', 'http://example.com/mcp');
+      expect(bad.code).toBe(1);
+      expect(bad.err).toMatch(/Plain http:\/\/ is allowed only for servers on this computer/);
+      const dup = cli(home.env, 'add', 'https://mcp.linear.app/mcp', '--header', 'X-Team: ${env:TEAM}');
+      expect(dup.code).toBe(1);
+      expect(dup.err).toMatch(/already added as "Linear"/);
+      expect(cli(home.env, 'remove', 'linear').code).toBe(0);
+      expect(JSON.parse(cli(home.env, 'list', '--json').out)).toEqual([]);
+      expect(cli(home.env, 'frobnicate').code).toBe(2);
+    } finally {
+      home.cleanup();
+    }
+  });
+});
