@@ -68,7 +68,7 @@ export async function startListener(opts: ListenerOptions): Promise<net.Server> 
 }
 
 function acceptOne(socket: net.Socket, opts: ListenerOptions): void {
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   const timer = setTimeout(() => reject('no hello within the time limit'), opts.helloTimeoutMs ?? 5000);
   const reject = (reason: string) => {
     clearTimeout(timer);

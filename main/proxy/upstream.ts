@@ -255,7 +255,7 @@ export class UpstreamSession {
     }
     const gen = this.generation;
     try {
-      await transport.send(message);
+      await sendOn(transport, message);
     } catch (err) {
       if (this.closed) return;
       const status = httpStatusOf(err);
@@ -300,7 +300,7 @@ export class UpstreamSession {
       try {
         await t.start();
         this.probing = t;
-        await t.send(first);
+        await sendOn(t, first);
         this.target = c;
         this.transport = t;
         this.generation++;
@@ -487,6 +487,12 @@ export class UpstreamSession {
     }
     await t.close().catch(() => {});
   }
+}
+
+/** The old HTTP+SSE transport takes one message per POST; batches go out one by one. */
+async function sendOn(t: Transport, message: JSONRPCMessage | JSONRPCMessage[]): Promise<void> {
+  if (t instanceof StreamableHTTPClientTransport) return t.send(message);
+  for (const m of Array.isArray(message) ? message : [message]) await t.send(m);
 }
 
 const FIRST_SENT = Symbol('first-sent') as unknown as Transport;
