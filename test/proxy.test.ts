@@ -172,6 +172,72 @@ describe('relaying', () => {
   });
 });
 
+describe('protocol details', () => {
+  for (const status of [404, 405, 406]) {
+    it(`treats ${status} on the GET stream as "no stream" and keeps working quietly`, async () => {
+      server.refuseGet(status);
+      const since = Date.now();
+      const c = await connectClient(home, id);
+      try {
+        const r = await c.client.callTool({ name: 'echo', arguments: { message: `get ${status}` } });
+        expect(JSON.stringify(r.content)).toContain(`echo: get ${status}`);
+        // The SDK drops a 405 silently; 404 and 406 reach the proxy, which notes them at debug level.
+        if (status !== 405) {
+          await waitFor(() => core.tailLogs(id).some((e) => e.message.includes(`no standalone event stream (${status})`)), 'the debug line');
+        }
+        expect(server.stats.gets).toBeGreaterThan(0);
+        expect(core.tailLogs(id, 200).filter((e) => e.ts >= since && (e.level === 'warn' || e.level === 'error'))).toEqual([]);
+      } finally {
+        server.refuseGet(0);
+        await c.close();
+      }
+    });
+  }
+
+  it('relays JSON-RPC batches for a client that negotiated 2025-03-26', async () => {
+    const { socket, lines } = await rawConnection(id);
+    try {
+      socket.write(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'batcher', version: '1' } } }) + '\n');
+      await waitFor(() => lines.length >= 1, 'initialize result');
+      expect(JSON.parse(lines[0]).result.protocolVersion).toBe('2025-03-26');
+      socket.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
+      socket.write(JSON.stringify([
+        { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { message: 'in a batch' } } },
+        { jsonrpc: '2.0', id: 3, method: 'ping' },
+      ]) + '\n');
+      await waitFor(() => lines.join('\n').includes('"id":2') && lines.join('\n').includes('"id":3'), 'both batch answers');
+      const answers = lines.slice(1).flatMap((l) => [JSON.parse(l)].flat());
+      expect(answers.find((a) => a.id === 2).result.content[0].text).toBe('echo: in a batch');
+      expect(answers.find((a) => a.id === 3).result).toEqual({});
+    } finally {
+      socket.destroy();
+    }
+  });
+});
+
+/** A connection to the proxy without the connector: hello, then raw JSON-RPC lines. */
+async function rawConnection(serverId: string): Promise<{ socket: net.Socket; lines: string[] }> {
+  const paths = resolvePaths(home.env);
+  const secret = fs.readFileSync(paths.secretFile, 'utf8').trim();
+  const socket = net.connect(endpointFor(paths, serverId));
+  const lines: string[] = [];
+  let buf = '';
+  let helloDone = false;
+  socket.on('data', (d) => {
+    buf += d;
+    let nl;
+    while ((nl = buf.indexOf('\n')) !== -1) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (!helloDone) helloDone = true;
+      else lines.push(line);
+    }
+  });
+  socket.write(encodeHello({ switchboard: WIRE_VERSION, secret, server: serverId }));
+  await waitFor(() => helloDone, 'the hello answer');
+  return { socket, lines };
+}
+
 describe('local endpoint', () => {
   it('refuses a connection without the secret, and the socket is private', async () => {
     const endpoint = endpointFor(resolvePaths(home.env), id);
