@@ -13,7 +13,8 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 /** Entries bundled for Node / Electron-as-Node. */
 export const nodeEntries = [
   { in: 'main/index.ts', out: 'out/main/index.js', electron: true },
-  { in: 'preload/index.ts', out: 'out/preload/index.js', electron: true },
+  // A sandboxed preload has no __filename: no import.meta.url shim there.
+  { in: 'preload/index.ts', out: 'out/preload/index.js', electron: true, sandboxed: true },
   { in: 'main/proxy/index.ts', out: 'out/proxy/index.js' },
   { in: 'main/connector/index.ts', out: 'out/connector/index.js' },
   { in: 'main/headless/index.ts', out: 'out/headless/index.js' },
@@ -39,8 +40,12 @@ async function buildNode(filter) {
           external: ['electron'],
           logLevel: 'warning',
           // conf & friends are ESM and use import.meta.url; give CJS bundles a value for it.
-          define: { 'import.meta.url': 'importMetaUrl' },
-          banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+          ...(e.sandboxed
+            ? {}
+            : {
+                define: { 'import.meta.url': 'importMetaUrl' },
+                banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+              }),
         }),
       ),
   );

@@ -61,6 +61,8 @@ export function safeEqual(a: string, b: string): boolean {
 export class LineSplitter {
   private chunks: Buffer[] = [];
   private size = 0;
+  /** The current line was reported as too long: drop its bytes up to and including its newline. */
+  private discarding = false;
 
   constructor(
     private readonly onLine: (line: string) => void,
@@ -74,17 +76,24 @@ export class LineSplitter {
       const nl = chunk.indexOf(10, start);
       if (nl === -1) {
         const rest = chunk.subarray(start);
-        if (rest.length) {
+        if (rest.length && !this.discarding) {
           this.size += rest.length;
           if (this.size > this.maxBytes) {
             const n = this.size;
             this.reset();
+            this.discarding = true;
             this.onOverflow(n);
             return;
           }
           this.chunks.push(rest);
         }
         return;
+      }
+      if (this.discarding) {
+        // The end of a line already reported as too long: resume after it.
+        this.discarding = false;
+        start = nl + 1;
+        continue;
       }
       const piece = chunk.subarray(start, nl);
       let line: Buffer;
@@ -97,7 +106,8 @@ export class LineSplitter {
       }
       if (line.length > this.maxBytes) {
         this.onOverflow(line.length);
-        return;
+        start = nl + 1;
+        continue;
       }
       let text = line.toString('utf8');
       if (text.endsWith('\r')) text = text.slice(0, -1);

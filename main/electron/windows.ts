@@ -107,7 +107,7 @@ export class ElectronWindows {
     win.on('closed', () => {
       if (this.window === win) this.window = undefined;
     });
-    void win.loadURL(rendererUrl(renderer));
+    win.loadURL(rendererUrl(renderer)).catch((err: unknown) => console.error('[switchboard] window failed to load:', err));
     return win;
   }
 

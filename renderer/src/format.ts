@@ -16,6 +16,13 @@ export function pillFor(server: ServerSummary): { label: string; tone: string } 
   return { label: STATE_LABELS[server.status.state] ?? server.status.state, tone: server.status.state };
 }
 
+const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+/** 1284 → "1,284" (in the user's locale). */
+export function count(n: number): string {
+  return integer.format(n);
+}
+
 export function relativeTime(fromMs: number, nowMs: number): string {
   const s = Math.max(0, Math.round((nowMs - fromMs) / 1000));
   if (s < 5) return 'just now';

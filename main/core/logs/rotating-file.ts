@@ -36,7 +36,10 @@ export class RotatingFile {
       const from = `${this.file}.${i}`;
       if (fs.existsSync(from)) fs.renameSync(from, `${this.file}.${i + 1}`);
     }
-    if (this.keep > 0) fs.renameSync(this.file, `${this.file}.1`);
+    // The file may have been deleted behind our back (logs folder cleared): nothing to move then.
+    if (this.keep > 0) {
+      if (fs.existsSync(this.file)) fs.renameSync(this.file, `${this.file}.1`);
+    }
     else fs.rmSync(this.file, { force: true });
     fs.rmSync(`${this.file}.${this.keep + 1}`, { force: true });
     this.size = 0;

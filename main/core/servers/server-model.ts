@@ -47,7 +47,8 @@ export function validateServerUrl(input: unknown): Checked<string> {
   if (u.username || u.password) {
     return { ok: false, error: 'The URL contains a user name or password. Remove it and add the credential as a header instead.' };
   }
-  if (u.hash) return { ok: false, error: 'The URL contains a #fragment, which MCP server URLs must not have.' };
+  // An empty fragment ("…/mcp#") leaves u.hash empty but stays in href.
+  if (u.hash || u.href.endsWith('#')) return { ok: false, error: 'The URL contains a #fragment, which MCP server URLs must not have.' };
   return { ok: true, value: u.href };
 }
 
@@ -94,7 +95,7 @@ export function resolveHeaders(
     out[k] = v.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
       const val = env[name];
       if (val === undefined) {
-        missing.push(name);
+        if (!missing.includes(name)) missing.push(name);
         return '';
       }
       return val;
@@ -109,6 +110,8 @@ export function makeServerId(name: string, taken: (id: string) => boolean): stri
     name
       .toLowerCase()
       .normalize('NFKD')
+      // Drop the combining marks NFKD split off ("é" → "e"), so accents don't become dashes.
+      .replace(/\p{M}/gu, '')
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
       .slice(0, 24)

@@ -68,7 +68,30 @@ export class ServerRegistry {
     const servers = this.list();
     const i = servers.findIndex((s) => s.id === id);
     if (i === -1) throw new ServerRegistryError(`No server "${id}".`);
-    const next = { ...servers[i], ...patch };
+    // Validated like add(), and only the patchable fields are taken: nothing invalid is saved.
+    const next: ServerRecord = { ...servers[i] };
+    if (patch.enabled !== undefined) {
+      if (typeof patch.enabled !== 'boolean') throw new ServerRegistryError('enabled must be true or false.');
+      next.enabled = patch.enabled;
+    }
+    if (patch.name !== undefined) {
+      const name = validateName(patch.name);
+      if (!name.ok) throw new ServerRegistryError(name.error);
+      next.name = name.value ?? defaultName(next.url);
+    }
+    if (patch.headers !== undefined) {
+      const headers = validateHeaders(patch.headers);
+      if (!headers.ok) throw new ServerRegistryError(headers.error);
+      next.headers = headers.value;
+    }
+    if (patch.transport !== undefined) {
+      const t = patch.transport;
+      const url = validateServerUrl(t?.url);
+      if (!t || (t.kind !== 'streamable-http' && t.kind !== 'sse') || !url.ok) {
+        throw new ServerRegistryError('The transport must be streamable-http or sse with a valid URL.');
+      }
+      next.transport = { kind: t.kind, url: url.value };
+    }
     servers[i] = next;
     this.save(servers);
     return next;

@@ -13,7 +13,7 @@ export function EmptyState() {
       </p>
       <p className="muted">
         Switchboard runs one local proxy per server, signs you in when the server asks for it, and shows its state and
-        live logs here. Then install it into Claude Desktop, Cursor or any other MCP client.
+        live logs here.
       </p>
     </div>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ServerSummary } from '../../../preload/contract';
 import { call } from '../api';
-import { hostOf, pillFor, relativeTime, untilTime } from '../format';
+import { count, hostOf, pillFor, relativeTime, untilTime } from '../format';
 import { LogTail } from './LogTail';
 
 interface Props {
@@ -87,22 +87,22 @@ export function ServerCard({ server, now, onChanged, onRemoved }: Props) {
         <div>
           <dt>Connections</dt>
           <dd data-testid="connections">
-            {status.counters.connections}
-            <small> open · {status.counters.connectionsTotal} total</small>
+            {count(status.counters.connections)}
+            <small> open · {count(status.counters.connectionsTotal)} total</small>
           </dd>
         </div>
         <div>
           <dt>Requests</dt>
-          <dd data-testid="requests">{status.counters.requests}</dd>
+          <dd data-testid="requests">{count(status.counters.requests)}</dd>
         </div>
         <div>
           <dt>Errors</dt>
           <dd data-testid="errors" className={status.counters.errors > 0 ? 'has-errors' : undefined}>
-            {status.counters.errors}
+            {count(status.counters.errors)}
           </dd>
         </div>
         <div>
-          <dt>{pill.label === 'Disabled' ? 'Disabled' : STATE_SINCE}</dt>
+          <dt>{server.enabled ? 'In this state for' : 'Disabled for'}</dt>
           <dd>
             {relativeTime(status.since, now)}
             {status.restarts > 0 && <small> · {status.restarts} restart{status.restarts === 1 ? '' : 's'}</small>}
@@ -146,5 +146,3 @@ export function ServerCard({ server, now, onChanged, onRemoved }: Props) {
     </li>
   );
 }
-
-const STATE_SINCE = 'In this state for';

@@ -1,0 +1,61 @@
+// Small helpers for bench/run.mjs: statistics, RSS, timeouts, child bookkeeping.
+import * as fs from 'node:fs';
+
+/** Percentile by linear interpolation between closest ranks (p in 0..100). */
+export function percentile(samples, p) {
+  if (!samples.length) return NaN;
+  const s = [...samples].sort((a, b) => a - b);
+  const rank = (p / 100) * (s.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return s[lo] + (s[hi] - s[lo]) * (rank - lo);
+}
+
+export function mean(samples) {
+  return samples.length ? samples.reduce((a, b) => a + b, 0) / samples.length : NaN;
+}
+
+export function round(n, digits) {
+  if (!Number.isFinite(n)) return null;
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+/** Resident set size of a live process in MB (Linux /proc); undefined elsewhere or if gone. */
+export function rssMb(pid) {
+  if (!pid) return undefined;
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Rejects with `what` if `promise` does not settle within `ms`. */
+export function within(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+    }),
+  ]);
+}
+
+/** Keeps the last `max` characters written to a stream (for error messages). */
+export function tail(stream, max = 4000) {
+  let text = '';
+  stream?.on('data', (d) => {
+    text = (text + d).slice(-max);
+  });
+  return () => text;
+}
+
+/** Resolves when a child process has exited (at once if it already has). */
+export function exited(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => child.once('exit', () => r()));
+}

@@ -1,0 +1,103 @@
+/** Deterministic data for the FAKE bridge (fake-switchboard.ts): six servers, one per kind of state. */
+import type { LogEvent, ServerStatus, ServerSummary } from '../../preload/contract';
+import type { FakeSeed } from './fake-switchboard';
+
+export const NOW = Date.UTC(2026, 2, 3, 14, 30, 0);
+const MIN = 60_000;
+
+function status(serverId: string, state: ServerStatus['state'], extra: Partial<ServerStatus> = {}): ServerStatus {
+  return {
+    serverId,
+    state,
+    since: NOW - 3 * MIN,
+    restarts: 0,
+    counters: { connections: 0, connectionsTotal: 0, requests: 0, errors: 0 },
+    ...extra,
+  };
+}
+
+export const SERVERS: ServerSummary[] = [
+  {
+    id: 'linear',
+    name: 'Linear',
+    url: 'https://mcp.linear.app/mcp',
+    enabled: true,
+    headerNames: [],
+    status: status('linear', 'ready', {
+      since: NOW - 42 * MIN,
+      transport: 'streamable-http',
+      pid: 48211,
+      counters: { connections: 2, connectionsTotal: 5, requests: 1284, errors: 3 },
+    }),
+  },
+  {
+    id: 'notion',
+    name: 'Notion',
+    url: 'https://mcp.notion.com/mcp',
+    enabled: true,
+    headerNames: [],
+    status: status('notion', 'needs-sign-in', { detail: 'The server requires sign-in before clients can use it' }),
+  },
+  {
+    id: 'sentry',
+    name: 'Sentry',
+    url: 'https://mcp.sentry.dev/mcp',
+    enabled: true,
+    headerNames: ['X-Org'],
+    status: status('sentry', 'retrying', {
+      detail: 'Upstream answered 502 Bad Gateway',
+      lastError: 'HTTP 502 Bad Gateway from https://mcp.sentry.dev/mcp',
+      nextRetryAt: NOW + 12_000,
+      restarts: 3,
+      counters: { connections: 1, connectionsTotal: 2, requests: 96, errors: 7 },
+    }),
+  },
+  {
+    id: 'broken',
+    name: 'Internal tools',
+    url: 'https://tools.internal.example.com/mcp',
+    enabled: true,
+    headerNames: ['Authorization'],
+    status: status('broken', 'error', {
+      since: NOW - 8 * MIN,
+      detail: 'Stopped after 5 crashes in 60 s; fix the cause, then restart',
+      lastError: 'connect ECONNREFUSED 10.0.4.12:443',
+      restarts: 5,
+      counters: { connections: 0, connectionsTotal: 0, requests: 0, errors: 5 },
+    }),
+  },
+  {
+    id: 'docs',
+    name: 'Cloudflare Docs',
+    url: 'https://docs.mcp.cloudflare.com/mcp',
+    enabled: true,
+    headerNames: [],
+    status: status('docs', 'connecting', { since: NOW - 2_000, detail: 'Trying Streamable HTTP' }),
+  },
+  {
+    id: 'github',
+    name: 'GitHub',
+    url: 'https://api.githubcopilot.com/mcp/',
+    enabled: false,
+    headerNames: ['Authorization'],
+    status: status('github', 'stopped', { since: NOW - 2 * 24 * 60 * MIN }),
+  },
+];
+
+const s = 1000;
+export const LOGS: LogEvent[] = [
+  { ts: NOW - 42 * MIN, level: 'info', server: 'linear', message: 'Proxy started' },
+  { ts: NOW - 42 * MIN + 310, level: 'info', server: 'linear', message: 'Upstream ready: Streamable HTTP, protocol 2025-11-25' },
+  { ts: NOW - 40 * MIN, level: 'info', server: 'linear', connection: 1, message: 'Client connected (Claude Desktop)' },
+  { ts: NOW - 40 * MIN + 95, level: 'debug', server: 'linear', connection: 1, message: 'request', method: 'initialize', id: 0, direction: 'client-to-server', size: 312 },
+  { ts: NOW - 40 * MIN + 402, level: 'debug', server: 'linear', connection: 1, message: 'response', method: 'initialize', id: 0, direction: 'server-to-client', durationMs: 307, size: 1180 },
+  { ts: NOW - 39 * MIN, level: 'info', server: 'linear', connection: 1, message: 'response', method: 'tools/list', id: 1, direction: 'server-to-client', durationMs: 84, size: 22_416 },
+  { ts: NOW - 12 * MIN, level: 'warn', server: 'linear', connection: 2, message: 'Upstream slow to answer', method: 'tools/call', id: 7, durationMs: 2410 },
+  { ts: NOW - 30 * s, level: 'info', server: 'linear', connection: 2, message: 'response', method: 'tools/call', id: 9, direction: 'server-to-client', durationMs: 148, size: 4_212 },
+  { ts: NOW - 8 * MIN, level: 'error', server: 'broken', message: 'connect ECONNREFUSED 10.0.4.12:443' },
+  { ts: NOW - 20 * s, level: 'warn', server: 'sentry', message: 'Upstream answered 502 Bad Gateway; retrying in 12 s' },
+];
+
+export function seed(overrides: Partial<FakeSeed> = {}): FakeSeed {
+  return { servers: SERVERS, logs: LOGS, now: NOW, ...overrides };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { Redactor } from './redactor';
+
+describe('Redactor', () => {
+  it('removes registered secret values everywhere they appear', () => {
+    const r = new Redactor();
+    r.add('supersecret-123', 'another-one');
+    expect(r.redact('key supersecret-123 and supersecret-123, also another-one.')).toBe(
+      'key [redacted] and [redacted], also [redacted].',
+    );
+  });
+
+  it('ignores short and empty values, and duplicates', () => {
+    const r = new Redactor();
+    r.add('abc', '', undefined, '12345');
+    expect(r.redact('abc 12345')).toBe('abc 12345');
+    r.add('123456', '123456');
+    expect(r.redact('x123456y')).toBe('x[redacted]y');
+  });
+
+  it('removes a secret that contains another secret whole', () => {
+    const r = new Redactor();
+    r.add('token-abc', 'token-abc-extended');
+    expect(r.redact('v=token-abc-extended;w=token-abc')).toBe('v=[redacted];w=[redacted]');
+  });
+
+  it('treats secrets as text, not patterns', () => {
+    const r = new Redactor();
+    r.add('a.b*c+d(e)$');
+    expect(r.redact('x a.b*c+d(e)$ y aXbbc+d(e)$')).toBe('x [redacted] y aXbbc+d(e)$');
+  });
+
+  it('redacts Bearer and Basic credentials it was never told about', () => {
+    const r = new Redactor();
+    expect(r.redact('Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig-_~+/=')).toBe('Authorization: Bearer [redacted]');
+    expect(r.redact('authorization: bearer abcdefgh12345678 next')).toBe('authorization: bearer [redacted] next');
+    expect(r.redact('Authorization: Basic dXNlcjpwYXNzd29yZA==')).toBe('Authorization: Basic [redacted]');
+    // Short words after "Bearer" are prose, not tokens.
+    expect(r.redact('Bearer token missing')).toBe('Bearer token missing');
+  });
+
+  it('redacts token-like query parameters and keeps the rest of the URL', () => {
+    const r = new Redactor();
+    expect(r.redact('GET https://x.example.com/cb?code=abc123&state=xyz')).toBe('GET https://x.example.com/cb?code=[redacted]&state=xyz');
+    expect(r.redact('https://h/p?a=1&access_token=eyJ.x.y#frag')).toBe('https://h/p?a=1&access_token=[redacted]#frag');
+    expect(r.redact('?api_key=K1&apikey=K2&key=K3&token=K4&client_secret=K5&refresh_token=K6 end')).toBe(
+      '?api_key=[redacted]&apikey=[redacted]&key=[redacted]&token=[redacted]&client_secret=[redacted]&refresh_token=[redacted] end',
+    );
+    expect(r.redact('https://h/p?TOKEN=AbC')).toBe('https://h/p?TOKEN=[redacted]');
+    // Parameters that merely end in a sensitive name are left alone.
+    expect(r.redact('https://h/p?monkey=banana&state=s')).toBe('https://h/p?monkey=banana&state=s');
+  });
+
+  it('leaves ordinary text unchanged', () => {
+    const r = new Redactor();
+    r.add('s3cr3t-value');
+    const text = 'Client connected (claude); 3 requests, 0 errors';
+    expect(r.redact(text)).toBe(text);
+  });
+});

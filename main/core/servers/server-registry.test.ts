@@ -1,0 +1,190 @@
+// The registry over the real `conf` package, writing settings.json in a temp dir.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Conf from 'conf';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ServerRecord } from './server-model';
+import { ServerRegistry, ServerRegistryError } from './server-registry';
+
+let dir: string;
+
+function openStore() {
+  return new Conf<Record<string, unknown>>({ cwd: dir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '' });
+}
+
+function onDisk(): { servers?: ServerRecord[] } {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8'));
+}
+
+function expectRefused(fn: () => unknown, message: string | RegExp): void {
+  let err: unknown;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ServerRegistryError);
+  if (typeof message === 'string') expect((err as Error).message).toBe(message);
+  else expect((err as Error).message).toMatch(message);
+}
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-registry-'));
+});
+
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ServerRegistry', () => {
+  it('starts empty', () => {
+    const reg = new ServerRegistry(openStore());
+    expect(reg.list()).toEqual([]);
+    expect(reg.get('anything')).toBeUndefined();
+  });
+
+  it('adds a server with defaults derived from the URL and persists it', () => {
+    const reg = new ServerRegistry(openStore());
+    const before = Date.now();
+    const rec = reg.add({ url: ' https://mcp.notion.com/mcp ' });
+    expect(rec).toEqual({
+      id: 'notion-com',
+      name: 'notion.com',
+      url: 'https://mcp.notion.com/mcp',
+      enabled: true,
+      headers: {},
+      createdAt: rec.createdAt,
+    });
+    expect(rec.createdAt).toBeGreaterThanOrEqual(before);
+    expect(rec.createdAt).toBeLessThanOrEqual(Date.now());
+    expect(reg.list()).toEqual([rec]);
+    expect(reg.get('notion-com')).toEqual(rec);
+    expect(onDisk().servers).toEqual([rec]);
+  });
+
+  it('uses the given name and headers and makes ids unique', () => {
+    const reg = new ServerRegistry(openStore());
+    const a = reg.add({ url: 'https://a.example.com/mcp', name: ' Linear ', headers: { 'X-Team': 'one' } });
+    const b = reg.add({ url: 'https://b.example.com/mcp', name: 'Linear' });
+    const c = reg.add({ url: 'https://c.example.com/mcp', name: 'Linear' });
+    expect([a.id, b.id, c.id]).toEqual(['linear', 'linear-2', 'linear-3']);
+    expect([a.name, b.name, c.name]).toEqual(['Linear', 'Linear', 'Linear']);
+    expect(a.headers).toEqual({ 'X-Team': 'one' });
+    expect(reg.list().map((s) => s.id)).toEqual(['linear', 'linear-2', 'linear-3']);
+  });
+
+  it('refuses the same URL with the same headers, but not with different headers', () => {
+    const reg = new ServerRegistry(openStore());
+    reg.add({ url: 'https://mcp.example.com/mcp', name: 'Work', headers: { 'X-Org': 'work' } });
+    expectRefused(
+      () => reg.add({ url: 'https://mcp.example.com/mcp', headers: { 'X-Org': 'work' } }),
+      'https://mcp.example.com/mcp is already added as "Work".',
+    );
+    // The same URL written differently is still the same server.
+    expectRefused(() => reg.add({ url: 'HTTPS://MCP.EXAMPLE.COM/mcp', headers: { 'X-Org': 'work' } }), /already added as "Work"/);
+    const home = reg.add({ url: 'https://mcp.example.com/mcp', name: 'Home', headers: { 'X-Org': 'home' } });
+    expect(home.id).toBe('home');
+    expect(reg.list()).toHaveLength(2);
+  });
+
+  it('refuses invalid input with the reason and saves nothing', () => {
+    const reg = new ServerRegistry(openStore());
+    reg.add({ url: 'https://ok.example.com/' });
+    const saved = fs.readFileSync(path.join(dir, 'settings.json'), 'utf8');
+    expectRefused(() => reg.add(null as never), 'Nothing to add.');
+    expectRefused(() => reg.add({ url: 'http://example.com/mcp' }), /only for servers on this computer/);
+    expectRefused(() => reg.add({ url: 'garbage' }), /is not a URL/);
+    expectRefused(() => reg.add({ url: 'https://x.example.com/', name: 'a\nb' }), 'The name contains control characters.');
+    expectRefused(() => reg.add({ url: 'https://x.example.com/', headers: { Host: 'evil' } }), /Host header is managed/);
+    expectRefused(() => reg.add({ url: 'https://x.example.com/', headers: { 'X-A': 'a\r\nb' } }), /contains a line break/);
+    expect(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8')).toBe(saved);
+    expect(reg.list().map((s) => s.url)).toEqual(['https://ok.example.com/']);
+  });
+
+  it('removes a server and refuses an unknown id', () => {
+    const reg = new ServerRegistry(openStore());
+    const a = reg.add({ url: 'https://a.example.com/', name: 'A' });
+    const b = reg.add({ url: 'https://b.example.com/', name: 'B' });
+    reg.remove(a.id);
+    expect(reg.list()).toEqual([b]);
+    expect(onDisk().servers).toEqual([b]);
+    expectRefused(() => reg.remove(a.id), 'No server "a".');
+    // The id is free again.
+    expect(reg.add({ url: 'https://a2.example.com/', name: 'A' }).id).toBe('a');
+  });
+
+  it('updates enabled, name and transport, and refuses an unknown id', () => {
+    const reg = new ServerRegistry(openStore());
+    const a = reg.add({ url: 'https://a.example.com/mcp', name: 'A' });
+    const updated = reg.update(a.id, { enabled: false, name: 'Renamed', transport: { kind: 'sse', url: 'https://a.example.com/sse' } });
+    expect(updated).toEqual({ ...a, enabled: false, name: 'Renamed', transport: { kind: 'sse', url: 'https://a.example.com/sse' } });
+    // The id stays even when the name changes.
+    expect(reg.get('a')).toEqual(updated);
+    expect(onDisk().servers).toEqual([updated]);
+    expectRefused(() => reg.update('missing', { enabled: true }), 'No server "missing".');
+  });
+
+  it('never saves an invalid update', () => {
+    const reg = new ServerRegistry(openStore());
+    const a = reg.add({ url: 'https://a.example.com/mcp', name: 'A', headers: { 'X-A': '1' } });
+    expectRefused(() => reg.update(a.id, { name: 'bad\u0007name' }), 'The name contains control characters.');
+    expectRefused(() => reg.update(a.id, { name: 'x'.repeat(100) }), 'Keep the name under 64 characters.');
+    expectRefused(() => reg.update(a.id, { headers: { 'X-A': 'v\r\nInjected: 1' } }), 'The value of X-A contains a line break.');
+    expectRefused(() => reg.update(a.id, { headers: { 'Mcp-Session-Id': 'x' } }), /managed by MCP Switchboard/);
+    expectRefused(() => reg.update(a.id, { enabled: 'yes' as never }), 'enabled must be true or false.');
+    expectRefused(() => reg.update(a.id, { transport: { kind: 'websocket' as never, url: 'https://a.example.com/ws' } }), /streamable-http or sse/);
+    expectRefused(() => reg.update(a.id, { transport: { kind: 'sse', url: 'http://remote.example.com/sse' } }), /streamable-http or sse/);
+    expect(reg.get(a.id)).toEqual(a);
+    expect(onDisk().servers).toEqual([a]);
+    // A name is trimmed like on add; fields outside the patch type are not taken.
+    const next = reg.update(a.id, { name: '  Nice  ', id: 'hijack', url: 'http://evil.example/' } as never);
+    expect(next).toEqual({ ...a, name: 'Nice' });
+    expect(onDisk().servers).toEqual([{ ...a, name: 'Nice' }]);
+    // An emptied name falls back to the default name, as on add.
+    expect(reg.update(a.id, { name: '   ' }).name).toBe('a.example.com');
+  });
+
+  it('tells listeners about every change with the new list, until unsubscribed', () => {
+    const reg = new ServerRegistry(openStore());
+    const seen: string[][] = [];
+    const off = reg.onDidChange((servers) => seen.push(servers.map((s) => `${s.id}:${s.enabled}`)));
+    const a = reg.add({ url: 'https://a.example.com/', name: 'A' });
+    reg.add({ url: 'https://b.example.com/', name: 'B' });
+    reg.update(a.id, { enabled: false });
+    reg.remove('b');
+    expect(() => reg.add({ url: 'nope' })).toThrow();
+    expect(seen).toEqual([['a:true'], ['a:true', 'b:true'], ['a:false', 'b:true'], ['a:false']]);
+    off();
+    reg.remove('a');
+    expect(seen).toHaveLength(4);
+  });
+
+  it('persists across a new store and registry instance', () => {
+    const first = new ServerRegistry(openStore());
+    const a = first.add({ url: 'https://a.example.com/mcp', name: 'Alpha', headers: { Authorization: 'Bearer ${env:A_TOKEN}' } });
+    first.update(a.id, { transport: { kind: 'streamable-http', url: 'https://a.example.com/mcp' } });
+    const b = first.add({ url: 'http://127.0.0.1:4000/mcp' });
+
+    const second = new ServerRegistry(openStore());
+    expect(second.list()).toEqual([{ ...a, transport: { kind: 'streamable-http', url: 'https://a.example.com/mcp' } }, b]);
+    expect(second.get('alpha')?.headers).toEqual({ Authorization: 'Bearer ${env:A_TOKEN}' });
+    // The new instance sees the ids taken by the old one.
+    expect(second.add({ url: 'https://other.example.com/', name: 'Alpha' }).id).toBe('alpha-2');
+  });
+
+  it('hands out copies: mutating a listed record does not change the store', () => {
+    const reg = new ServerRegistry(openStore());
+    reg.add({ url: 'https://a.example.com/', name: 'A', headers: { 'X-A': '1' } });
+    const [rec] = reg.list();
+    rec.headers['X-A'] = 'changed';
+    rec.name = 'changed';
+    expect(reg.get('a')).toMatchObject({ name: 'A', headers: { 'X-A': '1' } });
+  });
+
+  it('reads a store without a servers array as empty', () => {
+    const store = openStore();
+    store.set('servers', 'corrupt');
+    expect(new ServerRegistry(store).list()).toEqual([]);
+  });
+});

@@ -1,0 +1,89 @@
+// electron-builder cannot package here (it downloads Electron), so the config is validated against
+// the JSON schema shipped with the pinned electron-builder, plus the project's own invariants.
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '..', '..');
+const require = createRequire(__filename);
+// js-yaml ships with electron-builder (app-builder-lib depends on it).
+const yaml = require('js-yaml') as { load(text: string): unknown };
+const schema = JSON.parse(fs.readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')) as object;
+
+type Config = Record<string, any>;
+const config = yaml.load(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as Config;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validate = ajv.compile(schema);
+
+function errorsOf(cfg: unknown): string[] {
+  return validate(cfg) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+}
+
+function pngSize(file: string): [number, number] {
+  const buf = fs.readFileSync(file);
+  expect(buf.subarray(1, 4).toString('ascii')).toBe('PNG');
+  return [buf.readUInt32BE(16), buf.readUInt32BE(20)];
+}
+
+describe('electron-builder.yml', () => {
+  it('matches the electron-builder schema', () => {
+    expect(errorsOf(config)).toEqual([]);
+  });
+
+  it('is refused when a key is misspelled, at the top level or nested', () => {
+    const typo = structuredClone(config);
+    typo.asarUnpak = typo.asarUnpack;
+    delete typo.asarUnpack;
+    expect(errorsOf(typo).join('\n')).toMatch(/must NOT have additional properties.*"additionalProperty":"asarUnpak"/);
+
+    const nested = structuredClone(config);
+    nested.nsis.perMachin = false;
+    expect(errorsOf(nested).join('\n')).toMatch(/"additionalProperty":"perMachin"/);
+
+    const wrongType = structuredClone(config);
+    wrongType.npmRebuild = 'no';
+    expect(errorsOf(wrongType).join('\n')).toMatch(/\/npmRebuild must be boolean/);
+  });
+
+  it('keeps the project invariants', () => {
+    expect(config.appId).toBe('dev.mcpswitchboard.app');
+    expect(config.productName).toBe('MCP Switchboard');
+    expect(config.directories).toEqual({ output: 'dist', buildResources: 'assets' });
+    expect(config.files.filter((f: string) => !f.startsWith('!'))).toEqual(['out/**', 'package.json']);
+    expect(config.asar).toBe(true);
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['out/proxy/**', 'out/connector/**']));
+    expect(config.npmRebuild).toBe(false);
+    expect(config.protocols[0].schemes).toEqual(['mcp-switchboard']);
+    expect(config.mac.extendInfo.LSUIElement).toBe(true);
+    expect(config.mac.target).toEqual(['dmg', 'zip']);
+    expect(config.linux).toMatchObject({ target: ['deb', 'AppImage'], category: 'Development' });
+    expect(config.win.target).toBe('nsis');
+    expect(config.nsis).toEqual({ oneClick: true, perMachine: false });
+    // null = never publish. The string "never" would be taken as the name of a provider.
+    expect(config.publish).toBeNull();
+  });
+
+  it('agrees with package.json and the build layout', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    expect(pkg.main).toMatch(/^out\//);
+    expect(pkg.productName).toBe(config.productName);
+    const build = fs.readFileSync(path.join(root, 'scripts', 'build.mjs'), 'utf8');
+    expect(build).toContain("out: 'out/proxy/index.js'");
+    expect(build).toContain("out: 'out/connector/index.js'");
+  });
+
+  it('has the icons electron-builder and the tray need', () => {
+    expect(pngSize(path.join(root, 'assets', 'icon.png'))).toEqual([512, 512]);
+    for (const [name, size] of [
+      ['tray.png', 16],
+      ['tray@2x.png', 32],
+      ['trayTemplate.png', 16],
+      ['trayTemplate@2x.png', 32],
+    ] as const) {
+      expect(pngSize(path.join(root, 'assets', 'tray', name))).toEqual([size, size]);
+    }
+  });
+});

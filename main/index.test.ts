@@ -1,0 +1,194 @@
+// The composition root booted under Node with a MOCK 'electron' module (no Electron binary in CI)
+// and the REAL AppCore on a temp data dir: checks the wiring order, the window's security options,
+// the IPC round trip through the real handler table, the tray, and quit → dispose → exit.
+// The Electron smoke e2e (e2e/electron-smoke.spec.ts) covers the same path with a real binary.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from 'electron';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { CALL_NAMES } from '../preload/contract';
+
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-root-'));
+process.env.MCP_SWITCHBOARD_HOME = home;
+afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+
+const m = vi.hoisted(() => {
+  type Fn = (...args: any[]) => any;
+  const appListeners = new Map<string, Fn[]>();
+  const state = {
+    appListeners,
+    exitCodes: [] as number[],
+    errorBoxes: [] as string[],
+    handlers: new Map<string, Fn>(),
+    windows: [] as Array<{ options: unknown; url?: string; listeners: Map<string, Fn>; openHandler?: Fn; destroyed: boolean; sent: unknown[] }>,
+    menus: [] as unknown[][],
+    trays: 0,
+    traysDestroyed: 0,
+    headerHooks: 0,
+    emit(event: string, ...args: unknown[]) {
+      for (const fn of appListeners.get(event) ?? []) fn(...args);
+    },
+  };
+  return state;
+});
+
+vi.mock('electron', () => {
+  const on = (event: string, fn: (...a: any[]) => any) => {
+    m.appListeners.set(event, [...(m.appListeners.get(event) ?? []), fn]);
+  };
+  const app = {
+    requestSingleInstanceLock: () => true,
+    on,
+    whenReady: () => Promise.resolve(),
+    isPackaged: false,
+    getVersion: () => '0.1.0-test',
+    setAppUserModelId: () => {},
+    exit: (code: number) => void m.exitCodes.push(code),
+    quit: () => {
+      const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+      m.emit('before-quit', event);
+    },
+  };
+  class BrowserWindow {
+    record: (typeof m.windows)[number];
+    webContents: Record<string, unknown>;
+    constructor(options: BrowserWindowConstructorOptions) {
+      const record = { options, listeners: new Map(), destroyed: false, sent: [] as unknown[] } as (typeof m.windows)[number];
+      this.record = record;
+      m.windows.push(record);
+      this.webContents = {
+        on: (event: string, fn: any) => record.listeners.set(`wc:${event}`, fn),
+        setWindowOpenHandler: (fn: any) => (record.openHandler = fn),
+        getURL: () => record.url ?? '',
+        isDestroyed: () => record.destroyed,
+        send: (channel: string, payload: unknown) => record.sent.push([channel, payload]),
+      };
+    }
+    static getAllWindows() {
+      return m.windows.filter((w) => !w.destroyed).map((w) => (w as any).instance);
+    }
+    loadURL(url: string) {
+      this.record.url = url;
+      (this.record as any).instance = this;
+      return Promise.resolve();
+    }
+    once(event: string, fn: any) {
+      this.record.listeners.set(event, fn);
+    }
+    on(event: string, fn: any) {
+      this.record.listeners.set(event, fn);
+    }
+    isDestroyed() {
+      return this.record.destroyed;
+    }
+    isMinimized() {
+      return false;
+    }
+    show() {}
+    focus() {}
+    restore() {}
+    destroy() {
+      this.record.destroyed = true;
+    }
+  }
+  const session = {
+    defaultSession: {
+      webRequest: { onHeadersReceived: () => void m.headerHooks++ },
+      setPermissionRequestHandler: () => {},
+      setPermissionCheckHandler: () => {},
+    },
+  };
+  const ipcMain = {
+    handle: (channel: string, fn: any) => void m.handlers.set(channel, fn),
+    removeHandler: (channel: string) => void m.handlers.delete(channel),
+  };
+  class Tray {
+    constructor() {
+      m.trays++;
+    }
+    on() {}
+    setContextMenu(menu: { template: unknown[] }) {
+      m.menus.push(menu.template);
+    }
+    setToolTip() {}
+    destroy() {
+      m.traysDestroyed++;
+    }
+  }
+  return {
+    app,
+    BrowserWindow,
+    session,
+    ipcMain,
+    Tray,
+    Menu: { buildFromTemplate: (template: MenuItemConstructorOptions[]) => ({ template }) },
+    nativeImage: { createFromPath: () => ({ setTemplateImage() {} }) },
+    dialog: { showErrorBox: (title: string, body: string) => void m.errorBoxes.push(`${title}: ${body}`) },
+    contextBridge: {},
+    ipcRenderer: {},
+  };
+});
+
+async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('main/index.ts (composition root)', () => {
+  it('boots the core, registers every call, opens a hardened window and a tray, then quits cleanly', async () => {
+    await import('./index');
+    await until(() => m.windows.length === 1, 'the window');
+    expect(m.errorBoxes).toEqual([]);
+
+    // IPC: one handler per contract call, answering from the real core through the handler table.
+    expect([...m.handlers.keys()].sort()).toEqual([...CALL_NAMES].sort());
+    const win = m.windows[0]!;
+    const frame = { url: win.url, parent: null };
+    expect(await m.handlers.get('servers:list')!({ senderFrame: frame }, undefined)).toEqual({ ok: true, value: [] });
+    expect(await m.handlers.get('app:info')!({ senderFrame: frame }, undefined)).toEqual({
+      ok: true,
+      value: { version: '0.1.0-test', dataDir: home, platform: process.platform },
+    });
+    expect(await m.handlers.get('servers:list')!({ senderFrame: { url: 'https://evil.example/', parent: null } }, undefined)).toMatchObject({
+      ok: false,
+    });
+
+    // Window: sandboxed, isolated, no Node, our preload, our page; navigation and popups blocked.
+    const options = win.options as BrowserWindowConstructorOptions;
+    expect(options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
+    expect(options.webPreferences!.preload).toMatch(/preload[\\/]index\.js$/);
+    expect(win.url).toMatch(/^file:.*\/renderer\/index\.html$/);
+    expect(win.openHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+    const nav = { prevented: false, preventDefault() { this.prevented = true; } };
+    win.listeners.get('wc:will-navigate')!(nav, 'https://example.com/');
+    expect(nav.prevented).toBe(true);
+    expect(m.headerHooks).toBe(1);
+
+    // Tray: open first, quit last.
+    expect(m.trays).toBe(1);
+    const menu = m.menus.at(-1) as MenuItemConstructorOptions[];
+    expect(menu[0]!.label).toBe('Open Switchboard');
+    expect(menu.at(-1)!.label).toBe('Quit');
+
+    // Closing all windows keeps the app; a second launch (without --background) reopens the window.
+    win.destroyed = true;
+    m.emit('window-all-closed');
+    expect(m.exitCodes).toEqual([]);
+    m.emit('second-instance', {}, ['mcp-switchboard', '--background']);
+    expect(m.windows).toHaveLength(1);
+    m.emit('second-instance', {}, ['mcp-switchboard']);
+    expect(m.windows).toHaveLength(2);
+
+    // Quit from the tray: prevented once, everything disposed, then exit(0).
+    (menu.at(-1)!.click as () => void)();
+    await until(() => m.exitCodes.length > 0, 'app.exit');
+    expect(m.exitCodes).toEqual([0]);
+    expect(m.handlers.size).toBe(0);
+    expect(m.traysDestroyed).toBe(1);
+    expect(m.windows.every((w) => w.destroyed)).toBe(true);
+  });
+});
