@@ -90,6 +90,10 @@ export interface AddServerInput {
   url: string;
   name?: string;
   headers?: Record<string, string>;
+  /** A client pre-registered with the server's authorization server (GitHub, Entra, …). */
+  clientId?: string;
+  /** Its secret, if it is a confidential client. Kept in the vault, never sent back. */
+  clientSecret?: string;
 }
 
 /** Invoke channels: name `domain:verb` → [argument, value]. */
@@ -99,6 +103,10 @@ export interface Calls {
   'servers:remove': [{ serverId: string }, void];
   'servers:set-enabled': [{ serverId: string; enabled: boolean }, ServerSummary];
   'servers:restart': [{ serverId: string }, void];
+  /** Opens the browser to sign in; resolves when signed in. */
+  'auth:sign-in': [{ serverId: string }, void];
+  /** Revokes and forgets the server's tokens and client registration. */
+  'auth:reset': [{ serverId: string }, void];
   'logs:tail': [{ serverId: string; limit?: number }, LogEvent[]];
   'app:info': [void, AppInfo];
 }
@@ -127,6 +135,8 @@ export const CALL_NAMES: readonly CallName[] = [
   'servers:remove',
   'servers:set-enabled',
   'servers:restart',
+  'auth:sign-in',
+  'auth:reset',
   'logs:tail',
   'app:info',
 ];

@@ -8,6 +8,8 @@ import type * as net from 'node:net';
 import Conf from 'conf';
 import type { AddServerInput, LogEvent, ServerStatus, ServerSummary } from '../../preload/contract';
 import type { SwitchboardCore } from './api/core-port';
+import type { AuthEngine, AuthServerConfig, SecretVault } from './auth/types';
+import { tokenHash } from '../proxy/proxy-runtime';
 import { acquireInstanceLock } from './instance-lock';
 import { LogStore } from './logs/log-store';
 import { endpointFor, type Env } from './paths';
@@ -31,7 +33,20 @@ export interface AppCoreOptions {
   supervisor?: Partial<Pick<SupervisorOptions, 'backoffBaseMs' | 'backoffMaxMs' | 'crashLoopCount' | 'crashWindowMs' | 'stopTimeoutMs'>>;
   /** Skip the one-host-per-data-dir lock (tests that run several cores on purpose). */
   skipInstanceLock?: boolean;
+  /** The sign-in engine. Without it servers that need sign-in stay `needs-sign-in`. */
+  auth?: AuthEngine;
+  /** Where pre-registered client secrets live (the same vault the engine uses). */
+  vault?: SecretVault;
+  /**
+   * Open the browser by itself when a proxy's token is refused and cannot be refreshed (the
+   * `connect` command). The app instead shows "Sign in" and waits for the user.
+   */
+  autoSignIn?: boolean;
+  /** How often tokens are checked for proactive refresh. */
+  tokenCheckMs?: number;
 }
+
+const CLIENT_SECRET_KEY = (serverId: string) => `client-secret:${serverId}`;
 
 export class AppCore implements SwitchboardCore {
   readonly registry: ServerRegistry;
@@ -41,6 +56,9 @@ export class AppCore implements SwitchboardCore {
   private secret?: string;
   private readonly serverListeners = new Set<(servers: ServerSummary[]) => void>();
   private readonly statusListeners = new Set<(status: ServerStatus) => void>();
+  /** Fingerprint of the token each proxy holds, to push only changes. */
+  private readonly pushed = new Map<string, string | undefined>();
+  private tokenTimer?: NodeJS.Timeout;
 
   constructor(private readonly opts: AppCoreOptions) {
     fs.mkdirSync(opts.paths.dataDir, { recursive: true, mode: 0o700 });
@@ -66,8 +84,17 @@ export class AppCore implements SwitchboardCore {
         if (this.registry.get(id)) this.registry.update(id, { transport });
       },
       clock: this.opts.clock,
+      tokenFor: (id) => this.tokenFor(id),
+      onUnauthorized: (id, info) => this.renewToken(id, info),
       ...this.opts.supervisor,
     });
+    if (this.opts.auth) {
+      this.opts.auth.onDidChangeState((change) => {
+        this.logs.append({ ts: Date.now(), level: change.state === 'error' ? 'warn' : 'info', server: change.serverId, message: `Sign-in: ${change.state}${change.detail ? ` (${change.detail})` : ''}` });
+      });
+      this.tokenTimer = setInterval(() => void this.refreshTokens(), this.opts.tokenCheckMs ?? 30_000);
+      this.tokenTimer.unref();
+    }
     this.supervisor.onDidChangeStatus((s) => {
       for (const l of this.statusListeners) l(s);
     });
@@ -109,7 +136,13 @@ export class AppCore implements SwitchboardCore {
   }
 
   async addServer(input: AddServerInput): Promise<ServerSummary> {
+    if (input?.clientSecret && !input.clientId) throw new Error('A client secret needs its client ID.');
+    if (input?.clientSecret && !this.opts.vault) throw new Error('This host cannot store a client secret.');
     const record = this.registry.add(input);
+    if (input.clientSecret) {
+      await this.opts.vault!.set(CLIENT_SECRET_KEY(record.id), input.clientSecret);
+      this.logs.redactor.add(input.clientSecret);
+    }
     this.logs.append({ ts: Date.now(), level: 'info', server: record.id, message: `Added ${record.url}` });
     if (this.supervisor) await this.startProxy(record);
     return this.summary(record);
@@ -118,6 +151,8 @@ export class AppCore implements SwitchboardCore {
   async removeServer(serverId: string): Promise<void> {
     if (!this.registry.get(serverId)) throw new Error(`No server "${serverId}".`);
     await this.supervisor?.remove(serverId);
+    if (this.opts.auth) await this.opts.auth.reset(await this.authConfig(serverId)).catch(() => {});
+    await this.opts.vault?.delete(CLIENT_SECRET_KEY(serverId));
     this.registry.remove(serverId);
     this.logs.forget(serverId);
   }
@@ -135,6 +170,82 @@ export class AppCore implements SwitchboardCore {
     if (!record.enabled) throw new Error(`"${record.name}" is disabled; enable it first.`);
     if (this.supervisor?.status(serverId)) await this.supervisor.restart(serverId);
     else await this.startProxy(record);
+  }
+
+  // ---- sign-in ---------------------------------------------------------------------------
+
+  private async authConfig(serverId: string): Promise<AuthServerConfig> {
+    const r = this.registry.get(serverId);
+    if (!r) throw new Error(`No server "${serverId}".`);
+    const clientSecret = r.clientId ? await this.opts.vault?.get(CLIENT_SECRET_KEY(serverId)) : undefined;
+    return { id: r.id, name: r.name, url: r.url, clientId: r.clientId, clientSecret };
+  }
+
+  private requireAuth(): AuthEngine {
+    if (!this.opts.auth) throw new Error('Sign-in is not available in this host.');
+    return this.opts.auth;
+  }
+
+  /** Browser sign-in; resolves when the proxy has the new token. A second call joins the first. */
+  async signIn(serverId: string): Promise<void> {
+    const auth = this.requireAuth();
+    const cfg = await this.authConfig(serverId);
+    await auth.signIn(cfg);
+    this.pushToken(serverId, await auth.accessToken(cfg));
+  }
+
+  /** The token reset button: revoke, forget tokens and registration, show "Sign in" again. */
+  async resetSignIn(serverId: string): Promise<void> {
+    const auth = this.requireAuth();
+    await auth.reset(await this.authConfig(serverId));
+    this.pushToken(serverId, undefined, true);
+  }
+
+  private async tokenFor(serverId: string): Promise<string | undefined> {
+    if (!this.opts.auth) return undefined;
+    const token = await this.opts.auth.accessToken(await this.authConfig(serverId)).catch(() => undefined);
+    this.pushed.set(serverId, token ? tokenHash(token) : undefined);
+    return token;
+  }
+
+  private pushToken(serverId: string, token: string | undefined, force = false): void {
+    const hash = token ? tokenHash(token) : undefined;
+    if (!force && this.pushed.get(serverId) === hash) return;
+    this.pushed.set(serverId, hash);
+    this.supervisor?.sendToken(serverId, token);
+  }
+
+  /** A proxy's token was refused: someone may have refreshed already; else refresh; else sign in. */
+  private async renewToken(serverId: string, info: { status: number; wwwAuthenticate?: string; tokenHash?: string }): Promise<string | undefined> {
+    const auth = this.opts.auth;
+    if (!auth) return undefined;
+    const cfg = await this.authConfig(serverId);
+    if (info.status === 401) {
+      const current = await auth.accessToken(cfg).catch(() => undefined);
+      if (current && tokenHash(current) !== info.tokenHash) return this.remember(serverId, current);
+    }
+    let token = await auth.onUnauthorized(cfg, { status: info.status, wwwAuthenticate: info.wwwAuthenticate }).catch(() => undefined);
+    if (!token && this.opts.autoSignIn) {
+      await auth.signIn(cfg);
+      token = await auth.accessToken(cfg);
+    }
+    return this.remember(serverId, token);
+  }
+
+  private remember(serverId: string, token: string | undefined): string | undefined {
+    this.pushed.set(serverId, token ? tokenHash(token) : undefined);
+    return token;
+  }
+
+  /** Proactive refresh: the engine renews tokens close to expiry; proxies get the new ones. */
+  private async refreshTokens(): Promise<void> {
+    const auth = this.opts.auth;
+    if (!auth) return;
+    for (const r of this.registry.list()) {
+      if (!r.enabled || auth.state(r.id) !== 'signed-in') continue;
+      const token = await auth.accessToken(await this.authConfig(r.id)).catch(() => undefined);
+      if (token) this.pushToken(r.id, token);
+    }
   }
 
   tailLogs(serverId: string, limit?: number): LogEvent[] {
@@ -166,7 +277,9 @@ export class AppCore implements SwitchboardCore {
   }
 
   async dispose(): Promise<void> {
+    if (this.tokenTimer) clearInterval(this.tokenTimer);
     await this.supervisor?.dispose();
+    await this.opts.auth?.dispose();
     this.logs.dispose();
     await new Promise<void>((r) => (this.lock ? this.lock.close(() => r()) : r()));
   }

@@ -34,11 +34,13 @@ async function shutdown(code: number): Promise<void> {
 process.on('message', (raw: unknown) => {
   const msg = raw as ParentToProxy;
   if (msg?.type === 'start' && !runtime) {
-    runtime = new ProxyRuntime({ server: msg.server, endpoint: msg.endpoint, secret: msg.secret, emit });
+    runtime = new ProxyRuntime({ server: msg.server, endpoint: msg.endpoint, secret: msg.secret, token: msg.token, emit });
     runtime.start().catch((err: Error) => {
       emit({ type: 'fatal', message: `Cannot listen on ${msg.endpoint}: ${err.message}` });
       void shutdown(3);
     });
+  } else if (msg?.type === 'token') {
+    runtime?.onToken(msg.token, msg.requestId);
   } else if (msg?.type === 'shutdown') {
     void shutdown(0);
   }

@@ -21,7 +21,9 @@ export interface ProxyServerConfig {
 }
 
 export type ParentToProxy =
-  | { type: 'start'; server: ProxyServerConfig; endpoint: string; secret: string; runDir?: string }
+  | { type: 'start'; server: ProxyServerConfig; endpoint: string; secret: string; token?: string }
+  /** A new access token (after sign-in or refresh), or none (signed out). `requestId` answers an `unauthorized`. */
+  | { type: 'token'; token?: string; requestId?: number; reason?: string }
   | { type: 'shutdown' };
 
 export type ProxyState = Extract<ServerState, 'connecting' | 'ready' | 'retrying' | 'needs-sign-in'>;
@@ -32,4 +34,10 @@ export type ProxyToParent =
   | { type: 'log'; event: LogEvent }
   | { type: 'metrics'; counters: ServerCounters; lastError?: string }
   | { type: 'transport'; transport: UpstreamTarget }
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string }
+  /**
+   * The upstream refused the current token (401, or 403 insufficient_scope). Main refreshes or
+   * signs in and answers with `token` carrying the same requestId. `tokenHash` names the refused
+   * token (a hash prefix, never the token) so main does not refresh twice for one expiry.
+   */
+  | { type: 'unauthorized'; requestId: number; status: number; wwwAuthenticate?: string; tokenHash?: string };

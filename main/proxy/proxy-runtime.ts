@@ -9,7 +9,8 @@ import type { LogEvent, LogLevel, ServerCounters } from '../../preload/contract'
 import { LineSplitter } from '../core/wire';
 import { startListener, type AcceptedConnection } from './listener';
 import type { ProxyServerConfig, ProxyState, ProxyToParent, UpstreamTarget } from './messages';
-import { ERR_PARSE, UpstreamSession, displayUrl, type UpstreamFailure } from './upstream';
+import { createHash } from 'node:crypto';
+import { ERR_PARSE, UpstreamSession, displayUrl, type UpstreamAuth, type UpstreamFailure } from './upstream';
 
 export const PROXY_VERSION = '0.1.0';
 /** The protocol revision the health probe speaks. */
@@ -20,6 +21,10 @@ export interface ProxyRuntimeOptions {
   endpoint: string;
   secret: string;
   emit(msg: ProxyToParent): void;
+  /** Access token handed over with the start message, if main already has one. */
+  token?: string;
+  /** How long a request waits for main to renew a refused token (refresh, or a sign-in). */
+  renewTimeoutMs?: number;
   /** Health-retry backoff: first delay and cap, ms. */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -46,9 +51,64 @@ export class ProxyRuntime {
   private transport?: UpstreamTarget;
   private probing = false;
   private disposed = false;
+  private token?: string;
+  private renewing?: Promise<string | undefined>;
+  private readonly renewals = new Map<number, (token: string | undefined) => void>();
+  private nextRenewal = 1;
+  private readonly auth: UpstreamAuth;
 
   constructor(private readonly opts: ProxyRuntimeOptions) {
     this.transport = opts.server.transport;
+    this.token = opts.token;
+    this.auth = {
+      token: () => this.token,
+      renew: (status, wwwAuthenticate) => this.renew(status, wwwAuthenticate),
+    };
+  }
+
+  // ---- tokens (they only ever arrive over the fork channel) ------------------------------
+
+  /** Main sent a token: an answer to `unauthorized`, or a push after sign-in/refresh/reset. */
+  onToken(token: string | undefined, requestId?: number): void {
+    this.token = token;
+    if (requestId !== undefined) {
+      this.renewals.get(requestId)?.(token);
+      this.renewals.delete(requestId);
+      return;
+    }
+    if (token && (this.state === 'needs-sign-in' || this.state === 'connecting' || this.state === 'retrying')) {
+      this.log('info', 'Received a new access token; checking the server again');
+      void this.probe();
+    } else if (!token && this.state === 'ready') {
+      this.setState('needs-sign-in', `Signed out of ${this.opts.server.name}`);
+    }
+  }
+
+  /** One renewal at a time: concurrent 401s from many sessions share it. */
+  private renew(status: number, wwwAuthenticate?: string): Promise<string | undefined> {
+    if (this.renewing) return this.renewing;
+    const requestId = this.nextRenewal++;
+    const refused = this.token;
+    this.renewing = new Promise<string | undefined>((resolve) => {
+      const timer = setTimeout(() => {
+        this.renewals.delete(requestId);
+        resolve(undefined);
+      }, this.opts.renewTimeoutMs ?? 6 * 60_000);
+      this.renewals.set(requestId, (t) => {
+        clearTimeout(timer);
+        resolve(t);
+      });
+      this.opts.emit({
+        type: 'unauthorized',
+        requestId,
+        status,
+        wwwAuthenticate,
+        tokenHash: refused ? tokenHash(refused) : undefined,
+      });
+    }).finally(() => {
+      this.renewing = undefined;
+    });
+    return this.renewing;
   }
 
   async start(): Promise<void> {
@@ -77,6 +137,7 @@ export class ProxyRuntime {
         preferred: this.transport,
         retryHint: () => (this.nextRetryAt ? (this.nextRetryAt - Date.now()) / 1000 : undefined),
         fetch: this.opts.fetch,
+        auth: this.auth,
       },
       {
         toClient: (m) => {
@@ -170,7 +231,14 @@ export class ProxyRuntime {
     let finish: (() => void) | undefined;
     const done = new Promise<void>((resolve) => {
       const session = new UpstreamSession(
-        { url: this.opts.server.url, serverName: this.opts.server.name, headers: this.opts.server.headers, preferred: this.transport, fetch: this.opts.fetch },
+        {
+          url: this.opts.server.url,
+          serverName: this.opts.server.name,
+          headers: this.opts.server.headers,
+          preferred: this.transport,
+          fetch: this.opts.fetch,
+          auth: this.auth,
+        },
         {
           toClient: (m: any) => {
             if (m && m.id === 'switchboard-probe') {
@@ -295,6 +363,8 @@ export class ProxyRuntime {
     if (this.disposed) return;
     this.disposed = true;
     this.clearRetry();
+    for (const resolve of this.renewals.values()) resolve(undefined);
+    this.renewals.clear();
     if (this.metricsTimer) clearTimeout(this.metricsTimer);
     this.opts.emit({ type: 'metrics', counters: { ...this.counters }, lastError: this.lastError });
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
@@ -305,4 +375,9 @@ export class ProxyRuntime {
       }),
     );
   }
+}
+
+/** A short fingerprint of a token, so main can tell which token was refused without seeing it. */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }

@@ -8,8 +8,10 @@
  * All SDK calls of the proxy live in this file.
  */
 import {
+  InsufficientScopeError,
   SSEClientTransport,
   StreamableHTTPClientTransport,
+  UnauthorizedError,
   type JSONRPCMessage,
 } from '@modelcontextprotocol/client';
 import type { UpstreamTarget } from './messages';
@@ -57,6 +59,18 @@ export interface UpstreamOptions {
   /** Seconds until the proxy's next health retry, for error messages ("retrying in 4 s"). */
   retryHint?: () => number | undefined;
   fetch?: typeof fetch;
+  /** Access tokens from the main process. Absent: the server needs no sign-in (or none yet). */
+  auth?: UpstreamAuth;
+}
+
+/** How a session gets and renews its bearer token; implemented by the proxy runtime over IPC. */
+export interface UpstreamAuth {
+  token(): string | undefined;
+  /**
+   * The server refused the token (401, or 403 insufficient_scope with its challenge). Resolves to
+   * a new token, or undefined when the user has to sign in (again).
+   */
+  renew(status: number, wwwAuthenticate?: string): Promise<string | undefined>;
 }
 
 const REINIT_PREFIX = 'switchboard-reinit-';
@@ -140,7 +154,10 @@ export function networkReason(err: unknown): string | undefined {
 export function describeFailure(err: unknown, url: string): UpstreamFailure {
   const status = httpStatusOf(err);
   const where = displayUrl(url);
-  if (status === 401 || /unauthori[sz]ed/i.test(String((err as Error)?.name ?? ''))) {
+  if (err instanceof InsufficientScopeError) {
+    return { kind: 'auth', status: 403, message: `Upstream ${where} needs more permissions (${err.requiredScope ?? 'insufficient scope'})` };
+  }
+  if (status === 401 || err instanceof UnauthorizedError || /unauthori[sz]ed/i.test(String((err as Error)?.name ?? ''))) {
     return { kind: 'auth', status: 401, message: `Upstream ${where} answered 401 Unauthorized` };
   }
   if (status !== undefined) {
@@ -258,6 +275,20 @@ export class UpstreamSession {
       await sendOn(transport, message);
     } catch (err) {
       if (this.closed) return;
+      if (err instanceof InsufficientScopeError && mayRetry && this.opts.auth) {
+        const challenge = [
+          'Bearer error="insufficient_scope"',
+          err.requiredScope ? `scope="${err.requiredScope}"` : '',
+          err.resourceMetadataUrl ? `resource_metadata="${err.resourceMetadataUrl.href}"` : '',
+        ]
+          .filter(Boolean)
+          .join(', ');
+        this.events.log?.('info', `The server asks for more permissions (${err.requiredScope ?? 'unspecified scope'})`);
+        const token = await this.opts.auth.renew(403, challenge).catch(() => undefined);
+        if (token) return this.deliver(message, list, false);
+        this.fail(list, new UnauthorizedError(`${this.opts.serverName} needs more permissions: sign in again`));
+        return;
+      }
       const status = httpStatusOf(err);
       const sessionBound = status === 404 || status === 410;
       if (mayRetry && sessionBound && this.initRequest && !isInit) {
@@ -329,18 +360,34 @@ export class UpstreamSession {
   private createTransport(target: UpstreamTarget): Transport {
     const url = new URL(target.url);
     const requestInit: RequestInit = { headers: { ...this.opts.headers } };
+    const authProvider = this.authProvider();
     const t =
       target.kind === 'sse'
-        ? new SSEClientTransport(url, { requestInit, fetch: this.opts.fetch })
+        ? new SSEClientTransport(url, { requestInit, fetch: this.opts.fetch, authProvider })
         : new StreamableHTTPClientTransport(url, {
             requestInit,
             fetch: this.opts.fetch,
             protocolVersion: this.protocolVersion,
+            authProvider,
+            onInsufficientScope: 'throw',
           });
     t.onmessage = (m) => this.fromServer(m as Json, t);
     t.onerror = (err) => this.onTransportError(err, t);
     t.onclose = () => this.onTransportClose(t);
     return t;
+  }
+
+  /** The SDK's minimal auth seam: bearer token on every request, one renewal on 401. */
+  private authProvider() {
+    const auth = this.opts.auth;
+    if (!auth) return undefined;
+    return {
+      token: async () => auth.token(),
+      onUnauthorized: async (ctx: { response: Response }) => {
+        const token = await auth.renew(401, ctx.response.headers.get('www-authenticate') ?? undefined);
+        if (!token) throw new UnauthorizedError(`${this.opts.serverName} needs sign-in`);
+      },
+    };
   }
 
   private fromServer(m: Json, t: Transport): void {

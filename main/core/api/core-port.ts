@@ -10,6 +10,8 @@ export interface SwitchboardCore {
   removeServer(serverId: string): Promise<void>;
   setEnabled(serverId: string, enabled: boolean): Promise<ServerSummary>;
   restartServer(serverId: string): Promise<void>;
+  signIn(serverId: string): Promise<void>;
+  resetSignIn(serverId: string): Promise<void>;
   tailLogs(serverId: string, limit?: number): LogEvent[];
   onDidChangeStatus(listener: (status: ServerStatus) => void): () => void;
   onDidChangeServers(listener: (servers: ServerSummary[]) => void): () => void;

@@ -65,7 +65,10 @@ describe('createHandlers', () => {
   const bad: Array<[keyof HandlerTable, unknown, RegExp]> = [
     ['servers:list', 'x', /servers:list: takes no argument, got a string/],
     ['app:info', { a: 1 }, /app:info: takes no argument, got an object/],
-    ['servers:add', undefined, /servers:add: expected an object \{ url, name\?, headers\? \}, got nothing/],
+    ['servers:add', undefined, /servers:add: expected an object \{ url, name\?, headers\?, clientId\?, clientSecret\? \}, got nothing/],
+    ['servers:add', { url: 'https://x', clientSecret: 5 }, /"clientSecret" must be a string/],
+    ['auth:sign-in', { serverId: 3 }, /"serverId" must be a string, got a number/],
+    ['auth:reset', {}, /"serverId" must be a string, got nothing/],
     ['servers:add', 'https://x', /got a string/],
     ['servers:add', [], /got an array/],
     ['servers:add', { url: 42 }, /"url" must be a string, got a number/],

@@ -80,12 +80,19 @@ function expectServerId(name: CallName, obj: Record<string, unknown>): string {
 
 export function parseAddServerInput(arg: unknown): AddServerInput {
   const name: CallName = 'servers:add';
-  const obj = expectRecord(name, arg, 'an object { url, name?, headers? }');
-  expectKnownKeys(name, obj, ['url', 'name', 'headers']);
+  const obj = expectRecord(name, arg, 'an object { url, name?, headers?, clientId?, clientSecret? }');
+  expectKnownKeys(name, obj, ['url', 'name', 'headers', 'clientId', 'clientSecret']);
   const input: AddServerInput = { url: expectString(name, 'url', obj.url, LIMITS.urlLength, true)!.trim() };
   // An empty name means "no name": the form sends what the user typed.
   const displayName = expectString(name, 'name', obj.name, LIMITS.nameLength, false)?.trim();
   if (displayName) input.name = displayName;
+  const clientId = expectString(name, 'clientId', obj.clientId, LIMITS.urlLength, false)?.trim();
+  if (clientId) input.clientId = clientId;
+  // Never echo the secret back in an error.
+  if (obj.clientSecret !== undefined && (typeof obj.clientSecret !== 'string' || obj.clientSecret.length > LIMITS.headerValueLength)) {
+    throw new PayloadError(`${name}: "clientSecret" must be a string of at most ${LIMITS.headerValueLength} characters`);
+  }
+  if (obj.clientSecret) input.clientSecret = obj.clientSecret as string;
   if (obj.headers !== undefined) {
     if (typeof obj.headers !== 'object' || obj.headers === null || Array.isArray(obj.headers)) {
       throw new PayloadError(`${name}: "headers" must be an object of strings, got ${describe(obj.headers)}`);
@@ -154,6 +161,18 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
         const obj = expectRecord('servers:restart', arg, 'an object { serverId }');
         expectKnownKeys('servers:restart', obj, ['serverId']);
         await core.restartServer(expectServerId('servers:restart', obj));
+      }),
+    'auth:sign-in': (arg) =>
+      guard(async () => {
+        const obj = expectRecord('auth:sign-in', arg, 'an object { serverId }');
+        expectKnownKeys('auth:sign-in', obj, ['serverId']);
+        await core.signIn(expectServerId('auth:sign-in', obj));
+      }),
+    'auth:reset': (arg) =>
+      guard(async () => {
+        const obj = expectRecord('auth:reset', arg, 'an object { serverId }');
+        expectKnownKeys('auth:reset', obj, ['serverId']);
+        await core.resetSignIn(expectServerId('auth:reset', obj));
       }),
     'logs:tail': (arg) =>
       guard(() => {

@@ -10,6 +10,8 @@ export interface ServerRecord {
   enabled: boolean;
   /** Extra headers sent upstream. Values may contain ${env:NAME}; stored as typed. */
   headers: Record<string, string>;
+  /** A client the user pre-registered with the server's authorization server (secret in the vault). */
+  clientId?: string;
   /** The transport that worked last time. */
   transport?: { kind: TransportKind; url: string };
   createdAt: number;

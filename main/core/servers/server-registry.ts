@@ -45,6 +45,9 @@ export class ServerRegistry {
     const servers = this.list();
     const dup = servers.find((s) => s.url === url.value && JSON.stringify(s.headers) === JSON.stringify(headers.value));
     if (dup) throw new ServerRegistryError(`${url.value} is already added as "${dup.name}".`);
+    if (input.clientId !== undefined && (typeof input.clientId !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(input.clientId))) {
+      throw new ServerRegistryError('The client ID must be 1–256 visible ASCII characters.');
+    }
     const displayName = name.value ?? defaultName(url.value);
     const record: ServerRecord = {
       id: makeServerId(displayName, (id) => servers.some((s) => s.id === id)),
@@ -54,6 +57,7 @@ export class ServerRegistry {
       headers: headers.value,
       createdAt: Date.now(),
     };
+    if (input.clientId) record.clientId = input.clientId;
     this.save([...servers, record]);
     return record;
   }

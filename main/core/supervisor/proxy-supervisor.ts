@@ -18,6 +18,10 @@ export interface SupervisorOptions {
   endpointFor(serverId: string): string;
   onLog(event: LogEvent): void;
   onTransport?(serverId: string, transport: UpstreamTarget): void;
+  /** The access token to hand a starting proxy (over the fork channel), if any. */
+  tokenFor?(serverId: string): Promise<string | undefined>;
+  /** A proxy's token was refused: renew it (refresh, or sign in) and return the new one. */
+  onUnauthorized?(serverId: string, info: { status: number; wwwAuthenticate?: string; tokenHash?: string }): Promise<string | undefined>;
   clock?: Clock;
   /** Backoff after a crash: base * 2^n, capped, ±20 % jitter. */
   backoffBaseMs?: number;
@@ -139,15 +143,33 @@ export class ProxySupervisor {
     });
     child.stdout?.resume();
     child.on('error', (err) => {
+      // A failed spawn (runtime missing, EACCES) emits only 'error' and 'close', never 'exit'.
+      if (child.pid === undefined) h.fatal ??= `could not start the proxy: ${err.message}`;
       this.opts.onLog({ ts: this.clock.now(), level: 'error', server: h.config.id, message: `proxy process error: ${err.message}` });
     });
-    child.once('exit', (code, signal) => this.onExit(h, child, code, signal));
-    child.send(
-      { type: 'start', server: h.config, endpoint: this.opts.endpointFor(h.config.id), secret: this.opts.secret },
-      (err) => {
-        if (err) this.opts.onLog({ ts: this.clock.now(), level: 'warn', server: h.config.id, message: `could not configure the proxy: ${err.message}` });
-      },
-    );
+    // 'close', not 'exit': only then has all of stderr been read, so the reason has its last line.
+    child.once('close', (code, signal) => this.onExit(h, child, code, signal));
+    const configure = (token: string | undefined) => {
+      if (h.child !== child || !child.connected) return;
+      child.send(
+        { type: 'start', server: h.config, endpoint: this.opts.endpointFor(h.config.id), secret: this.opts.secret, token },
+        (err) => {
+          if (err) this.opts.onLog({ ts: this.clock.now(), level: 'warn', server: h.config.id, message: `could not configure the proxy: ${err.message}` });
+        },
+      );
+    };
+    if (!this.opts.tokenFor) configure(undefined);
+    else
+      this.opts.tokenFor(h.config.id).then(configure, (err: Error) => {
+        this.opts.onLog({ ts: this.clock.now(), level: 'warn', server: h.config.id, message: `No access token for the proxy: ${err.message}` });
+        configure(undefined);
+      });
+  }
+
+  /** Hands a running proxy a new access token (after sign-in or refresh), or takes it away. */
+  sendToken(serverId: string, token: string | undefined): void {
+    const child = this.handles.get(serverId)?.child;
+    if (child?.connected) child.send({ type: 'token', token }, () => {});
   }
 
   private onMessage(h: Handle, child: ChildProcess, m: ProxyToParent): void {
@@ -170,6 +192,18 @@ export class ProxySupervisor {
         this.apply(h, { type: 'transport', transport: m.transport.kind });
         this.opts.onTransport?.(h.config.id, m.transport);
         break;
+      case 'unauthorized': {
+        const reply = (token: string | undefined) => {
+          if (h.child === child && child.connected) child.send({ type: 'token', token, requestId: m.requestId }, () => {});
+        };
+        if (!this.opts.onUnauthorized) reply(undefined);
+        else
+          this.opts.onUnauthorized(h.config.id, { status: m.status, wwwAuthenticate: m.wwwAuthenticate, tokenHash: m.tokenHash }).then(reply, (err: Error) => {
+            this.opts.onLog({ ts: this.clock.now(), level: 'warn', server: h.config.id, message: `Could not renew the access token: ${err.message}` });
+            reply(undefined);
+          });
+        break;
+      }
       case 'fatal':
         h.fatal = m.message;
         this.opts.onLog({ ts: this.clock.now(), level: 'error', server: h.config.id, message: m.message });
@@ -214,10 +248,12 @@ export class ProxySupervisor {
     h.stopping = new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       const kill = setTimeout(() => child.kill('SIGKILL'), this.opts.stopTimeoutMs ?? 3000);
-      child.once('exit', () => {
+      const done = () => {
         clearTimeout(kill);
         resolve();
-      });
+      };
+      child.once('exit', done);
+      child.once('close', done); // a child that never spawned has no 'exit'
       if (child.connected) child.send({ type: 'shutdown' }, () => {});
       else child.kill('SIGTERM');
     }).finally(() => {

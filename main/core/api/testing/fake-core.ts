@@ -115,6 +115,20 @@ export class FakeSwitchboardCore implements SwitchboardCore {
     this.find(serverId).status.restarts += 1;
   }
 
+  async signIn(serverId: string): Promise<void> {
+    this.record('signIn', serverId);
+    const s = this.find(serverId);
+    s.status = fakeStatus(serverId, 'ready');
+    this.status.fire(s.status);
+  }
+
+  async resetSignIn(serverId: string): Promise<void> {
+    this.record('resetSignIn', serverId);
+    const s = this.find(serverId);
+    s.status = fakeStatus(serverId, 'needs-sign-in');
+    this.status.fire(s.status);
+  }
+
   tailLogs(serverId: string, limit?: number): LogEvent[] {
     this.record('tailLogs', serverId, limit);
     const mine = this.logs.filter((e) => e.server === serverId);

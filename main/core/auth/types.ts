@@ -1,0 +1,69 @@
+/**
+ * The sign-in engine's ports and public shape. The engine (AuthService) runs in the main process
+ * (or the headless host), owns every token, and serves all proxies over the fork channel.
+ */
+
+/** Where secrets live. Electron: safeStorage-encrypted file; headless host: a 0600 file. */
+export interface SecretVault {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Keys that start with `prefix`. */
+  keys(prefix: string): Promise<string[]>;
+  /** How well the secrets are protected, for the UI ("stored in a plain file"). */
+  readonly security: VaultSecurity;
+}
+
+export interface VaultSecurity {
+  /** True only when an OS facility (Keychain, DPAPI, libsecret/kwallet) encrypts the secrets. */
+  secure: boolean;
+  /** e.g. "safeStorage (Keychain)", "file (not encrypted)". */
+  backend: string;
+  /** Shown to the user when `secure` is false. */
+  warning?: string;
+}
+
+/** Opens an authorization URL in the user's browser. Never through a shell. */
+export interface BrowserOpener {
+  open(url: string): Promise<void>;
+}
+
+/** What the engine needs to know about one server. */
+export interface AuthServerConfig {
+  id: string;
+  name: string;
+  url: string;
+  /** A client the user pre-registered with the authorization server. */
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export type AuthState = 'unknown' | 'signed-in' | 'needs-sign-in' | 'signing-in' | 'error';
+
+export interface AuthStateChange {
+  serverId: string;
+  state: AuthState;
+  /** A sentence for the user ("Signed in to Linear", "Sign-in was cancelled in the browser"). */
+  detail?: string;
+}
+
+/** The engine's public surface, used by AppCore and the handler table. */
+export interface AuthEngine {
+  /**
+   * Runs the browser sign-in for a server and resolves when it is signed in (rejects with a clear
+   * message otherwise). A second call while one is running joins it: no second browser tab.
+   */
+  signIn(server: AuthServerConfig): Promise<void>;
+  /** A currently valid access token, refreshed first when it is about to expire; undefined if none. */
+  accessToken(server: AuthServerConfig): Promise<string | undefined>;
+  /**
+   * The server answered 401 (or 403 insufficient_scope) to `token`: refresh once (single flight,
+   * rotation-safe) and return the new access token, or undefined when the user must sign in again.
+   */
+  onUnauthorized(server: AuthServerConfig, challenge: { status: number; wwwAuthenticate?: string; token?: string }): Promise<string | undefined>;
+  /** Revoke at the authorization server when possible, forget tokens and the client registration. */
+  reset(server: AuthServerConfig): Promise<void>;
+  state(serverId: string): AuthState;
+  onDidChangeState(listener: (change: AuthStateChange) => void): () => void;
+  dispose(): Promise<void>;
+}
