@@ -11,6 +11,7 @@ import type { SwitchboardCore } from './api/core-port';
 import type { AuthEngine, AuthServerConfig, SecretVault } from './auth/types';
 import { tokenHash } from '../proxy/proxy-runtime';
 import { acquireInstanceLock } from './instance-lock';
+import { serveControlConnection, type Dispatch } from './control';
 import { LogStore } from './logs/log-store';
 import { endpointFor, type Env } from './paths';
 import type { ChildLauncher, Clock, Paths } from './ports';
@@ -59,6 +60,7 @@ export class AppCore implements SwitchboardCore {
   /** Fingerprint of the token each proxy holds, to push only changes. */
   private readonly pushed = new Map<string, string | undefined>();
   private tokenTimer?: NodeJS.Timeout;
+  private control?: Dispatch;
 
   constructor(private readonly opts: AppCoreOptions) {
     fs.mkdirSync(opts.paths.dataDir, { recursive: true, mode: 0o700 });
@@ -71,7 +73,11 @@ export class AppCore implements SwitchboardCore {
 
   /** Takes the instance lock, creates the connector secret, starts every enabled server. */
   async start(): Promise<void> {
-    if (!this.opts.skipInstanceLock) this.lock = await acquireInstanceLock(this.opts.paths);
+    if (!this.opts.skipInstanceLock) {
+      this.lock = await acquireInstanceLock(this.opts.paths, (socket) =>
+        serveControlConnection(socket, () => this.secret, () => this.control),
+      );
+    }
     this.secret = loadOrCreateSecret(this.opts.paths.secretFile);
     this.logs.redactor.add(this.secret);
     this.supervisor = new ProxySupervisor({
@@ -170,6 +176,16 @@ export class AppCore implements SwitchboardCore {
     if (!record.enabled) throw new Error(`"${record.name}" is disabled; enable it first.`);
     if (this.supervisor?.status(serverId)) await this.supervisor.restart(serverId);
     else await this.startProxy(record);
+  }
+
+  /** Serve the handler table on the control endpoint (for `connect` and support scripts). */
+  serveControl(dispatch: Dispatch): void {
+    this.control = dispatch;
+  }
+
+  /** How tokens are stored, for the user (undefined: no sign-in in this host). */
+  get vaultSecurity() {
+    return this.opts.vault?.security;
   }
 
   // ---- sign-in ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ export function controlEndpoint(paths: Paths): string {
   return path.join(paths.runDir, 'control.sock');
 }
 
-export async function acquireInstanceLock(paths: Paths): Promise<net.Server> {
+export async function acquireInstanceLock(paths: Paths, onConnection: (socket: net.Socket) => void = (s) => s.end()): Promise<net.Server> {
   const endpoint = controlEndpoint(paths);
   if (process.platform !== 'win32') {
     ensurePrivateDir(paths.runDir);
@@ -40,11 +40,12 @@ export async function acquireInstanceLock(paths: Paths): Promise<net.Server> {
       fs.rmSync(endpoint, { force: true });
     }
   }
-  const server = net.createServer((s) => s.end());
+  const server = net.createServer(onConnection);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new InstanceLockedError() : err));
     server.listen(endpoint, () => resolve());
   });
   server.unref();
+  if (process.platform !== 'win32') fs.chmodSync(endpoint, 0o600);
   return server;
 }

@@ -1,0 +1,287 @@
+/**
+ * The relay at the heart of the stdio connector that MCP clients start:
+ *   <app executable> <connector script> <server id>        (ELECTRON_RUN_AS_NODE=1)
+ *   node out/connector/index.js <server id>                 (from a checkout, tests)
+ *
+ * It relays newline-delimited JSON-RPC between stdin/stdout and the server's proxy endpoint, and
+ * prints nothing but protocol messages on stdout. If the endpoint is missing it starts the app in
+ * the background and waits; if that fails it answers the client's requests with a JSON-RPC error
+ * saying what to do. Node built-ins only: it must start fast.
+ */
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import { endpointFor, resolvePaths } from '../core/paths';
+import { encodeHello, LineSplitter, WIRE_VERSION } from '../core/wire';
+
+const ERR_NOT_RUNNING = -32030;
+const ERR_PROXY_LOST = -32031;
+const REPLAY_ID = 'switchboard-connector-replay';
+
+type Id = string | number;
+
+export interface RelayOptions {
+  serverId: string;
+  env: NodeJS.ProcessEnv;
+  /** Start the app when nothing listens (the connector); false when the host is already up (connect). */
+  launchApp: boolean;
+  /** Called when the relay is over, with the exit code the process should use. */
+  exit(code: number): void;
+}
+
+/** Relays this process's stdin/stdout to the server's proxy until stdin closes. */
+export function runRelay(opts: RelayOptions): void {
+  const { serverId, env } = opts;
+  const paths = resolvePaths(env);
+  const timeoutMs = Number(env.MCP_SWITCHBOARD_CONNECT_TIMEOUT_MS) || 30_000;
+  const exit = opts.exit;
+
+  function log(message: string): void {
+    const line = `${new Date().toISOString()} [connector ${serverId ?? '?'} pid ${process.pid}] ${message}\n`;
+    process.stderr.write(line);
+    try {
+      fs.mkdirSync(paths.logsDir, { recursive: true });
+      fs.appendFileSync(path.join(paths.logsDir, 'connector.log'), line, { mode: 0o600 });
+    } catch {
+      // logging must never break the relay
+    }
+  }
+
+  function writeOut(obj: unknown): void {
+    process.stdout.write(JSON.stringify(obj) + '\n');
+  }
+
+  // ---- state ---------------------------------------------------------------------------------
+
+  let socket: net.Socket | undefined;
+  let connected = false;
+  let failed: string | undefined;
+  let stdinEnded = false;
+  let launched = false;
+  /** Lines from the client waiting for the proxy. */
+  const queue: string[] = [];
+  /** Requests sent to the proxy and not yet answered: answered with an error if the proxy dies. */
+  const inFlight = new Map<Id, string>();
+  /** The client's handshake, replayed after a reconnect so the new upstream session is initialized. */
+  let initializeLine: string | undefined;
+  let initializedLine: string | undefined;
+  let swallowReplay = false;
+
+  function fail(reason: string): void {
+    failed = reason;
+    log(reason);
+    for (const line of queue.splice(0)) answerWithError(line, reason);
+    if (stdinEnded) exit(1);
+  }
+
+  function answerWithError(line: string, reason: string): void {
+    let msg: any;
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      return;
+    }
+    for (const m of Array.isArray(msg) ? msg : [msg]) {
+      if (m && typeof m.method === 'string' && m.id !== undefined && m.id !== null) {
+        writeOut({ jsonrpc: '2.0', id: m.id, error: { code: ERR_NOT_RUNNING, message: reason } });
+      }
+    }
+  }
+
+  function notRunningMessage(detail: string): string {
+    return (
+      `MCP Switchboard could not connect this client to "${serverId}": ${detail}. ` +
+      `Open MCP Switchboard, check that "${serverId}" is listed and enabled, then restart this client. ` +
+      `Details: ${path.join(paths.logsDir, 'connector.log')}`
+    );
+  }
+
+  // ---- client side (stdin) -------------------------------------------------------------------
+
+  function fromClient(line: string): void {
+    let m: any;
+    try {
+      m = JSON.parse(line);
+    } catch {
+      m = undefined; // the proxy answers malformed input itself
+    }
+    if (m && !Array.isArray(m)) {
+      if (m.method === 'initialize') initializeLine = line;
+      else if (m.method === 'notifications/initialized') initializedLine = line;
+      if (typeof m.method === 'string' && m.id !== undefined && m.id !== null) inFlight.set(m.id, m.method);
+    }
+    if (failed) return answerWithError(line, failed);
+    if (!connected || !socket) {
+      queue.push(line);
+      return;
+    }
+    socket.write(line + '\n');
+  }
+
+  // ---- proxy side ----------------------------------------------------------------------------
+
+  function fromProxy(line: string): void {
+    if (swallowReplay && line.includes(REPLAY_ID)) {
+      swallowReplay = false;
+      return;
+    }
+    if (inFlight.size) {
+      try {
+        const m = JSON.parse(line);
+        if (m && m.method === undefined && m.id !== undefined) inFlight.delete(m.id);
+      } catch {
+        // not ours to judge
+      }
+    }
+    process.stdout.write(line + '\n');
+  }
+
+  function readSecret(): string | undefined {
+    try {
+      return fs.readFileSync(paths.secretFile, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** One attempt: connect, say hello, wait for the answer. */
+  function attempt(): Promise<net.Socket> {
+    return new Promise((resolve, reject) => {
+      const secret = readSecret();
+      if (!secret) return reject(Object.assign(new Error('MCP Switchboard has not been set up yet'), { code: 'NOSECRET' }));
+      const endpoint = endpointFor(paths, serverId);
+      const s = net.connect(endpoint);
+      let buf = '';
+      const onData = (chunk: Buffer) => {
+        buf += chunk.toString('utf8');
+        const nl = buf.indexOf('\n');
+        if (nl === -1) return;
+        s.off('data', onData);
+        let answer: { ok?: boolean; error?: string } = {};
+        try {
+          answer = JSON.parse(buf.slice(0, nl));
+        } catch {
+          // fallthrough
+        }
+        if (!answer.ok) {
+          s.destroy();
+          return reject(Object.assign(new Error(answer.error ?? 'the proxy refused the connection'), { code: 'REFUSED' }));
+        }
+        const rest = buf.slice(nl + 1);
+        resolve(s);
+        if (rest) s.emit('data', Buffer.from(rest));
+      };
+      s.once('connect', () => s.write(encodeHello({ switchboard: WIRE_VERSION, secret, server: serverId, client: clientTag() })));
+      s.on('data', onData);
+      s.once('error', (err) => reject(err));
+    });
+  }
+
+  function clientTag(): string {
+    return `pid ${process.ppid}`;
+  }
+
+  function launchApp(): void {
+    if (launched || !opts.launchApp) return;
+    launched = true;
+    let cmd: string;
+    let args: string[];
+    const childEnv: NodeJS.ProcessEnv = { ...env };
+    delete childEnv.ELECTRON_RUN_AS_NODE;
+    if (env.MCP_SWITCHBOARD_APP_COMMAND) {
+      try {
+        [cmd, ...args] = JSON.parse(env.MCP_SWITCHBOARD_APP_COMMAND) as string[];
+      } catch {
+        log('MCP_SWITCHBOARD_APP_COMMAND is not a JSON array; not starting the app');
+        return;
+      }
+    } else if (process.versions.electron) {
+      cmd = process.execPath; // the app itself, as a GUI this time
+      args = ['--background'];
+    } else {
+      // From a checkout under Node: the headless host built next to this script.
+      cmd = process.execPath;
+      args = [path.join(__dirname, '..', 'headless', 'index.js')];
+    }
+    log(`starting MCP Switchboard in the background: ${path.basename(cmd)}`);
+    try {
+      const child = spawn(cmd, args, { detached: true, stdio: 'ignore', env: childEnv, windowsHide: true });
+      child.on('error', (err) => log(`could not start MCP Switchboard: ${err.message}`));
+      child.unref();
+    } catch (err) {
+      log(`could not start MCP Switchboard: ${(err as Error).message}`);
+    }
+  }
+
+  async function connect(reason: 'start' | 'reconnect'): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let lastErr: any;
+    for (;;) {
+      try {
+        socket = await attempt();
+        break;
+      } catch (err: any) {
+        lastErr = err;
+        if (err.code === 'REFUSED') return fail(notRunningMessage(err.message));
+        if (!['ENOENT', 'ECONNREFUSED', 'NOSECRET', 'EPIPE', 'ECONNRESET'].includes(err.code)) {
+          return fail(notRunningMessage(err.message));
+        }
+        if (reason === 'start') launchApp();
+        if (Date.now() >= deadline) {
+          const why = err.code === 'NOSECRET' ? 'the app never finished starting' : `no proxy is listening (${err.code})`;
+          return fail(notRunningMessage(`${why} after ${Math.round(timeoutMs / 1000)} s`));
+        }
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    }
+    void lastErr;
+    const s = socket!;
+    const splitter = new LineSplitter(fromProxy, () => log('dropped an oversized message from the proxy'));
+    s.on('data', (chunk: Buffer) => splitter.push(chunk));
+    s.on('error', (err) => log(`proxy connection error: ${err.message}`));
+    s.on('close', () => onProxyClosed(s));
+    connected = true;
+    if (reason === 'reconnect' && initializeLine) {
+      // A fresh proxy connection means a fresh upstream session: replay the handshake silently.
+      const init = JSON.parse(initializeLine);
+      init.id = REPLAY_ID;
+      swallowReplay = true;
+      s.write(JSON.stringify(init) + '\n');
+      if (initializedLine) s.write(initializedLine + '\n');
+      log('reconnected to the proxy and replayed the handshake');
+    }
+    for (const line of queue.splice(0)) s.write(line + '\n');
+    if (stdinEnded) s.end();
+  }
+
+  function onProxyClosed(s: net.Socket): void {
+    if (s !== socket) return;
+    connected = false;
+    socket = undefined;
+    if (stdinEnded) exit(0);
+    log('the proxy closed the connection; reconnecting');
+    for (const [id, method] of inFlight) {
+      writeOut({
+        jsonrpc: '2.0',
+        id,
+        error: { code: ERR_PROXY_LOST, message: `MCP Switchboard's proxy for "${serverId}" restarted while ${method} was in flight; retry the request.` },
+      });
+    }
+    inFlight.clear();
+    void connect('reconnect');
+  }
+
+  // ---- start -------------------------------------------------------------------------------
+
+  const stdinSplitter = new LineSplitter(fromClient, (bytes) => log(`dropped a ${bytes}-byte line from the client (too large)`));
+  process.stdin.on('data', (chunk: Buffer) => stdinSplitter.push(chunk));
+  process.stdin.on('end', () => {
+    stdinEnded = true;
+    if (failed) exit(1);
+    if (socket && connected) socket.end();
+    else if (!socket) setTimeout(() => exit(0), 50);
+  });
+  process.stdout.on('error', () => exit(0)); // the client went away
+  void connect('start');
+}

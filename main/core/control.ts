@@ -1,0 +1,126 @@
+/**
+ * The host's control endpoint: the instance-lock socket doubles as a local RPC port so that
+ * `mcp-switchboard connect` (and support scripts) can drive a running app through the same
+ * handler table as the window. Every connection must present the per-install secret first.
+ *   → {"switchboard":1,"secret":"…","server":"control"}   ← {"ok":true}
+ *   → {"id":1,"call":"servers:list","arg":null}            ← {"id":1,"result":{"ok":true,"value":[…]}}
+ */
+import * as net from 'node:net';
+import type { Result } from '../../preload/contract';
+import { controlEndpoint } from './instance-lock';
+import type { Paths } from './ports';
+import { checkHello, encodeHello, LineSplitter, MAX_HELLO_BYTES, WIRE_VERSION } from './wire';
+
+export const CONTROL_ID = 'control';
+
+export type Dispatch = (call: unknown, arg: unknown) => Promise<Result<unknown>>;
+
+/** Serves one accepted control connection. */
+export function serveControlConnection(socket: net.Socket, secret: () => string | undefined, dispatch: () => Dispatch | undefined): void {
+  let authed = false;
+  let helloBytes = 0;
+  const timer = setTimeout(() => socket.destroy(), 5000);
+  socket.on('error', () => {});
+  const splitter = new LineSplitter(
+    (line) => {
+      if (!authed) {
+        clearTimeout(timer);
+        const s = secret();
+        const verdict = s ? checkHello(line, s, CONTROL_ID) : { ok: false, error: 'not ready' };
+        socket.write(JSON.stringify({ ok: verdict.ok, error: verdict.error }) + '\n');
+        if (!verdict.ok) return void socket.end();
+        authed = true;
+        return;
+      }
+      let req: { id?: unknown; call?: unknown; arg?: unknown };
+      try {
+        req = JSON.parse(line);
+      } catch {
+        return void socket.end(JSON.stringify({ id: null, result: { ok: false, error: 'not JSON' } }) + '\n');
+      }
+      const d = dispatch();
+      const answer = d ? d(req.call, req.arg) : Promise.resolve<Result<unknown>>({ ok: false, error: 'The host is starting; try again.' });
+      void answer.then((result) => {
+        if (!socket.destroyed) socket.write(JSON.stringify({ id: req.id, result }) + '\n');
+      });
+    },
+    () => socket.destroy(),
+  );
+  socket.on('data', (chunk: Buffer) => {
+    if (!authed) {
+      helloBytes += chunk.length;
+      if (helloBytes > MAX_HELLO_BYTES * 4) return void socket.destroy();
+    }
+    splitter.push(chunk);
+  });
+}
+
+/** A client of a running host's control endpoint. */
+export class ControlClient {
+  private nextId = 1;
+  private readonly waiting = new Map<number, (r: Result<unknown>) => void>();
+
+  private constructor(private readonly socket: net.Socket) {
+    const splitter = new LineSplitter(
+      (line) => {
+        try {
+          const msg = JSON.parse(line) as { id: number; result: Result<unknown> };
+          this.waiting.get(msg.id)?.(msg.result);
+          this.waiting.delete(msg.id);
+        } catch {
+          // ignore
+        }
+      },
+      () => socket.destroy(),
+    );
+    socket.on('data', (c: Buffer) => splitter.push(c));
+    socket.on('close', () => {
+      for (const r of this.waiting.values()) r({ ok: false, error: 'MCP Switchboard closed the control connection' });
+      this.waiting.clear();
+    });
+  }
+
+  /** Connects to the running host, or resolves undefined when none is running. */
+  static connect(paths: Paths, secret: string | undefined): Promise<ControlClient | undefined> {
+    if (!secret) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const socket = net.connect(controlEndpoint(paths));
+      let buf = '';
+      const onData = (chunk: Buffer) => {
+        buf += chunk.toString('utf8');
+        const nl = buf.indexOf('\n');
+        if (nl === -1) return;
+        socket.off('data', onData);
+        let ok = false;
+        try {
+          ok = JSON.parse(buf.slice(0, nl)).ok === true;
+        } catch {
+          // fallthrough
+        }
+        if (!ok) {
+          socket.destroy();
+          return resolve(undefined);
+        }
+        const client = new ControlClient(socket);
+        const rest = buf.slice(nl + 1);
+        if (rest) socket.emit('data', Buffer.from(rest));
+        resolve(client);
+      };
+      socket.once('connect', () => socket.write(encodeHello({ switchboard: WIRE_VERSION, secret, server: CONTROL_ID })));
+      socket.on('data', onData);
+      socket.once('error', () => resolve(undefined));
+    });
+  }
+
+  call<T>(call: string, arg?: unknown): Promise<Result<T>> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve as (r: Result<unknown>) => void);
+      this.socket.write(JSON.stringify({ id, call, arg: arg ?? null }) + '\n');
+    });
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+}
