@@ -17,7 +17,7 @@ export const nodeEntries = [
   { in: 'preload/index.ts', out: 'out/preload/index.js', electron: true, sandboxed: true },
   { in: 'main/proxy/index.ts', out: 'out/proxy/index.js' },
   { in: 'main/connector/index.ts', out: 'out/connector/index.js' },
-  { in: 'main/headless/index.ts', out: 'out/headless/index.js' },
+  { in: 'main/headless/main.ts', out: 'out/headless/index.js' },
   { in: 'main/cli/index.ts', out: 'out/cli/index.js' },
 ];
 

@@ -7,9 +7,13 @@ import Conf from 'conf';
 import { resolvePaths } from '../core/paths';
 import { ServerRegistry, ServerRegistryError } from '../core/servers/server-registry';
 import { runHeadless } from '../headless/index';
+import { parseConnectArgs, runConnect } from './connect';
 
 const USAGE = `usage: mcp-switchboard <command> [options]
 
+  connect <url> [--header "Name: value"]... [--client-id ID] [--client-secret S] [--name N]
+                                 a stdio MCP server for client configs, in place of
+                                 "npx mcp-remote <url>": adds the server, signs in, relays
   serve                          run the proxies in the foreground (no window, no tray)
   list [--json]                  list the remote servers
   add <url> [--name N] [--header "Name: value"]... [--json]
@@ -43,6 +47,9 @@ export async function main(argv: string[]): Promise<number> {
   const out = (value: unknown, text: string) => console.log(json ? JSON.stringify(value, null, 2) : text);
   try {
     switch (cmd) {
+      case 'connect':
+        await runConnect(parseConnectArgs(args));
+        return -1; // exit code set by the relay
       case 'serve':
         await runHeadless({ foreground: true });
         return -1; // keeps running
@@ -91,6 +98,9 @@ export async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   void main(process.argv.slice(2)).then((code) => {
-    if (code >= 0) process.exit(code);
+    const exitCode = code >= 0 ? code : process.exitCode;
+    if (exitCode === undefined) return; // serve keeps running
+    // Exit only once stdout has drained: output to a pipe is asynchronous.
+    process.stdout.write('', () => process.exit(Number(exitCode)));
   });
 }

@@ -21,6 +21,21 @@ const REPLAY_ID = 'switchboard-connector-replay';
 
 type Id = string | number;
 
+/** The proxy writes responses as {"jsonrpc":"2.0","id":…,"result"|"error"…}: read the id cheaply. */
+const RESPONSE_HEAD = /^\{"jsonrpc":"2\.0","id":("(?:[^"\\]|\\.)*"|-?\d+),"(?:result|error)"/;
+
+export function responseId(line: string): Id | undefined {
+  const m = RESPONSE_HEAD.exec(line.length > 512 ? line.slice(0, 512) : line);
+  if (m) return JSON.parse(m[1]) as Id;
+  if (line.length > 65_536) return undefined;
+  try {
+    const msg = JSON.parse(line);
+    return msg && msg.method === undefined && (typeof msg.id === 'string' || typeof msg.id === 'number') ? msg.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface RelayOptions {
   serverId: string;
   env: NodeJS.ProcessEnv;
@@ -127,12 +142,8 @@ export function runRelay(opts: RelayOptions): void {
       return;
     }
     if (inFlight.size) {
-      try {
-        const m = JSON.parse(line);
-        if (m && m.method === undefined && m.id !== undefined) inFlight.delete(m.id);
-      } catch {
-        // not ours to judge
-      }
+      const id = responseId(line);
+      if (id !== undefined) inFlight.delete(id);
     }
     process.stdout.write(line + '\n');
   }

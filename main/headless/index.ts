@@ -5,19 +5,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AppCore } from '../core/app-core';
+import { createHandlers, dispatch } from '../core/api/handlers';
 import { InstanceLockedError } from '../core/instance-lock';
 import { resolvePaths } from '../core/paths';
-import { NodeChildLauncher } from '../core/supervisor/node-child-launcher';
+import { createHeadlessCore } from './headless-core';
 
 export async function runHeadless(opts: { foreground?: boolean } = {}): Promise<void> {
   const paths = resolvePaths(process.env);
-  const core = new AppCore({
-    env: process.env,
-    paths,
-    launcher: new NodeChildLauncher(),
-    proxyScript: path.join(__dirname, '..', 'proxy', 'index.js'),
-  });
+  const core = createHeadlessCore({ env: process.env, paths, autoSignIn: false });
+  const handlers = createHandlers(core, { version: '0.1.0', dataDir: paths.dataDir, platform: process.platform });
+  core.serveControl((name, arg) => dispatch(handlers, name, arg));
   try {
     await core.start();
   } catch (err) {
@@ -31,6 +28,8 @@ export async function runHeadless(opts: { foreground?: boolean } = {}): Promise<
   fs.writeFileSync(path.join(paths.runDir, 'host.pid'), `${process.pid}\n`, { mode: 0o600 });
   if (opts.foreground) {
     console.error(`MCP Switchboard (headless) is running with data in ${paths.dataDir}; Ctrl+C stops it.`);
+    const security = core.vaultSecurity;
+    if (security && !security.secure) console.error(security.warning ?? `Tokens are stored without encryption (${security.backend}).`);
     core.onDidChangeStatus((s) => console.error(`${s.serverId}: ${s.state}${s.detail ? ` (${s.detail})` : ''}`));
   }
   let stopping = false;
@@ -45,11 +44,4 @@ export async function runHeadless(opts: { foreground?: boolean } = {}): Promise<
   process.on('SIGHUP', stop);
   // Keep running: the supervisor's children keep the loop alive, but an empty list must too.
   setInterval(() => {}, 1 << 30);
-}
-
-if (require.main === module) {
-  runHeadless({ foreground: process.stderr.isTTY }).catch((err) => {
-    console.error(`MCP Switchboard headless host failed: ${(err as Error).message}`);
-    process.exit(1);
-  });
 }

@@ -32,6 +32,7 @@ export type ProxyToParent =
   | { type: 'listening'; endpoint: string }
   | { type: 'state'; state: ProxyState; detail?: string; nextRetryAt?: number }
   | { type: 'log'; event: LogEvent }
+  | { type: 'logs'; events: LogEvent[] }
   | { type: 'metrics'; counters: ServerCounters; lastError?: string }
   | { type: 'transport'; transport: UpstreamTarget }
   | { type: 'fatal'; message: string }

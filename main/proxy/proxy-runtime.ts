@@ -56,6 +56,7 @@ export class ProxyRuntime {
   private readonly renewals = new Map<number, (token: string | undefined) => void>();
   private nextRenewal = 1;
   private readonly auth: UpstreamAuth;
+  private logBatch: LogEvent[] = [];
 
   constructor(private readonly opts: ProxyRuntimeOptions) {
     this.transport = opts.server.transport;
@@ -140,8 +141,8 @@ export class ProxyRuntime {
         auth: this.auth,
       },
       {
-        toClient: (m) => {
-          if (!socket.destroyed) socket.write(JSON.stringify(m) + '\n');
+        toClient: (m, text) => {
+          if (!socket.destroyed) socket.write((text ?? JSON.stringify(m)) + '\n');
         },
         onRequest: (method, reqId, size) => {
           this.counters.requests++;
@@ -197,7 +198,7 @@ export class ProxyRuntime {
     if (!(Array.isArray(msg) ? msg.length > 0 && msg.every(valid) : valid(msg))) {
       return this.dropClient(conn, 'sent a message that is not JSON-RPC 2.0');
     }
-    void conn.upstream.fromClient(msg as JSONRPCMessage | JSONRPCMessage[]);
+    void conn.upstream.fromClient(msg as JSONRPCMessage | JSONRPCMessage[], line.length);
   }
 
   /** Malformed input closes only that connection, with a parse error and a log line. */
@@ -344,11 +345,24 @@ export class ProxyRuntime {
   private log(level: LogLevel, message: string, connection?: number): void {
     const event: LogEvent = { ts: Date.now(), level, server: this.opts.server.id, message };
     if (connection !== undefined) event.connection = connection;
-    this.opts.emit({ type: 'log', event });
+    this.queueLog(event);
   }
 
   private traffic(level: LogLevel, connection: number, message: string, extra: Partial<LogEvent>): void {
-    this.opts.emit({ type: 'log', event: { ts: Date.now(), level, server: this.opts.server.id, connection, message, ...extra } });
+    this.queueLog({ ts: Date.now(), level, server: this.opts.server.id, connection, message, ...extra });
+  }
+
+  /** Log events go to main in batches: one IPC message per tick, not one per event. */
+  private queueLog(event: LogEvent): void {
+    this.logBatch.push(event);
+    if (this.logBatch.length === 1) setImmediate(() => this.flushLogs());
+  }
+
+  private flushLogs(): void {
+    if (!this.logBatch.length) return;
+    const events = this.logBatch;
+    this.logBatch = [];
+    this.opts.emit({ type: 'logs', events });
   }
 
   private bumpMetrics(): void {
@@ -363,6 +377,7 @@ export class ProxyRuntime {
     if (this.disposed) return;
     this.disposed = true;
     this.clearRetry();
+    this.flushLogs();
     for (const resolve of this.renewals.values()) resolve(undefined);
     this.renewals.clear();
     if (this.metricsTimer) clearTimeout(this.metricsTimer);

@@ -28,8 +28,8 @@ export const ERR_UPSTREAM_GONE = -32013;
 export const ERR_PARSE = -32700;
 
 export interface UpstreamEvents {
-  /** A message for the downstream client. */
-  toClient(message: JSONRPCMessage | JSONRPCMessage[]): void;
+  /** A message for the downstream client; `text` is its serialization when already made. */
+  toClient(message: JSONRPCMessage | JSONRPCMessage[], text?: string): void;
   /** A request from the client was sent upstream. */
   onRequest?(method: string, id: Id, size: number): void;
   /** A response to a client request arrived (or was synthesized as an error). */
@@ -228,10 +228,10 @@ export class UpstreamSession {
   }
 
   /** Send one message (or a batch) from the client upstream. Never throws. */
-  async fromClient(message: JSONRPCMessage | JSONRPCMessage[]): Promise<void> {
+  async fromClient(message: JSONRPCMessage | JSONRPCMessage[], size?: number): Promise<void> {
     if (this.closed) return;
     const list = (Array.isArray(message) ? message : [message]) as Json[];
-    const size = JSON.stringify(message).length;
+    size ??= JSON.stringify(message).length;
     for (const m of list) {
       if (isRequest(m)) {
         this.pending.set(m.id, { method: m.method, started: performance.now() });
@@ -396,7 +396,10 @@ export class UpstreamSession {
       this.internal.get(m.id)?.(m);
       return;
     }
-    const size = JSON.stringify(m).length;
+    // Responses go out with "jsonrpc" and "id" first, so the connector can find the id without
+    // parsing a (possibly huge) result. Nothing else changes.
+    const text = JSON.stringify(isResponse(m) ? { jsonrpc: m.jsonrpc, id: m.id, ...m } : m);
+    const size = text.length;
     if (isResponse(m)) {
       const p = this.pending.get(m.id);
       if (p) {
@@ -413,7 +416,7 @@ export class UpstreamSession {
     } else if (isRequest(m)) {
       this.events.onNotification?.(m.method, 'server-to-client', size);
     }
-    this.events.toClient(m as JSONRPCMessage);
+    this.events.toClient(m as JSONRPCMessage, text);
   }
 
   private onTransportError(err: Error, t: Transport): void {
@@ -517,8 +520,9 @@ export class UpstreamSession {
   private reply(id: Id, code: number, message: string, p?: Pending): void {
     const data = { source: 'mcp-switchboard' };
     const msg = { jsonrpc: '2.0' as const, id, error: { code, message, data } };
-    if (p) this.events.onResponse?.(p.method, id, performance.now() - p.started, JSON.stringify(msg).length, message);
-    this.events.toClient(msg as JSONRPCMessage);
+    const text = JSON.stringify(msg);
+    if (p) this.events.onResponse?.(p.method, id, performance.now() - p.started, text.length, message);
+    this.events.toClient(msg as JSONRPCMessage, text);
   }
 
   /** Ends the upstream session: DELETE when the server gave one, then close. */

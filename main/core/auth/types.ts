@@ -36,7 +36,15 @@ export interface AuthServerConfig {
   /** A client the user pre-registered with the authorization server. */
   clientId?: string;
   clientSecret?: string;
+  /**
+   * The spec says to refuse an authorization server whose metadata does not list
+   * `code_challenge_methods_supported` (PKCE). Microsoft Entra ID omits the field although S256
+   * works; this per-server switch (off by default) lets the user proceed anyway.
+   */
+  allowUnadvertisedPkce?: boolean;
 }
+
+export type AuthLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export type AuthState = 'unknown' | 'signed-in' | 'needs-sign-in' | 'signing-in' | 'error';
 
@@ -58,12 +66,17 @@ export interface AuthEngine {
   accessToken(server: AuthServerConfig): Promise<string | undefined>;
   /**
    * The server answered 401 (or 403 insufficient_scope) to `token`: refresh once (single flight,
-   * rotation-safe) and return the new access token, or undefined when the user must sign in again.
+   * rotation-safe) and return the new access token, or undefined when the user must sign in again
+   * (state `needs-sign-in`; for 403 insufficient_scope the next `signIn` asks for the union of the
+   * scopes). Rejects only for transient failures (authorization server unreachable, 5xx): the
+   * tokens are kept and a browser sign-in would not help.
    */
   onUnauthorized(server: AuthServerConfig, challenge: { status: number; wwwAuthenticate?: string; token?: string }): Promise<string | undefined>;
   /** Revoke at the authorization server when possible, forget tokens and the client registration. */
   reset(server: AuthServerConfig): Promise<void>;
   state(serverId: string): AuthState;
+  /** The state with its sentence for the user ("Sign-in timed out", "needs more permissions"). */
+  status(serverId: string): AuthStateChange;
   onDidChangeState(listener: (change: AuthStateChange) => void): () => void;
   dispose(): Promise<void>;
 }

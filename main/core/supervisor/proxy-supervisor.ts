@@ -178,6 +178,9 @@ export class ProxySupervisor {
       case 'log':
         this.opts.onLog({ ...m.event, server: h.config.id });
         break;
+      case 'logs':
+        if (Array.isArray(m.events)) for (const e of m.events) this.opts.onLog({ ...e, server: h.config.id });
+        break;
       case 'listening':
         this.apply(h, { type: 'listening' });
         break;

@@ -1,0 +1,204 @@
+/**
+ * `mcp-switchboard connect <url>`: a drop-in for `npx mcp-remote <url>` in any client config.
+ * It is a stdio MCP server that adds the server if it is new, makes sure its proxy runs (through
+ * the running app, or a headless host in this process when none runs), signs in through the
+ * browser when needed, and then relays stdio to the proxy like the connector does.
+ *
+ * stdout carries only protocol messages: everything else goes to stderr.
+ */
+import * as fs from 'node:fs';
+import type { AddServerInput, Result, ServerSummary } from '../../preload/contract';
+import { createHandlers, dispatch } from '../core/api/handlers';
+import type { AppCore } from '../core/app-core';
+import { ControlClient } from '../core/control';
+import { InstanceLockedError } from '../core/instance-lock';
+import { resolvePaths } from '../core/paths';
+import { validateServerUrl } from '../core/servers/server-model';
+import { runRelay } from '../connector/relay';
+import { LineSplitter } from '../core/wire';
+import { createHeadlessCore } from '../headless/headless-core';
+
+export interface ConnectArgs {
+  url: string;
+  headers: Record<string, string>;
+  clientId?: string;
+  clientSecret?: string;
+  name?: string;
+}
+
+type Call = <T>(name: string, arg?: unknown) => Promise<Result<T>>;
+
+const say = (message: string) => process.stderr.write(`[mcp-switchboard connect] ${message}\n`);
+
+async function unwrap<T>(p: Promise<Result<T>>): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
+
+/** Finds the server for this URL (same URL and headers) or adds it. */
+async function ensureServer(call: Call, args: ConnectArgs): Promise<ServerSummary> {
+  const url = validateServerUrl(args.url);
+  if (!url.ok) throw new Error(url.error);
+  const list = await unwrap(call<ServerSummary[]>('servers:list'));
+  const wanted = Object.keys(args.headers).sort().join('\n');
+  const found = list.find((s) => s.url === url.value && [...s.headerNames].sort().join('\n') === wanted);
+  if (found) {
+    if (!found.enabled) return unwrap(call<ServerSummary>('servers:set-enabled', { serverId: found.id, enabled: true }));
+    return found;
+  }
+  const input: AddServerInput = { url: url.value, headers: args.headers };
+  if (args.name) input.name = args.name;
+  if (args.clientId) input.clientId = args.clientId;
+  if (args.clientSecret) input.clientSecret = args.clientSecret;
+  const added = await unwrap(call<ServerSummary>('servers:add', input));
+  say(`added ${url.value} as "${added.id}"`);
+  return added;
+}
+
+/** Waits until the proxy has an answer about the upstream (ready, needs sign-in, …). */
+async function settle(call: Call, serverId: string, timeoutMs = 30_000): Promise<ServerSummary> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const list = await unwrap(call<ServerSummary[]>('servers:list'));
+    const s = list.find((x) => x.id === serverId);
+    if (!s) throw new Error(`server "${serverId}" disappeared`);
+    if (!['stopped', 'starting', 'connecting'].includes(s.status.state) || Date.now() > deadline) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Runs `connect`. Failures before the relay starts (bad URL, no host) do not just exit: the client
+ * gets a JSON-RPC error for its requests that says what went wrong, then the process exits 1.
+ */
+export async function runConnect(args: ConnectArgs, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    await connectAndRelay(args, env);
+  } catch (err) {
+    const message = `MCP Switchboard could not connect to ${args.url}: ${(err as Error).message}`;
+    say(message);
+    await answerWithError(message);
+  }
+}
+
+/** Answers every request on stdin with `message` until stdin closes. */
+function answerWithError(message: string): Promise<void> {
+  return new Promise((resolve) => {
+    const splitter = new LineSplitter(
+      (line) => {
+        try {
+          const m = JSON.parse(line);
+          for (const r of Array.isArray(m) ? m : [m]) {
+            if (r && typeof r.method === 'string' && r.id !== undefined && r.id !== null) {
+              process.stdout.write(JSON.stringify({ jsonrpc: '2.0', id: r.id, error: { code: -32030, message } }) + '\n');
+            }
+          }
+        } catch {
+          // not JSON: nothing to answer
+        }
+      },
+      () => {},
+    );
+    process.stdin.on('data', (c: Buffer) => splitter.push(c));
+    process.stdin.on('end', () => {
+      process.exitCode = 1;
+      resolve();
+    });
+  });
+}
+
+async function connectAndRelay(args: ConnectArgs, env: NodeJS.ProcessEnv): Promise<void> {
+  const paths = resolvePaths(env);
+  let secret: string | undefined;
+  try {
+    secret = fs.readFileSync(paths.secretFile, 'utf8').trim();
+  } catch {
+    secret = undefined;
+  }
+  let client = await ControlClient.connect(paths, secret);
+  let core: AppCore | undefined;
+  let call: Call;
+  if (client) {
+    say('using the running MCP Switchboard');
+    call = (name, arg) => client!.call(name, arg);
+  } else {
+    core = createHeadlessCore({ env, paths, autoSignIn: true, log: say });
+    try {
+      await core.start();
+    } catch (err) {
+      if (!(err instanceof InstanceLockedError)) throw err;
+      // Another host won the race: use it.
+      core = undefined;
+      client = await ControlClient.connect(paths, fs.readFileSync(paths.secretFile, 'utf8').trim());
+      if (!client) throw new Error('MCP Switchboard is starting elsewhere but does not answer; try again');
+    }
+    if (core) {
+      const handlers = createHandlers(core, { version: '0.1.0', dataDir: paths.dataDir, platform: process.platform });
+      core.serveControl((name, arg) => dispatch(handlers, name, arg));
+      call = (name, arg) => dispatch(handlers, name, arg) as never;
+      const security = core.vaultSecurity;
+      if (security && !security.secure) say(security.warning ?? `tokens are stored without encryption (${security.backend})`);
+    } else {
+      call = (name, arg) => client!.call(name, arg);
+    }
+  }
+
+  try {
+    await signInAndRelay(call, args, env);
+  } finally {
+    client?.close();
+    if (core) await core.dispose();
+  }
+}
+
+async function signInAndRelay(call: Call, args: ConnectArgs, env: NodeJS.ProcessEnv): Promise<void> {
+  const server = await ensureServer(call, args);
+  const settled = await settle(call, server.id);
+  if (settled.status.state === 'needs-sign-in') {
+    say(`signing in to ${settled.name} in your browser…`);
+    const r = await call<void>('auth:sign-in', { serverId: server.id });
+    if (!r.ok) say(`sign-in did not complete: ${r.error}`);
+    else await settle(call, server.id);
+  } else if (settled.status.state !== 'ready') {
+    say(`${settled.name} is ${settled.status.state}${settled.status.detail ? `: ${settled.status.detail}` : ''}`);
+  }
+  await new Promise<void>((resolve) => {
+    runRelay({
+      serverId: server.id,
+      env,
+      launchApp: false,
+      exit: (code) => {
+        process.exitCode = code;
+        resolve();
+      },
+    });
+  });
+}
+
+/** Parses `connect` arguments: <url> [--header "K: V"]... [--client-id X] [--client-secret Y] [--name N]. */
+export function parseConnectArgs(argv: string[]): ConnectArgs {
+  const args = [...argv];
+  const out: ConnectArgs = { url: '', headers: {} };
+  while (args.length) {
+    const a = args.shift()!;
+    const value = () => {
+      const v = args.shift();
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--header') {
+      const h = value();
+      const i = h.indexOf(':');
+      if (i < 1) throw new Error(`--header "${h}" must look like "Name: value"`);
+      out.headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+    } else if (a === '--client-id') out.clientId = value();
+    else if (a === '--client-secret') out.clientSecret = value();
+    else if (a === '--name') out.name = value();
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    else if (!out.url) out.url = a;
+    else throw new Error(`unexpected argument "${a}"`);
+  }
+  if (!out.url) throw new Error('connect needs the server URL');
+  return out;
+}

@@ -1,0 +1,237 @@
+/**
+ * The SDK's OAuthClientProvider for one browser sign-in to one server. The SDK's `auth()` drives
+ * it through discovery, registration (pre-registered client, CIMD, or DCR) and the authorization
+ * URL; everything it must remember for the redirect leg lives in the SignInFlow record. It never
+ * hands tokens to the SDK: refresh and storage are the AuthService's, so the SDK cannot start a
+ * browser flow on its own or refresh behind the engine's back.
+ */
+import {
+  validateClientMetadataUrl,
+  type OAuthClientInformationContext,
+  type OAuthClientMetadata,
+  type OAuthClientProvider,
+  type OAuthDiscoveryState,
+  type OAuthTokens,
+  type StoredOAuthClientInformation,
+} from '@modelcontextprotocol/client';
+import { isSecureOrLoopback } from './browser-opener';
+import { SignInError } from './callback-listener';
+import type { ClientKind, CredentialStore } from './credential-store';
+import type { AuthServerConfig } from './types';
+
+export const CLIENT_NAME = 'MCP Switchboard';
+
+/** What one sign-in remembers between building the authorization URL and redeeming the code. */
+export interface SignInFlow {
+  state: string;
+  redirectUrl: string;
+  codeVerifier?: string;
+  authorizationUrl?: URL;
+  discovery?: OAuthDiscoveryState;
+  resource?: string;
+  /** The client used for this sign-in (with a pre-registered secret, in memory only). */
+  client?: { info: StoredOAuthClientInformation; kind: ClientKind };
+  /** Only for non-interactive grants, which the app does not use today. */
+  tokens?: OAuthTokens;
+}
+
+export interface SwitchboardProviderOptions {
+  server: AuthServerConfig;
+  store: CredentialStore;
+  flow: SignInFlow;
+  /** An https URL of our client ID metadata document (CIMD), used when the server supports it. */
+  clientMetadataUrl?: string;
+  /** The scope this sign-in asks for; a DCR registration limited to fewer scopes is replaced. */
+  requestedScope?: string;
+  /** Every secret seen passes through here so the engine can keep it out of logs. */
+  onSecret(secret: string): void;
+  log(level: 'debug' | 'info' | 'warn', message: string): void;
+}
+
+/** The canonical resource URI of an MCP server: absolute, no fragment, lower-case scheme and host. */
+export function canonicalResource(serverUrl: string | URL): URL {
+  const url = new URL(String(serverUrl));
+  url.hash = '';
+  return url;
+}
+
+function scopeTokens(scope: string | undefined): string[] {
+  return (scope ?? '').split(/\s+/).filter(Boolean);
+}
+
+export class SwitchboardOAuthProvider implements OAuthClientProvider {
+  readonly clientMetadataUrl?: string;
+
+  constructor(private readonly o: SwitchboardProviderOptions) {
+    if (o.clientMetadataUrl) {
+      validateClientMetadataUrl(o.clientMetadataUrl);
+      this.clientMetadataUrl = o.clientMetadataUrl;
+    }
+  }
+
+  get redirectUrl(): string {
+    return this.o.flow.redirectUrl;
+  }
+
+  get clientMetadata(): OAuthClientMetadata {
+    return {
+      client_name: CLIENT_NAME,
+      redirect_uris: [this.o.flow.redirectUrl],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+      application_type: 'native',
+    };
+  }
+
+  state(): string {
+    return this.o.flow.state;
+  }
+
+  async clientInformation(ctx?: OAuthClientInformationContext): Promise<StoredOAuthClientInformation | undefined> {
+    const { server, store, flow } = this.o;
+    const issuer = ctx?.issuer;
+    if (server.clientId) {
+      // Pre-registered: bound to the first authorization server it is used with ([26] §Authorization
+      // Server Binding); another one later is an error for the user, never a silent retry.
+      const bindings = (await store.listClients(server.id)).filter((c) => c.kind === 'pre-registered' && c.info.client_id === server.clientId);
+      const same = bindings.find((b) => b.issuer === issuer);
+      const other = bindings.find((b) => b.issuer !== issuer);
+      if (!same && other && issuer) {
+        throw new SignInError(
+          'config',
+          `The client ID entered for ${server.name} was issued by ${other.issuer}, but ${server.name} now uses the authorization server ${issuer}. Enter a client ID issued by ${issuer}, or reset the sign-in to use it there anyway.`,
+        );
+      }
+      if (server.clientSecret) this.o.onSecret(server.clientSecret);
+      const info: StoredOAuthClientInformation = { client_id: server.clientId, ...(server.clientSecret ? { client_secret: server.clientSecret } : {}), issuer };
+      if (!same && issuer) await store.saveClient(server.id, { kind: 'pre-registered', issuer, info: { client_id: server.clientId, issuer }, savedAt: Date.now() });
+      flow.client = { info, kind: 'pre-registered' };
+      return info;
+    }
+    if (!issuer) return undefined;
+    const stored = await store.getClient(server.id, issuer);
+    if (!stored || stored.kind === 'pre-registered') return undefined;
+    if (stored.kind === 'dcr') {
+      const full = stored.info as StoredOAuthClientInformation & { redirect_uris?: string[]; scope?: string };
+      const uris = full.redirect_uris ?? (stored.redirectUri ? [stored.redirectUri] : []);
+      if (!uris.includes(flow.redirectUrl)) {
+        this.o.log('info', `The registration with ${issuer} was made for another callback address; registering again for ${flow.redirectUrl}`);
+        return undefined;
+      }
+      const registered = scopeTokens(full.scope);
+      if (registered.length && scopeTokens(this.o.requestedScope).some((s) => !registered.includes(s))) {
+        this.o.log('info', `The registration with ${issuer} does not cover the scopes now needed; registering again`);
+        return undefined;
+      }
+    }
+    if (stored.kind === 'cimd' && stored.info.client_id !== this.clientMetadataUrl) return undefined;
+    if (stored.info.client_secret) this.o.onSecret(stored.info.client_secret);
+    flow.client = { info: stored.info, kind: stored.kind };
+    return stored.info;
+  }
+
+  async saveClientInformation(info: StoredOAuthClientInformation, ctx?: OAuthClientInformationContext): Promise<void> {
+    const { server, store, flow } = this.o;
+    const issuer = info.issuer ?? ctx?.issuer;
+    const kind: ClientKind =
+      server.clientId && info.client_id === server.clientId ? 'pre-registered' : this.clientMetadataUrl && info.client_id === this.clientMetadataUrl ? 'cimd' : 'dcr';
+    if (info.client_secret) this.o.onSecret(info.client_secret);
+    flow.client = { info, kind };
+    if (!issuer) return;
+    // A pre-registered secret stays where the user put it; only the binding is stored here.
+    const stored = kind === 'pre-registered' ? { client_id: info.client_id, issuer } : { ...info, issuer };
+    await store.saveClient(server.id, { kind, issuer, info: stored, redirectUri: flow.redirectUrl, savedAt: Date.now() });
+    if (kind === 'dcr') this.o.log('info', `Registered MCP Switchboard with ${issuer}`);
+    if (kind === 'cimd') this.o.log('info', `Using the client ID metadata document with ${issuer}`);
+  }
+
+  /** Tokens stay with the engine: the SDK never refreshes on its own. */
+  tokens(): undefined {
+    return undefined;
+  }
+
+  saveTokens(tokens: OAuthTokens): void {
+    this.o.flow.tokens = tokens;
+  }
+
+  redirectToAuthorization(authorizationUrl: URL): void {
+    this.o.flow.authorizationUrl = authorizationUrl;
+  }
+
+  saveCodeVerifier(codeVerifier: string): void {
+    this.o.onSecret(codeVerifier);
+    this.o.flow.codeVerifier = codeVerifier;
+  }
+
+  codeVerifier(): string {
+    if (!this.o.flow.codeVerifier) throw new Error('No PKCE code verifier was recorded for this sign-in.');
+    return this.o.flow.codeVerifier;
+  }
+
+  async invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): Promise<void> {
+    const { server, store, flow } = this.o;
+    if (scope === 'all' || scope === 'client') {
+      // Never the pre-registered client the user entered (quirk Q9): only what we registered.
+      for (const c of await store.listClients(server.id)) if (c.kind !== 'pre-registered') await store.deleteClient(server.id, c.issuer);
+      if (flow.client?.kind !== 'pre-registered') flow.client = undefined;
+    }
+    if (scope === 'all' || scope === 'verifier') flow.codeVerifier = undefined;
+    if (scope === 'all' || scope === 'discovery') flow.discovery = undefined;
+  }
+
+  /** Checks the discovered authorization server before anything is sent to it. */
+  saveDiscoveryState(state: OAuthDiscoveryState): void {
+    const md = state.authorizationServerMetadata;
+    const { server } = this.o;
+    if (md) {
+      const methods = md.code_challenge_methods_supported;
+      if (!methods && !server.allowUnadvertisedPkce) {
+        throw new SignInError(
+          'config',
+          `The authorization server ${md.issuer} does not say that it supports PKCE (its metadata has no code_challenge_methods_supported), so MCP Switchboard will not sign in to ${server.name}. If you trust this server, allow it in the server's settings.`,
+        );
+      }
+      if (methods && !methods.includes('S256')) {
+        throw new SignInError('config', `The authorization server ${md.issuer} does not support PKCE with S256, so MCP Switchboard will not sign in to ${server.name}.`);
+      }
+      const endpoints: Array<[string, string | undefined]> = [
+        ['authorization', md.authorization_endpoint],
+        ['token', md.token_endpoint],
+        ['registration', md.registration_endpoint],
+        ['revocation', (md as { revocation_endpoint?: string }).revocation_endpoint],
+      ];
+      for (const [name, value] of endpoints) {
+        if (!value) continue;
+        let url: URL;
+        try {
+          url = new URL(value);
+        } catch {
+          throw new SignInError('config', `The authorization server ${md.issuer} published an invalid ${name} endpoint.`);
+        }
+        if (!isSecureOrLoopback(url)) {
+          throw new SignInError('config', `The authorization server ${md.issuer} uses plain http for its ${name} endpoint (${url.host}); MCP Switchboard only signs in over https.`);
+        }
+      }
+    }
+    this.o.flow.discovery = state;
+  }
+
+  discoveryState(): OAuthDiscoveryState | undefined {
+    return this.o.flow.discovery;
+  }
+
+  /**
+   * Without protected resource metadata the SDK would send no `resource` at all; the spec says to
+   * always send it, so then the canonical server URI is used. With metadata the SDK's own check
+   * (same origin, path prefix) runs and the metadata's `resource` is sent verbatim.
+   */
+  get validateResourceURL(): ((serverUrl: string | URL, resource?: string) => Promise<URL | undefined>) | undefined {
+    if (this.o.flow.discovery?.resourceMetadata) return undefined;
+    return async () => canonicalResource(this.o.server.url);
+  }
+
+  saveResourceUrl(resourceUrl: string): void {
+    this.o.flow.resource = resourceUrl;
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * Test fixture: a real authorization server (oidc-provider 9, certified OpenID provider) in front
+ * of a real MCP server (SDK 1.32 McpServer + StreamableHTTPServerTransport behind the SDK's
+ * `requireBearerAuth`, tokens checked through the provider's introspection endpoint), both on
+ * 127.0.0.1. The login and consent "screens" are an interaction route that approves (or denies)
+ * programmatically, so a headless user agent can walk the real redirects.
+ *
+ * AS behaviour that matters (mcp-auth.md §8): DCR with `application_type: native` (loopback port
+ * ignored), resource indicators (exact match, opaque tokens bound to the MCP URL), refresh tokens
+ * only with `offline_access`, always-rotating refresh tokens for public clients, revocation,
+ * `iss` on every authorization response.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import Provider, { errors, type ClientModel } from 'oidc-provider';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
+import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+
+export const RS_CLIENT = { id: 'mcp-resource-server', secret: 'rs-introspection-secret-0123456789' };
+export const PRE_REGISTERED = { id: 'switchboard-preregistered', secret: 'pre-registered-secret-abcdefghijkl' };
+
+export interface AsRequest {
+  method: string;
+  path: string;
+  at: number;
+}
+
+export interface Introspection {
+  active: boolean;
+  aud?: string | string[];
+  scope?: string;
+  client_id?: string;
+  exp?: number;
+  token_type?: string;
+}
+
+export interface OidcFixture {
+  issuer: string;
+  mcpUrl: string;
+  prmUrl: string;
+  provider: Provider;
+  /** Every HTTP request the authorization server received. */
+  requests: AsRequest[];
+  /** Token-endpoint grants that succeeded or failed, by grant type. */
+  grants: Array<{ grantType: string; ok: boolean; error?: string }>;
+  /** Clients created by dynamic registration, in order. */
+  registrations: ClientModel[];
+  /** What the interaction route answers: approve (login + consent) or deny (access_denied). */
+  decision: 'approve' | 'deny';
+  /** Scopes the MCP server requires for tools/call (403 insufficient_scope otherwise). */
+  requiredScopes: string[];
+  /** Serve an HTML page (200) at /.well-known/oauth-authorization-server; the OIDC document stays valid. */
+  htmlAtOAuthMetadata: boolean;
+  /** Tool calls the MCP server served. */
+  toolCalls: number;
+  introspect(token: string): Promise<Introspection>;
+  /** Forget a registered client at the AS (as when a provider wipes its client store). */
+  deleteClient(clientId: string): Promise<void>;
+  /** Revoke a token at the AS as its client would (RFC 7009). */
+  revoke(token: string, clientId: string, hint?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function listen(server: http.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): Promise<OidcFixture> {
+  const asServer = http.createServer();
+  const rsServer = http.createServer();
+  const asPort = await listen(asServer);
+  const rsPort = await listen(rsServer);
+  const issuer = `http://127.0.0.1:${asPort}`;
+  const mcpUrl = `http://127.0.0.1:${rsPort}/mcp`;
+  const prmUrl = `http://127.0.0.1:${rsPort}/.well-known/oauth-protected-resource/mcp`;
+  const ttl = opts.accessTokenTtl ?? 3600;
+
+  const provider = new Provider(issuer, {
+    clients: [
+      { client_id: RS_CLIENT.id, client_secret: RS_CLIENT.secret, redirect_uris: [], response_types: [], grant_types: [] },
+      {
+        client_id: PRE_REGISTERED.id,
+        client_secret: PRE_REGISTERED.secret,
+        application_type: 'native',
+        redirect_uris: ['http://127.0.0.1/oauth/callback'],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
+    findAccount: async (_ctx: unknown, id: string) => ({ accountId: id, claims: async () => ({ sub: id }) }),
+    scopes: ['openid', 'offline_access', 'mcp:tools', 'mcp:admin'],
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    cookies: { keys: ['switchboard-test-cookie-key'] },
+    ttl: { AccessToken: ttl, AuthorizationCode: 60, Grant: 3600, Interaction: 600, Session: 3600, RefreshToken: 3600, IdToken: 3600 },
+    features: {
+      devInteractions: { enabled: false },
+      registration: { enabled: true },
+      revocation: { enabled: true },
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => client.clientId === RS_CLIENT.id || client.clientId === token.clientId,
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (_ctx: unknown, _client: unknown, oneOf?: string[]) => oneOf ?? mcpUrl,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx: unknown, indicator: string) => {
+          if (indicator !== mcpUrl) throw new errors.InvalidTarget(`unknown resource ${indicator}`);
+          return { scope: 'mcp:tools mcp:admin', audience: mcpUrl, accessTokenTTL: ttl, accessTokenFormat: 'opaque' };
+        },
+      },
+    },
+  });
+
+  const fixture = {
+    issuer,
+    mcpUrl,
+    prmUrl,
+    provider,
+    requests: [] as AsRequest[],
+    grants: [] as OidcFixture['grants'],
+    registrations: [] as ClientModel[],
+    decision: 'approve' as 'approve' | 'deny',
+    requiredScopes: ['mcp:tools'],
+    htmlAtOAuthMetadata: false,
+    toolCalls: 0,
+  } as OidcFixture;
+
+  provider.on('grant.success', (ctx) => fixture.grants.push({ grantType: String(ctx.oidc?.params?.grant_type), ok: true }));
+  provider.on('grant.error', (ctx, err: { error?: string }) => fixture.grants.push({ grantType: String(ctx.oidc?.params?.grant_type), ok: false, error: err?.error }));
+  provider.on('registration_create.success', (_ctx, client: ClientModel) => fixture.registrations.push(client));
+
+  // ---- authorization server ----
+  const as = express();
+  as.get('/.well-known/oauth-authorization-server', (_req, res, next) => {
+    if (fixture.htmlAtOAuthMetadata) res.type('html').send('<!doctype html><html><body>Welcome to our single-page app</body></html>');
+    else next();
+  });
+  as.get('/interaction/:uid', async (req, res, next) => {
+    try {
+      const details = await provider.interactionDetails(req, res);
+      if (fixture.decision === 'deny') {
+        await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user declined' }, { mergeWithLastSubmission: false });
+        return;
+      }
+      if (details.prompt.name === 'login') {
+        await provider.interactionFinished(req, res, { login: { accountId: 'alice' } }, { mergeWithLastSubmission: false });
+        return;
+      }
+      const grant = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
+      const g = grant ?? new provider.Grant({ accountId: details.session?.accountId, clientId: details.params.client_id });
+      const d = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+      if (d.missingOIDCScope) g.addOIDCScope(d.missingOIDCScope.join(' '));
+      if (d.missingOIDCClaims) g.addOIDCClaims(d.missingOIDCClaims);
+      for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) g.addResourceScope(indicator, scopes.join(' '));
+      const grantId = await g.save();
+      await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    } catch (err) {
+      next(err);
+    }
+  });
+  const callback = provider.callback();
+  as.use((req, res) => callback(req, res));
+  asServer.on('request', (req, res) => {
+    fixture.requests.push({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0], at: Date.now() });
+    as(req, res);
+  });
+
+  fixture.introspect = async (token: string) => {
+    const res = await fetch(`${issuer}/token/introspection`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${RS_CLIENT.id}:${RS_CLIENT.secret}`).toString('base64')}` },
+      body: new URLSearchParams({ token }),
+    });
+    return (await res.json()) as Introspection;
+  };
+  fixture.deleteClient = async (clientId: string) => {
+    await provider.Client.adapter.destroy(clientId);
+  };
+  fixture.revoke = async (token: string, clientId: string, hint?: string) => {
+    const res = await fetch(`${issuer}/token/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, client_id: clientId, ...(hint ? { token_type_hint: hint } : {}) }),
+    });
+    return res.status;
+  };
+
+  // ---- MCP resource server ----
+  const verifier = {
+    async verifyAccessToken(token: string) {
+      const info = await fixture.introspect(token);
+      const aud = Array.isArray(info.aud) ? info.aud : info.aud ? [info.aud] : [];
+      if (!info.active || info.token_type === undefined) throw new InvalidTokenError('The access token is not active');
+      if (!aud.includes(mcpUrl)) throw new InvalidTokenError('The access token was not issued for this server');
+      return { token, clientId: info.client_id ?? '', scopes: (info.scope ?? '').split(' ').filter(Boolean), expiresAt: info.exp, resource: new URL(mcpUrl) };
+    },
+  };
+  const prm = { resource: mcpUrl, authorization_servers: [issuer], scopes_supported: ['mcp:tools'], bearer_methods_supported: ['header'] };
+  const rs = express();
+  rs.get('/.well-known/oauth-protected-resource/mcp', (_req, res) => res.json(prm));
+  rs.get('/.well-known/oauth-protected-resource', (_req, res) => res.json(prm));
+  rs.post('/mcp', express.json(), (req, res, next) => requireBearerAuth({ verifier, requiredScopes: fixture.requiredScopes, resourceMetadataUrl: prmUrl })(req, res, next), async (req, res) => {
+    const server = new McpServer({ name: 'protected-fixture', version: '1.0.0' });
+    server.registerTool('whoami', { description: 'Who the token belongs to' }, async (extra) => {
+      fixture.toolCalls++;
+      return { content: [{ type: 'text', text: `client ${extra.authInfo?.clientId} scopes ${extra.authInfo?.scopes.join(',')}` }] };
+    });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  });
+  rs.all('/mcp', (_req, res) => res.status(405).set('Allow', 'POST').end());
+  rsServer.on('request', rs);
+
+  const close = (s: http.Server) =>
+    new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      s.closeAllConnections();
+    });
+  fixture.close = async () => {
+    await Promise.all([close(asServer), close(rsServer)]);
+  };
+  return fixture;
+}

@@ -1,0 +1,57 @@
+/**
+ * The small part of oidc-provider 9 (no bundled types) that the auth tests use.
+ * Test-only: nothing in the app imports oidc-provider.
+ */
+declare module 'oidc-provider' {
+  import type { IncomingMessage, ServerResponse } from 'node:http';
+
+  export interface InteractionDetails {
+    uid: string;
+    prompt: { name: string; details: Record<string, unknown> };
+    params: Record<string, string | undefined>;
+    session?: { accountId?: string };
+    grantId?: string;
+  }
+
+  export interface GrantInstance {
+    addOIDCScope(scope: string): void;
+    addOIDCClaims(claims: string[]): void;
+    addResourceScope(resource: string, scope: string): void;
+    save(): Promise<string>;
+  }
+
+  export interface OidcContext {
+    oidc?: { params?: Record<string, unknown>; client?: { clientId: string } };
+  }
+
+  export interface ClientModel {
+    clientId: string;
+    applicationType?: string;
+    grantTypes?: string[];
+    redirectUris?: string[];
+    tokenEndpointAuthMethod?: string;
+    scope?: string;
+    metadata(): Record<string, unknown>;
+  }
+
+  export default class Provider {
+    constructor(issuer: string, configuration?: Record<string, unknown>);
+    readonly issuer: string;
+    callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
+    interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
+    on(event: string, listener: (ctx: OidcContext, ...args: any[]) => void): this;
+    Grant: {
+      new (properties: { accountId?: string; clientId?: string }): GrantInstance;
+      find(id: string): Promise<GrantInstance | undefined>;
+    };
+    Client: {
+      find(id: string): Promise<ClientModel | undefined>;
+      adapter: { destroy(id: string): Promise<void> };
+    };
+  }
+
+  export const errors: {
+    InvalidTarget: new (description?: string) => Error;
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Builds an AppCore for hosts without Electron (the background headless host and `connect`):
+ * plain-Node children, tokens in a 0600 file (reported as unencrypted), and a browser opener that
+ * is the command in MCP_SWITCHBOARD_BROWSER when set (scripts, tests) or the system's.
+ */
+import * as path from 'node:path';
+import { AppCore } from '../core/app-core';
+import { AuthService } from '../core/auth/auth-service';
+import { CommandBrowserOpener, SystemBrowserOpener } from '../core/auth/browser-opener';
+import { FileSecretVault } from '../core/auth/file-vault';
+import type { Env } from '../core/paths';
+import type { Paths } from '../core/ports';
+import { NodeChildLauncher } from '../core/supervisor/node-child-launcher';
+
+export interface HeadlessCoreOptions {
+  env: Env;
+  paths: Paths;
+  /** Sign in through the browser by itself when a token is refused (connect). */
+  autoSignIn: boolean;
+  log?: (message: string) => void;
+}
+
+export function createHeadlessCore(opts: HeadlessCoreOptions): AppCore {
+  const vault = new FileSecretVault(path.join(opts.paths.dataDir, 'secrets.json'));
+  const browser = opts.env.MCP_SWITCHBOARD_BROWSER;
+  const opener = browser ? new CommandBrowserOpener(browser) : new SystemBrowserOpener();
+  let core: AppCore | undefined;
+  const auth = new AuthService({
+    vault,
+    opener,
+    clientMetadataUrl: opts.env.MCP_SWITCHBOARD_CLIENT_METADATA_URL,
+    log: (serverId, level, message) => core?.logs.append({ ts: Date.now(), level, server: serverId, message }),
+  });
+  core = new AppCore({
+    env: opts.env,
+    paths: opts.paths,
+    launcher: new NodeChildLauncher(process.execPath, opts.env as NodeJS.ProcessEnv),
+    proxyScript: path.join(__dirname, '..', 'proxy', 'index.js'),
+    auth,
+    vault,
+    autoSignIn: opts.autoSignIn,
+  });
+  return core;
+}

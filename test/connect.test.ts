@@ -1,0 +1,78 @@
+/**
+ * `mcp-switchboard connect <url>` as a client config would run it, against a real authorization
+ * server (oidc-provider) in front of a real MCP server requiring bearer tokens. The browser is
+ * test/fixtures/headless-browser.mjs plugged in through MCP_SWITCHBOARD_BROWSER.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { startOidcFixture, type OidcFixture } from '../main/core/auth/testing/oidc-fixture';
+import { makeTempHome, ROOT, type TempHome } from './fixtures/harness';
+
+const CLI = path.join(ROOT, 'out/cli/index.js');
+const BROWSER = path.join(ROOT, 'test/fixtures/headless-browser.mjs');
+
+let as: OidcFixture;
+beforeAll(async () => {
+  as = await startOidcFixture();
+});
+afterAll(async () => {
+  await as?.close();
+});
+
+async function connect(home: TempHome, url: string, browserLog: string, extra: string[] = []) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'connect', url, ...extra],
+    env: { ...home.env, MCP_SWITCHBOARD_BROWSER: JSON.stringify([process.execPath, BROWSER]), HEADLESS_BROWSER_LOG: browserLog },
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (d) => (stderr += d));
+  const client = new Client({ name: 'connect-test', version: '1' }, { capabilities: {} });
+  await client.connect(transport);
+  return { client, stderr: () => stderr };
+}
+
+describe('connect', () => {
+  it('adds the server, signs in through the browser, relays; the next run reuses the tokens', async () => {
+    const home = makeTempHome();
+    const browserLog = path.join(home.home, 'browser.log');
+    try {
+      const first = await connect(home, as.mcpUrl, browserLog);
+      const tools = await first.client.listTools();
+      expect(tools.tools.length).toBeGreaterThan(0);
+      const callsBefore = as.toolCalls;
+      await first.client.callTool({ name: tools.tools[0].name, arguments: { message: 'hi' } });
+      expect(as.toolCalls).toBe(callsBefore + 1);
+      expect(first.stderr()).toMatch(/added http:\/\/127\.0\.0\.1:\d+\/mcp as "127-0-0-1"/);
+      expect(first.stderr(), first.stderr()).toMatch(/Tokens are stored unencrypted in .*secrets\.json/);
+      await first.client.close();
+      expect(fs.readFileSync(browserLog, 'utf8').trim().split('\n')).toHaveLength(1);
+      const secrets = path.join(home.dataDir, 'secrets.json');
+      expect(fs.statSync(secrets).mode & 0o777).toBe(0o600);
+
+      const second = await connect(home, as.mcpUrl, browserLog);
+      await second.client.listTools();
+      await second.client.close();
+      // Signed in once: no second browser tab.
+      expect(fs.readFileSync(browserLog, 'utf8').trim().split('\n')).toHaveLength(1);
+      expect(second.stderr()).not.toMatch(/added/);
+    } finally {
+      home.cleanup();
+    }
+  });
+
+  it('answers the client with the reason when the URL is refused', async () => {
+    const home = makeTempHome();
+    try {
+      await expect(connect(home, 'http://example.com/mcp', path.join(home.home, 'b.log'))).rejects.toThrow(
+        /could not connect to http:\/\/example\.com\/mcp: Plain http:\/\/ is allowed only for servers on this computer/,
+      );
+    } finally {
+      home.cleanup();
+    }
+  });
+});
