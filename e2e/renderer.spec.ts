@@ -201,6 +201,22 @@ test('per-server buttons call the api; remove asks for confirmation; refusals ar
   ]);
 });
 
+test('a server that needs sign-in offers "Sign in"; "Reset sign-in" signs out again', async ({ page }) => {
+  await open(page);
+  const notion = card(page, 'notion');
+  await expect(notion.getByTestId('state')).toHaveText('Needs sign-in');
+  await notion.getByTestId('sign-in').click();
+  await expect(notion.getByTestId('state')).toHaveText('Ready');
+  await expect(notion.getByTestId('sign-in')).toHaveCount(0);
+  await notion.getByTestId('reset-sign-in').click();
+  await expect(notion.getByTestId('state')).toHaveText('Needs sign-in');
+  const sent = (await calls(page)).filter((c) => c.name.startsWith('auth:'));
+  expect(sent).toEqual([
+    { name: 'auth:sign-in', arg: { serverId: 'notion' } },
+    { name: 'auth:reset', arg: { serverId: 'notion' } },
+  ]);
+});
+
 test('without a bridge the page says so instead of failing silently', async ({ page }) => {
   await page.goto(server.url);
   await expect(page.getByRole('alert').first()).toContainText('only works inside the MCP Switchboard app');

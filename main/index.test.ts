@@ -127,6 +127,20 @@ vi.mock('electron', () => {
     dialog: { showErrorBox: (title: string, body: string) => void m.errorBoxes.push(`${title}: ${body}`) },
     contextBridge: {},
     ipcRenderer: {},
+    // safeStorage cannot run without Electron: a reversible stand-in reporting Linux's basic_text.
+    safeStorage: {
+      isAsyncEncryptionAvailable: async () => true,
+      getSelectedStorageBackend: () => 'basic_text',
+      encryptStringAsync: async (plain: string) => Buffer.from(`enc:${plain}`),
+      decryptStringAsync: async (data: Buffer) => ({ result: data.toString().slice(4), shouldReEncrypt: false }),
+    },
+    shell: { openExternal: async () => {} },
+    Notification: class {
+      static isSupported() {
+        return false;
+      }
+      show() {}
+    },
   };
 });
 

@@ -8,7 +8,12 @@ import { app, dialog } from 'electron';
 import { AppCore } from './core/app-core';
 import { createHandlers } from './core/api/handlers';
 import { resolvePaths } from './core/paths';
+import { AuthService } from './core/auth/auth-service';
+import { encryptedFileVault } from './core/auth/encrypted-file-vault';
+import { createBrowserOpener } from './electron/browser-opener';
 import { ElectronChildLauncher } from './electron/child-launcher';
+import { ElectronNotifier } from './electron/notifier';
+import { ElectronSafeStorageCipher } from './electron/safe-storage-cipher';
 import { ElectronIpcTransport } from './electron/ipc-transport';
 import { parseLaunchArgs, unpackedPath } from './electron/launch-options';
 import { rendererLocation } from './electron/security-policy';
@@ -47,12 +52,26 @@ function run(): void {
     isPackaged: app.isPackaged,
   });
   const proxyScript = path.join(outDir, 'proxy', 'index.js');
-  const core = new AppCore({
+  // Tokens: encrypted with safeStorage (initialized once the app is ready), in a 0600 file.
+  const cipher = new ElectronSafeStorageCipher();
+  const vault = encryptedFileVault(path.join(paths.dataDir, 'secrets.json'), cipher);
+  let core: AppCore | undefined;
+  const auth = new AuthService({
+    vault,
+    opener: createBrowserOpener(process.env),
+    notifier: new ElectronNotifier(),
+    clientMetadataUrl: process.env.MCP_SWITCHBOARD_CLIENT_METADATA_URL,
+    log: (serverId, level, message) => core?.logs.append({ ts: Date.now(), level, server: serverId, message }),
+  });
+  core = new AppCore({
     env: process.env,
     paths,
     launcher: new ElectronChildLauncher(),
     proxyScript: app.isPackaged ? unpackedPath(proxyScript) : proxyScript,
+    auth,
+    vault,
   });
+  const appCore = core;
 
   const disposables: Array<{ dispose(): void }> = [];
   let phase: 'running' | 'disposing' | 'done' = 'running';
@@ -73,7 +92,7 @@ function run(): void {
       }
     }
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, DISPOSE_TIMEOUT_MS).unref());
-    void Promise.race([core.dispose(), timeout])
+    void Promise.race([appCore.dispose(), timeout])
       .catch((err) => console.error('[switchboard] core dispose failed:', err))
       .finally(() => {
         phase = 'done';
@@ -85,6 +104,9 @@ function run(): void {
   app
     .whenReady()
     .then(async () => {
+      await cipher.init();
+      if (!cipher.security.secure) console.warn(`[switchboard] ${cipher.security.warning}`);
+      const core = appCore;
       await core.start();
       const handlers = createHandlers(core, () => ({
         version: app.getVersion(),

@@ -57,6 +57,9 @@ export interface ServerStatus {
   counters: ServerCounters;
 }
 
+/** Sign-in as the user sees it. `none`: no tokens held (the server may not need any). */
+export type SignInState = 'none' | 'signing-in' | 'signed-in' | 'needs-sign-in' | 'error';
+
 /** A server as the renderer sees it: no header values, no secrets. */
 export interface ServerSummary {
   id: string;
@@ -66,6 +69,7 @@ export interface ServerSummary {
   /** Names of the extra headers only; values never leave main. */
   headerNames: string[];
   status: ServerStatus;
+  signIn: SignInState;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -72,6 +72,7 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
         enabled: true,
         headerNames: [],
         status: status(id, 'starting'),
+        signIn: 'none',
       };
       servers.push(summary);
       setTimeout(() => emit('servers:did-change-list', servers), 0);
@@ -95,6 +96,22 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
       const s = find(arg.serverId);
       if (!s) return fail(`No server "${arg.serverId}"`);
       if (s.id === 'broken') return fail('Could not restart: the proxy did not stop within 5 s');
+      return ok();
+    },
+    'auth:sign-in': (arg: { serverId: string }) => {
+      const s = find(arg.serverId);
+      if (!s) return fail(`No server "${arg.serverId}"`);
+      s.status = status(s.id, 'ready');
+      s.signIn = 'signed-in';
+      setTimeout(() => emit('servers:did-change-list', servers), 0);
+      return ok();
+    },
+    'auth:reset': (arg: { serverId: string }) => {
+      const s = find(arg.serverId);
+      if (!s) return fail(`No server "${arg.serverId}"`);
+      s.status = status(s.id, 'needs-sign-in');
+      s.signIn = 'none';
+      setTimeout(() => emit('servers:did-change-list', servers), 0);
       return ok();
     },
     'logs:tail': (arg: { serverId: string; limit?: number }) => {

@@ -19,6 +19,7 @@ function status(serverId: string, state: ServerStatus['state'], extra: Partial<S
 export const SERVERS: ServerSummary[] = [
   {
     id: 'linear',
+    signIn: 'signed-in',
     name: 'Linear',
     url: 'https://mcp.linear.app/mcp',
     enabled: true,
@@ -32,6 +33,7 @@ export const SERVERS: ServerSummary[] = [
   },
   {
     id: 'notion',
+    signIn: 'needs-sign-in',
     name: 'Notion',
     url: 'https://mcp.notion.com/mcp',
     enabled: true,
@@ -40,6 +42,7 @@ export const SERVERS: ServerSummary[] = [
   },
   {
     id: 'sentry',
+    signIn: 'signed-in',
     name: 'Sentry',
     url: 'https://mcp.sentry.dev/mcp',
     enabled: true,
@@ -54,6 +57,7 @@ export const SERVERS: ServerSummary[] = [
   },
   {
     id: 'broken',
+    signIn: 'none',
     name: 'Internal tools',
     url: 'https://tools.internal.example.com/mcp',
     enabled: true,
@@ -68,6 +72,7 @@ export const SERVERS: ServerSummary[] = [
   },
   {
     id: 'docs',
+    signIn: 'none',
     name: 'Cloudflare Docs',
     url: 'https://docs.mcp.cloudflare.com/mcp',
     enabled: true,
@@ -76,6 +81,7 @@ export const SERVERS: ServerSummary[] = [
   },
   {
     id: 'github',
+    signIn: 'none',
     name: 'GitHub',
     url: 'https://api.githubcopilot.com/mcp/',
     enabled: false,

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import type * as net from 'node:net';
 import Conf from 'conf';
-import type { AddServerInput, LogEvent, ServerStatus, ServerSummary } from '../../preload/contract';
+import type { AddServerInput, LogEvent, ServerStatus, ServerSummary, SignInState } from '../../preload/contract';
 import type { SwitchboardCore } from './api/core-port';
 import type { AuthEngine, AuthServerConfig, SecretVault } from './auth/types';
 import { tokenHash } from '../proxy/proxy-runtime';
@@ -96,6 +96,7 @@ export class AppCore implements SwitchboardCore {
     });
     if (this.opts.auth) {
       this.opts.auth.onDidChangeState((change) => {
+        this.emitServers();
         this.logs.append({ ts: Date.now(), level: change.state === 'error' ? 'warn' : 'info', server: change.serverId, message: `Sign-in: ${change.state}${change.detail ? ` (${change.detail})` : ''}` });
       });
       this.tokenTimer = setInterval(() => void this.refreshTokens(), this.opts.tokenCheckMs ?? 30_000);
@@ -138,7 +139,13 @@ export class AppCore implements SwitchboardCore {
       enabled: r.enabled,
       headerNames: Object.keys(r.headers),
       status: this.supervisor?.status(r.id) ?? initialStatus(r.id, r.createdAt),
+      signIn: this.signInState(r.id),
     };
+  }
+
+  private signInState(serverId: string): SignInState {
+    const s = this.opts.auth?.state(serverId) ?? 'unknown';
+    return s === 'unknown' ? 'none' : s;
   }
 
   async addServer(input: AddServerInput): Promise<ServerSummary> {

@@ -239,6 +239,46 @@ describe('tokens', () => {
     collectSecrets(h.vaultFile);
   });
 
+  it('accessToken renews the token by itself once it is within the skew of expiry', async () => {
+    const h = harness({ refreshSkewMs: 1500 });
+    await signInOk(h);
+    const first = await h.engine.accessToken(h.server);
+    const refreshes = grantsOf('refresh_token');
+    expect(await h.engine.accessToken(h.server)).toBe(first);
+    expect(grantsOf('refresh_token')).toBe(refreshes);
+    await new Promise((r) => setTimeout(r, 700));
+    const second = await h.engine.accessToken(h.server);
+    expect(second).toBeTruthy();
+    expect(second).not.toBe(first);
+    expect(grantsOf('refresh_token')).toBe(refreshes + 1);
+    expect((await fx.introspect(second!)).active).toBe(true);
+    collectSecrets(h.vaultFile);
+  });
+
+  it('when the vault cannot save a rotated refresh token, the old one is still never sent again', async () => {
+    let failTokenWrites = false;
+    const file = path.join(dir, 'flaky-vault.json');
+    const inner = new FileSecretVault(file);
+    const vault: FileSecretVault = Object.assign(Object.create(inner) as FileSecretVault, {
+      set: (key: string, value: string) => (failTokenWrites && key.startsWith('oauth/tokens/') ? Promise.reject(new Error('disk full')) : inner.set(key, value)),
+    });
+    const h = harness({ vault });
+    await signInOk({ ...h, vaultFile: file });
+    failTokenWrites = true;
+    const before = fx.grants.length;
+    const a = await h.engine.onUnauthorized(h.server, { status: 401 });
+    const b = await h.engine.onUnauthorized(h.server, { status: 401 });
+    expect(a).toBeTruthy();
+    expect(b).toBeTruthy();
+    expect(b).not.toBe(a);
+    expect(fx.grants.slice(before)).toEqual([
+      { grantType: 'refresh_token', ok: true },
+      { grantType: 'refresh_token', ok: true },
+    ]);
+    expect(h.logs.some((l) => l.level === 'error' && l.message.includes('Could not save the renewed tokens'))).toBe(true);
+    collectSecrets(file);
+  });
+
   it('two proxies reporting 401 at the same moment cause exactly one refresh request', async () => {
     const h = harness({ refreshSkewMs: 0 });
     await signInOk(h);

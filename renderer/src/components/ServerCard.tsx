@@ -11,7 +11,7 @@ interface Props {
   onRemoved: (serverId: string) => void;
 }
 
-type Busy = 'restart' | 'toggle' | 'remove' | undefined;
+type Busy = 'restart' | 'toggle' | 'remove' | 'sign-in' | 'reset' | undefined;
 
 export function ServerCard({ server, now, onChanged, onRemoved }: Props) {
   const { status } = server;
@@ -37,6 +37,8 @@ export function ServerCard({ server, now, onChanged, onRemoved }: Props) {
   }
 
   const restart = () => run('restart', () => call('servers:restart', { serverId: server.id }));
+  const signIn = () => run('sign-in', () => call('auth:sign-in', { serverId: server.id }));
+  const resetSignIn = () => run('reset', () => call('auth:reset', { serverId: server.id }));
   const toggle = () =>
     run('toggle', async () => {
       const r = await call('servers:set-enabled', { serverId: server.id, enabled: !server.enabled });
@@ -111,6 +113,11 @@ export function ServerCard({ server, now, onChanged, onRemoved }: Props) {
       </dl>
 
       <div className="server-actions">
+        {server.enabled && status.state === 'needs-sign-in' && (
+          <button type="button" className="btn btn-primary" onClick={signIn} disabled={busy !== undefined} data-testid="sign-in">
+            {busy === 'sign-in' ? 'Waiting for the browser…' : 'Sign in'}
+          </button>
+        )}
         <button type="button" className="btn" onClick={restart} disabled={busy !== undefined || !server.enabled}>
           {busy === 'restart' ? 'Restarting…' : 'Restart'}
         </button>
@@ -126,6 +133,18 @@ export function ServerCard({ server, now, onChanged, onRemoved }: Props) {
         >
           {busy === 'remove' ? 'Removing…' : confirmRemove ? 'Confirm remove' : 'Remove'}
         </button>
+        {(server.signIn === 'signed-in' || server.signIn === 'error') && (
+        <button
+          type="button"
+          className="btn btn-quiet"
+          onClick={resetSignIn}
+          disabled={busy !== undefined}
+          title="Sign out: revoke and forget this server's tokens and client registration"
+          data-testid="reset-sign-in"
+        >
+          {busy === 'reset' ? 'Resetting…' : 'Reset sign-in'}
+        </button>
+        )}
         <span className="spacer" />
         <button
           type="button"

@@ -38,6 +38,7 @@ export function fakeServer(id: string, state: ServerState = 'ready', extra: Part
     id,
     name: id,
     url: `https://${id}.example.com/mcp`,
+    signIn: 'none',
     enabled: true,
     headerNames: [],
     status: fakeStatus(id, state),
