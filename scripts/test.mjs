@@ -59,7 +59,21 @@ if (v) {
   failed++;
 }
 
-// 4. Browser e2e and the Electron smoke test (which skips with a message without a binary).
+// 4. The official MCP conformance suite against the product path (connect + proxy + OAuth engine).
+if (fs.existsSync(path.join(root, 'scripts', 'conformance.mjs'))) {
+  fs.rmSync(path.join(results, 'conformance.json'), { force: true });
+  run('conformance', process.execPath, ['scripts/conformance.mjs']);
+  const c = readJson(path.join(results, 'conformance.json'));
+  if (c && typeof c.passed === 'number') {
+    passed += c.passed;
+    failed += c.failed ?? 0;
+  } else {
+    console.error('the conformance run wrote no report');
+    failed++;
+  }
+}
+
+// 5. Browser e2e and the Electron smoke test (which skips with a message without a binary).
 const chromium = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE || '/usr/bin/chromium';
 if (!fs.existsSync(chromium)) {
   console.error(`No Chromium at ${chromium}: install it (apt-get install chromium) or set PLAYWRIGHT_CHROMIUM_EXECUTABLE.`);
