@@ -72,6 +72,10 @@ function run(): void {
     vault,
   });
   const appCore = core;
+  // Sign-in completes in the browser: bring the app forward when it does.
+  auth.onDidChangeState((change) => {
+    if (change.state === 'signed-in' && windows) windows.open();
+  });
 
   const disposables: Array<{ dispose(): void }> = [];
   let phase: 'running' | 'disposing' | 'done' = 'running';

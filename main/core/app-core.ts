@@ -247,7 +247,13 @@ export class AppCore implements SwitchboardCore {
       const current = await auth.accessToken(cfg).catch(() => undefined);
       if (current && tokenHash(current) !== info.tokenHash) return this.remember(serverId, current);
     }
-    let token = await auth.onUnauthorized(cfg, { status: info.status, wwwAuthenticate: info.wwwAuthenticate }).catch(() => undefined);
+    let token: string | undefined;
+    try {
+      token = await auth.onUnauthorized(cfg, { status: info.status, wwwAuthenticate: info.wwwAuthenticate });
+    } catch {
+      // A temporary failure (authorization server unreachable): keep the tokens, no browser tab.
+      return undefined;
+    }
     if (!token && this.opts.autoSignIn) {
       await auth.signIn(cfg);
       token = await auth.accessToken(cfg);

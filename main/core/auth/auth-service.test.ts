@@ -13,7 +13,7 @@ import { AuthService, type AuthServiceOptions } from './auth-service';
 import { SignInError } from './callback-listener';
 import { FileSecretVault } from './file-vault';
 import type { AuthServerConfig, AuthStateChange } from './types';
-import { PRE_REGISTERED, startOidcFixture, type OidcFixture } from './testing/oidc-fixture';
+import { APP_CLIENT, PRE_REGISTERED, startOidcFixture, type OidcFixture } from './testing/oidc-fixture';
 import { FORGED_TEXT, TestBrowser } from './testing/test-browser';
 
 let fx: OidcFixture;
@@ -122,6 +122,7 @@ beforeEach(() => {
   fx.decision = 'approve';
   fx.requiredScopes = ['mcp:tools'];
   fx.htmlAtOAuthMetadata = false;
+  fx.authorizationServers = [fx.issuer];
 });
 
 afterEach(async () => {
@@ -202,6 +203,38 @@ describe('one sign-in at a time', () => {
     expect(await h.engine.onUnauthorized(h.server, { status: 401 })).toBeTruthy();
     expect(fx.grants.filter((g) => g.grantType === 'refresh_token').slice(refreshes).every((g) => g.ok)).toBe(true);
     collectSecrets(h.vaultFile);
+  });
+});
+
+describe('client credentials (an app, no user)', () => {
+  it('gets a token without a browser, uses it on the MCP server, and renews it by asking again', async () => {
+    const h = harness({}, { clientId: APP_CLIENT.id, clientSecret: APP_CLIENT.secret, grantType: 'client_credentials' });
+    secrets.add(APP_CLIENT.secret);
+    const before = grantsOf('client_credentials');
+    await signInOk(h);
+    expect(h.browser.opened).toHaveLength(0);
+    expect(grantsOf('client_credentials')).toBe(before + 1);
+    expect(h.engine.status(h.server.id)).toMatchObject({ state: 'signed-in', detail: 'Signed in to Fixture as an app' });
+    const first = await h.engine.accessToken(h.server);
+    expect((await fx.introspect(first!)).aud).toBe(fx.mcpUrl);
+    const client = await connectClient(h);
+    expect(JSON.stringify((await client.callTool({ name: 'whoami', arguments: {} })).content)).toContain(APP_CLIENT.id);
+    await client.close();
+    const second = await h.engine.onUnauthorized(h.server, { status: 401 });
+    expect(second).toBeTruthy();
+    expect(second).not.toBe(first);
+    expect(grantsOf('client_credentials')).toBe(before + 2);
+    expect(fs.readFileSync(h.vaultFile, 'utf8')).not.toContain(APP_CLIENT.secret);
+    collectSecrets(h.vaultFile);
+  });
+
+  it('a wrong secret ends in an error state that names the settings, not a browser', async () => {
+    const h = harness({}, { clientId: APP_CLIENT.id, clientSecret: 'wrong-secret-value', grantType: 'client_credentials' });
+    const err = (await h.engine.signIn(h.server).catch((e: unknown) => e)) as SignInError;
+    expect(err.kind).toBe('config');
+    expect(err.message).toMatch(/rejected the client ID and secret entered for it \(invalid_client\)/);
+    expect(h.engine.state(h.server.id)).toBe('error');
+    expect(h.browser.opened).toHaveLength(0);
   });
 });
 
@@ -339,6 +372,18 @@ describe('tokens', () => {
     expect(fx.registrations.at(-1)!.clientId).not.toBe(firstClient);
     expect(new URL(h.browser.opened[1]).searchParams.get('client_id')).toBe(fx.registrations.at(-1)!.clientId);
     expect(h.engine.state(h.server.id)).toBe('signed-in');
+  });
+
+  it('a 401 after the server moved to another authorization server does not refresh the old grant', async () => {
+    const h = harness();
+    await signInOk(h);
+    fx.authorizationServers = ['https://new-as.example.com'];
+    const tokenPosts = fx.requests.filter((r) => r.method === 'POST' && r.path === '/token').length;
+    expect(await h.engine.onUnauthorized(h.server, { status: 401, wwwAuthenticate: `Bearer resource_metadata="${fx.prmUrl}"` })).toBeUndefined();
+    expect(fx.requests.filter((r) => r.method === 'POST' && r.path === '/token').length).toBe(tokenPosts);
+    expect(h.engine.status(h.server.id)).toMatchObject({ state: 'needs-sign-in', detail: 'Fixture now signs in through https://new-as.example.com. Sign in again.' });
+    expect(await h.engine.accessToken(h.server)).toBeUndefined();
+    expect(oauthKeys(h.vaultFile).some((k) => k.startsWith('oauth/discovery/'))).toBe(false);
   });
 
   it('a server that was never signed in has no token; its first 401 asks for sign-in once', async () => {
@@ -514,6 +559,78 @@ describe('discovery', () => {
     expect(err.message).toMatch(/not served over https/);
     expect(h.browser.opened).toHaveLength(0);
     expect(h.engine.state(h.server.id)).toBe('error');
+  });
+});
+
+/** A fetch that rewrites the authorization server's metadata, for quirks oidc-provider does not have (mcp-auth.md §7). */
+function rewritingFetch(rewrite: (md: Record<string, unknown>) => Record<string, unknown>, intercept?: (url: URL, init?: RequestInit) => Response | undefined) {
+  return async (input: string | URL, init?: RequestInit): Promise<Response> => {
+    const url = new URL(String(input));
+    const replaced = intercept?.(url, init);
+    if (replaced) return replaced;
+    const res = await fetch(input, init);
+    if (url.origin === fx.issuer && url.pathname.startsWith('/.well-known/') && res.ok) {
+      return Response.json(rewrite((await res.json()) as Record<string, unknown>));
+    }
+    return res;
+  };
+}
+
+describe('authorization-server quirks', () => {
+  it('refuses metadata without code_challenge_methods_supported unless the server is allowed to omit it', async () => {
+    const drop = rewritingFetch(({ code_challenge_methods_supported: _dropped, ...rest }) => rest);
+    const h = harness({ fetch: drop });
+    const err = (await h.engine.signIn(h.server).catch((e: unknown) => e)) as SignInError;
+    expect(err.kind).toBe('config');
+    expect(err.message).toMatch(/does not say that it supports PKCE/);
+    expect(h.browser.opened).toHaveLength(0);
+    expect(h.engine.state(h.server.id)).toBe('error');
+
+    const allowed = harness({ fetch: drop }, { allowUnadvertisedPkce: true });
+    await signInOk(allowed);
+    expect(new URL(allowed.browser.opened[0]).searchParams.get('code_challenge_method')).toBe('S256');
+  });
+
+  it('refuses metadata whose issuer is not the one it was fetched for', async () => {
+    const h = harness({ fetch: rewritingFetch((md) => ({ ...md, issuer: 'https://impostor.example.com' })) });
+    const err = (await h.engine.signIn(h.server).catch((e: unknown) => e)) as SignInError;
+    expect(err.kind).toBe('config');
+    expect(err.message).toMatch(/published metadata for a different issuer \(expected http:\/\/127\.0\.0\.1:\d+, got https:\/\/impostor\.example\.com\)/);
+    expect(h.browser.opened).toHaveLength(0);
+  });
+
+  it('explains a refused dynamic registration', async () => {
+    const h = harness({
+      fetch: rewritingFetch(
+        (md) => md,
+        (url, init) => (url.pathname === '/reg' && init?.method === 'POST' ? Response.json({ error: 'invalid_redirect_uri', error_description: 'loopback not allowed' }, { status: 400 }) : undefined),
+      ),
+    });
+    const err = (await h.engine.signIn(h.server).catch((e: unknown) => e)) as SignInError;
+    expect(err.kind).toBe('config');
+    expect(err.message).toBe(
+      "The authorization server for Fixture refused to register MCP Switchboard (invalid_redirect_uri: loopback not allowed). If it needs a pre-registered app, enter the client ID (and secret) in the server's settings.",
+    );
+  });
+
+  it('uses the client ID metadata document instead of registering when the server supports it', async () => {
+    const cimd = 'https://switchboard.example.com/oauth/client-metadata.json';
+    const h = harness({ clientMetadataUrl: cimd, callbackTimeoutMs: 300, fetch: rewritingFetch((md) => ({ ...md, client_id_metadata_document_supported: true })) });
+    h.browser.mode = 'close';
+    const registrations = fx.registrations.length;
+    await h.engine.signIn(h.server).catch(() => {});
+    expect(new URL(h.browser.opened[0]).searchParams.get('client_id')).toBe(cimd);
+    expect(fx.registrations.length).toBe(registrations);
+  });
+
+  it('a pre-registered client bound to another authorization server is an error, not a silent retry', async () => {
+    const h = harness({}, { clientId: PRE_REGISTERED.id, clientSecret: PRE_REGISTERED.secret });
+    const key = `oauth/client/${encodeURIComponent(h.server.id)}/${encodeURIComponent('https://old-as.example.com')}`;
+    await h.vault.set(key, JSON.stringify({ kind: 'pre-registered', issuer: 'https://old-as.example.com', info: { client_id: PRE_REGISTERED.id }, savedAt: 0 }));
+    const err = (await h.engine.signIn(h.server).catch((e: unknown) => e)) as SignInError;
+    expect(err.kind).toBe('config');
+    expect(err.message).toMatch(/was issued by https:\/\/old-as\.example\.com, but Fixture now uses the authorization server http:\/\/127/);
+    expect(h.browser.opened).toHaveLength(0);
   });
 });
 

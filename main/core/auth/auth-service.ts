@@ -28,6 +28,7 @@ import {
   auth,
   computeScopeUnion,
   discoverAuthorizationServerMetadata,
+  discoverOAuthProtectedResourceMetadata,
   exchangeAuthorization,
   extractWWWAuthenticateParams,
   refreshAuthorization,
@@ -91,6 +92,12 @@ interface Runtime {
   stepUpAttempts: Map<string, number>;
   /** Set when step-up gave up; the next signIn fails with it instead of opening a tab. */
   stepUpExhausted?: string;
+}
+
+/** `offline_access` is the SDK's to add (only when the AS offers it), never part of a scope we carry over. */
+function withoutOfflineAccess(scope: string | undefined): string | undefined {
+  const rest = (scope ?? '').split(/\s+/).filter((s) => s && s !== 'offline_access');
+  return rest.length ? rest.join(' ') : undefined;
 }
 
 const fingerprint = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
@@ -268,7 +275,7 @@ export class AuthService implements AuthEngine {
         }),
         signal: AbortSignal.timeout(Math.min(this.httpTimeoutMs, 10_000)),
       });
-      if (res.status === 401 || res.status === 403) this.noteChallenge(rt, res.headers.get('www-authenticate') ?? undefined);
+      if (res.status === 401 || res.status === 403) this.noteChallenge(rt, res.headers.get('www-authenticate') ?? undefined, res.status);
       await res.body?.cancel().catch(() => {});
     } catch {
       // best effort: discovery falls back to the well-known locations
@@ -280,10 +287,12 @@ export class AuthService implements AuthEngine {
     return extractWWWAuthenticateParams(new Response(null, { headers: { 'WWW-Authenticate': header } }));
   }
 
-  private noteChallenge(rt: Runtime, header: string | undefined): ReturnType<typeof extractWWWAuthenticateParams> {
+  /** Remembers where the resource metadata is and (from a 401) which scope the server asks for. */
+  private noteChallenge(rt: Runtime, header: string | undefined, status: number): ReturnType<typeof extractWWWAuthenticateParams> {
     const p = this.parseChallenge(header);
-    if (p.resourceMetadataUrl || p.scope) {
-      rt.challenge = { scope: p.scope ?? rt.challenge?.scope, resourceMetadataUrl: p.resourceMetadataUrl?.href ?? rt.challenge?.resourceMetadataUrl };
+    const scope = status === 401 ? p.scope : undefined;
+    if (p.resourceMetadataUrl || scope) {
+      rt.challenge = { scope: scope ?? rt.challenge?.scope, resourceMetadataUrl: p.resourceMetadataUrl?.href ?? rt.challenge?.resourceMetadataUrl };
     }
     return p;
   }
@@ -307,6 +316,7 @@ export class AuthService implements AuthEngine {
       rt.stepUpExhausted = undefined;
       throw new SignInError('config', message);
     }
+    if (server.grantType === 'client_credentials') return this.runClientCredentials(server, rt);
     const previous = { state: rt.state, detail: rt.detail };
     let flow: SignInFlow | undefined;
     let listener: CallbackListener | undefined;
@@ -321,7 +331,10 @@ export class AuthService implements AuthEngine {
       if (listener.port !== preferred) await this.store.savePort(server.id, listener.port);
 
       flow = { state: randomBytes(32).toString('base64url'), redirectUrl: listener.redirectUrl };
-      const scope = rt.stepUp ?? rt.challenge?.scope;
+      // Scope: a pending step-up union; else the challenged scope (with what was granted before,
+      // [26]); else none, and the SDK takes the resource metadata's scopes_supported.
+      const session = await this.store.getSession(server.id);
+      const scope = rt.stepUp ?? (rt.challenge?.scope ? withoutOfflineAccess(computeScopeUnion(session?.requestedScope, rt.challenge.scope)) : undefined);
       const provider = new SwitchboardOAuthProvider({
         server,
         store: this.store,
@@ -380,11 +393,13 @@ export class AuthService implements AuthEngine {
           await this.persistSignIn(server, rt, session, discovery, tokens);
         },
       });
-      this.log(server.id, 'info', `Opening the browser to sign in at ${authorizationUrl.origin}`);
-      const l = listener;
-      this.opts.opener.open(authorizationUrl.href).catch((err: Error) => {
-        l.abort(new SignInError('browser', `Could not open the browser to sign in to ${server.name}: ${err.message}`));
-      });
+      if (!listener.ended) {
+        this.log(server.id, 'info', `Opening the browser to sign in at ${authorizationUrl.origin}`);
+        const l = listener;
+        this.opts.opener.open(authorizationUrl.href).catch((err: Error) => {
+          l.abort(new SignInError('browser', `Could not open the browser to sign in to ${server.name}: ${err.message}`));
+        });
+      }
       await waiting;
       rt.notified = false;
       rt.stepUp = undefined;
@@ -415,6 +430,60 @@ export class AuthService implements AuthEngine {
       if (rt.listener === listener) rt.listener = undefined;
       await listener?.close();
     }
+  }
+
+  /** A confidential client with no user: one token request, no browser. */
+  private async runClientCredentials(server: AuthServerConfig, rt: Runtime): Promise<void> {
+    try {
+      this.checkServerUrl(server);
+      if (!server.clientId || !server.clientSecret) {
+        throw new SignInError('config', `${server.name} is set to sign in as an app (client credentials), which needs a client ID and a client secret.`);
+      }
+      this.setState(server.id, 'signing-in', `Getting a token for ${server.name}`);
+      if (!rt.challenge) await this.probe(server, rt);
+      await this.clientCredentialsGrant(server, rt);
+      rt.notified = false;
+      rt.stepUp = undefined;
+      this.setState(server.id, 'signed-in', `Signed in to ${server.name} as an app`);
+      this.log(server.id, 'info', `Signed in to ${server.name} with client credentials`);
+    } catch (raw) {
+      const err = this.safeError(raw instanceof OAuthError ? await this.exchangeFailure(server, raw, 'pre-registered') : this.describeSignInFailure(server, raw));
+      this.setState(server.id, 'error', err.message);
+      this.log(server.id, 'error', `Sign-in to ${server.name} failed: ${err.message}`);
+      throw err;
+    }
+  }
+
+  private async clientCredentialsGrant(server: AuthServerConfig, rt: Runtime): Promise<string> {
+    const flow: SignInFlow = { state: '', redirectUrl: '' };
+    const provider = new SwitchboardOAuthProvider({
+      server,
+      store: this.store,
+      flow,
+      requestedScope: rt.stepUp ?? rt.challenge?.scope,
+      onSecret: (secret) => this.remember(secret),
+      log: (level, message) => this.log(server.id, level, message),
+    });
+    const result = await auth(provider, {
+      serverUrl: server.url,
+      scope: rt.stepUp ?? rt.challenge?.scope,
+      resourceMetadataUrl: rt.challenge?.resourceMetadataUrl ? new URL(rt.challenge.resourceMetadataUrl) : undefined,
+      fetchFn: this.fetchFor(server.id),
+    });
+    if (result !== 'AUTHORIZED' || !flow.tokens || !flow.discovery) throw new SignInError('config', `The authorization server for ${server.name} did not issue a token.`);
+    this.rememberTokens(flow.tokens);
+    const discovery = flow.discovery;
+    const issuer = discovery.authorizationServerMetadata?.issuer ?? discovery.authorizationServerUrl;
+    const session: ServerSession = {
+      issuer,
+      authorizationServerUrl: discovery.authorizationServerUrl,
+      resource: flow.resource,
+      requestedScope: rt.stepUp ?? rt.challenge?.scope,
+      clientKind: 'pre-registered',
+      grantType: 'client_credentials',
+    };
+    await this.persistSignIn(server, rt, session, discovery, flow.tokens);
+    return flow.tokens.access_token;
   }
 
   private async persistSignIn(server: AuthServerConfig, rt: Runtime, session: ServerSession, discovery: NonNullable<SignInFlow['discovery']>, tokens: OAuthTokens): Promise<void> {
@@ -515,7 +584,7 @@ export class AuthService implements AuthEngine {
     if (rt.state === 'unknown') this.setState(server.id, 'signed-in', `Signed in to ${server.name}`);
     const now = this.now();
     if (tokens.expires_at === undefined || now < tokens.expires_at - this.skewMs) return tokens.access_token;
-    if (!tokens.refresh_token) {
+    if (!tokens.refresh_token && current.session.grantType !== 'client_credentials') {
       if (now < tokens.expires_at) return tokens.access_token;
       await this.dropTokens(current.session, rt);
       this.needsSignIn(server, `Your sign-in to ${server.name} has expired. Sign in again.`, true);
@@ -531,7 +600,7 @@ export class AuthService implements AuthEngine {
 
   async onUnauthorized(server: AuthServerConfig, challenge: { status: number; wwwAuthenticate?: string; token?: string }): Promise<string | undefined> {
     const rt = this.rt(server.id);
-    const params = this.noteChallenge(rt, challenge.wwwAuthenticate);
+    const params = this.noteChallenge(rt, challenge.wwwAuthenticate, challenge.status);
     if (challenge.status === 403) {
       if (params.error !== 'insufficient_scope') {
         this.log(server.id, 'warn', `${server.name} refused access (403) without asking for more permissions`);
@@ -548,12 +617,40 @@ export class AuthService implements AuthEngine {
     if (challenge.token && challenge.token !== current.tokens.access_token && !this.expiring(current.tokens)) {
       return current.tokens.access_token;
     }
-    if (!current.tokens.refresh_token) {
+    if (!current.tokens.refresh_token && current.session.grantType !== 'client_credentials') {
       await this.dropTokens(current.session, rt);
       this.needsSignIn(server, `${server.name} no longer accepts your sign-in. Sign in again.`, true);
       return undefined;
     }
+    if (await this.authorizationServerMoved(server, rt, current.session)) return undefined;
     return this.refresh(server, rt);
+  }
+
+  /**
+   * A 401 can mean the server now trusts another authorization server ([26] SEP-2352): then the
+   * old grant must not be refreshed (its tokens will never be accepted) and the next sign-in
+   * discovers and registers afresh.
+   */
+  private async authorizationServerMoved(server: AuthServerConfig, rt: Runtime, session: ServerSession): Promise<boolean> {
+    let listed: string[] = [];
+    try {
+      const prm = await discoverOAuthProtectedResourceMetadata(
+        server.url,
+        { resourceMetadataUrl: rt.challenge?.resourceMetadataUrl },
+        this.fetchFor(server.id),
+      );
+      listed = prm.authorization_servers ?? [];
+    } catch {
+      return false;
+    }
+    const same = (a: string, b: string) => a === b || a.replace(/\/$/, '') === b.replace(/\/$/, '');
+    if (!listed.length || listed.some((a) => same(a, session.authorizationServerUrl) || same(a, session.issuer))) return false;
+    await this.dropTokens(session, rt);
+    await this.store.deleteDiscovery(server.id);
+    const next = sanitizeText(listed[0], 200);
+    this.log(server.id, 'info', `${server.name} now uses the authorization server ${next} instead of ${session.issuer}; the old sign-in is not renewed`);
+    this.needsSignIn(server, `${server.name} now signs in through ${next}. Sign in again.`, true);
+    return true;
   }
 
   private expiring(t: StoredTokens): boolean {
@@ -564,7 +661,7 @@ export class AuthService implements AuthEngine {
     return (async () => {
       const session = await this.store.getSession(server.id);
       // [26] step 2: the union of what was asked before and what is asked now.
-      const union = computeScopeUnion(session?.requestedScope, rt.stepUp, challenged);
+      const union = withoutOfflineAccess(computeScopeUnion(session?.requestedScope, rt.stepUp, challenged));
       if (!union) {
         this.log(server.id, 'warn', `${server.name} asked for more permissions without naming them`);
         this.needsSignIn(server, `${server.name} needs more permissions; sign in again.`, true);
@@ -624,6 +721,7 @@ export class AuthService implements AuthEngine {
 
   private async doRefresh(server: AuthServerConfig, rt: Runtime): Promise<string | undefined> {
     const current = await this.currentTokens(server.id, rt);
+    if (current?.session.grantType === 'client_credentials' && !current.tokens.refresh_token) return this.renewClientCredentials(server, rt);
     if (!current?.tokens.refresh_token) return undefined;
     const { session, tokens } = current;
     const used = tokens.refresh_token!;
@@ -680,6 +778,26 @@ export class AuthService implements AuthEngine {
     this.log(server.id, 'info', `Renewed the access token for ${server.name}${fresh.expires_in ? ` (valid for ${fresh.expires_in} s)` : ''}`);
     if (rt.state !== 'signed-in' && !rt.signIn) this.setState(server.id, 'signed-in', `Signed in to ${server.name}`);
     return fresh.access_token;
+  }
+
+  /** Client-credentials tokens are renewed by asking again; a refused client is a settings problem. */
+  private async renewClientCredentials(server: AuthServerConfig, rt: Runtime): Promise<string | undefined> {
+    try {
+      const token = await this.clientCredentialsGrant(server, rt);
+      this.log(server.id, 'info', `Renewed the app token for ${server.name}`);
+      if (rt.state !== 'signed-in') this.setState(server.id, 'signed-in', `Signed in to ${server.name} as an app`);
+      return token;
+    } catch (raw) {
+      if (raw instanceof OAuthError && raw.code !== 'server_error' && raw.code !== 'temporarily_unavailable') {
+        const err = this.safeError(await this.exchangeFailure(server, raw, 'pre-registered'));
+        const session = await this.store.getSession(server.id);
+        if (session) await this.dropTokens(session, rt);
+        this.setState(server.id, 'error', err.message);
+        this.log(server.id, 'warn', err.message);
+        return undefined;
+      }
+      throw this.safeError(this.describeSignInFailure(server, raw));
+    }
   }
 
   private async refreshRefused(server: AuthServerConfig, rt: Runtime, session: ServerSession, err: OAuthError): Promise<string | undefined> {

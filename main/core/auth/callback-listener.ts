@@ -121,6 +121,11 @@ export class CallbackListener {
     return new CallbackListener(server, port, preferredPort !== undefined);
   }
 
+  /** The sign-in already ended (answered, timed out or aborted). */
+  get ended(): boolean {
+    return this.settled !== undefined;
+  }
+
   get redirectUrl(): string {
     return `http://127.0.0.1:${this.port}${CALLBACK_PATH}`;
   }

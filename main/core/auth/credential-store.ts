@@ -45,6 +45,8 @@ export interface ServerSession {
   /** The scope requested in the last authorization (for the step-up union). */
   requestedScope?: string;
   clientKind: ClientKind;
+  /** How the tokens were obtained; client-credentials tokens are renewed by asking again. */
+  grantType?: 'authorization_code' | 'client_credentials';
 }
 
 const enc = encodeURIComponent;

@@ -69,11 +69,19 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
     }
   }
 
-  get redirectUrl(): string {
-    return this.o.flow.redirectUrl;
+  private get clientCredentials(): boolean {
+    return this.o.server.grantType === 'client_credentials';
+  }
+
+  /** Undefined for the client-credentials grant: the SDK then runs a non-interactive token request. */
+  get redirectUrl(): string | undefined {
+    return this.clientCredentials ? undefined : this.o.flow.redirectUrl;
   }
 
   get clientMetadata(): OAuthClientMetadata {
+    if (this.clientCredentials) {
+      return { client_name: CLIENT_NAME, redirect_uris: [], grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' };
+    }
     return {
       client_name: CLIENT_NAME,
       redirect_uris: [this.o.flow.redirectUrl],
@@ -146,6 +154,14 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
     if (kind === 'cimd') this.o.log('info', `Using the client ID metadata document with ${issuer}`);
   }
 
+  /** The client-credentials token request (the SDK adds client authentication and `resource`). */
+  prepareTokenRequest(scope?: string): URLSearchParams | undefined {
+    if (!this.clientCredentials) return undefined;
+    const params = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (scope) params.set('scope', scope);
+    return params;
+  }
+
   /** Tokens stay with the engine: the SDK never refreshes on its own. */
   tokens(): undefined {
     return undefined;
@@ -186,13 +202,13 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
     const { server } = this.o;
     if (md) {
       const methods = md.code_challenge_methods_supported;
-      if (!methods && !server.allowUnadvertisedPkce) {
+      if (!methods && !server.allowUnadvertisedPkce && !this.clientCredentials) {
         throw new SignInError(
           'config',
           `The authorization server ${md.issuer} does not say that it supports PKCE (its metadata has no code_challenge_methods_supported), so MCP Switchboard will not sign in to ${server.name}. If you trust this server, allow it in the server's settings.`,
         );
       }
-      if (methods && !methods.includes('S256')) {
+      if (methods && !methods.includes('S256') && !this.clientCredentials) {
         throw new SignInError('config', `The authorization server ${md.issuer} does not support PKCE with S256, so MCP Switchboard will not sign in to ${server.name}.`);
       }
       const endpoints: Array<[string, string | undefined]> = [

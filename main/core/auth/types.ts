@@ -42,6 +42,12 @@ export interface AuthServerConfig {
    * works; this per-server switch (off by default) lets the user proceed anyway.
    */
   allowUnadvertisedPkce?: boolean;
+  /**
+   * `client_credentials`: a pre-registered confidential client (clientId + clientSecret) that gets
+   * tokens without a user or browser (machine-to-machine servers, the conformance extension
+   * scenarios). Default: the browser sign-in (authorization code + PKCE).
+   */
+  grantType?: 'authorization_code' | 'client_credentials';
 }
 
 export type AuthLogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -21,6 +21,7 @@ import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.
 
 export const RS_CLIENT = { id: 'mcp-resource-server', secret: 'rs-introspection-secret-0123456789' };
 export const PRE_REGISTERED = { id: 'switchboard-preregistered', secret: 'pre-registered-secret-abcdefghijkl' };
+export const APP_CLIENT = { id: 'switchboard-machine', secret: 'machine-client-secret-mnopqrstuvwx' };
 
 export interface AsRequest {
   method: string;
@@ -54,6 +55,8 @@ export interface OidcFixture {
   requiredScopes: string[];
   /** Serve an HTML page (200) at /.well-known/oauth-authorization-server; the OIDC document stays valid. */
   htmlAtOAuthMetadata: boolean;
+  /** What the protected resource metadata lists (default: this fixture's issuer). */
+  authorizationServers: string[];
   /** Tool calls the MCP server served. */
   toolCalls: number;
   introspect(token: string): Promise<Introspection>;
@@ -91,6 +94,15 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
       },
+      {
+        client_id: APP_CLIENT.id,
+        client_secret: APP_CLIENT.secret,
+        redirect_uris: [],
+        response_types: [],
+        grant_types: ['client_credentials'],
+        token_endpoint_auth_method: 'client_secret_basic',
+        scope: 'mcp:tools',
+      },
     ],
     findAccount: async (_ctx: unknown, id: string) => ({ accountId: id, claims: async () => ({ sub: id }) }),
     scopes: ['openid', 'offline_access', 'mcp:tools', 'mcp:admin'],
@@ -99,6 +111,7 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
     ttl: { AccessToken: ttl, AuthorizationCode: 60, Grant: 3600, Interaction: 600, Session: 3600, RefreshToken: 3600, IdToken: 3600 },
     features: {
       devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
       registration: { enabled: true },
       revocation: { enabled: true },
       introspection: {
@@ -128,6 +141,7 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
     decision: 'approve' as 'approve' | 'deny',
     requiredScopes: ['mcp:tools'],
     htmlAtOAuthMetadata: false,
+    authorizationServers: [issuer],
     toolCalls: 0,
   } as OidcFixture;
 
@@ -201,10 +215,10 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
       return { token, clientId: info.client_id ?? '', scopes: (info.scope ?? '').split(' ').filter(Boolean), expiresAt: info.exp, resource: new URL(mcpUrl) };
     },
   };
-  const prm = { resource: mcpUrl, authorization_servers: [issuer], scopes_supported: ['mcp:tools'], bearer_methods_supported: ['header'] };
+  const prm = () => ({ resource: mcpUrl, authorization_servers: fixture.authorizationServers, scopes_supported: ['mcp:tools'], bearer_methods_supported: ['header'] });
   const rs = express();
-  rs.get('/.well-known/oauth-protected-resource/mcp', (_req, res) => res.json(prm));
-  rs.get('/.well-known/oauth-protected-resource', (_req, res) => res.json(prm));
+  rs.get('/.well-known/oauth-protected-resource/mcp', (_req, res) => res.json(prm()));
+  rs.get('/.well-known/oauth-protected-resource', (_req, res) => res.json(prm()));
   rs.post('/mcp', express.json(), (req, res, next) => requireBearerAuth({ verifier, requiredScopes: fixture.requiredScopes, resourceMetadataUrl: prmUrl })(req, res, next), async (req, res) => {
     const server = new McpServer({ name: 'protected-fixture', version: '1.0.0' });
     server.registerTool('whoami', { description: 'Who the token belongs to' }, async (extra) => {

@@ -1,0 +1,209 @@
+/**
+ * JSON and JSONC edits by splicing text at offsets from jsonc-parser's tree: nothing outside our
+ * entry is re-formatted (jsonc-parser's own `modify` re-formats neighbouring values, so it is not
+ * used). The inserted entry follows the file's indentation and line endings.
+ */
+import { createScanner, parseTree, printParseErrorCode, SyntaxKind, type Node, type ParseError } from 'jsonc-parser';
+import { ConfigEditError, eolOf, lineColumn, type ConfigFormat, type ParseResult } from './types';
+
+const BOM = '\uFEFF';
+
+function tree(text: string): { root: Node | undefined; errors: ParseError[] } {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  return { root, errors };
+}
+
+function parseBody(body: string): ParseResult {
+  const { root, errors } = tree(body);
+  if (errors.length) {
+    const e = errors[0];
+    const { line, column } = lineColumn(body, e.offset);
+    return { ok: false, error: { message: printParseErrorCode(e.error), line, column } };
+  }
+  if (!root) return { ok: true, data: {} };
+  if (root.type !== 'object') {
+    const { line, column } = lineColumn(body, root.offset);
+    return { ok: false, error: { message: 'the top level is not an object', line, column } };
+  }
+  return { ok: true, data: nodeValue(root) as Record<string, unknown> };
+}
+
+function nodeValue(n: Node): unknown {
+  switch (n.type) {
+    case 'object': {
+      const o: Record<string, unknown> = {};
+      for (const p of n.children ?? []) if (p.children?.[1]) o[p.children[0].value as string] = nodeValue(p.children[1]);
+      return o;
+    }
+    case 'array':
+      return (n.children ?? []).map(nodeValue);
+    default:
+      return n.value;
+  }
+}
+
+function splitBom(text: string): [string, string] {
+  return text.startsWith(BOM) ? [BOM, text.slice(1)] : ['', text];
+}
+
+function findProperty(obj: Node, name: string): Node | undefined {
+  return obj.children?.find((p) => p.children?.[0]?.value === name);
+}
+
+/** The first non-trivia token at or after `pos`. */
+function nextToken(text: string, pos: number): { kind: SyntaxKind; offset: number; length: number } {
+  const s = createScanner(text, false);
+  s.setPosition(pos);
+  for (;;) {
+    const k = s.scan();
+    if (k === SyntaxKind.Trivia || k === SyntaxKind.LineBreakTrivia || k === SyntaxKind.LineCommentTrivia || k === SyntaxKind.BlockCommentTrivia) continue;
+    return { kind: k, offset: s.getTokenOffset(), length: s.getTokenLength() };
+  }
+}
+
+function indentAt(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const m = /^[ \t]*/.exec(text.slice(start, offset));
+  return m ? m[0] : '';
+}
+
+/** Whether only whitespace precedes `offset` on its line. */
+function startsLine(text: string, offset: number): boolean {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*$/.test(text.slice(start, offset));
+}
+
+function detectUnit(text: string): string {
+  const m = /\n([ \t]+)["}\]]/.exec(text);
+  if (!m) return '  ';
+  return m[1].startsWith('\t') ? '\t' : m[1];
+}
+
+/** If only whitespace and a line comment follow `pos` on its line, the offset of that line break. */
+function endOfLineIfTrivia(text: string, pos: number): number {
+  const nl = text.indexOf('\n', pos);
+  const end = nl === -1 ? text.length : text[nl - 1] === '\r' ? nl - 1 : nl;
+  const rest = text.slice(pos, end);
+  return /^[ \t]*(\/\/.*)?$/.test(rest) ? end : pos;
+}
+
+function stringifyAt(value: unknown, unit: string, base: string, eol: string): string {
+  return JSON.stringify(value, null, unit).split('\n').join(eol + base);
+}
+
+/** Inserts `"name": value` as the last property of object node `obj`. */
+function insertProperty(text: string, obj: Node, name: string, value: unknown): string {
+  const eol = eolOf(text);
+  const unit = detectUnit(text);
+  const props = obj.children ?? [];
+  const close = obj.offset + obj.length - 1; // the '}'
+  if (props.length === 0) {
+    const outer = indentAt(text, obj.offset);
+    const child = outer + unit;
+    const inner = text.slice(obj.offset + 1, close);
+    const entry = `${JSON.stringify(name)}: ${stringifyAt(value, unit, child, eol)}`;
+    if (/^\s*$/.test(inner) && inner.includes('\n')) {
+      return text.slice(0, obj.offset + 1) + eol + child + entry + inner + text.slice(close);
+    }
+    // `{}` (or comments only): open it up.
+    return text.slice(0, obj.offset + 1) + eol + child + entry + eol + outer + text.slice(obj.offset + 1);
+  }
+  const last = props[props.length - 1];
+  const child = startsLine(text, last.offset) ? indentAt(text, last.offset) : indentAt(text, obj.offset) + unit;
+  const entry = `${JSON.stringify(name)}: ${stringifyAt(value, unit, child, eol)}`;
+  const after = nextToken(text, last.offset + last.length);
+  if (after.kind === SyntaxKind.CommaToken) {
+    // Trailing comma style: keep it.
+    const at = endOfLineIfTrivia(text, after.offset + 1);
+    return text.slice(0, at) + eol + child + entry + ',' + text.slice(at);
+  }
+  const at = last.offset + last.length;
+  return text.slice(0, at) + ',' + eol + child + entry + text.slice(at);
+}
+
+/** Removes property node `prop` from object node `obj`; the inverse of insertProperty. */
+function deleteProperty(text: string, obj: Node, prop: Node): string {
+  const props = obj.children ?? [];
+  const i = props.indexOf(prop);
+  const end = prop.offset + prop.length;
+  const after = nextToken(text, end);
+  if (props.length === 1) {
+    const close = obj.offset + obj.length - 1;
+    return text.slice(0, obj.offset + 1) + text.slice(close);
+  }
+  if (after.kind === SyntaxKind.CommaToken) {
+    let start: number;
+    if (i > 0) {
+      const prev = props[i - 1];
+      const comma = nextToken(text, prev.offset + prev.length);
+      start = endOfLineIfTrivia(text, comma.offset + 1);
+    } else {
+      start = obj.offset + 1;
+    }
+    const stop = i > 0 ? after.offset + 1 : props[i + 1].offset - (props[i + 1].offset - lineBreakBefore(text, props[i + 1].offset));
+    return text.slice(0, start) + text.slice(stop);
+  }
+  // The last property, no trailing comma: remove from the end of the previous one.
+  const prev = props[i - 1];
+  return text.slice(0, prev.offset + prev.length) + text.slice(end);
+}
+
+/** For the first property followed by others: the offset of the line break before `offset` (or offset). */
+function lineBreakBefore(text: string, offset: number): number {
+  if (!startsLine(text, offset)) return offset;
+  const nl = text.lastIndexOf('\n', offset - 1);
+  return nl > 0 && text[nl - 1] === '\r' ? nl - 1 : nl;
+}
+
+function edit(text: string, fn: (body: string, root: Node) => string): string {
+  const [bom, body0] = splitBom(text);
+  let body = body0;
+  let created = false;
+  if (/^\s*$/.test(body)) {
+    body = '{}' + body;
+    created = true;
+  }
+  const { root, errors } = tree(body);
+  if (errors.length || !root || root.type !== 'object') throw new ConfigEditError('the file does not parse');
+  const out = fn(body, root);
+  void created;
+  return bom + out;
+}
+
+export const jsonFormat: ConfigFormat = {
+  parse(text) {
+    return parseBody(splitBom(text)[1]);
+  },
+  setEntry(text, key, name, value) {
+    return edit(text, (body, root) => {
+      const containerProp = findProperty(root, key);
+      if (!containerProp) {
+        const out = insertProperty(body, root, key, { [name]: value });
+        return /^\{\}\s*$/.test(body) && !/\n$/.test(out) ? out + eolOf(out) : out;
+      }
+      const container = containerProp.children?.[1];
+      if (!container || container.type !== 'object') throw new ConfigEditError(`"${key}" is not an object`);
+      const existing = findProperty(container, name);
+      if (existing) {
+        const v = existing.children![1];
+        const eol = eolOf(body);
+        const unit = detectUnit(body);
+        const base = indentAt(body, existing.offset);
+        return body.slice(0, v.offset) + stringifyAt(value, unit, base, eol) + body.slice(v.offset + v.length);
+      }
+      return insertProperty(body, container, name, value);
+    });
+  },
+  removeEntry(text, key, name) {
+    return edit(text, (body, root) => {
+      const containerProp = findProperty(root, key);
+      const container = containerProp?.children?.[1];
+      if (!containerProp || !container || container.type !== 'object') return body;
+      const prop = findProperty(container, name);
+      if (!prop) return body;
+      if ((container.children ?? []).length === 1) return deleteProperty(body, root, containerProp);
+      return deleteProperty(body, container, prop);
+    });
+  },
+};
