@@ -8,7 +8,8 @@
 //
 // Environment knobs: BENCH_CALLS (300), BENCH_WARMUP (30), BENCH_COLD_RUNS (10), BENCH_SESSIONS (10),
 // BENCH_JSON_UPSTREAM=1 (upstream answers with application/json instead of SSE),
-// BENCH_PROXY_SCRIPT / BENCH_CONNECTOR_SCRIPT (variant builds), BENCH_CPU_PROF=<dir> (profiles).
+// BENCH_PROXY_SCRIPT / BENCH_CONNECTOR_SCRIPT (variant builds), BENCH_PROXY_EXEC_ARGV (JSON array of
+// Node flags for the proxy), BENCH_CPU_PROF=<dir> (CPU profiles of proxy, connector, mcp-remote).
 // Progress goes to stderr; figures go to stdout as `name value`, one a line, and to
 // bench/results/<timestamp>.json and bench/results/latest.json.
 import { fork, spawn, spawnSync } from 'node:child_process';
@@ -21,7 +22,7 @@ import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { exited, mean, percentile, round, rssMb, sleep, tail, within } from './lib.mjs';
+import { cpuMs, exited, mean, percentile, round, rssMb, sleep, tail, within } from './lib.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
@@ -31,6 +32,8 @@ const CONNECTOR_SCRIPT = path.resolve(process.env.BENCH_CONNECTOR_SCRIPT || path
 /** BENCH_CPU_PROF=<dir>: the proxy and the long-lived connector and mcp-remote write .cpuprofile files there. */
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 const profArgs = (tag) => (CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(CPU_PROF_DIR, tag)}`] : []);
+/** BENCH_PROXY_EXEC_ARGV='["--max-semi-space-size=1"]': Node flags for the proxy child (experiments). */
+const PROXY_EXEC_ARGV = [...JSON.parse(process.env.BENCH_PROXY_EXEC_ARGV || '[]'), ...profArgs('proxy')];
 const require = createRequire(import.meta.url);
 const MCP_REMOTE_BIN = (() => {
   const pkgPath = require.resolve('mcp-remote/package.json');
@@ -143,7 +146,7 @@ async function startHost(hostJs, home, dataDir) {
       MCP_SWITCHBOARD_HOME: dataDir,
       BENCH_PROXY_SCRIPT: PROXY_SCRIPT,
       PATH: process.env.PATH ?? '',
-      ...(CPU_PROF_DIR ? { BENCH_PROXY_EXEC_ARGV: JSON.stringify(profArgs('proxy')) } : {}),
+      ...(PROXY_EXEC_ARGV.length ? { BENCH_PROXY_EXEC_ARGV: JSON.stringify(PROXY_EXEC_ARGV) } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -267,6 +270,27 @@ async function coldStart(kind, ctx) {
   return ms;
 }
 
+/** durationMs of the proxy's `<method> ok` log events (JSONL written by the app's log store). */
+function readProxyDurations(file, method) {
+  const out = [];
+  let text = '';
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return out;
+  }
+  for (const line of text.split('\n')) {
+    if (!line.includes(`"${method} ok"`)) continue;
+    try {
+      const e = JSON.parse(line);
+      if (typeof e.durationMs === 'number') out.push(e.durationMs);
+    } catch {
+      // a torn last line
+    }
+  }
+  return out;
+}
+
 /** Bare `node -e ''` spawn → exit: the floor under any cold start of a Node-based relay. */
 async function bareNodeStart() {
   const t0 = performance.now();
@@ -291,6 +315,7 @@ async function settledRss(pid) {
 
 async function main() {
   const started = performance.now();
+  const loadStart = os.loadavg()[0];
   ensureBuilt();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-'));
   const home = path.join(tmp, 'home');
@@ -357,16 +382,35 @@ async function main() {
   const kinds = ['direct', 'switchboard', 'mcp-remote'];
   for (const kind of kinds) for (let i = 0; i < CONFIG.warmup; i++) await echo(sessions[kind]);
   const lat = { direct: [], switchboard: [], 'mcp-remote': [] };
+  // CPU time each process of a path spends on its calls: unlike latency, barely moved by other
+  // load on the machine. 'self' is this process (the MCP client).
+  const roles = {
+    direct: { client: 'self', server: serverChild.pid },
+    switchboard: { client: 'self', connector: sessions.switchboard.pid, proxy: proxyPid, host: hostChild.pid, server: serverChild.pid },
+    'mcp-remote': { client: 'self', 'mcp-remote': sessions['mcp-remote'].pid, server: serverChild.pid },
+  };
+  const cpuNow = (kind) =>
+    Object.fromEntries(
+      Object.entries(roles[kind]).map(([role, pid]) => {
+        if (pid !== 'self') return [role, cpuMs(pid) ?? NaN];
+        const u = process.cpuUsage();
+        return [role, (u.user + u.system) / 1000];
+      }),
+    );
+  const cpu = Object.fromEntries(kinds.map((k) => [k, Object.fromEntries(Object.keys(roles[k]).map((r) => [r, 0]))]));
   const rounds = Math.min(CONFIG.rounds, CONFIG.calls);
   for (let r = 0; r < rounds; r++) {
     const per = Math.floor(CONFIG.calls / rounds) + (r < CONFIG.calls % rounds ? 1 : 0);
     const order = kinds.map((_, i) => kinds[(i + r) % kinds.length]);
     for (const kind of order) {
+      const before = cpuNow(kind);
       for (let i = 0; i < per; i++) {
         const t0 = performance.now();
         await echo(sessions[kind]);
         lat[kind].push(performance.now() - t0);
       }
+      const after = cpuNow(kind);
+      for (const role of Object.keys(after)) cpu[kind][role] += after[role] - before[role];
     }
   }
   for (const s of Object.values(sessions)) await s.close();
@@ -389,6 +433,8 @@ async function main() {
   const after = await hostAnswer('pid', 5000);
   if (after.proxyPid !== proxyPid) throw new Error(`the proxy restarted during the run (pid ${proxyPid} → ${after.proxyPid}, state ${after.state})`);
   const proxyAfter = rssMb(proxyPid);
+  // The proxy's own view of each tools/call (request in → answer from upstream), from its log.
+  const upstreamMs = readProxyDurations(path.join(dataDir, 'logs', `${serverId}.log`), 'tools/call');
 
   // ---- figures ----
   const p = (kind, q) => percentile(lat[kind], q);
@@ -402,7 +448,14 @@ async function main() {
   f.latency_ms_mean_switchboard = round(mean(lat.switchboard), 3);
   f.latency_ms_mean_mcp_remote = round(mean(lat['mcp-remote']), 3);
   f.latency_added_ms_p50 = round(p('switchboard', 50) - p('direct', 50), 3);
+  f.proxy_upstream_ms_p50 = round(percentile(upstreamMs, 50), 2);
   f.latency_mcp_remote_p50_ratio_vs_direct = round(p('mcp-remote', 50) / p('direct', 50), 2);
+  for (const kind of kinds) {
+    const tag = kind.replace('-', '_');
+    const perCall = (ms) => round((ms * 1000) / lat[kind].length, 0);
+    f[`cpu_us_per_call_${tag}`] = perCall(Object.values(cpu[kind]).reduce((a, b) => a + b, 0));
+    for (const [role, ms] of Object.entries(cpu[kind])) f[`cpu_us_per_call_${tag}_${role.replace('-', '_')}`] = perCall(ms);
+  }
   f.node_bare_start_ms_p50 = round(percentile(bare, 50), 1);
   f.coldstart_ms_p50_mcp_remote = round(percentile(cold['mcp-remote'], 50), 1);
   f.coldstart_ms_p90 = round(percentile(cold.switchboard, 90), 1);
@@ -424,7 +477,8 @@ async function main() {
 
   const verdicts = Object.entries(TARGETS).map(([name, max]) => ({ name, value: f[name], max, ok: f[name] !== null && f[name] <= max }));
   const seconds = round((performance.now() - started) / 1000, 1);
-  log(`done in ${seconds} s`);
+  const load = { start: round(loadStart, 2), end: round(os.loadavg()[0], 2) };
+  log(`done in ${seconds} s; 1-minute load average ${load.start} at start, ${load.end} at end (more than the CPU count means other work skewed the latencies)`);
 
   // ---- output ----
   const finalNames = [
@@ -445,7 +499,7 @@ async function main() {
   const result = {
     timestamp: stamp,
     seconds,
-    environment: { node: process.version, platform: `${process.platform} ${os.release()}`, arch: process.arch, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, mcpRemote: MCP_REMOTE_BIN.version },
+    environment: { node: process.version, platform: `${process.platform} ${os.release()}`, arch: process.arch, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, mcpRemote: MCP_REMOTE_BIN.version, loadavg1: load },
     config: CONFIG,
     figures: f,
     targets: verdicts,
