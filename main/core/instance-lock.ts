@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { ensurePrivateDir } from '../proxy/listener';
+import { ensurePrivateDir, removeStaleSocket } from '../proxy/listener';
 import type { Paths } from './ports';
 
 export class InstanceLockedError extends Error {
@@ -27,18 +27,7 @@ export async function acquireInstanceLock(paths: Paths, onConnection: (socket: n
   const endpoint = controlEndpoint(paths);
   if (process.platform !== 'win32') {
     ensurePrivateDir(paths.runDir);
-    if (fs.existsSync(endpoint)) {
-      const alive = await new Promise<boolean>((resolve) => {
-        const s = net.connect(endpoint);
-        s.once('connect', () => {
-          s.destroy();
-          resolve(true);
-        });
-        s.once('error', () => resolve(false));
-      });
-      if (alive) throw new InstanceLockedError();
-      fs.rmSync(endpoint, { force: true });
-    }
+    if (!(await removeStaleSocket(endpoint))) throw new InstanceLockedError();
   }
   const server = net.createServer(onConnection);
   await new Promise<void>((resolve, reject) => {

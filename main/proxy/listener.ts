@@ -35,9 +35,12 @@ export function ensurePrivateDir(dir: string): void {
   }
 }
 
-/** Removes a socket file left by a dead proxy; refuses when a live process still listens on it. */
-async function clearStaleSocket(endpoint: string): Promise<void> {
-  if (process.platform === 'win32' || !fs.existsSync(endpoint)) return;
+/**
+ * Removes a Unix socket file left by a dead process. Resolves false (and leaves the file) when a
+ * live process still listens on it.
+ */
+export async function removeStaleSocket(endpoint: string): Promise<boolean> {
+  if (process.platform === 'win32' || !fs.existsSync(endpoint)) return true;
   const alive = await new Promise<boolean>((resolve) => {
     const s = net.connect(endpoint);
     s.once('connect', () => {
@@ -46,8 +49,13 @@ async function clearStaleSocket(endpoint: string): Promise<void> {
     });
     s.once('error', () => resolve(false));
   });
-  if (alive) throw new Error(`another process already listens on ${endpoint}`);
+  if (alive) return false;
   fs.rmSync(endpoint, { force: true });
+  return true;
+}
+
+async function clearStaleSocket(endpoint: string): Promise<void> {
+  if (!(await removeStaleSocket(endpoint))) throw new Error(`another process already listens on ${endpoint}`);
 }
 
 export async function startListener(opts: ListenerOptions): Promise<net.Server> {
