@@ -4,7 +4,9 @@
  * come with their engines.
  */
 import Conf from 'conf';
+import * as path from 'node:path';
 import { resolvePaths } from '../core/paths';
+import { ClientConfigError, ClientService } from '../core/clients/client-service';
 import { ServerRegistry, ServerRegistryError } from '../core/servers/server-registry';
 import { runHeadless } from '../headless/index';
 import { parseConnectArgs, runConnect } from './connect';
@@ -19,6 +21,14 @@ const USAGE = `usage: mcp-switchboard <command> [options]
   add <url> [--name N] [--header "Name: value"]... [--json]
                                  add a remote server (values may use \${env:VAR})
   remove <server id>             remove a server
+  clients [--json]               MCP clients on this computer and their config files
+  install <server> --client <id> [--json]
+                                 add the server to a client's config (other entries untouched)
+  uninstall <server> --client <id> [--json]
+                                 remove our entry for the server from a client's config
+  status [--json]                every server x client: installed, stale, not installed, cannot install
+  import [--yes] [--json]        find "npx mcp-remote <url>" entries; with --yes, add them as
+                                 servers and replace the entries (a backup is kept)
 
 Data directory: $MCP_SWITCHBOARD_HOME, else the platform's app data directory.
 A running app picks up list changes when it restarts.`;
@@ -26,6 +36,16 @@ A running app picks up list changes when it restarts.`;
 function registry(): ServerRegistry {
   const paths = resolvePaths(process.env);
   return new ServerRegistry(new Conf({ cwd: paths.dataDir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '' }));
+}
+
+function clientService(): ClientService {
+  const paths = resolvePaths(process.env);
+  // From a checkout / the bundled CLI: plain node runs the bundled connector.
+  return new ClientService({
+    env: process.env,
+    launcher: { command: process.execPath, connectorScript: path.join(__dirname, '..', 'connector', 'index.js'), electronRunAsNode: false },
+    backupDir: path.join(paths.dataDir, 'backups'),
+  });
 }
 
 function takeOption(args: string[], name: string): string[] {
@@ -79,6 +99,49 @@ export async function main(argv: string[]): Promise<number> {
         out({ removed: id }, `Removed ${id}`);
         return 0;
       }
+      case 'clients': {
+        const list = clientService().clients();
+        out(list, list.map((c) => `${c.id.padEnd(15)}${c.present ? 'found    ' : 'not found'}  ${c.configPath ?? '(none on this OS)'}`).join('\n'));
+        return 0;
+      }
+      case 'install':
+      case 'uninstall': {
+        const clientIds = takeOption(args, '--client');
+        const id = args.shift();
+        if (!id || clientIds.length !== 1 || args.length) {
+          console.error(`usage: ${cmd} <server id> --client <client id>`);
+          return 2;
+        }
+        const svc = clientService();
+        if (cmd === 'install' && !registry().get(id)) throw new ServerRegistryError(`No server "${id}" (see "list").`);
+        const r = cmd === 'install' ? await svc.install(id, clientIds[0]) : await svc.uninstall(id, clientIds[0]);
+        const verb = cmd === 'install' ? (r.changed ? `Installed "${id}" as "${r.name}" in` : `"${id}" was already installed in`) : r.changed ? `Removed "${r.name}" from` : `"${id}" was not installed in`;
+        out(r, `${verb} ${r.file}${r.backup ? `\nBackup: ${r.backup}` : ''}${r.changed ? `\n${r.restartHint}` : ''}`);
+        return 0;
+      }
+      case 'status': {
+        const ids = registry().list().map((s) => s.id);
+        const rows = await clientService().status(ids);
+        out(rows, rows.length ? rows.map((r) => `${r.serverId}\t${r.clientId}\t${r.state}${'name' in r ? `\t${r.name}` : ''}${'reason' in r ? `\t${r.reason}` : ''}${'detail' in r ? `\t${r.detail}` : ''}`).join('\n') : 'No servers yet.');
+        return 0;
+      }
+      case 'import': {
+        const yes = args.includes('--yes');
+        const svc = clientService();
+        const found = await svc.findImportable();
+        if (!yes) {
+          out(found, found.length ? found.map((f) => `${f.clientId}\t${f.entryName}\t${f.url}`).join('\n') + '\nRun "import --yes" to manage them here.' : 'No mcp-remote entries found.');
+          return 0;
+        }
+        const reg = registry();
+        const done = [];
+        for (const f of found) {
+          const server = reg.list().find((s) => s.url === f.url) ?? reg.add({ url: f.url, name: f.entryName, headers: f.headers });
+          done.push({ ...(await svc.replaceImported(f, server.id)), url: f.url });
+        }
+        out(done, done.length ? done.map((d) => `${d.clientId}: "${d.name}" now runs ${d.serverId} (backup ${d.backup})\n  ${d.restartHint}`).join('\n') : 'No mcp-remote entries found.');
+        return 0;
+      }
       case undefined:
       case 'help':
       case '--help':
@@ -92,7 +155,7 @@ export async function main(argv: string[]): Promise<number> {
     const message = (err as Error).message;
     if (json) console.log(JSON.stringify({ error: message }));
     else console.error(`error: ${message}`);
-    return err instanceof ServerRegistryError ? 1 : 70;
+    return err instanceof ServerRegistryError || (err instanceof ClientConfigError && err.user) ? 1 : 70;
   }
 }
 

@@ -3,10 +3,13 @@
  * entry is re-formatted (jsonc-parser's own `modify` re-formats neighbouring values, so it is not
  * used). The inserted entry follows the file's indentation and line endings.
  */
-import { createScanner, parseTree, printParseErrorCode, SyntaxKind, type Node, type ParseError } from 'jsonc-parser';
+import { createScanner, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js'; // the UMD 'main' cannot be bundled by esbuild
 import { ConfigEditError, eolOf, lineColumn, type ConfigFormat, type ParseResult } from './types';
 
 const BOM = '\uFEFF';
+// jsonc-parser's SyntaxKind is an ambient const enum (unusable with isolatedModules).
+const COMMA = 5;
+const TRIVIA = new Set([12, 13, 14, 15]);
 
 function tree(text: string): { root: Node | undefined; errors: ParseError[] } {
   const errors: ParseError[] = [];
@@ -52,12 +55,12 @@ function findProperty(obj: Node, name: string): Node | undefined {
 }
 
 /** The first non-trivia token at or after `pos`. */
-function nextToken(text: string, pos: number): { kind: SyntaxKind; offset: number; length: number } {
+function nextToken(text: string, pos: number): { kind: number; offset: number; length: number } {
   const s = createScanner(text, false);
   s.setPosition(pos);
   for (;;) {
     const k = s.scan();
-    if (k === SyntaxKind.Trivia || k === SyntaxKind.LineBreakTrivia || k === SyntaxKind.LineCommentTrivia || k === SyntaxKind.BlockCommentTrivia) continue;
+    if (TRIVIA.has(k)) continue;
     return { kind: k, offset: s.getTokenOffset(), length: s.getTokenLength() };
   }
 }
@@ -113,7 +116,7 @@ function insertProperty(text: string, obj: Node, name: string, value: unknown): 
   const child = startsLine(text, last.offset) ? indentAt(text, last.offset) : indentAt(text, obj.offset) + unit;
   const entry = `${JSON.stringify(name)}: ${stringifyAt(value, unit, child, eol)}`;
   const after = nextToken(text, last.offset + last.length);
-  if (after.kind === SyntaxKind.CommaToken) {
+  if (after.kind === COMMA) {
     // Trailing comma style: keep it.
     const at = endOfLineIfTrivia(text, after.offset + 1);
     return text.slice(0, at) + eol + child + entry + ',' + text.slice(at);
@@ -129,10 +132,15 @@ function deleteProperty(text: string, obj: Node, prop: Node): string {
   const end = prop.offset + prop.length;
   const after = nextToken(text, end);
   if (props.length === 1) {
+    // Inverse of inserting into an empty object: drop what insertProperty added.
     const close = obj.offset + obj.length - 1;
-    return text.slice(0, obj.offset + 1) + text.slice(close);
+    let rest = text.slice(after.kind === COMMA ? after.offset + 1 : end, close);
+    const lead = eolOf(text) + indentAt(text, obj.offset);
+    if (/^\s*$/.test(rest)) rest = rest === lead ? '' : rest;
+    else if (rest.startsWith(lead)) rest = rest.slice(lead.length);
+    return text.slice(0, obj.offset + 1) + rest + text.slice(close);
   }
-  if (after.kind === SyntaxKind.CommaToken) {
+  if (after.kind === COMMA) {
     let start: number;
     if (i > 0) {
       const prev = props[i - 1];
@@ -159,15 +167,10 @@ function lineBreakBefore(text: string, offset: number): number {
 function edit(text: string, fn: (body: string, root: Node) => string): string {
   const [bom, body0] = splitBom(text);
   let body = body0;
-  let created = false;
-  if (/^\s*$/.test(body)) {
-    body = '{}' + body;
-    created = true;
-  }
+  if (/^\s*$/.test(body)) body = '{}' + body;
   const { root, errors } = tree(body);
   if (errors.length || !root || root.type !== 'object') throw new ConfigEditError('the file does not parse');
   const out = fn(body, root);
-  void created;
   return bom + out;
 }
 
@@ -176,11 +179,12 @@ export const jsonFormat: ConfigFormat = {
     return parseBody(splitBom(text)[1]);
   },
   setEntry(text, key, name, value) {
+    const wasEmpty = /^\s*$/.test(splitBom(text)[1]);
     return edit(text, (body, root) => {
       const containerProp = findProperty(root, key);
       if (!containerProp) {
         const out = insertProperty(body, root, key, { [name]: value });
-        return /^\{\}\s*$/.test(body) && !/\n$/.test(out) ? out + eolOf(out) : out;
+        return wasEmpty && !/\n$/.test(out) ? out + eolOf(out) : out;
       }
       const container = containerProp.children?.[1];
       if (!container || container.type !== 'object') throw new ConfigEditError(`"${key}" is not an object`);

@@ -1,0 +1,406 @@
+/**
+ * Installs, detects, repairs and removes our entries in every MCP client's config file.
+ * Plain Node; paths derive only from the env object and platform given.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { Env } from '../paths';
+import { CLIENTS, clientById, entryFor, pathContext, type ClientDef, type FormatId, type Launch, type Launcher, type PathContext } from './client-table';
+import { jsonFormat } from './formats/json';
+import { tomlFormat } from './formats/toml';
+import type { ConfigFormat } from './formats/types';
+import { yamlFormat } from './formats/yaml';
+import { parseMcpRemote } from './mcp-remote';
+import { backup, cleanStaleTemps, isReadOnly, listBackups, readIfExists, replaceIfUnchanged, resolveTarget, withLock, WriteError } from './safe-write';
+
+export class ClientConfigError extends Error {
+  constructor(
+    message: string,
+    /** Fault of the input or the file (exit 1), not of the program. */
+    readonly user = true,
+  ) {
+    super(message);
+  }
+}
+
+export const FORMATS: Record<FormatId, ConfigFormat> = { json: jsonFormat, jsonc: jsonFormat, toml: tomlFormat, yaml: yamlFormat };
+
+export type PairState =
+  | { state: 'not-installed' }
+  | { state: 'installed'; name: string }
+  | { state: 'stale'; name: string; reason: 'launcher' | 'modified'; detail: string }
+  | { state: 'cannot-install'; reason: string };
+
+export interface ClientInfo {
+  id: string;
+  name: string;
+  format: FormatId;
+  configPath?: string;
+  /** The client looks installed (its config file or directory exists). */
+  present: boolean;
+  configExists: boolean;
+  restartHint: string;
+}
+
+export interface ChangeResult {
+  clientId: string;
+  serverId: string;
+  name: string;
+  file: string;
+  changed: boolean;
+  backup?: string;
+  restartHint: string;
+}
+
+export interface ImportCandidate {
+  clientId: string;
+  file: string;
+  entryName: string;
+  url: string;
+  headers: Record<string, string>;
+}
+
+export interface ClientServiceOptions {
+  env: Env;
+  platform?: NodeJS.Platform;
+  launcher: Launcher;
+  /** Backups go to `<backupDir>/<client id>/`. */
+  backupDir: string;
+  clients?: readonly ClientDef[];
+}
+
+const CONNECTOR = /[\\/]connector[\\/]index\.js$/;
+
+/** Lowercase letters, digits and '-', at most `max` characters (clients.md §2.7). */
+export function baseEntryName(serverId: string, max = 20): string {
+  const s = serverId
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+    .replace(/-+$/, '');
+  return s || 'server';
+}
+
+export function chooseEntryName(serverId: string, taken: Iterable<string>, max = 20): string {
+  const lower = new Set([...taken].map((t) => t.toLowerCase()));
+  const base = baseEntryName(serverId, max);
+  if (!lower.has(base)) return base;
+  for (let i = 2; ; i++) {
+    const suffix = `-${i}`;
+    const name = base.slice(0, max - suffix.length).replace(/-+$/, '') + suffix;
+    if (!lower.has(name)) return name;
+  }
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+interface Loaded {
+  def: ClientDef;
+  file: string;
+  text: string | undefined;
+  data: Record<string, unknown>;
+  container: Record<string, unknown>;
+}
+
+export class ClientService {
+  private readonly env: Env;
+  private readonly platform: NodeJS.Platform;
+  private readonly launcher: Launcher;
+  private readonly backupDir: string;
+  private readonly defs: readonly ClientDef[];
+
+  constructor(opts: ClientServiceOptions) {
+    this.env = opts.env;
+    this.platform = opts.platform ?? process.platform;
+    this.launcher = opts.launcher;
+    this.backupDir = opts.backupDir;
+    this.defs = opts.clients ?? CLIENTS;
+  }
+
+  private get ctx(): PathContext {
+    return pathContext(this.env, this.platform);
+  }
+
+  private def(clientId: string): ClientDef {
+    const d = this.defs.find((c) => c.id === clientId) ?? clientById(clientId);
+    if (!d) throw new ClientConfigError(`Unknown client "${clientId}". Known: ${this.defs.map((c) => c.id).join(', ')}.`);
+    return d;
+  }
+
+  launchFor(serverId: string): Launch {
+    return {
+      command: this.launcher.command,
+      args: [this.launcher.connectorScript, serverId],
+      env: this.launcher.electronRunAsNode ? { ELECTRON_RUN_AS_NODE: '1' } : {},
+    };
+  }
+
+  /** The server id an entry of ours runs, or undefined for anyone else's entry. */
+  ourServerId(def: ClientDef, entry: unknown): string | undefined {
+    const l = def.fromEntry(entry);
+    if (!l || l.args.length !== 2 || !CONNECTOR.test(l.args[0])) return undefined;
+    return l.args[1];
+  }
+
+  clients(): ClientInfo[] {
+    const ctx = this.ctx;
+    return this.defs.map((d) => {
+      const configPath = d.configPath(ctx);
+      const configExists = !!configPath && fs.existsSync(configPath);
+      return {
+        id: d.id,
+        name: d.name,
+        format: d.format,
+        configPath,
+        present: configExists || d.detectPaths(ctx).some((p) => fs.existsSync(p)),
+        configExists,
+        restartHint: d.restartHint,
+      };
+    });
+  }
+
+  private async load(def: ClientDef): Promise<Loaded> {
+    const configPath = def.configPath(this.ctx);
+    if (!configPath) throw new ClientConfigError(`${def.name} has no config file on this system.`);
+    const file = await resolveTarget(configPath);
+    let text: string | undefined;
+    try {
+      text = await readIfExists(file);
+    } catch (err) {
+      throw new ClientConfigError(`Cannot read ${file}: ${(err as Error).message}`);
+    }
+    return { def, file, text, ...this.parse(def, file, text ?? '') };
+  }
+
+  private parse(def: ClientDef, file: string, text: string): { data: Record<string, unknown>; container: Record<string, unknown> } {
+    const parsed = FORMATS[def.format].parse(text);
+    if (!parsed.ok) {
+      const e = parsed.error;
+      throw new ClientConfigError(`${file} does not parse (line ${e.line}, column ${e.column}: ${e.message}); fix it first, nothing was changed.`);
+    }
+    const raw = parsed.data[def.key];
+    if (raw === undefined) return { data: parsed.data, container: {} };
+    const container = asRecord(raw);
+    if (!container) throw new ClientConfigError(`In ${file}, "${def.key}" is not a map of servers; nothing was changed.`);
+    return { data: parsed.data, container };
+  }
+
+  private findOurs(l: Pick<Loaded, 'def' | 'container'>, serverId: string): string | undefined {
+    return Object.keys(l.container).find((n) => this.ourServerId(l.def, l.container[n]) === serverId);
+  }
+
+  private stateOf(l: Loaded, serverId: string): PairState {
+    const name = this.findOurs(l, serverId);
+    if (!name) {
+      if (l.text !== undefined) {
+        try {
+          if (isReadOnly(fs.statSync(l.file))) return { state: 'cannot-install', reason: `${l.file} is read-only` };
+        } catch {
+          /* gone */
+        }
+      }
+      return { state: 'not-installed' };
+    }
+    const actual = l.container[name];
+    if (isDeepStrictEqual(actual, entryFor(l.def, name, this.launchFor(serverId)))) return { state: 'installed', name };
+    const launch = l.def.fromEntry(actual)!;
+    const theirs: Launcher = { command: launch.command, connectorScript: launch.args[0], electronRunAsNode: launch.env.ELECTRON_RUN_AS_NODE === '1' };
+    const asWritten = entryFor(l.def, name, { command: theirs.command, args: [theirs.connectorScript, serverId], env: theirs.electronRunAsNode ? { ELECTRON_RUN_AS_NODE: '1' } : {} });
+    if (isDeepStrictEqual(actual, asWritten)) {
+      return { state: 'stale', name, reason: 'launcher', detail: `runs ${launch.command} ${launch.args[0]} (an old app path)` };
+    }
+    return { state: 'stale', name, reason: 'modified', detail: 'the entry was changed outside the app' };
+  }
+
+  async state(serverId: string, clientId: string): Promise<PairState> {
+    const def = this.def(clientId);
+    try {
+      return this.stateOf(await this.load(def), serverId);
+    } catch (err) {
+      if (err instanceof ClientConfigError) return { state: 'cannot-install', reason: err.message };
+      throw err;
+    }
+  }
+
+  async status(serverIds: string[], clientIds?: string[]): Promise<Array<{ serverId: string; clientId: string } & PairState>> {
+    const out: Array<{ serverId: string; clientId: string } & PairState> = [];
+    for (const def of this.defs) {
+      if (clientIds && !clientIds.includes(def.id)) continue;
+      let loaded: Loaded | undefined;
+      let failure: string | undefined;
+      try {
+        loaded = await this.load(def);
+      } catch (err) {
+        if (!(err instanceof ClientConfigError)) throw err;
+        failure = err.message;
+      }
+      for (const serverId of serverIds) {
+        out.push({ serverId, clientId: def.id, ...(loaded ? this.stateOf(loaded, serverId) : { state: 'cannot-install' as const, reason: failure! }) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads, edits, verifies and writes one client file under the lock. `plan` returns the entry
+   * name touched and the new text (or undefined: nothing to do).
+   */
+  private async mutate(
+    def: ClientDef,
+    plan: (l: Loaded) => { name: string; text?: string; expect: unknown },
+  ): Promise<{ name: string; file: string; changed: boolean; backup?: string }> {
+    const configPath = def.configPath(this.ctx);
+    if (!configPath) throw new ClientConfigError(`${def.name} has no config file on this system.`);
+    const file = await resolveTarget(configPath);
+    const fmt = FORMATS[def.format];
+    const run = async () => {
+      await cleanStaleTemps(file);
+      for (let attempt = 0; attempt < 8; attempt++) {
+        const l = await this.load(def);
+        const p = plan(l);
+        if (p.text === undefined || p.text === l.text) return { name: p.name, file: l.file, changed: false };
+        // Verify before writing: it parses, our entry reads back as meant, nothing else moved.
+        const after = fmt.parse(p.text);
+        if (!after.ok) throw new ClientConfigError(`Internal error: the edited ${file} would not parse (${after.error.message}); nothing was changed.`, false);
+        const newContainer = asRecord(after.data[def.key]) ?? {};
+        if (!isDeepStrictEqual(newContainer[p.name], p.expect)) throw new ClientConfigError(`Could not write the entry into ${file} safely; nothing was changed.`, false);
+        if (!isDeepStrictEqual(withoutEntry(l.data, def.key, p.name), withoutEntry(after.data, def.key, p.name))) {
+          throw new ClientConfigError(`Internal error: the edit of ${file} would change other settings; nothing was changed.`, false);
+        }
+        let saved: string | undefined;
+        if (l.text !== undefined) saved = await backup(file, l.text, path.join(this.backupDir, def.id));
+        let ok: boolean;
+        try {
+          ok = await replaceIfUnchanged(file, l.text, p.text);
+        } catch (err) {
+          if (err instanceof WriteError) throw new ClientConfigError(err.message);
+          throw new ClientConfigError(`Cannot write ${file}: ${(err as Error).message}`);
+        }
+        if (!ok) continue; // another program wrote meanwhile: redo on its version
+        const back = await readIfExists(file);
+        if (back !== p.text) {
+          const r = back === undefined ? undefined : fmt.parse(back);
+          const c = r && r.ok ? asRecord(r.data[def.key]) ?? {} : undefined;
+          if (!c || !isDeepStrictEqual(c[p.name], p.expect)) throw new ClientConfigError(`${file} changed right after our write and our change is not in it; try again.`);
+        }
+        return { name: p.name, file, changed: true, backup: saved };
+      }
+      throw new ClientConfigError(`${file} keeps changing (another program is writing it); try again.`);
+    };
+    return withLock(file, run).catch((err) => {
+      if (err instanceof WriteError) throw new ClientConfigError(err.message);
+      throw err;
+    });
+  }
+
+  /** Installs (or repairs) the entry for `serverId`. Never takes over an entry that is not ours. */
+  async install(serverId: string, clientId: string): Promise<ChangeResult> {
+    const def = this.def(clientId);
+    const r = await this.mutate(def, (l) => {
+      const name = this.findOurs(l, serverId) ?? chooseEntryName(serverId, Object.keys(l.container), def.maxNameLength);
+      const entry = entryFor(def, name, this.launchFor(serverId));
+      if (isDeepStrictEqual(l.container[name], entry)) return { name, expect: entry };
+      return { name, expect: entry, text: FORMATS[def.format].setEntry(l.text ?? '', def.key, name, entry) };
+    });
+    return { clientId, serverId, ...r, restartHint: def.restartHint };
+  }
+
+  /** Removes our entry for `serverId` (only ours); a no-op when there is none. */
+  async uninstall(serverId: string, clientId: string): Promise<ChangeResult> {
+    const def = this.def(clientId);
+    const r = await this.mutate(def, (l) => {
+      const name = this.findOurs(l, serverId);
+      if (!name) return { name: '', expect: undefined };
+      return { name, expect: undefined, text: FORMATS[def.format].removeEntry(l.text ?? '', def.key, name) };
+    });
+    return { clientId, serverId, ...r, restartHint: def.restartHint };
+  }
+
+  /**
+   * On app start: rewrites entries of ours that run an old launcher (app moved or updated).
+   * Entries the user changed are left alone (reported by status()).
+   */
+  async repairAll(serverIds: string[]): Promise<Array<ChangeResult | { clientId: string; serverId: string; error: string }>> {
+    const out: Array<ChangeResult | { clientId: string; serverId: string; error: string }> = [];
+    for (const s of await this.status(serverIds)) {
+      if (s.state !== 'stale' || s.reason !== 'launcher') continue;
+      try {
+        out.push(await this.install(s.serverId, s.clientId));
+      } catch (err) {
+        out.push({ clientId: s.clientId, serverId: s.serverId, error: (err as Error).message });
+      }
+    }
+    return out;
+  }
+
+  /** `npx … mcp-remote <url>` entries in every client's config. */
+  async findImportable(): Promise<ImportCandidate[]> {
+    const out: ImportCandidate[] = [];
+    for (const def of this.defs) {
+      let l: Loaded;
+      try {
+        l = await this.load(def);
+      } catch {
+        continue;
+      }
+      for (const [entryName, entry] of Object.entries(l.container)) {
+        const launch = def.fromEntry(entry);
+        const found = launch && parseMcpRemote(launch);
+        if (found) out.push({ clientId: def.id, file: l.file, entryName, ...found });
+      }
+    }
+    return out;
+  }
+
+  /** Replaces an mcp-remote entry (same name, after a backup) with ours for `serverId`. */
+  async replaceImported(candidate: ImportCandidate, serverId: string): Promise<ChangeResult> {
+    const def = this.def(candidate.clientId);
+    const r = await this.mutate(def, (l) => {
+      const current = l.container[candidate.entryName];
+      const launch = current === undefined ? undefined : def.fromEntry(current);
+      const still = launch && parseMcpRemote(launch);
+      if (!still || still.url !== candidate.url) throw new ClientConfigError(`"${candidate.entryName}" in ${l.file} changed since it was found; run import again.`);
+      const entry = entryFor(def, candidate.entryName, this.launchFor(serverId));
+      return { name: candidate.entryName, expect: entry, text: FORMATS[def.format].setEntry(l.text ?? '', def.key, candidate.entryName, entry) };
+    });
+    return { clientId: def.id, serverId, ...r, restartHint: def.restartHint };
+  }
+
+  async backups(clientId: string): Promise<string[]> {
+    const def = this.def(clientId);
+    const file = def.configPath(this.ctx);
+    return file ? listBackups(await resolveTarget(file), path.join(this.backupDir, def.id)) : [];
+  }
+
+  /** Puts a backup back (itself backed up first), under the lock. */
+  async restore(clientId: string, backupFile: string): Promise<void> {
+    const def = this.def(clientId);
+    const dir = path.join(this.backupDir, def.id);
+    if (path.dirname(path.resolve(backupFile)) !== path.resolve(dir)) throw new ClientConfigError(`${backupFile} is not a backup of ${def.name}.`);
+    const content = fs.readFileSync(backupFile, 'utf8');
+    const configPath = def.configPath(this.ctx)!;
+    const file = await resolveTarget(configPath);
+    await withLock(file, async () => {
+      const cur = await readIfExists(file);
+      if (cur !== undefined) await backup(file, cur, dir);
+      if (!(await replaceIfUnchanged(file, cur, content))) throw new ClientConfigError(`${file} changed meanwhile; try again.`);
+    });
+  }
+}
+
+/** The document without container[name], and without the container if that leaves it empty. */
+function withoutEntry(data: Record<string, unknown>, key: string, name: string): Record<string, unknown> {
+  const copy = { ...data };
+  const c = asRecord(copy[key]);
+  if (c) {
+    const rest = { ...c };
+    delete rest[name];
+    if (Object.keys(rest).length) copy[key] = rest;
+    else delete copy[key];
+  }
+  return copy;
+}

@@ -1,0 +1,82 @@
+/** The client commands of the CLI, run as real processes from the bundle on a temp home. */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeTempHome, ROOT } from './fixtures/harness';
+
+const CLI = path.join(ROOT, 'out/cli/index.js');
+function cli(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('cli: clients', () => {
+  it('clients, install, status, uninstall with --json and exit codes', () => {
+    const h = makeTempHome();
+    try {
+      const file = path.join(h.home, '.cursor', 'mcp.json');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const original = '{\n  // mine\n  "mcpServers": {\n    "other": { "command": "x" },\n  },\n}\n';
+      fs.writeFileSync(file, original);
+      expect(cli(h.env, 'add', 'https://mcp.linear.app/mcp', '--name', 'Linear').code).toBe(0);
+      const clients = JSON.parse(cli(h.env, 'clients', '--json').out);
+      expect(clients.find((c: { id: string }) => c.id === 'cursor')).toMatchObject({ present: true, configPath: file });
+      const ins = cli(h.env, 'install', 'linear', '--client', 'cursor', '--json');
+      expect(ins.code).toBe(0);
+      expect(JSON.parse(ins.out)).toMatchObject({ name: 'linear', changed: true, file });
+      const entry = JSON.parse(fs.readFileSync(file, 'utf8').replace('// mine', '').replace(/,(\s*[}\]])/g, '$1')).mcpServers.linear;
+      expect(entry).toEqual({ command: process.execPath, args: [path.join(ROOT, 'out/connector/index.js'), 'linear'] });
+      const status = JSON.parse(cli(h.env, 'status', '--json').out);
+      expect(status.find((s: { clientId: string }) => s.clientId === 'cursor')).toEqual({ serverId: 'linear', clientId: 'cursor', state: 'installed', name: 'linear' });
+      expect(cli(h.env, 'uninstall', 'linear', '--client', 'cursor').code).toBe(0);
+      expect(fs.readFileSync(file, 'utf8')).toBe(original);
+      expect(cli(h.env, 'install', 'linear', '--client', 'nope').code).toBe(1);
+      expect(cli(h.env, 'install', 'ghost', '--client', 'cursor').code).toBe(1);
+      expect(cli(h.env, 'install', 'linear').code).toBe(2);
+      fs.writeFileSync(file, '{ "mcpServers": { ');
+      const bad = cli(h.env, 'install', 'linear', '--client', 'cursor', '--json');
+      expect(bad.code).toBe(1);
+      expect(JSON.parse(bad.out).error).toMatch(/line 1, column \d+/);
+      expect(fs.readFileSync(file, 'utf8')).toBe('{ "mcpServers": { ');
+    } finally {
+      h.cleanup();
+    }
+  });
+
+  it('import turns mcp-remote entries into managed servers', () => {
+    const h = makeTempHome();
+    try {
+      const file = path.join(h.home, '.codex', 'config.toml');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, '# codex\n[mcp_servers.notion]\ncommand = "npx"\nargs = ["-y", "mcp-remote", "https://mcp.notion.com/mcp"]\n');
+      const found = JSON.parse(cli(h.env, 'import', '--json').out);
+      expect(found).toEqual([expect.objectContaining({ clientId: 'codex', entryName: 'notion', url: 'https://mcp.notion.com/mcp' })]);
+      const done = cli(h.env, 'import', '--yes', '--json');
+      expect(done.code).toBe(0);
+      expect(JSON.parse(cli(h.env, 'list', '--json').out)).toEqual([expect.objectContaining({ url: 'https://mcp.notion.com/mcp' })]);
+      expect(fs.readFileSync(file, 'utf8')).toMatch(/^# codex\n\[mcp_servers\.notion\]\ncommand = ".*"\nargs = \[".*connector\/index\.js", "notion"\]\n$/);
+      expect(JSON.parse(cli(h.env, 'status', '--json').out).find((s: { clientId: string }) => s.clientId === 'codex').state).toBe('installed');
+    } finally {
+      h.cleanup();
+    }
+  });
+
+  it('parallel CLI processes installing into one file never lose a change', async () => {
+    const h = makeTempHome();
+    try {
+      const ids = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6'];
+      for (const id of ids) expect(cli(h.env, 'add', `https://${id}.example.com/mcp`, '--name', id).code).toBe(0);
+      const file = path.join(h.home, '.cline', 'data', 'settings', 'cline_mcp_settings.json');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, '{"mcpServers": {"mine": {"command": "x"}}}');
+      const codes = await Promise.all(
+        ids.map((id) => new Promise<number | null>((resolve) => spawn(process.execPath, [CLI, 'install', id, '--client', 'cline'], { env: h.env, stdio: 'ignore' }).on('exit', resolve))),
+      );
+      expect(codes).toEqual(ids.map(() => 0));
+      expect(Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')).mcpServers).sort()).toEqual([...ids, 'mine'].sort());
+    } finally {
+      h.cleanup();
+    }
+  });
+});
