@@ -193,7 +193,7 @@ test('per-server buttons call the api; remove asks for confirmation; refusals ar
   await docs.getByRole('button', { name: 'Confirm removing Cloudflare Docs' }).click();
   await expect(page.getByTestId('server')).toHaveCount(5);
 
-  const sent = (await calls(page)).filter((c) => c.name !== 'servers:list' && c.name !== 'app:info');
+  const sent = (await calls(page)).filter((c) => c.name !== 'servers:list' && c.name !== 'app:info' && !c.name.startsWith('clients:'));
   expect(sent).toEqual([
     { name: 'servers:set-enabled', arg: { serverId: 'github', enabled: true } },
     { name: 'servers:restart', arg: { serverId: 'broken' } },
@@ -214,6 +214,25 @@ test('a server that needs sign-in offers "Sign in"; "Reset sign-in" signs out ag
   expect(sent).toEqual([
     { name: 'auth:sign-in', arg: { serverId: 'notion' } },
     { name: 'auth:reset', arg: { serverId: 'notion' } },
+  ]);
+});
+
+test('"Install into" lists the clients on this machine and installs with one click', async ({ page }) => {
+  await open(page);
+  const linear = card(page, 'linear');
+  const row = (id: string) => linear.locator(`[data-testid="install-row"][data-client-id="${id}"]`);
+  await expect(row('claude-desktop').getByTestId('install-state')).toHaveText('Installed as "linear"');
+  await expect(row('cursor').getByTestId('install-state')).toHaveText('Not installed');
+  await expect(row('zed')).toHaveCount(0); // not on this machine
+  await row('cursor').getByRole('button', { name: 'Install' }).click();
+  await expect(row('cursor').getByTestId('install-state')).toHaveText('Installed as "linear"');
+  await expect(linear.getByRole('status')).toHaveText('Installed into Cursor. Cursor picks up the change by itself.');
+  await row('claude-desktop').getByRole('button', { name: 'Remove' }).click();
+  await expect(row('claude-desktop').getByTestId('install-state')).toHaveText('Not installed');
+  const sent = (await calls(page)).filter((c) => c.name === 'clients:install' || c.name === 'clients:uninstall');
+  expect(sent).toEqual([
+    { name: 'clients:install', arg: { serverId: 'linear', clientId: 'cursor' } },
+    { name: 'clients:uninstall', arg: { serverId: 'linear', clientId: 'claude-desktop' } },
   ]);
 });
 

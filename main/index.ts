@@ -63,6 +63,7 @@ function run(): void {
     clientMetadataUrl: process.env.MCP_SWITCHBOARD_CLIENT_METADATA_URL,
     log: (serverId, level, message) => core?.logs.append({ ts: Date.now(), level, server: serverId, message }),
   });
+  const connectorScript = path.join(outDir, 'connector', 'index.js');
   core = new AppCore({
     env: process.env,
     paths,
@@ -70,6 +71,12 @@ function run(): void {
     proxyScript: app.isPackaged ? unpackedPath(proxyScript) : proxyScript,
     auth,
     vault,
+    // Client configs run the connector on the app's own runtime: no system Node, no npx.
+    clientLauncher: {
+      command: process.execPath,
+      connectorScript: app.isPackaged ? unpackedPath(connectorScript) : connectorScript,
+      electronRunAsNode: true,
+    },
   });
   const appCore = core;
   // Sign-in completes in the browser: bring the app forward when it does.

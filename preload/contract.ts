@@ -112,7 +112,42 @@ export interface Calls {
   /** Revokes and forgets the server's tokens and client registration. */
   'auth:reset': [{ serverId: string }, void];
   'logs:tail': [{ serverId: string; limit?: number }, LogEvent[]];
+  'clients:list': [void, ClientApp[]];
+  /** Every (server, client) pair's install state; limited to one server when given. */
+  'clients:status': [{ serverId?: string }, InstallStatus[]];
+  'clients:install': [{ serverId: string; clientId: string }, InstallResult];
+  'clients:uninstall': [{ serverId: string; clientId: string }, InstallResult];
   'app:info': [void, AppInfo];
+}
+
+/** An MCP client app on this machine (Claude Desktop, Cursor, …). */
+export interface ClientApp {
+  id: string;
+  name: string;
+  configPath?: string;
+  /** The client looks installed (its config file or folder exists). */
+  present: boolean;
+  /** What the client needs to pick up a change ("Quit and reopen Claude Desktop"). */
+  restartHint: string;
+}
+
+/** Whether a server is in a client's config. */
+export type InstallState =
+  | { state: 'not-installed' }
+  | { state: 'installed'; name: string }
+  | { state: 'stale'; name: string; reason: 'launcher' | 'modified'; detail: string }
+  | { state: 'cannot-install'; reason: string };
+
+export type InstallStatus = InstallState & { serverId: string; clientId: string };
+
+export interface InstallResult {
+  clientId: string;
+  serverId: string;
+  /** The entry's name in the client's config. */
+  name: string;
+  file: string;
+  changed: boolean;
+  restartHint: string;
 }
 
 export interface AppInfo {
@@ -142,6 +177,10 @@ export const CALL_NAMES: readonly CallName[] = [
   'auth:sign-in',
   'auth:reset',
   'logs:tail',
+  'clients:list',
+  'clients:status',
+  'clients:install',
+  'clients:uninstall',
   'app:info',
 ];
 

@@ -35,6 +35,7 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
   const logs: LogEvent[] = clone(seed.logs);
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const calls: Array<{ name: string; arg: unknown }> = [];
+  const installs = new Set<string>(['linear/claude-desktop']);
   let nextId = 1;
 
   const emit = (name: string, payload: unknown) => {
@@ -113,6 +114,30 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
       s.signIn = 'none';
       setTimeout(() => emit('servers:did-change-list', servers), 0);
       return ok();
+    },
+    'clients:list': () =>
+      ok([
+        { id: 'claude-desktop', name: 'Claude Desktop', present: true, restartHint: 'Quit and reopen Claude Desktop.', configPath: '/home/ada/.config/Claude/claude_desktop_config.json' },
+        { id: 'cursor', name: 'Cursor', present: true, restartHint: 'Cursor picks up the change by itself.', configPath: '/home/ada/.cursor/mcp.json' },
+        { id: 'zed', name: 'Zed', present: false, restartHint: 'Zed picks up the change by itself.' },
+      ]),
+    'clients:status': (arg: { serverId?: string }) =>
+      ok(
+        servers
+          .filter((s) => !arg?.serverId || s.id === arg.serverId)
+          .flatMap((s) => [
+            installs.has(`${s.id}/claude-desktop`) ? { serverId: s.id, clientId: 'claude-desktop', state: 'installed', name: s.id } : { serverId: s.id, clientId: 'claude-desktop', state: 'not-installed' },
+            installs.has(`${s.id}/cursor`) ? { serverId: s.id, clientId: 'cursor', state: 'installed', name: s.id } : { serverId: s.id, clientId: 'cursor', state: 'not-installed' },
+            { serverId: s.id, clientId: 'zed', state: 'not-installed' },
+          ]),
+      ),
+    'clients:install': (arg: { serverId: string; clientId: string }) => {
+      installs.add(`${arg.serverId}/${arg.clientId}`);
+      return ok({ ...arg, name: arg.serverId, file: '/home/ada/.config/Claude/claude_desktop_config.json', changed: true, restartHint: arg.clientId === 'cursor' ? 'Cursor picks up the change by itself.' : 'Quit and reopen Claude Desktop.' });
+    },
+    'clients:uninstall': (arg: { serverId: string; clientId: string }) => {
+      installs.delete(`${arg.serverId}/${arg.clientId}`);
+      return ok({ ...arg, name: arg.serverId, file: '/home/ada/.config/Claude/claude_desktop_config.json', changed: true, restartHint: 'Quit and reopen Claude Desktop.' });
     },
     'logs:tail': (arg: { serverId: string; limit?: number }) => {
       const mine = logs.filter((e) => e.server === arg.serverId);

@@ -4,9 +4,10 @@
  * one of these with their own ports.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type * as net from 'node:net';
 import Conf from 'conf';
-import type { AddServerInput, LogEvent, ServerStatus, ServerSummary, SignInState } from '../../preload/contract';
+import type { AddServerInput, ClientApp, InstallResult, InstallStatus, LogEvent, ServerStatus, ServerSummary, SignInState } from '../../preload/contract';
 import type { SwitchboardCore } from './api/core-port';
 import type { AuthEngine, AuthServerConfig, SecretVault } from './auth/types';
 import { tokenHash } from '../proxy/proxy-runtime';
@@ -20,6 +21,7 @@ import { resolveHeaders, type ServerRecord } from './servers/server-model';
 import { ServerRegistry, type SettingsStore } from './servers/server-registry';
 import { ProxySupervisor, type SupervisorOptions } from './supervisor/proxy-supervisor';
 import { initialStatus } from './supervisor/status';
+import { ClientService, type Launcher } from './clients';
 
 export interface AppCoreOptions {
   env: Env;
@@ -45,6 +47,8 @@ export interface AppCoreOptions {
   autoSignIn?: boolean;
   /** How often tokens are checked for proactive refresh. */
   tokenCheckMs?: number;
+  /** What client config entries run: the app's own executable and its unpacked connector. */
+  clientLauncher?: Launcher;
 }
 
 const CLIENT_SECRET_KEY = (serverId: string) => `client-secret:${serverId}`;
@@ -52,6 +56,8 @@ const CLIENT_SECRET_KEY = (serverId: string) => `client-secret:${serverId}`;
 export class AppCore implements SwitchboardCore {
   readonly registry: ServerRegistry;
   readonly logs: LogStore;
+  /** Client config installer; absent when the host gave no launcher. */
+  readonly clients?: ClientService;
   private supervisor?: ProxySupervisor;
   private lock?: net.Server;
   private secret?: string;
@@ -68,6 +74,9 @@ export class AppCore implements SwitchboardCore {
       opts.settings ?? new Conf({ cwd: opts.paths.dataDir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '' }),
     );
     this.logs = new LogStore({ logsDir: opts.paths.logsDir });
+    if (opts.clientLauncher) {
+      this.clients = new ClientService({ env: opts.env, launcher: opts.clientLauncher, backupDir: path.join(opts.paths.dataDir, 'backups') });
+    }
     this.registry.onDidChange(() => this.emitServers());
   }
 
@@ -106,6 +115,48 @@ export class AppCore implements SwitchboardCore {
       for (const l of this.statusListeners) l(s);
     });
     await Promise.all(this.registry.list().filter((s) => s.enabled).map((s) => this.startProxy(s)));
+    void this.repairClientEntries();
+  }
+
+  /** Entries of ours that point at an old app location are rewritten; user-edited ones are left. */
+  private async repairClientEntries(): Promise<void> {
+    if (!this.clients) return;
+    const results = await this.clients.repairAll(this.registry.list().map((s) => s.id)).catch((err: Error) => [{ clientId: '*', serverId: '*', error: err.message }]);
+    for (const r of results) {
+      if ('error' in r) this.logs.append({ ts: Date.now(), level: 'warn', server: r.serverId, message: `Could not repair the ${r.clientId} entry: ${r.error}` });
+      else if (r.changed) this.logs.append({ ts: Date.now(), level: 'info', server: r.serverId, message: `Repaired the ${r.clientId} entry "${r.name}" in ${r.file}; ${r.restartHint}` });
+    }
+  }
+
+  // ---- clients ----------------------------------------------------------------------------
+
+  private requireClients(): ClientService {
+    if (!this.clients) throw new Error('Installing into clients is not available in this host.');
+    return this.clients;
+  }
+
+  listClients(): ClientApp[] {
+    return this.requireClients()
+      .clients()
+      .map(({ id, name, configPath, present, restartHint }) => ({ id, name, configPath, present, restartHint }));
+  }
+
+  installStatus(serverId?: string): Promise<InstallStatus[]> {
+    const ids = serverId ? [serverId] : this.registry.list().map((s) => s.id);
+    return this.requireClients().status(ids) as Promise<InstallStatus[]>;
+  }
+
+  async install(serverId: string, clientId: string): Promise<InstallResult> {
+    if (!this.registry.get(serverId)) throw new Error(`No server "${serverId}".`);
+    const r = await this.requireClients().install(serverId, clientId);
+    this.logs.append({ ts: Date.now(), level: 'info', server: serverId, message: `Installed into ${clientId} as "${r.name}" (${r.file}); ${r.restartHint}` });
+    return { clientId: r.clientId, serverId: r.serverId, name: r.name, file: r.file, changed: r.changed, restartHint: r.restartHint };
+  }
+
+  async uninstall(serverId: string, clientId: string): Promise<InstallResult> {
+    const r = await this.requireClients().uninstall(serverId, clientId);
+    this.logs.append({ ts: Date.now(), level: 'info', server: serverId, message: `Removed from ${clientId} (${r.file}); ${r.restartHint}` });
+    return { clientId: r.clientId, serverId: r.serverId, name: r.name, file: r.file, changed: r.changed, restartHint: r.restartHint };
   }
 
   private startProxy(record: ServerRecord): Promise<void> {

@@ -39,6 +39,11 @@ export function createHeadlessCore(opts: HeadlessCoreOptions): AppCore {
     auth,
     vault,
     autoSignIn: opts.autoSignIn,
+    clientLauncher: {
+      command: process.execPath,
+      connectorScript: path.join(__dirname, '..', 'connector', 'index.js'),
+      electronRunAsNode: false,
+    },
   });
   return core;
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AppInfo, ServerSummary } from '../../preload/contract';
+import type { AppInfo, ClientApp, ServerSummary } from '../../preload/contract';
 import { bridge, call, on } from './api';
 import { AddServerForm } from './components/AddServerForm';
 import { EmptyState } from './components/EmptyState';
@@ -13,6 +13,7 @@ export function App() {
   const [servers, setServers] = useState<ServerSummary[]>([]);
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const [info, setInfo] = useState<AppInfo | undefined>();
+  const [clients, setClients] = useState<ClientApp[]>([]);
   const now = useNow(1000);
 
   const refresh = useCallback(async () => {
@@ -33,6 +34,7 @@ export function App() {
     );
     void refresh();
     void call('app:info', undefined).then((r) => r.ok && setInfo(r.value));
+    void call('clients:list', undefined).then((r) => r.ok && setClients(r.value));
     return () => {
       offList();
       offStatus();
@@ -98,7 +100,7 @@ export function App() {
         {load.kind === 'ready' && servers.length === 0 && <EmptyState />}
         <ul className="server-list">
           {servers.map((s) => (
-            <ServerCard key={s.id} server={s} now={now} onChanged={onChanged} onRemoved={onRemoved} />
+            <ServerCard key={s.id} server={s} clients={clients} now={now} onChanged={onChanged} onRemoved={onRemoved} />
           ))}
         </ul>
       </section>

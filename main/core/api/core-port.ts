@@ -2,7 +2,7 @@
  * What the handler table needs from the core. AppCore (main/core/app-core.ts) implements it; tests
  * of the handler table and the e2e web bridge may use the real AppCore with temp paths.
  */
-import type { AddServerInput, LogEvent, ServerStatus, ServerSummary } from '../../../preload/contract';
+import type { AddServerInput, ClientApp, InstallResult, InstallStatus, LogEvent, ServerStatus, ServerSummary } from '../../../preload/contract';
 
 export interface SwitchboardCore {
   listServers(): ServerSummary[];
@@ -13,6 +13,10 @@ export interface SwitchboardCore {
   signIn(serverId: string): Promise<void>;
   resetSignIn(serverId: string): Promise<void>;
   tailLogs(serverId: string, limit?: number): LogEvent[];
+  listClients(): ClientApp[];
+  installStatus(serverId?: string): Promise<InstallStatus[]>;
+  install(serverId: string, clientId: string): Promise<InstallResult>;
+  uninstall(serverId: string, clientId: string): Promise<InstallResult>;
   onDidChangeStatus(listener: (status: ServerStatus) => void): () => void;
   onDidChangeServers(listener: (servers: ServerSummary[]) => void): () => void;
   onDidAppendLogs(listener: (events: LogEvent[]) => void): () => void;

@@ -78,6 +78,12 @@ function expectServerId(name: CallName, obj: Record<string, unknown>): string {
   return expectString(name, 'serverId', obj.serverId, LIMITS.serverIdLength, true)!;
 }
 
+function expectPair(name: CallName, arg: unknown): { serverId: string; clientId: string } {
+  const obj = expectRecord(name, arg, 'an object { serverId, clientId }');
+  expectKnownKeys(name, obj, ['serverId', 'clientId']);
+  return { serverId: expectServerId(name, obj), clientId: expectString(name, 'clientId', obj.clientId, 64, true)! };
+}
+
 export function parseAddServerInput(arg: unknown): AddServerInput {
   const name: CallName = 'servers:add';
   const obj = expectRecord(name, arg, 'an object { url, name?, headers?, clientId?, clientSecret? }');
@@ -185,6 +191,29 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
           throw new PayloadError(`${name}: "limit" must be an integer from 1 to ${LIMITS.tailLimit}`);
         }
         return core.tailLogs(serverId, limit as number | undefined);
+      }),
+    'clients:list': (arg) =>
+      guard(() => {
+        expectNothing('clients:list', arg);
+        return core.listClients();
+      }),
+    'clients:status': (arg) =>
+      guard(async () => {
+        const name: CallName = 'clients:status';
+        if (arg === undefined || arg === null) return core.installStatus();
+        const obj = expectRecord(name, arg, 'an object { serverId? }');
+        expectKnownKeys(name, obj, ['serverId']);
+        return core.installStatus(obj.serverId === undefined ? undefined : expectServerId(name, obj));
+      }),
+    'clients:install': (arg) =>
+      guard(async () => {
+        const { serverId, clientId } = expectPair('clients:install', arg);
+        return core.install(serverId, clientId);
+      }),
+    'clients:uninstall': (arg) =>
+      guard(async () => {
+        const { serverId, clientId } = expectPair('clients:uninstall', arg);
+        return core.uninstall(serverId, clientId);
       }),
     'app:info': (arg) =>
       guard(() => {

@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'react';
-import type { ServerSummary } from '../../../preload/contract';
+import type { ClientApp, ServerSummary } from '../../../preload/contract';
+import { InstallPanel } from './InstallPanel';
 import { call } from '../api';
 import { count, hostOf, pillFor, relativeTime, untilTime } from '../format';
 import { LogTail } from './LogTail';
 
 interface Props {
   server: ServerSummary;
+  /** MCP client apps on this machine (for "Install into"). */
+  clients: ClientApp[];
   now: number;
   onChanged: (server: ServerSummary) => void;
   onRemoved: (serverId: string) => void;
@@ -13,7 +16,7 @@ interface Props {
 
 type Busy = 'restart' | 'toggle' | 'remove' | 'sign-in' | 'reset' | undefined;
 
-export function ServerCard({ server, now, onChanged, onRemoved }: Props) {
+export function ServerCard({ server, clients, now, onChanged, onRemoved }: Props) {
   const { status } = server;
   const pill = pillFor(server);
   const [busy, setBusy] = useState<Busy>();
@@ -111,6 +114,8 @@ export function ServerCard({ server, now, onChanged, onRemoved }: Props) {
           </dd>
         </div>
       </dl>
+
+      {server.enabled && <InstallPanel serverId={server.id} clients={clients} />}
 
       <div className="server-actions">
         {server.enabled && status.state === 'needs-sign-in' && (

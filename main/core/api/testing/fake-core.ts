@@ -130,6 +130,26 @@ export class FakeSwitchboardCore implements SwitchboardCore {
     this.status.fire(s.status);
   }
 
+  listClients() {
+    this.record('listClients');
+    return [{ id: 'claude-desktop', name: 'Claude Desktop', present: true, restartHint: 'Quit and reopen Claude Desktop' }];
+  }
+
+  async installStatus(serverId?: string) {
+    this.record('installStatus', serverId);
+    return this.servers.filter((s) => !serverId || s.id === serverId).map((s) => ({ serverId: s.id, clientId: 'claude-desktop', state: 'not-installed' as const }));
+  }
+
+  async install(serverId: string, clientId: string) {
+    this.record('install', serverId, clientId);
+    return { serverId, clientId, name: serverId, file: '/fake/claude_desktop_config.json', changed: true, restartHint: 'Quit and reopen Claude Desktop' };
+  }
+
+  async uninstall(serverId: string, clientId: string) {
+    this.record('uninstall', serverId, clientId);
+    return { serverId, clientId, name: serverId, file: '/fake/claude_desktop_config.json', changed: true, restartHint: 'Quit and reopen Claude Desktop' };
+  }
+
   tailLogs(serverId: string, limit?: number): LogEvent[] {
     this.record('tailLogs', serverId, limit);
     const mine = this.logs.filter((e) => e.server === serverId);
