@@ -43,8 +43,11 @@ describe('transport selection', () => {
 describe('2026-07-28 servers', () => {
   it('work for a client that speaks 2026-07-28 (no initialize, no session)', async () => {
     const s = await core.addServer({ url: modern.url, name: 'Modern' });
-    // The health check speaks initialize; a modern-only server refuses it but is reachable.
+    // The health check speaks the 2026-07-28 era first (server/discover): no initialize reaches
+    // a server of that era.
     await waitForState(core, s.id, 'ready');
+    expect(modern.methods[0]).toBe('server/discover');
+    expect(modern.methods).not.toContain('POST'); // a POST without Mcp-Method: 2025-era traffic
     const c = await connectClient(home, s.id, { versionPin: '2026-07-28' });
     try {
       const tools = await c.client.listTools();

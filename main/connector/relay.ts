@@ -270,7 +270,7 @@ export function runRelay(opts: RelayOptions): void {
     if (s !== socket) return;
     connected = false;
     socket = undefined;
-    if (stdinEnded) exit(0);
+    if (stdinEnded) return exit(0);
     log('the proxy closed the connection; reconnecting');
     for (const [id, method] of inFlight) {
       writeOut({

@@ -13,8 +13,39 @@ import { createHash } from 'node:crypto';
 import { ERR_PARSE, UpstreamSession, displayUrl, type UpstreamAuth, type UpstreamFailure } from './upstream';
 
 export const PROXY_VERSION = '0.1.0';
-/** The protocol revision the health probe speaks. */
+/** The protocol revisions the health probe speaks: the stateless era first, then the 2025 one. */
+const PROBE_MODERN_PROTOCOL = '2026-07-28';
 const PROBE_PROTOCOL = '2025-11-25';
+const PROBE_ID = 'switchboard-probe';
+const PROBE_CLIENT = { name: 'mcp-switchboard-health', version: PROXY_VERSION };
+
+function discoverProbe(): Record<string, unknown> {
+  return {
+    method: 'server/discover',
+    params: {
+      _meta: {
+        'io.modelcontextprotocol/protocolVersion': PROBE_MODERN_PROTOCOL,
+        'io.modelcontextprotocol/clientInfo': PROBE_CLIENT,
+        'io.modelcontextprotocol/clientCapabilities': {},
+      },
+    },
+  };
+}
+
+function initializeProbe(): Record<string, unknown> {
+  return { method: 'initialize', params: { protocolVersion: PROBE_PROTOCOL, capabilities: {}, clientInfo: PROBE_CLIENT } };
+}
+
+/** A `server/discover` answer only a 2026-era server gives: its versions, or "unsupported version". */
+function isModernAnswer(m: any): boolean {
+  if (Array.isArray(m?.result?.supportedVersions)) return true;
+  return m?.error?.code === -32022;
+}
+
+/** How a 2025-era server refuses a request it does not know before `initialize`. */
+function isEraRefusal(f: UpstreamFailure): boolean {
+  return f.kind === 'http' && (f.status === 400 || f.status === 404 || f.status === 405 || f.status === 406);
+}
 
 export interface ProxyRuntimeOptions {
   server: ProxyServerConfig;
@@ -50,6 +81,8 @@ export class ProxyRuntime {
   private nextRetryAt?: number;
   private transport?: UpstreamTarget;
   private probing = false;
+  /** The upstream's protocol era, once a health check found it. */
+  private era?: 'modern' | 'legacy';
   private disposed = false;
   private token?: string;
   private renewing?: Promise<string | undefined>;
@@ -223,12 +256,45 @@ export class ProxyRuntime {
 
   // ---- health --------------------------------------------------------------------------
 
-  /** One initialize round trip (then DELETE) tells reachability, auth and transport. */
+  /**
+   * One round trip tells reachability, auth and transport. Both protocol eras are spoken: first a
+   * 2026-07-28 `server/discover` (SEP-2575; a server of that era has no `initialize`), and when
+   * the answer is not a modern one, the 2025 `initialize` (then DELETE). The era found is
+   * remembered, so later checks take one round trip.
+   */
   private async probe(): Promise<void> {
     if (this.disposed || this.probing) return;
     this.probing = true;
     this.clearRetry();
     let outcome: 'ok' | UpstreamFailure | undefined;
+    // A server that works over the old HTTP+SSE transport is of the 2025 era.
+    if (this.transport?.kind === 'sse') this.era = 'legacy';
+    if (this.era !== 'legacy') {
+      const r = await this.probeWith(discoverProbe(), true);
+      if (r.outcome === 'ok' && isModernAnswer(r.answer)) {
+        this.era = 'modern';
+        outcome = 'ok';
+      } else if (r.outcome !== 'ok' && r.outcome && !isEraRefusal(r.outcome)) {
+        outcome = r.outcome; // auth, network, 5xx: the same whatever the era
+      } else if (this.era === 'modern') {
+        outcome = r.outcome;
+      }
+    }
+    if (!outcome && !this.disposed) {
+      const r = await this.probeWith(initializeProbe());
+      outcome = r.outcome;
+      if (r.outcome === 'ok' && r.answer?.result) this.era = 'legacy';
+    }
+    this.probing = false;
+    if (this.disposed) return;
+    if (outcome === 'ok') this.upstreamOk();
+    else if (outcome) this.upstreamFailed(outcome);
+  }
+
+  /** Sends one probe request on a throw-away upstream session; resolves with what came back. */
+  private async probeWith(request: Record<string, unknown>, singleTransport = false): Promise<{ outcome?: 'ok' | UpstreamFailure; answer?: any }> {
+    let outcome: 'ok' | UpstreamFailure | undefined;
+    let answer: any;
     let finish: (() => void) | undefined;
     const done = new Promise<void>((resolve) => {
       const session = new UpstreamSession(
@@ -239,11 +305,15 @@ export class ProxyRuntime {
           preferred: this.transport,
           fetch: this.opts.fetch,
           auth: this.auth,
+          singleTransport,
         },
         {
           toClient: (m: any) => {
-            if (m && m.id === 'switchboard-probe') {
-              outcome ??= m.error && m.error.data?.source === 'mcp-switchboard' ? outcome : 'ok';
+            if (m && m.id === PROBE_ID) {
+              if (!(m.error && m.error.data?.source === 'mcp-switchboard')) {
+                outcome ??= 'ok';
+                answer = m;
+              }
               resolve();
             }
           },
@@ -258,16 +328,9 @@ export class ProxyRuntime {
         outcome ??= { kind: 'network', message: `Upstream ${displayUrl(this.opts.server.url)} did not answer within 20 s` };
         resolve();
       }, 20_000);
-      void session
-        .fromClient({
-          jsonrpc: '2.0',
-          id: 'switchboard-probe',
-          method: 'initialize',
-          params: { protocolVersion: PROBE_PROTOCOL, capabilities: {}, clientInfo: { name: 'mcp-switchboard-health', version: PROXY_VERSION } },
-        } as JSONRPCMessage)
-        .finally(() => {
-          if (outcome) resolve();
-        });
+      void session.fromClient({ jsonrpc: '2.0', id: PROBE_ID, ...request } as JSONRPCMessage).finally(() => {
+        if (outcome) resolve();
+      });
       finish = () => {
         clearTimeout(timer);
         void session.close();
@@ -275,10 +338,7 @@ export class ProxyRuntime {
     });
     await done;
     finish?.();
-    this.probing = false;
-    if (this.disposed) return;
-    if (outcome === 'ok') this.upstreamOk();
-    else if (outcome) this.upstreamFailed(outcome);
+    return { outcome, answer };
   }
 
   private upstreamOk(): void {

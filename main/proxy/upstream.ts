@@ -3,7 +3,9 @@
  * transports (@modelcontextprotocol/client 2.x). The proxy is a pass-through: JSON-RPC messages
  * go both ways unchanged; this module only chooses the transport, captures the negotiated
  * protocol version, replays `initialize` when the server forgets the session, and turns failures
- * into JSON-RPC errors a person can act on.
+ * into JSON-RPC errors a person can act on. The one edit is SEP-2243 on the 2026-07-28 era: the
+ * proxy is the HTTP client, so it mirrors `x-mcp-header` parameters into `Mcp-Param-*` headers and
+ * leaves tools with invalid declarations out of `tools/list` (mcp-param-headers.ts).
  *
  * All SDK calls of the proxy live in this file.
  */
@@ -15,6 +17,7 @@ import {
   type JSONRPCMessage,
 } from '@modelcontextprotocol/client';
 import type { UpstreamTarget } from './messages';
+import { buildParamHeaders, scanParamHeaders, type ParamHeaderDeclaration } from './mcp-param-headers';
 
 type Transport = StreamableHTTPClientTransport | SSEClientTransport;
 type Id = string | number;
@@ -61,6 +64,12 @@ export interface UpstreamOptions {
   fetch?: typeof fetch;
   /** Access tokens from the main process. Absent: the server needs no sign-in (or none yet). */
   auth?: UpstreamAuth;
+  /**
+   * Try only the first Streamable HTTP candidate and never fall back to another transport: for
+   * the health check's protocol-era probe, where a 400 means "not this era", not "not this
+   * transport".
+   */
+  singleTransport?: boolean;
 }
 
 /** How a session gets and renews its bearer token; implemented by the proxy runtime over IPC. */
@@ -193,6 +202,16 @@ function isResponse(m: Json): boolean {
 interface Pending {
   method: string;
   started: number;
+  /** The request carried a 2026-07-28 (stateless era) `_meta` envelope. */
+  modern?: boolean;
+}
+
+const LEGACY_VERSIONS = new Set(['2024-10-07', '2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25']);
+
+/** True for a request that claims a stateless-era revision (2026-07-28 or later) in its `_meta`. */
+function isModernRequest(m: Json): boolean {
+  const v = m.params?._meta?.['io.modelcontextprotocol/protocolVersion'];
+  return typeof v === 'string' && !LEGACY_VERSIONS.has(v);
 }
 
 export class UpstreamSession {
@@ -206,6 +225,10 @@ export class UpstreamSession {
   private readonly pending = new Map<Id, Pending>();
   private readonly internal = new Map<string, (m: Json) => void>();
   private reinitCount = 0;
+  /** SEP-2243: `x-mcp-header` declarations of the tools listed on this connection (modern era). */
+  private readonly toolHeaders = new Map<string, ParamHeaderDeclaration[]>();
+  /** Tools left out of `tools/list` because their `x-mcp-header` declarations are invalid. */
+  private readonly excludedTools = new Map<string, string>();
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
   private generation = 0;
@@ -234,12 +257,20 @@ export class UpstreamSession {
     size ??= JSON.stringify(message).length;
     for (const m of list) {
       if (isRequest(m)) {
-        this.pending.set(m.id, { method: m.method, started: performance.now() });
+        this.pending.set(m.id, { method: m.method, started: performance.now(), modern: isModernRequest(m) || undefined });
         this.events.onRequest?.(m.method, m.id, size);
         if (m.method === 'initialize') this.initRequest = m;
       } else if (isNotification(m)) {
         this.events.onNotification?.(m.method, 'client-to-server', size);
       }
+    }
+    // A tool the proxy left out of tools/list (invalid x-mcp-header) is not called upstream.
+    const excluded = !Array.isArray(message) && isRequest(message as Json) && (message as Json).method === 'tools/call' ? this.excludedTools.get((message as Json).params?.name) : undefined;
+    if (excluded !== undefined) {
+      const m = message as Json;
+      this.reply(m.id, -32602, `Tool "${m.params.name}" is not available: ${excluded}`, this.pending.get(m.id));
+      this.pending.delete(m.id);
+      return;
     }
     // Keep the client's order: a notification or response is sent only after everything before
     // it went out (so `initialized` reaches the server before the first request), and nothing
@@ -272,7 +303,7 @@ export class UpstreamSession {
     }
     const gen = this.generation;
     try {
-      await sendOn(transport, message);
+      await sendOn(transport, message, this.paramHeaders(message));
     } catch (err) {
       if (this.closed) return;
       if (err instanceof InsufficientScopeError && mayRetry && this.opts.auth) {
@@ -321,7 +352,8 @@ export class UpstreamSession {
 
   private async open(first: JSONRPCMessage | JSONRPCMessage[]): Promise<Transport> {
     const errors: string[] = [];
-    const candidates = transportCandidates(this.opts.url, this.opts.preferred);
+    let candidates = transportCandidates(this.opts.url, this.opts.preferred);
+    if (this.opts.singleTransport) candidates = candidates.filter((c) => c.kind === 'streamable-http').slice(0, 1);
     let firstErr: unknown;
     for (let i = 0; i < candidates.length; i++) {
       const c = candidates[i];
@@ -331,7 +363,7 @@ export class UpstreamSession {
       try {
         await t.start();
         this.probing = t;
-        await sendOn(t, first);
+        await sendOn(t, first, this.paramHeaders(first));
         this.target = c;
         this.transport = t;
         this.generation++;
@@ -352,7 +384,7 @@ export class UpstreamSession {
         this.probing = undefined;
       }
     }
-    this.events.log?.('warn', `No transport worked: ${errors.join('; ')}`);
+    if (!this.opts.singleTransport) this.events.log?.('warn', `No transport worked: ${errors.join('; ')}`);
     // Every fallback failed too: the first candidate's failure is the one to report.
     throw firstErr;
   }
@@ -396,6 +428,10 @@ export class UpstreamSession {
       this.internal.get(m.id)?.(m);
       return;
     }
+    if (isResponse(m) && Array.isArray(m.result?.tools)) {
+      const p = this.pending.get(m.id);
+      if (p?.method === 'tools/list' && p.modern) m = this.screenTools(m);
+    }
     // Responses go out with "jsonrpc" and "id" first, so the connector can find the id without
     // parsing a (possibly huge) result. Nothing else changes.
     const text = JSON.stringify(isResponse(m) ? { jsonrpc: m.jsonrpc, id: m.id, ...m } : m);
@@ -417,6 +453,39 @@ export class UpstreamSession {
       this.events.onNotification?.(m.method, 'server-to-client', size);
     }
     this.events.toClient(m as JSONRPCMessage, text);
+  }
+
+  /**
+   * SEP-2243, for the client behind the proxy: remembers each listed tool's `x-mcp-header`
+   * declarations (mirrored into `Mcp-Param-*` headers on its calls) and leaves out tools whose
+   * declarations are invalid, as an HTTP client must.
+   */
+  private screenTools(m: Json): Json {
+    const tools = (m.result.tools as Json[]).filter((tool) => {
+      if (!tool || typeof tool.name !== 'string') return true;
+      const scan = scanParamHeaders(tool.inputSchema);
+      if (scan.valid) {
+        this.excludedTools.delete(tool.name);
+        if (scan.declarations.length) this.toolHeaders.set(tool.name, scan.declarations);
+        else this.toolHeaders.delete(tool.name);
+        return true;
+      }
+      if (!this.excludedTools.has(tool.name)) this.events.log?.('warn', `Leaving out tool "${tool.name}": invalid x-mcp-header declaration (${scan.reason})`);
+      this.excludedTools.set(tool.name, `its x-mcp-header declaration is invalid (${scan.reason})`);
+      this.toolHeaders.delete(tool.name);
+      return false;
+    });
+    return tools.length === m.result.tools.length ? m : { ...m, result: { ...m.result, tools } };
+  }
+
+  /** `Mcp-Param-*` headers for a modern-era `tools/call` of a tool with declarations. */
+  private paramHeaders(message: JSONRPCMessage | JSONRPCMessage[]): Record<string, string> | undefined {
+    const m = message as Json;
+    if (Array.isArray(message) || m.method !== 'tools/call' || !isModernRequest(m)) return undefined;
+    const declarations = this.toolHeaders.get(m.params?.name);
+    if (!declarations) return undefined;
+    const headers = buildParamHeaders(declarations, m.params?.arguments);
+    return Object.keys(headers).length ? headers : undefined;
   }
 
   private onTransportError(err: Error, t: Transport): void {
@@ -541,8 +610,8 @@ export class UpstreamSession {
 }
 
 /** The old HTTP+SSE transport takes one message per POST; batches go out one by one. */
-async function sendOn(t: Transport, message: JSONRPCMessage | JSONRPCMessage[]): Promise<void> {
-  if (t instanceof StreamableHTTPClientTransport) return t.send(message);
+async function sendOn(t: Transport, message: JSONRPCMessage | JSONRPCMessage[], headers?: Record<string, string>): Promise<void> {
+  if (t instanceof StreamableHTTPClientTransport) return t.send(message, headers ? { headers } : undefined);
   for (const m of Array.isArray(message) ? message : [message]) await t.send(m);
 }
 

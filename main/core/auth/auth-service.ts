@@ -100,6 +100,23 @@ function withoutOfflineAccess(scope: string | undefined): string | undefined {
   return rest.length ? rest.join(' ') : undefined;
 }
 
+/**
+ * A 2025-03-26 server publishes no resource metadata: the SDK then takes the MCP server's origin
+ * as the authorization server and fetches `<origin>/.well-known/oauth-authorization-server`, whose
+ * `issuer` that revision never required to echo the origin (it may name a path on it, e.g.
+ * `<origin>/oauth`). Such metadata is served by, and names, the MCP server's own origin, so it is
+ * accepted; a mismatch that involves any other origin is still refused.
+ */
+function isLegacyOriginIssuer(err: unknown, serverUrl: string): err is IssuerMismatchError {
+  if (!(err instanceof IssuerMismatchError) || err.kind !== 'metadata' || !err.received) return false;
+  try {
+    const origin = new URL(serverUrl).origin;
+    return err.expected === `${origin}/` && new URL(err.received).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
 const fingerprint = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
 const MAX_SECRETS = 1000;
 
@@ -345,13 +362,23 @@ export class AuthService implements AuthEngine {
         log: (level, message) => this.log(server.id, level, message),
       });
       const fetchFn = this.fetchFor(server.id);
-      const result = await auth(provider, {
-        serverUrl: server.url,
-        scope,
-        resourceMetadataUrl: rt.challenge?.resourceMetadataUrl ? new URL(rt.challenge.resourceMetadataUrl) : undefined,
-        fetchFn,
-        forceReauthorization: true,
-      });
+      const authorize = (skipIssuerMetadataValidation?: boolean) =>
+        auth(provider, {
+          serverUrl: server.url,
+          scope,
+          resourceMetadataUrl: rt.challenge?.resourceMetadataUrl ? new URL(rt.challenge.resourceMetadataUrl) : undefined,
+          fetchFn,
+          forceReauthorization: true,
+          skipIssuerMetadataValidation,
+        });
+      let result: Awaited<ReturnType<typeof auth>>;
+      try {
+        result = await authorize();
+      } catch (err) {
+        if (!isLegacyOriginIssuer(err, server.url)) throw err;
+        this.log(server.id, 'info', `${server.name} has no resource metadata (a 2025-03-26 server): using the authorization metadata its own origin serves for issuer ${sanitizeText(String(err.received), 120)}`);
+        result = await authorize(true);
+      }
       if (result !== 'REDIRECT' || !flow.authorizationUrl || !flow.discovery || !flow.client) {
         throw new SignInError('config', `The authorization server for ${server.name} did not start a browser sign-in.`);
       }
