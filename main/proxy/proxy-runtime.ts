@@ -231,7 +231,7 @@ export class ProxyRuntime {
     if (!(Array.isArray(msg) ? msg.length > 0 && msg.every(valid) : valid(msg))) {
       return this.dropClient(conn, 'sent a message that is not JSON-RPC 2.0');
     }
-    void conn.upstream.fromClient(msg as JSONRPCMessage | JSONRPCMessage[], line.length);
+    void conn.upstream.fromClient(msg as JSONRPCMessage | JSONRPCMessage[], line.length, line);
   }
 
   /** Malformed input closes only that connection, with a parse error and a log line. */

@@ -18,6 +18,10 @@ import {
 } from '@modelcontextprotocol/client';
 import type { UpstreamTarget } from './messages';
 import { buildParamHeaders, scanParamHeaders, type ParamHeaderDeclaration } from './mcp-param-headers';
+import { fastPost } from './fast-post';
+
+/** Set MCP_SWITCHBOARD_SDK_POST=1 to send every message through the SDK transport (benchmarks). */
+const FAST_POST = process.env.MCP_SWITCHBOARD_SDK_POST !== '1';
 
 type Transport = StreamableHTTPClientTransport | SSEClientTransport;
 type Id = string | number;
@@ -230,6 +234,7 @@ export class UpstreamSession {
   /** Tools left out of `tools/list` because their `x-mcp-header` declarations are invalid. */
   private readonly excludedTools = new Map<string, string>();
   private chain: Promise<void> = Promise.resolve();
+  private readonly abort = new AbortController();
   private closed = false;
   private generation = 0;
 
@@ -251,7 +256,7 @@ export class UpstreamSession {
   }
 
   /** Send one message (or a batch) from the client upstream. Never throws. */
-  async fromClient(message: JSONRPCMessage | JSONRPCMessage[], size?: number): Promise<void> {
+  async fromClient(message: JSONRPCMessage | JSONRPCMessage[], size?: number, text?: string): Promise<void> {
     if (this.closed) return;
     const list = (Array.isArray(message) ? message : [message]) as Json[];
     size ??= JSON.stringify(message).length;
@@ -276,12 +281,12 @@ export class UpstreamSession {
     // it went out (so `initialized` reaches the server before the first request), and nothing
     // overtakes a notification. Requests don't wait for their answers: many may be in flight.
     const prev = this.chain;
-    const run = prev.then(() => this.deliver(message, list, true));
+    const run = prev.then(() => this.deliver(message, list, true, text));
     this.chain = list.every(isRequest) ? prev.then(() => undefined) : run;
     await run;
   }
 
-  private async deliver(message: JSONRPCMessage | JSONRPCMessage[], list: Json[], mayRetry: boolean): Promise<void> {
+  private async deliver(message: JSONRPCMessage | JSONRPCMessage[], list: Json[], mayRetry: boolean, text?: string): Promise<void> {
     let transport: Transport;
     const isInit = list.some((m) => m.method === 'initialize');
     if (!this.transport && !this.opening && this.initRequest && this.target && !isInit) {
@@ -303,7 +308,8 @@ export class UpstreamSession {
     }
     const gen = this.generation;
     try {
-      await sendOn(transport, message, this.paramHeaders(message));
+      const fast = this.fastPostable(transport, list) ? await this.fastSend(transport, message, list, text) : 'fallback';
+      if (fast === 'fallback') await sendOn(transport, message, this.paramHeaders(message));
     } catch (err) {
       if (this.closed) return;
       if (err instanceof InsufficientScopeError && mayRetry && this.opts.auth) {
@@ -407,6 +413,49 @@ export class UpstreamSession {
     t.onerror = (err) => this.onTransportError(err, t);
     t.onclose = () => this.onTransportClose(t);
     return t;
+  }
+
+  /**
+   * Messages of an established 2025-era Streamable HTTP session take the fast path (fast-post.ts);
+   * the handshake, 2026-07-28 requests and the old HTTP+SSE transport stay with the SDK.
+   */
+  private fastPostable(t: Transport, list: Json[]): t is StreamableHTTPClientTransport {
+    return (
+      FAST_POST &&
+      !this.opts.fetch &&
+      t instanceof StreamableHTTPClientTransport &&
+      this.protocolVersion !== undefined &&
+      !list.some((m) => m.method === 'initialize' || m.method === 'notifications/initialized' || isModernRequest(m))
+    );
+  }
+
+  private fastSend(t: StreamableHTTPClientTransport, message: JSONRPCMessage | JSONRPCMessage[], list: Json[], text?: string) {
+    const headers: Record<string, string> = { ...this.opts.headers, 'mcp-protocol-version': this.protocolVersion! };
+    if (t.sessionId) headers['mcp-session-id'] = t.sessionId;
+    const token = this.opts.auth?.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    const ids = list.filter(isRequest).map((m) => m.id as Id);
+    return fastPost({
+      url: new URL(this.target?.url ?? this.opts.url),
+      body: text ?? JSON.stringify(message),
+      headers,
+      signal: this.abort.signal,
+      onMessage: (m) => this.fromServer(m as Json, t),
+      onResume: (lastEventId, retryMs) => {
+        const timer = setTimeout(() => {
+          if (!this.closed && this.transport === t) t.resumeStream(lastEventId).catch((err: Error) => this.onTransportError(err, t));
+        }, retryMs ?? 1000);
+        timer.unref();
+      },
+      onLost: (reason) => {
+        for (const id of ids) {
+          const p = this.pending.get(id);
+          if (!p) continue;
+          this.pending.delete(id);
+          this.reply(id, ERR_UPSTREAM_GONE, `Upstream ${displayUrl(this.opts.url)}: ${reason}. Retry the request.`, p);
+        }
+      },
+    });
   }
 
   /** The SDK's minimal auth seam: bearer token on every request, one renewal on 401. */
@@ -598,6 +647,7 @@ export class UpstreamSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.abort.abort();
     const t = this.transport;
     this.transport = undefined;
     this.pending.clear();

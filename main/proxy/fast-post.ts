@@ -1,0 +1,159 @@
+/**
+ * The hot path of an established Streamable HTTP session: one POST per client message over a
+ * keep-alive node:http(s) agent, the client's own bytes as the body, and a small reader for the
+ * answer (JSON, or an SSE stream). It exists because the SDK transport's per-message cost (fetch,
+ * stream pipelines, schema validation) made the proxy as slow as a whole second client (see
+ * bench/README.md). Everything else stays with the SDK transport: session setup, the GET stream,
+ * auth renewal, resumption and every non-2xx answer — the caller falls back to it whenever this
+ * returns 'fallback', which only happens when the server did not process the message.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
+};
+
+export interface FastPostRequest {
+  url: URL;
+  body: string;
+  headers: Record<string, string>;
+  /** Called for every JSON-RPC message the server sends back (already parsed). */
+  onMessage(message: Record<string, unknown>): void;
+  /**
+   * The SSE answer ended before the response arrived, after events with ids: resume it (the SDK's
+   * GET with Last-Event-ID) after `retryMs` (the server's `retry`, if it sent one).
+   */
+  onResume(lastEventId: string, retryMs: number | undefined): void;
+  /** The stream broke without a resumable event id: the request will get no answer. */
+  onLost(reason: string): void;
+  signal?: AbortSignal;
+}
+
+export class FastPostHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+  ) {
+    super(`Error POSTing to endpoint: ${status} ${statusText}`);
+  }
+}
+
+/**
+ * Resolves when the server accepted the message (202, a JSON answer delivered, or an SSE answer
+ * started). Resolves 'fallback' for 401/403/404/405/410, which a server answers without
+ * processing the message, so the SDK transport can send it again with its own handling. Rejects on
+ * network errors and on other HTTP errors (the message may have been processed: never re-sent).
+ */
+export function fastPost(req: FastPostRequest): Promise<'done' | 'fallback'> {
+  return new Promise((resolve, reject) => {
+    const mod = req.url.protocol === 'https:' ? https : http;
+    const agent = agents[req.url.protocol as 'http:' | 'https:'];
+    const r = mod.request(
+      req.url,
+      {
+        method: 'POST',
+        agent,
+        signal: req.signal,
+        headers: { ...req.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': Buffer.byteLength(req.body) },
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status === 202) {
+          res.resume();
+          return resolve('done');
+        }
+        if ([401, 403, 404, 405, 410].includes(status)) {
+          res.resume();
+          return resolve('fallback');
+        }
+        if (status < 200 || status >= 300) {
+          res.resume();
+          return reject(new FastPostHttpError(status, res.statusMessage ?? ''));
+        }
+        const type = String(res.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+        if (type === 'application/json') {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            try {
+              const data = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+              for (const m of Array.isArray(data) ? data : [data]) req.onMessage(m as Record<string, unknown>);
+              resolve('done');
+            } catch (err) {
+              reject(err);
+            }
+          });
+          return;
+        }
+        if (type === 'text/event-stream') {
+          resolve('done');
+          readSse(res, req);
+          return;
+        }
+        res.resume();
+        reject(new Error(`Unexpected content type: ${type || '(none)'}`));
+      },
+    );
+    r.on('error', reject);
+    r.end(req.body);
+  });
+}
+
+/** Reads an SSE answer: `data` of message events to onMessage; resumes or reports a cut stream. */
+function readSse(res: http.IncomingMessage, req: FastPostRequest): void {
+  let buf = '';
+  let data: string[] = [];
+  let event = '';
+  let lastEventId: string | undefined;
+  let retryMs: number | undefined;
+  let answered = false;
+  res.setEncoding('utf8');
+  const dispatch = () => {
+    if (data.length && (event === '' || event === 'message')) {
+      try {
+        const m = JSON.parse(data.join('\n')) as Record<string, unknown>;
+        if (m && m.method === undefined && ('result' in m || 'error' in m)) answered = true;
+        req.onMessage(m);
+      } catch {
+        // not JSON: ignore, as the SDK does after reporting
+      }
+    }
+    data = [];
+    event = '';
+  };
+  res.on('data', (chunk: string) => {
+    buf += chunk;
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) !== -1) {
+      let line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      if (line === '') {
+        dispatch();
+        continue;
+      }
+      if (line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon === -1 ? line : line.slice(0, colon);
+      let value = colon === -1 ? '' : line.slice(colon + 1);
+      if (value.startsWith(' ')) value = value.slice(1);
+      if (field === 'data') data.push(value);
+      else if (field === 'event') event = value;
+      else if (field === 'id') lastEventId = value;
+      else if (field === 'retry' && /^\d+$/.test(value)) retryMs = Number(value);
+    }
+  });
+  let finished = false;
+  const finish = (why?: string) => {
+    if (finished || answered || req.signal?.aborted) return;
+    finished = true;
+    if (lastEventId) req.onResume(lastEventId, retryMs);
+    else req.onLost(why ?? 'the server closed the event stream before answering');
+  };
+  res.on('end', () => finish());
+  res.on('error', (err) => finish(`the event stream broke: ${err.message}`));
+  res.on('aborted', () => finish('the event stream was cut'));
+}
