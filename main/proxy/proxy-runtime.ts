@@ -10,7 +10,11 @@ import { LineSplitter } from '../core/wire';
 import { startListener, type AcceptedConnection } from './listener';
 import type { ProxyServerConfig, ProxyState, ProxyToParent, UpstreamTarget } from './messages';
 import { createHash } from 'node:crypto';
-import { ERR_PARSE, UpstreamSession, displayUrl, type UpstreamAuth, type UpstreamFailure } from './upstream';
+import type { UpstreamAuth, UpstreamFailure, UpstreamSession } from './upstream';
+import { ERR_PARSE, displayUrl } from './upstream-shared';
+import { plainProbe } from './plain-probe';
+
+type UpstreamModule = typeof import('./upstream');
 
 export const PROXY_VERSION = '0.1.0';
 /** The protocol revisions the health probe speaks: the stateless era first, then the 2025 one. */
@@ -90,6 +94,7 @@ export class ProxyRuntime {
   private nextRenewal = 1;
   private readonly auth: UpstreamAuth;
   private logBatch: LogEvent[] = [];
+  private upstreamModule?: Promise<UpstreamModule>;
 
   constructor(private readonly opts: ProxyRuntimeOptions) {
     this.transport = opts.server.transport;
@@ -161,7 +166,31 @@ export class ProxyRuntime {
 
   // ---- downstream connections -------------------------------------------------------------
 
-  private accept({ socket, rest, client }: AcceptedConnection): void {
+  /**
+   * The SDK (and everything the upstream sessions need) loads on first use: an idle proxy, whose
+   * health check is plain HTTP (plain-probe.ts), stays close to a bare Node process in memory.
+   */
+  private loadUpstream(): Promise<UpstreamModule> {
+    this.upstreamModule ??= import('./upstream');
+    return this.upstreamModule;
+  }
+
+  private accept(conn: AcceptedConnection): void {
+    // Hold the client's bytes until the upstream code is loaded (only the first time).
+    conn.socket.pause();
+    this.loadUpstream().then(
+      (mod) => {
+        this.acceptLoaded(mod, conn);
+        conn.socket.resume();
+      },
+      (err: Error) => {
+        this.log('error', `Cannot load the upstream client: ${err.message}`);
+        conn.socket.destroy();
+      },
+    );
+  }
+
+  private acceptLoaded({ UpstreamSession }: UpstreamModule, { socket, rest, client }: AcceptedConnection): void {
     const id = this.nextConn++;
     const upstream = new UpstreamSession(
       {
@@ -295,6 +324,22 @@ export class ProxyRuntime {
   private async probeWith(request: Record<string, unknown>, singleTransport = false): Promise<{ outcome?: 'ok' | UpstreamFailure; answer?: any }> {
     let outcome: 'ok' | UpstreamFailure | undefined;
     let answer: any;
+    // Plain HTTP first: it answers for Streamable HTTP servers without loading the SDK.
+    if (this.transport?.kind !== 'sse') {
+      const plain = await plainProbe({
+        url: this.transport?.url ?? this.opts.server.url,
+        serverName: this.opts.server.name,
+        headers: this.opts.server.headers,
+        request: { jsonrpc: '2.0', id: PROBE_ID, ...request },
+        auth: this.auth,
+        singleTransport,
+      });
+      if (plain !== 'use-sdk') {
+        if (plain.outcome === 'ok') this.rememberTransport({ kind: 'streamable-http', url: this.transport?.url ?? this.opts.server.url });
+        return plain;
+      }
+    }
+    const { UpstreamSession } = await this.loadUpstream();
     let finish: (() => void) | undefined;
     const done = new Promise<void>((resolve) => {
       const session = new UpstreamSession(

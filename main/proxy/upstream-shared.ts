@@ -1,0 +1,69 @@
+/**
+ * The few upstream facts the proxy runtime needs before any client connects. Kept apart from
+ * upstream.ts so that an idle proxy does not load the SDK (see ProxyRuntime.loadUpstream).
+ */
+
+/** JSON-RPC error codes the proxy itself produces (the server-defined range). */
+export const ERR_UPSTREAM_HTTP = -32010;
+export const ERR_UPSTREAM_UNREACHABLE = -32011;
+export const ERR_NEEDS_SIGN_IN = -32012;
+export const ERR_UPSTREAM_GONE = -32013;
+export const ERR_PARSE = -32700;
+
+/** URL without query or credentials: query strings sometimes carry keys. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+export const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  410: 'Gone',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** A network error's cause in words ("connection refused (ECONNREFUSED)"). */
+export function networkReason(err: unknown): string | undefined {
+  let e: any = err;
+  for (let depth = 0; e && depth < 5; depth++, e = e.cause) {
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (code) {
+      const words: Record<string, string> = {
+        ECONNREFUSED: 'connection refused',
+        ECONNRESET: 'connection reset',
+        ENOTFOUND: 'host not found',
+        EAI_AGAIN: 'DNS lookup failed',
+        ETIMEDOUT: 'connection timed out',
+        UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+        UND_ERR_SOCKET: 'connection closed by the server',
+        EHOSTUNREACH: 'host unreachable',
+        ENETUNREACH: 'network unreachable',
+        CERT_HAS_EXPIRED: 'TLS certificate expired',
+        DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
+        SELF_SIGNED_CERT_IN_CHAIN: 'self-signed TLS certificate in chain (VPN or corporate proxy?)',
+        UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate could not be verified',
+      };
+      return words[code] ? `${words[code]} (${code})` : code;
+    }
+  }
+  if (err instanceof TypeError && /fetch failed/i.test(err.message)) {
+    const cause = (err as { cause?: { message?: string } }).cause?.message;
+    return cause ? `network error (${cause})` : 'network error';
+  }
+  return undefined;
+}
+
