@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { Client, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
 import { AuthService, type AuthServiceOptions } from './auth-service';
 import { SignInError } from './callback-listener';
+import { CredentialStore } from './credential-store';
 import { FileSecretVault } from './file-vault';
 import type { AuthServerConfig, AuthStateChange } from './types';
 import { APP_CLIENT, PRE_REGISTERED, startOidcFixture, type OidcFixture } from './testing/oidc-fixture';
@@ -538,6 +539,103 @@ describe('the loopback callback', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(err.message).toBe('Could not open the browser to sign in to Fixture: no browser available (test)');
     expect(h.engine.state(h.server.id)).toBe('needs-sign-in');
+  });
+});
+
+describe('the app-scheme redirect (mcp-switchboard://oauth/callback)', () => {
+  const NATIVE = { id: 'switchboard-native-scheme', secret: 'native-scheme-secret-0123456789abcd' };
+  const WEB = { id: 'switchboard-web-client', secret: 'web-client-secret-0123456789abcdefgh' };
+
+  beforeAll(async () => {
+    await fx.addClient({
+      client_id: NATIVE.id,
+      client_secret: NATIVE.secret,
+      application_type: 'native',
+      redirect_uris: ['mcp-switchboard://oauth/callback'],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    });
+  });
+
+  function appHarness(clientId: string, secret: string): Harness {
+    const h = harness({}, { clientId, clientSecret: secret, redirect: 'app-scheme' });
+    h.browser.appSchemeHandler = (url) => h.engine.handleRedirect(url);
+    return h;
+  }
+
+  it('a pre-registered native client signs in when the deep link is handed to handleRedirect; no loopback listener is used', async () => {
+    const h = appHarness(NATIVE.id, NATIVE.secret);
+    await signInOk(h);
+    const url = new URL(h.browser.opened[0]);
+    expect(url.searchParams.get('redirect_uri')).toBe('mcp-switchboard://oauth/callback');
+    expect(url.searchParams.get('client_id')).toBe(NATIVE.id);
+    const visit = await h.browser.visit();
+    expect(visit.callbackUrl?.protocol).toBe('mcp-switchboard:');
+    expect(visit.handled).toBe(true);
+    expect(h.engine.state(h.server.id)).toBe('signed-in');
+    expect(h.logs.some((l) => /loopback/i.test(l.message))).toBe(false);
+    const info = await fx.introspect((await h.engine.accessToken(h.server))!);
+    expect(info).toMatchObject({ active: true, client_id: NATIVE.id, aud: fx.mcpUrl });
+    // The sign-in is over: the same link again matches nothing.
+    expect(await h.engine.handleRedirect(visit.callbackUrl!.href)).toBe(false);
+  });
+
+  it('a wrong state through handleRedirect is refused with a clear message and its code is never redeemed', async () => {
+    const h = appHarness(NATIVE.id, NATIVE.secret);
+    h.browser.mode = 'tamper-state';
+    const before = grantsOf('authorization_code');
+    const err = await h.engine.signIn(h.server).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SignInError);
+    expect((err as SignInError).kind).toBe('state');
+    expect((err as Error).message).toMatch(/did not match the sign-in MCP Switchboard started/);
+    expect((await h.browser.visit()).handled).toBe(true);
+    expect(grantsOf('authorization_code')).toBe(before);
+    expect(h.engine.state(h.server.id)).toBe('needs-sign-in');
+  });
+
+  it('a wrong iss through handleRedirect is refused before the code is used', async () => {
+    const h = appHarness(NATIVE.id, NATIVE.secret);
+    h.browser.mode = 'tamper-iss';
+    const before = grantsOf('authorization_code');
+    const err = await h.engine.signIn(h.server).catch((e: unknown) => e);
+    expect((err as SignInError).kind).toBe('issuer');
+    expect((err as Error).message).toMatch(/issuer mismatch/);
+    expect(grantsOf('authorization_code')).toBe(before);
+  });
+
+  it('a web-type client (custom schemes refused by the AS) falls back to the loopback redirect, says so, and signs in', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    await fx.addClient({
+      client_id: WEB.id,
+      client_secret: WEB.secret,
+      application_type: 'web',
+      redirect_uris: [`http://127.0.0.1:${port}/oauth/callback`],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    });
+    await expect(fx.addClient({ client_id: 'web-with-scheme', client_secret: WEB.secret, application_type: 'web', redirect_uris: ['mcp-switchboard://oauth/callback'] })).rejects.toMatchObject({ error: "invalid_redirect_uri" });
+    const h = appHarness(WEB.id, WEB.secret);
+    await new CredentialStore(h.vault).savePort(h.server.id, port);
+    await signInOk(h);
+    expect(h.browser.opened).toHaveLength(1);
+    expect(new URL(h.browser.opened[0]).searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${port}/oauth/callback`);
+    expect(h.logs.some((l) => l.level === 'warn' && /does not accept the app's redirect mcp-switchboard:\/\/oauth\/callback .*falling back to the loopback redirect/.test(l.message))).toBe(true);
+    expect(h.engine.state(h.server.id)).toBe('signed-in');
+    expect((await fx.introspect((await h.engine.accessToken(h.server))!)).active).toBe(true);
+  });
+
+  it('handleRedirect with no pending sign-in (or not our redirect) returns false', async () => {
+    const h = harness();
+    expect(await h.engine.handleRedirect('mcp-switchboard://oauth/callback?code=x&state=y')).toBe(false);
+    expect(await h.engine.handleRedirect('https://example.com/oauth/callback?code=x&state=y')).toBe(false);
+    expect(await h.engine.handleRedirect('not a url')).toBe(false);
   });
 });
 

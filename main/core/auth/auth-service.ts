@@ -39,7 +39,7 @@ import {
   type OAuthTokens,
 } from '@modelcontextprotocol/client';
 import { assertSafeBrowserUrl, isSecureOrLoopback, UnsafeUrlError } from './browser-opener';
-import { CallbackListener, SignInError, sanitizeText } from './callback-listener';
+import { APP_SCHEME_REDIRECT, CallbackGate, CallbackListener, SignInError, sanitizeText } from './callback-listener';
 import { CredentialStore, type ServerSession, type StoredTokens } from './credential-store';
 import { CLIENT_NAME, SwitchboardOAuthProvider, type SignInFlow } from './oauth-provider';
 import type { AuthEngine, AuthLogLevel, AuthServerConfig, AuthState, AuthStateChange, BrowserOpener, SecretVault } from './types';
@@ -78,6 +78,10 @@ interface Runtime {
   detail?: string;
   signIn?: Promise<void>;
   listener?: CallbackListener;
+  /** The sign-in waiting for the app-scheme redirect (handed over by `handleRedirect`). */
+  gate?: CallbackGate;
+  /** The authorization server refused the app-scheme redirect; this server signs in through loopback. */
+  appSchemeRefused?: string;
   refreshing?: Promise<string | undefined>;
   /** The latest tokens this process saved (used if the vault write failed). */
   cache?: StoredTokens;
@@ -93,6 +97,9 @@ interface Runtime {
   /** Set when step-up gave up; the next signIn fails with it instead of opening a tab. */
   stepUpExhausted?: string;
 }
+
+/** The authorization server would not take the app-scheme redirect (found before the browser opens). */
+class AppSchemeRefusedError extends Error {}
 
 /** `offline_access` is the SDK's to add (only when the AS offers it), never part of a scope we carry over. */
 function withoutOfflineAccess(scope: string | undefined): string | undefined {
@@ -335,19 +342,81 @@ export class AuthService implements AuthEngine {
     }
     if (server.grantType === 'client_credentials') return this.runClientCredentials(server, rt);
     const previous = { state: rt.state, detail: rt.detail };
-    let flow: SignInFlow | undefined;
-    let listener: CallbackListener | undefined;
+    const attempt: { flow?: SignInFlow } = {};
     try {
       this.checkServerUrl(server);
       this.setState(server.id, 'signing-in', `Waiting for you to sign in to ${server.name} in the browser`);
       if (!rt.challenge) await this.probe(server, rt);
+      let mode: 'loopback' | 'app-scheme' = server.redirect === 'app-scheme' && !rt.appSchemeRefused ? 'app-scheme' : 'loopback';
+      if (server.redirect === 'app-scheme' && rt.appSchemeRefused) {
+        this.log(server.id, 'info', `Signing in to ${server.name} through the loopback redirect: its authorization server refused ${APP_SCHEME_REDIRECT} before (${rt.appSchemeRefused})`);
+      }
+      for (;;) {
+        try {
+          await this.authorizeInBrowser(server, rt, mode, (f) => (attempt.flow = f));
+          break;
+        } catch (err) {
+          const refused = mode === 'app-scheme' ? this.appSchemeRefusal(err) : undefined;
+          if (refused === undefined) throw err;
+          // Once only: the loopback attempt never falls back again.
+          rt.appSchemeRefused = refused;
+          this.log(server.id, 'warn', `The authorization server for ${server.name} does not accept the app's redirect ${APP_SCHEME_REDIRECT} (${refused}); falling back to the loopback redirect on 127.0.0.1`);
+          mode = 'loopback';
+        }
+      }
+      rt.notified = false;
+      rt.stepUp = undefined;
+      rt.stepUpExhausted = undefined;
+      this.setState(server.id, 'signed-in', `Signed in to ${server.name}`);
+      this.log(server.id, 'info', `Signed in to ${server.name}`);
+    } catch (raw) {
+      const err = this.safeError(this.describeSignInFailure(server, raw));
+      const kind = err instanceof SignInError ? err.kind : 'exchange';
+      const flow = attempt.flow;
+      if (flow?.client?.kind === 'dcr' && (kind === 'timeout' || (err instanceof SignInError && ['invalid_client', 'unauthorized_client', 'invalid_scope'].includes(err.oauthError ?? '')))) {
+        // The authorization server may have shown "unknown client" in the browser (quirk Q9/G20),
+        // or the registration cannot cover the scope: register afresh next time.
+        const issuer = flow.discovery?.authorizationServerMetadata?.issuer ?? flow.discovery?.authorizationServerUrl;
+        if (issuer) await this.store.deleteClient(server.id, issuer).catch(() => {});
+      }
+      if (kind === 'aborted' && this.disposed) {
+        // shutting down: leave the state alone
+      } else if (kind === 'config') {
+        this.setState(server.id, 'error', err.message);
+      } else if (kind === 'aborted') {
+        this.setState(server.id, previous.state === 'signing-in' ? 'needs-sign-in' : previous.state, previous.detail);
+      } else {
+        this.needsSignIn(server, err.message, false);
+      }
+      this.log(server.id, kind === 'config' ? 'error' : 'warn', `Sign-in to ${server.name} failed: ${err.message}`);
+      throw err;
+    }
+  }
+
+
+  /**
+   * One browser authorization with one redirect: the loopback listener, or the app's own scheme
+   * whose deep link `handleRedirect` hands over. Resolves once the code was redeemed.
+   */
+  private async authorizeInBrowser(server: AuthServerConfig, rt: Runtime, mode: 'loopback' | 'app-scheme', onFlow: (flow: SignInFlow) => void): Promise<void> {
+    let listener: CallbackListener | undefined;
+    let gate: CallbackGate;
+    let redirectUrl: string;
+    if (mode === 'loopback') {
       const preferred = await this.store.getPort(server.id);
       listener = await CallbackListener.open(preferred);
       rt.listener = listener;
       if (listener.portChanged) this.log(server.id, 'info', `Port ${preferred} is in use; signing in through port ${listener.port} instead`);
       if (listener.port !== preferred) await this.store.savePort(server.id, listener.port);
-
-      flow = { state: randomBytes(32).toString('base64url'), redirectUrl: listener.redirectUrl };
+      redirectUrl = listener.redirectUrl;
+      gate = listener.gate;
+    } else {
+      gate = new CallbackGate();
+      redirectUrl = APP_SCHEME_REDIRECT;
+    }
+    try {
+      const flow: SignInFlow = { state: randomBytes(32).toString('base64url'), redirectUrl };
+      onFlow(flow);
       // Scope: a pending step-up union; else the challenged scope (with what was granted before,
       // [26]); else none, and the SDK takes the resource metadata's scopes_supported.
       const session = await this.store.getSession(server.id);
@@ -392,7 +461,12 @@ export class AuthService implements AuthEngine {
       const f = flow;
       const client = flow.client;
 
-      const waiting = listener.wait({
+      if (mode === 'app-scheme') {
+        const refusal = await this.probeAuthorization(server.id, authorizationUrl);
+        if (refusal) throw new AppSchemeRefusedError(refusal);
+        rt.gate = gate;
+      }
+      const waiting = gate.wait({
         state: flow.state,
         issuer: metadata?.issuer,
         issParameterSupported: metadata?.authorization_response_iss_parameter_supported === true,
@@ -420,43 +494,112 @@ export class AuthService implements AuthEngine {
           await this.persistSignIn(server, rt, session, discovery, tokens);
         },
       });
-      if (!listener.ended) {
-        this.log(server.id, 'info', `Opening the browser to sign in at ${authorizationUrl.origin}`);
-        const l = listener;
+      if (!gate.ended) {
+        this.log(server.id, 'info', `Opening the browser to sign in at ${authorizationUrl.origin}${mode === 'app-scheme' ? ` (the app's ${APP_SCHEME_REDIRECT} redirect)` : ''}`);
         this.opts.opener.open(authorizationUrl.href).catch((err: Error) => {
-          l.abort(new SignInError('browser', `Could not open the browser to sign in to ${server.name}: ${err.message}`));
+          gate.abort(new SignInError('browser', `Could not open the browser to sign in to ${server.name}: ${err.message}`));
         });
       }
       await waiting;
-      rt.notified = false;
-      rt.stepUp = undefined;
-      rt.stepUpExhausted = undefined;
-      this.setState(server.id, 'signed-in', `Signed in to ${server.name}`);
-      this.log(server.id, 'info', `Signed in to ${server.name}`);
-    } catch (raw) {
-      const err = this.safeError(this.describeSignInFailure(server, raw));
-      const kind = err instanceof SignInError ? err.kind : 'exchange';
-      if (flow?.client?.kind === 'dcr' && (kind === 'timeout' || (err instanceof SignInError && ['invalid_client', 'unauthorized_client', 'invalid_scope'].includes(err.oauthError ?? '')))) {
-        // The authorization server may have shown "unknown client" in the browser (quirk Q9/G20),
-        // or the registration cannot cover the scope: register afresh next time.
-        const issuer = flow.discovery?.authorizationServerMetadata?.issuer ?? flow.discovery?.authorizationServerUrl;
-        if (issuer) await this.store.deleteClient(server.id, issuer).catch(() => {});
-      }
-      if (kind === 'aborted' && this.disposed) {
-        // shutting down: leave the state alone
-      } else if (kind === 'config') {
-        this.setState(server.id, 'error', err.message);
-      } else if (kind === 'aborted') {
-        this.setState(server.id, previous.state === 'signing-in' ? 'needs-sign-in' : previous.state, previous.detail);
-      } else {
-        this.needsSignIn(server, err.message, false);
-      }
-      this.log(server.id, kind === 'config' ? 'error' : 'warn', `Sign-in to ${server.name} failed: ${err.message}`);
-      throw err;
     } finally {
+      if (rt.gate === gate) rt.gate = undefined;
       if (rt.listener === listener) rt.listener = undefined;
       await listener?.close();
     }
+  }
+
+  /**
+   * The app's protocol handler calls this with an `mcp-switchboard://oauth/callback?…` deep link.
+   * It goes through exactly the checks of the loopback listener (state, RFC 9207 iss, errors,
+   * the code exchange) of the sign-in waiting for it. Resolves true when a pending app-scheme
+   * sign-in took it (whatever the outcome; the sign-in's own promise says how it ended), false
+   * when nothing was waiting for it (not our redirect, no pending sign-in).
+   */
+  async handleRedirect(url: string): Promise<boolean> {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return false;
+    }
+    const expected = new URL(APP_SCHEME_REDIRECT);
+    if (u.protocol !== expected.protocol || u.host !== expected.host || (u.pathname || '/') !== expected.pathname) return false;
+    const pending = [...this.runtimes.entries()].filter(([, r]) => r.gate?.pendingState !== undefined);
+    if (!pending.length) return false;
+    const state = u.searchParams.get('state');
+    // By state; a single pending sign-in gets any response, and refuses a wrong state as the
+    // loopback listener would. With several and no match there is no telling whose it was.
+    const target = pending.find(([, r]) => r.gate!.pendingState === state) ?? (pending.length === 1 ? pending[0] : undefined);
+    if (!target) {
+      for (const [id] of pending) this.log(id, 'warn', `Ignored a sign-in response that matches none of the sign-ins in progress (wrong or missing state)`);
+      return false;
+    }
+    const [serverId, r] = target;
+    await r.gate!.deliver(u.searchParams, (o) => {
+      if (!o.ok && o.status !== 200) this.log(serverId, 'warn', `Refused the app-scheme sign-in response: ${o.body}`);
+    });
+    return true;
+  }
+
+  /** Why the authorization server would not use the app-scheme redirect; undefined for any other failure. */
+  private appSchemeRefusal(err: unknown): string | undefined {
+    if (err instanceof AppSchemeRefusedError) return err.message;
+    if (err instanceof RegistrationRejectedError) {
+      let reason = `registration refused with HTTP ${err.status}`;
+      try {
+        const body = JSON.parse(err.body) as { error?: string; error_description?: string };
+        if (body.error) reason = `registration refused: ${body.error_description ? `${body.error}: ${body.error_description}` : body.error}`;
+      } catch {
+        // not JSON
+      }
+      return sanitizeText(reason, 200);
+    }
+    if (err instanceof OAuthError && /redirect/i.test(`${err.code} ${err.message}`) && /invalid_redirect_uri|invalid_client_metadata|invalid_request/.test(String(err.code))) {
+      return sanitizeText(`registration refused: ${err.code}: ${err.message}`, 200);
+    }
+    if (err instanceof SignInError && err.kind === 'authorization-error' && ['invalid_request', 'invalid_redirect_uri'].includes(err.oauthError ?? '')) {
+      return sanitizeText(`the authorization request was refused with ${err.oauthError}`, 200);
+    }
+    return undefined;
+  }
+
+  /**
+   * Before the browser opens with an app-scheme redirect, asks the authorization endpoint itself
+   * (no cookies, redirects not followed): an authorization server that refuses the redirect URI
+   * answers with an error page, or with an error sent to that redirect, instead of its login
+   * page. Returns the refusal, or undefined (accepted, or the probe says nothing either way).
+   */
+  private async probeAuthorization(serverId: string, authorizationUrl: URL): Promise<string | undefined> {
+    let res: Response;
+    try {
+      res = await this.fetchFor(serverId)(authorizationUrl, { method: 'GET', redirect: 'manual', headers: { accept: 'text/html, application/json;q=0.9' } });
+    } catch (err) {
+      this.log(serverId, 'debug', `Could not check the authorization request beforehand: ${(err as Error).message}`);
+      return undefined;
+    }
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      await res.body?.cancel().catch(() => {});
+      try {
+        const to = new URL(location, authorizationUrl);
+        const error = to.protocol === new URL(APP_SCHEME_REDIRECT).protocol ? to.searchParams.get('error') : null;
+        if (error && ['invalid_request', 'invalid_redirect_uri', 'unauthorized_client'].includes(error)) {
+          const desc = to.searchParams.get('error_description');
+          return sanitizeText(`the authorization request was refused with ${desc ? `${error}: ${desc}` : error}`, 200);
+        }
+      } catch {
+        // an unreadable Location says nothing about the redirect URI
+      }
+      return undefined;
+    }
+    if (res.status !== 400) {
+      await res.body?.cancel().catch(() => {});
+      return undefined;
+    }
+    const text = (await res.text().catch(() => '')).slice(0, 20_000);
+    const code = /invalid_redirect_uri|invalid_request/.exec(text)?.[0];
+    if (!code && !/redirect_uri/i.test(text)) return undefined;
+    return `the authorization request was refused with HTTP 400${code ? ` (${code})` : ''}`;
   }
 
   /** A confidential client with no user: one token request, no browser. */
@@ -854,7 +997,9 @@ export class AuthService implements AuthEngine {
 
   async reset(server: AuthServerConfig): Promise<void> {
     const rt = this.rt(server.id);
-    rt.listener?.abort(new SignInError('aborted', `Sign-in to ${server.name} was stopped because its sign-in was reset.`));
+    const stopped = new SignInError('aborted', `Sign-in to ${server.name} was stopped because its sign-in was reset.`);
+    rt.listener?.abort(stopped);
+    rt.gate?.abort(stopped);
     await rt.signIn?.catch(() => {});
     await rt.refreshing?.catch(() => {});
     const session = await this.store.getSession(server.id);
@@ -870,6 +1015,7 @@ export class AuthService implements AuthEngine {
     rt.stepUp = undefined;
     rt.stepUpAttempts.clear();
     rt.stepUpExhausted = undefined;
+    rt.appSchemeRefused = undefined;
     rt.notified = false;
     this.setState(server.id, 'needs-sign-in', `Signed out of ${server.name}. Sign in again to use it.`);
     this.log(server.id, 'info', `Signed out of ${server.name}; tokens and registration forgotten`);
@@ -923,6 +1069,7 @@ export class AuthService implements AuthEngine {
     const pending: Array<Promise<unknown>> = [];
     for (const rt of this.runtimes.values()) {
       rt.listener?.abort(new SignInError('aborted', 'MCP Switchboard is shutting down.'));
+      rt.gate?.abort(new SignInError('aborted', 'MCP Switchboard is shutting down.'));
       if (rt.signIn) pending.push(rt.signIn.catch(() => {}));
       if (rt.refreshing) pending.push(rt.refreshing.catch(() => {}));
     }

@@ -8,6 +8,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export const CALLBACK_PATH = '/oauth/callback';
+/** The app's private-use-scheme redirect (RFC 8252 §7.1), handled by its protocol handler. */
+export const APP_SCHEME_REDIRECT = 'mcp-switchboard://oauth/callback';
 
 export type SignInErrorKind = 'denied' | 'timeout' | 'state' | 'issuer' | 'authorization-error' | 'exchange' | 'aborted' | 'browser' | 'config';
 
@@ -89,51 +91,39 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-export class CallbackListener {
+/** What the browser (or the app's protocol handler) is answered with. */
+export interface CallbackOutcome {
+  status: number;
+  ok: boolean;
+  title: string;
+  body: string;
+}
+
+/**
+ * The checks of one sign-in's redirect, whatever carried it: `state`, the RFC 9207 `iss` rules,
+ * an error from the authorization server, the code exchange and the timeout. The loopback
+ * listener feeds it the query of `GET /oauth/callback`; the engine feeds it the query of an
+ * `mcp-switchboard://oauth/callback` deep link. It serves exactly one sign-in.
+ */
+export class CallbackGate {
   private waiter?: Waiter;
   private settled?: { ok: boolean; title: string; body: string; err?: Error };
   private busy = false;
-  private closed = false;
-
-  private constructor(
-    private readonly server: http.Server,
-    readonly port: number,
-    /** True when the preferred port was taken and another one was picked. */
-    readonly portChanged: boolean,
-  ) {
-    server.on('request', (req, res) => this.onRequest(req, res));
-  }
-
-  /** Listens on 127.0.0.1: the preferred port when free, else any free port. */
-  static async open(preferredPort?: number): Promise<CallbackListener> {
-    const server = http.createServer();
-    server.keepAliveTimeout = 1000;
-    if (preferredPort) {
-      try {
-        const port = await listen(server, preferredPort);
-        return new CallbackListener(server, port, false);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err;
-      }
-    }
-    const port = await listen(server, 0);
-    return new CallbackListener(server, port, preferredPort !== undefined);
-  }
 
   /** The sign-in already ended (answered, timed out or aborted). */
   get ended(): boolean {
     return this.settled !== undefined;
   }
 
-  get redirectUrl(): string {
-    return `http://127.0.0.1:${this.port}${CALLBACK_PATH}`;
+  /** The `state` of the sign-in waiting here (none before `wait` or once it ended). */
+  get pendingState(): string | undefined {
+    return this.settled ? undefined : this.waiter?.expectation.state;
   }
 
-  /** Waits for the browser to come back; resolves once the code was redeemed. */
+  /** Waits for the redirect; resolves once the code was redeemed. */
   wait(expectation: CallbackExpectation): Promise<void> {
     if (this.settled?.err) return Promise.reject(this.settled.err);
-    if (this.waiter || this.settled) return Promise.reject(new Error('This callback listener already served a sign-in.'));
+    if (this.waiter || this.settled) return Promise.reject(new Error('This callback already served a sign-in.'));
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         const message = `Sign-in timed out: nothing came back from the browser within ${formatSpan(expectation.timeoutMs)} (was the tab closed?). Start the sign-in again.`;
@@ -158,59 +148,24 @@ export class CallbackListener {
     else w.resolve();
   }
 
-  private send(res: http.ServerResponse, status: number, ok: boolean, title: string, body: string): void {
-    const html = renderPage(ok, title, body);
-    res.writeHead(status, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Length': Buffer.byteLength(html),
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-      Connection: 'close',
-    });
-    res.end(html);
-  }
-
-  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const host = (req.headers.host ?? '').toLowerCase();
-    if (host !== `127.0.0.1:${this.port}` && host !== `localhost:${this.port}`) {
-      this.send(res, 400, false, 'Wrong address', 'This address only answers requests for 127.0.0.1.');
-      return;
-    }
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
-    } catch {
-      this.send(res, 400, false, 'Bad request', 'The request could not be read.');
-      return;
-    }
-    if (url.pathname !== CALLBACK_PATH) {
-      this.send(res, 404, false, 'Not found', 'Nothing here.');
-      return;
-    }
-    if (req.method !== 'GET') {
-      res.setHeader('Allow', 'GET');
-      this.send(res, 405, false, 'Method not allowed', 'Only the browser redirect is accepted here.');
-      return;
-    }
+  /**
+   * Applies every check to the redirect's parameters. `respond` gets the page before the
+   * sign-in settles, so whoever closes the listener afterwards never cuts the page off.
+   */
+  async deliver(params: URLSearchParams, respond: (outcome: CallbackOutcome) => void): Promise<void> {
     if (this.settled) {
-      this.send(res, this.settled.ok ? 200 : 410, this.settled.ok, this.settled.title, this.settled.ok ? this.settled.body : `This sign-in has already ended: ${this.settled.body}`);
+      const s = this.settled;
+      respond({ status: s.ok ? 200 : 410, ok: s.ok, title: s.title, body: s.ok ? s.body : `This sign-in has already ended: ${s.body}` });
       return;
     }
     const w = this.waiter;
     if (!w || this.busy) {
-      this.send(res, 409, false, 'Not ready', 'MCP Switchboard is not waiting for this sign-in yet; try again in a moment.');
+      respond({ status: 409, ok: false, title: 'Not ready', body: 'MCP Switchboard is not waiting for this sign-in yet; try again in a moment.' });
       return;
     }
-    void this.handle(url.searchParams, w.expectation, res);
-  }
-
-  private async handle(params: URLSearchParams, e: CallbackExpectation, res: http.ServerResponse): Promise<void> {
-    // The page is written before the sign-in settles, so closing the listener never cuts it off.
+    const e = w.expectation;
     const fail = (status: number, title: string, err: SignInError) => {
-      this.send(res, status, false, title, err.message);
+      respond({ status, ok: false, title, body: err.message });
       this.finish(false, title, err.message, err);
     };
     // 1. state: a response to a request we did not make is never acted on.
@@ -260,7 +215,7 @@ export class CallbackListener {
     try {
       await e.exchange(code, iss);
       const body = `Signed in to ${e.serverName} — you can close this tab.`;
-      this.send(res, 200, true, `Signed in to ${e.serverName}`, body);
+      respond({ status: 200, ok: true, title: `Signed in to ${e.serverName}`, body });
       this.finish(true, `Signed in to ${e.serverName}`, body);
     } catch (err) {
       const se = err instanceof SignInError ? err : new SignInError('exchange', (err as Error).message);
@@ -269,11 +224,102 @@ export class CallbackListener {
       this.busy = false;
     }
   }
+}
+
+export class CallbackListener {
+  /** The checks this listener applies to `GET /oauth/callback`. */
+  readonly gate = new CallbackGate();
+  private closed = false;
+
+  private constructor(
+    private readonly server: http.Server,
+    readonly port: number,
+    /** True when the preferred port was taken and another one was picked. */
+    readonly portChanged: boolean,
+  ) {
+    server.on('request', (req, res) => this.onRequest(req, res));
+  }
+
+  /** Listens on 127.0.0.1: the preferred port when free, else any free port. */
+  static async open(preferredPort?: number): Promise<CallbackListener> {
+    const server = http.createServer();
+    server.keepAliveTimeout = 1000;
+    if (preferredPort) {
+      try {
+        const port = await listen(server, preferredPort);
+        return new CallbackListener(server, port, false);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err;
+      }
+    }
+    const port = await listen(server, 0);
+    return new CallbackListener(server, port, preferredPort !== undefined);
+  }
+
+  /** The sign-in already ended (answered, timed out or aborted). */
+  get ended(): boolean {
+    return this.gate.ended;
+  }
+
+  get redirectUrl(): string {
+    return `http://127.0.0.1:${this.port}${CALLBACK_PATH}`;
+  }
+
+  /** Waits for the browser to come back; resolves once the code was redeemed. */
+  wait(expectation: CallbackExpectation): Promise<void> {
+    return this.gate.wait(expectation);
+  }
+
+  /** Ends a pending wait with `err` (reset, shutdown, the browser could not be opened). */
+  abort(err: Error): void {
+    this.gate.abort(err);
+  }
+
+  private send(res: http.ServerResponse, status: number, ok: boolean, title: string, body: string): void {
+    const html = renderPage(ok, title, body);
+    res.writeHead(status, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': Buffer.byteLength(html),
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      Connection: 'close',
+    });
+    res.end(html);
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (host !== `127.0.0.1:${this.port}` && host !== `localhost:${this.port}`) {
+      this.send(res, 400, false, 'Wrong address', 'This address only answers requests for 127.0.0.1.');
+      return;
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
+    } catch {
+      this.send(res, 400, false, 'Bad request', 'The request could not be read.');
+      return;
+    }
+    if (url.pathname !== CALLBACK_PATH) {
+      this.send(res, 404, false, 'Not found', 'Nothing here.');
+      return;
+    }
+    if (req.method !== 'GET') {
+      res.setHeader('Allow', 'GET');
+      this.send(res, 405, false, 'Method not allowed', 'Only the browser redirect is accepted here.');
+      return;
+    }
+    void this.gate.deliver(url.searchParams, (o) => this.send(res, o.status, o.ok, o.title, o.body));
+  }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (!this.settled) this.abort(new SignInError('aborted', 'The sign-in was stopped.'));
+    if (!this.gate.ended) this.abort(new SignInError('aborted', 'The sign-in was stopped.'));
     await new Promise<void>((resolve) => {
       // Idle sockets go now; a page still being written gets a moment, then everything goes.
       const force = setTimeout(() => this.server.closeAllConnections(), 1000);

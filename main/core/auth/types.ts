@@ -48,6 +48,14 @@ export interface AuthServerConfig {
    * scenarios). Default: the browser sign-in (authorization code + PKCE).
    */
   grantType?: 'authorization_code' | 'client_credentials';
+  /**
+   * Where the browser comes back to. `loopback` (default): `http://127.0.0.1:<port>/oauth/callback`,
+   * served by the engine. `app-scheme`: the app's own `mcp-switchboard://oauth/callback` (RFC 8252
+   * §7.1), for a pre-registered native client whose authorization server accepts it; the app's
+   * protocol handler passes the deep link to `AuthService.handleRedirect`. When the authorization
+   * server refuses it, the sign-in falls back to the loopback redirect (and says so in the log).
+   */
+  redirect?: 'loopback' | 'app-scheme';
 }
 
 export type AuthLogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -110,6 +110,52 @@ describe.each(CLIENTS.map((c) => [c.id, c] as const))('%s', (_id, def) => {
     expect(data(def, fs.readFileSync(file, 'utf8'))[def.key]).toBeUndefined();
   });
 
+  /** Files whose container is empty or absent: what install cannot tell apart by the edit alone. */
+  function emptyish(d: ClientDef): string[] {
+    if (d.format === 'toml') return ['', ' ', '\n', '\r\n', 'model = "o3"\n\n[mcp_servers]\n', '[mcp_servers]\n# none yet'];
+    if (d.format === 'yaml') return ['', ' ', '\n', '\r\n', 'GOOSE_PROVIDER: openai\n', 'GOOSE_PROVIDER: openai', '# comments only\n'];
+    const k = d.key;
+    return ['', '  ', '\n', '\r\n\r\n', '\uFEFF', '{}', '{}\n', '{\n}', '{\n}\n', '{\r\n}\r\n', '{ }', `{"${k}": {}}`, `{"${k}": {}}\n`, `{\n  "${k}": {\n  }\n}\n`, `{\n  "theme": "dark",\n  "${k}": {\n\n  }\n}`, `{"${k}": { /* none */ }}`];
+  }
+
+  it('empty container, empty file, bare root: install then uninstall is byte-identical (a new service each time)', async () => {
+    const file = fileOf(def);
+    for (const original of emptyish(def)) {
+      write(file, original);
+      await service().install('linear', def.id);
+      expect(data(def, fs.readFileSync(file, 'utf8'))[def.key]).toHaveProperty('linear');
+      await service().uninstall('linear', def.id);
+      expect(JSON.stringify(fs.readFileSync(file, 'utf8')), JSON.stringify(original)).toBe(JSON.stringify(original));
+    }
+  });
+
+  it('two servers into an empty container, removed in either order: byte-identical', async () => {
+    const file = fileOf(def);
+    for (const original of emptyish(def)) {
+      for (const order of [['linear', 'github'], ['github', 'linear']]) {
+        write(file, original);
+        const s = service();
+        await s.install('linear', def.id);
+        await s.install('github', def.id);
+        for (const id of order) await s.uninstall(id, def.id);
+        expect(JSON.stringify(fs.readFileSync(file, 'utf8')), JSON.stringify(original)).toBe(JSON.stringify(original));
+      }
+    }
+  });
+
+  it('without the install record, uninstall still works: the emptied container is removed', async () => {
+    const file = fileOf(def);
+    if (def.format === 'toml' || def.format === 'yaml') return;
+    write(file, `{"${def.key}": {}}`);
+    const s = service();
+    await s.install('linear', def.id);
+    // The record is gone (e.g. a new data dir): the old behaviour, a valid file without the key.
+    fs.rmSync(path.join(home, 'data', 'backups', def.id, 'empty-shapes.json'));
+    await s.uninstall('linear', def.id);
+    expect(data(def, fs.readFileSync(file, 'utf8'))).toEqual({});
+    expect(await s.backups(def.id)).toHaveLength(2); // the record is not listed as a backup
+  });
+
   it("never takes over the user's entry of the same name", async () => {
     const file = fileOf(def);
     const s = service();

@@ -9,7 +9,7 @@ import type { Env } from '../paths';
 import { CLIENTS, clientById, entryFor, pathContext, type ClientDef, type FormatId, type Launch, type Launcher, type PathContext } from './client-table';
 import { jsonFormat } from './formats/json';
 import { tomlFormat } from './formats/toml';
-import type { ConfigFormat } from './formats/types';
+import type { ConfigFormat, EmptyShape } from './formats/types';
 import { yamlFormat } from './formats/yaml';
 import { parseMcpRemote } from './mcp-remote';
 import { backup, cleanStaleTemps, isReadOnly, listBackups, readIfExists, replaceIfUnchanged, resolveTarget, withLock, WriteError } from './safe-write';
@@ -251,7 +251,7 @@ export class ClientService {
    */
   private async mutate(
     def: ClientDef,
-    plan: (l: Loaded) => { name: string; text?: string; expect: unknown },
+    plan: (l: Loaded) => { name: string; text?: string; expect: unknown; written?: () => void },
   ): Promise<{ name: string; file: string; changed: boolean; backup?: string }> {
     const configPath = def.configPath(this.ctx);
     if (!configPath) throw new ClientConfigError(`${def.name} has no config file on this system.`);
@@ -287,6 +287,7 @@ export class ClientService {
           const c = r && r.ok ? asRecord(r.data[def.key]) ?? {} : undefined;
           if (!c || !isDeepStrictEqual(c[p.name], p.expect)) throw new ClientConfigError(`${file} changed right after our write and our change is not in it; try again.`);
         }
+        p.written?.();
         return { name: p.name, file, changed: true, backup: saved };
       }
       throw new ClientConfigError(`${file} keeps changing (another program is writing it); try again.`);
@@ -304,7 +305,12 @@ export class ClientService {
       const name = this.findOurs(l, serverId) ?? chooseEntryName(serverId, Object.keys(l.container), def.maxNameLength);
       const entry = entryFor(def, name, this.launchFor(serverId));
       if (isDeepStrictEqual(l.container[name], entry)) return { name, expect: entry };
-      return { name, expect: entry, text: FORMATS[def.format].setEntry(l.text ?? '', def.key, name, entry) };
+      const fmt = FORMATS[def.format];
+      const text = fmt.setEntry(l.text ?? '', def.key, name, entry);
+      // The first entry into an empty (or absent) container: remember how it looked, for uninstall.
+      if (Object.keys(l.container).length) return { name, expect: entry, text };
+      const shape = l.text === undefined ? undefined : fmt.emptyShape?.(l.text, def.key);
+      return { name, expect: entry, text, written: () => this.setShape(def, l.file, shape) };
     });
     return { clientId, serverId, ...r, restartHint: def.restartHint };
   }
@@ -315,7 +321,10 @@ export class ClientService {
     const r = await this.mutate(def, (l) => {
       const name = this.findOurs(l, serverId);
       if (!name) return { name: '', expect: undefined };
-      return { name, expect: undefined, text: FORMATS[def.format].removeEntry(l.text ?? '', def.key, name) };
+      if (Object.keys(l.container).length > 1) return { name, expect: undefined, text: FORMATS[def.format].removeEntry(l.text ?? '', def.key, name) };
+      // The last entry: put the container back as it was before our first install.
+      const shape = this.shapes(def)[l.file];
+      return { name, expect: undefined, text: FORMATS[def.format].removeEntry(l.text ?? '', def.key, name, shape), written: () => this.setShape(def, l.file, undefined) };
     });
     return { clientId, serverId, ...r, restartHint: def.restartHint };
   }
@@ -368,6 +377,37 @@ export class ClientService {
       return { name: candidate.entryName, expect: entry, text: FORMATS[def.format].setEntry(l.text ?? '', def.key, candidate.entryName, entry) };
     });
     return { clientId: def.id, serverId, ...r, restartHint: def.restartHint };
+  }
+
+  /** `<backupDir>/<client>/empty-shapes.json`: per config file, its EmptyShape before our first entry. */
+  private shapesFile(def: ClientDef): string {
+    return path.join(this.backupDir, def.id, 'empty-shapes.json');
+  }
+
+  private shapes(def: ClientDef): Record<string, EmptyShape> {
+    try {
+      const v = JSON.parse(fs.readFileSync(this.shapesFile(def), 'utf8')) as unknown;
+      return (asRecord(v) as Record<string, EmptyShape> | undefined) ?? {};
+    } catch {
+      return {}; // none yet, or unreadable: uninstall then just removes the emptied container
+    }
+  }
+
+  /** Best effort (called under the file's lock): a lost record only costs the byte-exact restore. */
+  private setShape(def: ClientDef, file: string, shape: EmptyShape | undefined): void {
+    const all = this.shapes(def);
+    if (shape) all[file] = shape;
+    else if (file in all) delete all[file];
+    else return;
+    const target = this.shapesFile(def);
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const tmp = `${target}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(all, null, 2) + '\n');
+      fs.renameSync(tmp, target);
+    } catch {
+      /* see above */
+    }
   }
 
   async backups(clientId: string): Promise<string[]> {

@@ -60,6 +60,8 @@ export interface OidcFixture {
   /** Tool calls the MCP server served. */
   toolCalls: number;
   introspect(token: string): Promise<Introspection>;
+  /** Add a client at the AS at run time (e.g. a pre-registered native client with a custom-scheme redirect). */
+  addClient(metadata: Record<string, unknown>): Promise<void>;
   /** Forget a registered client at the AS (as when a provider wipes its client store). */
   deleteClient(clientId: string): Promise<void>;
   /** Revoke a token at the AS as its client would (RFC 7009). */
@@ -192,6 +194,11 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
       body: new URLSearchParams({ token }),
     });
     return (await res.json()) as Introspection;
+  };
+  fixture.addClient = async (metadata: Record<string, unknown>) => {
+    // Validated like a static client, so oidc-provider's redirect URI rules apply.
+    await provider.Client.validate(metadata);
+    await provider.Client.adapter.upsert(String(metadata.client_id), metadata);
   };
   fixture.deleteClient = async (clientId: string) => {
     await provider.Client.adapter.destroy(clientId);

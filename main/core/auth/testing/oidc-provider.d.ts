@@ -47,7 +47,9 @@ declare module 'oidc-provider' {
     };
     Client: {
       find(id: string): Promise<ClientModel | undefined>;
-      adapter: { destroy(id: string): Promise<void> };
+      /** Checks client metadata as the provider does for its configured clients (rejects when invalid). */
+      validate(metadata: Record<string, unknown>): Promise<void>;
+      adapter: { destroy(id: string): Promise<void>; upsert(id: string, metadata: Record<string, unknown>): Promise<void> };
     };
   }
 

@@ -25,6 +25,8 @@ export interface Visit {
   /** The authorization code the AS issued (before any tampering). */
   code?: string;
   page?: { status: number; text: string };
+  /** What the app-scheme handler answered for an `mcp-switchboard://` redirect. */
+  handled?: boolean;
   /** Where the walk stopped if it never reached the callback (an AS error page). */
   stoppedAt?: { url: string; status: number; text: string };
 }
@@ -36,6 +38,11 @@ export class TestBrowser implements BrowserOpener {
   /** Wait this long before walking the redirects (lets tests overlap calls). */
   delayMs = 0;
   readonly opened: string[] = [];
+  /**
+   * Where an `mcp-switchboard://` redirect goes (the app's protocol handler, i.e.
+   * `AuthService.handleRedirect`); the walk stops there and records its answer.
+   */
+  appSchemeHandler?: (url: string) => Promise<boolean>;
   readonly visits: Visit[] = [];
   private readonly walks: Promise<Visit>[] = [];
 
@@ -66,6 +73,14 @@ export class TestBrowser implements BrowserOpener {
         visit.callbackUrl = target;
         const res = await fetch(target, { redirect: 'manual' });
         visit.page = { status: res.status, text: await res.text() };
+        return visit;
+      }
+      if (current.protocol === 'mcp-switchboard:') {
+        visit.code = current.searchParams.get('code') ?? undefined;
+        const target = this.tamper(current, mode);
+        visit.callbackUrl = target;
+        if (!this.appSchemeHandler) throw new Error('no handler for the mcp-switchboard scheme');
+        visit.handled = await this.appSchemeHandler(target.href);
         return visit;
       }
       const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');

@@ -37,8 +37,14 @@ function check(fmt: ConfigFormat, key: string, text: string) {
   let k = 0;
   for (let i = 0; i < installed.length && k < text.length; i++) if (installed[i] === text[k]) k++;
   expect(k).toBe(text.length);
-  expect(fmt.removeEntry(installed, key, 'linear')).toBe(text);
+  // The shape is what the service records at install (the container had no entries before).
+  const c = before.ok ? (before.data[key] as Record<string, unknown> | undefined) : undefined;
+  const shape = c && Object.keys(c).length ? undefined : fmt.emptyShape?.(text, key);
+  expect(fmt.removeEntry(installed, key, 'linear', shape)).toBe(text);
 }
+
+/** Whitespace-only files (0 bytes included). */
+const blank = fc.array(fc.constantFrom('', ' ', '\t', '\n', '\r\n'), { maxLength: 4 }).map((a) => a.join(''));
 
 const style = fc.record({ indent: fc.constantFrom('  ', '    ', '\t'), crlf: fc.boolean(), bom: fc.boolean(), finalNewline: fc.boolean() });
 function finish(text: string, s: { crlf: boolean; bom: boolean; finalNewline: boolean }) {
@@ -50,15 +56,31 @@ function finish(text: string, s: { crlf: boolean; bom: boolean; finalNewline: bo
 describe('format properties', () => {
   it('JSON/JSONC: install then uninstall is byte-identical; nothing else changes', () => {
     fc.assert(
-      fc.property(others, servers, style, fc.boolean(), fc.boolean(), (o, sv, s, withContainer, comments) => {
+      fc.property(others, servers, style, fc.boolean(), fc.boolean(), fc.constantFrom('{}', '{\n}', '{\n  }', '{ }', '{\n\n}'), (o, sv, s, withContainer, comments, empty) => {
         const doc: Record<string, unknown> = { ...o };
-        if (withContainer && Object.keys(sv).length) doc.mcpServers = sv;
+        if (withContainer) doc.mcpServers = sv;
         let text = JSON.stringify(doc, null, s.indent);
+        // Empty objects (the root, the servers key) in the various ways people write them.
+        if (text === '{}') text = empty;
+        text = text.replace('"mcpServers": {}', `"mcpServers": ${empty}`);
         if (comments) text = text.replace(/,\n/g, ', // c\n').replace(/^\{/, '{ /* head */');
         check(jsonFormat, 'mcpServers', finish(text, s));
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('JSON: empty and whitespace-only files, bare empty roots', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('', '{}', '{\n}', '{ }', '{\r\n}', '{\n\n}', '\uFEFF', '\uFEFF{\n}'), blank, blank, (root, pre, post) => {
+        const text = root.startsWith('\uFEFF') ? '\uFEFF' + pre + root.slice(1) + post : pre + root + post;
+        check(jsonFormat, 'mcpServers', text);
+      }),
+      { numRuns: 300 },
+    );
+    for (const text of ['', ' ', '\n', '\r\n', '{}', '{}\n', '{\n}', '{\n}\n', '{"mcpServers": {}}', '{\n  "mcpServers": {\n  }\n}\n', '{"a": 1, "mcpServers": { /* none */ }}']) {
+      check(jsonFormat, 'mcpServers', text);
+    }
   });
 
   it('JSONC with trailing commas', () => {
@@ -95,6 +117,23 @@ describe('format properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('TOML and YAML: empty and whitespace-only files, an empty [mcp_servers] table, no extensions key', () => {
+    fc.assert(
+      fc.property(blank, fc.boolean(), (text, bom) => {
+        check(tomlFormat, 'mcp_servers', text);
+        check(yamlFormat, 'extensions', (bom ? '\uFEFF' : '') + text);
+      }),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(others, style, fc.constantFrom('[mcp_servers]\n', '[mcp_servers]\n# none yet\n'), (o, s, table) => {
+        check(tomlFormat, 'mcp_servers', finish(`${tomlStringify(o)}\n${table}`, { ...s, bom: false }));
+      }),
+      { numRuns: 100 },
+    );
+    for (const text of ['GOOSE_PROVIDER: openai\n', 'GOOSE_PROVIDER: openai', '# only a comment\n', '# only a comment']) check(yamlFormat, 'extensions', text);
   });
 
   it('malformed text is reported with a position, and edits refuse it', () => {

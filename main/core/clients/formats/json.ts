@@ -4,7 +4,7 @@
  * used). The inserted entry follows the file's indentation and line endings.
  */
 import { createScanner, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js'; // the UMD 'main' cannot be bundled by esbuild
-import { ConfigEditError, eolOf, lineColumn, type ConfigFormat, type ParseResult } from './types';
+import { ConfigEditError, eolOf, lineColumn, type ConfigFormat, type EmptyShape, type ParseResult } from './types';
 
 const BOM = '\uFEFF';
 // jsonc-parser's SyntaxKind is an ambient const enum (unusable with isolatedModules).
@@ -164,6 +164,15 @@ function lineBreakBefore(text: string, offset: number): number {
   return nl > 0 && text[nl - 1] === '\r' ? nl - 1 : nl;
 }
 
+function span(text: string, n: Node): string {
+  return text.slice(n.offset, n.offset + n.length);
+}
+
+/** An object node with no members and only whitespace between its braces. */
+function isBlankObject(text: string, n: Node): boolean {
+  return n.type === 'object' && !n.children?.length && /^\s*$/.test(text.slice(n.offset + 1, n.offset + n.length - 1));
+}
+
 function edit(text: string, fn: (body: string, root: Node) => string): string {
   const [bom, body0] = splitBom(text);
   let body = body0;
@@ -199,15 +208,35 @@ export const jsonFormat: ConfigFormat = {
       return insertProperty(body, container, name, value);
     });
   },
-  removeEntry(text, key, name) {
+  emptyShape(text, key) {
+    const body = splitBom(text)[1];
+    if (/^\s*$/.test(body)) return { file: body };
+    const { root, errors } = tree(body);
+    if (errors.length || !root || root.type !== 'object') return undefined;
+    const container = findProperty(root, key)?.children?.[1];
+    if (container) return container.type === 'object' && !container.children?.length ? { container: span(body, container) } : undefined;
+    return root.children?.length ? undefined : { root: span(body, root) };
+  },
+  removeEntry(text, key, name, shape?: EmptyShape) {
     return edit(text, (body, root) => {
       const containerProp = findProperty(root, key);
       const container = containerProp?.children?.[1];
       if (!containerProp || !container || container.type !== 'object') return body;
       const prop = findProperty(container, name);
       if (!prop) return body;
-      if ((container.children ?? []).length === 1) return deleteProperty(body, root, containerProp);
-      return deleteProperty(body, container, prop);
+      if ((container.children ?? []).length > 1) return deleteProperty(body, container, prop);
+      if (shape?.container !== undefined) {
+        // The container was there, empty: keep it, as it was (unless something else is now in it).
+        const out = deleteProperty(body, container, prop);
+        const c = findProperty(tree(out).root!, key)!.children![1];
+        return isBlankObject(out, c) ? out.slice(0, c.offset) + shape.container + out.slice(c.offset + c.length) : out;
+      }
+      const out = deleteProperty(body, root, containerProp);
+      const r = tree(out).root!;
+      if (!isBlankObject(out, r)) return out;
+      if (shape?.file !== undefined && /^\s*$/.test(out.slice(0, r.offset) + out.slice(r.offset + r.length))) return shape.file;
+      if (shape?.root !== undefined) return out.slice(0, r.offset) + shape.root + out.slice(r.offset + r.length);
+      return out;
     });
   },
 };

@@ -9,16 +9,36 @@ export interface ParseFailure {
 
 export type ParseResult = { ok: true; data: Record<string, unknown> } | { ok: false; error: ParseFailure };
 
+/**
+ * What the file looked like around the servers container before an install put the first entry
+ * into it: an uninstall that empties the container again puts this text back, so install then
+ * uninstall is byte-identical even where the edit alone cannot tell (`{}` and `{\n}` both become
+ * the same text with an entry in it). Original texts without the BOM.
+ */
+export interface EmptyShape {
+  /** The whole file was empty or whitespace only. */
+  file?: string;
+  /** The container was absent and the root had no members: the root's original text. */
+  root?: string;
+  /** The container existed with no members: its value's original text (the key is kept). */
+  container?: string;
+}
+
 export interface ConfigFormat {
   parse(text: string): ParseResult;
+  /** The EmptyShape of `text` when its container under `key` has no entries (else undefined). */
+  emptyShape?(text: string, key: string): EmptyShape | undefined;
   /**
    * Returns the text with `container[name] = value` (container = the object at `key`), creating the
    * container when missing, replacing an existing entry of that name in place. Every byte outside
    * the entry (and the container's own brackets when it had to be created) is kept.
    */
   setEntry(text: string, key: string, name: string, value: Record<string, unknown>): string;
-  /** Returns the text without `container[name]`; an emptied container is removed too. */
-  removeEntry(text: string, key: string, name: string): string;
+  /**
+   * Returns the text without `container[name]`; an emptied container is removed too, unless
+   * `shape` (from emptyShape before the install) says how it looked before: then that is restored.
+   */
+  removeEntry(text: string, key: string, name: string, shape?: EmptyShape): string;
 }
 
 export class ConfigEditError extends Error {}
