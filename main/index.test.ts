@@ -19,6 +19,7 @@ const m = vi.hoisted(() => {
   const state = {
     appListeners,
     exitCodes: [] as number[],
+    protocols: [] as string[],
     errorBoxes: [] as string[],
     handlers: new Map<string, Fn>(),
     windows: [] as Array<{ options: unknown; url?: string; listeners: Map<string, Fn>; openHandler?: Fn; destroyed: boolean; sent: unknown[] }>,
@@ -42,6 +43,8 @@ vi.mock('electron', () => {
     on,
     whenReady: () => Promise.resolve(),
     isPackaged: false,
+    isDefaultProtocolClient: () => false,
+    setAsDefaultProtocolClient: (scheme: string) => void m.protocols.push(scheme),
     getVersion: () => '0.1.0-test',
     setAppUserModelId: () => {},
     exit: (code: number) => void m.exitCodes.push(code),
@@ -184,6 +187,7 @@ describe('main/index.ts (composition root)', () => {
 
     // Tray: open first, quit last.
     expect(m.trays).toBe(1);
+    expect(m.protocols).toEqual(['mcp-switchboard']);
     const menu = m.menus.at(-1) as MenuItemConstructorOptions[];
     expect(menu[0]!.label).toBe('Open Switchboard');
     expect(menu.at(-1)!.label).toBe('Quit');

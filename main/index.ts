@@ -37,7 +37,17 @@ function openWindow(): void {
   else openWhenReady = true;
 }
 
-if (!acquireSingleInstanceLock((argv) => (parseLaunchArgs(argv).background ? undefined : openWindow()))) {
+/** Links to mcp-switchboard://: for now the OAuth redirect of pre-registered native clients. */
+let handleLink: (url: string) => void = () => {};
+let pendingLink = launch.url;
+
+if (
+  !acquireSingleInstanceLock((argv) => {
+    const second = parseLaunchArgs(argv);
+    if (second.url) handleLink(second.url);
+    else if (!second.background) openWindow();
+  })
+) {
   app.exit(0);
 } else {
   if (process.platform === 'win32') app.setAppUserModelId('dev.mcpswitchboard.app');
@@ -79,6 +89,18 @@ function run(): void {
     },
   });
   const appCore = core;
+  handleLink = (url) => {
+    if (!/^mcp-switchboard:\/\/oauth\//i.test(url)) return console.warn('[switchboard] ignored an unknown link');
+    void auth.handleRedirect(url).then((matched) => matched || console.warn('[switchboard] a sign-in link arrived with no sign-in waiting'));
+  };
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    handleLink(url);
+  });
+  if (pendingLink) {
+    handleLink(pendingLink);
+    pendingLink = undefined;
+  }
   // Sign-in completes in the browser: bring the app forward when it does.
   auth.onDidChangeState((change) => {
     if (change.state === 'signed-in' && windows) windows.open();
@@ -115,6 +137,10 @@ function run(): void {
   app
     .whenReady()
     .then(async () => {
+      // "--" ends Chromium's switches, so a crafted link cannot inject flags (Windows, Linux).
+      if (!app.isDefaultProtocolClient('mcp-switchboard')) {
+        app.setAsDefaultProtocolClient('mcp-switchboard', process.execPath, app.isPackaged ? ['--'] : [path.resolve(process.argv[1] ?? '.'), '--']);
+      }
       await cipher.init();
       if (!cipher.security.secure) console.warn(`[switchboard] ${cipher.security.warning}`);
       const core = appCore;

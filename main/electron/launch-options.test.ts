@@ -3,9 +3,15 @@ import { parseLaunchArgs, unpackedPath } from './launch-options';
 
 describe('parseLaunchArgs', () => {
   it('finds --background anywhere in argv', () => {
-    expect(parseLaunchArgs(['/opt/app/mcp-switchboard'])).toEqual({ background: false });
-    expect(parseLaunchArgs(['/opt/app/mcp-switchboard', '--no-sandbox', '--background'])).toEqual({ background: true });
-    expect(parseLaunchArgs(['electron', '.', '--backgrounds'])).toEqual({ background: false });
+    expect(parseLaunchArgs(['/opt/app/mcp-switchboard'])).toEqual({ background: false, url: undefined });
+    expect(parseLaunchArgs(['/opt/app/mcp-switchboard', '--no-sandbox', '--background'])).toEqual({ background: true, url: undefined });
+    expect(parseLaunchArgs(['electron', '.', '--backgrounds'])).toEqual({ background: false, url: undefined });
+  });
+
+  it('takes an mcp-switchboard:// link passed as an argument (after "--")', () => {
+    const link = 'mcp-switchboard://oauth/callback?code=abc&state=xyz';
+    expect(parseLaunchArgs(['C:\\app\\MCP Switchboard.exe', '--', link]).url).toBe(link);
+    expect(parseLaunchArgs(['/opt/app/mcp-switchboard', 'https://evil.example/mcp-switchboard://x']).url).toBeUndefined();
   });
 });
 

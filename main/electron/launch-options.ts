@@ -4,13 +4,19 @@
  */
 
 export interface LaunchOptions {
+  /** An mcp-switchboard:// link the app was started with. */
+  url?: string;
   /** Started by a connector or at login: run the tray and proxies, open no window. */
   background: boolean;
 }
 
 /** Chromium may append its own switches, so look for ours anywhere in argv. */
+export const APP_SCHEME = 'mcp-switchboard:';
+
 export function parseLaunchArgs(argv: readonly string[]): LaunchOptions {
-  return { background: argv.includes('--background') };
+  // Windows and Linux deliver a protocol link as an argument (after "--" when we registered it).
+  const url = argv.find((a) => a.toLowerCase().startsWith(`${APP_SCHEME}//`));
+  return { background: argv.includes('--background'), url };
 }
 
 /**
