@@ -57,6 +57,11 @@ export async function plainProbe(opts: PlainProbeOptions): Promise<ProbeResult |
     return { outcome: { kind: 'network', message: `Cannot reach upstream ${where}: ${reason}` } };
   }
   const { status } = answer;
+  // A 2026-07-28 server answers an unsupported request with 400 and a JSON-RPC error (its
+  // supported versions): that is an answer from a reachable server, as the SDK also treats it.
+  if (status === 400 && typeof envelope === 'string' && answer.message?.id === opts.request.id && answer.message?.error) {
+    return { outcome: 'ok', answer: answer.message };
+  }
   if (status === 401) return { outcome: { kind: 'auth', status, message: `Upstream ${where} answered 401 Unauthorized` } };
   if ([400, 404, 405, 406].includes(status) && !opts.singleTransport) return 'use-sdk';
   if (status < 200 || status >= 300) {
