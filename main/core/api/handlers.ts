@@ -137,6 +137,16 @@ async function guard<T>(fn: () => T | Promise<T>): Promise<Result<T>> {
   }
 }
 
+/** A call whose only argument is `{ serverId }` and whose value is nothing. */
+function onServer(name: CallName, action: (serverId: string) => Promise<void>) {
+  return (arg: unknown): Promise<Result<void>> =>
+    guard(async () => {
+      const obj = expectRecord(name, arg, 'an object { serverId }');
+      expectKnownKeys(name, obj, ['serverId']);
+      await action(expectServerId(name, obj));
+    });
+}
+
 export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => AppInfo)): HandlerTable {
   const table: HandlerTable = {
     'servers:list': (arg) =>
@@ -145,12 +155,7 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
         return core.listServers();
       }),
     'servers:add': (arg) => guard(() => core.addServer(parseAddServerInput(arg))),
-    'servers:remove': (arg) =>
-      guard(async () => {
-        const obj = expectRecord('servers:remove', arg, 'an object { serverId }');
-        expectKnownKeys('servers:remove', obj, ['serverId']);
-        await core.removeServer(expectServerId('servers:remove', obj));
-      }),
+    'servers:remove': onServer('servers:remove', (id) => core.removeServer(id)),
     'servers:set-enabled': (arg) =>
       guard(() => {
         const name: CallName = 'servers:set-enabled';
@@ -162,24 +167,9 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
         }
         return core.setEnabled(serverId, obj.enabled);
       }),
-    'servers:restart': (arg) =>
-      guard(async () => {
-        const obj = expectRecord('servers:restart', arg, 'an object { serverId }');
-        expectKnownKeys('servers:restart', obj, ['serverId']);
-        await core.restartServer(expectServerId('servers:restart', obj));
-      }),
-    'auth:sign-in': (arg) =>
-      guard(async () => {
-        const obj = expectRecord('auth:sign-in', arg, 'an object { serverId }');
-        expectKnownKeys('auth:sign-in', obj, ['serverId']);
-        await core.signIn(expectServerId('auth:sign-in', obj));
-      }),
-    'auth:reset': (arg) =>
-      guard(async () => {
-        const obj = expectRecord('auth:reset', arg, 'an object { serverId }');
-        expectKnownKeys('auth:reset', obj, ['serverId']);
-        await core.resetSignIn(expectServerId('auth:reset', obj));
-      }),
+    'servers:restart': onServer('servers:restart', (id) => core.restartServer(id)),
+    'auth:sign-in': onServer('auth:sign-in', (id) => core.signIn(id)),
+    'auth:reset': onServer('auth:reset', (id) => core.resetSignIn(id)),
     'logs:tail': (arg) =>
       guard(() => {
         const name: CallName = 'logs:tail';
