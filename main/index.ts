@@ -19,6 +19,7 @@ import { parseLaunchArgs, unpackedPath } from './electron/launch-options';
 import { rendererLocation } from './electron/security-policy';
 import { acquireSingleInstanceLock } from './electron/single-instance';
 import { ElectronTray } from './electron/tray';
+import type { TrayAction } from './electron/tray-menu-model';
 import { ElectronWindows } from './electron/windows';
 
 /** Quit waits this long for proxies to shut down gracefully before exiting anyway. */
@@ -171,10 +172,31 @@ function run(): void {
           core,
           iconPath: path.join(assetsDir, 'tray', mac ? 'trayTemplate.png' : 'tray.png'),
           template: mac,
-          onAction: (action) => (action === 'open' ? openWindow() : app.quit()),
+          onAction: (action) => runTrayAction(action),
         }),
       );
       if (openWhenReady) windows.open();
+
+      function runTrayAction(action: TrayAction): void {
+        if (action === 'quit') return app.quit();
+        if (action === 'open' || action === 'add-server') return openWindow();
+        const done = (p: Promise<unknown>) =>
+          void p.catch((err: Error) => core.logs.append({ ts: Date.now(), level: 'warn', server: action.serverId, message: `Tray: ${err.message}` }));
+        switch (action.do) {
+          case 'sign-in':
+            return done(core.signIn(action.serverId));
+          case 'reset-sign-in':
+            return done(core.resetSignIn(action.serverId));
+          case 'restart':
+            return done(core.restartServer(action.serverId));
+          case 'show-logs':
+            return openWindow();
+          case 'install':
+            return done(core.install(action.serverId, action.clientId));
+          case 'uninstall':
+            return done(core.uninstall(action.serverId, action.clientId));
+        }
+      }
     })
     .catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SERVER_STATES } from '../../preload/contract';
 import { fakeServer } from '../core/api/testing/fake-core';
-import { buildTrayMenuModel, MAX_TRAY_SERVERS, serverLine, STATE_LABELS, trayTooltip } from './tray-menu-model';
+import { buildTrayMenuModel, MAX_TRAY_SERVERS, serverLine, serverSubmenu, STATE_LABELS, trayTooltip } from './tray-menu-model';
 
 describe('buildTrayMenuModel', () => {
   it('shows Open first, an empty-state line and Quit last when there are no servers', () => {
@@ -10,20 +10,22 @@ describe('buildTrayMenuModel', () => {
       { kind: 'separator' },
       { kind: 'info', label: 'No servers yet' },
       { kind: 'separator' },
+      { kind: 'action', action: 'add-server', label: 'Add remote server…' },
+      { kind: 'separator' },
       { kind: 'action', action: 'quit', label: 'Quit' },
     ]);
   });
 
-  it('adds one disabled info line per server with its state', () => {
+  it('adds one submenu per server, labelled with its state', () => {
     const model = buildTrayMenuModel([
       fakeServer('a', 'ready', { name: 'Linear' }),
       fakeServer('b', 'needs-sign-in', { name: 'Notion' }),
       fakeServer('c', 'error', { name: 'Sentry', enabled: false }),
     ]);
-    expect(model.filter((i) => i.kind === 'info')).toEqual([
-      { kind: 'info', label: 'Linear — Ready', serverId: 'a' },
-      { kind: 'info', label: 'Notion — Needs sign-in', serverId: 'b' },
-      { kind: 'info', label: 'Sentry — Disabled', serverId: 'c' },
+    expect(model.filter((i) => i.kind === 'submenu').map((i) => [i.label, (i as { serverId?: string }).serverId])).toEqual([
+      ['Linear — Ready', 'a'],
+      ['Notion — Needs sign-in', 'b'],
+      ['Sentry — Disabled', 'c'],
     ]);
     expect(model[0]).toMatchObject({ action: 'open' });
     expect(model.at(-1)).toMatchObject({ action: 'quit' });
@@ -35,9 +37,9 @@ describe('buildTrayMenuModel', () => {
 
   it('summarises servers beyond the limit', () => {
     const many = Array.from({ length: MAX_TRAY_SERVERS + 3 }, (_, i) => fakeServer(`s${i}`));
-    const infos = buildTrayMenuModel(many).filter((i) => i.kind === 'info');
-    expect(infos).toHaveLength(MAX_TRAY_SERVERS + 1);
-    expect(infos.at(-1)).toEqual({ kind: 'info', label: '… and 3 more' });
+    const model = buildTrayMenuModel(many);
+    expect(model.filter((i) => i.kind === 'submenu')).toHaveLength(MAX_TRAY_SERVERS);
+    expect(model.filter((i) => i.kind === 'info')).toEqual([{ kind: 'info', label: '… and 3 more' }]);
   });
 
   it('shortens long names, flattens whitespace, escapes & and falls back to the URL', () => {
@@ -46,6 +48,44 @@ describe('buildTrayMenuModel', () => {
     const long = serverLine(fakeServer('x', 'starting', { name: 'n'.repeat(80) }));
     expect(long).toBe(`${'n'.repeat(39)}… — Starting…`);
     expect(serverLine(fakeServer('x', 'ready', { name: '', url: 'https://u.example/mcp' }))).toBe('https://u.example/mcp — Ready');
+  });
+});
+
+describe('serverSubmenu', () => {
+  const clients = [
+    { id: 'claude-desktop', name: 'Claude Desktop', present: true, restartHint: '' },
+    { id: 'cursor', name: 'Cursor', present: true, restartHint: '' },
+    { id: 'zed', name: 'Zed', present: false, restartHint: '' },
+    { id: 'vscode', name: 'VS Code', present: true, restartHint: '' },
+  ];
+  const installs = [
+    { serverId: 'a', clientId: 'claude-desktop', state: 'installed' as const, name: 'linear' },
+    { serverId: 'a', clientId: 'cursor', state: 'not-installed' as const },
+    { serverId: 'a', clientId: 'zed', state: 'not-installed' as const },
+    { serverId: 'a', clientId: 'vscode', state: 'cannot-install' as const, reason: 'mcp.json does not parse (line 3, column 5)' },
+  ];
+
+  it('offers Sign in when needed, Reset when signed in, and Install into with check marks', () => {
+    const needs = serverSubmenu(fakeServer('a', 'needs-sign-in', { name: 'Linear' }), { clients, installs });
+    expect(needs[0]).toEqual({ kind: 'action', action: { serverId: 'a', do: 'sign-in' }, label: 'Sign in…' });
+    const signedIn = serverSubmenu(fakeServer('a', 'ready', { name: 'Linear', signIn: 'signed-in' }), { clients, installs });
+    expect(signedIn[0]).toEqual({ kind: 'action', action: { serverId: 'a', do: 'reset-sign-in' }, label: 'Reset sign-in' });
+    const install = signedIn.find((i) => i.kind === 'submenu') as { items: unknown[] };
+    expect(install.items).toEqual([
+      { kind: 'action', action: { serverId: 'a', do: 'uninstall', clientId: 'claude-desktop' }, label: 'Claude Desktop', checked: true },
+      { kind: 'action', action: { serverId: 'a', do: 'install', clientId: 'cursor' }, label: 'Cursor', checked: false },
+      { kind: 'action', action: { serverId: 'a', do: 'install', clientId: 'vscode' }, label: 'VS Code', enabled: false },
+    ]);
+    expect(signedIn.slice(-2)).toEqual([
+      { kind: 'action', action: { serverId: 'a', do: 'restart' }, label: 'Restart', enabled: true },
+      { kind: 'action', action: { serverId: 'a', do: 'show-logs' }, label: 'Show logs' },
+    ]);
+  });
+
+  it('says so when no client is on this machine, and disables Restart for a disabled server', () => {
+    const items = serverSubmenu(fakeServer('a', 'stopped', { enabled: false }), { clients: clients.map((c) => ({ ...c, present: false })), installs: [] });
+    expect(items).toContainEqual({ kind: 'info', label: 'No MCP clients found' });
+    expect(items).toContainEqual({ kind: 'action', action: { serverId: 'a', do: 'restart' }, label: 'Restart', enabled: false });
   });
 });
 

@@ -2,14 +2,27 @@
  * Pure model of the tray: the context menu and the tooltip, computed from the server list. The
  * Electron adapter (tray.ts) only maps this model to Menu.buildFromTemplate; no Electron import here.
  */
-import type { ServerState, ServerSummary } from '../../preload/contract';
+import type { ClientApp, InstallStatus, ServerState, ServerSummary } from '../../preload/contract';
 
-export type TrayAction = 'open' | 'quit';
+/** What a click asks for; the composition root carries it out. */
+export type TrayAction =
+  | 'open'
+  | 'quit'
+  | 'add-server'
+  | { serverId: string; do: 'sign-in' | 'reset-sign-in' | 'restart' | 'show-logs' }
+  | { serverId: string; do: 'install' | 'uninstall'; clientId: string };
 
 export type TrayMenuItem =
-  | { kind: 'action'; action: TrayAction; label: string }
+  | { kind: 'action'; action: TrayAction; label: string; enabled?: boolean; checked?: boolean }
   | { kind: 'info'; label: string; serverId?: string }
+  | { kind: 'submenu'; label: string; serverId?: string; items: TrayMenuItem[] }
   | { kind: 'separator' };
+
+/** Clients and install states for the "Install into" submenus (absent: no submenu). */
+export interface TrayInstallInfo {
+  clients: readonly ClientApp[];
+  installs: readonly InstallStatus[];
+}
 
 export const STATE_LABELS: Record<ServerState, string> = {
   stopped: 'Stopped',
@@ -37,16 +50,49 @@ export function serverLine(server: ServerSummary): string {
   return `${name} — ${state}`;
 }
 
-export function buildTrayMenuModel(servers: readonly ServerSummary[]): TrayMenuItem[] {
+/** One server's submenu: sign-in, Install into ▸ (check marks where installed), Restart, Show logs. */
+export function serverSubmenu(server: ServerSummary, install?: TrayInstallInfo): TrayMenuItem[] {
+  const items: TrayMenuItem[] = [];
+  const serverId = server.id;
+  if (server.enabled && server.status.state === 'needs-sign-in') items.push({ kind: 'action', action: { serverId, do: 'sign-in' }, label: 'Sign in…' });
+  if (server.signIn === 'signed-in' || server.signIn === 'error') items.push({ kind: 'action', action: { serverId, do: 'reset-sign-in' }, label: 'Reset sign-in' });
+  if (install) {
+    const rows: TrayMenuItem[] = [];
+    for (const c of install.clients) {
+      const st = install.installs.find((i) => i.serverId === serverId && i.clientId === c.id);
+      const installed = st?.state === 'installed' || st?.state === 'stale';
+      if (!c.present && !installed) continue;
+      if (st?.state === 'cannot-install') {
+        rows.push({ kind: 'action', action: { serverId, do: 'install', clientId: c.id }, label: c.name.replace(/&/g, '&&'), enabled: false });
+        continue;
+      }
+      rows.push({ kind: 'action', action: { serverId, do: installed ? 'uninstall' : 'install', clientId: c.id }, label: c.name.replace(/&/g, '&&'), checked: installed });
+    }
+    items.push(rows.length ? { kind: 'submenu', label: 'Install into', items: rows } : { kind: 'info', label: 'No MCP clients found' });
+  }
+  items.push(
+    { kind: 'separator' },
+    { kind: 'action', action: { serverId, do: 'restart' }, label: 'Restart', enabled: server.enabled },
+    { kind: 'action', action: { serverId, do: 'show-logs' }, label: 'Show logs' },
+  );
+  return items;
+}
+
+export function buildTrayMenuModel(servers: readonly ServerSummary[], install?: TrayInstallInfo): TrayMenuItem[] {
   const items: TrayMenuItem[] = [{ kind: 'action', action: 'open', label: 'Open Switchboard' }, { kind: 'separator' }];
   if (servers.length === 0) {
     items.push({ kind: 'info', label: 'No servers yet' });
   } else {
-    for (const s of servers.slice(0, MAX_TRAY_SERVERS)) items.push({ kind: 'info', label: serverLine(s), serverId: s.id });
+    for (const s of servers.slice(0, MAX_TRAY_SERVERS)) items.push({ kind: 'submenu', label: serverLine(s), serverId: s.id, items: serverSubmenu(s, install) });
     const rest = servers.length - MAX_TRAY_SERVERS;
     if (rest > 0) items.push({ kind: 'info', label: `… and ${rest} more` });
   }
-  items.push({ kind: 'separator' }, { kind: 'action', action: 'quit', label: 'Quit' });
+  items.push(
+    { kind: 'separator' },
+    { kind: 'action', action: 'add-server', label: 'Add remote server…' },
+    { kind: 'separator' },
+    { kind: 'action', action: 'quit', label: 'Quit' },
+  );
   return items;
 }
 

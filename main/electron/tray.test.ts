@@ -45,19 +45,21 @@ afterEach(() => {
 });
 
 describe('ElectronTray', () => {
-  it('maps the model to a menu, routes actions and rebuilds once per burst of events', () => {
+  it('maps the model to a menu, routes actions and rebuilds once per burst of events', async () => {
     const core = new FakeSwitchboardCore([fakeServer('a', 'ready', { name: 'Linear' })]);
-    const actions: string[] = [];
+    const actions: unknown[] = [];
     const tray = new ElectronTray({ core, iconPath: '/x/trayTemplate.png', template: true, onAction: (a) => actions.push(a) });
     const state = mock.trays[0]!;
     expect(mock.templateImages).toEqual([true]);
     const menu = state.menus[0]!;
-    expect(menu.map((i) => i.label ?? i.type)).toEqual(['Open Switchboard', 'separator', 'Linear — Ready', 'separator', 'Quit']);
-    expect(menu[2]!.enabled).toBe(false);
+    expect(menu.map((i) => i.label ?? i.type)).toEqual(['Open Switchboard', 'separator', 'Linear — Ready', 'separator', 'Add remote server…', 'separator', 'Quit']);
+    const sub = menu[2]!.submenu as MenuItemConstructorOptions[];
+    expect(sub.map((i) => i.label ?? i.type)).toEqual(['separator', 'Restart', 'Show logs']);
     (menu[0]!.click as () => void)();
-    (menu[4]!.click as () => void)();
+    (menu[6]!.click as () => void)();
+    (sub[1]!.click as () => void)();
     state.click!();
-    expect(actions).toEqual(['open', 'quit', 'open']);
+    expect(actions).toEqual(['open', 'quit', { serverId: 'a', do: 'restart' }, 'open']);
     expect(state.tooltips).toEqual(['MCP Switchboard — 1 of 1 ready']);
 
     core.servers[0]!.status = fakeStatus('a', 'error');
@@ -65,9 +67,13 @@ describe('ElectronTray', () => {
     core.status.fire(core.servers[0]!.status);
     core.list.fire(core.servers);
     expect(state.menus).toHaveLength(1);
-    vi.advanceTimersByTime(200);
+    await vi.advanceTimersByTimeAsync(200);
     expect(state.menus).toHaveLength(2);
     expect(state.menus[1]![2]!.label).toBe('Linear — Error');
+    // The rebuilt menu knows the clients: "Install into ▸ Claude Desktop".
+    const rebuilt = state.menus[1]![2]!.submenu as MenuItemConstructorOptions[];
+    const installInto = rebuilt.find((i) => i.label === 'Install into')!.submenu as MenuItemConstructorOptions[];
+    expect(installInto.map((i) => [i.label, i.type, i.checked])).toEqual([['Claude Desktop', 'checkbox', false]]);
 
     tray.dispose();
     expect(state.destroyed).toBe(true);

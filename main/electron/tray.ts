@@ -6,7 +6,8 @@
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions } from 'electron';
 import type { ServerSummary } from '../../preload/contract';
 import type { SwitchboardCore } from '../core/api/core-port';
-import { buildTrayMenuModel, trayTooltip, type TrayAction, type TrayMenuItem } from './tray-menu-model';
+import type { ClientApp, InstallStatus } from '../../preload/contract';
+import { buildTrayMenuModel, trayTooltip, type TrayAction, type TrayInstallInfo, type TrayMenuItem } from './tray-menu-model';
 
 export interface ElectronTrayOptions {
   core: SwitchboardCore;
@@ -26,8 +27,15 @@ export function toMenuTemplate(model: readonly TrayMenuItem[], onAction: (a: Tra
         return { type: 'separator' };
       case 'info':
         return { label: item.label, enabled: false };
+      case 'submenu':
+        return { label: item.label, submenu: toMenuTemplate(item.items, onAction) };
       case 'action':
-        return { label: item.label, click: () => onAction(item.action) };
+        return {
+          label: item.label,
+          enabled: item.enabled ?? true,
+          ...(item.checked === undefined ? {} : { type: 'checkbox' as const, checked: item.checked }),
+          click: () => onAction(item.action),
+        };
     }
   });
 }
@@ -37,6 +45,7 @@ export class ElectronTray {
   private readonly unsubscribe: Array<() => void>;
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
+  private install?: TrayInstallInfo;
 
   constructor(private readonly options: ElectronTrayOptions) {
     const image = nativeImage.createFromPath(options.iconPath);
@@ -53,8 +62,19 @@ export class ElectronTray {
     if (this.disposed || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.render();
+      void this.refreshInstalls().finally(() => this.render());
     }, this.options.debounceMs ?? 150);
+  }
+
+  /** Install states for the "Install into" submenus; none when the host cannot install. */
+  private async refreshInstalls(): Promise<void> {
+    try {
+      const clients: ClientApp[] = this.options.core.listClients();
+      const installs: InstallStatus[] = await this.options.core.installStatus();
+      this.install = { clients, installs };
+    } catch {
+      this.install = undefined;
+    }
   }
 
   private render(): void {
@@ -65,7 +85,7 @@ export class ElectronTray {
     } catch {
       servers = [];
     }
-    const template = toMenuTemplate(buildTrayMenuModel(servers), this.options.onAction);
+    const template = toMenuTemplate(buildTrayMenuModel(servers, this.install), this.options.onAction);
     // Linux only applies menu changes through a new setContextMenu call.
     this.tray.setContextMenu(Menu.buildFromTemplate(template));
     this.tray.setToolTip(trayTooltip(servers));
