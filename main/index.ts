@@ -67,10 +67,11 @@ function run(): void {
   const cipher = new ElectronSafeStorageCipher();
   const vault = encryptedFileVault(path.join(paths.dataDir, 'secrets.json'), cipher);
   let core: AppCore | undefined;
+  const notifier = new ElectronNotifier();
   const auth = new AuthService({
     vault,
     opener: createBrowserOpener(process.env),
-    notifier: new ElectronNotifier(),
+    notifier,
     clientMetadataUrl: process.env.MCP_SWITCHBOARD_CLIENT_METADATA_URL,
     log: (serverId, level, message) => core?.logs.append({ ts: Date.now(), level, server: serverId, message }),
   });
@@ -82,6 +83,7 @@ function run(): void {
     proxyScript: app.isPackaged ? unpackedPath(proxyScript) : proxyScript,
     auth,
     vault,
+    notifier,
     // Client configs run the connector on the app's own runtime: no system Node, no npx.
     clientLauncher: {
       command: process.execPath,

@@ -15,7 +15,7 @@ import { acquireInstanceLock } from './instance-lock';
 import { serveControlConnection, type Dispatch } from './control';
 import { LogStore } from './logs/log-store';
 import { endpointFor, type Env } from './paths';
-import type { ChildLauncher, Clock, Paths } from './ports';
+import type { ChildLauncher, Clock, Notifier, Paths } from './ports';
 import { loadOrCreateSecret } from './secret-file';
 import { resolveHeaders, type ServerRecord } from './servers/server-model';
 import { ServerRegistry, type SettingsStore } from './servers/server-registry';
@@ -49,6 +49,8 @@ export interface AppCoreOptions {
   tokenCheckMs?: number;
   /** What client config entries run: the app's own executable and its unpacked connector. */
   clientLauncher?: Launcher;
+  /** System notifications, used sparingly: a proxy in a crash loop (sign-in is the engine's). */
+  notifier?: Notifier;
 }
 
 const CLIENT_SECRET_KEY = (serverId: string) => `client-secret:${serverId}`;
@@ -66,6 +68,7 @@ export class AppCore implements SwitchboardCore {
   /** Fingerprint of the token each proxy holds, to push only changes. */
   private readonly pushed = new Map<string, string | undefined>();
   private tokenTimer?: NodeJS.Timeout;
+  private readonly lastState = new Map<string, ServerStatus['state']>();
   private control?: Dispatch;
 
   constructor(private readonly opts: AppCoreOptions) {
@@ -112,6 +115,11 @@ export class AppCore implements SwitchboardCore {
       this.tokenTimer.unref();
     }
     this.supervisor.onDidChangeStatus((s) => {
+      if (s.state === 'error' && this.lastState.get(s.serverId) !== 'error') {
+        const name = this.registry.get(s.serverId)?.name ?? s.serverId;
+        this.opts.notifier?.notify(`${name} stopped`, `Its proxy kept crashing: ${s.lastError ?? 'see the log'}. Fix the cause, then press Restart.`);
+      }
+      this.lastState.set(s.serverId, s.state);
       for (const l of this.statusListeners) l(s);
     });
     await Promise.all(this.registry.list().filter((s) => s.enabled).map((s) => this.startProxy(s)));
