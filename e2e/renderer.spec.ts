@@ -193,7 +193,7 @@ test('per-server buttons call the api; remove asks for confirmation; refusals ar
   await docs.getByRole('button', { name: 'Confirm removing Cloudflare Docs' }).click();
   await expect(page.getByTestId('server')).toHaveCount(5);
 
-  const sent = (await calls(page)).filter((c) => c.name !== 'servers:list' && c.name !== 'app:info' && !c.name.startsWith('clients:'));
+  const sent = (await calls(page)).filter((c) => c.name !== 'servers:list' && !c.name.startsWith('app:') && !c.name.startsWith('clients:'));
   expect(sent).toEqual([
     { name: 'servers:set-enabled', arg: { serverId: 'github', enabled: true } },
     { name: 'servers:restart', arg: { serverId: 'broken' } },
@@ -234,6 +234,18 @@ test('"Install into" lists the clients on this machine and installs with one cli
     { name: 'clients:install', arg: { serverId: 'linear', clientId: 'cursor' } },
     { name: 'clients:uninstall', arg: { serverId: 'linear', clientId: 'claude-desktop' } },
   ]);
+});
+
+test('a link\'s proposal pre-fills the form and adds nothing until the user confirms', async ({ page }) => {
+  await open(page);
+  await page.evaluate(() => window.__fakeSwitchboard.emit('app:did-propose-add', { url: 'https://mcp.example.org/mcp', name: 'Example' }));
+  await expect(page.getByTestId('proposal')).toContainText('A link asks to add https://mcp.example.org/mcp');
+  await expect(page.getByLabel('Server URL')).toHaveValue('https://mcp.example.org/mcp');
+  await expect(page.getByLabel('Name optional')).toHaveValue('Example');
+  expect((await calls(page)).filter((c) => c.name === 'servers:add')).toEqual([]);
+  await page.getByRole('button', { name: 'Add server' }).click();
+  await expect(page.getByTestId('proposal')).toHaveCount(0);
+  expect((await calls(page)).filter((c) => c.name === 'servers:add')).toEqual([{ name: 'servers:add', arg: { url: 'https://mcp.example.org/mcp', name: 'Example' } }]);
 });
 
 test('without a bridge the page says so instead of failing silently', async ({ page }) => {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { app, dialog } from 'electron';
 import { AppCore } from './core/app-core';
 import { createHandlers } from './core/api/handlers';
+import { parseAppLink } from './core/links';
 import { resolvePaths } from './core/paths';
 import { AuthService } from './core/auth/auth-service';
 import { encryptedFileVault } from './core/auth/encrypted-file-vault';
@@ -93,8 +94,16 @@ function run(): void {
   });
   const appCore = core;
   handleLink = (url) => {
-    if (!/^mcp-switchboard:\/\/oauth\//i.test(url)) return console.warn('[switchboard] ignored an unknown link');
-    void auth.handleRedirect(url).then((matched) => matched || console.warn('[switchboard] a sign-in link arrived with no sign-in waiting'));
+    const link = parseAppLink(url);
+    if (link.kind === 'oauth') {
+      void auth.handleRedirect(link.url).then((matched) => matched || console.warn('[switchboard] a sign-in link arrived with no sign-in waiting'));
+    } else if (link.kind === 'add') {
+      // Never added by the link itself: the window pre-fills the form and the user confirms.
+      appCore.proposeAdd({ url: link.url, name: link.name });
+      openWindow();
+    } else {
+      console.warn(`[switchboard] ignored a link: ${link.reason}`);
+    }
   };
   app.on('open-url', (event, url) => {
     event.preventDefault();

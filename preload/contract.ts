@@ -118,6 +118,8 @@ export interface Calls {
   'clients:install': [{ serverId: string; clientId: string }, InstallResult];
   'clients:uninstall': [{ serverId: string; clientId: string }, InstallResult];
   'app:info': [void, AppInfo];
+  /** The add proposal that arrived before the window was there (once), or null. */
+  'app:take-proposal': [void, AddProposal | null];
 }
 
 /** An MCP client app on this machine (Claude Desktop, Cursor, …). */
@@ -157,10 +159,17 @@ export interface AppInfo {
 }
 
 /** Events pushed from main: name → payload. */
+/** A link (mcp-switchboard://add?url=…) proposes a server; the user confirms in the form. */
+export interface AddProposal {
+  url: string;
+  name?: string;
+}
+
 export interface Events {
   'servers:did-change-status': ServerStatus;
   'servers:did-change-list': ServerSummary[];
   'logs:did-append': LogEvent[];
+  'app:did-propose-add': AddProposal;
 }
 
 export type CallName = keyof Calls;
@@ -182,12 +191,14 @@ export const CALL_NAMES: readonly CallName[] = [
   'clients:install',
   'clients:uninstall',
   'app:info',
+  'app:take-proposal',
 ];
 
 export const EVENT_NAMES: readonly EventName[] = [
   'servers:did-change-status',
   'servers:did-change-list',
   'logs:did-append',
+  'app:did-propose-add',
 ];
 
 /** What the preload exposes as `window.switchboard` (and what the e2e web bridge mimics). */

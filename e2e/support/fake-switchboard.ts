@@ -143,6 +143,7 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
       const mine = logs.filter((e) => e.server === arg.serverId);
       return ok(arg.limit ? mine.slice(-arg.limit) : mine);
     },
+    'app:take-proposal': () => ok(null),
     'app:info': () => ok({ version: '0.1.0', dataDir: '/home/ada/.config/mcp-switchboard', platform: 'linux' }),
   };
 

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as net from 'node:net';
 import Conf from 'conf';
-import type { AddServerInput, ClientApp, InstallResult, InstallStatus, LogEvent, ServerStatus, ServerSummary, SignInState } from '../../preload/contract';
+import type { AddProposal, AddServerInput, ClientApp, InstallResult, InstallStatus, LogEvent, ServerStatus, ServerSummary, SignInState } from '../../preload/contract';
 import type { SwitchboardCore } from './api/core-port';
 import type { AuthEngine, AuthServerConfig, SecretVault } from './auth/types';
 import { tokenHash } from '../proxy/proxy-runtime';
@@ -69,6 +69,8 @@ export class AppCore implements SwitchboardCore {
   private readonly pushed = new Map<string, string | undefined>();
   private tokenTimer?: NodeJS.Timeout;
   private readonly lastState = new Map<string, ServerStatus['state']>();
+  private proposal: AddProposal | null = null;
+  private readonly proposalListeners = new Set<(p: AddProposal) => void>();
   private control?: Dispatch;
 
   constructor(private readonly opts: AppCoreOptions) {
@@ -353,6 +355,23 @@ export class AppCore implements SwitchboardCore {
   onDidChangeServers(listener: (servers: ServerSummary[]) => void): () => void {
     this.serverListeners.add(listener);
     return () => this.serverListeners.delete(listener);
+  }
+
+  /** A link proposes a server: kept until the window takes it, and announced to open windows. */
+  proposeAdd(proposal: AddProposal): void {
+    this.proposal = proposal;
+    for (const l of this.proposalListeners) l(proposal);
+  }
+
+  takeProposal(): AddProposal | null {
+    const p = this.proposal;
+    this.proposal = null;
+    return p;
+  }
+
+  onDidProposeAdd(listener: (proposal: AddProposal) => void): () => void {
+    this.proposalListeners.add(listener);
+    return () => this.proposalListeners.delete(listener);
   }
 
   onDidAppendLogs(listener: (events: LogEvent[]) => void): () => void {

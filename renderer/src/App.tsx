@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AppInfo, ClientApp, ServerSummary } from '../../preload/contract';
+import type { AddProposal, AppInfo, ClientApp, ServerSummary } from '../../preload/contract';
 import { bridge, call, on } from './api';
 import { AddServerForm } from './components/AddServerForm';
 import { EmptyState } from './components/EmptyState';
@@ -14,6 +14,7 @@ export function App() {
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const [info, setInfo] = useState<AppInfo | undefined>();
   const [clients, setClients] = useState<ClientApp[]>([]);
+  const [proposal, setProposal] = useState<AddProposal | undefined>();
   const now = useNow(1000);
 
   const refresh = useCallback(async () => {
@@ -35,9 +36,13 @@ export function App() {
     void refresh();
     void call('app:info', undefined).then((r) => r.ok && setInfo(r.value));
     void call('clients:list', undefined).then((r) => r.ok && setClients(r.value));
+    // A link may have proposed a server before this window existed, or while it is open.
+    void call('app:take-proposal', undefined).then((r) => r.ok && r.value && setProposal(r.value));
+    const offProposal = on('app:did-propose-add', (p) => setProposal({ ...p }));
     return () => {
       offList();
       offStatus();
+      offProposal();
     };
   }, [refresh]);
 
@@ -81,7 +86,7 @@ export function App() {
         </div>
       )}
 
-      <AddServerForm onAdded={onAdded} />
+      <AddServerForm onAdded={onAdded} proposal={proposal} />
 
       <section className="servers" aria-label="Servers">
         <div className="section-head">

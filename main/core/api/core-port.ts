@@ -2,7 +2,7 @@
  * What the handler table needs from the core. AppCore (main/core/app-core.ts) implements it; tests
  * of the handler table and the e2e web bridge may use the real AppCore with temp paths.
  */
-import type { AddServerInput, ClientApp, InstallResult, InstallStatus, LogEvent, ServerStatus, ServerSummary } from '../../../preload/contract';
+import type { AddProposal, AddServerInput, ClientApp, InstallResult, InstallStatus, LogEvent, ServerStatus, ServerSummary } from '../../../preload/contract';
 
 export interface SwitchboardCore {
   listServers(): ServerSummary[];
@@ -20,4 +20,7 @@ export interface SwitchboardCore {
   onDidChangeStatus(listener: (status: ServerStatus) => void): () => void;
   onDidChangeServers(listener: (servers: ServerSummary[]) => void): () => void;
   onDidAppendLogs(listener: (events: LogEvent[]) => void): () => void;
+  /** A link proposed a server (the window pre-fills the form; the user confirms). */
+  onDidProposeAdd(listener: (proposal: AddProposal) => void): () => void;
+  takeProposal(): AddProposal | null;
 }

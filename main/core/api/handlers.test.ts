@@ -136,12 +136,13 @@ describe('forwardEvents', () => {
     const core = new FakeSwitchboardCore();
     const seen: Array<[EventName, unknown]> = [];
     const dispose = forwardEvents(core, (name, payload) => seen.push([name, payload]));
-    expect(core.listenerCount).toBe(3);
+    expect(core.listenerCount).toBe(4);
 
     const status = fakeStatus('alpha', 'retrying');
     core.status.fire(status);
     core.list.fire([fakeServer('alpha')]);
     core.appended.fire([{ ts: 2, level: 'warn', server: 'alpha', message: 'slow' }]);
+    core.propose({ url: 'https://mcp.example.org/mcp' });
     expect(seen.map(([n]) => n)).toEqual([...EVENT_NAMES]);
     expect(seen[0]![1]).toBe(status);
 
@@ -149,7 +150,16 @@ describe('forwardEvents', () => {
     dispose();
     expect(core.listenerCount).toBe(0);
     core.status.fire(status);
-    expect(seen).toHaveLength(3);
+    expect(seen).toHaveLength(4);
+  });
+
+  it('hands a link\'s proposal to the window once', async () => {
+    const core = new FakeSwitchboardCore();
+    const handlers = createHandlers(core, { version: '1', dataDir: '/d', platform: 'linux' });
+    expect(await handlers['app:take-proposal'](undefined)).toEqual({ ok: true, value: null });
+    core.propose({ url: 'https://mcp.example.org/mcp', name: 'Example' });
+    expect(await handlers['app:take-proposal'](undefined)).toEqual({ ok: true, value: { url: 'https://mcp.example.org/mcp', name: 'Example' } });
+    expect(await handlers['app:take-proposal'](undefined)).toEqual({ ok: true, value: null });
   });
 
   it('keeps the core emitting when the sink throws', () => {

@@ -205,6 +205,11 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
         const { serverId, clientId } = expectPair('clients:uninstall', arg);
         return core.uninstall(serverId, clientId);
       }),
+    'app:take-proposal': (arg) =>
+      guard(() => {
+        expectNothing('app:take-proposal', arg);
+        return core.takeProposal();
+      }),
     'app:info': (arg) =>
       guard(() => {
         expectNothing('app:info', arg);
@@ -241,6 +246,7 @@ export function forwardEvents(core: SwitchboardCore, sink: EventSink): () => voi
     core.onDidChangeStatus((status) => safe('servers:did-change-status', status)),
     core.onDidChangeServers((servers) => safe('servers:did-change-list', servers)),
     core.onDidAppendLogs((events) => safe('logs:did-append', events)),
+    core.onDidProposeAdd((proposal) => safe('app:did-propose-add', proposal)),
   ];
   let disposed = false;
   return () => {

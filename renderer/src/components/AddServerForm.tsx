@@ -1,10 +1,19 @@
-import { useId, useState, type FormEvent } from 'react';
-import type { ServerSummary } from '../../../preload/contract';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { AddProposal, ServerSummary } from '../../../preload/contract';
 import { call } from '../api';
 
-export function AddServerForm({ onAdded }: { onAdded: (server: ServerSummary) => void }) {
+export function AddServerForm({ onAdded, proposal }: { onAdded: (server: ServerSummary) => void; proposal?: AddProposal }) {
   const [url, setUrl] = useState('');
   const [name, setName] = useState('');
+  // A link proposed this server: pre-fill the form and say where it came from. Adding still
+  // takes the user's click on "Add server".
+  const [proposed, setProposed] = useState<AddProposal | undefined>();
+  useEffect(() => {
+    if (!proposal) return;
+    setUrl(proposal.url);
+    setName(proposal.name ?? '');
+    setProposed(proposal);
+  }, [proposal]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [added, setAdded] = useState<string | undefined>();
@@ -24,6 +33,7 @@ export function AddServerForm({ onAdded }: { onAdded: (server: ServerSummary) =>
     if (result.ok) {
       setUrl('');
       setName('');
+      setProposed(undefined);
       setAdded(result.value.name);
       onAdded(result.value);
     } else {
@@ -34,6 +44,24 @@ export function AddServerForm({ onAdded }: { onAdded: (server: ServerSummary) =>
   return (
     <form className="card add-form" onSubmit={submit} aria-label="Add remote server" noValidate>
       <h2>Add remote server</h2>
+      {proposed && (
+        <p className="form-proposal" role="status" data-testid="proposal">
+          A link asks to add <strong>{proposed.url}</strong>. Check that you trust this address, then press
+          Add server — or{' '}
+          <button
+            type="button"
+            className="btn-link"
+            onClick={() => {
+              setProposed(undefined);
+              setUrl('');
+              setName('');
+            }}
+          >
+            dismiss it
+          </button>
+          .
+        </p>
+      )}
       <div className="add-fields">
         <label className="field field-url" htmlFor={urlId}>
           <span>Server URL</span>

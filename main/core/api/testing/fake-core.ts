@@ -3,7 +3,7 @@
  * the Electron adapters. It has no supervisor, no proxies and no files; the real AppCore is tested
  * in main/core. Calls are recorded so tests can assert what reached the core.
  */
-import type { AddServerInput, LogEvent, ServerState, ServerStatus, ServerSummary } from '../../../../preload/contract';
+import type { AddProposal, AddServerInput, LogEvent, ServerState, ServerStatus, ServerSummary } from '../../../../preload/contract';
 import type { SwitchboardCore } from '../core-port';
 
 type Listener<T> = (value: T) => void;
@@ -130,6 +130,27 @@ export class FakeSwitchboardCore implements SwitchboardCore {
     this.status.fire(s.status);
   }
 
+  proposal: AddProposal | null = null;
+  private readonly proposals = new Set<(p: AddProposal) => void>();
+
+  /** What a link would do: keep the proposal for takeProposal and announce it. */
+  propose(p: AddProposal): void {
+    this.proposal = p;
+    for (const l of this.proposals) l(p);
+  }
+
+  takeProposal(): AddProposal | null {
+    this.record('takeProposal');
+    const p = this.proposal;
+    this.proposal = null;
+    return p;
+  }
+
+  onDidProposeAdd(listener: (p: AddProposal) => void): () => void {
+    this.proposals.add(listener);
+    return () => this.proposals.delete(listener);
+  }
+
   listClients() {
     this.record('listClients');
     return [{ id: 'claude-desktop', name: 'Claude Desktop', present: true, restartHint: 'Quit and reopen Claude Desktop' }];
@@ -168,8 +189,8 @@ export class FakeSwitchboardCore implements SwitchboardCore {
     return this.appended.on(listener);
   }
 
-  /** Number of live subscriptions across all three events (for dispose tests). */
+  /** Number of live subscriptions across all events (for dispose tests). */
   get listenerCount(): number {
-    return this.status.size + this.list.size + this.appended.size;
+    return this.status.size + this.list.size + this.appended.size + this.proposals.size;
   }
 }
