@@ -13,7 +13,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { endpointFor, resolvePaths } from '../core/paths';
-import { encodeHello, LineSplitter, WIRE_VERSION } from '../core/wire';
+import { connectWithHello, LineSplitter, WIRE_VERSION } from '../core/wire';
 
 const ERR_NOT_RUNNING = -32030;
 const ERR_PROXY_LOST = -32031;
@@ -157,36 +157,10 @@ export function runRelay(opts: RelayOptions): void {
   }
 
   /** One attempt: connect, say hello, wait for the answer. */
-  function attempt(): Promise<net.Socket> {
-    return new Promise((resolve, reject) => {
-      const secret = readSecret();
-      if (!secret) return reject(Object.assign(new Error('MCP Switchboard has not been set up yet'), { code: 'NOSECRET' }));
-      const endpoint = endpointFor(paths, serverId);
-      const s = net.connect(endpoint);
-      let buf = '';
-      const onData = (chunk: Buffer) => {
-        buf += chunk.toString('utf8');
-        const nl = buf.indexOf('\n');
-        if (nl === -1) return;
-        s.off('data', onData);
-        let answer: { ok?: boolean; error?: string } = {};
-        try {
-          answer = JSON.parse(buf.slice(0, nl));
-        } catch {
-          // fallthrough
-        }
-        if (!answer.ok) {
-          s.destroy();
-          return reject(Object.assign(new Error(answer.error ?? 'the proxy refused the connection'), { code: 'REFUSED' }));
-        }
-        const rest = buf.slice(nl + 1);
-        resolve(s);
-        if (rest) s.emit('data', Buffer.from(rest));
-      };
-      s.once('connect', () => s.write(encodeHello({ switchboard: WIRE_VERSION, secret, server: serverId, client: clientTag() })));
-      s.on('data', onData);
-      s.once('error', (err) => reject(err));
-    });
+  function attempt(): Promise<{ socket: net.Socket; rest: Buffer }> {
+    const secret = readSecret();
+    if (!secret) return Promise.reject(Object.assign(new Error('MCP Switchboard has not been set up yet'), { code: 'NOSECRET' }));
+    return connectWithHello(endpointFor(paths, serverId), { switchboard: WIRE_VERSION, secret, server: serverId, client: clientTag() });
   }
 
   function clientTag(): string {
@@ -227,13 +201,12 @@ export function runRelay(opts: RelayOptions): void {
 
   async function connect(reason: 'start' | 'reconnect'): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    let lastErr: any;
+    let rest: Buffer;
     for (;;) {
       try {
-        socket = await attempt();
+        ({ socket, rest } = await attempt());
         break;
       } catch (err: any) {
-        lastErr = err;
         if (err.code === 'REFUSED') return fail(notRunningMessage(err.message));
         if (!['ENOENT', 'ECONNREFUSED', 'NOSECRET', 'EPIPE', 'ECONNRESET'].includes(err.code)) {
           return fail(notRunningMessage(err.message));
@@ -246,10 +219,10 @@ export function runRelay(opts: RelayOptions): void {
         await new Promise((r) => setTimeout(r, 150));
       }
     }
-    void lastErr;
     const s = socket!;
     const splitter = new LineSplitter(fromProxy, () => log('dropped an oversized message from the proxy'));
     s.on('data', (chunk: Buffer) => splitter.push(chunk));
+    if (rest.length) splitter.push(rest);
     s.on('error', (err) => log(`proxy connection error: ${err.message}`));
     s.on('close', () => onProxyClosed(s));
     connected = true;

@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import type { Result } from '../../preload/contract';
 import { controlEndpoint } from './instance-lock';
 import type { Paths } from './ports';
-import { checkHello, encodeHello, LineSplitter, MAX_HELLO_BYTES, WIRE_VERSION } from './wire';
+import { checkHello, connectWithHello, LineSplitter, MAX_HELLO_BYTES, WIRE_VERSION } from './wire';
 
 export const CONTROL_ID = 'control';
 
@@ -81,35 +81,16 @@ export class ControlClient {
   }
 
   /** Connects to the running host, or resolves undefined when none is running. */
-  static connect(paths: Paths, secret: string | undefined): Promise<ControlClient | undefined> {
-    if (!secret) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      const socket = net.connect(controlEndpoint(paths));
-      let buf = '';
-      const onData = (chunk: Buffer) => {
-        buf += chunk.toString('utf8');
-        const nl = buf.indexOf('\n');
-        if (nl === -1) return;
-        socket.off('data', onData);
-        let ok = false;
-        try {
-          ok = JSON.parse(buf.slice(0, nl)).ok === true;
-        } catch {
-          // fallthrough
-        }
-        if (!ok) {
-          socket.destroy();
-          return resolve(undefined);
-        }
-        const client = new ControlClient(socket);
-        const rest = buf.slice(nl + 1);
-        if (rest) socket.emit('data', Buffer.from(rest));
-        resolve(client);
-      };
-      socket.once('connect', () => socket.write(encodeHello({ switchboard: WIRE_VERSION, secret, server: CONTROL_ID })));
-      socket.on('data', onData);
-      socket.once('error', () => resolve(undefined));
-    });
+  static async connect(paths: Paths, secret: string | undefined): Promise<ControlClient | undefined> {
+    if (!secret) return undefined;
+    try {
+      const { socket, rest } = await connectWithHello(controlEndpoint(paths), { switchboard: WIRE_VERSION, secret, server: CONTROL_ID });
+      const client = new ControlClient(socket);
+      if (rest.length) socket.emit('data', rest);
+      return client;
+    } catch {
+      return undefined;
+    }
   }
 
   call<T>(call: string, arg?: unknown): Promise<Result<T>> {

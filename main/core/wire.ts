@@ -4,6 +4,7 @@
  * No dependencies: the connector bundles this file.
  */
 import { timingSafeEqual } from 'node:crypto';
+import * as net from 'node:net';
 
 export const WIRE_VERSION = 1;
 /** Hello lines are tiny; anything longer is not a connector. */
@@ -26,6 +27,43 @@ export interface HelloAnswer {
 
 export function encodeHello(h: Hello): string {
   return JSON.stringify(h) + '\n';
+}
+
+/**
+ * The client side of the handshake: connects to `endpoint`, sends the hello and waits for the
+ * answer line. Resolves with the open socket and any bytes that followed the answer (for the
+ * caller to process once its handlers are attached). Rejects with the socket error (ENOENT,
+ * ECONNREFUSED, …) or, when the other side refuses, an error whose code is 'REFUSED'.
+ */
+export function connectWithHello(endpoint: string, hello: Hello): Promise<{ socket: net.Socket; rest: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(endpoint);
+    let buf: Buffer = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      const nl = buf.indexOf(10);
+      if (nl === -1) {
+        if (buf.length > MAX_HELLO_BYTES) socket.destroy(new Error('handshake answer too long'));
+        return;
+      }
+      socket.off('data', onData);
+      socket.off('error', reject);
+      let answer: HelloAnswer = { ok: false };
+      try {
+        answer = JSON.parse(buf.subarray(0, nl).toString('utf8')) as HelloAnswer;
+      } catch {
+        // not an answer: refused below
+      }
+      if (answer.ok !== true) {
+        socket.destroy();
+        return reject(Object.assign(new Error(answer.error ?? 'the other side refused the connection'), { code: 'REFUSED' }));
+      }
+      resolve({ socket, rest: buf.subarray(nl + 1) });
+    };
+    socket.once('connect', () => socket.write(encodeHello(hello)));
+    socket.on('data', onData);
+    socket.once('error', reject);
+  });
 }
 
 export function checkHello(line: string, secret: string, serverId: string): HelloAnswer & { hello?: Hello } {
