@@ -1,15 +1,8 @@
 /** The command line, run as a real process from the bundle (out/cli/index.js) on a temp home. */
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeTempHome, ROOT } from './fixtures/harness';
+import { makeTempHome, runCli } from './fixtures/harness';
 
-const CLI = path.join(ROOT, 'out/cli/index.js');
-
-function cli(env: Record<string, string>, ...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = runCli;
 
 describe('cli', () => {
   it('adds, lists (text and --json) and removes servers; refuses bad URLs with the reason', () => {

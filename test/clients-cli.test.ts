@@ -1,15 +1,11 @@
 /** The client commands of the CLI, run as real processes from the bundle on a temp home. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeTempHome, ROOT } from './fixtures/harness';
+import { CLI_SCRIPT as CLI, makeTempHome, ROOT, runCli } from './fixtures/harness';
 
-const CLI = path.join(ROOT, 'out/cli/index.js');
-function cli(env: Record<string, string>, ...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = runCli;
 
 describe('cli: clients', () => {
   it('clients, install, status, uninstall with --json and exit codes', () => {

@@ -9,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { startOidcFixture, type OidcFixture } from '../main/core/auth/testing/oidc-fixture';
-import { makeTempHome, ROOT, type TempHome } from './fixtures/harness';
+import { CLI_SCRIPT, makeTempHome, ROOT, type TempHome } from './fixtures/harness';
 
-const CLI = path.join(ROOT, 'out/cli/index.js');
 const BROWSER = path.join(ROOT, 'test/fixtures/headless-browser.mjs');
 
 let as: OidcFixture;
@@ -25,7 +24,7 @@ afterAll(async () => {
 async function connect(home: TempHome, url: string, browserLog: string, extra: string[] = []) {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [CLI, 'connect', url, ...extra],
+    args: [CLI_SCRIPT, 'connect', url, ...extra],
     env: { ...home.env, MCP_SWITCHBOARD_BROWSER: JSON.stringify([process.execPath, BROWSER]), HEADLESS_BROWSER_LOG: browserLog },
     stderr: 'pipe',
   });
