@@ -70,6 +70,8 @@ export interface ServerSummary {
   headerNames: string[];
   status: ServerStatus;
   signIn: SignInState;
+  /** Epoch ms when the held access token expires (absent: no token, or no expiry known). */
+  tokenExpiresAt?: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -100,23 +102,119 @@ export interface AddServerInput {
   clientSecret?: string;
 }
 
+/** What the add flow learns about a URL before the server is added. */
+export interface ProbeInput {
+  url: string;
+  headers?: Record<string, string>;
+}
+
+export interface ProbeResult {
+  /** The URL as it will be stored (validated, normalized). */
+  url: string;
+  /** An HTTP answer came back (any status). */
+  reachable: boolean;
+  transport?: TransportKind;
+  /** `needed`: the server answered 401 and names an authorization server. */
+  signIn: 'not-needed' | 'needed' | 'unknown';
+  /** Issuer of the authorization server that signs the user in ("https://github.com"). */
+  authorizationServer?: string;
+  /** From the server's initialize answer (serverInfo), when it answered without sign-in. */
+  serverName?: string;
+  serverVersion?: string;
+  protocolVersion?: string;
+  /** A friendly default name for the form ("Linear", else the host). */
+  suggestedName: string;
+  /** A sentence when something is wrong ("Nothing answers at mcp.example.com: connection refused"). */
+  problem?: string;
+}
+
+/** A tool the server offers (from tools/list through the server's own proxy). */
+export interface ToolInfo {
+  name: string;
+  title?: string;
+  description?: string;
+}
+
+export interface RemoveResult {
+  /** Clients the server was removed from. */
+  uninstalled: InstallResult[];
+  /** Clients that could not be edited, with the reason (the server is removed anyway). */
+  failed: Array<{ clientId: string; error: string }>;
+}
+
+/** An `npx mcp-remote <url>` entry found in a client config, offered for import. */
+export interface ImportCandidateView {
+  clientId: string;
+  clientName: string;
+  file: string;
+  entryName: string;
+  url: string;
+  /** Header names only; values stay in main. */
+  headerNames: string[];
+}
+
+export type ThemeSetting = 'system' | 'light' | 'dark';
+
+/**
+ * Without a system keyring (Linux `basic_text`) tokens can only be stored under a fixed key.
+ * `ask`: not decided yet (the window asks); `store`: store them anyway; `memory`: keep them only
+ * while the app runs (sign in again after every start).
+ */
+export type WeakStorageChoice = 'ask' | 'store' | 'memory';
+
+export interface AppSettings {
+  launchAtLogin: boolean;
+  /** Days of rotated log files kept on disk (1–90). */
+  logRetentionDays: number;
+  theme: ThemeSetting;
+  weakStorage: WeakStorageChoice;
+}
+
+export interface SecretStorageInfo {
+  /** Tokens are encrypted with a key only this user's keyring holds. */
+  secure: boolean;
+  backend: string;
+  /** What the user should know when not secure. */
+  warning?: string;
+}
+
+export interface DiagnosticsBundle {
+  /** Absolute path of the written bundle (JSON, redacted). */
+  file: string;
+  bytes: number;
+}
+
 /** Invoke channels: name `domain:verb` → [argument, value]. */
 export interface Calls {
   'servers:list': [void, ServerSummary[]];
   'servers:add': [AddServerInput, ServerSummary];
-  'servers:remove': [{ serverId: string }, void];
+  /** Probes a URL for the add flow: reachable, transport, sign-in needed and by whom, name. */
+  'servers:probe': [ProbeInput, ProbeResult];
+  /** Removes the server and, unless `keepInClients`, its entries in every client config. */
+  'servers:remove': [{ serverId: string; keepInClients?: boolean }, RemoveResult];
   'servers:set-enabled': [{ serverId: string; enabled: boolean }, ServerSummary];
   'servers:restart': [{ serverId: string }, void];
+  /** The tools the server offers, listed through its own proxy. */
+  'servers:tools': [{ serverId: string }, ToolInfo[]];
   /** Opens the browser to sign in; resolves when signed in. */
   'auth:sign-in': [{ serverId: string }, void];
   /** Revokes and forgets the server's tokens and client registration. */
   'auth:reset': [{ serverId: string }, void];
-  'logs:tail': [{ serverId: string; limit?: number }, LogEvent[]];
+  /** Recent events of one server, or of every server merged by time when `serverId` is absent. */
+  'logs:tail': [{ serverId?: string; limit?: number }, LogEvent[]];
+  /** Writes a redacted bundle (versions, server configs without secrets, recent logs). */
+  'logs:export-diagnostics': [void, DiagnosticsBundle];
   'clients:list': [void, ClientApp[]];
   /** Every (server, client) pair's install state; limited to one server when given. */
   'clients:status': [{ serverId?: string }, InstallStatus[]];
   'clients:install': [{ serverId: string; clientId: string }, InstallResult];
   'clients:uninstall': [{ serverId: string; clientId: string }, InstallResult];
+  /** `npx mcp-remote <url>` entries in client configs that Switchboard could manage. */
+  'clients:find-imports': [void, ImportCandidateView[]];
+  /** Adds the entry's server and points the client's entry at Switchboard. */
+  'clients:import': [{ clientId: string; entryName: string }, ServerSummary];
+  'settings:get': [void, AppSettings];
+  'settings:set': [Partial<AppSettings>, AppSettings];
   'app:info': [void, AppInfo];
   /** The add proposal that arrived before the window was there (once), or null. */
   'app:take-proposal': [void, AddProposal | null];
@@ -156,6 +254,10 @@ export interface AppInfo {
   version: string;
   dataDir: string;
   platform: string;
+  /** How tokens are stored; absent when this host does no sign-in. */
+  secretStorage?: SecretStorageInfo;
+  /** The host can register itself to launch at login (the Electron app; not the headless host). */
+  loginItemSupported: boolean;
 }
 
 /** Events pushed from main: name → payload. */
@@ -168,6 +270,7 @@ export interface AddProposal {
 export interface Events {
   'servers:did-change-status': ServerStatus;
   'servers:did-change-list': ServerSummary[];
+  'settings:did-change': AppSettings;
   'logs:did-append': LogEvent[];
   'app:did-propose-add': AddProposal;
 }
@@ -180,16 +283,23 @@ export type CallValue<K extends CallName> = Calls[K][1];
 export const CALL_NAMES: readonly CallName[] = [
   'servers:list',
   'servers:add',
+  'servers:probe',
   'servers:remove',
   'servers:set-enabled',
   'servers:restart',
+  'servers:tools',
   'auth:sign-in',
   'auth:reset',
   'logs:tail',
+  'logs:export-diagnostics',
   'clients:list',
   'clients:status',
   'clients:install',
   'clients:uninstall',
+  'clients:find-imports',
+  'clients:import',
+  'settings:get',
+  'settings:set',
   'app:info',
   'app:take-proposal',
 ];
@@ -197,6 +307,7 @@ export const CALL_NAMES: readonly CallName[] = [
 export const EVENT_NAMES: readonly EventName[] = [
   'servers:did-change-status',
   'servers:did-change-list',
+  'settings:did-change',
   'logs:did-append',
   'app:did-propose-add',
 ];
