@@ -52,3 +52,13 @@ export const systemClock: Clock = {
     return { cancel: () => clearTimeout(t) };
   },
 };
+
+/**
+ * Launch at login. The Electron host implements it (app.setLoginItemSettings on macOS/Windows,
+ * an XDG autostart entry on Linux); hosts without it report `loginItemSupported: false`.
+ */
+export interface LoginItems {
+  isEnabled(): boolean;
+  /** Registers or removes the app; when launched at login the app starts in the background. */
+  setEnabled(enabled: boolean): void;
+}
