@@ -152,7 +152,7 @@ describe('checkHello', () => {
       ok: false,
       error: 'this endpoint serves "notion", not "linear"',
     });
-    expect(checkHello(line({ switchboard: 1, secret }), secret, 'notion').error).toBe('this endpoint serves "notion", not "undefined"');
+    expect(checkHello(line({ switchboard: 1, secret }), secret, 'notion').error).toBe('this endpoint serves "notion", not an unnamed server');
   });
 
   it('refuses what is not JSON', () => {

@@ -48,15 +48,17 @@ export function connectWithHello(endpoint: string, hello: Hello): Promise<{ sock
       }
       socket.off('data', onData);
       socket.off('error', reject);
-      let answer: HelloAnswer = { ok: false };
+      let answer: Partial<HelloAnswer> | null = null;
       try {
-        answer = JSON.parse(buf.subarray(0, nl).toString('utf8')) as HelloAnswer;
+        answer = JSON.parse(buf.subarray(0, nl).toString('utf8')) as Partial<HelloAnswer> | null;
       } catch {
         // not an answer: refused below
       }
-      if (answer.ok !== true) {
+      // Whatever answered may not be a proxy: `null`, `42` or `{"error":{…}}` are refusals too.
+      if (!answer || typeof answer !== 'object' || answer.ok !== true) {
         socket.destroy();
-        return reject(Object.assign(new Error(answer.error ?? 'the other side refused the connection'), { code: 'REFUSED' }));
+        const why = answer && typeof answer === 'object' && typeof answer.error === 'string' ? answer.error.slice(0, 300) : 'the other side refused the connection';
+        return reject(Object.assign(new Error(why), { code: 'REFUSED' }));
       }
       resolve({ socket, rest: buf.subarray(nl + 1) });
     };
@@ -80,7 +82,9 @@ export function checkHello(line: string, secret: string, serverId: string): Hell
     return { ok: false, error: 'wrong connector secret' };
   }
   if (hello.server !== serverId) {
-    return { ok: false, error: `this endpoint serves "${serverId}", not "${String(hello.server)}"` };
+    // Only a string is echoed (bounded): String() of a parsed object can throw ({"toString":1}).
+    const asked = typeof hello.server === 'string' ? JSON.stringify(hello.server.slice(0, 100)) : hello.server === undefined ? 'an unnamed server' : 'a server id that is not text';
+    return { ok: false, error: `this endpoint serves "${serverId}", not ${asked}` };
   }
   return { ok: true, hello };
 }
