@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLaunchArgs, unpackedPath } from './launch-options';
+import { opensWindowOnStart, parseLaunchArgs, unpackedPath } from './launch-options';
 
 describe('parseLaunchArgs', () => {
   it('finds --background anywhere in argv', () => {
@@ -12,6 +12,28 @@ describe('parseLaunchArgs', () => {
     const link = 'mcp-switchboard://oauth/callback?code=abc&state=xyz';
     expect(parseLaunchArgs(['C:\\app\\MCP Switchboard.exe', '--', link]).url).toBe(link);
     expect(parseLaunchArgs(['/opt/app/mcp-switchboard', 'https://evil.example/mcp-switchboard://x']).url).toBeUndefined();
+  });
+});
+
+describe('opensWindowOnStart', () => {
+  it('opens the window on a normal start only', () => {
+    expect(opensWindowOnStart(parseLaunchArgs(['/opt/app/mcp-switchboard']), { wasOpenedAtLogin: false })).toBe(true);
+  });
+
+  it('stays in the tray when started by a connector or a Windows/Linux login item (--background)', () => {
+    // The exact argv the autostart entry / Run key produce (login-items.ts, autostart-linux.ts).
+    expect(opensWindowOnStart(parseLaunchArgs(['/opt/MCP Switchboard/mcp-switchboard', '--background']), { wasOpenedAtLogin: false })).toBe(false);
+    expect(opensWindowOnStart(parseLaunchArgs(['C:\\app\\MCP Switchboard.exe', '--background']), { wasOpenedAtLogin: false })).toBe(false);
+    expect(opensWindowOnStart(parseLaunchArgs(['electron', '/repo', '--background']), { wasOpenedAtLogin: false })).toBe(false);
+  });
+
+  it('stays in the tray when the macOS login item started it (no arguments there)', () => {
+    expect(opensWindowOnStart(parseLaunchArgs(['/Applications/MCP Switchboard.app/Contents/MacOS/MCP Switchboard']), { wasOpenedAtLogin: true })).toBe(false);
+  });
+
+  it('opens it anyway when a link or a second launch asked for it before the app was ready', () => {
+    expect(opensWindowOnStart(parseLaunchArgs(['x', '--background']), { wasOpenedAtLogin: false, requested: true })).toBe(true);
+    expect(opensWindowOnStart(parseLaunchArgs(['x']), { wasOpenedAtLogin: true, requested: true })).toBe(true);
   });
 });
 

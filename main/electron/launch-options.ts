@@ -20,6 +20,17 @@ export function parseLaunchArgs(argv: readonly string[]): LaunchOptions {
 }
 
 /**
+ * Whether to open the window once the app is ready. Not when started in the background: by a
+ * connector or a Windows/Linux login item (`--background`), or by the macOS login item (which
+ * cannot pass arguments, so the app reports `wasOpenedAtLogin`). A link or a second launch that
+ * asked for the window before the app was ready (`requested`) still opens it.
+ */
+export function opensWindowOnStart(launch: LaunchOptions, ctx: { wasOpenedAtLogin: boolean; requested?: boolean }): boolean {
+  if (ctx.requested) return true;
+  return !launch.background && !ctx.wasOpenedAtLogin;
+}
+
+/**
  * Files listed in electron-builder's `asarUnpack` live beside the archive, in `app.asar.unpacked`.
  * A child process started with ELECTRON_RUN_AS_NODE, or a client config entry, needs that real path.
  */
