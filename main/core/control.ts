@@ -18,17 +18,24 @@ export type Dispatch = (call: unknown, arg: unknown) => Promise<Result<unknown>>
 /** Serves one accepted control connection. */
 export function serveControlConnection(socket: net.Socket, secret: () => string | undefined, dispatch: () => Dispatch | undefined): void {
   let authed = false;
+  let refused = false;
   let helloBytes = 0;
   const timer = setTimeout(() => socket.destroy(), 5000);
   socket.on('error', () => {});
   const splitter = new LineSplitter(
     (line) => {
+      // One hello per connection: lines that arrived with a refused one are never read (neither
+      // as calls nor as more guesses at the secret).
+      if (refused) return;
       if (!authed) {
         clearTimeout(timer);
         const s = secret();
         const verdict = s ? checkHello(line, s, CONTROL_ID) : { ok: false, error: 'not ready' };
         socket.write(JSON.stringify({ ok: verdict.ok, error: verdict.error }) + '\n');
-        if (!verdict.ok) return void socket.end();
+        if (!verdict.ok) {
+          refused = true;
+          return void socket.end();
+        }
         authed = true;
         return;
       }
@@ -36,13 +43,22 @@ export function serveControlConnection(socket: net.Socket, secret: () => string 
       try {
         req = JSON.parse(line);
       } catch {
+        refused = true;
         return void socket.end(JSON.stringify({ id: null, result: { ok: false, error: 'not JSON' } }) + '\n');
       }
+      // `null`, `42` or `[…]` parse but are not calls (reading `.call` of null would throw here).
+      if (!req || typeof req !== 'object' || Array.isArray(req)) {
+        refused = true;
+        return void socket.end(JSON.stringify({ id: null, result: { ok: false, error: 'not a call' } }) + '\n');
+      }
+      const id = typeof req.id === 'number' || typeof req.id === 'string' ? req.id : null;
       const d = dispatch();
-      const answer = d ? d(req.call, req.arg) : Promise.resolve<Result<unknown>>({ ok: false, error: 'The host is starting; try again.' });
-      void answer.then((result) => {
-        if (!socket.destroyed) socket.write(JSON.stringify({ id: req.id, result }) + '\n');
-      });
+      const answer = d ? Promise.resolve().then(() => d(req.call, req.arg)) : Promise.resolve<Result<unknown>>({ ok: false, error: 'The host is starting; try again.' });
+      void answer
+        .catch((err: unknown): Result<unknown> => ({ ok: false, error: `Internal error: ${(err as Error)?.message ?? String(err)}` }))
+        .then((result) => {
+          if (!socket.destroyed) socket.write(JSON.stringify({ id, result }) + '\n');
+        });
     },
     () => socket.destroy(),
   );

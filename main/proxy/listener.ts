@@ -24,15 +24,19 @@ export interface ListenerOptions {
   helloTimeoutMs?: number;
 }
 
-/** Creates the socket directory with 0700 and refuses one that others can enter. */
+/**
+ * Creates the socket directory with 0700 and refuses one that others can enter. A symlink is
+ * refused too: under a shared temp dir another user could plant one pointing anywhere.
+ */
 export function ensurePrivateDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (process.platform === 'win32') return;
-  fs.chmodSync(dir, 0o700);
-  const st = fs.statSync(dir);
-  if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
+  const link = fs.lstatSync(dir);
+  if (link.isSymbolicLink() || !link.isDirectory()) throw new Error(`socket directory ${dir} is not a plain directory; remove it`);
+  if (typeof process.getuid === 'function' && link.uid !== process.getuid()) {
     throw new Error(`socket directory ${dir} belongs to another user`);
   }
+  fs.chmodSync(dir, 0o700);
 }
 
 /**
