@@ -10,6 +10,7 @@ import { createHandlers } from './core/api/handlers';
 import { parseAppLink } from './core/links';
 import { resolvePaths } from './core/paths';
 import { AuthService } from './core/auth/auth-service';
+import { ChoiceVault } from './core/auth/choice-vault';
 import { encryptedFileVault } from './core/auth/encrypted-file-vault';
 import { createBrowserOpener } from './electron/browser-opener';
 import { ElectronChildLauncher } from './electron/child-launcher';
@@ -66,7 +67,8 @@ function run(): void {
   const proxyScript = path.join(outDir, 'proxy', 'index.js');
   // Tokens: encrypted with safeStorage (initialized once the app is ready), in a 0600 file.
   const cipher = new ElectronSafeStorageCipher();
-  const vault = encryptedFileVault(path.join(paths.dataDir, 'secrets.json'), cipher);
+  // Without a keyring (basic_text) the weak-storage setting decides: persist, or memory only.
+  const vault = new ChoiceVault(encryptedFileVault(path.join(paths.dataDir, 'secrets.json'), cipher));
   let core: AppCore | undefined;
   const notifier = new ElectronNotifier();
   const auth = new AuthService({
@@ -85,6 +87,7 @@ function run(): void {
     auth,
     vault,
     notifier,
+    version: app.getVersion(),
     // Client configs run the connector on the app's own runtime: no system Node, no npx.
     clientLauncher: {
       command: process.execPath,
@@ -157,11 +160,7 @@ function run(): void {
       if (!cipher.security.secure) console.warn(`[switchboard] ${cipher.security.warning}`);
       const core = appCore;
       await core.start();
-      const handlers = createHandlers(core, () => ({
-        version: app.getVersion(),
-        dataDir: paths.dataDir,
-        platform: process.platform,
-      }));
+      const handlers = createHandlers(core, () => core.appInfo(app.getVersion()));
       disposables.push(
         new ElectronIpcTransport({
           handlers,

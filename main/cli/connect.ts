@@ -134,7 +134,8 @@ async function connectAndRelay(args: ConnectArgs, env: NodeJS.ProcessEnv): Promi
       if (!client) throw new Error('MCP Switchboard is starting elsewhere but does not answer; try again');
     }
     if (core) {
-      const handlers = createHandlers(core, { version: '0.1.0', dataDir: paths.dataDir, platform: process.platform });
+      const hosted = core;
+      const handlers = createHandlers(hosted, () => hosted.appInfo());
       core.serveControl((name, arg) => dispatch(handlers, name, arg));
       call = (name, arg) => dispatch(handlers, name, arg) as never;
       const security = core.vaultSecurity;

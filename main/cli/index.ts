@@ -4,10 +4,15 @@
  * come with their engines.
  */
 import Conf from 'conf';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ImportCandidateView, RemoveResult, Result, ServerSummary } from '../../preload/contract';
+import { createHandlers, dispatch } from '../core/api/handlers';
+import { ControlClient } from '../core/control';
 import { resolvePaths } from '../core/paths';
 import { ClientConfigError, ClientService } from '../core/clients/client-service';
 import { ServerRegistry, ServerRegistryError } from '../core/servers/server-registry';
+import { createHeadlessCore } from '../headless/headless-core';
 import { runHeadless } from '../headless/index';
 import { parseConnectArgs, runConnect } from './connect';
 
@@ -20,7 +25,9 @@ const USAGE = `usage: mcp-switchboard <command> [options]
   list [--json]                  list the remote servers
   add <url> [--name N] [--header "Name: value"]... [--json]
                                  add a remote server (values may use \${env:VAR})
-  remove <server id>             remove a server
+  remove <server id> [--keep-in-clients] [--json]
+                                 remove a server and its entries in every client config
+                                 (with --keep-in-clients: leave the client configs alone)
   clients [--json]               MCP clients on this computer and their config files
   install <server> --client <id> [--json]
                                  add the server to a client's config (other entries untouched)
@@ -31,7 +38,43 @@ const USAGE = `usage: mcp-switchboard <command> [options]
                                  servers and replace the entries (a backup is kept)
 
 Data directory: $MCP_SWITCHBOARD_HOME, else the platform's app data directory.
-A running app picks up list changes when it restarts.`;
+A running app does "remove" and "import" itself; it picks up other list changes when it restarts.`;
+
+type Call = <T>(name: string, arg?: unknown) => Promise<T>;
+
+/**
+ * Runs calls of the contract: through the running app (its control endpoint) when there is one,
+ * else on a core built in this process (not started: no proxies). Either way the same handler
+ * table does the work, so the command line and the window share the logic.
+ */
+async function withCore<T>(fn: (call: Call) => Promise<T>): Promise<T> {
+  const paths = resolvePaths(process.env);
+  let secret: string | undefined;
+  try {
+    secret = fs.readFileSync(paths.secretFile, 'utf8').trim();
+  } catch {
+    secret = undefined;
+  }
+  const unwrap = <V>(r: Result<V>): V => {
+    if (!r.ok) throw new ServerRegistryError(r.error);
+    return r.value;
+  };
+  const client = await ControlClient.connect(paths, secret);
+  if (client) {
+    try {
+      return await fn(async (name, arg) => unwrap(await client.call(name, arg)) as never);
+    } finally {
+      client.close();
+    }
+  }
+  const core = createHeadlessCore({ env: process.env, paths, autoSignIn: false });
+  const handlers = createHandlers(core, () => core.appInfo());
+  try {
+    return await fn(async (name, arg) => unwrap(await dispatch(handlers, name, arg)) as never);
+  } finally {
+    await core.dispose();
+  }
+}
 
 function registry(): ServerRegistry {
   const paths = resolvePaths(process.env);
@@ -93,10 +136,16 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'remove': {
+        const keep = args.includes('--keep-in-clients');
+        if (keep) args.splice(args.indexOf('--keep-in-clients'), 1);
         const id = args.shift();
-        if (!id) throw new ServerRegistryError('remove needs a server id (see "list")');
-        registry().remove(id);
-        out({ removed: id }, `Removed ${id}`);
+        if (!id || args.length) throw new ServerRegistryError(args.length ? `unexpected argument "${args[0]}"` : 'remove needs a server id (see "list")');
+        if (!registry().get(id)) throw new ServerRegistryError(`No server "${id}" (see "list").`);
+        const r = await withCore((call) => call<RemoveResult>('servers:remove', { serverId: id, keepInClients: keep }));
+        const lines = [`Removed ${id}`];
+        for (const u of r.uninstalled) lines.push(`  removed "${u.name}" from ${u.file}; ${u.restartHint}`);
+        for (const f of r.failed) lines.push(`  could not edit ${f.clientId}: ${f.error}`);
+        out({ removed: id, ...r }, lines.join('\n'));
         return 0;
       }
       case 'clients': {
@@ -127,20 +176,21 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'import': {
         const yes = args.includes('--yes');
-        const svc = clientService();
-        const found = await svc.findImportable();
-        if (!yes) {
-          out(found, found.length ? found.map((f) => `${f.clientId}\t${f.entryName}\t${f.url}`).join('\n') + '\nRun "import --yes" to manage them here.' : 'No mcp-remote entries found.');
+        return await withCore(async (call) => {
+          const found = await call<ImportCandidateView[]>('clients:find-imports');
+          if (!yes) {
+            out(found, found.length ? found.map((f) => `${f.clientId}\t${f.entryName}\t${f.url}`).join('\n') + '\nRun "import --yes" to manage them here.' : 'No mcp-remote entries found.');
+            return 0;
+          }
+          const hints = new Map(clientService().clients().map((c) => [c.id, c.restartHint]));
+          const done = [];
+          for (const f of found) {
+            const server = await call<ServerSummary>('clients:import', { clientId: f.clientId, entryName: f.entryName });
+            done.push({ clientId: f.clientId, name: f.entryName, file: f.file, serverId: server.id, url: f.url, restartHint: hints.get(f.clientId) ?? '' });
+          }
+          out(done, done.length ? done.map((d) => `${d.clientId}: "${d.name}" now runs ${d.serverId} (a backup of ${d.file} was kept)\n  ${d.restartHint}`).join('\n') : 'No mcp-remote entries found.');
           return 0;
-        }
-        const reg = registry();
-        const done = [];
-        for (const f of found) {
-          const server = reg.list().find((s) => s.url === f.url) ?? reg.add({ url: f.url, name: f.entryName, headers: f.headers });
-          done.push({ ...(await svc.replaceImported(f, server.id)), url: f.url });
-        }
-        out(done, done.length ? done.map((d) => `${d.clientId}: "${d.name}" now runs ${d.serverId} (backup ${d.backup})\n  ${d.restartHint}`).join('\n') : 'No mcp-remote entries found.');
-        return 0;
+        });
       }
       case undefined:
       case 'help':

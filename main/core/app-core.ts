@@ -7,21 +7,44 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as net from 'node:net';
 import Conf from 'conf';
-import type { AddProposal, AddServerInput, ClientApp, InstallResult, InstallStatus, LogEvent, ServerStatus, ServerSummary, SignInState } from '../../preload/contract';
+import type {
+  AddProposal,
+  AddServerInput,
+  AppInfo,
+  AppSettings,
+  ClientApp,
+  DiagnosticsBundle,
+  ImportCandidateView,
+  InstallResult,
+  InstallStatus,
+  LogEvent,
+  ProbeInput,
+  ProbeResult,
+  RemoveResult,
+  ServerStatus,
+  ServerSummary,
+  SignInState,
+  ToolInfo,
+} from '../../preload/contract';
 import type { SwitchboardCore } from './api/core-port';
+import { isChoiceVault } from './auth/choice-vault';
 import type { AuthEngine, AuthServerConfig, SecretVault } from './auth/types';
+import { writeDiagnostics, type DiagnosticsClient } from './logs/diagnostics';
+import { SettingsService } from './settings';
+import { probeServer } from './servers/probe';
+import { listToolsThroughProxy } from './servers/tools';
 import { tokenHash } from '../proxy/proxy-runtime';
 import { acquireInstanceLock } from './instance-lock';
 import { serveControlConnection, type Dispatch } from './control';
 import { LogStore } from './logs/log-store';
 import { endpointFor, type Env } from './paths';
-import type { ChildLauncher, Clock, Notifier, Paths } from './ports';
+import type { ChildLauncher, Clock, LoginItems, Notifier, Paths } from './ports';
 import { loadOrCreateSecret } from './secret-file';
-import { resolveHeaders, type ServerRecord } from './servers/server-model';
+import { resolveHeaders, validateName, validateServerUrl, type ServerRecord } from './servers/server-model';
 import { ServerRegistry, type SettingsStore } from './servers/server-registry';
 import { ProxySupervisor, type SupervisorOptions } from './supervisor/proxy-supervisor';
 import { initialStatus } from './supervisor/status';
-import { ClientService, type Launcher } from './clients';
+import { ClientService, type ChangeResult, type Launcher } from './clients';
 
 export interface AppCoreOptions {
   env: Env;
@@ -51,6 +74,23 @@ export interface AppCoreOptions {
   clientLauncher?: Launcher;
   /** System notifications, used sparingly: a proxy in a crash loop (sign-in is the engine's). */
   notifier?: Notifier;
+  /** Launch at login (the Electron host); without it the setting cannot be turned on. */
+  loginItems?: LoginItems;
+  /** The app's version, for AppInfo and the diagnostics bundle. */
+  version?: string;
+  /** Budget of one probe of the add flow (default 10 s). */
+  probeTimeoutMs?: number;
+  /** Budget of one tools listing (default 15 s). */
+  toolsTimeoutMs?: number;
+}
+
+/** Rotated log files are pruned this often (and at start, and when the retention changes). */
+const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
+/** Events per server in the diagnostics bundle. */
+const DIAGNOSTIC_EVENTS = 200;
+
+function installResult(r: ChangeResult): InstallResult {
+  return { clientId: r.clientId, serverId: r.serverId, name: r.name, file: r.file, changed: r.changed, restartHint: r.restartHint };
 }
 
 const CLIENT_SECRET_KEY = (serverId: string) => `client-secret:${serverId}`;
@@ -58,6 +98,7 @@ const CLIENT_SECRET_KEY = (serverId: string) => `client-secret:${serverId}`;
 export class AppCore implements SwitchboardCore {
   readonly registry: ServerRegistry;
   readonly logs: LogStore;
+  readonly settings: SettingsService;
   /** Client config installer; absent when the host gave no launcher. */
   readonly clients?: ClientService;
   private supervisor?: ProxySupervisor;
@@ -72,12 +113,15 @@ export class AppCore implements SwitchboardCore {
   private proposal: AddProposal | null = null;
   private readonly proposalListeners = new Set<(p: AddProposal) => void>();
   private control?: Dispatch;
+  private pruneTimer?: NodeJS.Timeout;
+  /** Expiry of the access token each server holds (from the engine's stored tokens). */
+  private readonly tokenExpiry = new Map<string, number>();
 
   constructor(private readonly opts: AppCoreOptions) {
     fs.mkdirSync(opts.paths.dataDir, { recursive: true, mode: 0o700 });
-    this.registry = new ServerRegistry(
-      opts.settings ?? new Conf({ cwd: opts.paths.dataDir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '' }),
-    );
+    const store = opts.settings ?? new Conf({ cwd: opts.paths.dataDir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '' });
+    this.registry = new ServerRegistry(store);
+    this.settings = new SettingsService(store, opts.loginItems);
     this.logs = new LogStore({ logsDir: opts.paths.logsDir });
     if (opts.clientLauncher) {
       this.clients = new ClientService({ env: opts.env, launcher: opts.clientLauncher, backupDir: path.join(opts.paths.dataDir, 'backups') });
@@ -94,6 +138,12 @@ export class AppCore implements SwitchboardCore {
     }
     this.secret = loadOrCreateSecret(this.opts.paths.secretFile);
     this.logs.redactor.add(this.secret);
+    const settings = this.settings.get();
+    // The weak-storage choice applies before any token is read.
+    if (isChoiceVault(this.opts.vault)) await this.opts.vault.setChoice(settings.weakStorage);
+    this.pruneLogs(settings.logRetentionDays);
+    this.pruneTimer = setInterval(() => this.pruneLogs(this.settings.get().logRetentionDays), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
     this.supervisor = new ProxySupervisor({
       launcher: this.opts.launcher,
       proxyScript: this.opts.proxyScript,
@@ -111,6 +161,7 @@ export class AppCore implements SwitchboardCore {
     if (this.opts.auth) {
       this.opts.auth.onDidChangeState((change) => {
         this.emitServers();
+        void this.refreshTokenInfo(change.serverId);
         this.logs.append({ ts: Date.now(), level: change.state === 'error' ? 'warn' : 'info', server: change.serverId, message: `Sign-in: ${change.state}${change.detail ? ` (${change.detail})` : ''}` });
       });
       this.tokenTimer = setInterval(() => void this.refreshTokens(), this.opts.tokenCheckMs ?? 30_000);
@@ -125,6 +176,7 @@ export class AppCore implements SwitchboardCore {
       for (const l of this.statusListeners) l(s);
     });
     await Promise.all(this.registry.list().filter((s) => s.enabled).map((s) => this.startProxy(s)));
+    for (const r of this.registry.list()) void this.refreshTokenInfo(r.id);
     void this.repairClientEntries();
   }
 
@@ -160,13 +212,57 @@ export class AppCore implements SwitchboardCore {
     if (!this.registry.get(serverId)) throw new Error(`No server "${serverId}".`);
     const r = await this.requireClients().install(serverId, clientId);
     this.logs.append({ ts: Date.now(), level: 'info', server: serverId, message: `Installed into ${clientId} as "${r.name}" (${r.file}); ${r.restartHint}` });
-    return { clientId: r.clientId, serverId: r.serverId, name: r.name, file: r.file, changed: r.changed, restartHint: r.restartHint };
+    return installResult(r);
   }
 
   async uninstall(serverId: string, clientId: string): Promise<InstallResult> {
     const r = await this.requireClients().uninstall(serverId, clientId);
     this.logs.append({ ts: Date.now(), level: 'info', server: serverId, message: `Removed from ${clientId} (${r.file}); ${r.restartHint}` });
-    return { clientId: r.clientId, serverId: r.serverId, name: r.name, file: r.file, changed: r.changed, restartHint: r.restartHint };
+    return installResult(r);
+  }
+
+  /** `npx mcp-remote <url>` entries in client configs; header values stay here. */
+  async findImports(): Promise<ImportCandidateView[]> {
+    const svc = this.requireClients();
+    const names = new Map(svc.clients().map((c) => [c.id, c.name]));
+    return (await svc.findImportable()).map((c) => ({
+      clientId: c.clientId,
+      clientName: names.get(c.clientId) ?? c.clientId,
+      file: c.file,
+      entryName: c.entryName,
+      url: c.url,
+      headerNames: Object.keys(c.headers),
+    }));
+  }
+
+  /**
+   * Adds the server of a client's mcp-remote entry (or reuses the one with the same URL and
+   * headers) and points the entry at Switchboard (after a backup). A server added here is removed
+   * again when the client's file cannot be changed.
+   */
+  async importEntry(clientId: string, entryName: string): Promise<ServerSummary> {
+    const svc = this.requireClients();
+    const candidate = (await svc.findImportable()).find((c) => c.clientId === clientId && c.entryName === entryName);
+    if (!candidate) throw new Error(`No "npx mcp-remote" entry named "${entryName}" in the ${clientId} config (it may have changed; look again).`);
+    const url = validateServerUrl(candidate.url);
+    if (!url.ok) throw new Error(`"${entryName}" cannot be imported: ${url.error}`);
+    const same = (r: ServerRecord) => r.url === url.value && JSON.stringify(r.headers) === JSON.stringify(candidate.headers);
+    let record = this.registry.list().find(same);
+    let added = false;
+    if (!record) {
+      const name = validateName(entryName);
+      await this.addServer({ url: url.value, name: name.ok ? name.value : undefined, headers: candidate.headers });
+      record = this.registry.list().find(same)!;
+      added = true;
+    }
+    try {
+      const r = await svc.replaceImported(candidate, record.id);
+      this.logs.append({ ts: Date.now(), level: 'info', server: record.id, message: `Imported "${entryName}" from ${clientId} (${r.file}); ${r.restartHint}` });
+    } catch (err) {
+      if (added) await this.removeServer(record.id, { keepInClients: true }).catch(() => undefined);
+      throw err;
+    }
+    return this.summary(this.registry.get(record.id)!);
   }
 
   private startProxy(record: ServerRecord): Promise<void> {
@@ -201,7 +297,18 @@ export class AppCore implements SwitchboardCore {
       headerNames: Object.keys(r.headers),
       status: this.supervisor?.status(r.id) ?? initialStatus(r.id, r.createdAt),
       signIn: this.signInState(r.id),
+      ...(this.tokenExpiry.has(r.id) ? { tokenExpiresAt: this.tokenExpiry.get(r.id) } : {}),
     };
+  }
+
+  /** Reads the expiry of the held token (and registers the tokens with the redactor). */
+  private async refreshTokenInfo(serverId: string): Promise<void> {
+    const held = await this.opts.auth?.heldTokens?.(serverId).catch(() => undefined);
+    if (held) this.logs.redactor.add(held.accessToken, held.refreshToken);
+    const before = this.tokenExpiry.get(serverId);
+    if (held?.expiresAt !== undefined && this.registry.get(serverId)) this.tokenExpiry.set(serverId, held.expiresAt);
+    else this.tokenExpiry.delete(serverId);
+    if (before !== this.tokenExpiry.get(serverId)) this.emitServers();
   }
 
   private signInState(serverId: string): SignInState {
@@ -222,13 +329,53 @@ export class AppCore implements SwitchboardCore {
     return this.summary(record);
   }
 
-  async removeServer(serverId: string): Promise<void> {
+  /** What the add flow learns about a URL before adding it. */
+  probeServer(input: ProbeInput): Promise<ProbeResult> {
+    return probeServer(input, { env: this.opts.env, timeoutMs: this.opts.probeTimeoutMs });
+  }
+
+  /**
+   * Removes the server: first (unless `keepInClients`) our entries in every client config, then
+   * its proxy, sign-in, client secret and logs. A client file that cannot be edited is reported
+   * in `failed` and does not stop the removal.
+   */
+  async removeServer(serverId: string, opts: { keepInClients?: boolean } = {}): Promise<RemoveResult> {
     if (!this.registry.get(serverId)) throw new Error(`No server "${serverId}".`);
+    const result: RemoveResult = { uninstalled: [], failed: [] };
+    if (!opts.keepInClients && this.clients) {
+      const r = await this.clients.uninstallEverywhere(serverId);
+      result.uninstalled = r.uninstalled.map(installResult);
+      result.failed = r.failed;
+    }
     await this.supervisor?.remove(serverId);
     if (this.opts.auth) await this.opts.auth.reset(await this.authConfig(serverId)).catch(() => {});
     await this.opts.vault?.delete(CLIENT_SECRET_KEY(serverId));
     this.registry.remove(serverId);
     this.logs.forget(serverId);
+    this.tokenExpiry.delete(serverId);
+    this.pushed.delete(serverId);
+    this.lastState.delete(serverId);
+    return result;
+  }
+
+  /** The tools the server offers, listed through its own proxy (it must be ready). */
+  async listTools(serverId: string): Promise<ToolInfo[]> {
+    const record = this.registry.get(serverId);
+    if (!record) throw new Error(`No server "${serverId}".`);
+    if (!record.enabled) throw new Error(`"${record.name}" is disabled; enable it to see its tools.`);
+    const status = this.supervisor?.status(serverId);
+    if (!status || status.state !== 'ready' || !this.secret) {
+      if (status?.state === 'needs-sign-in') throw new Error(`Sign in to "${record.name}" to see its tools.`);
+      const state = status?.state ?? 'stopped';
+      throw new Error(`"${record.name}" is not ready (${state}${status?.detail ? `: ${status.detail}` : ''}); its tools can be listed once it is ready.`);
+    }
+    return listToolsThroughProxy({
+      endpoint: endpointFor(this.opts.paths, serverId),
+      secret: this.secret,
+      serverId,
+      serverName: record.name,
+      timeoutMs: this.opts.toolsTimeoutMs,
+    });
   }
 
   async setEnabled(serverId: string, enabled: boolean): Promise<ServerSummary> {
@@ -262,6 +409,7 @@ export class AppCore implements SwitchboardCore {
     const r = this.registry.get(serverId);
     if (!r) throw new Error(`No server "${serverId}".`);
     const clientSecret = r.clientId ? await this.opts.vault?.get(CLIENT_SECRET_KEY(serverId)) : undefined;
+    this.logs.redactor.add(clientSecret);
     return { id: r.id, name: r.name, url: r.url, clientId: r.clientId, clientSecret };
   }
 
@@ -276,6 +424,7 @@ export class AppCore implements SwitchboardCore {
     const cfg = await this.authConfig(serverId);
     await auth.signIn(cfg);
     this.pushToken(serverId, await auth.accessToken(cfg));
+    await this.refreshTokenInfo(serverId);
   }
 
   /** The token reset button: revoke, forget tokens and registration, show "Sign in" again. */
@@ -283,6 +432,7 @@ export class AppCore implements SwitchboardCore {
     const auth = this.requireAuth();
     await auth.reset(await this.authConfig(serverId));
     this.pushToken(serverId, undefined, true);
+    await this.refreshTokenInfo(serverId);
   }
 
   private async tokenFor(serverId: string): Promise<string | undefined> {
@@ -324,6 +474,8 @@ export class AppCore implements SwitchboardCore {
 
   private remember(serverId: string, token: string | undefined): string | undefined {
     this.pushed.set(serverId, token ? tokenHash(token) : undefined);
+    this.logs.redactor.add(token);
+    void this.refreshTokenInfo(serverId);
     return token;
   }
 
@@ -335,11 +487,117 @@ export class AppCore implements SwitchboardCore {
       if (!r.enabled || auth.state(r.id) !== 'signed-in') continue;
       const token = await auth.accessToken(await this.authConfig(r.id)).catch(() => undefined);
       if (token) this.pushToken(r.id, token);
+      await this.refreshTokenInfo(r.id);
     }
   }
 
-  tailLogs(serverId: string, limit?: number): LogEvent[] {
-    return this.logs.tail(serverId, limit);
+  tailLogs(serverId: string | undefined, limit?: number): LogEvent[] {
+    return serverId === undefined ? this.logs.tailAll(limit) : this.logs.tail(serverId, limit);
+  }
+
+  // ---- settings, app info, diagnostics ------------------------------------------------------
+
+  getSettings(): AppSettings {
+    return this.settings.get();
+  }
+
+  /** Validates and saves; then applies what changed (vault storage mode, log retention). */
+  async setSettings(patch: Partial<AppSettings>): Promise<AppSettings> {
+    const before = this.settings.get();
+    const after = this.settings.set(patch);
+    if (after.weakStorage !== before.weakStorage && isChoiceVault(this.opts.vault)) await this.opts.vault.setChoice(after.weakStorage);
+    if (after.logRetentionDays !== before.logRetentionDays) this.pruneLogs(after.logRetentionDays);
+    return after;
+  }
+
+  onDidChangeSettings(listener: (settings: AppSettings) => void): () => void {
+    return this.settings.onDidChange(listener);
+  }
+
+  private pruneLogs(days: number): void {
+    try {
+      this.logs.pruneRotated(days);
+    } catch {
+      // best effort: an unreadable logs folder must not stop the app
+    }
+  }
+
+  get loginItemSupported(): boolean {
+    return this.settings.loginItemSupported;
+  }
+
+  /** What `app:info` answers in every host. */
+  appInfo(version = this.opts.version ?? '0.1.0'): AppInfo {
+    const security = this.opts.vault?.security;
+    return {
+      version,
+      dataDir: this.opts.paths.dataDir,
+      platform: process.platform,
+      ...(security ? { secretStorage: { secure: security.secure, backend: security.backend, ...(security.warning ? { warning: security.warning } : {}) } } : {}),
+      loginItemSupported: this.loginItemSupported,
+    };
+  }
+
+  /**
+   * Writes the diagnostics bundle (0600, <dataDir>/diagnostics/). Every secret the core knows
+   * (header values, client secrets, held tokens, the connector secret) is registered with the
+   * redactor first, and the whole text passes it once more.
+   */
+  async exportDiagnostics(): Promise<DiagnosticsBundle> {
+    const redactor = this.logs.redactor;
+    const records = this.registry.list();
+    for (const r of records) {
+      redactor.add(...Object.values(r.headers), ...Object.values(resolveHeaders(r.headers, this.opts.env).headers));
+      if (r.clientId) redactor.add(await this.opts.vault?.get(CLIENT_SECRET_KEY(r.id)).catch(() => undefined));
+      const held = await this.opts.auth?.heldTokens?.(r.id).catch(() => undefined);
+      if (held) redactor.add(held.accessToken, held.refreshToken);
+    }
+    redactor.add(this.secret);
+    let clients: DiagnosticsClient[] | { error: string } | undefined;
+    if (this.clients) {
+      try {
+        const status = await this.installStatus();
+        clients = this.listClients().map((c) => ({
+          id: c.id,
+          name: c.name,
+          present: c.present,
+          configPath: c.configPath,
+          installs: status.filter((s) => s.clientId === c.id).map(({ clientId: _c, ...rest }) => rest),
+        }));
+      } catch (err) {
+        clients = { error: (err as Error).message };
+      }
+    }
+    const logs: Record<string, LogEvent[]> = {};
+    for (const id of new Set([...records.map((r) => r.id), ...this.logs.servers()])) logs[id] = this.logs.tail(id, DIAGNOSTIC_EVENTS);
+    const summaries = new Map(this.listServers().map((s) => [s.id, s]));
+    return writeDiagnostics(
+      this.opts.paths.dataDir,
+      {
+        app: { version: this.opts.version ?? '0.1.0', dataDir: this.opts.paths.dataDir },
+        servers: records.map((r) => {
+          const s = summaries.get(r.id)!;
+          return {
+            id: r.id,
+            name: r.name,
+            url: r.url,
+            enabled: r.enabled,
+            headerNames: Object.keys(r.headers),
+            ...(r.clientId ? { clientId: r.clientId } : {}),
+            status: s.status,
+            transport: r.transport,
+            signIn: s.signIn,
+            signInDetail: this.opts.auth?.status(r.id).detail,
+            tokenExpiresAt: s.tokenExpiresAt,
+          };
+        }),
+        settings: this.settings.get(),
+        clients,
+        secretStorage: this.appInfo().secretStorage,
+        logs,
+      },
+      redactor,
+    );
   }
 
   /** The running proxy's pid (diagnostics and tests). */
@@ -385,6 +643,7 @@ export class AppCore implements SwitchboardCore {
 
   async dispose(): Promise<void> {
     if (this.tokenTimer) clearInterval(this.tokenTimer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.supervisor?.dispose();
     await this.opts.auth?.dispose();
     this.logs.dispose();

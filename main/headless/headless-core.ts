@@ -1,12 +1,14 @@
 /**
  * Builds an AppCore for hosts without Electron (the background headless host and `connect`):
- * plain-Node children, tokens in a 0600 file (reported as unencrypted), and a browser opener that
+ * plain-Node children, tokens in a 0600 file (reported as unencrypted; kept in memory only when
+ * the user chose so in the weak-storage setting), and a browser opener that
  * is the command in MCP_SWITCHBOARD_BROWSER when set (scripts, tests) or the system's.
  */
 import * as path from 'node:path';
 import { AppCore } from '../core/app-core';
 import { AuthService } from '../core/auth/auth-service';
 import { CommandBrowserOpener, SystemBrowserOpener } from '../core/auth/browser-opener';
+import { ChoiceVault } from '../core/auth/choice-vault';
 import { FileSecretVault } from '../core/auth/file-vault';
 import type { Env } from '../core/paths';
 import type { Paths } from '../core/ports';
@@ -21,7 +23,9 @@ export interface HeadlessCoreOptions {
 }
 
 export function createHeadlessCore(opts: HeadlessCoreOptions): AppCore {
-  const vault = new FileSecretVault(path.join(opts.paths.dataDir, 'secrets.json'));
+  // A plain file is never secure: the weak-storage setting decides whether tokens reach it
+  // (AppCore.start applies the stored choice before any token is read).
+  const vault = new ChoiceVault(new FileSecretVault(path.join(opts.paths.dataDir, 'secrets.json')));
   const browser = opts.env.MCP_SWITCHBOARD_BROWSER;
   const opener = browser ? new CommandBrowserOpener(browser) : new SystemBrowserOpener();
   let core: AppCore | undefined;

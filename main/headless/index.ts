@@ -13,7 +13,7 @@ import { createHeadlessCore } from './headless-core';
 export async function runHeadless(opts: { foreground?: boolean } = {}): Promise<void> {
   const paths = resolvePaths(process.env);
   const core = createHeadlessCore({ env: process.env, paths, autoSignIn: false });
-  const handlers = createHandlers(core, { version: '0.1.0', dataDir: paths.dataDir, platform: process.platform });
+  const handlers = createHandlers(core, () => core.appInfo());
   core.serveControl((name, arg) => dispatch(handlers, name, arg));
   try {
     await core.start();

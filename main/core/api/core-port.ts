@@ -2,24 +2,52 @@
  * What the handler table needs from the core. AppCore (main/core/app-core.ts) implements it; tests
  * of the handler table and the e2e web bridge may use the real AppCore with temp paths.
  */
-import type { AddProposal, AddServerInput, ClientApp, InstallResult, InstallStatus, LogEvent, ServerStatus, ServerSummary } from '../../../preload/contract';
+import type {
+  AddProposal,
+  AddServerInput,
+  AppSettings,
+  ClientApp,
+  DiagnosticsBundle,
+  ImportCandidateView,
+  InstallResult,
+  InstallStatus,
+  LogEvent,
+  ProbeInput,
+  ProbeResult,
+  RemoveResult,
+  ServerStatus,
+  ServerSummary,
+  ToolInfo,
+} from '../../../preload/contract';
 
 export interface SwitchboardCore {
   listServers(): ServerSummary[];
   addServer(input: AddServerInput): Promise<ServerSummary>;
-  removeServer(serverId: string): Promise<void>;
+  /** What is at a URL (add flow); refuses a URL the registry would refuse, with the reason. */
+  probeServer(input: ProbeInput): Promise<ProbeResult>;
+  /** Removes the server; unless `keepInClients`, first its entries in every client config. */
+  removeServer(serverId: string, opts?: { keepInClients?: boolean }): Promise<RemoveResult>;
   setEnabled(serverId: string, enabled: boolean): Promise<ServerSummary>;
   restartServer(serverId: string): Promise<void>;
+  /** tools/list through the server's own proxy. */
+  listTools(serverId: string): Promise<ToolInfo[]>;
   signIn(serverId: string): Promise<void>;
   resetSignIn(serverId: string): Promise<void>;
-  tailLogs(serverId: string, limit?: number): LogEvent[];
+  /** One server's recent events, or every server's merged by time when `serverId` is undefined. */
+  tailLogs(serverId: string | undefined, limit?: number): LogEvent[];
+  exportDiagnostics(): Promise<DiagnosticsBundle>;
   listClients(): ClientApp[];
   installStatus(serverId?: string): Promise<InstallStatus[]>;
   install(serverId: string, clientId: string): Promise<InstallResult>;
   uninstall(serverId: string, clientId: string): Promise<InstallResult>;
+  findImports(): Promise<ImportCandidateView[]>;
+  importEntry(clientId: string, entryName: string): Promise<ServerSummary>;
+  getSettings(): AppSettings;
+  setSettings(patch: Partial<AppSettings>): Promise<AppSettings>;
   onDidChangeStatus(listener: (status: ServerStatus) => void): () => void;
   onDidChangeServers(listener: (servers: ServerSummary[]) => void): () => void;
   onDidAppendLogs(listener: (events: LogEvent[]) => void): () => void;
+  onDidChangeSettings(listener: (settings: AppSettings) => void): () => void;
   /** A link proposed a server (the window pre-fills the form; the user confirms). */
   onDidProposeAdd(listener: (proposal: AddProposal) => void): () => void;
   takeProposal(): AddProposal | null;

@@ -5,7 +5,7 @@ import { CALL_NAMES, EVENT_NAMES, type AppInfo, type EventName } from '../../../
 import { createHandlers, dispatch, forwardEvents, LIMITS, type HandlerTable } from './handlers';
 import { FakeSwitchboardCore, fakeServer, fakeStatus } from './testing/fake-core';
 
-const info: AppInfo = { version: '1.2.3', dataDir: '/tmp/sb', platform: 'linux' };
+const info: AppInfo = { version: '1.2.3', dataDir: '/tmp/sb', platform: 'linux', loginItemSupported: false };
 
 function setup() {
   const core = new FakeSwitchboardCore([fakeServer('alpha'), fakeServer('beta', 'error')]);
@@ -35,7 +35,7 @@ describe('createHandlers', () => {
       ok: true,
       value: [{ ts: 1, level: 'info', server: 'alpha', message: 'hello' }],
     });
-    expect(await handlers['servers:remove']({ serverId: 'beta' })).toEqual({ ok: true, value: undefined });
+    expect(await handlers['servers:remove']({ serverId: 'beta' })).toMatchObject({ ok: true, value: { uninstalled: [{ serverId: 'beta', clientId: 'claude-desktop' }], failed: [] } });
     expect(await handlers['app:info'](undefined)).toEqual({ ok: true, value: info });
     expect(core.calls.map((c) => c.method)).toEqual([
       'listServers',
@@ -45,6 +45,45 @@ describe('createHandlers', () => {
       'tailLogs',
       'removeServer',
     ]);
+    expect(core.calls.at(-1)?.args).toEqual(['beta', { keepInClients: false }]);
+  });
+
+  it('answers the calls of the add flow, tools, logs, imports and settings', async () => {
+    const { core, handlers } = setup();
+    core.logs = [
+      { ts: 3, level: 'info', server: 'beta', message: 'b3' },
+      { ts: 1, level: 'info', server: 'alpha', message: 'a1' },
+      { ts: 2, level: 'warn', server: 'beta', message: 'b2' },
+    ];
+    core.tools = { alpha: [{ name: 'echo', description: 'Echo' }] };
+    core.imports = [{ clientId: 'claude-desktop', clientName: 'Claude Desktop', file: '/f.json', entryName: 'linear', url: 'https://mcp.linear.app/mcp', headerNames: ['Authorization'] }];
+    expect(await handlers['servers:probe']({ url: ' https://mcp.linear.app/mcp ', headers: { 'X-Key': 'v' } })).toMatchObject({ ok: true, value: { url: 'https://mcp.linear.app/mcp', reachable: true } });
+    expect(core.calls.at(-1)?.args[0]).toEqual({ url: 'https://mcp.linear.app/mcp', headers: { 'X-Key': 'v' } });
+    expect(await handlers['servers:tools']({ serverId: 'alpha' })).toEqual({ ok: true, value: [{ name: 'echo', description: 'Echo' }] });
+    expect(await handlers['logs:tail']({})).toMatchObject({ ok: true, value: [{ message: 'a1' }, { message: 'b2' }, { message: 'b3' }] });
+    expect(await handlers['logs:tail'](undefined)).toMatchObject({ ok: true, value: [{ message: 'a1' }, { message: 'b2' }, { message: 'b3' }] });
+    expect(await handlers['logs:tail']({ limit: 2 })).toMatchObject({ ok: true, value: [{ message: 'b2' }, { message: 'b3' }] });
+    expect(await handlers['logs:export-diagnostics'](undefined)).toMatchObject({ ok: true, value: { file: expect.stringContaining('diagnostics') } });
+    expect(await handlers['clients:find-imports'](null)).toMatchObject({ ok: true, value: [{ entryName: 'linear', headerNames: ['Authorization'] }] });
+    expect(await handlers['clients:import']({ clientId: 'claude-desktop', entryName: 'linear' })).toMatchObject({ ok: true, value: { url: 'https://mcp.linear.app/mcp' } });
+    expect(await handlers['settings:get'](undefined)).toEqual({ ok: true, value: { launchAtLogin: false, logRetentionDays: 14, theme: 'system', weakStorage: 'ask' } });
+    expect(await handlers['settings:set']({ theme: 'dark', logRetentionDays: 30 })).toMatchObject({ ok: true, value: { theme: 'dark', logRetentionDays: 30 } });
+    expect(await handlers['servers:remove']({ serverId: 'alpha', keepInClients: true })).toEqual({ ok: true, value: { uninstalled: [], failed: [] } });
+    expect(core.calls.map((c) => c.method)).toEqual([
+      'probeServer',
+      'listTools',
+      'tailLogs',
+      'tailLogs',
+      'tailLogs',
+      'exportDiagnostics',
+      'findImports',
+      'importEntry',
+      'addServer',
+      'getSettings',
+      'setSettings',
+      'removeServer',
+    ]);
+    expect(core.calls.filter((c) => c.method === 'tailLogs').map((c) => c.args)).toEqual([[undefined, undefined], [undefined, undefined], [undefined, 2]]);
   });
 
   it('drops an empty optional name and passes headers through', async () => {
@@ -78,7 +117,7 @@ describe('createHandlers', () => {
     ['servers:add', { url: 'https://x', extra: true }, /unknown field "extra"/],
     ['servers:add', { url: 'https://x', headers: 'a' }, /"headers" must be an object of strings/],
     ['servers:add', { url: 'https://x', headers: { A: 1 } }, /header "A" must have a string value/],
-    ['servers:remove', null, /servers:remove: expected an object \{ serverId \}, got null/],
+    ['servers:remove', null, /servers:remove: expected an object \{ serverId, keepInClients\? \}, got null/],
     ['servers:remove', { serverId: '' }, /"serverId" must not be empty/],
     ['servers:remove', { id: 'alpha' }, /unknown field "id"/],
     ['servers:restart', { serverId: 1 }, /"serverId" must be a string, got a number/],
@@ -87,6 +126,30 @@ describe('createHandlers', () => {
     ['logs:tail', { serverId: 'alpha', limit: 0 }, /"limit" must be an integer from 1 to 10000/],
     ['logs:tail', { serverId: 'alpha', limit: 1.5 }, /"limit" must be an integer/],
     ['logs:tail', { serverId: 'alpha', limit: '5' }, /"limit" must be an integer/],
+    ['logs:tail', { serverId: 7 }, /"serverId" must be a string, got a number/],
+    ['logs:tail', { server: 'alpha' }, /unknown field "server"/],
+    ['logs:tail', 'alpha', /expected an object \{ serverId\?, limit\? \}, got a string/],
+    ['servers:probe', undefined, /servers:probe: expected an object \{ url, headers\? \}, got nothing/],
+    ['servers:probe', { url: '' }, /"url" must not be empty/],
+    ['servers:probe', { url: 'https://x', name: 'n' }, /unknown field "name"/],
+    ['servers:probe', { url: 'https://x', headers: { A: 2 } }, /header "A" must have a string value/],
+    ['servers:remove', { serverId: 'alpha', keepInClients: 'yes' }, /"keepInClients" must be a boolean, got a string/],
+    ['servers:tools', {}, /"serverId" must be a string, got nothing/],
+    ['servers:tools', { serverId: 'alpha', page: 2 }, /unknown field "page"/],
+    ['logs:export-diagnostics', { all: true }, /logs:export-diagnostics: takes no argument/],
+    ['clients:find-imports', 'x', /clients:find-imports: takes no argument/],
+    ['clients:import', { clientId: 'claude-desktop' }, /"entryName" must be a string, got nothing/],
+    ['clients:import', { clientId: 'claude-desktop', entryName: 'x', url: 'u' }, /unknown field "url"/],
+    ['clients:import', { clientId: 'c'.repeat(65), entryName: 'x' }, /"clientId" is longer than 64/],
+    ['settings:get', {}, /settings:get: takes no argument/],
+    ['settings:set', null, /settings:set: expected an object of settings, got null/],
+    ['settings:set', { launchAtLogin: 'yes' }, /settings:set: launchAtLogin must be true or false/],
+    ['settings:set', { logRetentionDays: 0 }, /logRetentionDays must be a whole number of days from 1 to 90/],
+    ['settings:set', { logRetentionDays: 91 }, /from 1 to 90/],
+    ['settings:set', { logRetentionDays: 2.5 }, /whole number/],
+    ['settings:set', { theme: 'blue' }, /theme must be one of system, light, dark/],
+    ['settings:set', { weakStorage: 'disk' }, /weakStorage must be one of ask, store, memory/],
+    ['settings:set', { fontSize: 3 }, /Unknown setting "fontSize"/],
   ];
 
   it.each(bad)('%s refuses %j', async (name, arg, message) => {
@@ -136,11 +199,12 @@ describe('forwardEvents', () => {
     const core = new FakeSwitchboardCore();
     const seen: Array<[EventName, unknown]> = [];
     const dispose = forwardEvents(core, (name, payload) => seen.push([name, payload]));
-    expect(core.listenerCount).toBe(4);
+    expect(core.listenerCount).toBe(5);
 
     const status = fakeStatus('alpha', 'retrying');
     core.status.fire(status);
     core.list.fire([fakeServer('alpha')]);
+    core.settingsChanged.fire({ launchAtLogin: false, logRetentionDays: 7, theme: 'dark', weakStorage: 'memory' });
     core.appended.fire([{ ts: 2, level: 'warn', server: 'alpha', message: 'slow' }]);
     core.propose({ url: 'https://mcp.example.org/mcp' });
     expect(seen.map(([n]) => n)).toEqual([...EVENT_NAMES]);
@@ -150,12 +214,12 @@ describe('forwardEvents', () => {
     dispose();
     expect(core.listenerCount).toBe(0);
     core.status.fire(status);
-    expect(seen).toHaveLength(4);
+    expect(seen).toHaveLength(5);
   });
 
   it('hands a link\'s proposal to the window once', async () => {
     const core = new FakeSwitchboardCore();
-    const handlers = createHandlers(core, { version: '1', dataDir: '/d', platform: 'linux' });
+    const handlers = createHandlers(core, { version: '1', dataDir: '/d', platform: 'linux', loginItemSupported: false });
     expect(await handlers['app:take-proposal'](undefined)).toEqual({ ok: true, value: null });
     core.propose({ url: 'https://mcp.example.org/mcp', name: 'Example' });
     expect(await handlers['app:take-proposal'](undefined)).toEqual({ ok: true, value: { url: 'https://mcp.example.org/mcp', name: 'Example' } });

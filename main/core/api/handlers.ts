@@ -9,13 +9,16 @@
 import {
   CALL_NAMES,
   type AddServerInput,
+  type AppSettings,
   type AppInfo,
   type CallName,
   type CallValue,
   type EventName,
   type Events,
+  type ProbeInput,
   type Result,
 } from '../../../preload/contract';
+import { parseSettingsPatch, SettingsError } from '../settings';
 import type { SwitchboardCore } from './core-port';
 
 export type Handler<K extends CallName> = (arg: unknown) => Promise<Result<CallValue<K>>>;
@@ -30,6 +33,8 @@ export const LIMITS = {
   headerNameLength: 256,
   headerValueLength: 8192,
   tailLimit: 10_000,
+  entryNameLength: 200,
+  clientIdLength: 64,
 } as const;
 
 /** Thrown by validators only; caught in `guard` and returned as the error string. */
@@ -81,7 +86,7 @@ function expectServerId(name: CallName, obj: Record<string, unknown>): string {
 function expectPair(name: CallName, arg: unknown): { serverId: string; clientId: string } {
   const obj = expectRecord(name, arg, 'an object { serverId, clientId }');
   expectKnownKeys(name, obj, ['serverId', 'clientId']);
-  return { serverId: expectServerId(name, obj), clientId: expectString(name, 'clientId', obj.clientId, 64, true)! };
+  return { serverId: expectServerId(name, obj), clientId: expectString(name, 'clientId', obj.clientId, LIMITS.clientIdLength, true)! };
 }
 
 export function parseAddServerInput(arg: unknown): AddServerInput {
@@ -99,27 +104,53 @@ export function parseAddServerInput(arg: unknown): AddServerInput {
     throw new PayloadError(`${name}: "clientSecret" must be a string of at most ${LIMITS.headerValueLength} characters`);
   }
   if (obj.clientSecret) input.clientSecret = obj.clientSecret as string;
-  if (obj.headers !== undefined) {
-    if (typeof obj.headers !== 'object' || obj.headers === null || Array.isArray(obj.headers)) {
-      throw new PayloadError(`${name}: "headers" must be an object of strings, got ${describe(obj.headers)}`);
-    }
-    const entries = Object.entries(obj.headers as Record<string, unknown>);
-    if (entries.length > LIMITS.headerCount) {
-      throw new PayloadError(`${name}: at most ${LIMITS.headerCount} headers`);
-    }
-    const headers: Record<string, string> = {};
-    for (const [key, value] of entries) {
-      if (key.length === 0 || key.length > LIMITS.headerNameLength) {
-        throw new PayloadError(`${name}: header names must be 1 to ${LIMITS.headerNameLength} characters`);
-      }
-      // Never echo header values: they are secrets.
-      if (typeof value !== 'string') throw new PayloadError(`${name}: header "${key}" must have a string value`);
-      if (value.length > LIMITS.headerValueLength) throw new PayloadError(`${name}: header "${key}" is too long`);
-      headers[key] = value;
-    }
-    input.headers = headers;
-  }
+  const headers = parseHeaders(name, obj.headers);
+  if (headers) input.headers = headers;
   return input;
+}
+
+/** Extra headers: names and lengths checked here (the registry checks the rest); values never echoed. */
+function parseHeaders(name: CallName, value: unknown): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new PayloadError(`${name}: "headers" must be an object of strings, got ${describe(value)}`);
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > LIMITS.headerCount) {
+    throw new PayloadError(`${name}: at most ${LIMITS.headerCount} headers`);
+  }
+  const headers: Record<string, string> = {};
+  for (const [key, v] of entries) {
+    if (key.length === 0 || key.length > LIMITS.headerNameLength) {
+      throw new PayloadError(`${name}: header names must be 1 to ${LIMITS.headerNameLength} characters`);
+    }
+    // Never echo header values: they are secrets.
+    if (typeof v !== 'string') throw new PayloadError(`${name}: header "${key}" must have a string value`);
+    if (v.length > LIMITS.headerValueLength) throw new PayloadError(`${name}: header "${key}" is too long`);
+    headers[key] = v;
+  }
+  return headers;
+}
+
+export function parseProbeInput(arg: unknown): ProbeInput {
+  const name: CallName = 'servers:probe';
+  const obj = expectRecord(name, arg, 'an object { url, headers? }');
+  expectKnownKeys(name, obj, ['url', 'headers']);
+  const input: ProbeInput = { url: expectString(name, 'url', obj.url, LIMITS.urlLength, true)!.trim() };
+  const headers = parseHeaders(name, obj.headers);
+  if (headers) input.headers = headers;
+  return input;
+}
+
+function parseSettings(arg: unknown): Partial<AppSettings> {
+  const name: CallName = 'settings:set';
+  const obj = expectRecord(name, arg, 'an object of settings');
+  try {
+    return parseSettingsPatch(obj);
+  } catch (err) {
+    if (err instanceof SettingsError) throw new PayloadError(`${name}: ${err.message}`);
+    throw err;
+  }
 }
 
 export function errorMessage(err: unknown): string {
@@ -137,13 +168,13 @@ async function guard<T>(fn: () => T | Promise<T>): Promise<Result<T>> {
   }
 }
 
-/** A call whose only argument is `{ serverId }` and whose value is nothing. */
-function onServer(name: CallName, action: (serverId: string) => Promise<void>) {
-  return (arg: unknown): Promise<Result<void>> =>
+/** A call whose only argument is `{ serverId }`. */
+function onServer<T>(name: CallName, action: (serverId: string) => Promise<T>) {
+  return (arg: unknown): Promise<Result<T>> =>
     guard(async () => {
       const obj = expectRecord(name, arg, 'an object { serverId }');
       expectKnownKeys(name, obj, ['serverId']);
-      await action(expectServerId(name, obj));
+      return action(expectServerId(name, obj));
     });
 }
 
@@ -155,7 +186,19 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
         return core.listServers();
       }),
     'servers:add': (arg) => guard(() => core.addServer(parseAddServerInput(arg))),
-    'servers:remove': onServer('servers:remove', (id) => core.removeServer(id)),
+    'servers:probe': (arg) => guard(() => core.probeServer(parseProbeInput(arg))),
+    'servers:remove': (arg) =>
+      guard(() => {
+        const name: CallName = 'servers:remove';
+        const obj = expectRecord(name, arg, 'an object { serverId, keepInClients? }');
+        expectKnownKeys(name, obj, ['serverId', 'keepInClients']);
+        const serverId = expectServerId(name, obj);
+        if (obj.keepInClients !== undefined && typeof obj.keepInClients !== 'boolean') {
+          throw new PayloadError(`${name}: "keepInClients" must be a boolean, got ${describe(obj.keepInClients)}`);
+        }
+        return core.removeServer(serverId, { keepInClients: obj.keepInClients === true });
+      }),
+    'servers:tools': onServer('servers:tools', (id) => core.listTools(id)),
     'servers:set-enabled': (arg) =>
       guard(() => {
         const name: CallName = 'servers:set-enabled';
@@ -173,14 +216,20 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
     'logs:tail': (arg) =>
       guard(() => {
         const name: CallName = 'logs:tail';
-        const obj = expectRecord(name, arg, 'an object { serverId, limit? }');
+        if (arg === undefined || arg === null) return core.tailLogs(undefined);
+        const obj = expectRecord(name, arg, 'an object { serverId?, limit? }');
         expectKnownKeys(name, obj, ['serverId', 'limit']);
-        const serverId = expectServerId(name, obj);
+        const serverId = obj.serverId === undefined ? undefined : expectServerId(name, obj);
         const limit = obj.limit;
         if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > LIMITS.tailLimit)) {
           throw new PayloadError(`${name}: "limit" must be an integer from 1 to ${LIMITS.tailLimit}`);
         }
         return core.tailLogs(serverId, limit as number | undefined);
+      }),
+    'logs:export-diagnostics': (arg) =>
+      guard(() => {
+        expectNothing('logs:export-diagnostics', arg);
+        return core.exportDiagnostics();
       }),
     'clients:list': (arg) =>
       guard(() => {
@@ -205,6 +254,26 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
         const { serverId, clientId } = expectPair('clients:uninstall', arg);
         return core.uninstall(serverId, clientId);
       }),
+    'clients:find-imports': (arg) =>
+      guard(() => {
+        expectNothing('clients:find-imports', arg);
+        return core.findImports();
+      }),
+    'clients:import': (arg) =>
+      guard(() => {
+        const name: CallName = 'clients:import';
+        const obj = expectRecord(name, arg, 'an object { clientId, entryName }');
+        expectKnownKeys(name, obj, ['clientId', 'entryName']);
+        const clientId = expectString(name, 'clientId', obj.clientId, LIMITS.clientIdLength, true)!;
+        const entryName = expectString(name, 'entryName', obj.entryName, LIMITS.entryNameLength, true)!;
+        return core.importEntry(clientId, entryName);
+      }),
+    'settings:get': (arg) =>
+      guard(() => {
+        expectNothing('settings:get', arg);
+        return core.getSettings();
+      }),
+    'settings:set': (arg) => guard(() => core.setSettings(parseSettings(arg))),
     'app:take-proposal': (arg) =>
       guard(() => {
         expectNothing('app:take-proposal', arg);
@@ -245,6 +314,7 @@ export function forwardEvents(core: SwitchboardCore, sink: EventSink): () => voi
   const disposers = [
     core.onDidChangeStatus((status) => safe('servers:did-change-status', status)),
     core.onDidChangeServers((servers) => safe('servers:did-change-list', servers)),
+    core.onDidChangeSettings((settings) => safe('settings:did-change', settings)),
     core.onDidAppendLogs((events) => safe('logs:did-append', events)),
     core.onDidProposeAdd((proposal) => safe('app:did-propose-add', proposal)),
   ];

@@ -42,7 +42,7 @@ import { assertSafeBrowserUrl, isSecureOrLoopback, UnsafeUrlError } from './brow
 import { APP_SCHEME_REDIRECT, CallbackGate, CallbackListener, SignInError, sanitizeText } from './callback-listener';
 import { CredentialStore, type ServerSession, type StoredTokens } from './credential-store';
 import { CLIENT_NAME, SwitchboardOAuthProvider, type SignInFlow } from './oauth-provider';
-import type { AuthEngine, AuthLogLevel, AuthServerConfig, AuthState, AuthStateChange, BrowserOpener, SecretVault } from './types';
+import type { AuthEngine, AuthLogLevel, AuthServerConfig, AuthState, AuthStateChange, BrowserOpener, HeldTokens, SecretVault } from './types';
 
 export interface AuthServiceOptions {
   vault: SecretVault;
@@ -744,6 +744,13 @@ export class AuthService implements AuthEngine {
     if (!tokens) return undefined;
     this.rememberTokens(tokens);
     return { session, tokens };
+  }
+
+  async heldTokens(serverId: string): Promise<HeldTokens | undefined> {
+    const current = await this.currentTokens(serverId, this.rt(serverId)).catch(() => undefined);
+    if (!current) return undefined;
+    const { tokens } = current;
+    return { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: tokens.expires_at };
   }
 
   async accessToken(server: AuthServerConfig): Promise<string | undefined> {

@@ -69,6 +69,13 @@ export interface AuthStateChange {
   detail?: string;
 }
 
+export interface HeldTokens {
+  accessToken: string;
+  refreshToken?: string;
+  /** Epoch ms when the access token expires, when the authorization server said. */
+  expiresAt?: number;
+}
+
 /** The engine's public surface, used by AppCore and the handler table. */
 export interface AuthEngine {
   /**
@@ -89,6 +96,11 @@ export interface AuthEngine {
   /** Revoke at the authorization server when possible, forget tokens and the client registration. */
   reset(server: AuthServerConfig): Promise<void>;
   state(serverId: string): AuthState;
+  /**
+   * The tokens held for a server as stored, without refreshing or changing any state (for the
+   * expiry shown to the user and for redaction); undefined when none are held.
+   */
+  heldTokens?(serverId: string): Promise<HeldTokens | undefined>;
   /** The state with its sentence for the user ("Sign-in timed out", "needs more permissions"). */
   status(serverId: string): AuthStateChange;
   onDidChangeState(listener: (change: AuthStateChange) => void): () => void;

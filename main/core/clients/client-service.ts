@@ -330,6 +330,31 @@ export class ClientService {
   }
 
   /**
+   * Removes our entry for `serverId` from every client whose config has one (installed, or stale
+   * but ours). A client that cannot be edited is reported, never thrown: removal goes on.
+   */
+  async uninstallEverywhere(serverId: string): Promise<{ uninstalled: ChangeResult[]; failed: Array<{ clientId: string; error: string }> }> {
+    const uninstalled: ChangeResult[] = [];
+    const failed: Array<{ clientId: string; error: string }> = [];
+    let rows: Awaited<ReturnType<ClientService['status']>>;
+    try {
+      rows = await this.status([serverId]);
+    } catch (err) {
+      return { uninstalled, failed: [{ clientId: '*', error: (err as Error).message }] };
+    }
+    for (const row of rows) {
+      if (row.state !== 'installed' && row.state !== 'stale') continue;
+      try {
+        const r = await this.uninstall(serverId, row.clientId);
+        if (r.changed) uninstalled.push(r);
+      } catch (err) {
+        failed.push({ clientId: row.clientId, error: (err as Error).message });
+      }
+    }
+    return { uninstalled, failed };
+  }
+
+  /**
    * On app start: rewrites entries of ours that run an old launcher (app moved or updated).
    * Entries the user changed are left alone (reported by status()).
    */

@@ -166,3 +166,37 @@ describe('LogStore', () => {
     expect(s.tail('a').map((e) => e.message)).toEqual(['still here']);
   });
 });
+
+describe('LogStore: all servers and retention', () => {
+  it('tailAll merges every server by time and applies the limit overall', () => {
+    const s = store();
+    s.append(ev('a', 'a1', 'info', 10));
+    s.append(ev('b', 'b1', 'info', 5));
+    s.append(ev('a', 'a2', 'info', 30));
+    s.append(ev('b', 'b2', 'info', 20));
+    s.append(ev('c', 'c1', 'info', 25));
+    expect(s.tailAll().map((e) => e.message)).toEqual(['b1', 'a1', 'b2', 'c1', 'a2']);
+    expect(s.tailAll(3).map((e) => e.message)).toEqual(['b2', 'c1', 'a2']);
+    expect(s.tailAll(1).map((e) => e.message)).toEqual(['a2']);
+  });
+
+  it('pruneRotated deletes rotated files older than the retention, never the live files', () => {
+    const s = store();
+    const logs = path.join(dir, 'logs');
+    fs.mkdirSync(logs, { recursive: true });
+    const now = Date.now();
+    const day = 24 * 60 * 60 * 1000;
+    const files = { live: 'a.log', oldRotated: 'a.log.1', older: 'a.log.2', fresh: 'b.log.1', other: 'notes.txt', liveOld: 'c.log' };
+    for (const f of Object.values(files)) fs.writeFileSync(path.join(logs, f), 'x');
+    const age = (f: string, days: number) => fs.utimesSync(path.join(logs, f), new Date(now - days * day), new Date(now - days * day));
+    age(files.oldRotated, 8);
+    age(files.older, 30);
+    age(files.fresh, 2);
+    age(files.other, 60);
+    age(files.liveOld, 60);
+    const deleted = s.pruneRotated(7, now).map((p) => path.basename(p)).sort();
+    expect(deleted).toEqual(['a.log.1', 'a.log.2']);
+    expect(fs.readdirSync(logs).sort()).toEqual(['a.log', 'b.log.1', 'c.log', 'notes.txt']);
+    expect(s.pruneRotated(1, now).map((p) => path.basename(p))).toEqual(['b.log.1']);
+  });
+});

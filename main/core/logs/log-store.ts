@@ -2,6 +2,7 @@
  * Logs of every server: a ring buffer per server for the live view, and a size-capped rotating
  * JSONL file per server on disk. Everything passes the Redactor first.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LogEvent } from '../../../preload/contract';
 import { RingBuffer } from './ring-buffer';
@@ -50,6 +51,49 @@ export class LogStore {
 
   tail(serverId: string, limit = 500): LogEvent[] {
     return this.rings.get(serverId)?.tail(limit) ?? [];
+  }
+
+  /** The last `limit` events of every server, merged by time (oldest first). */
+  tailAll(limit = 500): LogEvent[] {
+    const all: LogEvent[] = [];
+    for (const ring of this.rings.values()) all.push(...ring.tail(limit));
+    // Stable: events of one server with the same ts keep their order.
+    all.sort((a, b) => a.ts - b.ts);
+    return all.slice(Math.max(0, all.length - limit));
+  }
+
+  /** Servers that have events in memory. */
+  servers(): string[] {
+    return [...this.rings.keys()];
+  }
+
+  /**
+   * Deletes rotated log files (`<name>.log.<n>`) last written more than `days` days ago. The
+   * files being written are never touched. Returns the deleted paths.
+   */
+  pruneRotated(days: number, now = Date.now()): string[] {
+    const cutoff = now - days * 24 * 60 * 60 * 1000;
+    const deleted: string[] = [];
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.opts.logsDir);
+    } catch {
+      return deleted;
+    }
+    for (const name of names) {
+      if (!/\.log\.\d+$/.test(name)) continue;
+      const file = path.join(this.opts.logsDir, name);
+      try {
+        const st = fs.statSync(file);
+        if (st.isFile() && st.mtimeMs < cutoff) {
+          fs.rmSync(file, { force: true });
+          deleted.push(file);
+        }
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return deleted;
   }
 
   filePath(serverId: string): string {

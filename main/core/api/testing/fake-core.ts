@@ -3,7 +3,20 @@
  * the Electron adapters. It has no supervisor, no proxies and no files; the real AppCore is tested
  * in main/core. Calls are recorded so tests can assert what reached the core.
  */
-import type { AddProposal, AddServerInput, LogEvent, ServerState, ServerStatus, ServerSummary } from '../../../../preload/contract';
+import type {
+  AddProposal,
+  AddServerInput,
+  AppSettings,
+  ImportCandidateView,
+  LogEvent,
+  ProbeInput,
+  ProbeResult,
+  RemoveResult,
+  ServerState,
+  ServerStatus,
+  ServerSummary,
+  ToolInfo,
+} from '../../../../preload/contract';
 import type { SwitchboardCore } from '../core-port';
 
 type Listener<T> = (value: T) => void;
@@ -55,6 +68,10 @@ export class FakeSwitchboardCore implements SwitchboardCore {
   readonly status = new Emitter<ServerStatus>();
   readonly list = new Emitter<ServerSummary[]>();
   readonly appended = new Emitter<LogEvent[]>();
+  readonly settingsChanged = new Emitter<AppSettings>();
+  settings: AppSettings = { launchAtLogin: false, logRetentionDays: 14, theme: 'system', weakStorage: 'ask' };
+  tools: Record<string, ToolInfo[]> = {};
+  imports: ImportCandidateView[] = [];
   private nextId = 1;
 
   constructor(servers: ServerSummary[] = []) {
@@ -95,11 +112,62 @@ export class FakeSwitchboardCore implements SwitchboardCore {
     return summary;
   }
 
-  async removeServer(serverId: string): Promise<void> {
-    this.record('removeServer', serverId);
+  async removeServer(serverId: string, opts?: { keepInClients?: boolean }): Promise<RemoveResult> {
+    this.record('removeServer', serverId, opts);
     this.find(serverId);
     this.servers = this.servers.filter((s) => s.id !== serverId);
     this.list.fire(this.servers);
+    return {
+      uninstalled: opts?.keepInClients ? [] : [{ serverId, clientId: 'claude-desktop', name: serverId, file: '/fake/claude_desktop_config.json', changed: true, restartHint: 'Quit and reopen Claude Desktop' }],
+      failed: [],
+    };
+  }
+
+  async probeServer(input: ProbeInput): Promise<ProbeResult> {
+    this.record('probeServer', input);
+    if (!/^https?:\/\//.test(input.url)) throw new Error(`Not an http(s) URL: ${input.url}`);
+    const host = new URL(input.url).hostname;
+    return { url: input.url, reachable: true, transport: 'streamable-http', signIn: 'not-needed', serverName: host, suggestedName: host };
+  }
+
+  async listTools(serverId: string): Promise<ToolInfo[]> {
+    this.record('listTools', serverId);
+    this.find(serverId);
+    return this.tools[serverId] ?? [];
+  }
+
+  async exportDiagnostics() {
+    this.record('exportDiagnostics');
+    return { file: '/fake/diagnostics/diagnostics.json', bytes: 42 };
+  }
+
+  async findImports(): Promise<ImportCandidateView[]> {
+    this.record('findImports');
+    return this.imports.map((c) => ({ ...c }));
+  }
+
+  async importEntry(clientId: string, entryName: string): Promise<ServerSummary> {
+    this.record('importEntry', clientId, entryName);
+    const c = this.imports.find((x) => x.clientId === clientId && x.entryName === entryName);
+    if (!c) throw new Error(`No "npx mcp-remote" entry named "${entryName}"`);
+    this.imports = this.imports.filter((x) => x !== c);
+    return this.addServer({ url: c.url, name: c.entryName });
+  }
+
+  getSettings(): AppSettings {
+    this.record('getSettings');
+    return { ...this.settings };
+  }
+
+  async setSettings(patch: Partial<AppSettings>): Promise<AppSettings> {
+    this.record('setSettings', patch);
+    this.settings = { ...this.settings, ...patch };
+    this.settingsChanged.fire({ ...this.settings });
+    return { ...this.settings };
+  }
+
+  onDidChangeSettings(listener: (settings: AppSettings) => void): () => void {
+    return this.settingsChanged.on(listener);
   }
 
   async setEnabled(serverId: string, enabled: boolean): Promise<ServerSummary> {
@@ -171,9 +239,9 @@ export class FakeSwitchboardCore implements SwitchboardCore {
     return { serverId, clientId, name: serverId, file: '/fake/claude_desktop_config.json', changed: true, restartHint: 'Quit and reopen Claude Desktop' };
   }
 
-  tailLogs(serverId: string, limit?: number): LogEvent[] {
+  tailLogs(serverId: string | undefined, limit?: number): LogEvent[] {
     this.record('tailLogs', serverId, limit);
-    const mine = this.logs.filter((e) => e.server === serverId);
+    const mine = this.logs.filter((e) => serverId === undefined || e.server === serverId).sort((a, b) => a.ts - b.ts);
     return limit === undefined ? mine : mine.slice(-limit);
   }
 
@@ -191,6 +259,6 @@ export class FakeSwitchboardCore implements SwitchboardCore {
 
   /** Number of live subscriptions across all events (for dispose tests). */
   get listenerCount(): number {
-    return this.status.size + this.list.size + this.appended.size + this.proposals.size;
+    return this.status.size + this.list.size + this.appended.size + this.proposals.size + this.settingsChanged.size;
   }
 }

@@ -1,0 +1,126 @@
+/**
+ * The app's settings (launch at login, log retention, theme, weak-storage choice), persisted under
+ * their own key (`app`) in the same settings.json as the server list. Validation is pure
+ * (`parseSettingsPatch`); effects (the login item, pruning logs, the vault's storage mode) are
+ * run by whoever owns them through `onDidChange` and the LoginItems port.
+ */
+import type { AppSettings, ThemeSetting, WeakStorageChoice } from '../../preload/contract';
+import type { LoginItems } from './ports';
+import type { SettingsStore } from './servers/server-registry';
+
+export const DEFAULT_SETTINGS: AppSettings = {
+  launchAtLogin: false,
+  logRetentionDays: 14,
+  theme: 'system',
+  weakStorage: 'ask',
+};
+
+const THEMES: readonly ThemeSetting[] = ['system', 'light', 'dark'];
+const WEAK: readonly WeakStorageChoice[] = ['ask', 'store', 'memory'];
+const KEYS = Object.keys(DEFAULT_SETTINGS) as Array<keyof AppSettings>;
+export const MIN_RETENTION_DAYS = 1;
+export const MAX_RETENTION_DAYS = 90;
+
+export class SettingsError extends Error {}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'string' ? `"${v.slice(0, 40)}"` : typeof v === 'object' ? 'an object' : String(v);
+}
+
+/** Checks a partial update; throws a SettingsError that names the field and what it accepts. */
+export function parseSettingsPatch(input: unknown): Partial<AppSettings> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new SettingsError(`Settings must be an object, got ${describe(input)}.`);
+  const out: Partial<AppSettings> = {};
+  for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
+    switch (key) {
+      case 'launchAtLogin':
+        if (typeof value !== 'boolean') throw new SettingsError(`launchAtLogin must be true or false, got ${describe(value)}.`);
+        out.launchAtLogin = value;
+        break;
+      case 'logRetentionDays':
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_RETENTION_DAYS || value > MAX_RETENTION_DAYS) {
+          throw new SettingsError(`logRetentionDays must be a whole number of days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}, got ${describe(value)}.`);
+        }
+        out.logRetentionDays = value;
+        break;
+      case 'theme':
+        if (!THEMES.includes(value as ThemeSetting)) throw new SettingsError(`theme must be one of ${THEMES.join(', ')}, got ${describe(value)}.`);
+        out.theme = value as ThemeSetting;
+        break;
+      case 'weakStorage':
+        if (!WEAK.includes(value as WeakStorageChoice)) throw new SettingsError(`weakStorage must be one of ${WEAK.join(', ')}, got ${describe(value)}.`);
+        out.weakStorage = value as WeakStorageChoice;
+        break;
+      default:
+        throw new SettingsError(`Unknown setting "${key.slice(0, 64)}" (known: ${KEYS.join(', ')}).`);
+    }
+  }
+  return out;
+}
+
+/** What is stored: anything damaged or missing falls back to the default, field by field. */
+function fromStore(raw: unknown): AppSettings {
+  const out: AppSettings = { ...DEFAULT_SETTINGS };
+  if (typeof raw !== 'object' || raw === null) return out;
+  for (const key of KEYS) {
+    try {
+      Object.assign(out, parseSettingsPatch({ [key]: (raw as Record<string, unknown>)[key] }));
+    } catch {
+      // keep the default for this field
+    }
+  }
+  return out;
+}
+
+export class SettingsService {
+  private readonly listeners = new Set<(settings: AppSettings) => void>();
+
+  constructor(
+    private readonly store: SettingsStore,
+    private readonly loginItems?: LoginItems,
+  ) {}
+
+  get loginItemSupported(): boolean {
+    return !!this.loginItems;
+  }
+
+  /** The stored settings; launchAtLogin is what the system says, when the host can ask it. */
+  get(): AppSettings {
+    const s = fromStore(this.store.get('app'));
+    if (this.loginItems) {
+      try {
+        s.launchAtLogin = this.loginItems.isEnabled();
+      } catch {
+        // keep the stored value
+      }
+    } else {
+      s.launchAtLogin = false;
+    }
+    return s;
+  }
+
+  /** Validates, applies the login item, persists, and tells listeners (only when something changed). */
+  set(patch: unknown): AppSettings {
+    const p = parseSettingsPatch(patch);
+    const before = this.get();
+    if (p.launchAtLogin !== undefined && p.launchAtLogin !== before.launchAtLogin) {
+      if (!this.loginItems) {
+        if (p.launchAtLogin) throw new SettingsError('This host cannot start at login: launch at login is available in the desktop app only.');
+      } else {
+        this.loginItems.setEnabled(p.launchAtLogin);
+      }
+    }
+    const stored = { ...fromStore(this.store.get('app')), ...p };
+    this.store.set('app', stored);
+    const after = this.get();
+    if (KEYS.some((k) => after[k] !== before[k])) for (const l of [...this.listeners]) l(after);
+    return after;
+  }
+
+  onDidChange(listener: (settings: AppSettings) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
