@@ -225,7 +225,9 @@ export class ProxySupervisor {
         (h.stderrTail.length ? `: ${h.stderrTail[h.stderrTail.length - 1]}` : '');
     const now = this.clock.now();
     const window = this.opts.crashWindowMs ?? 60_000;
-    h.crashes = [...h.crashes.filter((t) => now - t < window), now];
+    // Crashes "in the future" mean the wall clock went back (NTP, a wake from sleep): they are
+    // not recent, whatever the subtraction says.
+    h.crashes = [...h.crashes.filter((t) => t <= now && now - t < window), now];
     this.opts.onLog({ ts: now, level: 'error', server: h.config.id, message: `Proxy stopped unexpectedly: ${reason}` });
     if (h.crashes.length >= (this.opts.crashLoopCount ?? 5)) {
       h.wanted = false;
