@@ -9,6 +9,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { parseRetryAfter } from './upstream-shared';
 
 const agents = {
   'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
@@ -35,6 +36,8 @@ export class FastPostHttpError extends Error {
   constructor(
     readonly status: number,
     readonly statusText: string,
+    /** The answer's Retry-After, in seconds, if it had one. */
+    readonly retryAfterS?: number,
   ) {
     super(`Error POSTing to endpoint: ${status} ${statusText}`);
   }
@@ -70,7 +73,8 @@ export function fastPost(req: FastPostRequest): Promise<'done' | 'fallback'> {
         }
         if (status < 200 || status >= 300) {
           res.resume();
-          return reject(new FastPostHttpError(status, res.statusMessage ?? ''));
+          const retryAfter = res.headers['retry-after'];
+          return reject(new FastPostHttpError(status, res.statusMessage ?? '', parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter)));
         }
         const type = String(res.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
         if (type === 'application/json') {

@@ -13,6 +13,12 @@ if (!process.send) {
 }
 
 let runtime: ProxyRuntime | undefined;
+
+/** MCP_SWITCHBOARD_REQUEST_TIMEOUT_MS: how long a request may wait for the server (default 5 minutes). */
+function positiveInt(v: string | undefined): number | undefined {
+  const n = Number(v);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
 let exiting = false;
 
 function emit(msg: ProxyToParent): void {
@@ -34,7 +40,14 @@ async function shutdown(code: number): Promise<void> {
 process.on('message', (raw: unknown) => {
   const msg = raw as ParentToProxy;
   if (msg?.type === 'start' && !runtime) {
-    runtime = new ProxyRuntime({ server: msg.server, endpoint: msg.endpoint, secret: msg.secret, token: msg.token, emit });
+    runtime = new ProxyRuntime({
+      server: msg.server,
+      endpoint: msg.endpoint,
+      secret: msg.secret,
+      token: msg.token,
+      emit,
+      requestTimeoutMs: positiveInt(process.env.MCP_SWITCHBOARD_REQUEST_TIMEOUT_MS),
+    });
     runtime.start().catch((err: Error) => {
       emit({ type: 'fatal', message: `Cannot listen on ${msg.endpoint}: ${err.message}` });
       void shutdown(3);

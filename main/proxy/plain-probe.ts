@@ -7,7 +7,7 @@
  */
 import * as http from 'node:http';
 import type * as Https from 'node:https';
-import { STATUS_TEXT, displayUrl, networkReason } from './upstream-shared';
+import { STATUS_TEXT, displayUrl, networkReason, parseRetryAfter } from './upstream-shared';
 import type { UpstreamAuth, UpstreamFailure } from './upstream';
 
 export interface PlainProbeOptions {
@@ -30,6 +30,7 @@ interface RawAnswer {
   status: number;
   statusText: string;
   wwwAuthenticate?: string;
+  retryAfter?: string;
   sessionId?: string;
   message?: any;
 }
@@ -66,7 +67,9 @@ export async function plainProbe(opts: PlainProbeOptions): Promise<ProbeResult |
   if ([400, 404, 405, 406].includes(status) && !opts.singleTransport) return 'use-sdk';
   if (status < 200 || status >= 300) {
     const text = STATUS_TEXT[status] ?? answer.statusText;
-    return { outcome: { kind: 'http', status, message: `Upstream ${where} answered ${status}${text ? ' ' + text : ''}` } };
+    const retryAfterS = parseRetryAfter(answer.retryAfter);
+    const asks = retryAfterS !== undefined ? ` (it asks to retry after ${retryAfterS} s)` : '';
+    return { outcome: { kind: 'http', status, message: `Upstream ${where} answered ${status}${text ? ' ' + text : ''}${asks}`, retryAfterS } };
   }
   if (answer.sessionId) void del(opts.url, headers, answer.sessionId, answer.message?.result?.protocolVersion, opts.auth?.token());
   return { outcome: 'ok', answer: answer.message };
@@ -96,6 +99,7 @@ function post(rawUrl: string, body: string, headers: Record<string, string>, tok
         status: res.statusCode ?? 0,
         statusText: res.statusMessage ?? '',
         wwwAuthenticate: header(res, 'www-authenticate'),
+        retryAfter: header(res, 'retry-after'),
         sessionId: header(res, 'mcp-session-id'),
       };
       const type = String(res.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();

@@ -63,6 +63,8 @@ export interface ProxyRuntimeOptions {
   /** Health-retry backoff: first delay and cap, ms. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** How long a client request may wait for its answer (see UpstreamOptions.requestTimeoutMs). */
+  requestTimeoutMs?: number;
   fetch?: typeof fetch;
 }
 
@@ -201,6 +203,7 @@ export class ProxyRuntime {
         retryHint: () => (this.nextRetryAt ? (this.nextRetryAt - Date.now()) / 1000 : undefined),
         fetch: this.opts.fetch,
         auth: this.auth,
+        requestTimeoutMs: this.opts.requestTimeoutMs,
       },
       {
         toClient: (m, text) => {
@@ -416,7 +419,9 @@ export class ProxyRuntime {
     if (this.retryTimer) return; // a retry is already scheduled
     const base = this.opts.retryBaseMs ?? 1000;
     const max = this.opts.retryMaxMs ?? 60_000;
-    const delay = Math.min(max, base * 2 ** this.retryAttempt) * (0.8 + Math.random() * 0.4);
+    let delay = Math.min(max, base * 2 ** this.retryAttempt) * (0.8 + Math.random() * 0.4);
+    // The server said when to come back: not sooner than that, but never later than the cap.
+    if (f.retryAfterS !== undefined) delay = Math.min(max, Math.max(delay, f.retryAfterS * 1000));
     this.retryAttempt++;
     this.nextRetryAt = Date.now() + delay;
     this.retryTimer = setTimeout(() => {

@@ -8,6 +8,7 @@ export const ERR_UPSTREAM_HTTP = -32010;
 export const ERR_UPSTREAM_UNREACHABLE = -32011;
 export const ERR_NEEDS_SIGN_IN = -32012;
 export const ERR_UPSTREAM_GONE = -32013;
+export const ERR_UPSTREAM_TIMEOUT = -32014;
 export const ERR_PARSE = -32700;
 
 /** URL without query or credentials: query strings sometimes carry keys. */
@@ -67,3 +68,21 @@ export function networkReason(err: unknown): string | undefined {
   return undefined;
 }
 
+
+/**
+ * A Retry-After header (RFC 9110 §10.2.3: delay-seconds or an HTTP-date) as seconds from `now`;
+ * undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  const at = Date.parse(v);
+  if (!Number.isFinite(at) || !/[a-z]/i.test(v)) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** The most a request waits on a server's Retry-After before the proxy re-sends it once. */
+export const MAX_REQUEST_RETRY_AFTER_S = 10;
+/** Statuses whose Retry-After invites re-sending the request. */
+export const RETRYABLE_STATUSES = new Set([429, 502, 503]);

@@ -28,8 +28,20 @@ type Id = string | number;
 type Json = Record<string, any>;
 
 /** JSON-RPC error codes the proxy itself produces (the server-defined range). */
-import { ERR_NEEDS_SIGN_IN, ERR_UPSTREAM_GONE, ERR_UPSTREAM_HTTP, ERR_UPSTREAM_UNREACHABLE, STATUS_TEXT, displayUrl, networkReason } from './upstream-shared';
-export { ERR_NEEDS_SIGN_IN, ERR_PARSE, ERR_UPSTREAM_GONE, ERR_UPSTREAM_HTTP, ERR_UPSTREAM_UNREACHABLE, displayUrl, networkReason } from './upstream-shared';
+import {
+  ERR_NEEDS_SIGN_IN,
+  ERR_UPSTREAM_GONE,
+  ERR_UPSTREAM_HTTP,
+  ERR_UPSTREAM_TIMEOUT,
+  ERR_UPSTREAM_UNREACHABLE,
+  MAX_REQUEST_RETRY_AFTER_S,
+  RETRYABLE_STATUSES,
+  STATUS_TEXT,
+  displayUrl,
+  networkReason,
+  parseRetryAfter,
+} from './upstream-shared';
+export { ERR_NEEDS_SIGN_IN, ERR_PARSE, ERR_UPSTREAM_GONE, ERR_UPSTREAM_HTTP, ERR_UPSTREAM_TIMEOUT, ERR_UPSTREAM_UNREACHABLE, displayUrl, networkReason } from './upstream-shared';
 
 export interface UpstreamEvents {
   /** A message for the downstream client; `text` is its serialization when already made. */
@@ -52,6 +64,8 @@ export interface UpstreamFailure {
   kind: 'http' | 'network' | 'auth' | 'protocol';
   status?: number;
   message: string;
+  /** The server's Retry-After, in seconds, when it sent one with an error status. */
+  retryAfterS?: number;
 }
 
 export interface UpstreamOptions {
@@ -71,6 +85,11 @@ export interface UpstreamOptions {
    * transport".
    */
   singleTransport?: boolean;
+  /**
+   * How long a request may wait for its answer (progress notifications restart the wait). Past
+   * it the client gets an error and the server a cancellation. Default 5 minutes.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** How a session gets and renews its bearer token; implemented by the proxy runtime over IPC. */
@@ -114,6 +133,12 @@ export function httpStatusOf(err: unknown): number | undefined {
   return undefined;
 }
 
+/** Retry-After (seconds) that came with an SDK or fast-path HTTP error, if any. */
+export function retryAfterOf(err: unknown): number | undefined {
+  const v = (err as { retryAfterS?: unknown })?.retryAfterS;
+  return typeof v === 'number' ? v : undefined;
+}
+
 export function describeFailure(err: unknown, url: string): UpstreamFailure {
   const status = httpStatusOf(err);
   const where = displayUrl(url);
@@ -125,7 +150,9 @@ export function describeFailure(err: unknown, url: string): UpstreamFailure {
   }
   if (status !== undefined) {
     const text = STATUS_TEXT[status] ?? '';
-    return { kind: 'http', status, message: `Upstream ${where} answered ${status}${text ? ' ' + text : ''}` };
+    const retryAfterS = retryAfterOf(err);
+    const asks = retryAfterS !== undefined ? ` (it asks to retry after ${retryAfterS} s)` : '';
+    return { kind: 'http', status, message: `Upstream ${where} answered ${status}${text ? ' ' + text : ''}${asks}`, retryAfterS };
   }
   const reason = networkReason(err);
   if (reason) return { kind: 'network', message: `Cannot reach upstream ${where}: ${reason}` };
@@ -150,7 +177,12 @@ interface Pending {
   started: number;
   /** The request carried a 2026-07-28 (stateless era) `_meta` envelope. */
   modern?: boolean;
+  /** The request's progress token: its progress notifications restart the time limit. */
+  progressToken?: string | number;
+  timer?: NodeJS.Timeout;
 }
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 5 * 60_000;
 
 const LEGACY_VERSIONS = new Set(['2024-10-07', '2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25']);
 
@@ -197,6 +229,62 @@ export class UpstreamSession {
     return this.pending.size;
   }
 
+  // ---- requests in flight: each gets exactly one answer, within the time limit ---------------
+
+  private track(m: Json): void {
+    const old = this.pending.get(m.id);
+    if (old) clearTimeout(old.timer);
+    const token = m.params?._meta?.progressToken;
+    const p: Pending = {
+      method: m.method,
+      started: performance.now(),
+      modern: isModernRequest(m) || undefined,
+      progressToken: typeof token === 'string' || typeof token === 'number' ? token : undefined,
+    };
+    this.pending.set(m.id, p);
+    this.arm(m.id, p);
+  }
+
+  private arm(id: Id, p: Pending): void {
+    clearTimeout(p.timer);
+    const ms = this.opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    p.timer = setTimeout(() => this.timedOut(id, p, ms), ms);
+    p.timer.unref();
+  }
+
+  /** The request is answered (or given up): forget it and its timer. */
+  private settle(id: Id | undefined): Pending | undefined {
+    if (id === undefined || id === null) return undefined;
+    const p = this.pending.get(id);
+    if (!p) return undefined;
+    clearTimeout(p.timer);
+    this.pending.delete(id);
+    return p;
+  }
+
+  /** Progress shows the server is working on the request: its time limit starts again. */
+  private progressed(token: unknown): void {
+    if (token === undefined) return;
+    for (const [id, p] of this.pending) if (p.progressToken === token) this.arm(id, p);
+  }
+
+  private timedOut(id: Id, p: Pending, ms: number): void {
+    if (this.closed || this.pending.get(id) !== p) return;
+    this.settle(id);
+    const seconds = Math.round(ms / 100) / 10;
+    const where = displayUrl(this.target?.url ?? this.opts.url);
+    this.events.log?.('warn', `Upstream ${where} did not answer ${p.method} (id ${JSON.stringify(id)}) within ${seconds} s; cancelled it`);
+    this.reply(
+      id,
+      ERR_UPSTREAM_TIMEOUT,
+      `Upstream ${where} did not answer ${p.method} within ${seconds} s; MCP Switchboard cancelled the request. Retry it later, or check the server.`,
+      p,
+    );
+    // Tell the server, so it can stop working on it (fire and forget, in the client's order).
+    const cancel = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: `No answer within ${seconds} s` } };
+    if (this.transport && p.method !== 'initialize') void this.fromClient(cancel as JSONRPCMessage);
+  }
+
   /** Send one message (or a batch) from the client upstream. Never throws. */
   async fromClient(message: JSONRPCMessage | JSONRPCMessage[], size?: number, text?: string): Promise<void> {
     if (this.closed) return;
@@ -204,19 +292,20 @@ export class UpstreamSession {
     size ??= JSON.stringify(message).length;
     for (const m of list) {
       if (isRequest(m)) {
-        this.pending.set(m.id, { method: m.method, started: performance.now(), modern: isModernRequest(m) || undefined });
+        this.track(m);
         this.events.onRequest?.(m.method, m.id, size);
         if (m.method === 'initialize') this.initRequest = m;
       } else if (isNotification(m)) {
         this.events.onNotification?.(m.method, 'client-to-server', size);
+        // The client gave up on a request: an answer that still comes is not for it any more.
+        if (m.method === 'notifications/cancelled') this.settle(m.params?.requestId);
       }
     }
     // A tool the proxy left out of tools/list (invalid x-mcp-header) is not called upstream.
     const excluded = !Array.isArray(message) && isRequest(message as Json) && (message as Json).method === 'tools/call' ? this.excludedTools.get((message as Json).params?.name) : undefined;
     if (excluded !== undefined) {
       const m = message as Json;
-      this.reply(m.id, -32602, `Tool "${m.params.name}" is not available: ${excluded}`, this.pending.get(m.id));
-      this.pending.delete(m.id);
+      this.reply(m.id, -32602, `Tool "${m.params.name}" is not available: ${excluded}`, this.settle(m.id));
       return;
     }
     // Keep the client's order: a notification or response is sent only after everything before
@@ -245,15 +334,16 @@ export class UpstreamSession {
       transport = await this.ensureTransport(message);
       if (transport === FIRST_SENT) return;
     } catch (err) {
-      this.fail(list, err);
+      this.fail(list, this.withRetryAfter(err));
       return;
     }
     const gen = this.generation;
     try {
       const fast = this.fastPostable(transport, list) ? await this.fastSend(transport, message, list, text) : 'fallback';
       if (fast === 'fallback') await sendOn(transport, message, this.paramHeaders(message));
-    } catch (err) {
+    } catch (caught) {
       if (this.closed) return;
+      const err = this.withRetryAfter(caught);
       if (err instanceof InsufficientScopeError && mayRetry && this.opts.auth) {
         const challenge = [
           'Bearer error="insufficient_scope"',
@@ -269,6 +359,16 @@ export class UpstreamSession {
         return;
       }
       const status = httpStatusOf(err);
+      const retryAfterS = retryAfterOf(err);
+      if (mayRetry && status !== undefined && RETRYABLE_STATUSES.has(status) && retryAfterS !== undefined && retryAfterS <= MAX_REQUEST_RETRY_AFTER_S) {
+        // The server said when to come back, and it is soon: wait that long and send it once more.
+        this.events.log?.('info', `Upstream answered ${status}; retrying in ${retryAfterS} s as it asked (Retry-After)`);
+        await this.sleep(retryAfterS * 1000);
+        if (this.closed) return;
+        const waiting = list.filter(isRequest).filter((m) => this.pending.has(m.id));
+        if (list.some(isRequest) && !waiting.length) return; // timed out or cancelled meanwhile
+        return this.deliver(message, list, false, text);
+      }
       const sessionBound = status === 404 || status === 410;
       if (mayRetry && sessionBound && this.initRequest && !isInit) {
         this.events.log?.('info', `Upstream session expired (${status}); re-initializing and retrying once`);
@@ -282,6 +382,16 @@ export class UpstreamSession {
       }
       this.fail(list, err);
     }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.abort.signal.addEventListener('abort', () => {
+        clearTimeout(t);
+        resolve();
+      }, { once: true });
+    });
   }
 
   /** Opens the transport on first use; the first message doubles as the transport probe. */
@@ -341,12 +451,13 @@ export class UpstreamSession {
     const url = new URL(target.url);
     const requestInit: RequestInit = { headers: { ...this.opts.headers } };
     const authProvider = this.authProvider();
+    const fetch = this.noteRetryAfter;
     const t =
       target.kind === 'sse'
-        ? new SSEClientTransport(url, { requestInit, fetch: this.opts.fetch, authProvider })
+        ? new SSEClientTransport(url, { requestInit, fetch, authProvider })
         : new StreamableHTTPClientTransport(url, {
             requestInit,
-            fetch: this.opts.fetch,
+            fetch,
             protocolVersion: this.protocolVersion,
             authProvider,
             onInsufficientScope: 'throw',
@@ -355,6 +466,31 @@ export class UpstreamSession {
     t.onerror = (err) => this.onTransportError(err, t);
     t.onclose = () => this.onTransportClose(t);
     return t;
+  }
+
+  /** Retry-After of the last error answer the SDK transport saw, by status (the SDK's errors drop headers). */
+  private readonly retryAfters = new Map<number, { seconds: number; at: number }>();
+
+  private readonly noteRetryAfter: typeof fetch = async (input, init) => {
+    const res = await (this.opts.fetch ?? globalThis.fetch)(input, init);
+    if (!res.ok && RETRYABLE_STATUSES.has(res.status)) {
+      const seconds = parseRetryAfter(res.headers.get('retry-after'));
+      if (seconds === undefined) this.retryAfters.delete(res.status);
+      else this.retryAfters.set(res.status, { seconds, at: Date.now() });
+    }
+    return res;
+  };
+
+  /** Gives an SDK HTTP error the Retry-After its answer carried (fast-path errors have it already). */
+  private withRetryAfter(err: unknown): unknown {
+    const status = httpStatusOf(err);
+    if (status === undefined || retryAfterOf(err) !== undefined || !err || typeof err !== 'object') return err;
+    const noted = this.retryAfters.get(status);
+    if (noted && Date.now() - noted.at < 5000) {
+      this.retryAfters.delete(status);
+      (err as { retryAfterS?: number }).retryAfterS = noted.seconds;
+    }
+    return err;
   }
 
   /**
@@ -391,9 +527,8 @@ export class UpstreamSession {
       },
       onLost: (reason) => {
         for (const id of ids) {
-          const p = this.pending.get(id);
+          const p = this.settle(id);
           if (!p) continue;
-          this.pending.delete(id);
           this.reply(id, ERR_UPSTREAM_GONE, `Upstream ${displayUrl(this.opts.url)}: ${reason}. Retry the request.`, p);
         }
       },
@@ -419,6 +554,13 @@ export class UpstreamSession {
       this.internal.get(m.id)?.(m);
       return;
     }
+    if (isResponse(m) && !this.pending.has(m.id)) {
+      // Answered already (time-out, lost stream), cancelled by the client, or sent twice by the
+      // server: a client must never get two answers to one request.
+      this.events.log?.('debug', `Dropped an answer to request ${JSON.stringify(m.id)} that was already answered or cancelled`);
+      return;
+    }
+    if (isNotification(m) && m.method === 'notifications/progress') this.progressed(m.params?.progressToken);
     if (isResponse(m) && Array.isArray(m.result?.tools)) {
       const p = this.pending.get(m.id);
       if (p?.method === 'tools/list' && p.modern) m = this.screenTools(m);
@@ -428,9 +570,8 @@ export class UpstreamSession {
     const text = JSON.stringify(isResponse(m) ? { jsonrpc: m.jsonrpc, id: m.id, ...m } : m);
     const size = text.length;
     if (isResponse(m)) {
-      const p = this.pending.get(m.id);
+      const p = this.settle(m.id);
       if (p) {
-        this.pending.delete(m.id);
         if (p.method === 'initialize' && m.result && typeof m.result.protocolVersion === 'string') {
           this.protocolVersion = m.result.protocolVersion;
           if (t instanceof StreamableHTTPClientTransport) t.setProtocolVersion(m.result.protocolVersion);
@@ -503,8 +644,8 @@ export class UpstreamSession {
   }
 
   private failAllPending(message: string): void {
-    for (const [id, p] of this.pending) {
-      this.pending.delete(id);
+    for (const id of [...this.pending.keys()]) {
+      const p = this.settle(id);
       this.reply(id, ERR_UPSTREAM_GONE, `${message}. Retry the request.`, p);
     }
   }
@@ -571,8 +712,8 @@ export class UpstreamSession {
         this.events.log?.('warn', `Could not deliver ${m.method ?? 'a response'} upstream: ${failure.message}`);
         continue;
       }
-      const p = this.pending.get(m.id);
-      this.pending.delete(m.id);
+      const p = this.settle(m.id);
+      if (!p) continue; // already answered (e.g. timed out while this was being sent)
       this.reply(m.id, code, text, p);
     }
   }
@@ -592,6 +733,7 @@ export class UpstreamSession {
     this.abort.abort();
     const t = this.transport;
     this.transport = undefined;
+    for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
     if (!t) return;
     if (t instanceof StreamableHTTPClientTransport && t.sessionId) {
