@@ -1,0 +1,398 @@
+/**
+ * Faults, end to end: MCP clients run the bundled connector (out/connector), which talks to the
+ * bundled proxy (out/proxy) forked by a real AppCore, against a real HTTP server that misbehaves
+ * on request (test/fixtures/misbehaving-server.ts): down, slow, 500/502/503 with and without
+ * Retry-After, SSE answers cut mid-response, connections reset, the address going away and coming
+ * back; the proxy killed mid-request; the host killed while proxies run; clock jumps.
+ *
+ * Every test holds the same line: each request gets exactly one answer (a result or a clear
+ * JSON-RPC error), with its own id, on its own connection, within a bounded wait (a hang fails).
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Conf from 'conf';
+import type { AppCore } from '../main/core/app-core';
+import { resolvePaths, endpointFor } from '../main/core/paths';
+import type { Clock } from '../main/core/ports';
+import { ServerRegistry } from '../main/core/servers/server-registry';
+import { HEADLESS_SCRIPT, makeTempHome, startCore, waitForState, type TempHome } from './fixtures/harness';
+import { startMisbehavingServer, type MisbehavingServer } from './fixtures/misbehaving-server';
+import { RawConnector } from './fixtures/raw-connector';
+import { waitFor } from './fixtures/ports';
+
+const REQUEST_TIMEOUT_MS = 2500;
+
+let server: MisbehavingServer;
+let home: TempHome;
+let core: AppCore;
+let id: string;
+const open: RawConnector[] = [];
+
+beforeAll(async () => {
+  server = await startMisbehavingServer();
+  home = makeTempHome();
+  // The proxy's per-request time limit (default 5 minutes), short here so a stalled upstream is
+  // seen within the test's budget.
+  home.env.MCP_SWITCHBOARD_REQUEST_TIMEOUT_MS = String(REQUEST_TIMEOUT_MS);
+  core = await startCore(home);
+  id = (await core.addServer({ url: server.url, name: 'Misbehaving' })).id;
+  await waitForState(core, id, 'ready');
+});
+
+afterAll(async () => {
+  await Promise.all(open.map((c) => c.close()));
+  await core?.dispose();
+  await server?.close();
+  home?.cleanup();
+});
+
+async function client(name: string, env: Record<string, string> = {}, h: TempHome = home, serverId = id): Promise<RawConnector> {
+  const c = RawConnector.start(h, serverId, env);
+  open.push(c);
+  await c.initialize(name);
+  return c;
+}
+
+/** A tool result's text, or the error, for assertions. */
+const textOf = (answer: any): string => answer?.result?.content?.[0]?.text ?? '';
+
+function expectOneAnswerEach(c: RawConnector): void {
+  expect(c.duplicateAnswers()).toEqual([]);
+}
+
+describe('upstream failures answer with clear JSON-RPC errors', () => {
+  it('500 and 502 without Retry-After: one clear error, the request is not re-sent, the next one works', async () => {
+    const c = await client('http-errors');
+    for (const status of [500, 502]) {
+      const calls = () => server.stats.postsByMethod.get('tools/call') ?? 0;
+      const postsBefore = calls();
+      server.fail(1, { status });
+      const a = await c.call('echo', { message: `fail-${status}` });
+      expect(a.error.code).toBe(-32010);
+      expect(a.error.message).toMatch(new RegExp(`^Upstream http://127\\.0\\.0\\.1:\\d+/mcp answered ${status} (Internal Server Error|Bad Gateway)`));
+      expect(calls() - postsBefore).toBe(1); // not retried: the server may have acted on it
+      const ok = await c.call('echo', { message: `after-${status}` });
+      expect(textOf(ok)).toBe(`echo: after-${status}`);
+    }
+    expectOneAnswerEach(c);
+  });
+
+  it('503 with a short Retry-After is retried once after that delay; the tool runs once', async () => {
+    const c = await client('retry-after-short');
+    server.fail(1, { status: 503, retryAfter: '1' });
+    const t0 = Date.now();
+    const a = await c.call('echo', { message: 'after-503' });
+    expect(textOf(a)).toBe('echo: after-503');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900); // it waited as asked
+    expect(server.stats.calls.get('after-503')).toBe(1);
+    await waitFor(() => core.tailLogs(id).some((e) => /answered 503.*retrying in 1 s as it asked/.test(e.message)), 'the retry log line');
+    expectOneAnswerEach(c);
+  });
+
+  it('503 with a Retry-After beyond the cap, or none, is a clear error saying when to retry', async () => {
+    const c = await client('retry-after-long');
+    server.fail(1, { status: 503, retryAfter: '120' });
+    const t0 = Date.now();
+    const a = await c.call('echo', { message: 'too-long' });
+    expect(Date.now() - t0).toBeLessThan(10_000); // the proxy did not sit on it for 120 s
+    expect(a.error.code).toBe(-32010);
+    expect(a.error.message).toMatch(/answered 503 Service Unavailable \(it asks to retry after 120 s\)/);
+    expect(server.stats.calls.get('too-long')).toBeUndefined();
+    // The health check honours it too, capped at its longest backoff (60 s).
+    const st = await waitForState(core, id, 'retrying', 5000);
+    expect(st.detail).toMatch(/asks to retry after 120 s\); retrying in 60 s/);
+
+    server.fail(1, { status: 503 });
+    const b = await c.call('echo', { message: 'no-header' });
+    expect(b.error.message).toMatch(/answered 503 Service Unavailable/);
+    expect(b.error.message).not.toMatch(/asks to retry/);
+    // The next answer from the server shows it is back: ready without waiting for the check.
+    expect(textOf(await c.call('echo', { message: 'back' }))).toBe('echo: back');
+    await waitForState(core, id, 'ready', 2000);
+    expectOneAnswerEach(c);
+  });
+
+  it('a connection reset mid-request is a clear error; the next request works', async () => {
+    const c = await client('reset');
+    server.fail(1, { reset: true });
+    const a = await c.call('echo', { message: 'reset-me' });
+    expect(a.error.code).toBe(-32011);
+    expect(a.error.message).toMatch(/connection reset|socket hang up|closed by the server/);
+    const ok = await c.call('echo', { message: 'after-reset' });
+    expect(textOf(ok)).toBe('echo: after-reset');
+    expectOneAnswerEach(c);
+  });
+});
+
+describe('event streams cut mid-response', () => {
+  it('resumes a cut SSE answer with Last-Event-ID and answers once', async () => {
+    const c = await client('sse-resume');
+    const resumes = server.stats.resumes.length;
+    server.fail(1, { drop: 'resumable' });
+    const a = await c.call('echo', { message: 'resumed' });
+    expect(textOf(a)).toBe('echo: resumed');
+    expect(server.stats.resumes.length).toBe(resumes + 1);
+    expect(server.stats.calls.get('resumed')).toBe(1);
+    expectOneAnswerEach(c);
+  });
+
+  it('a cut SSE answer that cannot be resumed is a clear error, never a hang', async () => {
+    const c = await client('sse-plain');
+    server.fail(1, { drop: 'plain' });
+    const a = await c.call('echo', { message: 'lost' });
+    expect(a.error.code).toBe(-32013);
+    expect(a.error.message).toMatch(/event stream|closed|cut/);
+    expect(a.error.message).toMatch(/Retry the request/);
+    const ok = await c.call('echo', { message: 'after-cut' });
+    expect(textOf(ok)).toBe('echo: after-cut');
+    await new Promise((r) => setTimeout(r, 300)); // a late answer would arrive now
+    expectOneAnswerEach(c);
+  });
+});
+
+describe('slow upstream', () => {
+  it('a 30 s answer becomes a clear time-out error at the proxy\'s limit; the server is told to cancel', async () => {
+    const c = await client('slow-30');
+    server.setDelay(30_000);
+    try {
+      const t0 = Date.now();
+      const a = await c.call('echo', { message: 'thirty' }, { id: 'slow-1', timeoutMs: 10_000 });
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 100);
+      expect(a.error.code).toBe(-32014);
+      expect(a.error.message).toMatch(/did not answer tools\/call within 2\.5 s/);
+      await waitFor(() => server.stats.cancelled.includes('slow-1'), 'notifications/cancelled upstream', 5000);
+    } finally {
+      server.setDelay(0);
+    }
+    const ok = await c.call('echo', { message: 'fast again' });
+    expect(textOf(ok)).toBe('echo: fast again');
+    expectOneAnswerEach(c);
+  });
+
+  it('an answer that arrives after the time-out is not delivered a second time', async () => {
+    const c = await client('slow-late');
+    const a = await c.call('slow', { ms: REQUEST_TIMEOUT_MS + 1200, message: 'late' }, { id: 'late-1' });
+    expect(a.error.code).toBe(-32014);
+    await waitFor(() => server.stats.answered.get('late-1') === 1, 'the server to answer late', 5000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.answersTo('late-1')).toHaveLength(1);
+    expectOneAnswerEach(c);
+  });
+});
+
+describe('the address stops answering and comes back (down, network change)', () => {
+  it('errors clearly while down, goes to retrying, recovers to ready, and the same client carries on', async () => {
+    const c = await client('network-change');
+    expect(textOf(await c.call('echo', { message: 'before' }))).toBe('echo: before');
+    await server.down();
+    try {
+      const a = await c.call('echo', { message: 'while-down' });
+      expect(a.error.code).toBe(-32011);
+      expect(a.error.message).toMatch(/Cannot reach upstream http:\/\/127\.0\.0\.1:\d+\/mcp: connection refused \(ECONNREFUSED\)/);
+      const st = await waitForState(core, id, 'retrying', 10_000);
+      expect(st.detail).toMatch(/connection refused/);
+    } finally {
+      // Back on the same address, as a fresh server that forgot every session.
+      await server.up({ forgetSessions: true });
+    }
+    await waitForState(core, id, 'ready', 20_000);
+    const inits = server.stats.initializes;
+    const ok = await c.call('echo', { message: 'after' });
+    expect(textOf(ok)).toBe('echo: after');
+    expect(server.stats.initializes).toBe(inits + 1); // the proxy re-initialized the lost session
+    expect(server.stats.clientNames.at(-1)).toBe('network-change');
+    expectOneAnswerEach(c);
+  });
+});
+
+describe('the proxy killed mid-request', () => {
+  it('the connector answers the in-flight requests with an error once, reconnects and replays initialize', async () => {
+    const a = await client('victim-a');
+    const b = await client('victim-b');
+    const pid = core.proxyPid(id)!;
+    const initsBefore = server.stats.initializes;
+    const namesBefore = server.stats.clientNames.length;
+    const inflightA = a.call('slow', { ms: 5000, message: 'in-flight-a' }, { id: 'ka' });
+    const inflightB = b.call('slow', { ms: 5000, message: 'in-flight-b' }, { id: 'kb' });
+    await waitFor(() => server.stats.inFlight >= 2, 'both calls to reach the server', 5000);
+    process.kill(pid, 'SIGKILL');
+    const [ea, eb] = await Promise.all([inflightA, inflightB]);
+    for (const e of [ea, eb]) {
+      expect(e.error.code).toBe(-32031);
+      expect(e.error.message).toMatch(/restarted while tools\/call was in flight; retry the request/);
+    }
+    await waitFor(() => core.proxyPid(id) && core.proxyPid(id) !== pid, 'a new proxy', 10_000);
+    await waitForState(core, id, 'ready');
+    // Each connector reconnected and replayed its client's own initialize (silently).
+    const ra = await a.call('whoami', {}, { timeoutMs: 15_000 });
+    const rb = await b.call('whoami', {}, { timeoutMs: 15_000 });
+    expect(JSON.parse(textOf(ra)).client).toBe('victim-a');
+    expect(JSON.parse(textOf(rb)).client).toBe('victim-b');
+    expect(server.stats.initializes - initsBefore).toBeGreaterThanOrEqual(2);
+    expect(server.stats.clientNames.slice(namesBefore)).toEqual(expect.arrayContaining(['victim-a', 'victim-b']));
+    // Nothing of the replay reached the clients: only the answers to their own ids.
+    for (const [c, own] of [[a, 'init-victim-a'], [b, 'init-victim-b']] as const) {
+      expect(c.lines.map((m) => m.id)).not.toContain('switchboard-connector-replay');
+      expect(c.answersTo(own)).toHaveLength(1);
+      expectOneAnswerEach(c);
+    }
+    // The killed requests' late answers (the server finishes them) never arrive.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(a.answersTo('ka')).toHaveLength(1);
+    expect(b.answersTo('kb')).toHaveLength(1);
+  });
+});
+
+// ---- the host ---------------------------------------------------------------------------------
+
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
+    } catch {
+      // gone while we looked
+    }
+  }
+  return out;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+  } catch {
+    return false;
+  }
+};
+
+/** Processes whose command line runs the bundled proxy with this data directory's environment. */
+function proxiesOf(h: TempHome): number[] {
+  const out: number[] = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (!fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('out/proxy/index.js')) continue;
+      if (fs.readFileSync(`/proc/${d}/environ`, 'utf8').includes(`MCP_SWITCHBOARD_HOME=${h.dataDir}`)) out.push(Number(d));
+    } catch {
+      // not ours, or gone
+    }
+  }
+  return out;
+}
+
+describe('the host killed while proxies run', () => {
+  it('proxies exit with it (nothing orphaned); the next host start serves the same sockets again', async () => {
+    const h = makeTempHome();
+    const hosts: number[] = [];
+    const startHost = async () => {
+      const child = spawn(process.execPath, [HEADLESS_SCRIPT], { env: h.env, stdio: 'ignore', detached: true });
+      child.unref();
+      hosts.push(child.pid!);
+      return child.pid!;
+    };
+    try {
+      const conf = new Conf({ cwd: h.dataDir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '' });
+      const registry = new ServerRegistry(conf);
+      const one = registry.add({ url: `${server.url}?host=1`, name: 'One' }).id;
+      const two = registry.add({ url: `${server.url}?host=2`, name: 'Two' }).id;
+      const hostPid = await startHost();
+      const paths = resolvePaths(h.env);
+      await waitFor(() => fs.existsSync(endpointFor(paths, one)) && fs.existsSync(endpointFor(paths, two)), 'both proxies to listen', 15_000);
+      const c = await client('survivor', { MCP_SWITCHBOARD_CONNECT_TIMEOUT_MS: '20000' }, h, one);
+      expect(textOf(await c.call('echo', { message: 'host-1' }))).toBe('echo: host-1');
+      const proxies = childrenOf(hostPid);
+      expect(proxies).toHaveLength(2);
+      expect(proxiesOf(h).sort()).toEqual([...proxies].sort());
+
+      const inflight = c.call('slow', { ms: 4000, message: 'orphan-check' }, { id: 'host-kill' });
+      await waitFor(() => server.stats.calls.get('orphan-check'), 'the call to reach the server', 5000);
+      process.kill(hostPid, 'SIGKILL');
+      await waitFor(() => proxies.every((p) => !alive(p)), 'every proxy to exit with its host', 10_000);
+      expect(proxiesOf(h)).toEqual([]);
+      const e = await inflight;
+      expect(e.error.code).toBe(-32031);
+
+      // The next start: stale socket files are replaced, and the waiting connector gets back in.
+      const second = await startHost();
+      await waitFor(() => childrenOf(second).length === 2, 'the new host to start both proxies', 15_000);
+      const again = await c.call('whoami', {}, { timeoutMs: 20_000 });
+      expect(JSON.parse(textOf(again)).client).toBe('survivor');
+      const fresh = await client('fresh', {}, h, two);
+      expect(textOf(await fresh.call('echo', { message: 'host-2' }))).toBe('echo: host-2');
+      expectOneAnswerEach(c);
+      process.kill(second, 'SIGTERM');
+      await waitFor(() => !alive(second) && proxiesOf(h).length === 0, 'the second host and its proxies to stop', 10_000);
+    } finally {
+      for (const pid of hosts) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      h.cleanup();
+    }
+  });
+});
+
+// ---- clock jumps (laptop sleep/wake) -----------------------------------------------------------
+
+/**
+ * The system clock with an offset the test moves: a laptop's wall clock jumps forward across a
+ * sleep, and backward when NTP corrects it. Timers still run in real time (so real restarts
+ * happen); only `now()` jumps. This is the Clock port the supervisor takes, not a mock of it.
+ */
+function jumpingClock(): Clock & { jump(ms: number): void } {
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    setTimeout(fn, ms) {
+      const t = setTimeout(fn, ms);
+      t.unref?.();
+      return { cancel: () => clearTimeout(t) };
+    },
+    jump(ms) {
+      offset += ms;
+    },
+  };
+}
+
+describe('clock jumps (sleep/wake)', () => {
+  async function crash(c: AppCore, serverId: string): Promise<void> {
+    const pid = c.proxyPid(serverId)!;
+    process.kill(pid, 'SIGKILL');
+    await waitFor(() => c.listServers()[0].status.state !== 'ready' || c.proxyPid(serverId) !== pid, 'the crash to be seen', 5000);
+  }
+
+  for (const [name, jumpMs] of [
+    ['forward (the laptop slept two hours)', 2 * 3600_000],
+    ['backward (the clock was corrected by an hour)', -3600_000],
+  ] as const) {
+    it(`crash-loop counting and restarts behave after a jump ${name}`, async () => {
+      const h = makeTempHome();
+      const clock = jumpingClock();
+      const c = await startCore(h, { clock, skipInstanceLock: true, supervisor: { backoffBaseMs: 50, backoffMaxMs: 200, crashLoopCount: 3, crashWindowMs: 60_000, stopTimeoutMs: 2000 } });
+      try {
+        const sid = (await c.addServer({ url: server.url, name: 'Sleeper' })).id;
+        await waitForState(c, sid, 'ready');
+        await crash(c, sid);
+        await waitForState(c, sid, 'ready');
+        await crash(c, sid);
+        await waitForState(c, sid, 'ready');
+        clock.jump(jumpMs);
+        // Two crashes before the jump are not "recent" any more: a third one restarts the proxy.
+        await crash(c, sid);
+        const st = await waitForState(c, sid, 'ready');
+        expect(st.restarts).toBe(3);
+        // And the window still works after the jump: two more quick crashes make a crash loop.
+        await crash(c, sid);
+        await waitForState(c, sid, 'ready');
+        await crash(c, sid);
+        const err = await waitForState(c, sid, 'error');
+        expect(err.detail).toMatch(/3 crashes in 60 s/);
+      } finally {
+        await c.dispose();
+        h.cleanup();
+      }
+    });
+  }
+});
