@@ -1,0 +1,216 @@
+/**
+ * TEST-ONLY backend of the browser story (e2e/story.spec.ts): the real app core on temp dirs, built
+ * the way the headless host builds it (main/headless/headless-core.ts), behind the web bridge.
+ *
+ * - AppCore with the real ProxySupervisor (proxies are child processes of out/proxy/index.js), the
+ *   real AuthService with the 0600 file vault, and the real ClientService whose entries run
+ *   out/connector/index.js with this Node.
+ * - A temp HOME / XDG_CONFIG_HOME / APPDATA, so Claude Desktop's and Cursor's config files live
+ *   in temp dirs; their folders are pre-created so both are detected as present.
+ * - A protected MCP server behind a real oidc-provider (main/core/auth/testing/oidc-fixture).
+ * - The browser the engine opens is TestBrowser (main/core/auth/testing/test-browser): a headless
+ *   user agent that walks the real authorization redirects to the loopback callback. That is the
+ *   one stand-in here: there is no human to click "Allow".
+ *
+ * It also collects every secret the story produces (from the authorization server's own events,
+ * the opener's visits, the vault and the data dir) for the secrets test.
+ *
+ * Loaded through support/bundle.ts (esbuild), because some core dependencies ship ESM that only a
+ * bundler can load (jsonc-parser), exactly as the app itself is bundled.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AppCore } from '../../main/core/app-core';
+import { createHandlers, dispatch, forwardEvents, type HandlerTable } from '../../main/core/api/handlers';
+import { AuthService } from '../../main/core/auth/auth-service';
+import { FileSecretVault } from '../../main/core/auth/file-vault';
+import { startOidcFixture, type OidcFixture } from '../../main/core/auth/testing/oidc-fixture';
+import { TestBrowser } from '../../main/core/auth/testing/test-browser';
+import { resolvePaths } from '../../main/core/paths';
+import { NodeChildLauncher } from '../../main/core/supervisor/node-child-launcher';
+import { startWebBridge, type WebBridge } from './web-bridge';
+
+export interface KnownSecret {
+  kind: string;
+  value: string;
+}
+
+export interface StoryBackendOptions {
+  repoRoot: string;
+}
+
+export interface StoryBackend {
+  root: string;
+  home: string;
+  /** The environment of this "machine": what the core and the MCP clients see. */
+  env: Record<string, string>;
+  dataDir: string;
+  logsDir: string;
+  claudeConfig: string;
+  cursorConfig: string;
+  as: OidcFixture;
+  core: AppCore;
+  handlers: HandlerTable;
+  call(name: string, arg?: unknown): Promise<{ ok: boolean; value?: any; error?: string }>;
+  bridge: WebBridge;
+  browser: TestBrowser;
+  /** A header value the story sends upstream (a secret like an API key). */
+  header: { name: string; value: string };
+  /** Every secret seen so far (deduplicated); call `collect()` first for the vault's current ones. */
+  secrets(): KnownSecret[];
+  /** Reads the vault and the connector secret file into the known secrets. */
+  collect(): void;
+  /** Appends a log line through the core (for the grep's positive control). */
+  plant(serverId: string, marker: string): void;
+  close(): Promise<void>;
+}
+
+/** Walks a parsed vault value and yields secret-looking fields. */
+function* secretFields(value: unknown, key = ''): Generator<KnownSecret> {
+  if (typeof value === 'string') {
+    // access_token, refresh_token, id_token, client_secret, code_verifier, registration_access_token…
+    // but not token_endpoint, token_type or other metadata.
+    const secretKey = /(^|_)(access|refresh|id|registration_access)_?token$|secret$|verifier$/i.test(key);
+    if (secretKey && value.length >= 8 && !/^https?:/.test(value)) yield { kind: `vault:${key}`, value };
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) yield* secretFields(v, key);
+    return;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) yield* secretFields(v, k);
+  }
+}
+
+export async function startStoryBackend(opts: StoryBackendOptions): Promise<StoryBackend> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-story-'));
+  const home = path.join(root, 'home');
+  const env: Record<string, string> = {
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    APPDATA: path.join(home, 'AppData', 'Roaming'),
+    LOCALAPPDATA: path.join(home, 'AppData', 'Local'),
+    PATH: process.env.PATH ?? '',
+  };
+  const paths = resolvePaths(env);
+  // Claude Desktop and Cursor are "installed": their folders exist, their config files do not yet.
+  const claudeConfig = path.join(env.XDG_CONFIG_HOME, 'Claude', 'claude_desktop_config.json');
+  const cursorConfig = path.join(home, '.cursor', 'mcp.json');
+  fs.mkdirSync(path.dirname(claudeConfig), { recursive: true });
+  fs.mkdirSync(path.dirname(cursorConfig), { recursive: true });
+
+  const known = new Map<string, KnownSecret>();
+  const add = (kind: string, value: unknown) => {
+    if (typeof value === 'string' && value.length >= 8 && !known.has(value)) known.set(value, { kind, value });
+  };
+
+  const as = await startOidcFixture();
+  // Every token the authorization server issues (opaque tokens: the value is the jti).
+  for (const kind of ['access_token', 'refresh_token', 'authorization_code', 'registration_access_token', 'client_credentials']) {
+    as.provider.on(`${kind}.saved`, (token: { jti?: string }) => add(`as:${kind}`, token.jti));
+    as.provider.on(`${kind}.issued`, (token: { jti?: string }) => add(`as:${kind}`, token.jti));
+  }
+  as.provider.on('grant.success', (ctx: { oidc?: { params?: Record<string, unknown> } }) => {
+    add('pkce:code_verifier', ctx.oidc?.params?.code_verifier);
+    add('client_secret', ctx.oidc?.params?.client_secret);
+  });
+  as.provider.on('registration_create.success', (_ctx: unknown, client: { clientSecret?: string }) => add('dcr:client_secret', client.clientSecret));
+
+  const browser = new TestBrowser();
+  const vaultFile = path.join(paths.dataDir, 'secrets.json');
+  const vault = new FileSecretVault(vaultFile);
+  let core: AppCore | undefined;
+  const auth = new AuthService({
+    vault,
+    opener: browser,
+    log: (serverId, level, message) => core?.logs.append({ ts: Date.now(), level, server: serverId, message }),
+  });
+  core = new AppCore({
+    env,
+    paths,
+    launcher: new NodeChildLauncher(process.execPath, env),
+    proxyScript: path.join(opts.repoRoot, 'out', 'proxy', 'index.js'),
+    auth,
+    vault,
+    autoSignIn: false,
+    supervisor: { backoffBaseMs: 200, backoffMaxMs: 2000, stopTimeoutMs: 3000 },
+    clientLauncher: {
+      command: process.execPath,
+      connectorScript: path.join(opts.repoRoot, 'out', 'connector', 'index.js'),
+      electronRunAsNode: false,
+    },
+  });
+  await core.start();
+  const theCore = core;
+  const handlers = createHandlers(theCore, () => ({
+    version: '0.1.0',
+    dataDir: paths.dataDir,
+    platform: process.platform,
+    secretStorage: vault.security,
+    loginItemSupported: false,
+  }));
+  const call = (name: string, arg?: unknown) => dispatch(handlers, name, arg) as Promise<{ ok: boolean; value?: any; error?: string }>;
+  const bridge = await startWebBridge({
+    rendererRoot: path.join(opts.repoRoot, 'out', 'renderer'),
+    dispatch: (name, arg) => dispatch(handlers, name, arg),
+    subscribe: (sink) => forwardEvents(theCore, sink),
+  });
+  add('bridge:secret', bridge.secret);
+
+  const header = { name: 'X-Api-Key', value: `hdr-${randomBytes(18).toString('base64url')}` };
+  add('header:value', header.value);
+
+  const collect = () => {
+    for (const visit of browser.visits) add('opener:authorization_code', visit.code);
+    try {
+      add('connector:secret', fs.readFileSync(paths.secretFile, 'utf8').trim());
+    } catch {
+      // not created yet
+    }
+    let data: Record<string, string> = {};
+    try {
+      data = JSON.parse(fs.readFileSync(vaultFile, 'utf8'));
+    } catch {
+      return;
+    }
+    for (const raw of Object.values(data)) {
+      let parsed: unknown = raw;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        add('vault:value', raw);
+        continue;
+      }
+      for (const s of secretFields(parsed)) add(s.kind, s.value);
+    }
+  };
+
+  return {
+    root,
+    home,
+    env,
+    dataDir: paths.dataDir,
+    logsDir: paths.logsDir,
+    claudeConfig,
+    cursorConfig,
+    as,
+    core: theCore,
+    handlers,
+    call,
+    bridge,
+    browser,
+    header,
+    secrets: () => [...known.values()],
+    collect,
+    plant: (serverId, marker) => theCore.logs.append({ ts: Date.now(), level: 'info', server: serverId, message: marker }),
+    close: async () => {
+      await bridge.close();
+      await theCore.dispose();
+      await as.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
