@@ -58,6 +58,33 @@ describe('cli: clients', () => {
     }
   });
 
+  it('remove takes the server out of client configs unless --keep-in-clients', () => {
+    const h = makeTempHome();
+    try {
+      const file = path.join(h.home, '.cursor', 'mcp.json');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const original = '{\n  "mcpServers": {\n    "other": { "command": "x" }\n  }\n}\n';
+      fs.writeFileSync(file, original);
+      expect(cli(h.env, 'add', 'https://mcp.linear.app/mcp', '--name', 'Linear').code).toBe(0);
+      expect(cli(h.env, 'install', 'linear', '--client', 'cursor').code).toBe(0);
+      const removed = cli(h.env, 'remove', 'linear', '--json');
+      expect(removed.code).toBe(0);
+      expect(JSON.parse(removed.out)).toMatchObject({ removed: 'linear', uninstalled: [{ clientId: 'cursor', serverId: 'linear', file, changed: true }], failed: [] });
+      expect(fs.readFileSync(file, 'utf8')).toBe(original);
+      expect(JSON.parse(cli(h.env, 'list', '--json').out)).toEqual([]);
+
+      expect(cli(h.env, 'add', 'https://mcp.linear.app/mcp', '--name', 'Linear').code).toBe(0);
+      expect(cli(h.env, 'install', 'linear', '--client', 'cursor').code).toBe(0);
+      const kept = cli(h.env, 'remove', 'linear', '--keep-in-clients');
+      expect(kept.code).toBe(0);
+      expect(kept.out).toBe('Removed linear\n');
+      expect(JSON.parse(fs.readFileSync(file, 'utf8')).mcpServers.linear.args[1]).toBe('linear');
+      expect(cli(h.env, 'remove', 'linear').code).toBe(1);
+    } finally {
+      h.cleanup();
+    }
+  });
+
   it('parallel CLI processes installing into one file never lose a change', async () => {
     const h = makeTempHome();
     try {
