@@ -129,11 +129,18 @@ function readSse(res: http.IncomingMessage, req: FastPostRequest): void {
     event = '';
   };
   res.on('data', (chunk: string) => {
-    buf += chunk;
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) !== -1) {
-      let line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
+    // Newlines are looked for in the new chunk only: a multi-MB `data:` line arrives in many
+    // chunks, and rescanning (and re-slicing) the whole buffer each time made it quadratic.
+    let nl = chunk.indexOf('\n');
+    if (nl === -1) {
+      buf += chunk;
+      return;
+    }
+    let rest = chunk;
+    for (; nl !== -1; nl = rest.indexOf('\n')) {
+      let line = buf + rest.slice(0, nl);
+      buf = '';
+      rest = rest.slice(nl + 1);
       if (line.endsWith('\r')) line = line.slice(0, -1);
       if (line === '') {
         dispatch();
@@ -149,6 +156,7 @@ function readSse(res: http.IncomingMessage, req: FastPostRequest): void {
       else if (field === 'id') lastEventId = value;
       else if (field === 'retry' && /^\d+$/.test(value)) retryMs = Number(value);
     }
+    buf = rest;
   });
   let finished = false;
   const finish = (why?: string) => {
