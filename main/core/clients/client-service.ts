@@ -9,7 +9,7 @@ import type { Env } from '../paths';
 import { CLIENTS, clientById, entryFor, pathContext, type ClientDef, type FormatId, type Launch, type Launcher, type PathContext } from './client-table';
 import { jsonFormat } from './formats/json';
 import { tomlFormat } from './formats/toml';
-import type { ConfigFormat, EmptyShape } from './formats/types';
+import { ConfigEditError, type ConfigFormat, type EmptyShape } from './formats/types';
 import { yamlFormat } from './formats/yaml';
 import { parseMcpRemote } from './mcp-remote';
 import { backup, cleanStaleTemps, isReadOnly, listBackups, readIfExists, replaceIfUnchanged, resolveTarget, withLock, WriteError } from './safe-write';
@@ -261,7 +261,14 @@ export class ClientService {
       await cleanStaleTemps(file);
       for (let attempt = 0; attempt < 8; attempt++) {
         const l = await this.load(def);
-        const p = plan(l);
+        let p: ReturnType<typeof plan>;
+        try {
+          p = plan(l);
+        } catch (err) {
+          // The editor refuses a shape it cannot edit safely (a flow map, nesting too deep, …).
+          if (err instanceof ConfigEditError) throw new ClientConfigError(`Cannot edit ${l.file} safely: ${err.message}; nothing was changed.`);
+          throw err;
+        }
         if (p.text === undefined || p.text === l.text) return { name: p.name, file: l.file, changed: false };
         // Verify before writing: it parses, our entry reads back as meant, nothing else moved.
         const after = fmt.parse(p.text);

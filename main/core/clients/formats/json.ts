@@ -11,10 +11,33 @@ const BOM = '\uFEFF';
 const COMMA = 5;
 const TRIVIA = new Set([12, 13, 14, 15]);
 
+/** Deeper than any real config; the parser and our readers recurse, so a crafted file could overflow the stack. */
+export const MAX_DEPTH = 200;
+const TOO_DEEP = 0x7fff; // our own ParseErrorCode: "nested too deeply"
+
+/** The nesting depth of `text` (brackets outside strings and comments), stopping at `limit`. */
+function depthOver(text: string, limit: number): number {
+  const s = createScanner(text, false);
+  let depth = 0;
+  for (let k = s.scan(); k !== 17 /* EOF */; k = s.scan()) {
+    if (k === 1 || k === 3) {
+      // { or [
+      if (++depth > limit) return s.getTokenOffset();
+    } else if (k === 2 || k === 4) depth--;
+  }
+  return -1;
+}
+
 function tree(text: string): { root: Node | undefined; errors: ParseError[] } {
   const errors: ParseError[] = [];
+  const deep = depthOver(text, MAX_DEPTH);
+  if (deep !== -1) return { root: undefined, errors: [{ error: TOO_DEEP as ParseError['error'], offset: deep, length: 1 }] };
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   return { root, errors };
+}
+
+function errorText(code: ParseError['error']): string {
+  return (code as number) === TOO_DEEP ? `nested more than ${MAX_DEPTH} levels deep` : printParseErrorCode(code);
 }
 
 function parseBody(body: string): ParseResult {
@@ -22,7 +45,7 @@ function parseBody(body: string): ParseResult {
   if (errors.length) {
     const e = errors[0];
     const { line, column } = lineColumn(body, e.offset);
-    return { ok: false, error: { message: printParseErrorCode(e.error), line, column } };
+    return { ok: false, error: { message: errorText(e.error), line, column } };
   }
   if (!root) return { ok: true, data: {} };
   if (root.type !== 'object') {
@@ -36,7 +59,8 @@ function nodeValue(n: Node): unknown {
   switch (n.type) {
     case 'object': {
       const o: Record<string, unknown> = {};
-      for (const p of n.children ?? []) if (p.children?.[1]) o[p.children[0].value as string] = nodeValue(p.children[1]);
+      // defineProperty: a "__proto__" key is data, as JSON.parse reads it, not the object's prototype.
+      for (const p of n.children ?? []) if (p.children?.[1]) Object.defineProperty(o, p.children[0].value as string, { value: nodeValue(p.children[1]), enumerable: true, writable: true, configurable: true });
       return o;
     }
     case 'array':
@@ -50,8 +74,11 @@ function splitBom(text: string): [string, string] {
   return text.startsWith(BOM) ? [BOM, text.slice(1)] : ['', text];
 }
 
+/** The last property of that name: with duplicate keys, the one JSON.parse (and so the client) uses. */
 function findProperty(obj: Node, name: string): Node | undefined {
-  return obj.children?.find((p) => p.children?.[0]?.value === name);
+  const props = obj.children ?? [];
+  for (let i = props.length - 1; i >= 0; i--) if (props[i].children?.[0]?.value === name) return props[i];
+  return undefined;
 }
 
 /** The first non-trivia token at or after `pos`. */
@@ -178,7 +205,7 @@ function edit(text: string, fn: (body: string, root: Node) => string): string {
   let body = body0;
   if (/^\s*$/.test(body)) body = '{}' + body;
   const { root, errors } = tree(body);
-  if (errors.length || !root || root.type !== 'object') throw new ConfigEditError('the file does not parse');
+  if (errors.length || !root || root.type !== 'object') throw new ConfigEditError(errors.length ? `the file does not parse (${errorText(errors[0].error)})` : 'the top level is not an object');
   const out = fn(body, root);
   return bom + out;
 }

@@ -51,7 +51,13 @@ export const yamlFormat: ConfigFormat = {
       const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
       return { ok: false, error: { message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), line: pos.line, column: pos.col } };
     }
-    const js = d.toJS() as unknown;
+    let js: unknown;
+    try {
+      js = d.toJS() as unknown;
+    } catch (err) {
+      // An alias bomb or nesting past the stack: refused, with the reason.
+      return { ok: false, error: { message: (err as Error).message.split('\n')[0], line: 1, column: 1 } };
+    }
     if (js === null || js === undefined) return { ok: true, data: {} };
     if (typeof js !== 'object' || Array.isArray(js)) return { ok: false, error: { message: 'the top level is not a map', line: 1, column: 1 } };
     return { ok: true, data: js as Record<string, unknown> };
@@ -70,7 +76,19 @@ export const yamlFormat: ConfigFormat = {
       return bom + appendLines(body, [`${rootIndent}${key}:`, ...entryLines(name, value, rootIndent + '  ', '  ')], eol);
     }
     const container = containerPair.value;
-    if (!isMap(container) || (container as YAMLMap).flow) throw new ConfigEditError(`"${key}" is not a block map`);
+    if (isMap(container) && (container as YAMLMap).flow && !(container as YAMLMap).items.length) {
+      // `key: {}` (an empty flow map): it becomes a block map holding our entry. The key's line
+      // keeps everything but the `{}` (a comment after it, say); emptyShape remembers the line.
+      const range = (container as { range: [number, number, number] }).range;
+      const keyCol = columnOf(body, (containerPair.key as { range: [number, number, number] }).range[0]);
+      const head = body.slice(0, range[0]).replace(/[ \t]+$/, '');
+      const cut = head + body.slice(range[1]);
+      const at = nextLineStart(cut, head.length);
+      const lines = entryLines(name, value, keyCol + '  ', '  ');
+      if (at >= cut.length && !/\n$/.test(cut)) return bom + cut + eol + lines.join(eol);
+      return bom + cut.slice(0, at) + lines.join(eol) + eol + cut.slice(at);
+    }
+    if (!isMap(container) || (container as YAMLMap).flow) throw new ConfigEditError(`"${key}" is not a block map (a flow map like {a: …} or not a map at all); edit it by hand`);
     const map = container as YAMLMap;
     const first = map.items[0] as Pair<{ range: [number, number, number] }>;
     const indent = columnOf(body, first.key.range[0]);
@@ -87,7 +105,19 @@ export const yamlFormat: ConfigFormat = {
     if (end >= body.length) return bom + appendLines(body, lines, eol);
     return bom + body.slice(0, end) + lines.join(eol) + eol + body.slice(end);
   },
-  removeEntry(text, key, name) {
+  emptyShape(text, key) {
+    const body = text.startsWith(BOM) ? text.slice(1) : text;
+    const d = doc(body);
+    if (d.errors.length) return undefined;
+    const pair = topMap(d) ? findPair(topMap(d)!, key) : undefined;
+    if (!pair || !isMap(pair.value) || (pair.value as YAMLMap).items.length) return undefined;
+    // YAML: `container` is the key's whole original line (`key: {}  # comment`), without its newline.
+    const start = lineStart(body, (pair.key as { range: [number, number, number] }).range[0]);
+    const end = body.indexOf('\n', start);
+    const line = body.slice(start, end === -1 ? body.length : end);
+    return { container: line.endsWith('\r') ? line.slice(0, -1) : line };
+  },
+  removeEntry(text, key, name, shape) {
     const [bom, body] = text.startsWith(BOM) ? [BOM, text.slice(1)] : ['', text];
     const d = doc(body);
     if (d.errors.length) throw new ConfigEditError('the file does not parse');
@@ -100,6 +130,12 @@ export const yamlFormat: ConfigFormat = {
     if (map.flow) throw new ConfigEditError(`"${key}" is a flow map; remove "${name}" by hand`);
     const target = map.items.length === 1 ? containerPair : pair;
     const { start, end } = pairLines(body, target);
+    if (target === containerPair && shape?.container !== undefined) {
+      // The container was `key: {}` before our first entry: put that line back.
+      const eol = eolOf(body);
+      const endsWithEol = /\n$/.test(body.slice(start, end));
+      return bom + body.slice(0, start) + shape.container + (endsWithEol ? eol : '') + body.slice(end);
+    }
     return bom + removeLines(body, start, end);
   },
 };
