@@ -4,9 +4,11 @@
  * `npx mcp-remote` entry, settings and log retention, and the diagnostics bundle and the
  * memory-only token choice with a real sign-in (oidc-provider, the engine's headless TestBrowser).
  */
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandlers, dispatch } from '../main/core/api/handlers';
 import type { AppCore } from '../main/core/app-core';
 import { AuthService } from '../main/core/auth/auth-service';
 import { ChoiceVault } from '../main/core/auth/choice-vault';
@@ -15,7 +17,7 @@ import { startOidcFixture, type OidcFixture } from '../main/core/auth/testing/oi
 import { TestBrowser } from '../main/core/auth/testing/test-browser';
 import type { AppSettings } from '../preload/contract';
 import { startEverything, type RunningServer } from './fixtures/everything';
-import { CONNECTOR_SCRIPT, makeTempHome, startCore, waitForState, type TempHome } from './fixtures/harness';
+import { CLI_SCRIPT, CONNECTOR_SCRIPT, makeTempHome, startCore, waitForState, type TempHome } from './fixtures/harness';
 import { freePort } from './fixtures/ports';
 import { startSdkServer, type SdkServer } from './fixtures/sdk-server';
 
@@ -239,5 +241,50 @@ describe('diagnostics and the memory-only token choice, with a real sign-in', ()
     await core.setSettings({ weakStorage: 'store' });
     expect(fs.readFileSync(file, 'utf8')).toContain(token);
     expect(fs.readFileSync(file, 'utf8')).toContain(clientSecret);
+  });
+});
+
+describe('the command line drives a running host', () => {
+  let sdk: SdkServer;
+  let home: TempHome;
+  let core: AppCore;
+
+  beforeAll(async () => {
+    sdk = await startSdkServer();
+    home = makeTempHome();
+    core = await startCore(home, { clientLauncher });
+    const handlers = createHandlers(core, () => core.appInfo());
+    core.serveControl((name, arg) => dispatch(handlers, name, arg));
+  });
+
+  afterAll(async () => {
+    await core?.dispose();
+    await sdk?.close();
+    home?.cleanup();
+  });
+
+  // Asynchronous: the host answering the command line runs in this process.
+  const cliAsync = (...args: string[]) =>
+    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      execFile(process.execPath, [CLI_SCRIPT, ...args], { env: home.env }, (err, out, errText) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out, err: errText }));
+    });
+
+  it('remove and import go through the running host, which stops the proxy and starts the imported one', async () => {
+    const { id } = await core.addServer({ url: sdk.url, name: 'Running' });
+    await waitForState(core, id, 'ready');
+    const removed = await cliAsync('remove', id, '--json');
+    expect(removed.code).toBe(0);
+    expect(JSON.parse(removed.out)).toMatchObject({ removed: id, uninstalled: [], failed: [] });
+    expect(core.listServers().find((s) => s.id === id)).toBeUndefined();
+    expect(core.proxyPid(id)).toBeUndefined();
+
+    const claudeFile = path.join(home.home, '.config', 'Claude', 'claude_desktop_config.json');
+    fs.mkdirSync(path.dirname(claudeFile), { recursive: true });
+    fs.writeFileSync(claudeFile, JSON.stringify({ mcpServers: { legacy: { command: 'npx', args: ['mcp-remote', sdk.url] } } }));
+    const imported = await cliAsync('import', '--yes', '--json');
+    expect(imported.code).toBe(0);
+    const [row] = JSON.parse(imported.out);
+    expect(row).toMatchObject({ clientId: 'claude-desktop', name: 'legacy', url: sdk.url });
+    await waitForState(core, row.serverId, 'ready');
   });
 });
