@@ -7,6 +7,8 @@
 //   node bench/run.mjs                (uses the existing out/; builds the cli entries if missing)
 //
 // Environment knobs: BENCH_CALLS (300), BENCH_WARMUP (30), BENCH_COLD_RUNS (10), BENCH_SESSIONS (10),
+// BENCH_SOAK_SECONDS (120; 600 is the 10-minute soak), BENCH_SOAK_MAX_REQUESTS, BENCH_SOAK_CONCURRENCY (8),
+// BENCH_THROUGHPUT_SECONDS (10), see bench/soak.mjs;
 // BENCH_JSON_UPSTREAM=1 (upstream answers with application/json instead of SSE),
 // BENCH_PROXY_SCRIPT / BENCH_CONNECTOR_SCRIPT (variant builds), BENCH_PROXY_EXEC_ARGV (JSON array of
 // Node flags for the proxy), BENCH_CPU_PROF=<dir> (CPU profiles of proxy, connector, mcp-remote).
@@ -23,6 +25,7 @@ import { build } from 'esbuild';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { cpuMs, exited, mean, percentile, round, rssMb, sleep, tail, within } from './lib.mjs';
+import { runSoak, SOAK_CONFIG } from './soak.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
@@ -51,8 +54,9 @@ const CONFIG = {
   sessions: int(process.env.BENCH_SESSIONS, 10),
   settleMs: 1500,
   jsonUpstream: process.env.BENCH_JSON_UPSTREAM === '1',
+  ...SOAK_CONFIG,
 };
-const DEADLINE_MS = 5 * 60_000;
+const DEADLINE_MS = 5 * 60_000 + (SOAK_CONFIG.soakSeconds + 2 * SOAK_CONFIG.throughputSeconds) * 1000;
 const TARGETS = {
   latency_p50_ratio_vs_direct: 1.2,
   latency_p99_ratio_vs_direct: 1.5,
@@ -427,6 +431,9 @@ async function main() {
   await sleep(CONFIG.settleMs);
   const remotesTotal = remotes.reduce((sum, s) => sum + (rssMb(s.pid) ?? 0), 0);
   await Promise.all(remotes.map((s) => s.close()));
+
+  // 6. Soak (stable memory over a long bounded run) and throughput vs direct: bench/soak.mjs.
+  Object.assign(f, await runSoak({ openSession: (kind) => openSession(kind, ctx), echo, proxyPid, log }));
 
   // The proxy must have served the whole run without a restart, or the memory figures lie.
   hostChild.send({ type: 'pid', id: serverId });
