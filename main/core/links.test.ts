@@ -17,6 +17,8 @@ describe('parseAppLink', () => {
     ['mcp-switchboard://add?url=https://user:pw@x.example/mcp', /user name or password/],
     ['mcp-switchboard://add?url=file:///etc/passwd', /Only https:\/\/ URLs/],
     ['mcp-switchboard://add?url=https://x.example/mcp&name=%00%01', /server name was refused/],
+    ['mcp-switchboard://add?url=https://x.example/mcp&name=%E2%80%AEevil', /direction-changing/],
+    ['mcp-switchboard://add?url=a%0Ab%E2%80%AEc', /refused: "a\uFFFDb\uFFFDc" is not a URL/],
     ['mcp-switchboard://delete-everything', /unknown link action "delete-everything"/],
     [`mcp-switchboard://add?url=https://x.example/${'a'.repeat(5000)}`, /longer than 4096/],
     ['not a url', /not a valid link/],

@@ -13,6 +13,15 @@ export type AppLink =
 
 export const MAX_LINK_LENGTH = 4096;
 
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A reason is shown to the user: text from the link inside it must not break lines or flip its direction. */
+function refuse(reason: string): AppLink {
+  const clean = reason.replace(UNPRINTABLE, '\uFFFD');
+  return { kind: 'invalid', reason: clean.length > 300 ? `${clean.slice(0, 300)}…` : clean };
+}
+
 export function parseAppLink(raw: unknown): AppLink {
   if (typeof raw !== 'string') return { kind: 'invalid', reason: 'not a link' };
   if (raw.length > MAX_LINK_LENGTH) return { kind: 'invalid', reason: `the link is longer than ${MAX_LINK_LENGTH} characters` };
@@ -25,10 +34,13 @@ export function parseAppLink(raw: unknown): AppLink {
   if (u.protocol !== 'mcp-switchboard:') return { kind: 'invalid', reason: `not an mcp-switchboard: link (${u.protocol})` };
   const action = (u.hostname || u.pathname.replace(/^\/+/, '').split('/')[0]).toLowerCase();
   if (action === 'oauth') return { kind: 'oauth', url: raw };
-  if (action !== 'add') return { kind: 'invalid', reason: `unknown link action "${action.slice(0, 40)}"` };
+  if (action !== 'add') return refuse(`unknown link action "${action.slice(0, 40)}"`);
   const target = validateServerUrl(u.searchParams.get('url') ?? '');
-  if (!target.ok) return { kind: 'invalid', reason: `the link's server URL was refused: ${target.error}` };
-  const name = validateName(u.searchParams.get('name') ?? undefined);
-  if (!name.ok) return { kind: 'invalid', reason: `the link's server name was refused: ${name.error}` };
+  if (!target.ok) return refuse(`the link's server URL was refused: ${target.error}`);
+  const rawName = u.searchParams.get('name') ?? undefined;
+  // Direction overrides in a proposed name could make it read as something else in the dialog.
+  if (rawName !== undefined && new RegExp(UNPRINTABLE.source).test(rawName)) return refuse("the link's server name was refused: it contains invisible or direction-changing characters");
+  const name = validateName(rawName);
+  if (!name.ok) return refuse(`the link's server name was refused: ${name.error}`);
   return name.value ? { kind: 'add', url: target.value, name: name.value } : { kind: 'add', url: target.value };
 }
