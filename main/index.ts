@@ -17,7 +17,8 @@ import { ElectronChildLauncher } from './electron/child-launcher';
 import { ElectronNotifier } from './electron/notifier';
 import { ElectronSafeStorageCipher } from './electron/safe-storage-cipher';
 import { ElectronIpcTransport } from './electron/ipc-transport';
-import { parseLaunchArgs, unpackedPath } from './electron/launch-options';
+import { opensWindowOnStart, parseLaunchArgs, unpackedPath } from './electron/launch-options';
+import { createLoginItems } from './electron/login-items';
 import { rendererLocation } from './electron/security-policy';
 import { acquireSingleInstanceLock } from './electron/single-instance';
 import { ElectronTray } from './electron/tray';
@@ -33,11 +34,12 @@ const assetsDir = path.join(outDir, 'assets');
 
 const launch = parseLaunchArgs(process.argv);
 let windows: ElectronWindows | undefined;
-let openWhenReady = !launch.background;
+/** Something asked for the window before it could be created (a second launch, a link). */
+let windowRequested = false;
 
 function openWindow(): void {
   if (windows) windows.open();
-  else openWhenReady = true;
+  else windowRequested = true;
 }
 
 /** Links to mcp-switchboard://: for now the OAuth redirect of pre-registered native clients. */
@@ -79,6 +81,16 @@ function run(): void {
     log: (serverId, level, message) => core?.logs.append({ ts: Date.now(), level, server: serverId, message }),
   });
   const connectorScript = path.join(outDir, 'connector', 'index.js');
+  // Launch at login (tray: "Launch at login", Settings): starts the app with --background, or on
+  // macOS reports wasOpenedAtLogin; unpackaged, the executable is electron and needs the app folder.
+  const loginItems = createLoginItems({
+    app,
+    platform: process.platform,
+    env: process.env,
+    execPath: process.execPath,
+    appArgs: app.isPackaged ? [] : [app.getAppPath()],
+    onRepair: (message) => console.warn(`[switchboard] ${message}`),
+  });
   core = new AppCore({
     env: process.env,
     paths,
@@ -87,6 +99,7 @@ function run(): void {
     auth,
     vault,
     notifier,
+    loginItems,
     version: app.getVersion(),
     // Client configs run the connector on the app's own runtime: no system Node, no npx.
     clientLauncher: {
@@ -177,19 +190,29 @@ function run(): void {
       });
       disposables.push(windows);
       const mac = process.platform === 'darwin';
-      disposables.push(
-        new ElectronTray({
-          core,
-          iconPath: path.join(assetsDir, 'tray', mac ? 'trayTemplate.png' : 'tray.png'),
-          template: mac,
-          onAction: (action) => runTrayAction(action),
-        }),
-      );
-      if (openWhenReady) windows.open();
+      const tray = new ElectronTray({
+        core,
+        iconDir: path.join(assetsDir, 'tray'),
+        template: mac,
+        loginItemSupported: true,
+        onAction: (action) => runTrayAction(action),
+      });
+      disposables.push(tray);
+      if (opensWindowOnStart(launch, { wasOpenedAtLogin: loginItems.wasOpenedAtLogin(), requested: windowRequested })) windows.open();
 
       function runTrayAction(action: TrayAction): void {
         if (action === 'quit') return app.quit();
         if (action === 'open' || action === 'add-server') return openWindow();
+        if ('setting' in action) {
+          // Through the core's settings, like the Settings view: it registers the login item and
+          // tells every window; the tray rebuilds on that event (and now, if it failed).
+          void core.setSettings({ launchAtLogin: action.value }).catch((err: Error) => {
+            console.error('[switchboard] launch at login:', err.message);
+            dialog.showErrorBox('Launch at login could not be changed', err.message);
+            tray.refresh();
+          });
+          return;
+        }
         const done = (p: Promise<unknown>) =>
           void p.catch((err: Error) => core.logs.append({ ts: Date.now(), level: 'warn', server: action.serverId, message: `Tray: ${err.message}` }));
         switch (action.do) {

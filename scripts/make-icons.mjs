@@ -1,16 +1,25 @@
 #!/usr/bin/env node
 // Draws the app and tray icons with signed-distance shapes and writes them as RGBA PNGs (zlib only,
 // no dependencies). The motif is a small switchboard: three slider tracks with knobs.
-//   assets/icon.png                      512 px app icon (electron-builder derives the other sizes)
-//   assets/tray/trayTemplate{,@2x}.png   16/32 px macOS template images (black + alpha)
-//   assets/tray/tray{,@2x}.png           16/32 px coloured tray icons for Windows and Linux
-// Usage: node scripts/make-icons.mjs   (deterministic: same bytes on every run)
+//   assets/icon.png                              512 px app icon (electron-builder derives the rest)
+//   assets/tray/tray[-state]Template{,@2x}.png   16/32 px macOS template images (black + alpha)
+//   assets/tray/tray[-state]{,@2x}.png           16/32 px coloured tray icons for Windows and Linux
+// The tray shows the worst server state (main/electron/tray-menu-model.ts, trayIconName):
+//   ok         the switchboard                       (no suffix: tray.png, trayTemplate.png)
+//   idle       every switch off: hollow knobs, dimmed tracks (no server running; grey in colour)
+//   attention  a dot badge top right                 (needs sign-in, retrying; amber in colour)
+//   error      a bigger badge with "!" cut out       (a proxy gave up; red in colour)
+// Template images cannot be coloured, so the states differ by shape first; colour only adds to it.
+// Usage: node scripts/make-icons.mjs [--preview] [--out=dir]   (deterministic: same bytes every run)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// --out=<dir> writes the same files under another folder (tray-icons.test.ts compares them).
+const outArg = process.argv.find((a) => a.startsWith('--out='));
+const outRoot = outArg ? path.resolve(outArg.slice('--out='.length)) : root;
 
 // ---------- PNG encoding ----------
 
@@ -107,6 +116,18 @@ class Canvas {
       }
     }
   }
+  /** Removes coverage(x,y) of what is painted (a cut-out that lets the menu bar show through). */
+  erase(coverage) {
+    const { size, px } = this;
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const c = coverage(x + 0.5, y + 0.5);
+        if (c <= 0) continue;
+        const i = (y * size + x) * 4;
+        for (let k = 0; k < 4; k++) px[i + k] *= 1 - Math.min(1, c);
+      }
+    }
+  }
   png(dpi) {
     return encodePng(this.size, this.px, dpi);
   }
@@ -131,9 +152,13 @@ function drawGlyph(canvas, g, color) {
     const kx = g.knobs ? g.knobs[row] : g.x0 + (g.x1 - g.x0) * KNOBS[row];
     const outsideGap = (px, py) => clamp01(sdCircle(px, py, kx, y, g.knobR + g.gap) + 0.5);
     const track = (px, py) => cover(sdCapsule(px, py, g.x0, y, g.x1, y, g.trackR)) * outsideGap(px, py);
-    canvas.paint((px, py) => (px < kx ? track(px, py) : 0), color);
+    // off: every track dimmed and hollow knobs (g.ring = stroke width), "nothing is switched on".
+    canvas.paint((px, py) => (px < kx ? track(px, py) : 0), color, g.off ? g.dim : 1);
     canvas.paint((px, py) => (px >= kx ? track(px, py) : 0), color, g.dim);
-    canvas.paint((px, py) => cover(sdCircle(px, py, kx, y, g.knobR)), color);
+    const knob = g.off
+      ? (px, py) => cover(Math.abs(sdCircle(px, py, kx, y, g.knobR - g.ring / 2)) - g.ring / 2)
+      : (px, py) => cover(sdCircle(px, py, kx, y, g.knobR));
+    canvas.paint(knob, color);
   });
 }
 
@@ -161,68 +186,170 @@ function appIcon(size) {
   return c;
 }
 
-/** Tray glyph on a transparent background (template: black + alpha). */
-function templateIcon(size) {
+/**
+ * Knob positions of the tray glyphs, in 16 px units: whole numbers, so that on the 4 px rows a 4 px
+ * knob covers whole pixels at 16 px. The top right corner stays free of knobs so a badge can sit
+ * there without cutting one in half.
+ */
+const TRAY_KNOBS = [4, 8, 11];
+
+/**
+ * Badges, in 16 px units, in the top right corner. Attention: a dot. Error: a bigger disc with an
+ * exclamation mark. Centres sit on pixel centres so the 1 px strokes of the mark stay crisp at 16 px.
+ */
+const BADGES = {
+  attention: { cx: 12.5, cy: 3.5, r: 2.5 },
+  error: { cx: 12.5, cy: 3.5, r: 3.5 },
+};
+const BADGE_GAP = 0.8;
+
+/** The "!" inside an error badge, as a coverage function (scale s = size / 16). */
+function exclamation(b, s) {
+  const cx = b.cx * s;
+  const cy = b.cy * s;
+  const w = 0.5 * s;
+  return (x, y) =>
+    Math.max(
+      cover(sdCapsule(x, y, cx, cy - 1.9 * s, cx, cy + 0.4 * s, w)),
+      cover(sdCircle(x, y, cx, cy + 1.85 * s, 0.6 * s)),
+    );
+}
+
+function badgeShape(b, s, grow = 0) {
+  return (x, y) => cover(sdCircle(x, y, b.cx * s, b.cy * s, (b.r + grow) * s));
+}
+
+/** Tray glyph on a transparent background (template: black + alpha), one per state. */
+function templateIcon(size, state) {
   const c = new Canvas(size);
   const s = size / 16;
+  const idle = state === 'idle';
   drawGlyph(
     c,
-    { x0: 2.5 * s, x1: 13.5 * s, rows: [4 * s, 8 * s, 12 * s], knobs: [5 * s, 11 * s, 8 * s], trackR: 1 * s, knobR: 2.1 * s, gap: 1 * s, dim: 0.5 },
+    {
+      x0: 2.5 * s,
+      x1: 13.5 * s,
+      rows: [4 * s, 8 * s, 12 * s],
+      knobs: TRAY_KNOBS.map((k) => k * s),
+      trackR: 1 * s,
+      knobR: 2 * s,
+      gap: 1 * s,
+      dim: 0.5,
+      off: idle,
+      ring: 1 * s,
+    },
     BLACK,
   );
+  const b = BADGES[state];
+  if (b) {
+    c.erase(badgeShape(b, s, BADGE_GAP));
+    c.paint(badgeShape(b, s), BLACK);
+    if (state === 'error') c.erase(exclamation(b, s));
+  }
   return c;
 }
 
+const SLATE_TOP = hex('#9aa0aa');
+const SLATE_BOTTOM = hex('#6e747e');
+const AMBER = hex('#f5a623');
+const RED = hex('#e5383b');
+
 /** Coloured tray icon: the app tile without margin, glyph in white. Reads on light and dark bars. */
-function colourTrayIcon(size) {
+function colourTrayIcon(size, state) {
   const c = new Canvas(size);
   const s = size / 16;
+  const idle = state === 'idle';
+  const [top, bottom] = idle ? [SLATE_TOP, SLATE_BOTTOM] : [INDIGO_TOP, INDIGO_BOTTOM];
   c.paint(
     (x, y) => cover(sdRoundRect(x, y, 0.5 * s, 0.5 * s, size - 0.5 * s, size - 0.5 * s, 3.6 * s)),
-    (x, y) => lerp(INDIGO_TOP, INDIGO_BOTTOM, clamp01((x + y) / (2 * size))),
+    (x, y) => lerp(top, bottom, clamp01((x + y) / (2 * size))),
   );
   drawGlyph(
     c,
-    { x0: 3.5 * s, x1: 12.5 * s, rows: [4 * s, 8 * s, 12 * s], knobs: [6 * s, 10.5 * s, 8 * s], trackR: 0.9 * s, knobR: 1.9 * s, gap: 0.8 * s, dim: 0.5 },
+    {
+      x0: 3.5 * s,
+      x1: 12.5 * s,
+      rows: [4 * s, 8 * s, 12 * s],
+      knobs: TRAY_KNOBS.map((k) => k * s),
+      trackR: 1 * s,
+      knobR: 2 * s,
+      gap: 0.8 * s,
+      dim: 0.5,
+      off: idle,
+      ring: 0.9 * s,
+    },
     WHITE,
   );
+  const b = BADGES[state];
+  if (b) {
+    // The badge stands off the tile through a transparent ring, like a notification badge.
+    c.erase(badgeShape(b, s, BADGE_GAP));
+    c.paint(badgeShape(b, s), state === 'error' ? RED : AMBER);
+    if (state === 'error') c.paint(exclamation(b, s), WHITE);
+  }
   return c;
 }
 
-const outputs = [
-  ['assets/icon.png', appIcon(512), 72],
-  ['assets/tray/trayTemplate.png', templateIcon(16), 72],
-  ['assets/tray/trayTemplate@2x.png', templateIcon(32), 144],
-  ['assets/tray/tray.png', colourTrayIcon(16), 72],
-  ['assets/tray/tray@2x.png', colourTrayIcon(32), 144],
-];
+const TRAY_STATES = ['ok', 'idle', 'attention', 'error'];
+const trayName = (state, template, scale) => `assets/tray/tray${state === 'ok' ? '' : `-${state}`}${template ? 'Template' : ''}${scale === 2 ? '@2x' : ''}.png`;
 
-for (const [file, canvas, dpi] of outputs) {
-  const out = path.join(root, file);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, canvas.png(dpi));
-  console.log(`wrote ${file} (${canvas.size}×${canvas.size})`);
+const outputs = [['assets/icon.png', appIcon(512), 72]];
+for (const state of TRAY_STATES) {
+  for (const template of [true, false]) {
+    for (const scale of [1, 2]) {
+      const draw = template ? templateIcon : colourTrayIcon;
+      outputs.push([trayName(state, template, scale), draw(16 * scale, state), 72 * scale]);
+    }
+  }
 }
 
-// Large previews of the small icons, for looking at them (not shipped): node scripts/make-icons.mjs --preview
+for (const [file, canvas, dpi] of outputs) {
+  const out = path.join(outRoot, file);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, canvas.png(dpi));
+  if (!outArg) console.log(`wrote ${file} (${canvas.size}×${canvas.size})`);
+}
+
+// A preview sheet of the tray icons, for looking at them (not shipped):
+//   node scripts/make-icons.mjs --preview  →  test-results/icon-previews/tray-sheet.png
+// Rows: template on a light bar (black), template on a dark bar (white, as macOS draws it),
+// coloured on light, coloured on dark. Columns: each state at 1x, then at 2x; each pixel zoomed.
 if (process.argv.includes('--preview')) {
   const dir = path.join(root, 'test-results/icon-previews');
   fs.mkdirSync(dir, { recursive: true });
-  for (const [file, canvas] of outputs.slice(1)) {
-    const zoom = Math.floor(256 / canvas.size);
-    const big = new Canvas(canvas.size * zoom);
-    for (let y = 0; y < big.size; y++) {
-      for (let x = 0; x < big.size; x++) {
-        const src = (Math.floor(y / zoom) * canvas.size + Math.floor(x / zoom)) * 4;
-        const dst = (y * big.size + x) * 4;
-        // Checkerboard behind, so transparency is visible.
-        const bg = (Math.floor(x / 16) + Math.floor(y / 16)) % 2 ? 0.85 : 0.7;
-        const a = canvas.px[src + 3];
-        for (let k = 0; k < 3; k++) big.px[dst + k] = canvas.px[src + k] + bg * (1 - a);
-        big.px[dst + 3] = 1;
+  const zoom = 4;
+  const cell = 32 * zoom + 24;
+  const rows = [
+    { template: true, bg: hex('#ececec'), tint: null },
+    { template: true, bg: hex('#1e1e1e'), tint: WHITE },
+    { template: false, bg: hex('#ececec'), tint: null },
+    { template: false, bg: hex('#1e1e1e'), tint: null },
+  ];
+  const cols = TRAY_STATES.flatMap((state) => [1, 2].map((scale) => ({ state, scale })));
+  const sheet = { w: cols.length * cell, h: rows.length * cell };
+  const size = Math.max(sheet.w, sheet.h);
+  const big = new Canvas(size);
+  rows.forEach((row, ri) => {
+    cols.forEach(({ state, scale }, ci) => {
+      const src = (row.template ? templateIcon : colourTrayIcon)(16 * scale, state);
+      const z = (2 * zoom) / scale; // 16 px at 16x, 32 px at 8x: same size on the sheet
+      for (let y = 0; y < cell; y++) {
+        for (let x = 0; x < cell; x++) {
+          const dst = ((ri * cell + y) * size + ci * cell + x) * 4;
+          let col = row.bg;
+          const sx = Math.floor((x - 12) / z);
+          const sy = Math.floor((y - 12) / z);
+          if (x >= 12 && y >= 12 && sx < src.size && sy < src.size) {
+            const i = (sy * src.size + sx) * 4;
+            const a = src.px[i + 3];
+            const fg = row.tint ? row.tint.map((v) => v * a) : [src.px[i], src.px[i + 1], src.px[i + 2]];
+            col = col.map((v, k) => fg[k] + v * (1 - a));
+          }
+          big.px.set([...col, 1], dst);
+        }
       }
-    }
-    fs.writeFileSync(path.join(dir, path.basename(file)), big.png(72));
-  }
-  console.log(`previews in ${path.relative(root, dir)}`);
+    });
+  });
+  fs.writeFileSync(path.join(dir, 'tray-sheet.png'), big.png(72));
+  console.log(`preview in ${path.relative(root, path.join(dir, 'tray-sheet.png'))}`);
 }

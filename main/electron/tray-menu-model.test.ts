@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { SERVER_STATES } from '../../preload/contract';
 import { fakeServer } from '../core/api/testing/fake-core';
-import { buildTrayMenuModel, MAX_TRAY_SERVERS, serverLine, serverSubmenu, STATE_LABELS, trayTooltip } from './tray-menu-model';
+import {
+  buildTrayMenuModel,
+  MAX_TRAY_SERVERS,
+  serverLine,
+  serverSubmenu,
+  STATE_LABELS,
+  trayAppearance,
+  trayIconFile,
+  trayIconName,
+  TRAY_ICON_NAMES,
+  trayTooltip,
+} from './tray-menu-model';
 
 describe('buildTrayMenuModel', () => {
   it('shows Open first, an empty-state line and Quit last when there are no servers', () => {
@@ -29,6 +40,25 @@ describe('buildTrayMenuModel', () => {
     ]);
     expect(model[0]).toMatchObject({ action: 'open' });
     expect(model.at(-1)).toMatchObject({ action: 'quit' });
+  });
+
+  it('orders Open, servers, Add, Launch at login (a check box that asks for the opposite), Quit', () => {
+    const off = buildTrayMenuModel([fakeServer('a', 'ready', { name: 'Linear' })], undefined, { launchAtLogin: false });
+    expect(off.map((i) => (i.kind === 'separator' ? '-' : i.label))).toEqual([
+      'Open Switchboard',
+      '-',
+      'Linear — Ready',
+      '-',
+      'Add remote server…',
+      '-',
+      'Launch at login',
+      'Quit',
+    ]);
+    expect(off[6]).toEqual({ kind: 'action', action: { setting: 'launchAtLogin', value: true }, label: 'Launch at login', checked: false });
+    const on = buildTrayMenuModel([], undefined, { launchAtLogin: true });
+    expect(on.at(-2)).toEqual({ kind: 'action', action: { setting: 'launchAtLogin', value: false }, label: 'Launch at login', checked: true });
+    // A host that cannot launch at login shows no such item.
+    expect(buildTrayMenuModel([], undefined, {}).some((i) => i.kind === 'action' && i.label === 'Launch at login')).toBe(false);
   });
 
   it('has a label for every state', () => {
@@ -90,12 +120,63 @@ describe('serverSubmenu', () => {
 });
 
 describe('trayTooltip', () => {
-  it('summarises readiness and problems of enabled servers', () => {
-    expect(trayTooltip([])).toBe('MCP Switchboard — no servers');
-    expect(trayTooltip([fakeServer('a'), fakeServer('b', 'connecting')])).toBe('MCP Switchboard — 1 of 2 ready');
+  it('counts ready servers among the enabled ones and names the rest, worst first', () => {
+    expect(trayTooltip([])).toBe('MCP Switchboard — no servers yet');
+    expect(trayTooltip([fakeServer('a'), fakeServer('b'), fakeServer('c', 'needs-sign-in')])).toBe('MCP Switchboard — 2 of 3 ready, 1 needs sign-in');
+    expect(trayTooltip([fakeServer('a'), fakeServer('b', 'connecting')])).toBe('MCP Switchboard — 1 of 2 ready, 1 starting');
     expect(
-      trayTooltip([fakeServer('a'), fakeServer('b', 'error'), fakeServer('c', 'needs-sign-in'), fakeServer('d', 'error', { enabled: false })]),
-    ).toBe('MCP Switchboard — 1 of 3 ready, 2 need attention');
-    expect(trayTooltip([fakeServer('b', 'retrying')])).toBe('MCP Switchboard — 0 of 1 ready, 1 needs attention');
+      trayTooltip([
+        fakeServer('a', 'retrying'),
+        fakeServer('b', 'error'),
+        fakeServer('c', 'needs-sign-in'),
+        fakeServer('d', 'needs-sign-in'),
+        fakeServer('e', 'stopped'),
+        fakeServer('f', 'starting'),
+        fakeServer('g', 'error', { enabled: false }),
+      ]),
+    ).toBe('MCP Switchboard — 0 of 6 ready, 1 failed, 2 need sign-in, 1 retrying, 1 starting, 1 stopped, 1 off');
+  });
+
+  it('says when every server is turned off', () => {
+    expect(trayTooltip([fakeServer('a', 'stopped', { enabled: false })])).toBe('MCP Switchboard — 1 server, turned off');
+    expect(trayTooltip([fakeServer('a', 'stopped', { enabled: false }), fakeServer('b', 'stopped', { enabled: false })])).toBe(
+      'MCP Switchboard — 2 servers, all turned off',
+    );
+  });
+
+  it('stays within the 127 characters a Windows tooltip shows', () => {
+    const worst = SERVER_STATES.flatMap((state, i) => Array.from({ length: 150 }, (_, j) => fakeServer(`${i}-${j}`, state)));
+    worst.push(...Array.from({ length: 150 }, (_, j) => fakeServer(`off-${j}`, 'ready', { enabled: false })));
+    expect(trayTooltip(worst).length).toBeLessThanOrEqual(127);
+  });
+});
+
+describe('trayIconName / trayAppearance', () => {
+  it('shows the worst state among enabled servers', () => {
+    expect(trayIconName([])).toBe('idle');
+    expect(trayIconName([fakeServer('a', 'stopped')])).toBe('idle');
+    expect(trayIconName([fakeServer('a', 'ready'), fakeServer('b', 'stopped')])).toBe('ok');
+    expect(trayIconName([fakeServer('a', 'connecting')])).toBe('ok');
+    expect(trayIconName([fakeServer('a', 'ready'), fakeServer('b', 'retrying')])).toBe('attention');
+    expect(trayIconName([fakeServer('a', 'retrying'), fakeServer('b', 'needs-sign-in')])).toBe('attention');
+    expect(trayIconName([fakeServer('a', 'needs-sign-in'), fakeServer('b', 'error'), fakeServer('c')])).toBe('error');
+    // A turned-off server in error does not colour the icon.
+    expect(trayIconName([fakeServer('a', 'ready'), fakeServer('b', 'error', { enabled: false })])).toBe('ok');
+    expect(trayIconName([fakeServer('b', 'error', { enabled: false })])).toBe('idle');
+  });
+
+  it('maps every state to an icon and pairs it with the tooltip', () => {
+    for (const state of SERVER_STATES) expect(TRAY_ICON_NAMES).toContain(trayIconName([fakeServer('a', state)]));
+    expect(trayAppearance([fakeServer('a'), fakeServer('b'), fakeServer('c', 'needs-sign-in')])).toEqual({
+      icon: 'attention',
+      tooltip: 'MCP Switchboard — 2 of 3 ready, 1 needs sign-in',
+    });
+  });
+
+  it('names the files: Template suffix for macOS, the plain names for ok', () => {
+    expect(trayIconFile('ok', false)).toBe('tray.png');
+    expect(trayIconFile('ok', true)).toBe('trayTemplate.png');
+    expect(trayIconFile('error', false)).toBe('tray-error.png');
+    expect(trayIconFile('attention', true)).toBe('tray-attentionTemplate.png');
   });
 });

@@ -1,14 +1,18 @@
 /**
- * Pure model of the tray: the context menu and the tooltip, computed from the server list. The
- * Electron adapter (tray.ts) only maps this model to Menu.buildFromTemplate; no Electron import here.
+ * Pure model of the tray: the context menu, the icon and the tooltip, computed from the server list.
+ * The Electron adapter (tray.ts) only maps this model to Menu.buildFromTemplate and nativeImage; no
+ * Electron import here.
  */
 import type { ClientApp, InstallStatus, ServerState, ServerSummary } from '../../preload/contract';
+import { worstState } from '../core/supervisor/status';
 
 /** What a click asks for; the composition root carries it out. */
 export type TrayAction =
   | 'open'
   | 'quit'
   | 'add-server'
+  /** The "Launch at login" check box: the value it asks for (the opposite of its check mark). */
+  | { setting: 'launchAtLogin'; value: boolean }
   | { serverId: string; do: 'sign-in' | 'reset-sign-in' | 'restart' | 'show-logs' }
   | { serverId: string; do: 'install' | 'uninstall'; clientId: string };
 
@@ -78,7 +82,13 @@ export function serverSubmenu(server: ServerSummary, install?: TrayInstallInfo):
   return items;
 }
 
-export function buildTrayMenuModel(servers: readonly ServerSummary[], install?: TrayInstallInfo): TrayMenuItem[] {
+/** App-wide state the menu shows besides the servers. */
+export interface TrayAppState {
+  /** The check mark of "Launch at login"; absent: the host cannot launch at login (no item). */
+  launchAtLogin?: boolean;
+}
+
+export function buildTrayMenuModel(servers: readonly ServerSummary[], install?: TrayInstallInfo, app: TrayAppState = {}): TrayMenuItem[] {
   const items: TrayMenuItem[] = [{ kind: 'action', action: 'open', label: 'Open Switchboard' }, { kind: 'separator' }];
   if (servers.length === 0) {
     items.push({ kind: 'info', label: 'No servers yet' });
@@ -91,20 +101,70 @@ export function buildTrayMenuModel(servers: readonly ServerSummary[], install?: 
     { kind: 'separator' },
     { kind: 'action', action: 'add-server', label: 'Add remote server…' },
     { kind: 'separator' },
-    { kind: 'action', action: 'quit', label: 'Quit' },
   );
+  if (app.launchAtLogin !== undefined) {
+    items.push({ kind: 'action', action: { setting: 'launchAtLogin', value: !app.launchAtLogin }, label: 'Launch at login', checked: app.launchAtLogin });
+  }
+  items.push({ kind: 'action', action: 'quit', label: 'Quit' });
   return items;
 }
 
-const ATTENTION: ReadonlySet<ServerState> = new Set(['needs-sign-in', 'error', 'retrying']);
+/**
+ * The tray icon's state: the worst state among enabled servers. Template images (macOS) cannot be
+ * coloured, so every variant also differs by shape (assets/tray, drawn by scripts/make-icons.mjs).
+ */
+export type TrayIconName = 'idle' | 'ok' | 'attention' | 'error';
+export const TRAY_ICON_NAMES: readonly TrayIconName[] = ['idle', 'ok', 'attention', 'error'];
 
-/** One-line summary for the tray tooltip. */
+const ICON_OF_STATE: Record<ServerState, TrayIconName> = {
+  stopped: 'idle',
+  starting: 'ok',
+  connecting: 'ok',
+  ready: 'ok',
+  retrying: 'attention',
+  'needs-sign-in': 'attention',
+  error: 'error',
+};
+
+export function trayIconName(servers: readonly ServerSummary[]): TrayIconName {
+  const worst = worstState(servers.filter((s) => s.enabled).map((s) => s.status.state));
+  return worst === undefined ? 'idle' : ICON_OF_STATE[worst];
+}
+
+/**
+ * File name in assets/tray. macOS needs the `Template` suffix (and loads `@2x` beside it by itself);
+ * the plain "ok" icon keeps the short names (tray.png, trayTemplate.png).
+ */
+export function trayIconFile(icon: TrayIconName, template: boolean): string {
+  return `tray${icon === 'ok' ? '' : `-${icon}`}${template ? 'Template' : ''}.png`;
+}
+
+/** How each non-ready state is counted in the tooltip, worst first. */
+const TOOLTIP_PARTS: Array<{ states: readonly ServerState[]; one: string; many: string }> = [
+  { states: ['error'], one: 'failed', many: 'failed' },
+  { states: ['needs-sign-in'], one: 'needs sign-in', many: 'need sign-in' },
+  { states: ['retrying'], one: 'retrying', many: 'retrying' },
+  { states: ['starting', 'connecting'], one: 'starting', many: 'starting' },
+  { states: ['stopped'], one: 'stopped', many: 'stopped' },
+];
+
+/** One-line summary for the tray tooltip: "MCP Switchboard — 2 of 3 ready, 1 needs sign-in". */
 export function trayTooltip(servers: readonly ServerSummary[]): string {
+  if (servers.length === 0) return 'MCP Switchboard — no servers yet';
   const enabled = servers.filter((s) => s.enabled);
-  if (servers.length === 0) return 'MCP Switchboard — no servers';
-  const ready = enabled.filter((s) => s.status.state === 'ready').length;
-  const attention = enabled.filter((s) => ATTENTION.has(s.status.state)).length;
-  const parts = [`${ready} of ${enabled.length} ready`];
-  if (attention > 0) parts.push(`${attention} need${attention === 1 ? 's' : ''} attention`);
+  const off = servers.length - enabled.length;
+  if (enabled.length === 0) return `MCP Switchboard — ${off === 1 ? '1 server, turned off' : `${off} servers, all turned off`}`;
+  const count = (states: readonly ServerState[]) => enabled.filter((s) => states.includes(s.status.state)).length;
+  const parts = [`${count(['ready'])} of ${enabled.length} ready`];
+  for (const p of TOOLTIP_PARTS) {
+    const n = count(p.states);
+    if (n > 0) parts.push(`${n} ${n === 1 ? p.one : p.many}`);
+  }
+  if (off > 0) parts.push(`${off} off`);
   return `MCP Switchboard — ${parts.join(', ')}`;
+}
+
+/** What the tray shows for a server list: the icon and its tooltip. */
+export function trayAppearance(servers: readonly ServerSummary[]): { icon: TrayIconName; tooltip: string } {
+  return { icon: trayIconName(servers), tooltip: trayTooltip(servers) };
 }

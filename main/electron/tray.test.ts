@@ -1,19 +1,34 @@
 // ElectronTray against a MOCK of the 'electron' module (no Electron binary in CI). The menu content
 // itself is covered by tray-menu-model.test.ts; this checks the wiring: template mapping, clicks,
-// debounced rebuilds on core events, dispose.
+// icon and tooltip per state, debounced rebuilds on core events, the launch-at-login item, dispose.
+// The icon paths it asks for are checked against the real files in assets/tray.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeSwitchboardCore, fakeServer, fakeStatus } from '../core/api/testing/fake-core';
 
+interface MockImage {
+  path: string;
+  template: boolean;
+}
+
 const mock = vi.hoisted(() => ({
-  trays: [] as Array<{ menus: MenuItemConstructorOptions[][]; tooltips: string[]; destroyed: boolean; click?: () => void }>,
-  templateImages: [] as boolean[],
+  trays: [] as Array<{ menus: MenuItemConstructorOptions[][]; tooltips: string[]; images: MockImage[]; destroyed: boolean; click?: () => void }>,
+  loaded: [] as MockImage[],
 }));
 
 vi.mock('electron', () => {
   class Tray {
-    state = { menus: [] as MenuItemConstructorOptions[][], tooltips: [] as string[], destroyed: false, click: undefined as undefined | (() => void) };
-    constructor() {
+    state = {
+      menus: [] as MenuItemConstructorOptions[][],
+      tooltips: [] as string[],
+      images: [] as MockImage[],
+      destroyed: false,
+      click: undefined as undefined | (() => void),
+    };
+    constructor(image: MockImage) {
+      this.state.images.push(image);
       mock.trays.push(this.state);
     }
     on(event: string, fn: () => void) {
@@ -26,35 +41,52 @@ vi.mock('electron', () => {
     setToolTip(text: string) {
       this.state.tooltips.push(text);
     }
+    setImage(image: MockImage) {
+      this.state.images.push(image);
+    }
     destroy() {
       this.state.destroyed = true;
     }
   }
   const Menu = { buildFromTemplate: (template: MenuItemConstructorOptions[]) => ({ template }) };
-  const nativeImage = { createFromPath: () => ({ setTemplateImage: (v: boolean) => mock.templateImages.push(v) }) };
+  const nativeImage = {
+    createFromPath: (p: string) => {
+      const image = {
+        path: p,
+        template: false,
+        setTemplateImage(v: boolean) {
+          image.template = v;
+        },
+      };
+      mock.loaded.push(image);
+      return image;
+    },
+  };
   return { Tray, Menu, nativeImage };
 });
 
 const { ElectronTray } = await import('./tray');
 
+const iconDir = path.resolve(__dirname, '..', '..', 'assets', 'tray');
+const labels = (menu: MenuItemConstructorOptions[]) => menu.map((i) => i.label ?? i.type);
+
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => {
   vi.useRealTimers();
   mock.trays.length = 0;
-  mock.templateImages.length = 0;
+  mock.loaded.length = 0;
 });
 
 describe('ElectronTray', () => {
   it('maps the model to a menu, routes actions and rebuilds once per burst of events', async () => {
     const core = new FakeSwitchboardCore([fakeServer('a', 'ready', { name: 'Linear' })]);
     const actions: unknown[] = [];
-    const tray = new ElectronTray({ core, iconPath: '/x/trayTemplate.png', template: true, onAction: (a) => actions.push(a) });
+    const tray = new ElectronTray({ core, iconDir, template: true, loginItemSupported: false, onAction: (a) => actions.push(a) });
     const state = mock.trays[0]!;
-    expect(mock.templateImages).toEqual([true]);
     const menu = state.menus[0]!;
-    expect(menu.map((i) => i.label ?? i.type)).toEqual(['Open Switchboard', 'separator', 'Linear — Ready', 'separator', 'Add remote server…', 'separator', 'Quit']);
+    expect(labels(menu)).toEqual(['Open Switchboard', 'separator', 'Linear — Ready', 'separator', 'Add remote server…', 'separator', 'Quit']);
     const sub = menu[2]!.submenu as MenuItemConstructorOptions[];
-    expect(sub.map((i) => i.label ?? i.type)).toEqual(['separator', 'Restart', 'Show logs']);
+    expect(labels(sub)).toEqual(['separator', 'Restart', 'Show logs']);
     (menu[0]!.click as () => void)();
     (menu[6]!.click as () => void)();
     (sub[1]!.click as () => void)();
@@ -80,11 +112,69 @@ describe('ElectronTray', () => {
     expect(core.listenerCount).toBe(0);
   });
 
+  it('shows the worst state in the icon and the tooltip, loading each image once', async () => {
+    const core = new FakeSwitchboardCore([fakeServer('a', 'ready'), fakeServer('b', 'ready'), fakeServer('c', 'ready')]);
+    new ElectronTray({ core, iconDir, template: true, loginItemSupported: false, onAction: () => {} });
+    const state = mock.trays[0]!;
+    const set = async (id: string, st: Parameters<typeof fakeStatus>[1]) => {
+      core.servers.find((s) => s.id === id)!.status = fakeStatus(id, st);
+      core.status.fire(fakeStatus(id, st));
+      await vi.advanceTimersByTimeAsync(200);
+    };
+    await set('c', 'needs-sign-in');
+    await set('b', 'error');
+    await set('b', 'ready');
+    await set('c', 'ready');
+    expect(state.images.map((i) => [path.basename(i.path), i.template])).toEqual([
+      ['trayTemplate.png', true],
+      ['tray-attentionTemplate.png', true],
+      ['tray-errorTemplate.png', true],
+      ['tray-attentionTemplate.png', true],
+      ['trayTemplate.png', true],
+    ]);
+    expect(mock.loaded).toHaveLength(3);
+    expect(state.tooltips.slice(0, 3)).toEqual([
+      'MCP Switchboard — 3 of 3 ready',
+      'MCP Switchboard — 2 of 3 ready, 1 needs sign-in',
+      'MCP Switchboard — 1 of 3 ready, 1 failed, 1 needs sign-in',
+    ]);
+    // Every image it asked for exists, with its @2x beside it.
+    for (const image of mock.loaded) {
+      expect(fs.existsSync(image.path)).toBe(true);
+      expect(fs.existsSync(image.path.replace(/\.png$/, '@2x.png'))).toBe(true);
+    }
+  });
+
+  it('uses the coloured icons outside macOS', () => {
+    const core = new FakeSwitchboardCore([]);
+    new ElectronTray({ core, iconDir, template: false, loginItemSupported: false, onAction: () => {} });
+    expect(mock.trays[0]!.images.map((i) => [path.basename(i.path), i.template])).toEqual([['tray-idle.png', false]]);
+  });
+
+  it('shows "Launch at login" from the core settings and rebuilds when they change', async () => {
+    const core = new FakeSwitchboardCore([]);
+    const actions: unknown[] = [];
+    new ElectronTray({ core, iconDir, template: false, loginItemSupported: true, onAction: (a) => actions.push(a) });
+    const state = mock.trays[0]!;
+    const item = (menu: MenuItemConstructorOptions[]) => menu.find((i) => i.label === 'Launch at login')!;
+    expect(labels(state.menus[0]!).slice(-3)).toEqual(['separator', 'Launch at login', 'Quit']);
+    expect(item(state.menus[0]!)).toMatchObject({ type: 'checkbox', checked: false });
+    (item(state.menus[0]!).click as () => void)();
+    expect(actions).toEqual([{ setting: 'launchAtLogin', value: true }]);
+
+    // What the composition root does with that action; the settings event rebuilds the menu.
+    await core.setSettings({ launchAtLogin: true });
+    await vi.advanceTimersByTimeAsync(200);
+    expect(state.menus).toHaveLength(2);
+    expect(item(state.menus[1]!)).toMatchObject({ type: 'checkbox', checked: true });
+    (item(state.menus[1]!).click as () => void)();
+    expect(actions.at(-1)).toEqual({ setting: 'launchAtLogin', value: false });
+  });
+
   it('shows an empty menu rather than failing when the core throws', () => {
     const core = new FakeSwitchboardCore();
     core.failNext = new Error('not started');
-    new ElectronTray({ core, iconPath: '/x/tray.png', template: false, onAction: () => {} });
-    expect(mock.templateImages).toEqual([]);
+    new ElectronTray({ core, iconDir, template: false, loginItemSupported: true, onAction: () => {} });
     expect(mock.trays[0]!.menus[0]!.map((i) => i.label ?? i.type)).toContain('No servers yet');
   });
 });

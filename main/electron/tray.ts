@@ -1,20 +1,31 @@
 /**
- * The tray icon and its menu. The menu content comes from the pure tray-menu-model; this adapter
- * maps it to Electron's Menu and rebuilds it (debounced) whenever the core reports a change.
+ * The tray icon and its menu. The menu, the icon's state and the tooltip come from the pure
+ * tray-menu-model; this adapter maps them to Electron's Menu and nativeImage and rebuilds them
+ * (debounced) whenever the core reports a change of servers, status or settings.
  * "Open Switchboard" is always the first entry: on Linux, a click on the icon may do nothing.
  */
-import { Menu, nativeImage, Tray, type MenuItemConstructorOptions } from 'electron';
-import type { ServerSummary } from '../../preload/contract';
+import * as path from 'node:path';
+import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
+import type { AppSettings, ClientApp, InstallStatus, ServerSummary } from '../../preload/contract';
 import type { SwitchboardCore } from '../core/api/core-port';
-import type { ClientApp, InstallStatus } from '../../preload/contract';
-import { buildTrayMenuModel, trayTooltip, type TrayAction, type TrayInstallInfo, type TrayMenuItem } from './tray-menu-model';
+import {
+  buildTrayMenuModel,
+  trayAppearance,
+  trayIconFile,
+  type TrayAction,
+  type TrayIconName,
+  type TrayInstallInfo,
+  type TrayMenuItem,
+} from './tray-menu-model';
 
 export interface ElectronTrayOptions {
   core: SwitchboardCore;
-  /** PNG for the tray: a monochrome template image on macOS, the coloured one elsewhere. */
-  iconPath: string;
-  /** macOS: treat the icon as a template (black + alpha, recoloured by the system). */
+  /** Folder with the tray PNGs (assets/tray): tray[-state][Template][@2x].png. */
+  iconDir: string;
+  /** macOS: use the template images (black + alpha, recoloured by the system). */
   template: boolean;
+  /** Show "Launch at login" (checked from the core's settings; the click goes through onAction). */
+  loginItemSupported: boolean;
   onAction: (action: TrayAction) => void;
   /** Rebuild delay after a burst of status events. */
   debounceMs?: number;
@@ -46,16 +57,37 @@ export class ElectronTray {
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
   private install?: TrayInstallInfo;
+  private readonly images = new Map<TrayIconName, NativeImage>();
+  private icon: TrayIconName;
 
   constructor(private readonly options: ElectronTrayOptions) {
-    const image = nativeImage.createFromPath(options.iconPath);
-    if (options.template) image.setTemplateImage(true);
-    this.tray = new Tray(image);
+    this.icon = trayAppearance(this.servers()).icon;
+    this.tray = new Tray(this.image(this.icon));
     // Windows and (some) Linux trays emit click on activation; macOS opens the menu instead.
     this.tray.on('click', () => options.onAction('open'));
     const schedule = () => this.schedule();
-    this.unsubscribe = [options.core.onDidChangeServers(schedule), options.core.onDidChangeStatus(schedule)];
+    this.unsubscribe = [
+      options.core.onDidChangeServers(schedule),
+      options.core.onDidChangeStatus(schedule),
+      options.core.onDidChangeSettings(schedule),
+    ];
     this.render();
+  }
+
+  /** One image per state, loaded once (createFromPath picks up the @2x file beside it). */
+  private image(icon: TrayIconName): NativeImage {
+    let image = this.images.get(icon);
+    if (!image) {
+      image = nativeImage.createFromPath(path.join(this.options.iconDir, trayIconFile(icon, this.options.template)));
+      if (this.options.template) image.setTemplateImage(true);
+      this.images.set(icon, image);
+    }
+    return image;
+  }
+
+  /** Rebuilds menu, icon and tooltip soon (e.g. after the login item changed outside the core). */
+  refresh(): void {
+    this.schedule();
   }
 
   private schedule(): void {
@@ -77,18 +109,34 @@ export class ElectronTray {
     }
   }
 
+  private servers(): ServerSummary[] {
+    try {
+      return this.options.core.listServers();
+    } catch {
+      return [];
+    }
+  }
+
   private render(): void {
     if (this.disposed) return;
-    let servers: ServerSummary[];
-    try {
-      servers = this.options.core.listServers();
-    } catch {
-      servers = [];
+    const servers = this.servers();
+    let settings: AppSettings | undefined;
+    if (this.options.loginItemSupported) {
+      try {
+        settings = this.options.core.getSettings();
+      } catch {
+        settings = undefined;
+      }
     }
-    const template = toMenuTemplate(buildTrayMenuModel(servers, this.install), this.options.onAction);
+    const model = buildTrayMenuModel(servers, this.install, { launchAtLogin: settings?.launchAtLogin });
     // Linux only applies menu changes through a new setContextMenu call.
-    this.tray.setContextMenu(Menu.buildFromTemplate(template));
-    this.tray.setToolTip(trayTooltip(servers));
+    this.tray.setContextMenu(Menu.buildFromTemplate(toMenuTemplate(model, this.options.onAction)));
+    const look = trayAppearance(servers);
+    if (look.icon !== this.icon) {
+      this.icon = look.icon;
+      this.tray.setImage(this.image(look.icon));
+    }
+    this.tray.setToolTip(look.tooltip);
   }
 
   dispose(): void {
