@@ -59,7 +59,7 @@ function setup() {
   const refused: string[] = [];
   const transport = new ElectronIpcTransport({
     core,
-    handlers: createHandlers(core, { version: '0', dataDir: '/d', platform: 'linux' }),
+    handlers: createHandlers(core, { version: '0', dataDir: '/d', platform: 'linux', loginItemSupported: true }),
     renderer,
     onRefused: (channel, url) => refused.push(`${channel} ${url}`),
   });
