@@ -66,6 +66,28 @@ describe('electron-builder.yml', () => {
     expect(config.publish).toBeNull();
   });
 
+  it('sets the Electron fuses: runAsNode on for the connector, the rest hardened', () => {
+    const fuseKeys = Object.keys((schema as { definitions: Record<string, { properties: object }> }).definitions.FuseOptionsV1!.properties);
+    for (const key of Object.keys(config.electronFuses)) expect(fuseKeys).toContain(key);
+    expect(config.electronFuses).toEqual({
+      // Client configs and the supervisor start the app's binary with ELECTRON_RUN_AS_NODE=1.
+      runAsNode: true,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      // The renderer is loaded from file:// (security-policy.ts rendererUrl); off would need a custom protocol.
+      grantFileProtocolExtraPrivileges: true,
+    });
+    // The comment that says why runAsNode stays on is part of the decision.
+    expect(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')).toMatch(/ON, deliberately: client configs run[^\n]*\n[^\n]*ELECTRON_RUN_AS_NODE=1/);
+
+    const wrong = structuredClone(config);
+    wrong.electronFuses.runAsNod = true;
+    expect(errorsOf(wrong).join('\n')).toMatch(/"additionalProperty":"runAsNod"/);
+  });
+
   it('agrees with package.json and the build layout', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect(pkg.main).toMatch(/^out\//);
