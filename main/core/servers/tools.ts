@@ -48,7 +48,7 @@ export async function listToolsThroughProxy(opts: ListToolsOptions): Promise<Too
   };
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const err = new Error(`${opts.serverName} did not list its tools within ${Math.round(timeoutMs / 1000)} s.`);
+      const err = new Error(`${opts.serverName} did not list its tools within ${timeoutMs >= 1000 ? Math.round(timeoutMs / 1000) : timeoutMs / 1000} s.`);
       failAll(err);
       socket?.destroy();
       reject(err);
