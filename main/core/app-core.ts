@@ -140,7 +140,11 @@ export class AppCore implements SwitchboardCore {
     this.logs.redactor.add(this.secret);
     const settings = this.settings.get();
     // The weak-storage choice applies before any token is read.
-    if (isChoiceVault(this.opts.vault)) await this.opts.vault.setChoice(settings.weakStorage);
+    if (isChoiceVault(this.opts.vault)) {
+      await this.opts.vault.setChoice(settings.weakStorage).catch((err: Error) =>
+        this.logs.append({ ts: Date.now(), level: 'warn', server: '*', message: `Could not apply the token storage choice "${settings.weakStorage}": ${err.message}` }),
+      );
+    }
     this.pruneLogs(settings.logRetentionDays);
     this.pruneTimer = setInterval(() => this.pruneLogs(this.settings.get().logRetentionDays), PRUNE_EVERY_MS);
     this.pruneTimer.unref();

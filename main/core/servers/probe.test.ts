@@ -113,6 +113,20 @@ describe('probeServer against real servers', () => {
     }
   });
 
+  it('a redirect: says where the server moved', async () => {
+    const moved = http.createServer((_req, res) => res.writeHead(308, { location: '/v2/mcp' }).end());
+    await new Promise<void>((r) => moved.listen(0, '127.0.0.1', r));
+    try {
+      const port = (moved.address() as AddressInfo).port;
+      const r = await probeServer({ url: `http://127.0.0.1:${port}/mcp` });
+      expect(r.reachable).toBe(true);
+      expect(r.problem).toBe(`127.0.0.1:${port} answered 308 Permanent Redirect: the server moved to http://127.0.0.1:${port}/v2/mcp; use that address.`);
+    } finally {
+      moved.closeAllConnections();
+      moved.close();
+    }
+  });
+
   it('a server that never answers: timed out', async () => {
     const silent = http.createServer(() => {});
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));

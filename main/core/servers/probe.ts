@@ -380,6 +380,17 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
     result.problem = `${host} answered ${statusLine(answer)} to an MCP request. Is this the server's MCP endpoint (often ending in /mcp or /sse)?`;
     return result;
   }
+  if (answer.status >= 300 && answer.status < 400) {
+    const location = header(answer.headers, 'location');
+    let target: string | undefined;
+    try {
+      target = location ? new URL(location, url).href : undefined;
+    } catch {
+      target = undefined;
+    }
+    result.problem = target ? `${host} answered ${statusLine(answer)}: the server moved to ${target}; use that address.` : `${host} answered ${statusLine(answer)} without saying where to.`;
+    return result;
+  }
   if (answer.status === 403) {
     result.problem = `${host} answered 403 Forbidden: the server refuses this request (a missing API key header?).`;
     return result;
