@@ -126,6 +126,18 @@ describe('upstream failures answer with clear JSON-RPC errors', () => {
   });
 });
 
+describe('a server that answers twice', () => {
+  it('relays only the first answer to a request', async () => {
+    const c = await client('twice');
+    server.fail(1, { duplicate: true });
+    const a = await c.call('echo', { message: 'twice' }, { id: 'dup-1' });
+    expect(textOf(a)).toBe('echo: twice');
+    expect(textOf(await c.call('echo', { message: 'next' }))).toBe('echo: next');
+    expect(c.answersTo('dup-1')).toHaveLength(1);
+    expectOneAnswerEach(c);
+  });
+});
+
 describe('event streams cut mid-response', () => {
   it('resumes a cut SSE answer with Last-Event-ID and answers once', async () => {
     const c = await client('sse-resume');
