@@ -180,6 +180,7 @@ function run(): void {
           core,
           renderer,
           onRefused: (channel, url) => console.warn(`[switchboard] refused ${channel} from ${url ?? 'unknown frame'}`),
+          onError: (channel, err) => console.error(`[switchboard] ${channel} threw:`, err),
         }),
       );
       windows = new ElectronWindows({

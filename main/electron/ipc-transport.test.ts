@@ -42,7 +42,7 @@ vi.mock('electron', () => {
   return { ipcMain, BrowserWindow };
 });
 
-const { ElectronIpcTransport, UNTRUSTED_SENDER_ERROR } = await import('./ipc-transport');
+const { ElectronIpcTransport, INTERNAL_ERROR, UNTRUSTED_SENDER_ERROR } = await import('./ipc-transport');
 
 const indexHtml = path.resolve('/app/out/renderer/index.html');
 const renderer: RendererLocation = { kind: 'file', indexHtml };
@@ -97,6 +97,18 @@ describe('ElectronIpcTransport', () => {
     }
     expect(core.calls).toEqual([]);
     expect(refused).toEqual(['servers:remove https://evil.example/', `servers:remove ${page}`, 'servers:remove undefined']);
+  });
+
+  it('answers a handler that throws with a plain Result, never the error itself', async () => {
+    const core = new FakeSwitchboardCore([fakeServer('alpha')]);
+    const handlers = createHandlers(core, { version: '0', dataDir: '/d', platform: 'linux', loginItemSupported: true });
+    const errors: string[] = [];
+    // A deliberately broken table entry: the real handlers never throw, this one does.
+    const broken = { ...handlers, 'servers:list': async () => Promise.reject(new Error('secret internals at /home/me/x.ts:12')) };
+    new ElectronIpcTransport({ core, handlers: broken, renderer, onError: (channel, err) => errors.push(`${channel}: ${(err as Error).message}`) });
+    expect(await invoke('servers:list', { url: page, parent: null })).toEqual({ ok: false, error: INTERNAL_ERROR });
+    expect(errors).toEqual(['servers:list: secret internals at /home/me/x.ts:12']);
+    expect(await invoke('app:info', { url: page, parent: null })).toMatchObject({ ok: true });
   });
 
   it('forwards core events to live windows that show our page only', () => {

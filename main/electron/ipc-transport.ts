@@ -15,9 +15,13 @@ export interface ElectronIpcTransportOptions {
   renderer: RendererLocation;
   /** Called when a call is refused because of its sender (for the app log). */
   onRefused?: (channel: string, url: string | undefined) => void;
+  /** Called when a handler broke its promise never to throw (a bug; for the app log). */
+  onError?: (channel: string, error: unknown) => void;
 }
 
 export const UNTRUSTED_SENDER_ERROR = 'Refused: this call did not come from the Switchboard window';
+/** What the renderer sees if a handler throws anyway: no stack, no internals. */
+export const INTERNAL_ERROR = 'Internal error in the app; the log has the details';
 
 export class ElectronIpcTransport {
   private readonly disposers: Array<() => void> = [];
@@ -32,7 +36,14 @@ export class ElectronIpcTransport {
           options.onRefused?.(name, frame?.url);
           return { ok: false, error: UNTRUSTED_SENDER_ERROR };
         }
-        return handler(arg);
+        try {
+          return await handler(arg);
+        } catch (err) {
+          // Handlers return Results; a throw is a bug. Electron would hand its message and stack to
+          // the page, so answer with a plain Result instead.
+          options.onError?.(name, err);
+          return { ok: false, error: INTERNAL_ERROR };
+        }
       });
       this.disposers.push(() => ipcMain.removeHandler(name));
     }

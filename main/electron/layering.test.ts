@@ -43,7 +43,7 @@ describe('layering', () => {
   });
 
   it('keeps the pure Electron-layer modules free of electron', () => {
-    for (const f of ['tray-menu-model.ts', 'security-policy.ts', 'launch-options.ts', 'child-launcher.ts']) {
+    for (const f of ['tray-menu-model.ts', 'security-policy.ts', 'launch-options.ts', 'child-launcher.ts', 'autostart-linux.ts', 'login-items.ts']) {
       expect(runtimeImports(`main/electron/${f}`)).not.toContain('electron');
     }
   });

@@ -6,6 +6,7 @@ import {
   isTrustedRendererUrl,
   isTrustedSender,
   navigationAllowed,
+  permissionAllowed,
   RENDERER_CSP,
   RENDERER_CSP_HEADER,
   rendererLocation,
@@ -79,5 +80,18 @@ describe('CSP', () => {
     expect(RENDERER_CSP).not.toContain('frame-ancestors');
     expect(RENDERER_CSP_HEADER).toContain("frame-ancestors 'none'");
     expect(devCsp('http://localhost:5173')).toContain('connect-src http://localhost:5173 ws://localhost:5173');
+  });
+});
+
+describe('permissionAllowed', () => {
+  it('allows only a clipboard write, only from our page in the top frame', () => {
+    expect(permissionAllowed('clipboard-sanitized-write', { requestingUrl: page, isMainFrame: true }, fileLoc)).toBe(true);
+    expect(permissionAllowed('clipboard-sanitized-write', { requestingUrl: `${page}#/logs` }, fileLoc)).toBe(true);
+    expect(permissionAllowed('clipboard-sanitized-write', { requestingUrl: page, isMainFrame: false }, fileLoc)).toBe(false);
+    expect(permissionAllowed('clipboard-sanitized-write', { requestingUrl: 'https://evil.example/' }, fileLoc)).toBe(false);
+    expect(permissionAllowed('clipboard-sanitized-write', {}, fileLoc)).toBe(false);
+    for (const p of ['clipboard-read', 'media', 'notifications', 'geolocation', 'openExternal', 'fileSystem', 'unknown']) {
+      expect(permissionAllowed(p, { requestingUrl: page, isMainFrame: true }, fileLoc)).toBe(false);
+    }
   });
 });

@@ -100,3 +100,21 @@ export function isTrustedSender(frame: SenderFrameLike | null | undefined, loc: 
   if (frame.parent !== null && frame.parent !== undefined) return false;
   return isTrustedRendererUrl(frame.url, loc);
 }
+
+/**
+ * Web permissions the window may use. Everything is denied except writing text to the clipboard
+ * from our own page's top frame (the log viewer's Copy calls navigator.clipboard.writeText, which
+ * Chromium gates on the `clipboard-sanitized-write` permission; it still needs a user gesture).
+ * Reading the clipboard, media, notifications, devices and the rest stay denied.
+ */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
+export function permissionAllowed(
+  permission: string,
+  request: { requestingUrl?: string | undefined; isMainFrame?: boolean | undefined },
+  loc: RendererLocation,
+): boolean {
+  if (!ALLOWED_PERMISSIONS.has(permission)) return false;
+  if (request.isMainFrame === false) return false;
+  return isTrustedRendererUrl(request.requestingUrl, loc);
+}

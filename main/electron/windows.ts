@@ -1,12 +1,17 @@
 /**
  * The Switchboard window: sandboxed, context-isolated, no Node, our preload only, a strict CSP,
- * no navigation away from our page, no new windows, no permissions. Closing the window only closes
- * the window: the app keeps running in the tray, and open() brings it back.
+ * no navigation away from our page, no new windows, no webviews, no downloads, no permissions but
+ * a clipboard write from our page. Closing the window only closes the window: the app keeps
+ * running in the tray, and open() brings it back.
+ *
+ * The navigation guards are applied to every web contents the app ever creates
+ * (`web-contents-created`), not only to this window, so nothing added later escapes them.
  */
-import { BrowserWindow, session, type Session } from 'electron';
+import { app, BrowserWindow, session, type Session, type WebContents, type WebPreferences } from 'electron';
 import {
   devCsp,
   navigationAllowed,
+  permissionAllowed,
   RENDERER_CSP_HEADER,
   rendererUrl,
   type RendererLocation,
@@ -19,30 +24,89 @@ export interface ElectronWindowsOptions {
   /** Window icon (Linux/Windows). */
   iconPath?: string;
   /** Called with navigations and window.open targets that were blocked (for the app log). */
-  onBlocked?: (what: 'navigate' | 'window-open' | 'permission', url: string) => void;
+  onBlocked?: (what: 'navigate' | 'window-open' | 'permission' | 'webview' | 'download', url: string) => void;
+}
+
+/** The window's web preferences: the Electron security checklist, spelled out even where it is the default. */
+export function secureWebPreferences(preloadPath: string): WebPreferences {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInSubFrames: false,
+    nodeIntegrationInWorker: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+    spellcheck: false,
+  };
 }
 
 const hardenedSessions = new WeakSet<Session>();
 
-/** Session-wide guards: CSP header on every response, every permission request denied. */
+/**
+ * Session-wide guards: CSP header on every response, permissions denied (but the clipboard write
+ * of our own page), no device access, no downloads.
+ */
 function hardenSession(ses: Session, options: ElectronWindowsOptions): void {
   if (hardenedSessions.has(ses)) return;
   hardenedSessions.add(ses);
-  const csp = options.renderer.kind === 'dev-server' ? devCsp(options.renderer.origin) : RENDERER_CSP_HEADER;
+  const { renderer } = options;
+  const csp = renderer.kind === 'dev-server' ? devCsp(renderer.origin) : RENDERER_CSP_HEADER;
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
-  ses.setPermissionRequestHandler((webContents, permission, callback) => {
-    options.onBlocked?.('permission', `${permission} ${webContents.getURL()}`);
-    callback(false);
+  ses.setPermissionRequestHandler((webContents, permission, callback, details) => {
+    const url = details.requestingUrl || webContents.getURL();
+    const allowed = permissionAllowed(permission, { requestingUrl: url, isMainFrame: details.isMainFrame }, renderer);
+    if (!allowed) options.onBlocked?.('permission', `${permission} ${url}`);
+    callback(allowed);
   });
-  ses.setPermissionCheckHandler(() => false);
+  ses.setPermissionCheckHandler((webContents, permission, _origin, details) =>
+    permissionAllowed(permission, { requestingUrl: details.requestingUrl ?? webContents?.getURL(), isMainFrame: details.isMainFrame }, renderer),
+  );
+  ses.setDevicePermissionHandler(() => false);
+  ses.on('will-download', (event, item) => {
+    event.preventDefault();
+    options.onBlocked?.('download', item.getURL());
+  });
+}
+
+const guardedContents = new WeakSet<WebContents>();
+
+/** Navigation guards for one web contents: only our page, no new windows, no webviews. */
+export function guardWebContents(contents: WebContents, options: Pick<ElectronWindowsOptions, 'renderer' | 'onBlocked'>): void {
+  if (guardedContents.has(contents)) return;
+  guardedContents.add(contents);
+  const block = (event: { preventDefault(): void }, url: string) => {
+    if (navigationAllowed(url, options.renderer)) return;
+    event.preventDefault();
+    options.onBlocked?.('navigate', url);
+  };
+  contents.on('will-navigate', (event) => block(event, event.url));
+  contents.on('will-redirect', (event) => block(event, event.url));
+  contents.on('will-frame-navigate', (event) => block(event, event.url));
+  contents.on('will-attach-webview', (event, _prefs, params) => {
+    event.preventDefault();
+    options.onBlocked?.('webview', params.src);
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    options.onBlocked?.('window-open', url);
+    return { action: 'deny' };
+  });
 }
 
 export class ElectronWindows {
   private window: BrowserWindow | undefined;
+  private readonly onContentsCreated = (_event: unknown, contents: WebContents) => guardWebContents(contents, this.options);
 
-  constructor(private readonly options: ElectronWindowsOptions) {}
+  constructor(private readonly options: ElectronWindowsOptions) {
+    app.on('web-contents-created', this.onContentsCreated);
+  }
 
   /** Shows the window, creating it if needed, and brings it to the front. */
   open(): BrowserWindow {
@@ -75,34 +139,10 @@ export class ElectronWindows {
       backgroundColor: '#f6f7f9',
       autoHideMenuBar: true,
       ...(this.options.iconPath ? { icon: this.options.iconPath } : {}),
-      webPreferences: {
-        preload: this.options.preloadPath,
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-        nodeIntegrationInSubFrames: false,
-        nodeIntegrationInWorker: false,
-        webSecurity: true,
-        allowRunningInsecureContent: false,
-        webviewTag: false,
-        navigateOnDragDrop: false,
-        spellcheck: false,
-      },
+      webPreferences: secureWebPreferences(this.options.preloadPath),
     });
-    const contents = win.webContents;
-    const block = (event: { preventDefault(): void }, url: string) => {
-      if (navigationAllowed(url, renderer)) return;
-      event.preventDefault();
-      this.options.onBlocked?.('navigate', url);
-    };
-    contents.on('will-navigate', block);
-    contents.on('will-redirect', block);
-    contents.on('will-frame-navigate', (event) => block(event, event.url));
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      this.options.onBlocked?.('window-open', url);
-      return { action: 'deny' };
-    });
+    // Already guarded through web-contents-created; explicit, so the window never depends on it.
+    guardWebContents(win.webContents, this.options);
     win.once('ready-to-show', () => win.show());
     win.on('closed', () => {
       if (this.window === win) this.window = undefined;
@@ -112,6 +152,7 @@ export class ElectronWindows {
   }
 
   dispose(): void {
+    app.removeListener('web-contents-created', this.onContentsCreated);
     const win = this.current;
     this.window = undefined;
     win?.destroy();
