@@ -1,6 +1,8 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fuzzBudget } from '../../../test/fixtures/fuzz';
 import { CallbackListener, SignInError, type CallbackExpectation } from './callback-listener';
 
 const open: CallbackListener[] = [];
@@ -15,9 +17,9 @@ async function listener(preferred?: number): Promise<CallbackListener> {
 }
 
 /** A raw request, so tests can send any Host header and method. */
-function request(port: number, pathAndQuery: string, opts: { host?: string; method?: string } = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+function request(port: number, pathAndQuery: string, opts: { host?: string; method?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: pathAndQuery, method: opts.method ?? 'GET', headers: { host: opts.host ?? `127.0.0.1:${port}` } }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, path: pathAndQuery, method: opts.method ?? 'GET', headers: { host: opts.host ?? `127.0.0.1:${port}`, ...opts.headers } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (body += c));
@@ -189,5 +191,79 @@ describe('CallbackListener', () => {
     const waiting = m.wait(expectation());
     m.abort(new SignInError('browser', 'no browser'));
     await expect(waiting).rejects.toThrow('no browser');
+  });
+});
+
+/** What a browser sends when the authorization server redirects the tab here. */
+const NAVIGATION = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-site': 'cross-site', 'sec-fetch-user': '?1' };
+const GOOD = '/oauth/callback?code=real&state=the-state&iss=https%3A%2F%2Fas.example.com';
+
+describe('CallbackListener against hostile requests', () => {
+  it('ignores DNS-rebinding hosts, foreign origins and sub-resource requests from web pages, without ending the sign-in', async () => {
+    const l = await listener();
+    const e = expectation();
+    const done = l.wait(e);
+    const p = l.port;
+    // DNS rebinding: a name that resolves to 127.0.0.1, or none at all.
+    for (const host of [`evil.example:${p}`, `127.0.0.1.evil.example:${p}`, `localhost.evil.example:${p}`, `127.0.0.1`, `[::1]:${p}`, `0x7f000001:${p}`]) {
+      const r = await request(p, GOOD, { host });
+      expect(r.status, host).toBe(400);
+    }
+    // A page on another origin (fetch, XHR with or without fetch metadata).
+    for (const origin of ['https://evil.example', 'null', `http://127.0.0.1:${p + 1}`, `http://127.0.0.1.evil.example:${p}`]) {
+      expect((await request(p, GOOD, { headers: { origin } })).status, origin).toBe(403);
+      expect((await request(p, GOOD, { headers: { origin, 'sec-fetch-mode': 'cors', 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    }
+    // <img>, <script>, <iframe>, prefetch, fetch(no-cors): the right Host, no Origin, but not a top-level navigation.
+    for (const [mode, dest] of [['no-cors', 'image'], ['no-cors', 'script'], ['navigate', 'iframe'], ['no-cors', 'empty'], ['same-origin', 'empty']]) {
+      expect((await request(p, GOOD, { headers: { 'sec-fetch-mode': mode, 'sec-fetch-dest': dest, 'sec-fetch-site': 'cross-site' } })).status, `${mode}/${dest}`).toBe(403);
+    }
+    expect(e.codes).toHaveLength(0);
+    expect(l.ended).toBe(false);
+    // The browser's redirect still gets through.
+    const ok = await request(p, GOOD, { headers: NAVIGATION });
+    expect(ok.status).toBe(200);
+    await done;
+    expect(e.codes).toEqual([{ code: 'real', iss: 'https://as.example.com' }]);
+  });
+
+  it('a callback without a code, and repeated callbacks, redeem nothing more', async () => {
+    const l = await listener();
+    const e = expectation();
+    const done = l.wait(e).catch((err: unknown) => err);
+    const r = await request(l.port, '/oauth/callback?state=the-state&iss=https%3A%2F%2Fas.example.com', { headers: NAVIGATION });
+    expect(r.status).toBe(400);
+    expect(((await done) as SignInError).message).toMatch(/carried no authorization code/);
+    // Every later callback, even a perfect one, is told the sign-in ended and redeems nothing.
+    for (let i = 0; i < 3; i++) expect((await request(l.port, GOOD, { headers: NAVIGATION })).status).toBe(410);
+    expect(e.codes).toHaveLength(0);
+  });
+
+  it('never redirects anywhere and redeems only the exact state, whatever the request (fuzz)', async () => {
+    const l = await listener();
+    const e = expectation();
+    const done = l.wait(e).catch((err: unknown) => err);
+    const part = fc.oneof(fc.constantFrom('/oauth/callback', '//evil.example/oauth/callback', '/oauth/callback/', '/OAUTH/CALLBACK', '/oauth/callback/../callback', '/oauth%2Fcallback', '/%2e%2e/oauth/callback', 'http://evil.example/oauth/callback', '/oauth/callback;x', '*'), fc.webPath());
+    const param = fc.tuple(fc.constantFrom('state', 'code', 'iss', 'error', 'error_description', 'redirect_uri', 'next', 'url', 'return_to'), fc.oneof(fc.constantFrom('the-state', 'THE-STATE', 'the-state ', 'https://evil.example/', '//evil.example', 'javascript:alert(1)', '<script>x</script>'), fc.string({ maxLength: 12 })));
+    await fc.assert(
+      fc.asyncProperty(part, fc.array(param, { maxLength: 4 }), fc.constantFrom('GET', 'POST', 'HEAD', 'OPTIONS', 'PUT'), async (pathPart, params, method) => {
+        const q = new URLSearchParams(params.filter(([k, v]) => !(k === 'state' && v === 'the-state')));
+        const target = `${pathPart}${q.size ? `?${q}` : ''}`;
+        let r: Awaited<ReturnType<typeof request>>;
+        try {
+          r = await request(l.port, target, { method });
+        } catch {
+          return; // Node refused to send it (invalid path characters): nothing reached the listener
+        }
+        expect(r.status < 300 || r.status >= 400, `${method} ${target} → ${r.status}`).toBe(true);
+        expect(r.headers.location).toBeUndefined();
+        if (method !== 'HEAD') expect(r.body).not.toMatch(/<script>x|javascript:alert/);
+      }),
+      fuzzBudget(120, 2500),
+    );
+    // None of that carried the state, so nothing was redeemed; the first one that reached the gate ended the sign-in.
+    expect(e.codes).toHaveLength(0);
+    const outcome = await Promise.race([done, new Promise((r) => setTimeout(() => r('still waiting'), 50))]);
+    if (outcome !== 'still waiting') expect((outcome as SignInError).kind).toMatch(/state|issuer|authorization-error/);
   });
 });

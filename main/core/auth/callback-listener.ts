@@ -291,10 +291,33 @@ export class CallbackListener {
     res.end(html);
   }
 
-  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+  /**
+   * Only the browser's top-level redirect may reach the sign-in: a web page that fires requests at
+   * this port (an image, a fetch, a frame, a form) must not be able to end or answer it. Host
+   * stops DNS rebinding; a foreign Origin or non-navigation fetch metadata stops the rest in
+   * browsers that send them. The `state` check still guards whatever gets through.
+   */
+  private refusal(req: http.IncomingMessage): string | undefined {
     const host = (req.headers.host ?? '').toLowerCase();
-    if (host !== `127.0.0.1:${this.port}` && host !== `localhost:${this.port}`) {
-      this.send(res, 400, false, 'Wrong address', 'This address only answers requests for 127.0.0.1.');
+    if (host !== `127.0.0.1:${this.port}` && host !== `localhost:${this.port}`) return 'This address only answers requests for 127.0.0.1.';
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://127.0.0.1:${this.port}` && origin !== `http://localhost:${this.port}` && req.headers['sec-fetch-mode'] !== 'navigate') {
+      return 'Requests from other web pages are not accepted here.';
+    }
+    // Browsers label sub-resource requests (img, script, frame, fetch: dest ≠ document). Programs
+    // that are not browsers may send a bare `sec-fetch-mode: cors` (Node's fetch does): not a page.
+    const mode = req.headers['sec-fetch-mode'];
+    const dest = req.headers['sec-fetch-dest'];
+    if ((dest !== undefined && dest !== 'document') || mode === 'no-cors' || mode === 'same-origin' || mode === 'websocket') {
+      return 'Only the browser redirect of a sign-in is accepted here.';
+    }
+    return undefined;
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const refused = this.refusal(req);
+    if (refused) {
+      this.send(res, refused.startsWith('This address') ? 400 : 403, false, refused.startsWith('This address') ? 'Wrong address' : 'Not accepted', refused);
       return;
     }
     let url: URL;
