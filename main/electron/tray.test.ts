@@ -107,7 +107,13 @@ describe('ElectronTray', () => {
     const installInto = rebuilt.find((i) => i.label === 'Install into')!.submenu as MenuItemConstructorOptions[];
     expect(installInto.map((i) => [i.label, i.type, i.checked])).toEqual([['Claude Desktop', 'checkbox', false]]);
 
+    expect(tray.snapshot()).toEqual({
+      icon: 'error',
+      tooltip: 'MCP Switchboard — 0 of 1 ready, 1 failed',
+      menu: ['Open Switchboard', '-', 'Linear — Error', '-', 'Add remote server…', '-', 'Quit'],
+    });
     tray.dispose();
+    expect(tray.snapshot()).toBeUndefined();
     expect(state.destroyed).toBe(true);
     expect(core.listenerCount).toBe(0);
   });

@@ -51,6 +51,14 @@ export function toMenuTemplate(model: readonly TrayMenuItem[], onAction: (a: Tra
   });
 }
 
+/** What the tray shows right now (for the Electron smoke e2e, which cannot see a tray otherwise). */
+export interface TraySnapshot {
+  icon: TrayIconName;
+  tooltip: string;
+  /** Top-level labels; separators as "-". */
+  menu: string[];
+}
+
 export class ElectronTray {
   private readonly tray: Tray;
   private readonly unsubscribe: Array<() => void>;
@@ -59,6 +67,7 @@ export class ElectronTray {
   private install?: TrayInstallInfo;
   private readonly images = new Map<TrayIconName, NativeImage>();
   private icon: TrayIconName;
+  private last: TraySnapshot | undefined;
 
   constructor(private readonly options: ElectronTrayOptions) {
     this.icon = trayAppearance(this.servers()).icon;
@@ -137,6 +146,11 @@ export class ElectronTray {
       this.tray.setImage(this.image(look.icon));
     }
     this.tray.setToolTip(look.tooltip);
+    this.last = { icon: look.icon, tooltip: look.tooltip, menu: model.map((i) => (i.kind === 'separator' ? '-' : i.label)) };
+  }
+
+  snapshot(): TraySnapshot | undefined {
+    return this.disposed ? undefined : this.last;
   }
 
   dispose(): void {
