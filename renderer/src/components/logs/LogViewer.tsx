@@ -344,15 +344,7 @@ export function LogViewer({ servers, initialServerId, compact = false, capacity 
       )}
 
       <div className="lv-frame">
-        <div className="lv-row lv-head" aria-hidden="true">
-          <span className="lv-c-time">Time</span>
-          <span className="lv-c-level">Level</span>
-          <span className="lv-c-server">Server</span>
-          <span className="lv-c-dir" />
-          <span className="lv-c-method">Method</span>
-          <span className="lv-c-dur">Duration</span>
-          <span className="lv-c-msg">Message</span>
-        </div>
+        <HeadLine showServer={!oneServer} />
         <div
           ref={scrollerRef}
           className="lv-scroller"
@@ -364,19 +356,20 @@ export function LogViewer({ servers, initialServerId, compact = false, capacity 
           onScroll={onScroll}
           onKeyDown={onKeyDown}
         >
-          <div className="lv-spacer" style={{ height: win.total }}>
-            <div id={listId} role="list" className="lv-rows" style={{ transform: `translateY(${win.offset}px)` }}>
-              {visible.map((row, i) => (
-                <LogLine
-                  key={row.seq}
-                  row={row}
-                  serverName={nameOf(row.event.server)}
-                  query={query}
-                  pos={win.start + i + 1}
-                  size={rows}
-                />
-              ))}
-            </div>
+          {/* Rows sit at their own offsets in one tall box: scrolling moves them natively, and a
+              row that stays in the window is neither re-rendered nor repainted. */}
+          <div id={listId} role="list" className="lv-rows" style={{ height: win.total }}>
+            {visible.map((row, i) => (
+              <LogLine
+                key={row.seq}
+                row={row}
+                serverName={nameOf(row.event.server)}
+                showServer={!oneServer}
+                query={query}
+                pos={win.start + i + 1}
+                size={rows}
+              />
+            ))}
           </div>
           {rows === 0 && (
             <div className="lv-empty">
@@ -400,42 +393,74 @@ export function LogViewer({ servers, initialServerId, compact = false, capacity 
 interface LineProps {
   row: LogRow;
   serverName: string;
+  showServer: boolean;
   query: string;
   pos: number;
   size: number;
 }
 
-const LogLine = memo(function LogLine({ row, serverName, query, pos, size }: LineProps) {
+/** Characters of a message put in the DOM: a row shows at most about this many, Copy has them all. */
+export const DISPLAY_CHARS = 400;
+
+/** Column widths in characters (the list uses a monospace font; columns are padded text). */
+const COL = { time: 12, level: 5, server: 16, method: 24, duration: 8 } as const;
+
+/** `s` in exactly `n` characters: padded, or cut with an ellipsis. */
+function fit(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n);
+}
+
+/**
+ * One row: a single line of inline text runs in fixed-width columns (padded text in a monospace
+ * font) rather than a grid of boxes; far less layout, clipping and painting per row while scrolling.
+ */
+const LogLine = memo(function LogLine({ row, serverName, showServer, query, pos, size }: LineProps) {
   const e = row.event;
-  const method = methodLabel(e);
-  const arrow = directionArrow(e.direction);
+  const dir = directionLabel(e.direction);
+  const message = e.message.length > DISPLAY_CHARS ? `${e.message.slice(0, DISPLAY_CHARS)}…` : e.message;
   return (
     <div
       role="listitem"
       aria-posinset={pos}
       aria-setsize={size}
       className={`lv-row lv-${e.level}${pos % 2 ? '' : ' lv-even'}`}
+      style={{ top: (pos - 1) * ROW_HEIGHT }}
       data-seq={row.seq}
     >
-      <span className="lv-c-time">{clockTime(e.ts)}</span>
-      <span className="lv-c-level">{e.level}</span>
-      <span className="lv-c-server" title={serverName}>
-        {serverName}
+      <span className="lv-c-time">{clockTime(e.ts)}</span> <span className="lv-c-level">{e.level.padEnd(COL.level)}</span>{' '}
+      {showServer && (
+        <>
+          <span className="lv-c-server">{fit(serverName, COL.server)}</span>{' '}
+        </>
+      )}
+      <span className="lv-c-dir" aria-label={dir || undefined}>
+        {directionArrow(e.direction) || ' '}
+      </span>{' '}
+      <span className="lv-c-method">
+        <Highlight text={fit(methodLabel(e), COL.method)} query={query} />
+      </span>{' '}
+      <span className="lv-c-dur">{formatDuration(e.durationMs).padStart(COL.duration)}</span>
+      {'  '}
+      <span className="lv-c-msg">
+        <Highlight text={message} query={query} />
       </span>
-      <span className="lv-c-dir" title={directionLabel(e.direction) || undefined} aria-label={directionLabel(e.direction) || undefined}>
-        {arrow}
-      </span>
-      <span className="lv-c-method" title={method || undefined}>
-        <Highlight text={method} query={query} />
-      </span>
-      <span className="lv-c-dur">{formatDuration(e.durationMs)}</span>
-      <span className="lv-c-msg" title={e.message}>
-        <Highlight text={e.message} query={query} />
-        {e.size !== undefined && <span className="lv-size"> · {formatBytes(e.size)}</span>}
-      </span>
+      {e.size !== undefined && <span className="lv-size"> · {formatBytes(e.size)}</span>}
     </div>
   );
 });
+
+/** The column titles, padded like the rows. */
+function HeadLine({ showServer }: { showServer: boolean }) {
+  const text =
+    `${'Time'.padEnd(COL.time)} ${'Level'.padEnd(COL.level)} ` +
+    (showServer ? `${'Server'.padEnd(COL.server)} ` : '') +
+    `  ${'Method'.padEnd(COL.method)} ${'Duration'.padStart(COL.duration)}  Message`;
+  return (
+    <div className="lv-row lv-head" aria-hidden="true">
+      {text}
+    </div>
+  );
+}
 
 function Highlight({ text, query }: { text: string; query: string }) {
   if (!text || !query.trim()) return <>{text}</>;
