@@ -1,20 +1,44 @@
 /**
  * FAKE window.switchboard for the renderer browser tests: a deterministic, in-page stand-in for the
  * preload bridge, installed with page.addInitScript before any page script runs. It is not the
- * real core (that is exercised by the core's own tests and, later, the bridged e2e); it mimics the
+ * real core (that is exercised by the core's own tests and the bridged e2e); it mimics the
  * contract's semantics: Promise-returning calls that resolve to Results, structured-clone payloads,
  * unsubscribe functions for events. Tests drive it through window.__fakeSwitchboard.
  *
  * `installFakeSwitchboard` is serialised into the page by Playwright: it must not reference
- * anything outside its own body.
+ * anything outside its own body, and the seed must be plain JSON.
  */
-import type { LogEvent, ServerSummary } from '../../preload/contract';
+import type {
+  AppInfo,
+  AppSettings,
+  ClientApp,
+  ImportCandidateView,
+  InstallResult,
+  LogEvent,
+  ProbeResult,
+  ServerSummary,
+  ToolInfo,
+} from '../../preload/contract';
 
 export interface FakeSeed {
   servers: ServerSummary[];
   logs: LogEvent[];
   /** Epoch ms the page's clock is fixed to (page.clock.setFixedTime). */
   now: number;
+  clients?: ClientApp[];
+  /** "serverId/clientId" pairs installed at the start. */
+  installs?: string[];
+  /** Tools per server id; a server without an entry answers servers:tools with an error. */
+  tools?: Record<string, ToolInfo[]>;
+  /** Probe answers by URL (merged over a reachable, no-sign-in default). */
+  probes?: Record<string, Partial<ProbeResult>>;
+  imports?: ImportCandidateView[];
+  settings?: AppSettings;
+  info?: AppInfo;
+  /** auth:sign-in answers with this error (once) instead of signing in. */
+  signInError?: string;
+  /** auth:sign-in waits this long before it resolves (the waiting state is visible). */
+  signInDelayMs?: number;
 }
 
 export interface FakeControl {
@@ -35,7 +59,26 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
   const logs: LogEvent[] = clone(seed.logs);
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const calls: Array<{ name: string; arg: unknown }> = [];
-  const installs = new Set<string>(['linear/claude-desktop']);
+  const installs = new Set<string>(seed.installs ?? ['linear/claude-desktop']);
+  const clients: ClientApp[] = clone(
+    seed.clients ?? [
+      { id: 'claude-desktop', name: 'Claude Desktop', present: true, restartHint: 'Quit and reopen Claude Desktop.', configPath: '/home/ada/.config/Claude/claude_desktop_config.json' },
+      { id: 'cursor', name: 'Cursor', present: true, restartHint: 'Cursor picks up the change by itself.', configPath: '/home/ada/.cursor/mcp.json' },
+      { id: 'zed', name: 'Zed', present: false, restartHint: 'Zed picks up the change by itself.' },
+    ],
+  );
+  const imports: ImportCandidateView[] = clone(seed.imports ?? []);
+  let settings: AppSettings = clone(seed.settings ?? { launchAtLogin: false, logRetentionDays: 14, theme: 'light', weakStorage: 'ask' });
+  const info: AppInfo = clone(
+    seed.info ?? {
+      version: '0.1.0',
+      dataDir: '/home/ada/.config/mcp-switchboard',
+      platform: 'linux',
+      loginItemSupported: true,
+      secretStorage: { secure: true, backend: 'gnome_libsecret' },
+    },
+  );
+  let signInError = seed.signInError;
   let nextId = 1;
 
   const emit = (name: string, payload: unknown) => {
@@ -44,6 +87,7 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
   const find = (id: unknown) => servers.find((s) => s.id === id);
   const ok = (value?: unknown) => ({ ok: true as const, value: clone(value) });
   const fail = (error: string) => ({ ok: false as const, error });
+  const later = (fn: () => void) => setTimeout(fn, 0);
   const status = (serverId: string, state: ServerSummary['status']['state']): ServerSummary['status'] => ({
     serverId,
     state,
@@ -51,40 +95,81 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
     restarts: 0,
     counters: { connections: 0, connectionsTotal: 0, requests: 0, errors: 0 },
   });
+  const clientOf = (id: string) => clients.find((c) => c.id === id);
+  const installResult = (serverId: string, clientId: string): InstallResult => ({
+    serverId,
+    clientId,
+    name: serverId,
+    file: clientOf(clientId)?.configPath ?? `/home/ada/.config/${clientId}.json`,
+    changed: true,
+    restartHint: clientOf(clientId)?.restartHint ?? 'Restart the client.',
+  });
+  const checkUrl = (raw: string): URL | string => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return `"${raw}" is not a URL. Paste the full address, starting with https://`;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return `Only http:// and https:// servers are supported, not ${url.protocol}//`;
+    return url;
+  };
+  const probeOf = (raw: string): ProbeResult | string => {
+    const url = checkUrl(raw.trim());
+    if (typeof url === 'string') return url;
+    const host = url.hostname;
+    const base: ProbeResult = {
+      url: url.href,
+      reachable: true,
+      transport: 'streamable-http',
+      signIn: 'not-needed',
+      suggestedName: host.replace(/^mcp\./, '').split('.')[0]!.replace(/^./, (c) => c.toUpperCase()),
+    };
+    if (/unreachable|down\./.test(host)) {
+      return { ...base, reachable: false, transport: undefined, signIn: 'unknown', problem: `Nothing answers at ${url.host}: connection refused. Is the server running, and is the port right?` };
+    }
+    return { ...base, ...(seed.probes?.[url.href] ?? {}) };
+  };
 
   const handlers: Record<string, (arg: any) => unknown> = {
     'servers:list': () => ok(servers),
-    'servers:add': (arg: { url: string; name?: string }) => {
-      let url: URL;
-      try {
-        url = new URL(arg.url);
-      } catch {
-        return fail(`"${arg.url}" is not a URL. Paste the full address, starting with https://`);
-      }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        return fail(`Only http:// and https:// servers are supported, not ${url.protocol}//`);
-      }
+    'servers:probe': (arg: { url: string }) => {
+      const p = probeOf(arg.url);
+      return typeof p === 'string' ? fail(p) : ok(p);
+    },
+    'servers:add': (arg: { url: string; name?: string; headers?: Record<string, string> }) => {
+      const url = checkUrl(arg.url);
+      if (typeof url === 'string') return fail(url);
       if (servers.some((s) => s.url === arg.url)) return fail(`${arg.url} is already in the list`);
+      const probe = probeOf(arg.url);
+      const needsSignIn = typeof probe !== 'string' && probe.signIn === 'needed';
       const id = `new-${nextId++}`;
       const summary: ServerSummary = {
         id,
         name: arg.name ?? url.hostname,
         url: arg.url,
         enabled: true,
-        headerNames: [],
-        status: status(id, 'starting'),
-        signIn: 'none',
+        headerNames: Object.keys(arg.headers ?? {}),
+        status: status(id, needsSignIn ? 'needs-sign-in' : 'starting'),
+        signIn: needsSignIn ? 'needs-sign-in' : 'none',
       };
       servers.push(summary);
-      setTimeout(() => emit('servers:did-change-list', servers), 0);
+      later(() => emit('servers:did-change-list', servers));
       return ok(summary);
     },
-    'servers:remove': (arg: { serverId: string }) => {
+    'servers:remove': (arg: { serverId: string; keepInClients?: boolean }) => {
       const i = servers.findIndex((s) => s.id === arg.serverId);
       if (i < 0) return fail(`No server "${arg.serverId}"`);
       servers.splice(i, 1);
-      setTimeout(() => emit('servers:did-change-list', servers), 0);
-      return ok();
+      const uninstalled: InstallResult[] = [];
+      for (const key of [...installs]) {
+        const [serverId, clientId] = key.split('/') as [string, string];
+        if (serverId !== arg.serverId || arg.keepInClients) continue;
+        installs.delete(key);
+        uninstalled.push(installResult(serverId, clientId));
+      }
+      later(() => emit('servers:did-change-list', servers));
+      return ok({ uninstalled, failed: [] });
     },
     'servers:set-enabled': (arg: { serverId: string; enabled: boolean }) => {
       const s = find(arg.serverId);
@@ -99,60 +184,95 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
       if (s.id === 'broken') return fail('Could not restart: the proxy did not stop within 5 s');
       return ok();
     },
-    'auth:sign-in': (arg: { serverId: string }) => {
+    'servers:tools': (arg: { serverId: string }) => {
       const s = find(arg.serverId);
       if (!s) return fail(`No server "${arg.serverId}"`);
+      const tools = seed.tools?.[s.id];
+      return tools ? ok(tools) : fail(`${s.name} did not answer tools/list: HTTP 502 Bad Gateway`);
+    },
+    'auth:sign-in': async (arg: { serverId: string }) => {
+      const s = find(arg.serverId);
+      if (!s) return fail(`No server "${arg.serverId}"`);
+      if (seed.signInDelayMs) await new Promise((r) => setTimeout(r, seed.signInDelayMs));
+      if (signInError) {
+        const error = signInError;
+        signInError = undefined;
+        return fail(error);
+      }
       s.status = status(s.id, 'ready');
       s.signIn = 'signed-in';
-      setTimeout(() => emit('servers:did-change-list', servers), 0);
+      s.tokenExpiresAt = seed.now + 55 * 60_000;
+      later(() => emit('servers:did-change-list', servers));
       return ok();
     },
     'auth:reset': (arg: { serverId: string }) => {
       const s = find(arg.serverId);
       if (!s) return fail(`No server "${arg.serverId}"`);
       s.status = status(s.id, 'needs-sign-in');
-      s.signIn = 'none';
-      setTimeout(() => emit('servers:did-change-list', servers), 0);
+      s.signIn = 'needs-sign-in';
+      delete s.tokenExpiresAt;
+      later(() => emit('servers:did-change-list', servers));
       return ok();
     },
-    'clients:list': () =>
-      ok([
-        { id: 'claude-desktop', name: 'Claude Desktop', present: true, restartHint: 'Quit and reopen Claude Desktop.', configPath: '/home/ada/.config/Claude/claude_desktop_config.json' },
-        { id: 'cursor', name: 'Cursor', present: true, restartHint: 'Cursor picks up the change by itself.', configPath: '/home/ada/.cursor/mcp.json' },
-        { id: 'zed', name: 'Zed', present: false, restartHint: 'Zed picks up the change by itself.' },
-      ]),
+    'clients:list': () => ok(clients),
     'clients:status': (arg: { serverId?: string }) =>
       ok(
         servers
           .filter((s) => !arg?.serverId || s.id === arg.serverId)
-          .flatMap((s) => [
-            installs.has(`${s.id}/claude-desktop`) ? { serverId: s.id, clientId: 'claude-desktop', state: 'installed', name: s.id } : { serverId: s.id, clientId: 'claude-desktop', state: 'not-installed' },
-            installs.has(`${s.id}/cursor`) ? { serverId: s.id, clientId: 'cursor', state: 'installed', name: s.id } : { serverId: s.id, clientId: 'cursor', state: 'not-installed' },
-            { serverId: s.id, clientId: 'zed', state: 'not-installed' },
-          ]),
+          .flatMap((s) =>
+            clients.map((c) =>
+              installs.has(`${s.id}/${c.id}`)
+                ? { serverId: s.id, clientId: c.id, state: 'installed', name: s.id }
+                : { serverId: s.id, clientId: c.id, state: 'not-installed' },
+            ),
+          ),
       ),
     'clients:install': (arg: { serverId: string; clientId: string }) => {
       installs.add(`${arg.serverId}/${arg.clientId}`);
-      return ok({ ...arg, name: arg.serverId, file: '/home/ada/.config/Claude/claude_desktop_config.json', changed: true, restartHint: arg.clientId === 'cursor' ? 'Cursor picks up the change by itself.' : 'Quit and reopen Claude Desktop.' });
+      return ok(installResult(arg.serverId, arg.clientId));
     },
     'clients:uninstall': (arg: { serverId: string; clientId: string }) => {
       installs.delete(`${arg.serverId}/${arg.clientId}`);
-      return ok({ ...arg, name: arg.serverId, file: '/home/ada/.config/Claude/claude_desktop_config.json', changed: true, restartHint: 'Quit and reopen Claude Desktop.' });
+      return ok(installResult(arg.serverId, arg.clientId));
     },
-    'logs:tail': (arg: { serverId: string; limit?: number }) => {
-      const mine = logs.filter((e) => e.server === arg.serverId);
-      return ok(arg.limit ? mine.slice(-arg.limit) : mine);
+    'clients:find-imports': () => ok(imports),
+    'clients:import': (arg: { clientId: string; entryName: string }) => {
+      const i = imports.findIndex((c) => c.clientId === arg.clientId && c.entryName === arg.entryName);
+      if (i < 0) return fail(`No mcp-remote entry "${arg.entryName}" in ${arg.clientId}`);
+      const c = imports[i]!;
+      if (servers.some((s) => s.url === c.url)) return fail(`${c.url} is already in the list`);
+      imports.splice(i, 1);
+      const id = `imported-${nextId++}`;
+      const summary: ServerSummary = { id, name: c.entryName, url: c.url, enabled: true, headerNames: c.headerNames, status: status(id, 'starting'), signIn: 'none' };
+      servers.push(summary);
+      installs.add(`${id}/${c.clientId}`);
+      later(() => emit('servers:did-change-list', servers));
+      return ok(summary);
+    },
+    'logs:tail': (arg: { serverId?: string; limit?: number }) => {
+      const mine = logs.filter((e) => !arg?.serverId || e.server === arg.serverId).sort((a, b) => a.ts - b.ts);
+      return ok(arg?.limit ? mine.slice(-arg.limit) : mine);
+    },
+    'logs:export-diagnostics': () => ok({ file: '/home/ada/.config/mcp-switchboard/diagnostics-20260303-143000.json', bytes: 48_213 }),
+    'settings:get': () => ok(settings),
+    'settings:set': (arg: Partial<AppSettings>) => {
+      if (arg.logRetentionDays !== undefined && (arg.logRetentionDays < 1 || arg.logRetentionDays > 90)) {
+        return fail('Log retention must be 1 to 90 days');
+      }
+      if (arg.launchAtLogin !== undefined && !info.loginItemSupported) return fail('Launch at login is not available in this host');
+      settings = { ...settings, ...arg };
+      later(() => emit('settings:did-change', settings));
+      return ok(settings);
     },
     'app:take-proposal': () => ok(null),
-    'app:info': () => ok({ version: '0.1.0', dataDir: '/home/ada/.config/mcp-switchboard', platform: 'linux' }),
+    'app:info': () => ok(info),
   };
 
   const api = {
-    call(name: string, arg: unknown) {
+    async call(name: string, arg: unknown) {
       calls.push({ name, arg: clone(arg) });
       const handler = handlers[name];
-      const result = handler ? handler(clone(arg)) : fail(`Unknown call "${name}"`);
-      return Promise.resolve(result);
+      return handler ? await handler(clone(arg)) : fail(`Unknown call "${name}"`);
     },
     on(name: string, listener: (payload: unknown) => void) {
       if (!listeners.has(name)) listeners.set(name, new Set());

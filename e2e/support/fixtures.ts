@@ -1,5 +1,5 @@
 /** Deterministic data for the FAKE bridge (fake-switchboard.ts): six servers, one per kind of state. */
-import type { LogEvent, ServerStatus, ServerSummary } from '../../preload/contract';
+import type { ClientApp, ImportCandidateView, LogEvent, ServerStatus, ServerSummary, ToolInfo } from '../../preload/contract';
 import type { FakeSeed } from './fake-switchboard';
 
 export const NOW = Date.UTC(2026, 2, 3, 14, 30, 0);
@@ -24,6 +24,7 @@ export const SERVERS: ServerSummary[] = [
     url: 'https://mcp.linear.app/mcp',
     enabled: true,
     headerNames: [],
+    tokenExpiresAt: NOW + 42 * MIN,
     status: status('linear', 'ready', {
       since: NOW - 42 * MIN,
       transport: 'streamable-http',
@@ -47,6 +48,7 @@ export const SERVERS: ServerSummary[] = [
     url: 'https://mcp.sentry.dev/mcp',
     enabled: true,
     headerNames: ['X-Org'],
+    tokenExpiresAt: NOW + 5 * 60 * MIN,
     status: status('sentry', 'retrying', {
       detail: 'Upstream answered 502 Bad Gateway',
       lastError: 'HTTP 502 Bad Gateway from https://mcp.sentry.dev/mcp',
@@ -104,6 +106,50 @@ export const LOGS: LogEvent[] = [
   { ts: NOW - 20 * s, level: 'warn', server: 'sentry', message: 'Upstream answered 502 Bad Gateway; retrying in 12 s' },
 ];
 
+export const CLIENTS: ClientApp[] = [
+  { id: 'claude-desktop', name: 'Claude Desktop', present: true, restartHint: 'Quit and reopen Claude Desktop.', configPath: '/home/ada/.config/Claude/claude_desktop_config.json' },
+  { id: 'cursor', name: 'Cursor', present: true, restartHint: 'Cursor picks up the change by itself.', configPath: '/home/ada/.cursor/mcp.json' },
+  { id: 'vscode', name: 'VS Code', present: true, restartHint: 'Run "MCP: List Servers" and start it.', configPath: '/home/ada/.config/Code/User/mcp.json' },
+  { id: 'windsurf', name: 'Windsurf', present: false, restartHint: 'Press refresh in Windsurf\'s MCP panel.', configPath: '/home/ada/.codeium/windsurf/mcp_config.json' },
+  { id: 'zed', name: 'Zed', present: false, restartHint: 'Zed picks up the change by itself.' },
+];
+
+export const TOOLS: Record<string, ToolInfo[]> = {
+  linear: [
+    { name: 'list_issues', title: 'List issues', description: 'List issues in the workspace, filtered by team, assignee, state or label.' },
+    { name: 'create_issue', title: 'Create issue', description: 'Create a new issue with a title, description, team and optional assignee.' },
+    { name: 'update_issue', title: 'Update issue', description: 'Change the state, assignee, priority or labels of an issue.' },
+    { name: 'search_documentation', description: 'Search Linear\'s documentation.' },
+  ],
+};
+
+/** A URL whose probe says: Streamable HTTP, sign-in at auth.acme.dev, named by the server. */
+export const ACME_URL = 'https://mcp.acme.dev/mcp';
+
+export const IMPORTS: ImportCandidateView[] = [
+  { clientId: 'claude-desktop', clientName: 'Claude Desktop', file: '/home/ada/.config/Claude/claude_desktop_config.json', entryName: 'atlassian', url: 'https://mcp.atlassian.com/v1/sse', headerNames: [] },
+  { clientId: 'cursor', clientName: 'Cursor', file: '/home/ada/.cursor/mcp.json', entryName: 'stripe', url: 'https://mcp.stripe.com', headerNames: ['Authorization'] },
+];
+
 export function seed(overrides: Partial<FakeSeed> = {}): FakeSeed {
-  return { servers: SERVERS, logs: LOGS, now: NOW, ...overrides };
+  return {
+    servers: SERVERS,
+    logs: LOGS,
+    now: NOW,
+    clients: CLIENTS,
+    installs: ['linear/claude-desktop', 'linear/cursor', 'sentry/claude-desktop', 'notion/vscode'],
+    tools: TOOLS,
+    imports: IMPORTS,
+    probes: {
+      [ACME_URL]: {
+        signIn: 'needed',
+        authorizationServer: 'https://auth.acme.dev',
+        serverName: 'Acme Projects',
+        serverVersion: '2.3.1',
+        protocolVersion: '2025-11-25',
+        suggestedName: 'Acme Projects',
+      },
+    },
+    ...overrides,
+  };
 }

@@ -1,124 +1,213 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { AddProposal, AppInfo, ClientApp, ServerSummary } from '../../preload/contract';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AddProposal, RemoveResult, ServerSummary } from '../../preload/contract';
 import { bridge, call, on } from './api';
-import { AddServerForm } from './components/AddServerForm';
-import { EmptyState } from './components/EmptyState';
-import { ServerCard } from './components/ServerCard';
-import { useNow } from './hooks';
+import { AddServerFlow } from './components/AddServerFlow';
+import { ClientsView } from './components/ClientsView';
+import { LogViewer } from './components/logs/LogViewer';
+import { ServerDetail } from './components/ServerDetail';
+import { ServersView } from './components/ServersView';
+import { SettingsView } from './components/SettingsView';
+import { Sidebar, type Section } from './components/Sidebar';
+import { WeakStorageBanner } from './components/WeakStorageBanner';
+import { count } from './format';
+import { useAppInfo, useClients, useNow, useServers, useSettings, useTheme } from './hooks';
 import iconUrl from '../../assets/icon.png';
 
-type Load = { kind: 'loading' } | { kind: 'ready' } | { kind: 'failed'; error: string };
+export type View =
+  | { kind: 'servers' }
+  | { kind: 'server'; id: string }
+  | { kind: 'add' }
+  | { kind: 'logs' }
+  | { kind: 'clients' }
+  | { kind: 'settings' };
 
-export function App() {
-  const [servers, setServers] = useState<ServerSummary[]>([]);
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
-  const [info, setInfo] = useState<AppInfo | undefined>();
-  const [clients, setClients] = useState<ClientApp[]>([]);
+type Notice = { tone: 'ok' | 'warn'; title: string; lines: string[] };
+
+const sectionOf = (v: View): Section => (v.kind === 'server' || v.kind === 'add' ? 'servers' : v.kind);
+
+/** What a removal did, in sentences: where it was uninstalled and where it could not be. */
+export function removalNotice(name: string, result: RemoveResult, clientName: (id: string) => string): Notice {
+  const lines = [
+    ...result.uninstalled.map((u) => `Removed from ${clientName(u.clientId)}. ${u.restartHint}`),
+    ...result.failed.map((f) => `Could not edit ${clientName(f.clientId)}'s config: ${f.error}`),
+  ];
+  return { tone: result.failed.length ? 'warn' : 'ok', title: `Removed ${name}.`, lines };
+}
+
+export function App({ initialView = { kind: 'servers' } }: { initialView?: View }) {
+  const { servers, load, refresh, upsert, drop } = useServers();
+  const { settings, error: settingsError, update } = useSettings();
+  const info = useAppInfo();
+  const { clients, error: clientsError } = useClients();
+  const [view, setView] = useState<View>(initialView);
   const [proposal, setProposal] = useState<AddProposal | undefined>();
+  const [notice, setNotice] = useState<Notice | undefined>();
   const now = useNow(1000);
-
-  const refresh = useCallback(async () => {
-    const result = await call('servers:list', undefined);
-    if (result.ok) {
-      setServers(result.value);
-      setLoad({ kind: 'ready' });
-    } else {
-      setLoad({ kind: 'failed', error: result.error });
-    }
-  }, []);
+  const theme = useTheme(settings?.theme);
+  const mainRef = useRef<HTMLElement>(null);
 
   useEffect(() => {
-    // Subscribe before the first list so no change slips between the two.
-    const offList = on('servers:did-change-list', (list) => setServers(list));
-    const offStatus = on('servers:did-change-status', (status) =>
-      setServers((list) => list.map((s) => (s.id === status.serverId ? { ...s, status } : s))),
-    );
-    void refresh();
-    void call('app:info', undefined).then((r) => r.ok && setInfo(r.value));
-    void call('clients:list', undefined).then((r) => r.ok && setClients(r.value));
-    // A link may have proposed a server before this window existed, or while it is open.
-    void call('app:take-proposal', undefined).then((r) => r.ok && r.value && setProposal(r.value));
-    const offProposal = on('app:did-propose-add', (p) => setProposal({ ...p }));
-    return () => {
-      offList();
-      offStatus();
-      offProposal();
+    // A link may have proposed a server before this window existed, or while it is open. It only
+    // pre-fills the add flow; the user still checks and adds it.
+    const show = (p: AddProposal) => {
+      setProposal({ ...p });
+      setView({ kind: 'add' });
     };
-  }, [refresh]);
+    const off = on('app:did-propose-add', show);
+    void call('app:take-proposal', undefined).then((r) => r.ok && r.value && show(r.value));
+    return off;
+  }, []);
 
-  const onChanged = useCallback((updated: ServerSummary) => {
-    setServers((list) => list.map((s) => (s.id === updated.id ? updated : s)));
+  // Move focus to the new view so keyboard and screen-reader users land on it.
+  const firstView = useRef(true);
+  useEffect(() => {
+    if (firstView.current) {
+      firstView.current = false;
+      return;
+    }
+    mainRef.current?.focus({ preventScroll: true });
+    mainRef.current?.scrollTo?.({ top: 0 });
+  }, [view.kind, view.kind === 'server' ? view.id : '']);
+
+  const go = useCallback((next: View) => {
+    setView(next);
+    if (next.kind !== 'servers') setNotice(undefined);
   }, []);
-  const onAdded = useCallback((added: ServerSummary) => {
-    setServers((list) => (list.some((s) => s.id === added.id) ? list : [...list, added]));
-  }, []);
-  const onRemoved = useCallback((id: string) => setServers((list) => list.filter((s) => s.id !== id)), []);
+
+  const clientName = (id: string) => clients.find((c) => c.id === id)?.name ?? id;
+  const onRemoved = (server: ServerSummary, result: RemoveResult) => {
+    drop(server.id);
+    setNotice(removalNotice(server.name, result, clientName));
+    setView({ kind: 'servers' });
+  };
 
   const enabled = servers.filter((s) => s.enabled);
   const ready = enabled.filter((s) => s.status.state === 'ready').length;
   const attention = enabled.filter((s) => ['error', 'needs-sign-in', 'retrying'].includes(s.status.state)).length;
+  const connected = enabled.reduce((n, s) => n + s.status.counters.connections, 0);
+  const current = view.kind === 'server' ? servers.find((s) => s.id === view.id) : undefined;
+  const storage = info?.secretStorage;
+  const askStorage = storage && !storage.secure && settings?.weakStorage === 'ask';
 
   return (
-    <div className="page">
-      <header className="header">
-        <img className="header-logo" src={iconUrl} alt="" width={40} height={40} />
-        <div className="header-text">
-          <h1>MCP Switchboard</h1>
-          <p className="muted">Remote MCP servers, ready for every MCP client on this machine.</p>
-        </div>
-        {servers.length > 0 && (
-          <div className="summary" aria-label="Summary">
-            <span className="summary-item">
-              <strong>{ready}</strong> of {enabled.length} ready
-            </span>
-            {attention > 0 && (
-              <span className="summary-item summary-attention">
-                <strong>{attention}</strong> need{attention === 1 ? 's' : ''} attention
+    <div className="app" data-theme-resolved={theme}>
+      <header className="topbar">
+        <img className="topbar-logo" src={iconUrl} alt="" width={28} height={28} />
+        <h1 className="topbar-title">MCP Switchboard</h1>
+        <div className="summary" aria-label="Summary" role="group">
+          {servers.length === 0 ? (
+            <span className="summary-item">No servers yet</span>
+          ) : (
+            <>
+              <span className="summary-item">
+                <strong>{ready}</strong> of {enabled.length} ready
               </span>
-            )}
-          </div>
-        )}
+              {attention > 0 && (
+                <span className="summary-item summary-attention">
+                  <strong>{attention}</strong> need{attention === 1 ? 's' : ''} attention
+                </span>
+              )}
+              <span className="summary-item">
+                <strong>{count(connected)}</strong> client connection{connected === 1 ? '' : 's'}
+              </span>
+            </>
+          )}
+        </div>
       </header>
 
-      {!bridge() && (
-        <div className="banner banner-error" role="alert">
-          The Switchboard bridge is missing: this page only works inside the MCP Switchboard app.
-        </div>
-      )}
+      <div className="body">
+        <Sidebar current={sectionOf(view)} onSelect={(s) => go({ kind: s })} attention={attention} version={info?.version} />
 
-      <AddServerForm onAdded={onAdded} proposal={proposal} />
+        <main className="main" ref={mainRef} tabIndex={-1} aria-label="Content">
+          {!bridge() && (
+            <div className="banner banner-error" role="alert">
+              The Switchboard bridge is missing: this page only works inside the MCP Switchboard app.
+            </div>
+          )}
+          {askStorage && <WeakStorageBanner storage={storage} update={update} onDetails={() => go({ kind: 'settings' })} />}
 
-      <section className="servers" aria-label="Servers">
-        <div className="section-head">
-          <h2>Servers</h2>
-          {servers.length > 0 && <span className="count">{servers.length}</span>}
-        </div>
-        {load.kind === 'loading' && <p className="muted">Loading servers…</p>}
-        {load.kind === 'failed' && (
-          <div className="banner banner-error" role="alert">
-            Could not load the servers: {load.error}{' '}
-            <button type="button" className="btn btn-small" onClick={() => void refresh()}>
-              Try again
-            </button>
-          </div>
-        )}
-        {load.kind === 'ready' && servers.length === 0 && <EmptyState />}
-        <ul className="server-list">
-          {servers.map((s) => (
-            <ServerCard key={s.id} server={s} clients={clients} now={now} onChanged={onChanged} onRemoved={onRemoved} />
-          ))}
-        </ul>
-      </section>
-
-      <footer className="footer muted">
-        {info ? (
-          <>
-            Version {info.version} · Data in <code>{info.dataDir}</code>
-          </>
-        ) : (
-          ' '
-        )}
-      </footer>
+          {view.kind === 'servers' && (
+            <>
+              {notice && (
+                <div className={`banner banner-${notice.tone}`} role="status" data-testid="notice">
+                  <div className="banner-text">
+                    <strong>{notice.title}</strong>
+                    {notice.lines.length > 0 && (
+                      <ul className="banner-lines">
+                        {notice.lines.map((l) => (
+                          <li key={l}>{l}</li>
+                        ))}
+                      </ul>
+                    )}
+                  </div>
+                  <button type="button" className="btn btn-small btn-ghost" onClick={() => setNotice(undefined)} aria-label="Dismiss">
+                    Dismiss
+                  </button>
+                </div>
+              )}
+              <ServersView
+                servers={servers}
+                load={load}
+                now={now}
+                onOpen={(id) => go({ kind: 'server', id })}
+                onAdd={() => go({ kind: 'add' })}
+                onRetry={() => void refresh()}
+              />
+            </>
+          )}
+          {view.kind === 'server' &&
+            (current ? (
+              <ServerDetail
+                key={current.id}
+                server={current}
+                servers={servers}
+                clients={clients}
+                now={now}
+                onBack={() => go({ kind: 'servers' })}
+                onChanged={upsert}
+                onRemoved={onRemoved}
+              />
+            ) : (
+              <section className="view">
+                <p className="muted">{load.kind === 'loading' ? 'Loading…' : 'This server is no longer in the list.'}</p>
+                <button type="button" className="btn" onClick={() => go({ kind: 'servers' })}>
+                  All servers
+                </button>
+              </section>
+            ))}
+          {view.kind === 'add' && (
+            <AddServerFlow
+              clients={clients}
+              proposal={proposal}
+              onDismissProposal={() => setProposal(undefined)}
+              onAdded={upsert}
+              onOpenServer={(id) => go({ kind: 'server', id })}
+              onCancel={() => {
+                setProposal(undefined);
+                go({ kind: 'servers' });
+              }}
+            />
+          )}
+          {view.kind === 'logs' && (
+            <section className="view view-logs" aria-labelledby="logs-title">
+              <div className="view-head">
+                <h2 id="logs-title">Logs</h2>
+              </div>
+              <LogViewer servers={servers} />
+            </section>
+          )}
+          {view.kind === 'clients' && (
+            <ClientsView
+              clients={clients}
+              clientsError={clientsError}
+              servers={servers}
+              onImported={upsert}
+              onOpenServer={(id) => go({ kind: 'server', id })}
+            />
+          )}
+          {view.kind === 'settings' && <SettingsView settings={settings} settingsError={settingsError} info={info} update={update} />}
+        </main>
+      </div>
     </div>
   );
 }

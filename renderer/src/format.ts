@@ -73,3 +73,73 @@ export function hostOf(url: string): string {
     return url;
   }
 }
+
+/** "in 42 min", "in 5 h", "in 3 d" — how long until `atMs`. */
+export function inTime(atMs: number, nowMs: number): string {
+  const s = Math.max(0, Math.round((atMs - nowMs) / 1000));
+  if (s < 60) return `in ${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `in ${m} min`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `in ${h} h`;
+  return `in ${Math.round(h / 24)} d`;
+}
+
+export const TRANSPORT_LABELS: Record<string, string> = {
+  'streamable-http': 'Streamable HTTP',
+  sse: 'HTTP+SSE (older transport)',
+};
+
+/**
+ * What the server's state means, in plain words. The proxy's own sentence (`detail`) wins; the
+ * defaults say what the user can expect or do.
+ */
+export function stateSentence(server: ServerSummary, nowMs: number): string {
+  const { status } = server;
+  if (!server.enabled) return 'Disabled: clients cannot use it until you enable it.';
+  const detail = status.detail ? status.detail.replace(/\.?$/, '.') : undefined;
+  switch (status.state) {
+    case 'ready':
+      return detail ?? 'Working. Clients on this computer can use it.';
+    case 'starting':
+      return detail ?? 'Starting its local proxy…';
+    case 'connecting':
+      return detail ?? 'Connecting to the server…';
+    case 'needs-sign-in':
+      return detail ?? 'Sign in before clients can use it.';
+    case 'retrying': {
+      const next = status.nextRetryAt ? ` Next attempt ${inTime(status.nextRetryAt, nowMs)}.` : '';
+      return `${detail ?? 'The server did not answer.'}${next}`;
+    }
+    case 'error':
+      return detail ?? 'Stopped after repeated failures. Fix the cause, then restart it.';
+    case 'stopped':
+      return detail ?? 'Stopped.';
+    default:
+      return detail ?? '';
+  }
+}
+
+/** Sign-in and token expiry in a few words ("Expires in 42 min", "Not needed"). */
+export function signInText(server: ServerSummary, nowMs: number): string {
+  switch (server.signIn) {
+    case 'signed-in':
+      if (server.tokenExpiresAt === undefined) return 'Signed in';
+      return server.tokenExpiresAt > nowMs
+        ? `Expires ${inTime(server.tokenExpiresAt, nowMs)}`
+        : expiredText(server.tokenExpiresAt, nowMs);
+    case 'signing-in':
+      return 'Signing in…';
+    case 'needs-sign-in':
+      return 'Sign-in needed';
+    case 'error':
+      return 'Sign-in failed';
+    default:
+      return server.status.state === 'needs-sign-in' ? 'Sign-in needed' : 'Not needed';
+  }
+}
+
+function expiredText(atMs: number, nowMs: number): string {
+  const ago = relativeTime(atMs, nowMs);
+  return ago === 'just now' ? 'Expired just now' : `Expired ${ago} ago`;
+}

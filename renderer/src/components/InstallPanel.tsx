@@ -5,14 +5,30 @@ import { call } from '../api';
 interface Props {
   serverId: string;
   clients: ClientApp[];
+  /** Called after every install or removal (the Clients view's matrix reloads from it). */
+  onChanged?: () => void;
+}
+
+export function installStateText(s: InstallStatus | undefined): string {
+  if (s === undefined) return '…';
+  switch (s.state) {
+    case 'installed':
+      return `Installed as "${s.name}"`;
+    case 'stale':
+      return s.reason === 'launcher' ? 'Needs repair' : 'Changed by you';
+    case 'cannot-install':
+      return s.reason;
+    default:
+      return 'Not installed';
+  }
 }
 
 /**
  * "Install into": one row per MCP client on this machine (and any client that already has the
- * server), with its state and a one-click Install / Remove. After a change it says what the client
- * needs to pick it up.
+ * server), with its state, a one-click Install / Remove / Repair, and what the client needs to
+ * pick the change up.
  */
-export function InstallPanel({ serverId, clients }: Props) {
+export function InstallPanel({ serverId, clients, onChanged }: Props) {
   const [states, setStates] = useState<InstallStatus[] | undefined>();
   const [busy, setBusy] = useState<string | undefined>();
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>();
@@ -20,7 +36,7 @@ export function InstallPanel({ serverId, clients }: Props) {
   const refresh = useCallback(async () => {
     const r = await call('clients:status', { serverId });
     if (r.ok) setStates(r.value);
-    else setMessage({ kind: 'error', text: r.error });
+    else setMessage({ kind: 'error', text: `Could not read the client configs: ${r.error}` });
   }, [serverId]);
 
   useEffect(() => {
@@ -28,7 +44,10 @@ export function InstallPanel({ serverId, clients }: Props) {
   }, [refresh]);
 
   const stateOf = (clientId: string) => states?.find((s) => s.clientId === clientId);
-  const shown = clients.filter((c) => c.present || (stateOf(c.id) && stateOf(c.id)!.state !== 'not-installed' && stateOf(c.id)!.state !== 'cannot-install'));
+  const shown = clients.filter((c) => {
+    const s = stateOf(c.id);
+    return c.present || (s && s.state !== 'not-installed' && s.state !== 'cannot-install');
+  });
 
   async function change(client: ClientApp, install: boolean) {
     setBusy(client.id);
@@ -41,52 +60,52 @@ export function InstallPanel({ serverId, clients }: Props) {
       setMessage({ kind: 'error', text: r.error });
     }
     await refresh();
-  }
-
-  if (!shown.length) {
-    return (
-      <p className="install-empty" data-testid="install-panel">
-        No MCP clients found on this computer (Claude Desktop, Cursor, VS Code, …).
-      </p>
-    );
+    onChanged?.();
   }
 
   return (
     <div className="install" data-testid="install-panel">
-      <h4>Install into</h4>
-      <ul>
-        {shown.map((c) => {
-          const s = stateOf(c.id);
-          const installed = s?.state === 'installed' || s?.state === 'stale';
-          return (
-            <li key={c.id} data-testid="install-row" data-client-id={c.id}>
-              <span className="install-name" title={c.configPath}>
-                {c.name}
-              </span>
-              <span className={`install-state install-${s?.state ?? 'unknown'}`} data-testid="install-state">
-                {s === undefined
-                  ? '…'
-                  : s.state === 'installed'
-                    ? `Installed as "${s.name}"`
-                    : s.state === 'stale'
-                      ? s.reason === 'launcher'
-                        ? 'Needs repair'
-                        : 'Changed by you'
-                      : s.state === 'cannot-install'
-                        ? s.reason
-                        : 'Not installed'}
-              </span>
-              {s?.state !== 'cannot-install' && (
-                <button type="button" className="btn btn-small" disabled={busy !== undefined || s === undefined} onClick={() => void change(c, !installed || s?.state === 'stale')}>
-                  {busy === c.id ? '…' : s?.state === 'stale' ? 'Repair' : installed ? 'Remove' : 'Install'}
-                </button>
-              )}
-            </li>
-          );
-        })}
-      </ul>
+      {shown.length === 0 ? (
+        <p className="muted">No MCP clients found on this computer (Claude Desktop, Cursor, VS Code, …).</p>
+      ) : (
+        <ul className="install-list">
+          {shown.map((c) => {
+            const s = stateOf(c.id);
+            const installed = s?.state === 'installed' || s?.state === 'stale';
+            const action = s?.state === 'stale' ? 'Repair' : installed ? 'Remove' : 'Install';
+            return (
+              <li key={c.id} data-testid="install-row" data-client-id={c.id}>
+                <div className="install-who">
+                  <span className="install-name" title={c.configPath}>
+                    {c.name}
+                  </span>
+                  <span className="install-hint">{c.restartHint}</span>
+                </div>
+                <span
+                  className={`install-state install-${s?.state ?? 'unknown'}`}
+                  data-testid="install-state"
+                  title={s?.state === 'stale' ? s.detail : undefined}
+                >
+                  {installStateText(s)}
+                </span>
+                {s?.state !== 'cannot-install' && (
+                  <button
+                    type="button"
+                    className={`btn btn-small${action === 'Install' ? ' btn-accent' : ''}`}
+                    disabled={busy !== undefined || s === undefined}
+                    onClick={() => void change(c, !installed || s?.state === 'stale')}
+                    aria-label={action === 'Install' ? `Install into ${c.name}` : action === 'Remove' ? `Remove from ${c.name}` : `Repair the entry in ${c.name}`}
+                  >
+                    {busy === c.id ? '…' : action}
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
       {message && (
-        <p className={message.kind === 'ok' ? 'install-ok' : 'install-error'} role={message.kind === 'error' ? 'alert' : 'status'}>
+        <p className={message.kind === 'ok' ? 'note-ok' : 'form-error'} role={message.kind === 'error' ? 'alert' : 'status'}>
           {message.text}
         </p>
       )}

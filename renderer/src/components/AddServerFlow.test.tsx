@@ -1,0 +1,168 @@
+// @vitest-environment jsdom
+import '@testing-library/jest-dom/vitest';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ClientApp, ProbeResult } from '../../../preload/contract';
+import { fail, installFakeBridge, ok, server } from '../test/fake-bridge';
+import { AddServerFlow } from './AddServerFlow';
+
+afterEach(cleanup);
+
+const CLIENTS: ClientApp[] = [
+  { id: 'claude-desktop', name: 'Claude Desktop', present: true, restartHint: 'Quit and reopen Claude Desktop.' },
+  { id: 'cursor', name: 'Cursor', present: true, restartHint: 'Cursor picks up the change by itself.' },
+  { id: 'zed', name: 'Zed', present: false, restartHint: 'Zed picks up the change by itself.' },
+];
+
+const ACME: ProbeResult = {
+  url: 'https://mcp.acme.dev/mcp',
+  reachable: true,
+  transport: 'streamable-http',
+  signIn: 'needed',
+  authorizationServer: 'https://auth.acme.dev',
+  serverName: 'Acme Projects',
+  serverVersion: '2.3.1',
+  suggestedName: 'Acme Projects',
+};
+
+function renderFlow(extra: Partial<Parameters<typeof AddServerFlow>[0]> = {}) {
+  const props = { clients: CLIENTS, onAdded: vi.fn(), onOpenServer: vi.fn(), onCancel: vi.fn(), ...extra };
+  return { props, ...render(<AddServerFlow {...props} />) };
+}
+
+describe('AddServerFlow', () => {
+  it('shows a refused URL inline, on the field, and adds nothing', async () => {
+    const user = userEvent.setup();
+    const fake = installFakeBridge({ 'servers:probe': () => fail('"mcp.acme" is not a URL. Paste the full address, starting with https://') });
+    renderFlow();
+    const url = screen.getByLabelText('Server URL');
+    expect(screen.getByRole('button', { name: 'Check' })).toBeDisabled();
+    await user.type(url, 'mcp.acme');
+    await user.click(screen.getByRole('button', { name: 'Check' }));
+    const problem = await screen.findByTestId('url-problem');
+    expect(problem).toHaveTextContent('"mcp.acme" is not a URL. Paste the full address, starting with https://');
+    expect(url).toHaveAttribute('aria-invalid', 'true');
+    expect(url).toHaveAccessibleDescription(/is not a URL/);
+    expect(fake.callsOf('servers:add')).toEqual([]);
+  });
+
+  it("shows the probe's problem for an unreachable host, and lets the user add it anyway", async () => {
+    const user = userEvent.setup();
+    installFakeBridge({
+      'servers:probe': () =>
+        ok({ url: 'https://down.example.com/mcp', reachable: false, signIn: 'unknown', suggestedName: 'Example', problem: 'Nothing answers at down.example.com: connection refused.' }),
+    });
+    renderFlow();
+    await user.type(screen.getByLabelText('Server URL'), 'https://down.example.com/mcp');
+    await user.click(screen.getByRole('button', { name: 'Check' }));
+    expect(await screen.findByTestId('url-problem')).toHaveTextContent('Nothing answers at down.example.com: connection refused.');
+    await user.click(screen.getByRole('button', { name: 'add it anyway' }));
+    expect(screen.getByRole('heading', { name: 'The server did not answer' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Name')).toHaveValue('Example');
+  });
+
+  it('walks probe → add (with advanced fields) → sign in → install → done', async () => {
+    const user = userEvent.setup();
+    const added = server('acme', { name: 'Acme Projects', url: ACME.url, signIn: 'needs-sign-in' }, { state: 'needs-sign-in' });
+    const fake = installFakeBridge({
+      'servers:probe': () => ok(ACME),
+      'servers:add': () => ok(added),
+      'auth:sign-in': () => ok(undefined),
+      'clients:install': (arg: { serverId: string; clientId: string }) =>
+        arg.clientId === 'cursor'
+          ? fail('Cursor’s mcp.json is not valid JSON (line 4); it was left as it is')
+          : ok({ ...arg, name: 'acme', file: '/c.json', changed: true, restartHint: 'Quit and reopen Claude Desktop.' }),
+    });
+    const { props } = renderFlow();
+    await user.type(screen.getByLabelText('Server URL'), 'https://mcp.acme.dev/mcp');
+    await user.click(screen.getByRole('button', { name: 'Check' }));
+
+    const facts = await screen.findByTestId('probe-result');
+    expect(facts).toHaveTextContent('Streamable HTTP');
+    expect(within(facts).getByTestId('probe-sign-in')).toHaveTextContent('Needed — you sign in at auth.acme.dev');
+    expect(facts).toHaveTextContent('Acme Projects 2.3.1');
+    expect(screen.getByLabelText('Name')).toHaveValue('Acme Projects');
+
+    const advanced = screen.getByRole('button', { name: /Advanced/ });
+    expect(advanced).toHaveAttribute('aria-expanded', 'false');
+    await user.click(advanced);
+    expect(advanced).toHaveAttribute('aria-expanded', 'true');
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByLabelText('Header 1 name'), 'X-Team');
+    await user.type(screen.getByLabelText('Header 1 value'), 'platform');
+    await user.type(screen.getByLabelText('Client ID'), 'switchboard-desktop');
+    await user.type(screen.getByLabelText(/Client secret/), 's3cret');
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+
+    expect(await screen.findByRole('heading', { name: 'Sign in to Acme Projects' })).toHaveFocus();
+    expect(screen.getByText('auth.acme.dev')).toBeInTheDocument();
+    expect(props.onAdded).toHaveBeenCalledWith(added);
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+
+    expect(await screen.findByRole('heading', { name: 'Use Acme Projects in these clients' })).toBeInTheDocument();
+    const boxes = within(screen.getByRole('group', { name: 'Install into' })).getAllByRole('checkbox');
+    expect(boxes).toHaveLength(2); // Zed is not on this machine
+    await user.click(screen.getByRole('button', { name: 'Install into 2 clients' }));
+
+    const outcomes = await screen.findByTestId('install-outcomes');
+    expect(outcomes).toHaveTextContent('Installed into Claude Desktop. Quit and reopen Claude Desktop.');
+    expect(within(outcomes).getByRole('alert')).toHaveTextContent('Could not install into Cursor: Cursor’s mcp.json is not valid JSON (line 4); it was left as it is');
+    await user.click(screen.getByRole('button', { name: 'Open Acme Projects' }));
+    expect(props.onOpenServer).toHaveBeenCalledWith('acme');
+
+    expect(fake.callsOf('servers:add')).toEqual([
+      { url: ACME.url, name: 'Acme Projects', headers: { 'X-Team': 'platform' }, clientId: 'switchboard-desktop', clientSecret: 's3cret' },
+    ]);
+    expect(fake.callsOf('auth:sign-in')).toEqual([{ serverId: 'acme' }]);
+    expect(fake.callsOf('clients:install')).toEqual([
+      { serverId: 'acme', clientId: 'claude-desktop' },
+      { serverId: 'acme', clientId: 'cursor' },
+    ]);
+  });
+
+  it('a refused add and a failed sign-in are shown where they happened', async () => {
+    const user = userEvent.setup();
+    let addAnswer = fail('https://mcp.acme.dev/mcp is already in the list');
+    const fake = installFakeBridge({
+      'servers:probe': () => ok(ACME),
+      'servers:add': () => addAnswer,
+      'auth:sign-in': () => fail('The authorization server refused the code: invalid_grant'),
+    });
+    renderFlow();
+    await user.type(screen.getByLabelText('Server URL'), ACME.url);
+    await user.click(screen.getByRole('button', { name: 'Check' }));
+    await user.click(await screen.findByRole('button', { name: 'Add server' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('https://mcp.acme.dev/mcp is already in the list');
+
+    addAnswer = ok(server('acme', { name: 'Acme Projects' }, { state: 'needs-sign-in' })) as never;
+    await user.click(screen.getByRole('button', { name: 'Add server' }));
+    await user.click(await screen.findByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Sign-in did not finish: The authorization server refused the code: invalid_grant');
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeEnabled();
+    await user.click(screen.getByRole('button', { name: 'Skip for now' }));
+    expect(screen.getByRole('heading', { name: 'Use Acme Projects in these clients' })).toBeInTheDocument();
+    expect(fake.callsOf('servers:add')).toHaveLength(2);
+  });
+
+  it("a link's proposal pre-fills the URL and name, and nothing happens until the user confirms", async () => {
+    const user = userEvent.setup();
+    const onDismissProposal = vi.fn();
+    const fake = installFakeBridge({
+      'servers:probe': (arg: { url: string }) => ok({ url: arg.url, reachable: true, transport: 'streamable-http', signIn: 'not-needed', suggestedName: 'Example' }),
+      'servers:add': () => ok(server('example')),
+    });
+    renderFlow({ proposal: { url: 'https://mcp.example.org/mcp', name: 'Example Org' }, onDismissProposal });
+    expect(screen.getByTestId('proposal')).toHaveTextContent('A link asks to add https://mcp.example.org/mcp');
+    expect(screen.getByLabelText('Server URL')).toHaveValue('https://mcp.example.org/mcp');
+    await waitFor(() => expect(fake.calls).toEqual([]));
+    await user.click(screen.getByRole('button', { name: 'Check' }));
+    expect(await screen.findByLabelText('Name')).toHaveValue('Example Org');
+    expect(fake.callsOf('servers:add')).toEqual([]);
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    await user.click(screen.getByRole('button', { name: 'dismiss it' }));
+    expect(screen.getByLabelText('Server URL')).toHaveValue('');
+    expect(onDismissProposal).toHaveBeenCalledTimes(1);
+    expect(fake.callsOf('servers:add')).toEqual([]);
+  });
+});

@@ -1,0 +1,219 @@
+import { useEffect, useId, useState } from 'react';
+import type { AppInfo, AppSettings, ThemeSetting, WeakStorageChoice } from '../../../preload/contract';
+
+interface Props {
+  settings?: AppSettings;
+  settingsError?: string;
+  info?: AppInfo;
+  update: (patch: Partial<AppSettings>) => Promise<string | undefined>;
+}
+
+const THEMES: Array<{ value: ThemeSetting; label: string }> = [
+  { value: 'system', label: 'Same as the system' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+];
+
+export const WEAK_STORAGE_CHOICES: Array<{ value: Exclude<WeakStorageChoice, 'ask'>; label: string; hint: string }> = [
+  {
+    value: 'store',
+    label: 'Store tokens anyway',
+    hint: 'You stay signed in across restarts, but anyone who can read your files can read the tokens.',
+  },
+  {
+    value: 'memory',
+    label: 'Keep tokens only in memory',
+    hint: 'Nothing is written to disk; you sign in again after every start of the app.',
+  },
+];
+
+export const RETENTION_MIN = 1;
+export const RETENTION_MAX = 90;
+
+export function SettingsView({ settings, settingsError, info, update }: Props) {
+  const [error, setError] = useState<string | undefined>();
+  const [saved, setSaved] = useState<string | undefined>();
+  const [retention, setRetention] = useState('');
+  const [retentionError, setRetentionError] = useState<string | undefined>();
+  const loginId = useId();
+  const loginHintId = useId();
+  const retentionId = useId();
+  const retentionHintId = useId();
+
+  useEffect(() => {
+    if (settings) setRetention(String(settings.logRetentionDays));
+  }, [settings?.logRetentionDays]);
+
+  async function save(patch: Partial<AppSettings>, what: string) {
+    setError(undefined);
+    setSaved(undefined);
+    const err = await update(patch);
+    if (err) setError(err);
+    else setSaved(what);
+  }
+
+  async function saveRetention() {
+    if (!settings) return;
+    const n = Number(retention);
+    if (!Number.isInteger(n) || n < RETENTION_MIN || n > RETENTION_MAX) {
+      setRetentionError(`Enter a whole number of days from ${RETENTION_MIN} to ${RETENTION_MAX}.`);
+      return;
+    }
+    setRetentionError(undefined);
+    if (n !== settings.logRetentionDays) await save({ logRetentionDays: n }, `Log files are kept for ${n} day${n === 1 ? '' : 's'}.`);
+  }
+
+  const storage = info?.secretStorage;
+
+  return (
+    <section className="view settings" aria-labelledby="settings-title">
+      <div className="view-head">
+        <div>
+          <h2 id="settings-title">Settings</h2>
+        </div>
+      </div>
+      {settingsError && (
+        <p className="form-error" role="alert">
+          Could not load the settings: {settingsError}
+        </p>
+      )}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {saved && !error && (
+        <p className="note-ok" role="status">
+          Saved. {saved}
+        </p>
+      )}
+
+      <div className="card panel">
+        <h3 className="panel-title">General</h3>
+        <div className="setting">
+          <label className="check" htmlFor={loginId}>
+            <input
+              id={loginId}
+              type="checkbox"
+              checked={settings?.launchAtLogin ?? false}
+              disabled={!settings || info?.loginItemSupported === false}
+              aria-describedby={loginHintId}
+              onChange={(e) => void save({ launchAtLogin: e.target.checked }, e.target.checked ? 'Switchboard starts when you log in.' : 'Switchboard no longer starts at login.')}
+            />
+            <span className="check-label">Launch at login</span>
+          </label>
+          <p className="setting-hint" id={loginHintId}>
+            {info?.loginItemSupported === false
+              ? 'Not available here: this host cannot register itself to start at login (only the desktop app can).'
+              : 'Starts in the background, in the tray, so your clients find their servers ready.'}
+          </p>
+        </div>
+        <div className="setting">
+          <div className="field field-inline">
+            <label htmlFor={retentionId}>Keep log files for</label>
+            <span className="input-suffix">
+              <input
+                id={retentionId}
+                type="number"
+                inputMode="numeric"
+                min={RETENTION_MIN}
+                max={RETENTION_MAX}
+                value={retention}
+                disabled={!settings}
+                aria-invalid={retentionError ? true : undefined}
+                aria-describedby={retentionHintId}
+                onChange={(e) => setRetention(e.target.value)}
+                onBlur={() => void saveRetention()}
+                onKeyDown={(e) => e.key === 'Enter' && void saveRetention()}
+              />
+              <span>days</span>
+            </span>
+          </div>
+          <p className={retentionError ? 'setting-hint setting-error' : 'setting-hint'} id={retentionHintId} role={retentionError ? 'alert' : undefined}>
+            {retentionError ?? `Older rotated log files are deleted (${RETENTION_MIN}–${RETENTION_MAX} days).`}
+          </p>
+        </div>
+      </div>
+
+      <div className="card panel">
+        <fieldset className="fieldset-plain">
+          <legend className="panel-title">Appearance</legend>
+          <div className="segmented">
+            {THEMES.map((t) => (
+              <label key={t.value} className={settings?.theme === t.value ? 'segment segment-on' : 'segment'}>
+                <input
+                  type="radio"
+                  name="theme"
+                  value={t.value}
+                  checked={settings?.theme === t.value}
+                  disabled={!settings}
+                  onChange={() => void save({ theme: t.value }, `Theme: ${t.label.toLowerCase()}.`)}
+                />
+                {t.label}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      </div>
+
+      <div className="card panel" data-testid="secret-storage">
+        <h3 className="panel-title">Token storage</h3>
+        {!info ? (
+          <p className="muted">…</p>
+        ) : !storage ? (
+          <p className="muted">This host does not sign in to servers, so it stores no tokens.</p>
+        ) : storage.secure ? (
+          <p>
+            <span className="yes">Secure.</span> Tokens are encrypted with a key only your user's keyring holds ({storage.backend}).
+          </p>
+        ) : (
+          <>
+            <div className="note-warn" role="note">
+              <p>
+                <strong>Your tokens cannot be stored securely on this computer.</strong>{' '}
+                {storage.warning ?? `No system keyring is available (${storage.backend}).`}
+              </p>
+            </div>
+            <fieldset className="fieldset choose-storage">
+              <legend>What should Switchboard do with sign-in tokens?</legend>
+              {WEAK_STORAGE_CHOICES.map((c) => (
+                <label key={c.value} className="check check-block">
+                  <input
+                    type="radio"
+                    name="weak-storage"
+                    value={c.value}
+                    checked={settings?.weakStorage === c.value}
+                    disabled={!settings}
+                    onChange={() => void save({ weakStorage: c.value }, `${c.label}.`)}
+                  />
+                  <span>
+                    <span className="check-label">{c.label}</span>
+                    <span className="muted small block">{c.hint}</span>
+                  </span>
+                </label>
+              ))}
+            </fieldset>
+          </>
+        )}
+      </div>
+
+      <div className="card panel">
+        <h3 className="panel-title">About</h3>
+        <dl className="facts">
+          <div>
+            <dt>Version</dt>
+            <dd data-testid="version">{info?.version ?? '…'}</dd>
+          </div>
+          <div>
+            <dt>Data folder</dt>
+            <dd className="mono">{info?.dataDir ?? '…'}</dd>
+          </div>
+          <div>
+            <dt>Platform</dt>
+            <dd>{info?.platform ?? '…'}</dd>
+          </div>
+        </dl>
+      </div>
+    </section>
+  );
+}
