@@ -4,6 +4,7 @@
  * dependencies publish ESM that only a bundler resolves (jsonc-parser), which Playwright's own
  * TypeScript loader cannot load directly.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { repoRoot } from './paths';
@@ -30,5 +31,6 @@ export function loadStoryBackend(): StoryBackendModule {
   });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   loaded = require(outfile) as StoryBackendModule;
+  fs.rmSync(outfile, { force: true });
   return loaded;
 }

@@ -8,9 +8,10 @@
  * - A temp HOME / XDG_CONFIG_HOME / APPDATA, so Claude Desktop's and Cursor's config files live
  *   in temp dirs; their folders are pre-created so both are detected as present.
  * - A protected MCP server behind a real oidc-provider (main/core/auth/testing/oidc-fixture).
- * - The browser the engine opens is TestBrowser (main/core/auth/testing/test-browser): a headless
- *   user agent that walks the real authorization redirects to the loopback callback. That is the
- *   one stand-in here: there is no human to click "Allow".
+ * - The browser the engine opens is replaceable (`setOpener`): the story opens a real headless
+ *   Chromium tab (chromium-opener.ts); by default it is TestBrowser
+ *   (main/core/auth/testing/test-browser), a headless user agent that walks the redirects.
+ *   The test authorization server approves without a form: there is no human to click "Allow".
  *
  * It also collects every secret the story produces (from the authorization server's own events,
  * the opener's visits, the vault and the data dir) for the secrets test.
@@ -25,16 +26,21 @@ import * as path from 'node:path';
 import { AppCore } from '../../main/core/app-core';
 import { createHandlers, dispatch, forwardEvents, type HandlerTable } from '../../main/core/api/handlers';
 import { AuthService } from '../../main/core/auth/auth-service';
+import { ChoiceVault } from '../../main/core/auth/choice-vault';
 import { FileSecretVault } from '../../main/core/auth/file-vault';
 import { startOidcFixture, type OidcFixture } from '../../main/core/auth/testing/oidc-fixture';
 import { TestBrowser } from '../../main/core/auth/testing/test-browser';
+import type { BrowserOpener } from '../../main/core/auth/types';
 import { resolvePaths } from '../../main/core/paths';
 import { NodeChildLauncher } from '../../main/core/supervisor/node-child-launcher';
 import { startWebBridge, type WebBridge } from './web-bridge';
 
 export interface KnownSecret {
+  /** Where it was first seen ("as:access_token", "vault:refresh_token", …). */
   kind: string;
   value: string;
+  /** Every place it was seen (the same token is issued by the AS and then held in the vault). */
+  seenAs: string[];
 }
 
 export interface StoryBackendOptions {
@@ -55,7 +61,12 @@ export interface StoryBackend {
   handlers: HandlerTable;
   call(name: string, arg?: unknown): Promise<{ ok: boolean; value?: any; error?: string }>;
   bridge: WebBridge;
+  /** The headless opener the engine uses unless the test sets another (`setOpener`). */
   browser: TestBrowser;
+  /** Replaces the browser the engine opens (the story uses a real Chromium tab). */
+  setOpener(opener: BrowserOpener): void;
+  /** Records a secret seen by the test itself (e.g. a code its own browser saw). */
+  addSecret(kind: string, value: string | undefined): void;
   /** A header value the story sends upstream (a secret like an API key). */
   header: { name: string; value: string };
   /** Every secret seen so far (deduplicated); call `collect()` first for the vault's current ones. */
@@ -68,7 +79,7 @@ export interface StoryBackend {
 }
 
 /** Walks a parsed vault value and yields secret-looking fields. */
-function* secretFields(value: unknown, key = ''): Generator<KnownSecret> {
+function* secretFields(value: unknown, key = ''): Generator<{ kind: string; value: string }> {
   if (typeof value === 'string') {
     // access_token, refresh_token, id_token, client_secret, code_verifier, registration_access_token…
     // but not token_endpoint, token_type or other metadata.
@@ -104,7 +115,10 @@ export async function startStoryBackend(opts: StoryBackendOptions): Promise<Stor
 
   const known = new Map<string, KnownSecret>();
   const add = (kind: string, value: unknown) => {
-    if (typeof value === 'string' && value.length >= 8 && !known.has(value)) known.set(value, { kind, value });
+    if (typeof value !== 'string' || value.length < 8) return;
+    const k = known.get(value);
+    if (!k) known.set(value, { kind, value, seenAs: [kind] });
+    else if (!k.seenAs.includes(kind)) k.seenAs.push(kind);
   };
 
   const as = await startOidcFixture();
@@ -120,12 +134,14 @@ export async function startStoryBackend(opts: StoryBackendOptions): Promise<Stor
   as.provider.on('registration_create.success', (_ctx: unknown, client: { clientSecret?: string }) => add('dcr:client_secret', client.clientSecret));
 
   const browser = new TestBrowser();
+  let opener: BrowserOpener = browser;
   const vaultFile = path.join(paths.dataDir, 'secrets.json');
-  const vault = new FileSecretVault(vaultFile);
+  // As in the headless host: a plain 0600 file behind the weak-storage choice (default: ask → file).
+  const vault = new ChoiceVault(new FileSecretVault(vaultFile));
   let core: AppCore | undefined;
   const auth = new AuthService({
     vault,
-    opener: browser,
+    opener: { open: (url) => opener.open(url) },
     log: (serverId, level, message) => core?.logs.append({ ts: Date.now(), level, server: serverId, message }),
   });
   core = new AppCore({
@@ -145,13 +161,7 @@ export async function startStoryBackend(opts: StoryBackendOptions): Promise<Stor
   });
   await core.start();
   const theCore = core;
-  const handlers = createHandlers(theCore, () => ({
-    version: '0.1.0',
-    dataDir: paths.dataDir,
-    platform: process.platform,
-    secretStorage: vault.security,
-    loginItemSupported: false,
-  }));
+  const handlers = createHandlers(theCore, () => theCore.appInfo());
   const call = (name: string, arg?: unknown) => dispatch(handlers, name, arg) as Promise<{ ok: boolean; value?: any; error?: string }>;
   const bridge = await startWebBridge({
     rendererRoot: path.join(opts.repoRoot, 'out', 'renderer'),
@@ -203,6 +213,10 @@ export async function startStoryBackend(opts: StoryBackendOptions): Promise<Stor
     bridge,
     browser,
     header,
+    setOpener: (o) => {
+      opener = o;
+    },
+    addSecret: add,
     secrets: () => [...known.values()],
     collect,
     plant: (serverId, marker) => theCore.logs.append({ ts: Date.now(), level: 'info', server: serverId, message: marker }),
