@@ -9,6 +9,8 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { MAX_MESSAGE_BYTES } from '../core/wire';
+import { OversizedAnswerError, SseEventMeter } from './bounded-body';
 import { parseRetryAfter } from './upstream-shared';
 
 const agents = {
@@ -79,12 +81,24 @@ export function fastPost(req: FastPostRequest): Promise<'done' | 'fallback'> {
         const type = String(res.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
         if (type === 'application/json') {
           const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            if ((size += c.length) > MAX_MESSAGE_BYTES) {
+              // A hostile or broken server: never hold more than one message's worth.
+              res.destroy();
+              return reject(new OversizedAnswerError('an answer', MAX_MESSAGE_BYTES));
+            }
+            chunks.push(c);
+          });
           res.on('error', reject);
           res.on('end', () => {
             try {
               const data = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-              for (const m of Array.isArray(data) ? data : [data]) req.onMessage(m as Record<string, unknown>);
+              const list = Array.isArray(data) ? data : [data];
+              if (!list.length || !list.every((m) => m && typeof m === 'object' && !Array.isArray(m))) {
+                throw new Error('the server answered with JSON that is not a JSON-RPC message');
+              }
+              for (const m of list) req.onMessage(m as Record<string, unknown>);
               resolve('done');
             } catch (err) {
               reject(err);
@@ -119,7 +133,8 @@ function readSse(res: http.IncomingMessage, req: FastPostRequest): void {
     if (data.length && (event === '' || event === 'message')) {
       try {
         const m = JSON.parse(data.join('\n')) as Record<string, unknown>;
-        if (m && m.method === undefined && ('result' in m || 'error' in m)) answered = true;
+        if (!m || typeof m !== 'object' || Array.isArray(m)) throw new Error('not a message');
+        if (m.method === undefined && ('result' in m || 'error' in m)) answered = true;
         req.onMessage(m);
       } catch {
         // not JSON: ignore, as the SDK does after reporting
@@ -128,7 +143,15 @@ function readSse(res: http.IncomingMessage, req: FastPostRequest): void {
     data = [];
     event = '';
   };
+  const meter = new SseEventMeter();
   res.on('data', (chunk: string) => {
+    if (!meter.push(chunk)) {
+      // One event past the bound (or a line that never ends): drop the stream, never resume it.
+      finished = true;
+      res.destroy();
+      req.onLost(new OversizedAnswerError('an event', MAX_MESSAGE_BYTES).message);
+      return;
+    }
     // Newlines are looked for in the new chunk only: a multi-MB `data:` line arrives in many
     // chunks, and rescanning (and re-slicing) the whole buffer each time made it quadratic.
     let nl = chunk.indexOf('\n');

@@ -18,6 +18,7 @@ import {
 } from '@modelcontextprotocol/client';
 import type { UpstreamTarget } from './messages';
 import { buildParamHeaders, scanParamHeaders, type ParamHeaderDeclaration } from './mcp-param-headers';
+import { boundResponse } from './bounded-body';
 import { fastPost } from './fast-post';
 
 /** Set MCP_SWITCHBOARD_SDK_POST=1 to send every message through the SDK transport (benchmarks). */
@@ -478,7 +479,7 @@ export class UpstreamSession {
       if (seconds === undefined) this.retryAfters.delete(res.status);
       else this.retryAfters.set(res.status, { seconds, at: Date.now() });
     }
-    return res;
+    return boundResponse(res); // a hostile server's giant answer or endless event errors, bounded
   };
 
   /** Gives an SDK HTTP error the Retry-After its answer carried (fast-path errors have it already). */

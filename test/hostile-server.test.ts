@@ -1,0 +1,117 @@
+/**
+ * A hostile MCP server behind the real product path (AppCore, the bundled proxy child, the bundled
+ * connector over stdio): malformed, oversized and never-ending answers end in a clear JSON-RPC
+ * error for that request — never a hang, never a crash — and the proxy neither holds more than
+ * one message's worth of them nor stops serving the next request. Slow, 5xx and dropped
+ * connections are test/faults territory; this is about the bytes of the answers.
+ */
+import * as fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppCore } from '../main/core/app-core';
+import { MAX_MESSAGE_BYTES } from '../main/core/wire';
+import { connectClient, makeTempHome, startCore, waitForState, type ConnectedClient, type TempHome } from './fixtures/harness';
+import { startHostileServer, type HostileServer } from './fixtures/hostile-server';
+
+let server: HostileServer;
+let home: TempHome;
+let core: AppCore;
+let id: string;
+let c: ConnectedClient;
+
+const OVERSIZE = MAX_MESSAGE_BYTES + 4 * 1024 * 1024;
+
+beforeAll(async () => {
+  server = await startHostileServer({ oversize: OVERSIZE });
+  home = makeTempHome();
+  // Generous: pouring 64 MB through a loaded CI machine must not hit the proxy's request limit.
+  home.env.MCP_SWITCHBOARD_REQUEST_TIMEOUT_MS = '60000';
+  core = await startCore(home);
+  id = (await core.addServer({ url: server.url, name: 'Hostile' })).id;
+  await waitForState(core, id, 'ready');
+  c = await connectClient(home, id);
+}, 60_000);
+
+afterAll(async () => {
+  await c?.close();
+  await core?.dispose();
+  await server?.close();
+  home?.cleanup();
+});
+
+/** Calls a tool; resolves with the text, or the JSON-RPC error message. Client-side time limit 25 s: a hang fails loudly. */
+async function call(name: string): Promise<{ ok: boolean; text: string }> {
+  try {
+    const r = await c.client.callTool({ name, arguments: {} }, { timeout: 25_000 });
+    return { ok: !r.isError, text: JSON.stringify(r.content) };
+  } catch (err) {
+    return { ok: false, text: (err as Error).message };
+  }
+}
+
+function proxyRssMb(): number {
+  const pid = core.proxyPid(id)!;
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+describe('hostile server answers', () => {
+  it('a normal answer works (the control)', async () => {
+    expect(await call('ok')).toEqual({ ok: true, text: JSON.stringify([{ type: 'text', text: 'ok' }]) });
+  });
+
+  it.each([
+    ['malformed-json', /Upstream .* failed: .*(JSON|Unexpected|end of)/i],
+    ['json-not-rpc', /not a JSON-RPC message/],
+    ['wrong-type', /Unexpected content type: text\/html/],
+  ])('%s → a clear JSON-RPC error, and the next request still works', async (tool, reason) => {
+    const r = await call(tool);
+    expect(r.ok).toBe(false);
+    expect(r.text).toMatch(reason);
+    expect(r.text).not.toMatch(/Request timed out/); // the client's own limit: that would be a hang
+    expect((await call('ok')).ok).toBe(true);
+  });
+
+  it('garbage events before the answer are skipped; the answer arrives', async () => {
+    const r = await call('garbage-then-answer');
+    expect(r).toEqual({ ok: true, text: JSON.stringify([{ type: 'text', text: 'after the garbage' }]) });
+  });
+
+  it.each([
+    ['giant-json', /larger than 64 MB/],
+    ['giant-event', /larger than 64 MB/],
+    ['endless-line', /larger than 64 MB/],
+  ])('%s: cut off at the bound with a clear error; the proxy keeps serving and its memory stays bounded', async (tool, reason) => {
+    const before = server.written;
+    const r = await call(tool);
+    expect(r.ok).toBe(false);
+    expect(r.text).toMatch(reason);
+    // The server was stopped well before it finished pouring (it would write OVERSIZE + more).
+    expect(server.written - before).toBeLessThan(OVERSIZE + 8 * 1024 * 1024);
+    // One message's worth at most (the bound) plus the runtime: never the whole endless stream.
+    expect(proxyRssMb()).toBeLessThan(MAX_MESSAGE_BYTES / (1024 * 1024) + 250);
+    expect((await call('ok')).ok).toBe(true);
+  });
+
+  it('a giant or malformed answer to initialize (the SDK transport path) is a clear error for the client, not a crash', async () => {
+    for (const [kind, reason] of [
+      ['giant-json', /larger than 64 MB|Upstream/],
+      ['malformed-json', /Upstream|JSON/],
+    ] as const) {
+      server.hostileInitialize = kind;
+      const err = await connectClient(home, id).then(
+        async (other) => {
+          await other.close();
+          return undefined;
+        },
+        (e: Error) => e,
+      );
+      expect(err, kind).toBeInstanceOf(Error);
+      expect(err!.message).toMatch(reason);
+    }
+    // Everything still works for the connected client and for a new one.
+    expect((await call('ok')).ok).toBe(true);
+    const fresh = await connectClient(home, id);
+    expect((await fresh.client.callTool({ name: 'ok', arguments: {} })).isError).toBeFalsy();
+    await fresh.close();
+  });
+});
