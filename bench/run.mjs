@@ -26,6 +26,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { cpuMs, exited, mean, percentile, round, rssMb, sleep, tail, within } from './lib.mjs';
 import { runSoak, SOAK_CONFIG } from './soak.mjs';
+import { LOGVIEW_BUDGET_MS, runLogviewBench } from './logview.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
@@ -56,7 +57,7 @@ const CONFIG = {
   jsonUpstream: process.env.BENCH_JSON_UPSTREAM === '1',
   ...SOAK_CONFIG,
 };
-const DEADLINE_MS = 5 * 60_000 + (SOAK_CONFIG.soakSeconds + 2 * SOAK_CONFIG.throughputSeconds) * 1000;
+const DEADLINE_MS = 5 * 60_000 + (SOAK_CONFIG.soakSeconds + 2 * SOAK_CONFIG.throughputSeconds) * 1000 + LOGVIEW_BUDGET_MS;
 const TARGETS = {
   latency_p50_ratio_vs_direct: 1.2,
   latency_p99_ratio_vs_direct: 1.5,
@@ -434,6 +435,9 @@ async function main() {
 
   // 6. Soak (stable memory over a long bounded run) and throughput vs direct: bench/soak.mjs.
   Object.assign(f, await runSoak({ openSession: (kind) => openSession(kind, ctx), echo, proxyPid, log }));
+
+  // 7. Log viewer: 100,000 lines appended to the built renderer in Chromium, then scrolled: bench/logview.mjs.
+  Object.assign(f, await runLogviewBench({ log, rendererRoot: path.join(ROOT, 'out'), optional: true }));
 
   // The proxy must have served the whole run without a restart, or the memory figures lie.
   hostChild.send({ type: 'pid', id: serverId });

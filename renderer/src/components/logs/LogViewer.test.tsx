@@ -19,7 +19,7 @@ import type {
   ServerSummary,
   SwitchboardApi,
 } from '../../../../preload/contract';
-import { LogViewer, ROW_HEIGHT, TAIL_LIMIT } from './LogViewer';
+import { LogViewer, OVERSCAN, ROW_HEIGHT, TAIL_LIMIT } from './LogViewer';
 
 type Handler = (arg: unknown) => Promise<Result<unknown>> | Result<unknown>;
 
@@ -210,7 +210,7 @@ describe('LogViewer: lines', () => {
     expect(status().textContent).toBe('100,000 lines');
     const inDom = rows();
     expect(inDom.length).toBeGreaterThan(10);
-    expect(inDom.length).toBeLessThanOrEqual(528 / ROW_HEIGHT + 1 + 2 * 12);
+    expect(inDom.length).toBeLessThanOrEqual(528 / ROW_HEIGHT + 1 + 2 * OVERSCAN);
     expect(inDom.at(-1)?.textContent).toMatch(/line 99999$/);
     expect(inDom.at(-1)?.getAttribute('aria-setsize')).toBe('100000');
     const spacer = list().querySelector<HTMLElement>('.lv-rows');
@@ -305,7 +305,7 @@ describe('LogViewer: following, keyboard, pause', () => {
     expect(screen.getByRole('button', { name: 'Resume' }).getAttribute('aria-pressed')).toBe('true');
     fireEvent.keyDown(el, { key: 'PageDown' });
     await waitFor(() => expect(el.scrollTop).toBe(528 - ROW_HEIGHT));
-    expect(rowTexts()[0]).toMatch(/line 11$/); // first visible row 23, less 12 rows of overscan
+    expect(rowTexts()[0]).toMatch(new RegExp(`line ${23 - OVERSCAN}$`)); // first visible row 23, less the overscan
     fireEvent.keyDown(el, { key: 'End' });
     await waitFor(() => expect(rowTexts().at(-1)).toMatch(/line 999$/));
     expect(screen.getByRole('button', { name: 'Pause' })).toBeTruthy();
@@ -341,7 +341,7 @@ describe('LogViewer: following, keyboard, pause', () => {
     expect(list().scrollTop).toBe(top);
     // Same lines from the top; only the overscan below grows into the new lines.
     expect(rowTexts().slice(0, before.length)).toEqual(before);
-    expect(rowTexts().at(-1)).toMatch(/line 111$/);
+    expect(rowTexts().at(-1)).toMatch(new RegExp(`line ${99 + OVERSCAN}$`));
     expect(screen.getByRole('button', { name: '50 new lines — jump to latest' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Resume' }));
     await waitFor(() => expect(rowTexts().at(-1)).toMatch(/line 149$/));
@@ -356,11 +356,11 @@ describe('LogViewer: following, keyboard, pause', () => {
       fireEvent.scroll(el);
     });
     await waitFor(() => expect(screen.getByRole('button', { name: 'Resume' })).toBeTruthy());
-    const reading = rowTexts()[12]; // first visible row (after 12 rows of overscan)
+    const reading = rowTexts()[OVERSCAN]; // first visible row, after the overscan
     expect(reading).toMatch(/line 100$/);
     await append(fill(40, 300)); // lines 0..39 drop
     expect(el.scrollTop).toBe(60 * ROW_HEIGHT);
-    await waitFor(() => expect(rowTexts()[12]).toBe(reading));
+    await waitFor(() => expect(rowTexts()[OVERSCAN]).toBe(reading));
   });
 });
 

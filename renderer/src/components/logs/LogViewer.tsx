@@ -32,7 +32,8 @@ export interface LogViewerProps {
 
 /** Pixel height of one row; the CSS (.lv-row) uses the same value. */
 export const ROW_HEIGHT = 22;
-const OVERSCAN = 12;
+/** Rows rendered beyond each edge of the viewport: enough for a wheel step, few to rebuild on a jump. */
+export const OVERSCAN = 8;
 /** Lines asked of `logs:tail` (the handler's maximum). */
 export const TAIL_LIMIT = 10_000;
 /** Viewport height to assume before layout has measured one (and in jsdom, which has no layout). */
