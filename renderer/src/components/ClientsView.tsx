@@ -98,7 +98,7 @@ export function ClientsView({ clients, clientsError, servers, onImported, onOpen
             {sorted.map((c) => (
               <tr key={c.id} className={c.present ? undefined : 'row-muted'} data-testid="client-row" data-client-id={c.id}>
                 <th scope="row">{c.name}</th>
-                <td>{c.present ? <span className="yes">Found</span> : <span className="muted">Not found</span>}</td>
+                <td className="cell-status">{c.present ? <span className="yes">Found</span> : <span className="muted">Not found</span>}</td>
                 <td className="mono cell-path" title={c.configPath}>
                   {c.configPath ?? '—'}
                 </td>
