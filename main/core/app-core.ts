@@ -119,7 +119,9 @@ export class AppCore implements SwitchboardCore {
 
   constructor(private readonly opts: AppCoreOptions) {
     fs.mkdirSync(opts.paths.dataDir, { recursive: true, mode: 0o700 });
-    const store = opts.settings ?? new Conf({ cwd: opts.paths.dataDir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '' });
+    // An existing data dir keeps its mode on mkdir: make it ours only (settings hold header values).
+    if (process.platform !== 'win32') fs.chmodSync(opts.paths.dataDir, 0o700);
+    const store = opts.settings ?? new Conf({ cwd: opts.paths.dataDir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '', configFileMode: 0o600 });
     this.registry = new ServerRegistry(store);
     this.settings = new SettingsService(store, opts.loginItems);
     this.logs = new LogStore({ logsDir: opts.paths.logsDir });
