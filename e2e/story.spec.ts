@@ -43,10 +43,20 @@ test.afterAll(async () => {
   await backend?.close();
 });
 
-/** A screenshot of what the user sees; `fullPage` for long views (not with a modal open: its backdrop is fixed). */
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+/**
+ * A screenshot of what the user sees. The window scrolls inside <main>, so a "full page" shot is a
+ * taller window: the viewport grows to fit main's content for the shot, then shrinks back.
+ */
+async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(screenshotsDir, { recursive: true });
-  await page.screenshot({ path: path.join(screenshotsDir, `story-${name}.png`), fullPage, animations: 'disabled', caret: 'hide' });
+  const size = page.viewportSize()!;
+  const needed = await page.evaluate(() => {
+    const main = document.querySelector('main');
+    return main ? Math.ceil(main.getBoundingClientRect().top + main.scrollHeight) : 0;
+  });
+  if (needed > size.height) await page.setViewportSize({ width: size.width, height: Math.min(needed, 2400) });
+  await page.screenshot({ path: path.join(screenshotsDir, `story-${name}.png`), animations: 'disabled', caret: 'hide' });
+  if (needed > size.height) await page.setViewportSize(size);
 }
 
 function readJson(file: string): any {
@@ -227,7 +237,7 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
   await detail.getByRole('button', { name: 'Reset sign-in' }).click();
   const resetDialog = page.getByRole('dialog', { name: `Reset sign-in for ${NAME}?` });
   await expect(resetDialog).toBeVisible();
-  await shot(page, 'confirm-reset', false);
+  await shot(page, 'confirm-reset');
   await resetDialog.getByRole('button', { name: 'Reset sign-in' }).click();
   await expect(resetDialog).toBeHidden();
   await expect(detail.getByTestId('sign-in-state')).toHaveText('Sign-in needed');
@@ -240,7 +250,7 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
   await detail.getByRole('button', { name: 'Remove server' }).click();
   const removeDialog = page.getByRole('dialog', { name: `Remove ${NAME}?` });
   await expect(removeDialog.getByTestId('remove-where')).toHaveText('Installed in: Claude Desktop, Cursor.');
-  await shot(page, 'confirm-remove', false);
+  await shot(page, 'confirm-remove');
   await removeDialog.getByRole('button', { name: 'Remove server' }).click();
   const notice = page.getByTestId('notice');
   await expect(notice).toContainText(`Removed ${NAME}.`);
