@@ -114,12 +114,30 @@ describe('upstream failures answer with clear JSON-RPC errors', () => {
     expectOneAnswerEach(c);
   });
 
-  it('a connection reset mid-request is a clear error; the next request works', async () => {
-    const c = await client('reset');
+  it('a kept-alive connection that died while idle (sleep, network change) is retried once on a new one', async () => {
+    const c = await client('stale');
+    expect(textOf(await c.call('echo', { message: 'warm the pool' }))).toBe('echo: warm the pool');
+    // Let that connection go idle in the pool (it is free only once its answer has been read to the end).
+    await new Promise((r) => setTimeout(r, 300));
+    const posts = () => server.stats.postsByMethod.get('tools/call') ?? 0;
+    const before = posts();
+    // The server resets the next request as a host that forgot the connection does.
     server.fail(1, { reset: true });
+    const a = await c.call('echo', { message: 'stale-socket' });
+    expect(textOf(a)).toBe('echo: stale-socket');
+    expect(posts() - before).toBe(2);
+    expect(server.stats.calls.get('stale-socket')).toBe(1);
+    expectOneAnswerEach(c);
+  });
+
+  it('a connection reset on a new connection too is a clear error; the next request works', async () => {
+    const c = await client('reset');
+    server.fail(2, { reset: true });
     const a = await c.call('echo', { message: 'reset-me' });
+    server.fail(0, {});
     expect(a.error.code).toBe(-32011);
     expect(a.error.message).toMatch(/connection reset|socket hang up|closed by the server/);
+    expect(server.stats.calls.get('reset-me')).toBeUndefined();
     const ok = await c.call('echo', { message: 'after-reset' });
     expect(textOf(ok)).toBe('echo: after-reset');
     expectOneAnswerEach(c);

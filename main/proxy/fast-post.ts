@@ -51,10 +51,12 @@ export class FastPostHttpError extends Error {
  * processing the message, so the SDK transport can send it again with its own handling. Rejects on
  * network errors and on other HTTP errors (the message may have been processed: never re-sent).
  */
-export function fastPost(req: FastPostRequest): Promise<'done' | 'fallback'> {
+export function fastPost(req: FastPostRequest, fresh = false): Promise<'done' | 'fallback'> {
   return new Promise((resolve, reject) => {
     const mod = req.url.protocol === 'https:' ? https : http;
-    const agent = agents[req.url.protocol as 'http:' | 'https:'];
+    // `fresh`: a new connection of its own, outside the keep-alive pool (see the retry below).
+    const agent = fresh ? false : agents[req.url.protocol as 'http:' | 'https:'];
+    let responded = false;
     const r = mod.request(
       req.url,
       {
@@ -64,6 +66,7 @@ export function fastPost(req: FastPostRequest): Promise<'done' | 'fallback'> {
         headers: { ...req.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': Buffer.byteLength(req.body) },
       },
       (res) => {
+        responded = true;
         const status = res.statusCode ?? 0;
         if (status === 202) {
           res.resume();
@@ -115,7 +118,16 @@ export function fastPost(req: FastPostRequest): Promise<'done' | 'fallback'> {
         reject(new Error(`Unexpected content type: ${type || '(none)'}`));
       },
     );
-    r.on('error', reject);
+    r.on('error', (err: NodeJS.ErrnoException) => {
+      // A kept-alive connection that died while idle (the laptop slept, the network changed, a
+      // server or NAT forgot it) fails the next request on it before any answer: the server never
+      // got that request. Send it once more on a new connection, as browsers do.
+      if (!responded && !fresh && r.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !req.signal?.aborted) {
+        fastPost(req, true).then(resolve, reject);
+        return;
+      }
+      reject(err);
+    });
     r.end(req.body);
   });
 }
