@@ -9,7 +9,6 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { ensureRendererBuilt } from './support/build';
-import { ensureNodeBuilt } from './support/build-node';
 import { loadStoryBackend } from './support/bundle';
 import { rendererOut, repoRoot } from './support/paths';
 import type { StoryBackend } from './support/story-backend';
@@ -21,7 +20,6 @@ let backend: StoryBackend;
 test.beforeAll(async () => {
   // Any built renderer will do here (the story needs the current one; this only needs index.html).
   if (!fs.existsSync(path.join(rendererOut, 'index.html'))) ensureRendererBuilt();
-  ensureNodeBuilt();
   backend = await loadStoryBackend().startStoryBackend({ repoRoot });
 });
 
