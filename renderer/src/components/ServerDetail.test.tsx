@@ -53,6 +53,21 @@ describe('ServerDetail', () => {
     expect(fake.callsOf('servers:tools')).toEqual([{ serverId: 'linear' }]);
   });
 
+  it('shows the last error only while it can matter: not once ready, not when the state sentence says it', () => {
+    installFakeBridge({ 'servers:tools': () => ok([]), 'clients:status': () => ok([]) });
+    const readyAfter401 = { ...linear, status: { ...linear.status, lastError: 'Upstream answered 401 Unauthorized' } };
+    const { rerender, props } = renderDetail(readyAfter401);
+    expect(screen.queryByTestId('last-error')).toBeNull();
+
+    const retrying = { ...linear, status: { ...linear.status, state: 'retrying' as const, detail: 'Retrying in 5 s', lastError: 'Upstream answered 502 Bad Gateway' } };
+    rerender(<ServerDetail {...props} server={retrying} />);
+    expect(screen.getByTestId('last-error')).toHaveTextContent('Upstream answered 502 Bad Gateway');
+
+    const signedOut = { ...linear, signIn: 'needs-sign-in' as const, status: { ...linear.status, state: 'needs-sign-in' as const, detail: 'Signed out of Linear', lastError: 'Signed out of Linear' } };
+    rerender(<ServerDetail {...props} server={signedOut} />);
+    expect(screen.queryByTestId('last-error')).toBeNull();
+  });
+
   it('shows loading, then the error, when the tools cannot be listed; not-ready servers are not asked', async () => {
     const answer = deferred<ReturnType<typeof fail>>();
     const fake = installFakeBridge({ 'servers:tools': () => answer.promise });

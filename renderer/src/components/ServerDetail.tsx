@@ -23,6 +23,16 @@ type Busy = 'restart' | 'toggle' | 'sign-in' | undefined;
 type Confirm = { kind: 'reset' } | { kind: 'remove'; installedIn?: string[] } | undefined;
 
 /** One server: its state in plain words, tools, where it is installed, actions and its log. */
+/**
+ * The last error is history: once the server is ready it would read as a current fault, and when
+ * the state sentence already says it (a sign-out, a crash loop) it would only repeat it.
+ */
+function showLastError(server: ServerSummary, now: number): boolean {
+  const { status } = server;
+  if (!server.enabled || !status.lastError || status.state === 'ready') return false;
+  return status.lastError !== status.detail && !stateSentence(server, now).includes(status.lastError);
+}
+
 export function ServerDetail({ server, servers, clients, now, onBack, onChanged, onRemoved, onInstallsChanged }: Props) {
   const { status } = server;
   const [busy, setBusy] = useState<Busy>();
@@ -151,7 +161,7 @@ export function ServerDetail({ server, servers, clients, now, onBack, onChanged,
         <p className={`detail-sentence${attention ? ' attention' : ''}`} data-testid="state-detail">
           {stateSentence(server, now)}
         </p>
-        {server.enabled && status.lastError && (
+        {showLastError(server, now) && (
           <p className="last-error" data-testid="last-error">
             <span className="label">Last error</span> {status.lastError}
           </p>

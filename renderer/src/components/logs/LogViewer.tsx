@@ -404,7 +404,10 @@ interface LineProps {
 export const DISPLAY_CHARS = 400;
 
 /** Column widths in characters (the list uses a monospace font; columns are padded text). */
-const COL = { time: 12, level: 5, server: 16, method: 24, duration: 8 } as const;
+const COL = { time: 12, level: 5, server: 12, method: 20, duration: 8 } as const;
+
+/** Characters of a message offered on hover (the row's tooltip) when the row cuts it short. */
+const TITLE_CHARS = 2000;
 
 /** `s` in exactly `n` characters: padded, or cut with an ellipsis. */
 function fit(s: string, n: number): string {
@@ -427,6 +430,7 @@ const LogLine = memo(function LogLine({ row, serverName, showServer, query, pos,
       className={`lv-row lv-${e.level}${pos % 2 ? '' : ' lv-even'}`}
       style={{ top: (pos - 1) * ROW_HEIGHT }}
       data-seq={row.seq}
+      title={e.message.length > TITLE_CHARS ? `${e.message.slice(0, TITLE_CHARS)}…` : e.message}
     >
       <span className="lv-c-time">{clockTime(e.ts)}</span> <span className="lv-c-level">{e.level.padEnd(COL.level)}</span>{' '}
       {showServer && (
