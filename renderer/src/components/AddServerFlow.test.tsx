@@ -47,6 +47,15 @@ describe('AddServerFlow', () => {
     expect(fake.callsOf('servers:add')).toEqual([]);
   });
 
+  it('says the transport is known after sign-in when the server only answered 401', async () => {
+    const user = userEvent.setup();
+    installFakeBridge({ 'servers:probe': () => ok({ ...ACME, transport: undefined }) });
+    renderFlow();
+    await user.type(screen.getByLabelText('Server URL'), ACME.url);
+    await user.click(screen.getByRole('button', { name: 'Check' }));
+    expect(await screen.findByText('Known after sign-in')).toBeInTheDocument();
+  });
+
   it("shows the probe's problem for an unreachable host, and lets the user add it anyway", async () => {
     const user = userEvent.setup();
     installFakeBridge({

@@ -306,7 +306,7 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
             </div>
             <div>
               <dt>Transport</dt>
-              <dd>{probe.transport ? TRANSPORT_LABELS[probe.transport] : 'Unknown'}</dd>
+              <dd>{probe.transport ? TRANSPORT_LABELS[probe.transport] : probe.signIn === 'needed' ? 'Known after sign-in' : 'Unknown'}</dd>
             </div>
             <div>
               <dt>Sign-in</dt>
