@@ -8,6 +8,10 @@
 import * as http from 'node:http';
 import type * as Https from 'node:https';
 import { STATUS_TEXT, displayUrl, networkReason, parseRetryAfter } from './upstream-shared';
+import { SseEventMeter } from './bounded-body';
+
+/** The most a health check reads of one answer (an initialize result is a few KB). */
+const PROBE_MAX_BYTES = 4 * 1024 * 1024;
 import type { UpstreamAuth, UpstreamFailure } from './upstream';
 
 export interface PlainProbeOptions {
@@ -107,7 +111,14 @@ function post(rawUrl: string, body: string, headers: Record<string, string>, tok
       let buf = '';
       if (type === 'text/event-stream') {
         let data: string[] = [];
+        const meter = new SseEventMeter(PROBE_MAX_BYTES);
         res.on('data', (chunk: string) => {
+          if (!meter.push(chunk)) {
+            // A health check's answer is small: a server pouring an endless event gets no memory.
+            res.destroy();
+            resolve(base);
+            return;
+          }
           buf += chunk;
           let nl: number;
           while ((nl = buf.indexOf('\n')) !== -1) {
@@ -129,7 +140,13 @@ function post(rawUrl: string, body: string, headers: Record<string, string>, tok
         res.on('error', () => resolve(base));
         return;
       }
-      res.on('data', (chunk: string) => (buf += chunk));
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        if (buf.length > PROBE_MAX_BYTES) {
+          res.destroy();
+          resolve(base);
+        }
+      });
       res.on('end', () => {
         const m = type === 'application/json' ? parse(buf) : undefined;
         resolve({ ...base, message: Array.isArray(m) ? m.find((x) => x?.id === id) : m });
