@@ -697,6 +697,22 @@ describe('authorization-server quirks', () => {
     expect(h.browser.opened).toHaveLength(0);
   });
 
+  it.each([
+    ['authorization_endpoint', 'http://evil.example/authorize', /plain http for its authorization endpoint/],
+    ['token_endpoint', 'http://evil.example/token', /plain http for its token endpoint/],
+    ['registration_endpoint', 'http://evil.example/register', /plain http for its registration endpoint/],
+    // The SDK's metadata schema refuses these schemes before our check (its message is raw, kind 'exchange').
+    ['authorization_endpoint', 'javascript:alert(document.cookie)', /javascript/],
+    ['authorization_endpoint', 'file:///etc/passwd', /plain http for its authorization endpoint/],
+  ])('refuses metadata whose %s is %s, before any browser or code', async (field, value, reason) => {
+    const h = harness({ fetch: rewritingFetch((md) => ({ ...md, [field]: value })) });
+    const err = (await h.engine.signIn(h.server).catch((e: unknown) => e)) as SignInError;
+    expect(err).toBeInstanceOf(SignInError);
+    expect(['config', 'exchange']).toContain(err.kind);
+    expect(err.message).toMatch(reason);
+    expect(h.browser.opened).toHaveLength(0);
+  });
+
   it('explains a refused dynamic registration', async () => {
     const h = harness({
       fetch: rewritingFetch(
