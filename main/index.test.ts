@@ -11,6 +11,8 @@ import { CALL_NAMES } from '../preload/contract';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-root-'));
 process.env.MCP_SWITCHBOARD_HOME = home;
+// Launch at login on Linux is an XDG autostart file: keep it in the temp dir, not the real ~/.config.
+process.env.XDG_CONFIG_HOME = path.join(home, 'xdg');
 afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
 
 const m = vi.hoisted(() => {
@@ -41,8 +43,14 @@ vi.mock('electron', () => {
   const app = {
     requestSingleInstanceLock: () => true,
     on,
+    removeListener: (event: string, fn: (...a: any[]) => any) => {
+      m.appListeners.set(event, (m.appListeners.get(event) ?? []).filter((f) => f !== fn));
+    },
     whenReady: () => Promise.resolve(),
     isPackaged: false,
+    getAppPath: () => '/opt/switchboard-test-app',
+    getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: false, executableWillLaunchAtLogin: false, launchItems: [] }),
+    setLoginItemSettings: () => {},
     isDefaultProtocolClient: () => false,
     setAsDefaultProtocolClient: (scheme: string) => void m.protocols.push(scheme),
     getVersion: () => '0.1.0-test',
@@ -100,6 +108,8 @@ vi.mock('electron', () => {
       webRequest: { onHeadersReceived: () => void m.headerHooks++ },
       setPermissionRequestHandler: () => {},
       setPermissionCheckHandler: () => {},
+      setDevicePermissionHandler: () => {},
+      on: () => {},
     },
   };
   const ipcMain = {
@@ -168,7 +178,14 @@ describe('main/index.ts (composition root)', () => {
     expect(await m.handlers.get('servers:list')!({ senderFrame: frame }, undefined)).toEqual({ ok: true, value: [] });
     expect(await m.handlers.get('app:info')!({ senderFrame: frame }, undefined)).toEqual({
       ok: true,
-      value: { version: '0.1.0-test', dataDir: home, platform: process.platform },
+      value: {
+        version: '0.1.0-test',
+        dataDir: home,
+        platform: process.platform,
+        loginItemSupported: true,
+        // The mocked safeStorage reports Linux's basic_text: the window must be told it is not secure.
+        secretStorage: expect.objectContaining({ secure: false, warning: expect.stringContaining('keyring') }),
+      },
     });
     expect(await m.handlers.get('servers:list')!({ senderFrame: { url: 'https://evil.example/', parent: null } }, undefined)).toMatchObject({
       ok: false,
