@@ -100,6 +100,11 @@ export interface AddServerInput {
   clientId?: string;
   /** Its secret, if it is a confidential client. Kept in the vault, never sent back. */
   clientSecret?: string;
+  /**
+   * OAuth scopes to ask for at sign-in, space-separated ("repo read:org"), added to what the server
+   * itself asks for. Most servers need none: their 401 names the scopes.
+   */
+  scopes?: string;
 }
 
 /** What the add flow learns about a URL before the server is added. */

@@ -23,6 +23,8 @@ export interface ConnectArgs {
   headers: Record<string, string>;
   clientId?: string;
   clientSecret?: string;
+  /** Extra OAuth scopes to ask for at sign-in, space-separated. */
+  scopes?: string;
   name?: string;
 }
 
@@ -51,6 +53,7 @@ async function ensureServer(call: Call, args: ConnectArgs): Promise<ServerSummar
   if (args.name) input.name = args.name;
   if (args.clientId) input.clientId = args.clientId;
   if (args.clientSecret) input.clientSecret = args.clientSecret;
+  if (args.scopes) input.scopes = args.scopes;
   const added = await unwrap(call<ServerSummary>('servers:add', input));
   say(`added ${url.value} as "${added.id}"`);
   return added;
@@ -177,7 +180,7 @@ async function signInAndRelay(call: Call, args: ConnectArgs, env: NodeJS.Process
   });
 }
 
-/** Parses `connect` arguments: <url> [--header "K: V"]... [--client-id X] [--client-secret Y] [--name N]. */
+/** Parses `connect` arguments: <url> [--header "K: V"]... [--client-id X] [--client-secret Y] [--scope "a b"] [--name N]. */
 export function parseConnectArgs(argv: string[]): ConnectArgs {
   const args = [...argv];
   const out: ConnectArgs = { url: '', headers: {} };
@@ -196,6 +199,7 @@ export function parseConnectArgs(argv: string[]): ConnectArgs {
     } else if (a === '--client-id') out.clientId = value();
     else if (a === '--client-secret') out.clientSecret = value();
     else if (a === '--name') out.name = value();
+    else if (a === '--scope') out.scopes = [out.scopes, value()].filter(Boolean).join(' ');
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else if (!out.url) out.url = a;
     else throw new Error(`unexpected argument "${a}"`);

@@ -18,13 +18,14 @@ import { parseConnectArgs, runConnect } from './connect';
 
 const USAGE = `usage: mcp-switchboard <command> [options]
 
-  connect <url> [--header "Name: value"]... [--client-id ID] [--client-secret S] [--name N]
+  connect <url> [--header "Name: value"]... [--client-id ID] [--client-secret S] [--scope S] [--name N]
                                  a stdio MCP server for client configs, in place of
                                  "npx mcp-remote <url>": adds the server, signs in, relays
   serve                          run the proxies in the foreground (no window, no tray)
   list [--json]                  list the remote servers
-  add <url> [--name N] [--header "Name: value"]... [--json]
-                                 add a remote server (values may use \${env:VAR})
+  add <url> [--name N] [--header "Name: value"]... [--scope "a b"] [--json]
+                                 add a remote server (values may use \${env:VAR}; --scope
+                                 adds OAuth scopes to ask for at sign-in)
   remove <server id> [--keep-in-clients] [--json]
                                  remove a server and its entries in every client config
                                  (with --keep-in-clients: leave the client configs alone)
@@ -123,6 +124,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'add': {
         const names = takeOption(args, '--name');
+        const scopes = takeOption(args, '--scope').join(' ') || undefined;
         const headers: Record<string, string> = {};
         for (const h of takeOption(args, '--header')) {
           const i = h.indexOf(':');
@@ -131,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
         }
         const url = args.shift();
         if (!url || args.length) throw new ServerRegistryError(args.length ? `unexpected argument "${args[0]}"` : 'add needs a URL');
-        const s = registry().add({ url, name: names[0], headers });
+        const s = registry().add({ url, name: names[0], headers, scopes });
         out({ id: s.id, name: s.name, url: s.url }, `Added "${s.name}" as ${s.id}`);
         return 0;
       }

@@ -416,7 +416,7 @@ export class AppCore implements SwitchboardCore {
     if (!r) throw new Error(`No server "${serverId}".`);
     const clientSecret = r.clientId ? await this.opts.vault?.get(CLIENT_SECRET_KEY(serverId)) : undefined;
     this.logs.redactor.add(clientSecret);
-    return { id: r.id, name: r.name, url: r.url, clientId: r.clientId, clientSecret };
+    return { id: r.id, name: r.name, url: r.url, clientId: r.clientId, clientSecret, scopes: r.scopes };
   }
 
   private requireAuth(): AuthEngine {

@@ -104,7 +104,8 @@ describe('createHandlers', () => {
   const bad: Array<[keyof HandlerTable, unknown, RegExp]> = [
     ['servers:list', 'x', /servers:list: takes no argument, got a string/],
     ['app:info', { a: 1 }, /app:info: takes no argument, got an object/],
-    ['servers:add', undefined, /servers:add: expected an object \{ url, name\?, headers\?, clientId\?, clientSecret\? \}, got nothing/],
+    ['servers:add', undefined, /servers:add: expected an object \{ url, name\?, headers\?, clientId\?, clientSecret\?, scopes\? \}, got nothing/],
+    ['servers:add', { url: 'https://x', scopes: ['repo'] }, /"scopes" must be a string, got an array/],
     ['servers:add', { url: 'https://x', clientSecret: 5 }, /"clientSecret" must be a string/],
     ['auth:sign-in', { serverId: 3 }, /"serverId" must be a string, got a number/],
     ['auth:reset', {}, /"serverId" must be a string, got nothing/],

@@ -91,14 +91,16 @@ function expectPair(name: CallName, arg: unknown): { serverId: string; clientId:
 
 export function parseAddServerInput(arg: unknown): AddServerInput {
   const name: CallName = 'servers:add';
-  const obj = expectRecord(name, arg, 'an object { url, name?, headers?, clientId?, clientSecret? }');
-  expectKnownKeys(name, obj, ['url', 'name', 'headers', 'clientId', 'clientSecret']);
+  const obj = expectRecord(name, arg, 'an object { url, name?, headers?, clientId?, clientSecret?, scopes? }');
+  expectKnownKeys(name, obj, ['url', 'name', 'headers', 'clientId', 'clientSecret', 'scopes']);
   const input: AddServerInput = { url: expectString(name, 'url', obj.url, LIMITS.urlLength, true)!.trim() };
   // An empty name means "no name": the form sends what the user typed.
   const displayName = expectString(name, 'name', obj.name, LIMITS.nameLength, false)?.trim();
   if (displayName) input.name = displayName;
   const clientId = expectString(name, 'clientId', obj.clientId, LIMITS.urlLength, false)?.trim();
   if (clientId) input.clientId = clientId;
+  const scopes = expectString(name, 'scopes', obj.scopes, 1000, false)?.trim();
+  if (scopes) input.scopes = scopes;
   // Never echo the secret back in an error.
   if (obj.clientSecret !== undefined && (typeof obj.clientSecret !== 'string' || obj.clientSecret.length > LIMITS.headerValueLength)) {
     throw new PayloadError(`${name}: "clientSecret" must be a string of at most ${LIMITS.headerValueLength} characters`);

@@ -132,6 +132,13 @@ afterEach(async () => {
 });
 
 describe('sign-in', () => {
+  it('asks for the scopes configured for the server on top of the ones the server names', async () => {
+    const h = harness({}, { scopes: 'mcp:admin' });
+    await signInOk(h);
+    const url = new URL(h.browser.opened[0]);
+    expect(url.searchParams.get('scope')?.split(' ').sort()).toEqual(['mcp:admin', 'mcp:tools', 'offline_access']);
+  });
+
   it('registers (DCR, native, refresh_token grant), uses PKCE S256, state and the resource parameter; the token works on the MCP server', async () => {
     const h = harness();
     const registrations = fx.registrations.length;

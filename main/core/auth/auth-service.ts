@@ -418,9 +418,11 @@ export class AuthService implements AuthEngine {
       const flow: SignInFlow = { state: randomBytes(32).toString('base64url'), redirectUrl };
       onFlow(flow);
       // Scope: a pending step-up union; else the challenged scope (with what was granted before,
-      // [26]); else none, and the SDK takes the resource metadata's scopes_supported.
+      // [26]); else none, and the SDK takes the resource metadata's scopes_supported. Scopes the
+      // user configured for the server are always added.
       const session = await this.store.getSession(server.id);
-      const scope = rt.stepUp ?? (rt.challenge?.scope ? withoutOfflineAccess(computeScopeUnion(session?.requestedScope, rt.challenge.scope)) : undefined);
+      const derived = rt.stepUp ?? (rt.challenge?.scope ? withoutOfflineAccess(computeScopeUnion(session?.requestedScope, rt.challenge.scope)) : undefined);
+      const scope = server.scopes ? computeScopeUnion(derived, server.scopes) : derived;
       const provider = new SwitchboardOAuthProvider({
         server,
         store: this.store,

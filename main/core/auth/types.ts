@@ -36,6 +36,8 @@ export interface AuthServerConfig {
   /** A client the user pre-registered with the authorization server. */
   clientId?: string;
   clientSecret?: string;
+  /** Scopes the user asked for (space-separated), added to whatever the server challenges for. */
+  scopes?: string;
   /**
    * The spec says to refuse an authorization server whose metadata does not list
    * `code_challenge_methods_supported` (PKCE). Microsoft Entra ID omits the field although S256

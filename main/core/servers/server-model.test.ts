@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  validateScopes,
   defaultName,
   isLoopbackHost,
   makeServerId,
@@ -14,6 +15,25 @@ function refused(input: unknown): string {
   if (r.ok) throw new Error(`expected ${String(input)} to be refused, got ${r.value}`);
   return r.error;
 }
+
+describe('validateScopes', () => {
+  it('takes space-separated scope tokens, normalized, duplicates dropped; blank is none', () => {
+    expect(validateScopes('  repo   read:org repo ')).toEqual({ ok: true, value: 'repo read:org' });
+    expect(validateScopes('https://graph.microsoft.com/.default offline_access')).toEqual({ ok: true, value: 'https://graph.microsoft.com/.default offline_access' });
+    expect(validateScopes('   ')).toEqual({ ok: true, value: undefined });
+    expect(validateScopes(undefined)).toEqual({ ok: true, value: undefined });
+  });
+
+  it('refuses what RFC 6749 does not allow in a scope token, and says which one', () => {
+    const quoted = validateScopes('repo "admin"');
+    expect(quoted).toMatchObject({ ok: false });
+    expect(!quoted.ok && quoted.error).toContain('"\"admin\"" is not a scope name');
+    expect(validateScopes('a\\b')).toMatchObject({ ok: false });
+    expect(validateScopes('caf\u00e9')).toMatchObject({ ok: false });
+    expect(validateScopes(42)).toMatchObject({ ok: false, error: expect.stringContaining('must be text') });
+    expect(validateScopes(Array.from({ length: 51 }, (_, i) => `s${i}`).join(' '))).toMatchObject({ ok: false, error: expect.stringContaining('at most 50') });
+  });
+});
 
 describe('validateServerUrl', () => {
   it('accepts https URLs and returns the normalized href', () => {

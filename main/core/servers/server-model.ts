@@ -12,6 +12,8 @@ export interface ServerRecord {
   headers: Record<string, string>;
   /** A client the user pre-registered with the server's authorization server (secret in the vault). */
   clientId?: string;
+  /** Scopes the user asked for at sign-in, space-separated (added to the server's own). */
+  scopes?: string;
   /** The transport that worked last time. */
   transport?: { kind: TransportKind; url: string };
   createdAt: number;
@@ -23,6 +25,21 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.test(host);
+}
+
+/**
+ * OAuth scopes as typed: space-separated scope tokens (RFC 6749 §3.3: printable ASCII without
+ * space, '"' or '\\'); blank means none. Normalized to single spaces, duplicates dropped.
+ */
+export function validateScopes(input: unknown): Checked<string | undefined> {
+  if (input === undefined || input === null) return { ok: true, value: undefined };
+  if (typeof input !== 'string') return { ok: false, error: 'Scopes must be text: scope names separated by spaces.' };
+  const tokens = input.trim().split(/\s+/).filter(Boolean);
+  if (tokens.length === 0) return { ok: true, value: undefined };
+  if (input.length > 1000 || tokens.length > 50) return { ok: false, error: 'Too many scopes: at most 50, 1000 characters in all.' };
+  const bad = tokens.find((t) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(t));
+  if (bad !== undefined) return { ok: false, error: `"${bad.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)}" is not a scope name: use letters, digits and punctuation, separated by spaces (no quotes or backslashes).` };
+  return { ok: true, value: [...new Set(tokens)].join(' ') };
 }
 
 /** Accepts https URLs, and http only to this machine; says why otherwise. */

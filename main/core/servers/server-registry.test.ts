@@ -44,6 +44,15 @@ describe('ServerRegistry', () => {
     expect(reg.get('anything')).toBeUndefined();
   });
 
+  it('keeps the scopes asked for, normalized, and refuses invalid ones without saving', () => {
+    const store = openStore();
+    const reg = new ServerRegistry(store);
+    expect(reg.add({ url: 'https://api.github.com/mcp', scopes: ' repo  read:org ' }).scopes).toBe('repo read:org');
+    expect(new ServerRegistry(store).get('github-com')?.scopes).toBe('repo read:org');
+    expect(() => reg.add({ url: 'https://b.example.com/mcp', scopes: 'a "b"' })).toThrow(/is not a scope name/);
+    expect(reg.list()).toHaveLength(1);
+  });
+
   it('adds a server with defaults derived from the URL and persists it', () => {
     const reg = new ServerRegistry(openStore());
     const before = Date.now();

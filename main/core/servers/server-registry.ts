@@ -7,6 +7,7 @@ import {
   defaultName,
   makeServerId,
   validateHeaders,
+  validateScopes,
   validateName,
   validateServerUrl,
   type ServerRecord,
@@ -48,6 +49,8 @@ export class ServerRegistry {
     if (input.clientId !== undefined && (typeof input.clientId !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(input.clientId))) {
       throw new ServerRegistryError('The client ID must be 1–256 visible ASCII characters.');
     }
+    const scopes = validateScopes(input.scopes);
+    if (!scopes.ok) throw new ServerRegistryError(scopes.error);
     const displayName = name.value ?? defaultName(url.value);
     const record: ServerRecord = {
       id: makeServerId(displayName, (id) => servers.some((s) => s.id === id)),
@@ -58,6 +61,7 @@ export class ServerRegistry {
       createdAt: Date.now(),
     };
     if (input.clientId) record.clientId = input.clientId;
+    if (scopes.value) record.scopes = scopes.value;
     this.save([...servers, record]);
     return record;
   }

@@ -102,6 +102,7 @@ describe('AddServerFlow', () => {
     await user.type(screen.getByLabelText('Header 1 value'), 'platform');
     await user.type(screen.getByLabelText('Client ID'), 'switchboard-desktop');
     await user.type(screen.getByLabelText(/Client secret/), 's3cret');
+    await user.type(screen.getByLabelText(/Extra scopes/), ' projects:read  ');
     await user.click(screen.getByRole('button', { name: 'Add server' }));
 
     expect(await screen.findByRole('heading', { name: 'Sign in to Acme Projects' })).toHaveFocus();
@@ -121,7 +122,7 @@ describe('AddServerFlow', () => {
     expect(props.onOpenServer).toHaveBeenCalledWith('acme');
 
     expect(fake.callsOf('servers:add')).toEqual([
-      { url: ACME.url, name: 'Acme Projects', headers: { 'X-Team': 'platform' }, clientId: 'switchboard-desktop', clientSecret: 's3cret' },
+      { url: ACME.url, name: 'Acme Projects', headers: { 'X-Team': 'platform' }, clientId: 'switchboard-desktop', clientSecret: 's3cret', scopes: 'projects:read' },
     ]);
     expect(fake.callsOf('auth:sign-in')).toEqual([{ serverId: 'acme' }]);
     expect(fake.callsOf('clients:install')).toEqual([

@@ -47,6 +47,7 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
   const [headers, setHeaders] = useState<HeaderRow[]>([]);
   const [clientId, setClientId] = useState('');
   const [clientSecret, setClientSecret] = useState('');
+  const [scopes, setScopes] = useState('');
   const [adding, setAdding] = useState(false);
   const [addError, setAddError] = useState<string | undefined>();
   const [added, setAdded] = useState<ServerSummary | undefined>();
@@ -65,6 +66,7 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
   const nameId = useId();
   const clientIdId = useId();
   const secretId = useId();
+  const scopesId = useId();
 
   useEffect(() => {
     if (!proposal) return;
@@ -129,6 +131,7 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
     if (h) input.headers = h;
     if (clientId.trim()) input.clientId = clientId.trim();
     if (clientSecret) input.clientSecret = clientSecret;
+    if (scopes.trim()) input.scopes = scopes.trim();
     const r = await call('servers:add', input);
     setAdding(false);
     if (!r.ok) {
@@ -402,6 +405,24 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
                       <input id={secretId} type="password" autoComplete="off" value={clientSecret} onChange={(e) => setClientSecret(e.target.value)} />
                     </label>
                   </div>
+                </fieldset>
+                <fieldset className="fieldset">
+                  <legend>Scopes</legend>
+                  <label className="field" htmlFor={scopesId}>
+                    <span>
+                      Extra scopes to ask for <em>optional, separated by spaces</em>
+                    </span>
+                    <input
+                      id={scopesId}
+                      type="text"
+                      autoComplete="off"
+                      spellCheck={false}
+                      placeholder="repo read:org"
+                      value={scopes}
+                      onChange={(e) => setScopes(e.target.value)}
+                    />
+                  </label>
+                  <p className="muted small">Most servers need none: they name the scopes they want when you sign in.</p>
                 </fieldset>
               </div>
             )}
