@@ -21,8 +21,9 @@ function positiveInt(v: string | undefined): number | undefined {
 }
 let exiting = false;
 
-function emit(msg: ProxyToParent): void {
-  if (process.connected) process.send!(msg, undefined, undefined, () => {});
+function emit(msg: ProxyToParent, sent?: () => void): void {
+  if (process.connected) process.send!(msg, undefined, undefined, () => sent?.());
+  else sent?.();
 }
 
 async function shutdown(code: number): Promise<void> {

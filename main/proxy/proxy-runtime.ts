@@ -55,7 +55,13 @@ export interface ProxyRuntimeOptions {
   server: ProxyServerConfig;
   endpoint: string;
   secret: string;
-  emit(msg: ProxyToParent): void;
+  /**
+   * Sends a message to main. `sent` (when given) is called once the message left this process:
+   * log batches wait for it, so a busy main slows the log stream instead of growing a queue here.
+   */
+  emit(msg: ProxyToParent, sent?: () => void): void;
+  /** Log events held while main has not taken the previous batch; beyond it they are counted and dropped. */
+  maxPendingLogs?: number;
   /** Access token handed over with the start message, if main already has one. */
   token?: string;
   /** How long a request waits for main to renew a refused token (refresh, or a sign-in). */
@@ -96,6 +102,10 @@ export class ProxyRuntime {
   private nextRenewal = 1;
   private readonly auth: UpstreamAuth;
   private logBatch: LogEvent[] = [];
+  /** A log batch was handed to `emit` and has not left the process yet. */
+  private logsInFlight = false;
+  /** Log events dropped since the last batch because main could not keep up. */
+  private droppedLogs = 0;
   private upstreamModule?: Promise<UpstreamModule>;
 
   constructor(private readonly opts: ProxyRuntimeOptions) {
@@ -462,17 +472,40 @@ export class ProxyRuntime {
     this.queueLog({ ts: Date.now(), level, server: this.opts.server.id, connection, message, ...extra });
   }
 
-  /** Log events go to main in batches: one IPC message per tick, not one per event. */
+  /**
+   * Log events go to main in batches: one IPC message per tick, not one per event, and one batch in
+   * flight at a time. Node's IPC channel queues without limit when the reader is slower than the
+   * writer, so under sustained load a busy main would otherwise grow this process's memory for as
+   * long as the load lasts; instead events wait here, bounded, and the overflow is counted and
+   * reported in one line.
+   */
   private queueLog(event: LogEvent): void {
+    if (this.logBatch.length >= (this.opts.maxPendingLogs ?? 20_000)) {
+      this.droppedLogs++;
+      return;
+    }
     this.logBatch.push(event);
-    if (this.logBatch.length === 1) setImmediate(() => this.flushLogs());
+    if (this.logBatch.length === 1 && !this.logsInFlight) setImmediate(() => this.flushLogs());
   }
 
   private flushLogs(): void {
-    if (!this.logBatch.length) return;
+    if (this.logsInFlight || (!this.logBatch.length && !this.droppedLogs)) return;
     const events = this.logBatch;
     this.logBatch = [];
-    this.opts.emit({ type: 'logs', events });
+    if (this.droppedLogs) {
+      events.push({
+        ts: Date.now(),
+        level: 'warn',
+        server: this.opts.server.id,
+        message: `${this.droppedLogs} log line${this.droppedLogs === 1 ? ' was' : 's were'} dropped: the app could not keep up with this server's traffic`,
+      });
+      this.droppedLogs = 0;
+    }
+    this.logsInFlight = true;
+    this.opts.emit({ type: 'logs', events }, () => {
+      this.logsInFlight = false;
+      if (this.logBatch.length || this.droppedLogs) setImmediate(() => this.flushLogs());
+    });
   }
 
   private bumpMetrics(): void {
@@ -487,6 +520,8 @@ export class ProxyRuntime {
     if (this.disposed) return;
     this.disposed = true;
     this.clearRetry();
+    // Last words: sent even while a batch is in flight (the channel keeps their order).
+    this.logsInFlight = false;
     this.flushLogs();
     for (const resolve of this.renewals.values()) resolve(undefined);
     this.renewals.clear();
