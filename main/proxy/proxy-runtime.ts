@@ -78,6 +78,8 @@ interface Conn {
   id: number;
   socket: net.Socket;
   upstream: UpstreamSession;
+  /** Malformed input ended this connection: its error line is out, nothing else is read or written. */
+  dropped?: boolean;
 }
 
 export class ProxyRuntime {
@@ -217,7 +219,7 @@ export class ProxyRuntime {
       },
       {
         toClient: (m, text) => {
-          if (!socket.destroyed) socket.write((text ?? JSON.stringify(m)) + '\n');
+          if (!socket.destroyed && !socket.writableEnded) socket.write((text ?? JSON.stringify(m)) + '\n');
         },
         onRequest: (method, reqId, size) => {
           this.counters.requests++;
@@ -256,13 +258,18 @@ export class ProxyRuntime {
       (line) => this.fromClient(conn, line),
       (bytes) => this.dropClient(conn, `sent a message larger than the limit (${bytes} bytes)`),
     );
-    socket.on('data', (chunk: Buffer) => splitter.push(chunk));
+    // A dropped connection is still read (and discarded) until it closes: closing a socket with
+    // unread bytes makes the peer's read fail with ECONNRESET, and the error line could be lost.
+    socket.on('data', (chunk: Buffer) => {
+      if (!conn.dropped) splitter.push(chunk);
+    });
     socket.on('error', (err) => this.log('debug', `Client socket error: ${err.message}`, id));
     socket.on('close', () => void this.closeConn(conn));
     if (rest.length) splitter.push(rest);
   }
 
   private fromClient(conn: Conn, line: string): void {
+    if (conn.dropped) return;
     let msg: unknown;
     try {
       msg = JSON.parse(line);
@@ -278,7 +285,8 @@ export class ProxyRuntime {
 
   /** Malformed input closes only that connection, with a parse error and a log line. */
   private dropClient(conn: Conn, why: string): void {
-    if (conn.socket.destroyed) return;
+    if (conn.dropped || conn.socket.destroyed) return;
+    conn.dropped = true;
     this.counters.errors++;
     this.lastError = `A client ${why}`;
     this.log('warn', `Closing the connection: the client ${why}`, conn.id);
