@@ -164,4 +164,28 @@ describe('connector framing (bundled connector child over stdio)', () => {
       await new Promise((r) => child.once('exit', r));
     }
   });
+
+  it('an oversized request is answered with an error for its own id (not a nested one), and nothing reaches the server', async () => {
+    const child = spawn(process.execPath, [CONNECTOR_SCRIPT, id], { env: home.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d) => (out += d));
+    const answers = () =>
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+    try {
+      const head = '{"jsonrpc":"2.0","method":"tools/call","params":{"id":"nested","name":"ok","arguments":{}},"id":"huge","x":"';
+      child.stdin.write(Buffer.concat([Buffer.from(head), Buffer.alloc(MAX_MESSAGE_BYTES, 0x61), Buffer.from('"}\n')]));
+      const refused = await waitFor(() => answers().find((m) => m.id === 'huge'), `the error for the oversized request (stdout: ${out.slice(0, 500)})`, 20_000);
+      expect(refused.error).toMatchObject({ code: -32600, message: expect.stringContaining('larger than 64 MB') });
+      child.stdin.write('{"jsonrpc":"2.0","id":"next","method":"tools/call","params":{"name":"ok","arguments":{}}}\n');
+      await waitFor(() => answers().find((m) => m.id === 'next'), 'the next answer');
+      expect(answers().map((m) => m.id)).toEqual(['huge', 'next']);
+    } finally {
+      child.stdin.end();
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
 });

@@ -13,10 +13,12 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { endpointFor, resolvePaths } from '../core/paths';
-import { connectWithHello, LineSplitter, WIRE_VERSION } from '../core/wire';
+import { connectWithHello, leadingRequestId, LineSplitter, MAX_MESSAGE_BYTES, WIRE_VERSION } from '../core/wire';
 
 const ERR_NOT_RUNNING = -32030;
 const ERR_PROXY_LOST = -32031;
+/** JSON-RPC's own "Invalid Request": the request is larger than the framing allows. */
+const ERR_TOO_LARGE = -32600;
 const REPLAY_ID = 'switchboard-connector-replay';
 
 type Id = string | number;
@@ -258,7 +260,19 @@ export function runRelay(opts: RelayOptions): void {
 
   // ---- start -------------------------------------------------------------------------------
 
-  const stdinSplitter = new LineSplitter(fromClient, (bytes) => log(`dropped a ${bytes}-byte line from the client (too large)`));
+  // A request past the size limit is never sent on, but its sender must not wait forever: when its
+  // id is in the first bytes, it gets an error answer.
+  const stdinSplitter = new LineSplitter(fromClient, (bytes, head) => {
+    const id = leadingRequestId(head.toString('utf8'));
+    log(`dropped a ${bytes}-byte line from the client (too large)${id === undefined ? '' : `; answered request ${JSON.stringify(id)} with an error`}`);
+    if (id !== undefined) {
+      writeOut({
+        jsonrpc: '2.0',
+        id,
+        error: { code: ERR_TOO_LARGE, message: `MCP Switchboard: this request is larger than ${MAX_MESSAGE_BYTES / 1024 / 1024} MB, the most one message may carry; it was not sent to the server.` },
+      });
+    }
+  });
   process.stdin.on('data', (chunk: Buffer) => stdinSplitter.push(chunk));
   process.stdin.on('end', () => {
     stdinEnded = true;

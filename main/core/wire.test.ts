@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkHello, encodeHello, LineSplitter, safeEqual, WIRE_VERSION } from './wire';
+import fc from 'fast-check';
+import { checkHello, encodeHello, leadingRequestId, LineSplitter, safeEqual, WIRE_VERSION } from './wire';
 
 function splitter(maxBytes?: number) {
   const lines: string[] = [];
@@ -184,5 +185,32 @@ describe('safeEqual', () => {
     // Same number of UTF-16 units, different byte lengths: must not throw, must be false.
     expect(safeEqual('é', 'e')).toBe(false);
     expect(safeEqual('ab', 'é')).toBe(false);
+  });
+});
+
+describe('leadingRequestId', () => {
+  it('finds the top-level id, string or number, wherever it sits in the first bytes', () => {
+    expect(leadingRequestId('{"jsonrpc":"2.0","id":7,"method":"x"')).toBe(7);
+    expect(leadingRequestId('{"jsonrpc":"2.0","method":"x","id":"a\\"b","params":')).toBe('a"b');
+    expect(leadingRequestId('{ "id" : -3 , "method":"x"}')).toBe(-3);
+  });
+
+  it('never takes an id nested in params, a value spelled "id", or a cut-off one', () => {
+    expect(leadingRequestId('{"jsonrpc":"2.0","method":"x","params":{"id":"nested","list":[{"id":1}]},"id":9}')).toBe(9);
+    expect(leadingRequestId('{"jsonrpc":"2.0","method":"x","params":{"id":"nested","data":"aaaa')).toBeUndefined();
+    expect(leadingRequestId('{"method":"id","params":{}}')).toBeUndefined();
+    expect(leadingRequestId('{"jsonrpc":"2.0","id":12')).toBeUndefined();
+    expect(leadingRequestId('{"jsonrpc":"2.0","id":"unterminated')).toBeUndefined();
+    expect(leadingRequestId('not json at all')).toBeUndefined();
+  });
+
+  it('agrees with JSON.parse on any request whose head holds the whole id', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.string({ maxLength: 20 })), fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }), fc.boolean(), (id, params, idFirst) => {
+        const text = idFirst ? JSON.stringify({ jsonrpc: '2.0', id, method: 'm', params }) : JSON.stringify({ jsonrpc: '2.0', method: 'm', params, id });
+        expect(leadingRequestId(text)).toEqual(id);
+      }),
+      { numRuns: 300, seed: 0x5b0a2d },
+    );
   });
 });

@@ -96,6 +96,56 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ab, bb);
 }
 
+/** How much of an oversized line LineSplitter hands to `onOverflow`. */
+export const HEAD_BYTES = 4096;
+
+/**
+ * The top-level `id` of a JSON-RPC message from its first bytes (the rest may be missing), or
+ * undefined when it is not there: a tiny scanner that tracks strings and nesting, so an `"id"`
+ * inside `params` is never taken for the request's own.
+ */
+export function leadingRequestId(head: string): string | number | undefined {
+  let depth = 0;
+  let i = 0;
+  const str = (): string | undefined => {
+    // At an opening quote: returns the decoded string and moves past it, or undefined if cut off.
+    let j = i + 1;
+    while (j < head.length && head[j] !== '"') j += head[j] === '\\' ? 2 : 1;
+    if (j >= head.length) return undefined;
+    try {
+      const s = JSON.parse(head.slice(i, j + 1)) as string;
+      i = j + 1;
+      return s;
+    } catch {
+      return undefined;
+    }
+  };
+  while (i < head.length) {
+    const c = head[i];
+    if (c === '"') {
+      const atKey = depth === 1;
+      const s = str();
+      if (s === undefined) return undefined;
+      if (atKey && s === 'id') {
+        const rest = head.slice(i).match(/^\s*:\s*/);
+        if (!rest) continue;
+        i += rest[0].length;
+        if (head[i] === '"') {
+          const v = str();
+          return v;
+        }
+        const num = head.slice(i).match(/^-?\d+(?=\s*[,}])/);
+        return num ? Number(num[0]) : undefined;
+      }
+      continue;
+    }
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    i++;
+  }
+  return undefined;
+}
+
 /**
  * Splits a byte stream into lines without decoding partial UTF-8 sequences, refusing lines longer
  * than `maxBytes`. Empty lines (and a lone '\r') are skipped as the stdio transport does.
@@ -108,7 +158,8 @@ export class LineSplitter {
 
   constructor(
     private readonly onLine: (line: string) => void,
-    private readonly onOverflow: (bytes: number) => void,
+    /** `head`: the line's first bytes (at most HEAD_BYTES), enough to find a request's id. */
+    private readonly onOverflow: (bytes: number, head: Buffer) => void,
     private readonly maxBytes = MAX_MESSAGE_BYTES,
   ) {}
 
@@ -122,9 +173,10 @@ export class LineSplitter {
           this.size += rest.length;
           if (this.size > this.maxBytes) {
             const n = this.size;
+            const head = Buffer.concat([...this.chunks, rest]).subarray(0, HEAD_BYTES);
             this.reset();
             this.discarding = true;
-            this.onOverflow(n);
+            this.onOverflow(n, Buffer.from(head));
             return;
           }
           this.chunks.push(rest);
@@ -147,7 +199,7 @@ export class LineSplitter {
         line = piece;
       }
       if (line.length > this.maxBytes) {
-        this.onOverflow(line.length);
+        this.onOverflow(line.length, Buffer.from(line.subarray(0, HEAD_BYTES)));
         start = nl + 1;
         continue;
       }
