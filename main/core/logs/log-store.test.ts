@@ -46,30 +46,34 @@ describe('LogStore', () => {
     expect(s.tail('nobody')).toEqual([]);
   });
 
-  it('writes one JSON line per event to <logsDir>/<server>.log', () => {
+  it('writes one JSON line per event to <logsDir>/<server>.log, once per tick', async () => {
     const s = store();
     s.append({ ...ev('a', 'hello'), method: 'tools/list', id: 3, durationMs: 12 });
     s.append(ev('b', 'other'));
+    expect(fileEvents(s, 'a')).toEqual([]); // batched: written with the tick's listeners batch
+    await tick();
     expect(s.filePath('a')).toBe(path.join(dir, 'logs', 'a.log'));
     expect(fileEvents(s, 'a')).toEqual([{ ...ev('a', 'hello'), method: 'tools/list', id: 3, durationMs: 12 }]);
     expect(fileEvents(s, 'b')).toEqual([ev('b', 'other')]);
     if (process.platform !== 'win32') expect(fs.statSync(s.filePath('a')).mode & 0o777).toBe(0o600);
   });
 
-  it('writes only events at or above the file level to disk, but keeps all in the ring', () => {
+  it('writes only events at or above the file level to disk, but keeps all in the ring', async () => {
     const s = store({ fileLevel: 'warn' });
     s.append(ev('a', 'd', 'debug'));
     s.append(ev('a', 'i', 'info'));
     s.append(ev('a', 'w', 'warn'));
     s.append(ev('a', 'e', 'error'));
     expect(s.tail('a').map((e) => e.message)).toEqual(['d', 'i', 'w', 'e']);
+    await tick();
     expect(fileEvents(s, 'a').map((e) => e.message)).toEqual(['w', 'e']);
   });
 
-  it('leaves debug out of the file by default', () => {
+  it('leaves debug out of the file by default', async () => {
     const s = store();
     s.append(ev('a', 'd', 'debug'));
     s.append(ev('a', 'i', 'info'));
+    await tick();
     expect(fileEvents(s, 'a').map((e) => e.message)).toEqual(['i']);
   });
 
@@ -125,16 +129,19 @@ describe('LogStore', () => {
     expect(b).toEqual([2]);
   });
 
-  it('rotates the per-server file at maxFileBytes', () => {
+  it('rotates the per-server file at maxFileBytes', async () => {
     const s = store({ maxFileBytes: 200, keepFiles: 2 });
-    for (let i = 0; i < 10; i++) s.append(ev('a', `message number ${i} ${'x'.repeat(20)}`));
+    for (let i = 0; i < 10; i++) {
+      s.append(ev('a', `message number ${i} ${'x'.repeat(20)}`));
+      await tick();
+    }
     const files = fs.readdirSync(path.join(dir, 'logs')).sort();
     expect(files).toEqual(['a.log', 'a.log.1', 'a.log.2']);
     for (const f of files) expect(fs.statSync(path.join(dir, 'logs', f)).size).toBeLessThanOrEqual(200);
     expect(fileEvents(s, 'a').at(-1)?.message).toMatch(/^message number 9 /);
   });
 
-  it('forget drops the ring of a server; its file stays on disk', () => {
+  it('forget drops the ring of a server; its file stays on disk, with the lines not yet written', async () => {
     const s = store();
     s.append(ev('a', 'one'));
     s.append(ev('b', 'two'));
@@ -144,6 +151,7 @@ describe('LogStore', () => {
     expect(fileEvents(s, 'a').map((e) => e.message)).toEqual(['one']);
     s.append(ev('a', 'three'));
     expect(s.tail('a').map((e) => e.message)).toEqual(['three']);
+    await tick();
     expect(fileEvents(s, 'a').map((e) => e.message)).toEqual(['one', 'three']);
   });
 
@@ -155,6 +163,7 @@ describe('LogStore', () => {
     s.append(ev('a', '2'));
     s.dispose();
     expect(calls).toEqual([2]);
+    expect(fileEvents(s, 'a').map((e) => e.message)).toEqual(['1', '2']);
   });
 
   it('keeps the ring when the file cannot be written', () => {

@@ -26,6 +26,8 @@ export class LogStore {
   private readonly files = new Map<string, RotatingFile>();
   private readonly listeners = new Set<(events: LogEvent[]) => void>();
   private batch: LogEvent[] = [];
+  /** File lines per server not written yet: written once per tick, with the listeners' batch. */
+  private readonly unwritten = new Map<string, string[]>();
   private flushScheduled = false;
 
   constructor(private readonly opts: LogStoreOptions) {}
@@ -36,11 +38,11 @@ export class LogStore {
     if (!ring) this.rings.set(clean.server, (ring = new RingBuffer(this.opts.ringSize ?? 5000)));
     ring.push(clean);
     if (LEVELS[clean.level] >= LEVELS[this.opts.fileLevel ?? 'info']) {
-      try {
-        this.fileFor(clean.server).append(JSON.stringify(clean) + '\n');
-      } catch {
-        // a full disk must not stop the app; the ring still has it
-      }
+      // One write per server and tick, not one per event: under traffic the host would otherwise
+      // spend a system call on every request.
+      let lines = this.unwritten.get(clean.server);
+      if (!lines) this.unwritten.set(clean.server, (lines = []));
+      lines.push(JSON.stringify(clean) + '\n');
     }
     this.batch.push(clean);
     if (!this.flushScheduled) {
@@ -107,6 +109,7 @@ export class LogStore {
   }
 
   forget(serverId: string): void {
+    this.writeFile(serverId);
     this.rings.delete(serverId);
     this.files.get(serverId)?.close();
     this.files.delete(serverId);
@@ -121,8 +124,20 @@ export class LogStore {
     return f;
   }
 
+  private writeFile(serverId: string): void {
+    const lines = this.unwritten.get(serverId);
+    if (!lines) return;
+    this.unwritten.delete(serverId);
+    try {
+      this.fileFor(serverId).append(lines.join(''));
+    } catch {
+      // a full disk must not stop the app; the ring still has it
+    }
+  }
+
   private flush(): void {
     this.flushScheduled = false;
+    for (const serverId of [...this.unwritten.keys()]) this.writeFile(serverId);
     const events = this.batch;
     this.batch = [];
     if (events.length) for (const l of this.listeners) l(events);
