@@ -464,19 +464,21 @@ describe('the loopback callback', () => {
     expect(fx.registrations.length).toBe(registrations);
   });
 
-  it('a wrong state is refused with a clear message and its code is never redeemed', async () => {
-    const h = harness();
+  it('a wrong state is answered and ignored (its code never redeemed); the sign-in keeps waiting for the real response', async () => {
+    const h = harness({ callbackTimeoutMs: 1500 });
     h.browser.mode = 'tamper-state';
     const codeGrants = grantsOf('authorization_code');
     const err = await h.engine.signIn(h.server).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SignInError);
-    expect((err as SignInError).kind).toBe('state');
-    expect((err as Error).message).toMatch(/did not match the sign-in MCP Switchboard started/);
     const visit = await h.browser.visit();
     expect(visit.page?.status).toBe(400);
     expect(visit.page?.text).toContain('wrong or missing state');
+    expect(visit.page?.text).toContain('it was ignored');
+    expect(h.logs.some((l) => l.level === 'warn' && l.message.includes('wrong or missing state was ignored'))).toBe(true);
+    // Nothing came that belonged to the sign-in: it ends by its time limit, not by the stray response.
+    expect(err).toBeInstanceOf(SignInError);
+    expect((err as SignInError).kind).toBe('timeout');
     expect(grantsOf('authorization_code')).toBe(codeGrants);
-    expect(h.engine.status(h.server.id)).toMatchObject({ state: 'needs-sign-in', detail: (err as Error).message });
+    expect(h.engine.status(h.server.id)).toMatchObject({ state: 'needs-sign-in' });
   });
 
   it('a wrong iss is refused before the code is used', async () => {
@@ -565,8 +567,8 @@ describe('the app-scheme redirect (mcp-switchboard://oauth/callback)', () => {
     });
   });
 
-  function appHarness(clientId: string, secret: string): Harness {
-    const h = harness({}, { clientId, clientSecret: secret, redirect: 'app-scheme' });
+  function appHarness(clientId: string, secret: string, over: Partial<AuthServiceOptions> = {}): Harness {
+    const h = harness(over, { clientId, clientSecret: secret, redirect: 'app-scheme' });
     h.browser.appSchemeHandler = (url) => h.engine.handleRedirect(url);
     return h;
   }
@@ -588,15 +590,15 @@ describe('the app-scheme redirect (mcp-switchboard://oauth/callback)', () => {
     expect(await h.engine.handleRedirect(visit.callbackUrl!.href)).toBe(false);
   });
 
-  it('a wrong state through handleRedirect is refused with a clear message and its code is never redeemed', async () => {
-    const h = appHarness(NATIVE.id, NATIVE.secret);
+  it('a wrong state through handleRedirect is ignored (its code never redeemed); the sign-in waits until its time limit', async () => {
+    const h = appHarness(NATIVE.id, NATIVE.secret, { callbackTimeoutMs: 1500 });
     h.browser.mode = 'tamper-state';
     const before = grantsOf('authorization_code');
     const err = await h.engine.signIn(h.server).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SignInError);
-    expect((err as SignInError).kind).toBe('state');
-    expect((err as Error).message).toMatch(/did not match the sign-in MCP Switchboard started/);
+    expect((err as SignInError).kind).toBe('timeout');
     expect((await h.browser.visit()).handled).toBe(true);
+    expect(h.logs.some((l) => l.message.includes('wrong or missing state was ignored'))).toBe(true);
     expect(grantsOf('authorization_code')).toBe(before);
     expect(h.engine.state(h.server.id)).toBe('needs-sign-in');
   });

@@ -474,6 +474,7 @@ export class AuthService implements AuthEngine {
         issParameterSupported: metadata?.authorization_response_iss_parameter_supported === true,
         serverName: server.name,
         timeoutMs: this.timeoutMs,
+        onIgnored: (reason) => this.log(server.id, 'warn', `Sign-in: ${reason}`),
         exchange: async (code, iss) => {
           this.remember(code);
           let tokens: OAuthTokens;
@@ -529,8 +530,8 @@ export class AuthService implements AuthEngine {
     const pending = [...this.runtimes.entries()].filter(([, r]) => r.gate?.pendingState !== undefined);
     if (!pending.length) return false;
     const state = u.searchParams.get('state');
-    // By state; a single pending sign-in gets any response, and refuses a wrong state as the
-    // loopback listener would. With several and no match there is no telling whose it was.
+    // By state; a single pending sign-in gets any response, and ignores a wrong state as the
+    // loopback listener does. With several and no match there is no telling whose it was.
     const target = pending.find(([, r]) => r.gate!.pendingState === state) ?? (pending.length === 1 ? pending[0] : undefined);
     if (!target) {
       for (const [id] of pending) this.log(id, 'warn', `Ignored a sign-in response that matches none of the sign-ins in progress (wrong or missing state)`);

@@ -104,8 +104,29 @@ describe('CallbackListener', () => {
   });
 
   it.each([
-    ['a missing state', '/oauth/callback?code=x&iss=https://as.example.com', 'state'],
-    ['a wrong state', '/oauth/callback?code=x&state=other&iss=https://as.example.com', 'state'],
+    ['a missing state', '/oauth/callback?code=x&iss=https://as.example.com'],
+    ['a wrong state', '/oauth/callback?code=x&state=other&iss=https://as.example.com'],
+    ['an error with a wrong state', '/oauth/callback?error=access_denied&state=other'],
+  ])('answers %s with 400, redeems nothing and keeps waiting: a page cannot cancel a sign-in', async (_name, url) => {
+    const l = await listener();
+    const ignored: string[] = [];
+    const e = expectation({ onIgnored: (why) => ignored.push(why) });
+    let settled = false;
+    const done = l.wait(e).finally(() => (settled = true));
+    const res = await request(l.port, url);
+    expect(res.status).toBe(400);
+    expect(res.body).toContain('it was ignored');
+    expect(ignored).toHaveLength(1);
+    expect(e.codes).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toBe(false);
+    // The real response still completes the sign-in.
+    expect((await request(l.port, '/oauth/callback?code=real&state=the-state&iss=https://as.example.com')).status).toBe(200);
+    await done;
+    expect(e.codes).toEqual([{ code: 'real', iss: 'https://as.example.com' }]);
+  });
+
+  it.each([
     ['a wrong iss', '/oauth/callback?code=x&state=the-state&iss=https://as.example.com/', 'issuer'],
     ['a missing iss when advertised', '/oauth/callback?code=x&state=the-state', 'issuer'],
   ])('refuses %s without redeeming the code', async (_name, url, kind) => {

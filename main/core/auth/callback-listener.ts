@@ -37,6 +37,8 @@ export interface CallbackExpectation {
   timeoutMs: number;
   /** Redeems the code; its rejection is shown on the page and ends the sign-in. */
   exchange(code: string, iss: string | undefined): Promise<void>;
+  /** A response that is not this sign-in's (wrong or missing state) was answered and ignored. */
+  onIgnored?(reason: string): void;
 }
 
 /** Printable, single-line, bounded: text from the network before it reaches a page or a log. */
@@ -168,10 +170,18 @@ export class CallbackGate {
       respond({ status, ok: false, title, body: err.message });
       this.finish(false, title, err.message, err);
     };
-    // 1. state: a response to a request we did not make is never acted on.
+    // 1. state: a response to a request we did not make is never acted on, and does not end the
+    //    sign-in either: otherwise any web page could cancel a pending sign-in by sending a tab to
+    //    this address. The real response can still arrive until the sign-in times out.
     const state = params.get('state');
     if (state === null || state !== e.state) {
-      fail(400, 'Sign-in response rejected', new SignInError('state', `The sign-in response for ${e.serverName} did not match the sign-in MCP Switchboard started (wrong or missing state), so it was ignored. Start the sign-in again.`));
+      respond({
+        status: 400,
+        ok: false,
+        title: 'Sign-in response ignored',
+        body: `This response does not belong to the sign-in to ${e.serverName} that MCP Switchboard is waiting for (wrong or missing state), so it was ignored. If you are signing in, finish in the tab MCP Switchboard opened.`,
+      });
+      e.onIgnored?.('a sign-in response with a wrong or missing state was ignored; still waiting for the real one');
       return;
     }
     // 2. RFC 9207 §2.4 before anything else; on mismatch the error parameters are not shown.
