@@ -89,6 +89,20 @@ function session(chunks: Buffer[], expectAnswers: number): Promise<string[]> {
   });
 }
 
+/** The bundled connector for this server, as a client config runs it; its stdout parsed as lines. */
+function connector() {
+  const child = spawn(process.execPath, [CONNECTOR_SCRIPT, id], { env: home.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (d) => (out += d));
+  const answers = () =>
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+  return { child, answers, stdout: () => out };
+}
+
 describe('proxy framing (fuzz, bundled proxy child)', () => {
   it('answers every request exactly once; the first malformed line ends the connection with -32700 only', async () => {
     await fc.assert(
@@ -137,15 +151,7 @@ describe('proxy framing (fuzz, bundled proxy child)', () => {
 
 describe('connector framing (bundled connector child over stdio)', () => {
   it('after garbage, invalid UTF-8, an unknown method and an oversized line, the next request is answered exactly once', async () => {
-    const child = spawn(process.execPath, [CONNECTOR_SCRIPT, id], { env: home.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => (out += d));
-    const answers = () =>
-      out
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l));
+    const { child, answers, stdout } = connector();
     try {
       child.stdin.write('{"jsonrpc":"2.0","id":"u1","method":"no/such-method","params":{}}\n');
       await waitFor(() => answers().find((m) => m.id === 'u1'), 'the unknown method answer');
@@ -153,7 +159,7 @@ describe('connector framing (bundled connector child over stdio)', () => {
       child.stdin.write(Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":"bad",'), Buffer.from([0xff, 0xc3]), Buffer.from('\ngarbage\n')]));
       child.stdin.write(Buffer.alloc(MAX_MESSAGE_BYTES + 10, 0x20));
       child.stdin.write('\n{"jsonrpc":"2.0","id":"after","method":"tools/call","params":{"name":"ok","arguments":{}}}\n');
-      const after = await waitFor(() => answers().find((m) => m.id === 'after'), `the answer after the garbage (stdout: ${out.slice(0, 500)})`, 20_000);
+      const after = await waitFor(() => answers().find((m) => m.id === 'after'), `the answer after the garbage (stdout: ${stdout().slice(0, 500)})`, 20_000);
       expect(after.result.content[0].text).toBe('ok');
       await new Promise((r) => setTimeout(r, 200));
       expect(answers().filter((m) => m.id === 'after')).toHaveLength(1);
@@ -166,19 +172,11 @@ describe('connector framing (bundled connector child over stdio)', () => {
   });
 
   it('an oversized request is answered with an error for its own id (not a nested one), and nothing reaches the server', async () => {
-    const child = spawn(process.execPath, [CONNECTOR_SCRIPT, id], { env: home.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => (out += d));
-    const answers = () =>
-      out
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l));
+    const { child, answers, stdout } = connector();
     try {
       const head = '{"jsonrpc":"2.0","method":"tools/call","params":{"id":"nested","name":"ok","arguments":{}},"id":"huge","x":"';
       child.stdin.write(Buffer.concat([Buffer.from(head), Buffer.alloc(MAX_MESSAGE_BYTES, 0x61), Buffer.from('"}\n')]));
-      const refused = await waitFor(() => answers().find((m) => m.id === 'huge'), `the error for the oversized request (stdout: ${out.slice(0, 500)})`, 20_000);
+      const refused = await waitFor(() => answers().find((m) => m.id === 'huge'), `the error for the oversized request (stdout: ${stdout().slice(0, 500)})`, 20_000);
       expect(refused.error).toMatchObject({ code: -32600, message: expect.stringContaining('larger than 64 MB') });
       child.stdin.write('{"jsonrpc":"2.0","id":"next","method":"tools/call","params":{"name":"ok","arguments":{}}}\n');
       await waitFor(() => answers().find((m) => m.id === 'next'), 'the next answer');

@@ -19,6 +19,41 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+export interface StaticFileOptions {
+  /** The Content-Security-Policy header sent with every file. */
+  csp: string;
+  /** Status for a path that resolves outside the root. */
+  escapeStatus: number;
+  /** Rewrites HTML files before they are sent. */
+  html?: (text: string) => string;
+  /** Extra headers for every file. */
+  headers?: Record<string, string>;
+}
+
+/** Sends the file under `root` that `pathname` names (index.html for a folder); never outside it. */
+export function sendStaticFile(req: http.IncomingMessage, res: http.ServerResponse, root: string, pathname: string, opts: StaticFileOptions): void {
+  if (pathname.endsWith('/')) pathname += 'index.html';
+  const file = path.resolve(root, `.${pathname}`);
+  if (file !== root && !file.startsWith(root + path.sep)) {
+    res.writeHead(opts.escapeStatus).end();
+    return;
+  }
+  fs.readFile(file, (err, body) => {
+    if (err) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    const out: Buffer | string = opts.html && file.endsWith('.html') ? opts.html(body.toString('utf8')) : body;
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': opts.csp,
+      'cache-control': 'no-store',
+      ...opts.headers,
+    });
+    res.end(req.method === 'HEAD' ? undefined : out);
+  });
+}
+
 export interface StaticServer {
   url: string;
   close(): Promise<void>;
@@ -38,24 +73,7 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       res.writeHead(400).end();
       return;
     }
-    if (pathname.endsWith('/')) pathname += 'index.html';
-    const file = path.resolve(base, `.${pathname}`);
-    if (file !== base && !file.startsWith(base + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    fs.readFile(file, (err, body) => {
-      if (err) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-        return;
-      }
-      res.writeHead(200, {
-        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'content-security-policy': RENDERER_CSP_HEADER,
-        'cache-control': 'no-store',
-      });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    });
+    sendStaticFile(req, res, base, pathname, { csp: RENDERER_CSP_HEADER, escapeStatus: 403 });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -19,12 +19,12 @@
  * Every body sent to the page (call results and events) is recorded in `sent`, for the secrets test.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { EventName, Events, Result } from '../../preload/contract';
 import { RENDERER_CSP_HEADER } from '../../main/electron/security-policy';
+import { sendStaticFile } from './static-server';
 
 /** The header every request must carry. */
 export const BRIDGE_SECRET_HEADER = 'x-switchboard-bridge-secret';
@@ -65,17 +65,6 @@ export interface WebBridge {
   readonly refused: Refusal[];
   close(): Promise<void>;
 }
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 const MAX_BODY = 1 << 20;
 
@@ -126,30 +115,10 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     return true;
   };
 
-  const serveFile = (req: http.IncomingMessage, res: http.ServerResponse, pathname: string) => {
-    if (pathname.endsWith('/')) pathname += 'index.html';
-    const file = path.resolve(root, `.${pathname}`);
-    if (file !== root && !file.startsWith(root + path.sep)) {
-      res.writeHead(404).end();
-      return;
-    }
-    fs.readFile(file, (err, body) => {
-      if (err) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-        return;
-      }
-      let out: Buffer | string = body;
-      // The meta CSP written by the Vite build gets the same single relaxation as the header.
-      if (file.endsWith('.html')) out = body.toString('utf8').replace('connect-src &#39;none&#39;', 'connect-src &#39;self&#39;').replace("connect-src 'none'", "connect-src 'self'");
-      res.writeHead(200, {
-        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'content-security-policy': BRIDGE_CSP_HEADER,
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-      });
-      res.end(req.method === 'HEAD' ? undefined : out);
-    });
-  };
+  // The meta CSP written by the Vite build gets the same single relaxation as the header.
+  const relaxMetaCsp = (html: string) => html.replace('connect-src &#39;none&#39;', 'connect-src &#39;self&#39;').replace("connect-src 'none'", "connect-src 'self'");
+  const serveFile = (req: http.IncomingMessage, res: http.ServerResponse, pathname: string) =>
+    sendStaticFile(req, res, root, pathname, { csp: BRIDGE_CSP_HEADER, escapeStatus: 404, html: relaxMetaCsp, headers: { 'x-content-type-options': 'nosniff' } });
 
   const handleCall = (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
