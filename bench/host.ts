@@ -14,7 +14,7 @@
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
 import { AppCore } from '../main/core/app-core';
-import { resolvePaths } from '../main/core/paths';
+import { resolvePaths } from '../main/shared/paths';
 import type { ChildLauncher } from '../main/core/ports';
 import { NodeChildLauncher, scrubEnv } from '../main/core/supervisor/node-child-launcher';
 

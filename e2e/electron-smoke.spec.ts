@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { _electron, expect, test, type ElectronApplication } from '@playwright/test';
-import type { ServerSummary } from '../preload/contract';
+import type { ServerSummary } from '../common/contract';
 import { repoRoot } from './support/paths';
 
 function electronBinary(): string | undefined {

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from 'electron';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { CALL_NAMES } from '../preload/contract';
+import { CALL_NAMES } from '../common/contract';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-root-'));
 process.env.MCP_SWITCHBOARD_HOME = home;

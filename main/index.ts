@@ -8,7 +8,7 @@ import { app, dialog } from 'electron';
 import { AppCore } from './core/app-core';
 import { createHandlers } from './core/api/handlers';
 import { parseAppLink } from './core/links';
-import { resolvePaths } from './core/paths';
+import { resolvePaths } from './shared/paths';
 import { AuthService } from './core/auth/auth-service';
 import { ChoiceVault } from './core/auth/choice-vault';
 import { encryptedFileVault } from './core/auth/encrypted-file-vault';

@@ -1,7 +1,7 @@
 // The preload bridge over a FAKE ipcRenderer (Electron cannot run here). preload/index.ts only passes
 // the real ipcRenderer to createSwitchboardApi and exposes the result.
 import { describe, expect, it } from 'vitest';
-import { CALL_NAMES, EVENT_NAMES, type CallName, type EventName } from './contract';
+import { CALL_NAMES, EVENT_NAMES, type CallName, type EventName } from '../common/contract';
 import { createSwitchboardApi, type IpcRendererLike } from './api';
 
 type Listener = (event: unknown, ...args: unknown[]) => void;

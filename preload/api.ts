@@ -13,7 +13,7 @@ import {
   type Events,
   type Result,
   type SwitchboardApi,
-} from './contract';
+} from '../common/contract';
 
 /** The part of Electron's IpcRenderer the bridge uses. */
 export interface IpcRendererLike {

@@ -11,7 +11,7 @@ import * as timers from 'node:timers';
 import * as url from 'node:url';
 import * as vm from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CALL_NAMES } from './contract';
+import { CALL_NAMES } from '../common/contract';
 
 const root = path.resolve(__dirname, '..');
 const bundle = path.join(root, 'out', 'preload', 'index.js');

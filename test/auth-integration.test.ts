@@ -11,7 +11,7 @@ import { FileSecretVault } from '../main/core/auth/file-vault';
 import { startOidcFixture, type OidcFixture } from '../main/core/auth/testing/oidc-fixture';
 import { TestBrowser } from '../main/core/auth/testing/test-browser';
 import type { AppCore } from '../main/core/app-core';
-import { resolvePaths } from '../main/core/paths';
+import { resolvePaths } from '../main/shared/paths';
 import { connectClient, makeTempHome, startCore, waitForState, type TempHome } from './fixtures/harness';
 import { waitFor } from './fixtures/ports';
 

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Conf from 'conf';
-import { resolvePaths } from '../main/core/paths';
+import { resolvePaths } from '../main/shared/paths';
 import { ServerRegistry } from '../main/core/servers/server-registry';
 import { startSdkServer, type SdkServer } from './fixtures/sdk-server';
 import { CONNECTOR_SCRIPT, connectClient, makeTempHome, type TempHome } from './fixtures/harness';

@@ -15,7 +15,7 @@ import { ChoiceVault } from '../main/core/auth/choice-vault';
 import { FileSecretVault } from '../main/core/auth/file-vault';
 import { startOidcFixture, type OidcFixture } from '../main/core/auth/testing/oidc-fixture';
 import { TestBrowser } from '../main/core/auth/testing/test-browser';
-import type { AppSettings } from '../preload/contract';
+import type { AppSettings } from '../common/contract';
 import { startEverything, type RunningServer } from './fixtures/everything';
 import { CLI_SCRIPT, CONNECTOR_SCRIPT, makeTempHome, startCore, waitForState, type TempHome } from './fixtures/harness';
 import { freePort } from './fixtures/ports';

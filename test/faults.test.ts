@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Conf from 'conf';
 import type { AppCore } from '../main/core/app-core';
-import { resolvePaths, endpointFor } from '../main/core/paths';
+import { resolvePaths, endpointFor } from '../main/shared/paths';
 import type { Clock } from '../main/core/ports';
 import { ServerRegistry } from '../main/core/servers/server-registry';
 import { HEADLESS_SCRIPT, makeTempHome, startCore, waitForState, type TempHome } from './fixtures/harness';

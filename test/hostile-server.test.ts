@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppCore } from '../main/core/app-core';
-import { MAX_MESSAGE_BYTES } from '../main/core/wire';
+import { MAX_MESSAGE_BYTES } from '../main/shared/wire';
 import { connectClient, makeTempHome, startCore, waitForState, type ConnectedClient, type TempHome } from './fixtures/harness';
 import { startHostileServer, type HostileServer } from './fixtures/hostile-server';
 import { waitFor } from './fixtures/ports';

@@ -18,7 +18,7 @@ import type {
   ProbeResult,
   ServerSummary,
   ToolInfo,
-} from '../../preload/contract';
+} from '../../common/contract';
 
 export interface FakeSeed {
   servers: ServerSummary[];

@@ -1,5 +1,5 @@
 /** Deterministic data for the FAKE bridge (fake-switchboard.ts): six servers, one per kind of state. */
-import type { ClientApp, ImportCandidateView, LogEvent, ServerStatus, ServerSummary, ToolInfo } from '../../preload/contract';
+import type { ClientApp, ImportCandidateView, LogEvent, ServerStatus, ServerSummary, ToolInfo } from '../../common/contract';
 import type { FakeSeed } from './fake-switchboard';
 
 export const NOW = Date.UTC(2026, 2, 3, 14, 30, 0);

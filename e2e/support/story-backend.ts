@@ -31,7 +31,7 @@ import { FileSecretVault } from '../../main/core/auth/file-vault';
 import { startOidcFixture, type OidcFixture } from '../../main/core/auth/testing/oidc-fixture';
 import { TestBrowser } from '../../main/core/auth/testing/test-browser';
 import type { BrowserOpener } from '../../main/core/auth/types';
-import { resolvePaths } from '../../main/core/paths';
+import { resolvePaths } from '../../main/shared/paths';
 import { NodeChildLauncher } from '../../main/core/supervisor/node-child-launcher';
 import { startWebBridge, type WebBridge } from './web-bridge';
 

@@ -1,6 +1,6 @@
 /**
  * TEST-ONLY in-page half of the web bridge (web-bridge.ts): defines `window.switchboard` (the
- * SwitchboardApi of preload/contract.ts) over fetch('/call') and a streamed fetch('/events').
+ * SwitchboardApi of common/contract.ts) over fetch('/call') and a streamed fetch('/events').
  * Installed with page.addInitScript(installWebBridge, {...}) before any page script runs.
  *
  * Playwright serialises this function into the page: it must not reference anything outside its

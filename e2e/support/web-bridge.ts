@@ -1,6 +1,6 @@
 /**
  * TEST-ONLY web transport for the browser e2e: a loopback HTTP server that serves the built
- * renderer and carries the contract (preload/contract.ts) over HTTP, so the real renderer in a real
+ * renderer and carries the contract (common/contract.ts) over HTTP, so the real renderer in a real
  * Chromium talks to a real core through the same handler table the Electron IPC transport uses
  * (main/core/api/handlers.ts). It lives under e2e/ and is never bundled into the app.
  *
@@ -22,7 +22,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import type { EventName, Events, Result } from '../../preload/contract';
+import type { EventName, Events, Result } from '../../common/contract';
 import { RENDERER_CSP_HEADER } from '../../main/electron/security-policy';
 import { sendStaticFile } from './static-server';
 

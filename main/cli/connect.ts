@@ -7,15 +7,15 @@
  * stdout carries only protocol messages: everything else goes to stderr.
  */
 import * as fs from 'node:fs';
-import type { AddServerInput, Result, ServerSummary } from '../../preload/contract';
+import type { AddServerInput, Result, ServerSummary } from '../../common/contract';
 import { createHandlers, dispatch } from '../core/api/handlers';
 import type { AppCore } from '../core/app-core';
-import { ControlClient } from '../core/control';
+import { ControlClient } from '../shared/control-client';
 import { InstanceLockedError } from '../core/instance-lock';
-import { resolvePaths } from '../core/paths';
+import { resolvePaths } from '../shared/paths';
 import { validateServerUrl } from '../core/servers/server-model';
 import { runRelay } from '../connector/relay';
-import { LineSplitter } from '../core/wire';
+import { LineSplitter } from '../shared/wire';
 import { createHeadlessCore } from '../headless/headless-core';
 
 export interface ConnectArgs {

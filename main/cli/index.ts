@@ -6,10 +6,10 @@
 import Conf from 'conf';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ImportCandidateView, RemoveResult, Result, ServerSummary } from '../../preload/contract';
+import type { ImportCandidateView, RemoveResult, Result, ServerSummary } from '../../common/contract';
 import { createHandlers, dispatch } from '../core/api/handlers';
-import { ControlClient } from '../core/control';
-import { resolvePaths } from '../core/paths';
+import { ControlClient } from '../shared/control-client';
+import { resolvePaths } from '../shared/paths';
 import { ClientConfigError, ClientService } from '../core/clients/client-service';
 import { ServerRegistry, ServerRegistryError } from '../core/servers/server-registry';
 import { createHeadlessCore } from '../headless/headless-core';

@@ -12,8 +12,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
-import { endpointFor, resolvePaths } from '../core/paths';
-import { connectWithHello, leadingRequestId, LineSplitter, MAX_MESSAGE_BYTES, WIRE_VERSION } from '../core/wire';
+import { endpointFor, resolvePaths } from '../shared/paths';
+import { connectWithHello, leadingRequestId, LineSplitter, MAX_MESSAGE_BYTES, WIRE_VERSION } from '../shared/wire';
 
 const ERR_NOT_RUNNING = -32030;
 const ERR_PROXY_LOST = -32031;

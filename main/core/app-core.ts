@@ -25,7 +25,7 @@ import type {
   ServerSummary,
   SignInState,
   ToolInfo,
-} from '../../preload/contract';
+} from '../../common/contract';
 import type { SwitchboardCore } from './api/core-port';
 import { isChoiceVault } from './auth/choice-vault';
 import type { AuthEngine, AuthServerConfig, SecretVault } from './auth/types';
@@ -33,13 +33,13 @@ import { writeDiagnostics, type DiagnosticsClient } from './logs/diagnostics';
 import { SettingsService } from './settings';
 import { probeServer } from './servers/probe';
 import { listToolsThroughProxy } from './servers/tools';
-import { tokenHash } from '../proxy/proxy-runtime';
+import { tokenHash } from '../shared/token-hash';
 import { acquireInstanceLock } from './instance-lock';
 import { serveControlConnection, type Dispatch } from './control';
 import { LogStore } from './logs/log-store';
-import { endpointFor, type Env } from './paths';
+import { endpointFor, type Env } from '../shared/paths';
 import type { ChildLauncher, Clock, LoginItems, Notifier, Paths } from './ports';
-import { loadOrCreateSecret } from './secret-file';
+import { loadOrCreateSecret } from '../shared/secret-file';
 import { resolveHeaders, validateName, validateServerUrl, type ServerRecord } from './servers/server-model';
 import { ServerRegistry, type SettingsStore } from './servers/server-registry';
 import { ProxySupervisor, type SupervisorOptions } from './supervisor/proxy-supervisor';

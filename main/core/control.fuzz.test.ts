@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzBudget } from '../../test/fixtures/fuzz';
 import { CONTROL_ID, serveControlConnection, type Dispatch } from './control';
-import { encodeHello, WIRE_VERSION } from './wire';
+import { encodeHello, WIRE_VERSION } from '../shared/wire';
 
 const SECRET = 'f00d'.repeat(16);
 const RIGHT = encodeHello({ switchboard: WIRE_VERSION, secret: SECRET, server: CONTROL_ID });

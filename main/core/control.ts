@@ -6,12 +6,11 @@
  *   → {"id":1,"call":"servers:list","arg":null}            ← {"id":1,"result":{"ok":true,"value":[…]}}
  */
 import * as net from 'node:net';
-import type { Result } from '../../preload/contract';
-import { controlEndpoint } from './instance-lock';
-import type { Paths } from './ports';
-import { checkHello, connectWithHello, LineSplitter, MAX_HELLO_BYTES, WIRE_VERSION } from './wire';
+import type { Result } from '../../common/contract';
+import { CONTROL_ID } from '../shared/control-client';
+import { checkHello, LineSplitter, MAX_HELLO_BYTES } from '../shared/wire';
 
-export const CONTROL_ID = 'control';
+export { CONTROL_ID } from '../shared/control-client';
 
 export type Dispatch = (call: unknown, arg: unknown) => Promise<Result<unknown>>;
 
@@ -69,55 +68,4 @@ export function serveControlConnection(socket: net.Socket, secret: () => string 
     }
     splitter.push(chunk);
   });
-}
-
-/** A client of a running host's control endpoint. */
-export class ControlClient {
-  private nextId = 1;
-  private readonly waiting = new Map<number, (r: Result<unknown>) => void>();
-
-  private constructor(private readonly socket: net.Socket) {
-    const splitter = new LineSplitter(
-      (line) => {
-        try {
-          const msg = JSON.parse(line) as { id: number; result: Result<unknown> };
-          this.waiting.get(msg.id)?.(msg.result);
-          this.waiting.delete(msg.id);
-        } catch {
-          // ignore
-        }
-      },
-      () => socket.destroy(),
-    );
-    socket.on('data', (c: Buffer) => splitter.push(c));
-    socket.on('close', () => {
-      for (const r of this.waiting.values()) r({ ok: false, error: 'MCP Switchboard closed the control connection' });
-      this.waiting.clear();
-    });
-  }
-
-  /** Connects to the running host, or resolves undefined when none is running. */
-  static async connect(paths: Paths, secret: string | undefined): Promise<ControlClient | undefined> {
-    if (!secret) return undefined;
-    try {
-      const { socket, rest } = await connectWithHello(controlEndpoint(paths), { switchboard: WIRE_VERSION, secret, server: CONTROL_ID });
-      const client = new ControlClient(socket);
-      if (rest.length) socket.emit('data', rest);
-      return client;
-    } catch {
-      return undefined;
-    }
-  }
-
-  call<T>(call: string, arg?: unknown): Promise<Result<T>> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve as (r: Result<unknown>) => void);
-      this.socket.write(JSON.stringify({ id, call, arg: arg ?? null }) + '\n');
-    });
-  }
-
-  close(): void {
-    this.socket.end();
-  }
 }

@@ -4,23 +4,13 @@
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
-import { createHash } from 'node:crypto';
-import { ensurePrivateDir, removeStaleSocket } from '../proxy/listener';
+import { controlEndpoint, ensurePrivateDir, removeStaleSocket } from '../shared/local-socket';
 import type { Paths } from './ports';
 
 export class InstanceLockedError extends Error {
   constructor() {
     super('MCP Switchboard is already running for this data directory');
   }
-}
-
-export function controlEndpoint(paths: Paths): string {
-  if (process.platform === 'win32') {
-    const tag = createHash('sha256').update(paths.dataDir.toLowerCase()).digest('hex').slice(0, 12);
-    return `\\\\.\\pipe\\mcp-switchboard-${tag}-control`;
-  }
-  return path.join(paths.runDir, 'control.sock');
 }
 
 export async function acquireInstanceLock(paths: Paths, onConnection: (socket: net.Socket) => void = (s) => s.end()): Promise<net.Server> {
@@ -38,3 +28,4 @@ export async function acquireInstanceLock(paths: Paths, onConnection: (socket: n
   if (process.platform !== 'win32') fs.chmodSync(endpoint, 0o600);
   return server;
 }
+

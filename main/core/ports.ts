@@ -9,17 +9,7 @@ export interface Disposable {
   dispose(): void | Promise<void>;
 }
 
-/** Where everything lives. See paths.ts for the defaults. */
-export interface Paths {
-  /** The app data directory (settings, secrets, logs). */
-  dataDir: string;
-  /** Per-server rotating logs. */
-  logsDir: string;
-  /** 0700 directory that holds the proxies' Unix sockets (unused on Windows). */
-  runDir: string;
-  /** 0600 file holding the per-install connector secret. */
-  secretFile: string;
-}
+export type { Paths } from '../shared/paths';
 
 export interface LaunchSpec {
   /** Absolute path of the bundled proxy script. */

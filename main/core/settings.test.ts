@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Conf from 'conf';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppSettings } from '../../preload/contract';
+import type { AppSettings } from '../../common/contract';
 import type { LoginItems } from './ports';
 import { DEFAULT_SETTINGS, parseSettingsPatch, SettingsService } from './settings';
 import { ServerRegistry } from './servers/server-registry';

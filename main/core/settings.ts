@@ -4,7 +4,7 @@
  * (`parseSettingsPatch`); effects (the login item, pruning logs, the vault's storage mode) are
  * run by whoever owns them through `onDidChange` and the LoginItems port.
  */
-import type { AppSettings, ThemeSetting, WeakStorageChoice } from '../../preload/contract';
+import type { AppSettings, ThemeSetting, WeakStorageChoice } from '../../common/contract';
 import type { LoginItems } from './ports';
 import type { SettingsStore } from './servers/server-registry';
 

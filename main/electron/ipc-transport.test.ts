@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CALL_NAMES } from '../../preload/contract';
+import { CALL_NAMES } from '../../common/contract';
 import { createHandlers } from '../core/api/handlers';
 import { FakeSwitchboardCore, fakeServer, fakeStatus } from '../core/api/testing/fake-core';
 import type { RendererLocation } from './security-policy';

@@ -4,7 +4,7 @@
  * comes from our own page in a top frame; the handler table then validates the payload.
  */
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { CALL_NAMES, type EventName, type Events, type Result } from '../../preload/contract';
+import { CALL_NAMES, type EventName, type Events, type Result } from '../../common/contract';
 import type { SwitchboardCore } from '../core/api/core-port';
 import { forwardEvents, type HandlerTable } from '../core/api/handlers';
 import { isTrustedRendererUrl, isTrustedSender, type RendererLocation } from './security-policy';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SERVER_STATES } from '../../preload/contract';
+import { SERVER_STATES } from '../../common/contract';
 import { fakeServer } from '../core/api/testing/fake-core';
 import {
   buildTrayMenuModel,

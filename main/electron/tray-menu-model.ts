@@ -3,7 +3,7 @@
  * The Electron adapter (tray.ts) only maps this model to Menu.buildFromTemplate and nativeImage; no
  * Electron import here.
  */
-import type { ClientApp, InstallStatus, ServerState, ServerSummary } from '../../preload/contract';
+import type { ClientApp, InstallStatus, ServerState, ServerSummary } from '../../common/contract';
 import { worstState } from '../core/supervisor/status';
 
 /** What a click asks for; the composition root carries it out. */

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
-import type { AppSettings, ClientApp, InstallStatus, ServerSummary } from '../../preload/contract';
+import type { AppSettings, ClientApp, InstallStatus, ServerSummary } from '../../common/contract';
 import type { SwitchboardCore } from '../core/api/core-port';
 import {
   buildTrayMenuModel,

@@ -10,7 +10,7 @@ import { AuthService } from '../core/auth/auth-service';
 import { CommandBrowserOpener, SystemBrowserOpener } from '../core/auth/browser-opener';
 import { ChoiceVault } from '../core/auth/choice-vault';
 import { FileSecretVault } from '../core/auth/file-vault';
-import type { Env } from '../core/paths';
+import type { Env } from '../shared/paths';
 import type { Paths } from '../core/ports';
 import { NodeChildLauncher } from '../core/supervisor/node-child-launcher';
 

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHandlers, dispatch } from '../core/api/handlers';
 import { InstanceLockedError } from '../core/instance-lock';
-import { resolvePaths } from '../core/paths';
+import { resolvePaths } from '../shared/paths';
 import { createHeadlessCore } from './headless-core';
 
 export async function runHeadless(opts: { foreground?: boolean } = {}): Promise<void> {

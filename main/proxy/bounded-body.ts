@@ -5,7 +5,7 @@
  * which the SDK transport and the fast path turn into a JSON-RPC error for the waiting request.
  * The same bound as the local wire's line limit: nothing bigger could reach a client anyway.
  */
-import { MAX_MESSAGE_BYTES } from '../core/wire';
+import { MAX_MESSAGE_BYTES } from '../shared/wire';
 
 export class OversizedAnswerError extends Error {
   constructor(what: string, limit: number) {

@@ -9,7 +9,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { MAX_MESSAGE_BYTES } from '../core/wire';
+import { MAX_MESSAGE_BYTES } from '../shared/wire';
 import { OversizedAnswerError, SseEventMeter } from './bounded-body';
 import { parseRetryAfter } from './upstream-shared';
 

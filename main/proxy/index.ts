@@ -4,7 +4,7 @@
  * receives its configuration and the connector secret over the fork channel only, and exits when
  * the parent goes away.
  */
-import type { ParentToProxy, ProxyToParent } from './messages';
+import type { ParentToProxy, ProxyToParent } from '../shared/fork-protocol';
 import { ProxyRuntime } from './proxy-runtime';
 
 if (!process.send) {

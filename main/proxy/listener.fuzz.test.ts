@@ -11,8 +11,9 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzBudget } from '../../test/fixtures/fuzz';
-import { encodeHello, MAX_HELLO_BYTES, WIRE_VERSION } from '../core/wire';
-import { ensurePrivateDir, startListener } from './listener';
+import { encodeHello, MAX_HELLO_BYTES, WIRE_VERSION } from '../shared/wire';
+import { ensurePrivateDir } from '../shared/local-socket';
+import { startListener } from './listener';
 
 const SECRET = 'c0ffee'.repeat(10) + 'abcd';
 const SERVER = 'fuzz';

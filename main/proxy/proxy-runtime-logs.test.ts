@@ -2,8 +2,8 @@
 // "sent" callbacks as a busy IPC channel would, so the test controls when main catches up. Log
 // lines are produced through the runtime's own (private) log method: no network is involved.
 import { describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../preload/contract';
-import type { ProxyToParent } from './messages';
+import type { LogEvent } from '../../common/contract';
+import type { ProxyToParent } from '../shared/fork-protocol';
 import { ProxyRuntime } from './proxy-runtime';
 
 const tick = () => new Promise((r) => setImmediate(r));

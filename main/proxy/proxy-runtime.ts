@@ -5,11 +5,12 @@
  */
 import type * as net from 'node:net';
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
-import type { LogEvent, LogLevel, ServerCounters } from '../../preload/contract';
-import { LineSplitter } from '../core/wire';
+import type { LogEvent, LogLevel, ServerCounters } from '../../common/contract';
+import { LineSplitter } from '../shared/wire';
+import { tokenHash } from '../shared/token-hash';
+
 import { startListener, type AcceptedConnection } from './listener';
-import type { ProxyServerConfig, ProxyState, ProxyToParent, UpstreamTarget } from './messages';
-import { createHash } from 'node:crypto';
+import type { ProxyServerConfig, ProxyState, ProxyToParent, UpstreamTarget } from '../shared/fork-protocol';
 import type { UpstreamAuth, UpstreamFailure, UpstreamSession } from './upstream';
 import { ERR_PARSE, displayUrl } from './upstream-shared';
 import { plainProbe } from './plain-probe';
@@ -543,9 +544,4 @@ export class ProxyRuntime {
       }),
     );
   }
-}
-
-/** A short fingerprint of a token, so main can tell which token was refused without seeing it. */
-export function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }

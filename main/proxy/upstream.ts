@@ -16,7 +16,7 @@ import {
   UnauthorizedError,
   type JSONRPCMessage,
 } from '@modelcontextprotocol/client';
-import type { UpstreamTarget } from './messages';
+import type { UpstreamTarget } from '../shared/fork-protocol';
 import { buildParamHeaders, scanParamHeaders, type ParamHeaderDeclaration } from './mcp-param-headers';
 import { boundResponse } from './bounded-body';
 import { fastPost } from './fast-post';

@@ -3,7 +3,7 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AppInfo, AppSettings } from '../../preload/contract';
+import type { AppInfo, AppSettings } from '../../common/contract';
 import { App } from './App';
 import { resolveTheme } from './hooks';
 import { fail, installFakeBridge, ok, server } from './test/fake-bridge';

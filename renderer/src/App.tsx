@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AddProposal, RemoveResult, ServerSummary } from '../../preload/contract';
+import type { AddProposal, RemoveResult, ServerSummary } from '../../common/contract';
 import { bridge, call, on } from './api';
 import { AddServerFlow } from './components/AddServerFlow';
 import { ClientsView } from './components/ClientsView';

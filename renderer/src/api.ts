@@ -1,8 +1,8 @@
 /**
- * The renderer's only way out: window.switchboard (preload/contract.ts). These helpers add no
+ * The renderer's only way out: window.switchboard (common/contract.ts). These helpers add no
  * behaviour beyond typing and a readable failure when the bridge is missing.
  */
-import type { CallArg, CallName, CallValue, EventName, Events, Result, SwitchboardApi } from '../../preload/contract';
+import type { CallArg, CallName, CallValue, EventName, Events, Result, SwitchboardApi } from '../../common/contract';
 
 export function bridge(): SwitchboardApi | undefined {
   return typeof window !== 'undefined' ? window.switchboard : undefined;

@@ -1,4 +1,4 @@
-import type { LogEvent, ServerState, ServerSummary } from '../../preload/contract';
+import type { LogEvent, ServerState, ServerSummary } from '../../common/contract';
 
 export const STATE_LABELS: Record<ServerState, string> = {
   stopped: 'Stopped',

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AppInfo, AppSettings, ClientApp, ServerSummary, ThemeSetting } from '../../preload/contract';
+import type { AppInfo, AppSettings, ClientApp, ServerSummary, ThemeSetting } from '../../common/contract';
 import { call, on } from './api';
 
 /** The current time, re-rendered every `intervalMs` (for "since" and "retry in" labels). */

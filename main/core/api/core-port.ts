@@ -18,7 +18,7 @@ import type {
   ServerStatus,
   ServerSummary,
   ToolInfo,
-} from '../../../preload/contract';
+} from '../../../common/contract';
 
 export interface SwitchboardCore {
   listServers(): ServerSummary[];

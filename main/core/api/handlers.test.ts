@@ -1,7 +1,7 @@
 // Tests of the handler table against a FAKE in-memory core (testing/fake-core.ts). The real AppCore
 // is tested in main/core; here we only check validation, error containment and event forwarding.
 import { describe, expect, it } from 'vitest';
-import { CALL_NAMES, EVENT_NAMES, type AppInfo, type EventName } from '../../../preload/contract';
+import { CALL_NAMES, EVENT_NAMES, type AppInfo, type EventName } from '../../../common/contract';
 import { createHandlers, dispatch, forwardEvents, LIMITS, type HandlerTable } from './handlers';
 import { FakeSwitchboardCore, fakeServer, fakeStatus } from './testing/fake-core';
 

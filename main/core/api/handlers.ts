@@ -1,5 +1,5 @@
 /**
- * The one handler table that implements every call of preload/contract.ts over a SwitchboardCore.
+ * The one handler table that implements every call of common/contract.ts over a SwitchboardCore.
  *
  * Transports (the Electron IPC transport, the e2e web bridge) are thin loops over this table: they
  * check who is calling, then pass the raw, untrusted argument to `handlers[name](arg)`. Each handler
@@ -17,7 +17,7 @@ import {
   type Events,
   type ProbeInput,
   type Result,
-} from '../../../preload/contract';
+} from '../../../common/contract';
 import { parseSettingsPatch, SettingsError } from '../settings';
 import type { SwitchboardCore } from './core-port';
 

@@ -38,7 +38,8 @@ import {
   type OAuthClientInformationMixed,
   type OAuthTokens,
 } from '@modelcontextprotocol/client';
-import { assertSafeBrowserUrl, isSecureOrLoopback, UnsafeUrlError } from './browser-opener';
+import { isSecureOrLoopback } from '../../../common/url-policy';
+import { assertSafeBrowserUrl, UnsafeUrlError } from './browser-opener';
 import { APP_SCHEME_REDIRECT, CallbackGate, CallbackListener, SignInError, sanitizeText } from './callback-listener';
 import { CredentialStore, type ServerSession, type StoredTokens } from './credential-store';
 import { CLIENT_NAME, SwitchboardOAuthProvider, type SignInFlow } from './oauth-provider';

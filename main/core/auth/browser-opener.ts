@@ -4,6 +4,7 @@
  * shell: the opener is spawned directly with the URL as one argument.
  */
 import { spawn } from 'node:child_process';
+import { isSecureOrLoopback } from '../../../common/url-policy';
 import type { BrowserOpener } from './types';
 
 export class UnsafeUrlError extends Error {
@@ -11,18 +12,6 @@ export class UnsafeUrlError extends Error {
     super(message);
     this.name = 'UnsafeUrlError';
   }
-}
-
-/** 127.0.0.0/8, ::1 and localhost (RFC 6761 also reserves *.localhost). */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
-
-/** https anywhere, http only to a loopback host. */
-export function isSecureOrLoopback(url: URL): boolean {
-  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 }
 
 /**

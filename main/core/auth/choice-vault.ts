@@ -10,7 +10,7 @@
  * With a secure inner vault (a keyring appeared) the choice does not matter: values are persisted.
  * Security is read on every call, because the app learns it only once Electron is ready.
  */
-import type { WeakStorageChoice } from '../../../preload/contract';
+import type { WeakStorageChoice } from '../../../common/contract';
 import type { SecretVault, VaultSecurity } from './types';
 
 export class ChoiceVault implements SecretVault {

@@ -14,7 +14,7 @@ import {
   type OAuthTokens,
   type StoredOAuthClientInformation,
 } from '@modelcontextprotocol/client';
-import { isSecureOrLoopback } from './browser-opener';
+import { isSecureOrLoopback } from '../../../common/url-policy';
 import { SignInError } from './callback-listener';
 import type { ClientKind, CredentialStore } from './credential-store';
 import type { AuthServerConfig } from './types';

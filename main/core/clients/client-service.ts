@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { Env } from '../paths';
+import type { Env } from '../../shared/paths';
 import { CLIENTS, clientById, entryFor, pathContext, type ClientDef, type FormatId, type Launch, type Launcher, type PathContext } from './client-table';
 import { jsonFormat } from './formats/json';
 import { tomlFormat } from './formats/toml';

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { homeDir, type Env } from '../paths';
+import { homeDir, type Env } from '../../shared/paths';
 
 export type FormatId = 'json' | 'jsonc' | 'toml' | 'yaml';
 

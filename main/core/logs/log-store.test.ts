@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../../preload/contract';
+import type { LogEvent } from '../../../common/contract';
 import { LogStore, type LogStoreOptions } from './log-store';
 
 let dir: string;

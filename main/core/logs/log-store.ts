@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { LogEvent } from '../../../preload/contract';
+import type { LogEvent } from '../../../common/contract';
 import { RingBuffer } from './ring-buffer';
 import { RotatingFile } from './rotating-file';
 import { Redactor } from './redactor';

@@ -11,8 +11,8 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { ProbeInput, ProbeResult, TransportKind } from '../../../preload/contract';
-import type { Env } from '../paths';
+import type { ProbeInput, ProbeResult, TransportKind } from '../../../common/contract';
+import type { Env } from '../../shared/paths';
 import { resolveHeaders, validateHeaders, validateServerUrl } from './server-model';
 
 export interface ProbeOptions {

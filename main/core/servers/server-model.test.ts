@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   validateScopes,
   defaultName,
-  isLoopbackHost,
   makeServerId,
   resolveHeaders,
   validateHeaders,
@@ -99,13 +98,6 @@ describe('validateServerUrl', () => {
     expect(refused(long)).toBe('That URL is longer than 2048 characters.');
     const fits = 'https://example.com/' + 'a'.repeat(2048 - 'https://example.com/'.length);
     expect(validateServerUrl(fits).ok).toBe(true);
-  });
-});
-
-describe('isLoopbackHost', () => {
-  it('knows the loopback names', () => {
-    expect(['localhost', '127.0.0.1', '127.255.0.1', '[::1]', 'LocalHost'].map(isLoopbackHost)).toEqual([true, true, true, true, true]);
-    expect(['example.com', '128.0.0.1', '::1', '0.0.0.0', 'localhost.com'].map(isLoopbackHost)).toEqual([false, false, false, false, false]);
   });
 });
 

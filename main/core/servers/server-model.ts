@@ -1,7 +1,8 @@
 /**
  * The server model and its validation: pure functions, no I/O.
  */
-import type { TransportKind } from '../../../preload/contract';
+import type { TransportKind } from '../../../common/contract';
+import { isLoopbackHost } from '../../../common/url-policy';
 
 export interface ServerRecord {
   id: string;
@@ -20,12 +21,6 @@ export interface ServerRecord {
 }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.test(host);
-}
 
 /**
  * OAuth scopes as typed: space-separated scope tokens (RFC 6749 §3.3: printable ASCII without

@@ -2,7 +2,7 @@
  * The list of remote servers, persisted through a `conf`-compatible store (conf in the core and
  * tests, electron-store in the app). Validation happens here, so nothing invalid is ever saved.
  */
-import type { AddServerInput } from '../../../preload/contract';
+import type { AddServerInput } from '../../../common/contract';
 import {
   defaultName,
   makeServerId,

@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LineSplitter } from '../wire';
+import { LineSplitter } from '../../shared/wire';
 import { listToolsThroughProxy, toToolInfo } from './tools';
 
 let dir: string;

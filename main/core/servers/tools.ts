@@ -4,8 +4,8 @@
  * nextCursor, bounded), then close. Plain Node: no SDK.
  */
 import type * as net from 'node:net';
-import type { ToolInfo } from '../../../preload/contract';
-import { connectWithHello, LineSplitter, WIRE_VERSION } from '../wire';
+import type { ToolInfo } from '../../../common/contract';
+import { connectWithHello, LineSplitter, WIRE_VERSION } from '../../shared/wire';
 
 export interface ListToolsOptions {
   endpoint: string;

@@ -5,8 +5,8 @@
  * SIGKILL after a timeout). One server's failure never touches another's handle.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { LogEvent, ServerStatus } from '../../../preload/contract';
-import type { ProxyServerConfig, ProxyToParent, UpstreamTarget } from '../../proxy/messages';
+import type { LogEvent, ServerStatus } from '../../../common/contract';
+import type { ProxyServerConfig, ProxyToParent, UpstreamTarget } from '../../shared/fork-protocol';
 import type { ChildLauncher, Clock } from '../ports';
 import { systemClock } from '../ports';
 import { initialStatus, reduceStatus, type StatusEvent } from './status';

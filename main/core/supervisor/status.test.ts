@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerState, ServerStatus } from '../../../preload/contract';
+import type { ServerState, ServerStatus } from '../../../common/contract';
 import { initialStatus, reduceStatus, worstState, ZERO_COUNTERS, type StatusEvent } from './status';
 
 const counters = { connections: 2, connectionsTotal: 5, requests: 40, errors: 1 };

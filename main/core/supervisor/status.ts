@@ -2,7 +2,7 @@
  * The status model of one server, reduced from supervisor and proxy events. Pure: tested without
  * processes or timers.
  */
-import type { ServerCounters, ServerState, ServerStatus, TransportKind } from '../../../preload/contract';
+import type { ServerCounters, ServerState, ServerStatus, TransportKind } from '../../../common/contract';
 
 export type StatusEvent =
   | { type: 'spawned'; pid?: number }

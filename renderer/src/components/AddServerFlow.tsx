@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { AddProposal, AddServerInput, ClientApp, InstallResult, ProbeResult, ServerSummary } from '../../../preload/contract';
+import type { AddProposal, AddServerInput, ClientApp, InstallResult, ProbeResult, ServerSummary } from '../../../common/contract';
 import { call } from '../api';
 import { hostOf, TRANSPORT_LABELS } from '../format';
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ClientApp, ImportCandidateView, InstallStatus, ServerSummary } from '../../../preload/contract';
+import type { ClientApp, ImportCandidateView, InstallStatus, ServerSummary } from '../../../common/contract';
 import { call } from '../api';
 import { installStateText } from './InstallPanel';
 

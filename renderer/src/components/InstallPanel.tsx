@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ClientApp, InstallStatus } from '../../../preload/contract';
+import type { ClientApp, InstallStatus } from '../../../common/contract';
 import { call } from '../api';
 
 interface Props {

@@ -3,7 +3,7 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ClientApp, ServerSummary } from '../../../preload/contract';
+import type { ClientApp, ServerSummary } from '../../../common/contract';
 import { deferred, fail, installFakeBridge, NOW, ok, server } from '../test/fake-bridge';
 import { ServerDetail } from './ServerDetail';
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ClientApp, InstallStatus, RemoveResult, ServerSummary, ToolInfo } from '../../../preload/contract';
+import type { ClientApp, InstallStatus, RemoveResult, ServerSummary, ToolInfo } from '../../../common/contract';
 import { call } from '../api';
 import { count, relativeTime, signInText, stateSentence, TRANSPORT_LABELS } from '../format';
 import { ConfirmDialog } from './ConfirmDialog';

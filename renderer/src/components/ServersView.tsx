@@ -1,4 +1,4 @@
-import type { ServerSummary } from '../../../preload/contract';
+import type { ServerSummary } from '../../../common/contract';
 import type { Load } from '../hooks';
 import { count, pillFor, signInText, stateSentence } from '../format';
 import { EmptyState } from './EmptyState';

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import type { AppInfo, AppSettings, ThemeSetting, WeakStorageChoice } from '../../../preload/contract';
+import type { AppInfo, AppSettings, ThemeSetting, WeakStorageChoice } from '../../../common/contract';
 
 interface Props {
   settings?: AppSettings;

@@ -1,4 +1,4 @@
-import type { ServerSummary } from '../../../preload/contract';
+import type { ServerSummary } from '../../../common/contract';
 import { pillFor } from '../format';
 
 export function StatePill({ server }: { server: ServerSummary }) {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { AppSettings, SecretStorageInfo } from '../../../preload/contract';
+import type { AppSettings, SecretStorageInfo } from '../../../common/contract';
 
 interface Props {
   storage: SecretStorageInfo;

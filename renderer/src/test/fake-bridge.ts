@@ -3,7 +3,7 @@
  * recording stand-in that answers the contract's calls with Results from per-test handlers (and
  * empty defaults), and lets a test emit the contract's events.
  */
-import type { CallName, EventName, Events, Result, ServerStatus, ServerSummary, SwitchboardApi } from '../../../preload/contract';
+import type { CallName, EventName, Events, Result, ServerStatus, ServerSummary, SwitchboardApi } from '../../../common/contract';
 
 type Handler = (arg: any) => Result<unknown> | Promise<Result<unknown>>;
 

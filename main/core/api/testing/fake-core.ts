@@ -16,7 +16,7 @@ import type {
   ServerStatus,
   ServerSummary,
   ToolInfo,
-} from '../../../../preload/contract';
+} from '../../../../common/contract';
 import type { SwitchboardCore } from '../core-port';
 
 type Listener<T> = (value: T) => void;

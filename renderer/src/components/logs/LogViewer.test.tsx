@@ -18,7 +18,7 @@ import type {
   Result,
   ServerSummary,
   SwitchboardApi,
-} from '../../../../preload/contract';
+} from '../../../../common/contract';
 import { LogViewer, OVERSCAN, ROW_HEIGHT, TAIL_LIMIT } from './LogViewer';
 
 type Handler = (arg: unknown) => Promise<Result<unknown>> | Result<unknown>;

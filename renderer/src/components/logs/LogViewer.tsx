@@ -10,7 +10,7 @@
  */
 import { memo, useCallback, useDeferredValue, useEffect, useId, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import type { KeyboardEvent, UIEvent } from 'react';
-import type { LogEvent, LogLevel, ServerSummary } from '../../../../preload/contract';
+import type { LogEvent, LogLevel, ServerSummary } from '../../../../common/contract';
 import { call, on } from '../../api';
 import { clockTime, count, formatBytes } from '../../format';
 import { directionArrow, directionLabel, formatDuration, lineText, methodLabel, splitMatches, statusText } from './log-format';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../../../preload/contract';
+import type { LogEvent } from '../../../../common/contract';
 import { clockTime } from '../../format';
 import { formatDuration, lineText, methodLabel, splitMatches, statusText } from './log-format';
 

@@ -2,7 +2,7 @@
  * How a log line reads: the columns of a row, its plain-text form for Copy, search highlights,
  * and the status sentence. Pure; unit-tested.
  */
-import type { LogEvent } from '../../../../preload/contract';
+import type { LogEvent } from '../../../../common/contract';
 import { clockTime, count, formatBytes } from '../../format';
 
 export function directionArrow(d: LogEvent['direction']): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../../../preload/contract';
+import type { LogEvent } from '../../../../common/contract';
 import { eventKey, mergeTail, overlapLength } from './log-merge';
 
 function ev(ts: number, message: string, server = 'a', extra: Partial<LogEvent> = {}): LogEvent {

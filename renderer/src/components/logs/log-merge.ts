@@ -8,7 +8,7 @@
  * Matching that (rather than dropping every live event whose key appears in the tail) keeps two
  * genuinely identical lines that happened to come in both before and after.
  */
-import type { LogEvent } from '../../../../preload/contract';
+import type { LogEvent } from '../../../../common/contract';
 
 /** Identity of an event for de-duplication: every field the line shows. */
 export function eventKey(e: LogEvent): string {

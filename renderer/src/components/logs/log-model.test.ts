@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEvent, LogLevel } from '../../../../preload/contract';
+import type { LogEvent, LogLevel } from '../../../../common/contract';
 import { FilteredView, LogModel, LogRing, rowMatcher, type LogRow } from './log-model';
 
 let t = 1_700_000_000_000;

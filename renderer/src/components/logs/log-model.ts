@@ -3,7 +3,7 @@
  * filtered view over it that is updated incrementally as lines arrive and drop. Pure TypeScript,
  * no DOM: unit-tested in log-model.test.ts.
  */
-import type { LogEvent, LogLevel } from '../../../../preload/contract';
+import type { LogEvent, LogLevel } from '../../../../common/contract';
 
 /** Lines kept in memory by the viewer; older ones are dropped (and the UI says so). */
 export const DEFAULT_CAPACITY = 150_000;

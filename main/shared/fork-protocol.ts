@@ -3,7 +3,7 @@
  * Secrets (connector secret, header values, later access tokens) travel only here: never in argv,
  * env or files the child reads.
  */
-import type { LogEvent, ServerCounters, ServerState, TransportKind } from '../../preload/contract';
+import type { LogEvent, ServerCounters, ServerState, TransportKind } from '../../common/contract';
 
 export interface UpstreamTarget {
   kind: TransportKind;

@@ -6,7 +6,18 @@
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { createHash } from 'node:crypto';
-import type { Paths } from './ports';
+
+/** Where everything lives. Defaults below. */
+export interface Paths {
+  /** The app data directory (settings, secrets, logs). */
+  dataDir: string;
+  /** Per-server rotating logs. */
+  logsDir: string;
+  /** 0700 directory that holds the proxies' Unix sockets (unused on Windows). */
+  runDir: string;
+  /** 0600 file holding the per-install connector secret. */
+  secretFile: string;
+}
 
 export type Env = Record<string, string | undefined>;
 
