@@ -125,7 +125,7 @@ function installBenchBridge(server) {
     'app:info': { version: '0.0.0-bench', dataDir: '/tmp/bench', platform: 'linux', loginItemSupported: false, secretStorage: { secure: true, backend: 'bench' } },
   };
   window.switchboard = {
-    call(name, arg) {
+    call(name) {
       calls.push(name);
       if (name in answers) return Promise.resolve({ ok: true, value: structuredClone(answers[name]) });
       return Promise.resolve({ ok: false, error: `bench bridge: ${name} is not part of the log view benchmark` });

@@ -251,7 +251,7 @@ async function openSession(kind, ctx, { profile = false } = {}) {
   } catch (err) {
     session.kill();
     live.delete(session);
-    throw new Error(`${err.message}${stderr() ? `\n${kind} stderr:\n${stderr()}` : ''}`);
+    throw new Error(`${err.message}${stderr() ? `\n${kind} stderr:\n${stderr()}` : ''}`, { cause: err });
   }
   return session;
 }
@@ -278,7 +278,7 @@ async function coldStart(kind, ctx) {
 /** durationMs of the proxy's `<method> ok` log events (JSONL written by the app's log store). */
 function readProxyDurations(file, method) {
   const out = [];
-  let text = '';
+  let text;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {

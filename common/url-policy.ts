@@ -11,7 +11,7 @@ export function isLoopbackHost(hostname: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
-/** https anywhere, http only to a loopback host. */
-export function isSecureOrLoopback(url: URL): boolean {
+/** https anywhere, http only to a loopback host (takes a WHATWG URL, which both Node and the DOM have). */
+export function isSecureOrLoopback(url: { protocol: string; hostname: string }): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 }

@@ -143,7 +143,7 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
   try {
     await expect(page.getByRole('heading', { name: `Use ${NAME} in these clients` })).toBeVisible({ timeout: 20_000 });
   } catch (err) {
-    throw new Error(`${(err as Error).message}\nSign-in did not finish:\n${explainSignIn()}`);
+    throw new Error(`${(err as Error).message}\nSign-in did not finish:\n${explainSignIn()}`, { cause: err });
   }
   await expect(page.getByRole('status').filter({ hasText: 'Signed in.' })).toBeVisible();
   expect(opener.opened).toHaveLength(1);

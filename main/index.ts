@@ -71,6 +71,7 @@ function run(): void {
   const cipher = new ElectronSafeStorageCipher();
   // Without a keyring (basic_text) the weak-storage setting decides: persist, or memory only.
   const vault = new ChoiceVault(encryptedFileVault(path.join(paths.dataDir, 'secrets.json'), cipher));
+  // eslint-disable-next-line prefer-const -- assigned after the engine that logs through it
   let core: AppCore | undefined;
   const notifier = new ElectronNotifier();
   const auth = new AuthService({

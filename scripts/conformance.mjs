@@ -132,7 +132,9 @@ function runScenario(line, scenario, baselineFile) {
       let checks = [];
       try {
         checks = JSON.parse(fs.readFileSync(path.join(resultDir, 'checks.json'), 'utf8'));
-      } catch {}
+      } catch {
+        // no checks file: the run failed before writing one (counted below)
+      }
       const skipped = /SKIPPED: scenario/.test(text);
       // The suite's verdict on the run: checks (FAILURE or WARNING), the client's exit code unless
       // the scenario allows client errors, and timeouts.

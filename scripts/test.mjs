@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check, build, unit + integration tests (vitest), browser e2e (Playwright with
+// `npm test`: type-check, lint, build, unit + integration tests (vitest), browser e2e (Playwright with
 // the system Chromium). Prints one closing line `N passed, M failed[, K skipped]` over every runner.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -40,13 +40,17 @@ if (process.versions.node.split('.')[0] < 22) {
 if (run('typecheck', bin('tsc'), ['-b'])) passed++;
 else failed++;
 
-// 2. Build everything the tests run (node entries + renderer).
+// 2. Lint: the import rules between layers (eslint.config.mjs) and the formatting (Prettier).
+if (run('lint', bin('eslint'), ['.']) && run('format', bin('prettier'), ['--check', '.', '--log-level', 'warn'])) passed++;
+else failed++;
+
+// 3. Build everything the tests run (node entries + renderer).
 if (!run('build', process.execPath, ['scripts/build.mjs'])) {
   failed++;
   finish();
 }
 
-// 3. Unit + integration tests.
+// 4. Unit + integration tests.
 for (const f of ['vitest.json', 'playwright.json']) fs.rmSync(path.join(results, f), { force: true });
 run('vitest', bin('vitest'), ['run']);
 const v = readJson(path.join(results, 'vitest.json'));
@@ -59,7 +63,7 @@ if (v) {
   failed++;
 }
 
-// 4. The official MCP conformance suite against the product path (connect + proxy + OAuth engine).
+// 5. The official MCP conformance suite against the product path (connect + proxy + OAuth engine).
 if (fs.existsSync(path.join(root, 'scripts', 'conformance.mjs'))) {
   fs.rmSync(path.join(results, 'conformance.json'), { force: true });
   run('conformance', process.execPath, ['scripts/conformance.mjs']);
@@ -73,7 +77,7 @@ if (fs.existsSync(path.join(root, 'scripts', 'conformance.mjs'))) {
   }
 }
 
-// 5. Browser e2e and the Electron smoke test (which skips with a message without a binary).
+// 6. Browser e2e and the Electron smoke test (which skips with a message without a binary).
 const chromium = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE || '/usr/bin/chromium';
 if (!fs.existsSync(chromium)) {
   console.error(`No Chromium at ${chromium}: install it (apt-get install chromium) or set PLAYWRIGHT_CHROMIUM_EXECUTABLE.`);

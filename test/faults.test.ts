@@ -10,7 +10,6 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Conf from 'conf';
 import type { AppCore } from '../main/core/app-core';

@@ -138,7 +138,7 @@ export async function startStoryBackend(opts: StoryBackendOptions): Promise<Stor
   const vaultFile = path.join(paths.dataDir, 'secrets.json');
   // As in the headless host: a plain 0600 file behind the weak-storage choice (default: ask → file).
   const vault = new ChoiceVault(new FileSecretVault(vaultFile));
-  let core: AppCore | undefined;
+  let core: AppCore | undefined; // eslint-disable-line prefer-const -- assigned after the engine that logs through it
   const auth = new AuthService({
     vault,
     opener: { open: (url) => opener.open(url) },
@@ -180,14 +180,14 @@ export async function startStoryBackend(opts: StoryBackendOptions): Promise<Stor
     } catch {
       // not created yet
     }
-    let data: Record<string, string> = {};
+    let data: Record<string, string>;
     try {
       data = JSON.parse(fs.readFileSync(vaultFile, 'utf8'));
     } catch {
       return;
     }
     for (const raw of Object.values(data)) {
-      let parsed: unknown = raw;
+      let parsed: unknown;
       try {
         parsed = JSON.parse(raw);
       } catch {

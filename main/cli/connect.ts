@@ -134,7 +134,7 @@ async function connectAndRelay(args: ConnectArgs, env: NodeJS.ProcessEnv): Promi
       // Another host won the race: use it.
       core = undefined;
       client = await ControlClient.connect(paths, fs.readFileSync(paths.secretFile, 'utf8').trim());
-      if (!client) throw new Error('MCP Switchboard is starting elsewhere but does not answer; try again');
+      if (!client) throw new Error('MCP Switchboard is starting elsewhere but does not answer; try again', { cause: err });
     }
     if (core) {
       const hosted = core;

@@ -9,7 +9,7 @@
  * saying what to do. Node built-ins only: it must start fast.
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
+import type * as net from 'node:net';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { endpointFor, resolvePaths } from '../shared/paths';

@@ -5,7 +5,7 @@
  *   → {"switchboard":1,"secret":"…","server":"control"}   ← {"ok":true}
  *   → {"id":1,"call":"servers:list","arg":null}            ← {"id":1,"result":{"ok":true,"value":[…]}}
  */
-import * as net from 'node:net';
+import type * as net from 'node:net';
 import type { Result } from '../../common/contract';
 import { CONTROL_ID } from '../shared/control-client';
 import { checkHello, LineSplitter, MAX_HELLO_BYTES } from '../shared/wire';

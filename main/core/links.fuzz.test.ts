@@ -9,7 +9,7 @@ import { fuzzBudget } from '../../test/fixtures/fuzz';
 import { parseAppLink } from './links';
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
-// eslint-disable-next-line no-control-regex
+ 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function checkVerdict(raw: unknown): void {

@@ -13,7 +13,7 @@ export type AppLink =
 
 export const MAX_LINK_LENGTH = 4096;
 
-// eslint-disable-next-line no-control-regex
+ 
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** A reason is shown to the user: text from the link inside it must not break lines or flip its direction. */

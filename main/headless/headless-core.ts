@@ -28,6 +28,7 @@ export function createHeadlessCore(opts: HeadlessCoreOptions): AppCore {
   const vault = new ChoiceVault(new FileSecretVault(path.join(opts.paths.dataDir, 'secrets.json')));
   const browser = opts.env.MCP_SWITCHBOARD_BROWSER;
   const opener = browser ? new CommandBrowserOpener(browser) : new SystemBrowserOpener();
+  // eslint-disable-next-line prefer-const -- assigned after the engine that logs through it
   let core: AppCore | undefined;
   const auth = new AuthService({
     vault,

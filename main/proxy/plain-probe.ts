@@ -81,6 +81,7 @@ export async function plainProbe(opts: PlainProbeOptions): Promise<ProbeResult |
 
 function request(url: URL, init: http.RequestOptions, body: string | undefined, onResponse: (res: http.IncomingMessage) => void, signal: AbortSignal): http.ClientRequest {
   // TLS loads only for https servers: an idle proxy of a local server stays smaller.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod: typeof http | typeof Https = url.protocol === 'https:' ? (require('node:https') as typeof Https) : http;
   const r = mod.request(url, { ...init, signal }, onResponse);
   r.end(body);

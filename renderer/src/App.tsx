@@ -60,6 +60,7 @@ export function App({ initialView = { kind: 'servers' } }: { initialView?: View 
 
   // Move focus to the new view so keyboard and screen-reader users land on it.
   const firstView = useRef(true);
+  const viewKey = `${view.kind}:${view.kind === 'server' ? view.id : ''}`;
   useEffect(() => {
     if (firstView.current) {
       firstView.current = false;
@@ -67,7 +68,7 @@ export function App({ initialView = { kind: 'servers' } }: { initialView?: View 
     }
     mainRef.current?.focus({ preventScroll: true });
     mainRef.current?.scrollTo?.({ top: 0 });
-  }, [view.kind, view.kind === 'server' ? view.id : '']);
+  }, [viewKey]);
 
   const go = useCallback((next: View) => {
     setView(next);

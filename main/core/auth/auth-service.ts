@@ -813,7 +813,7 @@ export class AuthService implements AuthEngine {
    * discovers and registers afresh.
    */
   private async authorizationServerMoved(server: AuthServerConfig, rt: Runtime, session: ServerSession): Promise<boolean> {
-    let listed: string[] = [];
+    let listed: string[];
     try {
       const prm = await discoverOAuthProtectedResourceMetadata(
         server.url,

@@ -43,7 +43,7 @@ export interface CallbackExpectation {
 
 /** Printable, single-line, bounded: text from the network before it reaches a page or a log. */
 export function sanitizeText(text: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
+   
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

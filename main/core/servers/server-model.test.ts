@@ -26,7 +26,7 @@ describe('validateScopes', () => {
   it('refuses what RFC 6749 does not allow in a scope token, and says which one', () => {
     const quoted = validateScopes('repo "admin"');
     expect(quoted).toMatchObject({ ok: false });
-    expect(!quoted.ok && quoted.error).toContain('"\"admin\"" is not a scope name');
+    expect(!quoted.ok && quoted.error).toContain('""admin"" is not a scope name');
     expect(validateScopes('a\\b')).toMatchObject({ ok: false });
     expect(validateScopes('caf\u00e9')).toMatchObject({ ok: false });
     expect(validateScopes(42)).toMatchObject({ ok: false, error: expect.stringContaining('must be text') });

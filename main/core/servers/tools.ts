@@ -62,9 +62,9 @@ export async function listToolsThroughProxy(opts: ListToolsOptions): Promise<Too
       conn = await connectWithHello(opts.endpoint, { switchboard: WIRE_VERSION, secret: opts.secret, server: opts.serverId, client: 'mcp-switchboard (tools list)' });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ECONNREFUSED') throw new Error(`The proxy of ${opts.serverName} is not listening; is the server running?`);
-      if (code === 'REFUSED') throw new Error(`The proxy of ${opts.serverName} refused the connection: ${(err as Error).message}`);
-      throw new Error(`Cannot connect to the proxy of ${opts.serverName}: ${(err as Error).message}`);
+      if (code === 'ENOENT' || code === 'ECONNREFUSED') throw new Error(`The proxy of ${opts.serverName} is not listening; is the server running?`, { cause: err });
+      if (code === 'REFUSED') throw new Error(`The proxy of ${opts.serverName} refused the connection: ${(err as Error).message}`, { cause: err });
+      throw new Error(`Cannot connect to the proxy of ${opts.serverName}: ${(err as Error).message}`, { cause: err });
     }
     socket = conn.socket;
     let nextId = 1;

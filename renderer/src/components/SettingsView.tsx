@@ -40,9 +40,10 @@ export function SettingsView({ settings, settingsError, info, update }: Props) {
   const retentionId = useId();
   const retentionHintId = useId();
 
+  const storedRetention = settings?.logRetentionDays;
   useEffect(() => {
-    if (settings) setRetention(String(settings.logRetentionDays));
-  }, [settings?.logRetentionDays]);
+    if (storedRetention !== undefined) setRetention(String(storedRetention));
+  }, [storedRetention]);
 
   async function save(patch: Partial<AppSettings>, what: string) {
     setError(undefined);
