@@ -99,7 +99,9 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Only main/electron/**, main/index.ts and preload/index.ts import electron at runtime.', allowTypeImports: true }],
+          paths: [
+            { name: 'electron', message: 'Only main/electron/**, main/index.ts and preload/index.ts import electron at runtime.', allowTypeImports: true },
+          ],
         },
       ],
     },
@@ -109,7 +111,10 @@ export default tseslint.config(
   {
     files: ['main/electron/{tray-menu-model,security-policy,launch-options,autostart-linux,login-items,tray-actions}.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'This module is the pure half of an adapter: tested without electron.', allowTypeImports: true }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'This module is the pure half of an adapter: tested without electron.', allowTypeImports: true }] },
+      ],
     },
   },
   // common/ is pure TypeScript: no Node, no DOM, no packages.
@@ -125,7 +130,10 @@ export default tseslint.config(
     files: ['main/connector/**/*.ts'],
     ignores: TESTS,
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^(?!node:|\\.)', message: 'The connector has no dependencies: node: built-ins only.' }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!node:|\\.)', message: 'The connector has no dependencies: node: built-ins only.' }] },
+      ],
     },
   },
   // The renderer reaches the outside only through window.switchboard: React, its files, common/.
@@ -148,9 +156,35 @@ export default tseslint.config(
     },
   },
   // Functions of the log-view bench run inside the page (page.evaluate).
-  { files: ['bench/logview.mjs'], languageOptions: { globals: { window: 'readonly', document: 'readonly', requestAnimationFrame: 'readonly', MessageChannel: 'readonly' } } },
+  {
+    files: ['bench/logview.mjs'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', requestAnimationFrame: 'readonly', MessageChannel: 'readonly' } },
+  },
   {
     files: ['**/*.{js,mjs,cjs}'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', fetch: 'readonly', AbortController: 'readonly', structuredClone: 'readonly', performance: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', globalThis: 'readonly', queueMicrotask: 'readonly', setImmediate: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+        structuredClone: 'readonly',
+        performance: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        globalThis: 'readonly',
+        queueMicrotask: 'readonly',
+        setImmediate: 'readonly',
+      },
+    },
   },
 );

@@ -2,7 +2,15 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['common/**/*.test.ts', 'main/**/*.test.ts', 'preload/**/*.test.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: [
+      'common/**/*.test.ts',
+      'main/**/*.test.ts',
+      'preload/**/*.test.ts',
+      'renderer/**/*.test.ts',
+      'renderer/**/*.test.tsx',
+      'test/**/*.test.ts',
+      'scripts/**/*.test.ts',
+    ],
     exclude: ['e2e/**', 'node_modules/**', 'out/**'],
     environment: 'node',
     testTimeout: 30_000,

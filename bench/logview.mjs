@@ -83,7 +83,14 @@ async function buildRenderer(outDir, log) {
   fs.cpSync(path.join(ROOT, 'assets'), path.join(outDir, 'assets'), { recursive: true });
 }
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml', '.map': 'application/json' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+};
 
 /** Static files from `root` on 127.0.0.1, GET only, no path escapes. */
 async function serve(root) {
@@ -122,7 +129,13 @@ function installBenchBridge(server) {
     'clients:find-imports': [],
     'app:take-proposal': null,
     'settings:get': { launchAtLogin: false, logRetentionDays: 7, theme: 'light', weakStorage: 'store' },
-    'app:info': { version: '0.0.0-bench', dataDir: '/tmp/bench', platform: 'linux', loginItemSupported: false, secretStorage: { secure: true, backend: 'bench' } },
+    'app:info': {
+      version: '0.0.0-bench',
+      dataDir: '/tmp/bench',
+      platform: 'linux',
+      loginItemSupported: false,
+      secretStorage: { secure: true, backend: 'bench' },
+    },
   };
   window.switchboard = {
     call(name) {
@@ -152,7 +165,13 @@ const SERVER = {
   enabled: true,
   headerNames: [],
   signIn: 'none',
-  status: { serverId: 'bench-server', state: 'ready', since: Date.now(), restarts: 0, counters: { connections: 1, connectionsTotal: 1, requests: 0, errors: 0 } },
+  status: {
+    serverId: 'bench-server',
+    state: 'ready',
+    since: Date.now(),
+    restarts: 0,
+    counters: { connections: 1, connectionsTotal: 1, requests: 0, errors: 0 },
+  },
 };
 
 /** In the page: append `lines` in batches through the listener; frame intervals meanwhile. */
@@ -163,10 +182,45 @@ async function appendInPage({ lines, batch, serverId }) {
   for (let i = 0; i < lines; i++) {
     const m = methods[i % methods.length];
     const k = i % 10;
-    if (k < 4) events[i] = { ts: t + i, level: 'debug', server: serverId, connection: 1 + (i % 3), message: `→ ${m}`, method: m, id: i, direction: 'client-to-server', size: 120 + (i % 900) };
-    else if (k < 8) events[i] = { ts: t + i, level: 'info', server: serverId, connection: 1 + (i % 3), message: `${m} ok`, method: m, id: i - 1, direction: 'server-to-client', durationMs: (i % 400) / 3, size: 300 + (i % 5000) };
-    else if (k === 8) events[i] = { ts: t + i, level: 'warn', server: serverId, message: `Upstream answered 502 Bad Gateway; retrying in ${1 + (i % 30)} s (attempt ${i % 7})` };
-    else events[i] = { ts: t + i, level: i % 20 === 9 ? 'error' : 'info', server: serverId, message: `Health check ${i}: upstream session ${(i * 2654435761) % 4294967296} re-initialized after a 404 on POST /mcp; the client's initialize was replayed` };
+    if (k < 4)
+      events[i] = {
+        ts: t + i,
+        level: 'debug',
+        server: serverId,
+        connection: 1 + (i % 3),
+        message: `→ ${m}`,
+        method: m,
+        id: i,
+        direction: 'client-to-server',
+        size: 120 + (i % 900),
+      };
+    else if (k < 8)
+      events[i] = {
+        ts: t + i,
+        level: 'info',
+        server: serverId,
+        connection: 1 + (i % 3),
+        message: `${m} ok`,
+        method: m,
+        id: i - 1,
+        direction: 'server-to-client',
+        durationMs: (i % 400) / 3,
+        size: 300 + (i % 5000),
+      };
+    else if (k === 8)
+      events[i] = {
+        ts: t + i,
+        level: 'warn',
+        server: serverId,
+        message: `Upstream answered 502 Bad Gateway; retrying in ${1 + (i % 30)} s (attempt ${i % 7})`,
+      };
+    else
+      events[i] = {
+        ts: t + i,
+        level: i % 20 === 9 ? 'error' : 'info',
+        server: serverId,
+        message: `Health check ${i}: upstream session ${(i * 2654435761) % 4294967296} re-initialized after a 404 on POST /mcp; the client's initialize was replayed`,
+      };
   }
   const last = events[lines - 1].message;
   const frames = [];
@@ -181,11 +235,12 @@ async function appendInPage({ lines, batch, serverId }) {
     prev = now;
     requestAnimationFrame(tick);
   });
-  const yieldTask = () => new Promise((r) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => r();
-    ch.port2.postMessage(0);
-  });
+  const yieldTask = () =>
+    new Promise((r) => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => r();
+      ch.port2.postMessage(0);
+    });
   const t0 = performance.now();
   for (let i = 0; i < lines; i += batch) {
     window.__bench.emit('logs:did-append', events.slice(i, i + batch));
@@ -385,7 +440,14 @@ if (isMain) {
     const result = {
       timestamp: new Date().toISOString(),
       seconds: round((performance.now() - started) / 1000, 1),
-      environment: { node: process.version, platform: `${process.platform} ${os.release()}`, arch: process.arch, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadavg1: round(os.loadavg()[0], 2) },
+      environment: {
+        node: process.version,
+        platform: `${process.platform} ${os.release()}`,
+        arch: process.arch,
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        loadavg1: round(os.loadavg()[0], 2),
+      },
       config: { lines: LINES, batch: BATCH, sweepFrames: SWEEP_FRAMES, wheelFrames: WHEEL_FRAMES, wheelPxPerFrame: WHEEL_PX_PER_FRAME },
       figures,
     };

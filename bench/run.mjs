@@ -220,7 +220,12 @@ async function openSession(kind, ctx, { profile = false } = {}) {
   } else if (kind === 'switchboard') {
     transport = new StdioClientTransport({ command: process.execPath, args: [...prof, CONNECTOR_SCRIPT, ctx.serverId], env: ctx.connectorEnv, stderr: 'pipe' });
   } else {
-    transport = new StdioClientTransport({ command: process.execPath, args: [...prof, MCP_REMOTE_BIN.path, ctx.url, '--allow-http'], env: ctx.remoteEnv, stderr: 'pipe' });
+    transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [...prof, MCP_REMOTE_BIN.path, ctx.url, '--allow-http'],
+      env: ctx.remoteEnv,
+      stderr: 'pipe',
+    });
   }
   if (kind !== 'direct') stderr = tail(transport.stderr);
   const session = {
@@ -232,7 +237,12 @@ async function openSession(kind, ctx, { profile = false } = {}) {
     },
     async close() {
       live.delete(session);
-      if (kind === 'direct') await within(transport.terminateSession().catch(() => {}), 3000, 'DELETE').catch(() => {});
+      if (kind === 'direct')
+        await within(
+          transport.terminateSession().catch(() => {}),
+          3000,
+          'DELETE',
+        ).catch(() => {});
       await within(client.close(), 8000, `${kind} close`).catch((e) => log(e.message));
     },
     kill() {
@@ -510,7 +520,15 @@ async function main() {
   const result = {
     timestamp: stamp,
     seconds,
-    environment: { node: process.version, platform: `${process.platform} ${os.release()}`, arch: process.arch, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, mcpRemote: MCP_REMOTE_BIN.version, loadavg1: load },
+    environment: {
+      node: process.version,
+      platform: `${process.platform} ${os.release()}`,
+      arch: process.arch,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      mcpRemote: MCP_REMOTE_BIN.version,
+      loadavg1: load,
+    },
     config: CONFIG,
     figures: f,
     targets: verdicts,

@@ -11,24 +11,9 @@
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Lifecycle of one server's proxy, as the user sees it. */
-export type ServerState =
-  | 'stopped'
-  | 'starting'
-  | 'connecting'
-  | 'needs-sign-in'
-  | 'ready'
-  | 'retrying'
-  | 'error';
+export type ServerState = 'stopped' | 'starting' | 'connecting' | 'needs-sign-in' | 'ready' | 'retrying' | 'error';
 
-export const SERVER_STATES: readonly ServerState[] = [
-  'stopped',
-  'starting',
-  'connecting',
-  'needs-sign-in',
-  'ready',
-  'retrying',
-  'error',
-];
+export const SERVER_STATES: readonly ServerState[] = ['stopped', 'starting', 'connecting', 'needs-sign-in', 'ready', 'retrying', 'error'];
 
 export type TransportKind = 'streamable-http' | 'sse';
 

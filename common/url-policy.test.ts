@@ -3,11 +3,27 @@ import { isLoopbackHost, isSecureOrLoopback } from './url-policy';
 
 describe('isLoopbackHost', () => {
   it('knows the loopback names, in any case, bracketed or bare', () => {
-    expect(['localhost', '127.0.0.1', '127.255.0.1', '[::1]', '::1', 'LocalHost', 'app.localhost'].map(isLoopbackHost)).toEqual([true, true, true, true, true, true, true]);
+    expect(['localhost', '127.0.0.1', '127.255.0.1', '[::1]', '::1', 'LocalHost', 'app.localhost'].map(isLoopbackHost)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('refuses everything else, look-alikes included', () => {
-    expect(['example.com', '128.0.0.1', '0.0.0.0', 'localhost.com', 'localhost.example.com', '10.0.0.1', '127.0.0.1.nip.io'].map(isLoopbackHost)).toEqual([false, false, false, false, false, false, false]);
+    expect(['example.com', '128.0.0.1', '0.0.0.0', 'localhost.com', 'localhost.example.com', '10.0.0.1', '127.0.0.1.nip.io'].map(isLoopbackHost)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 

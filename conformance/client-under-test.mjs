@@ -39,7 +39,7 @@ const context = parseContext();
 // keeps the temp profile (logs, settings) for a look afterwards.
 const verbose = !!process.env.CONFORMANCE_CLIENT_VERBOSE;
 
-const log = (...a) => console.error(new Date().toISOString(), "[client-under-test]", ...a);
+const log = (...a) => console.error(new Date().toISOString(), '[client-under-test]', ...a);
 
 function parseContext() {
   const raw = process.env.MCP_CONFORMANCE_CONTEXT;
@@ -158,7 +158,8 @@ function sampleArguments(schema) {
   const out = {};
   for (const key of schema?.required ?? []) {
     const type = schema.properties?.[key]?.type;
-    out[key] = type === 'number' || type === 'integer' ? 1 : type === 'boolean' ? true : type === 'object' ? {} : type === 'array' ? [] : type === 'null' ? null : 'x';
+    out[key] =
+      type === 'number' || type === 'integer' ? 1 : type === 'boolean' ? true : type === 'object' ? {} : type === 'array' ? [] : type === 'null' ? null : 'x';
   }
   return out;
 }

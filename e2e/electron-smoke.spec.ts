@@ -138,10 +138,16 @@ test.describe('Electron app', () => {
     app = await launch();
     const win = await app.firstWindow();
     const entry = path.join(configHome, 'autostart', 'mcp-switchboard.desktop');
-    expect(await win.evaluate(() => window.switchboard.call('settings:set', { launchAtLogin: true }))).toMatchObject({ ok: true, value: { launchAtLogin: true } });
+    expect(await win.evaluate(() => window.switchboard.call('settings:set', { launchAtLogin: true }))).toMatchObject({
+      ok: true,
+      value: { launchAtLogin: true },
+    });
     expect(fs.readFileSync(entry, 'utf8')).toMatch(/^Exec=.* --background$/m);
     await expect.poll(async () => (await traySnapshot(app!))?.menu.includes('Launch at login')).toBe(true);
-    expect(await win.evaluate(() => window.switchboard.call('settings:set', { launchAtLogin: false }))).toMatchObject({ ok: true, value: { launchAtLogin: false } });
+    expect(await win.evaluate(() => window.switchboard.call('settings:set', { launchAtLogin: false }))).toMatchObject({
+      ok: true,
+      value: { launchAtLogin: false },
+    });
     expect(fs.existsSync(entry)).toBe(false);
   });
 
@@ -160,9 +166,7 @@ test.describe('Electron app', () => {
 
     // The proxy's pid, from the core (there is no window to ask through).
     let pid: number | undefined;
-    await expect
-      .poll(async () => (pid = (await serversOf(app!)).find((s) => s.name === 'Unreachable')?.status.pid), { timeout: 30_000 })
-      .toBeGreaterThan(0);
+    await expect.poll(async () => (pid = (await serversOf(app!)).find((s) => s.name === 'Unreachable')?.status.pid), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(processAlive(pid!)).toBe(true);
 
     await app.close();

@@ -166,7 +166,9 @@ test('server detail: a failing server explains itself; refusals and tool errors 
       counters: { connections: 0, connectionsTotal: 0, requests: 0, errors: 0 },
     });
   }, NOW);
-  await expect(detail.getByTestId('tools').getByRole('alert')).toHaveText('Could not list the tools: Internal tools did not answer tools/list: HTTP 502 Bad Gateway');
+  await expect(detail.getByTestId('tools').getByRole('alert')).toHaveText(
+    'Could not list the tools: Internal tools did not answer tools/list: HTTP 502 Bad Gateway',
+  );
 });
 
 test('server detail: remove asks in a dialog (Escape cancels), then reports where it was uninstalled', async ({ page }) => {
@@ -423,7 +425,11 @@ test('insecure token storage: a banner asks once; the choice is saved; login ite
         dataDir: '/home/ada/.config/mcp-switchboard',
         platform: 'linux',
         loginItemSupported: false,
-        secretStorage: { secure: false, backend: 'basic_text', warning: 'No keyring (GNOME Keyring or KWallet) was found, so tokens would be encrypted with a fixed key.' },
+        secretStorage: {
+          secure: false,
+          backend: 'basic_text',
+          warning: 'No keyring (GNOME Keyring or KWallet) was found, so tokens would be encrypted with a fixed key.',
+        },
       },
     }),
   );

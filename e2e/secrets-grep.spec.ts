@@ -43,7 +43,10 @@ test('reads every file under a folder, nested ones included', () => {
 });
 
 test("finds a secret in a live process's argv and environment", async () => {
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)', 'argv-marker-1234'], { env: { LEAKY: SECRET, PATH: process.env.PATH ?? '' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)', 'argv-marker-1234'], {
+    env: { LEAKY: SECRET, PATH: process.env.PATH ?? '' },
+    stdio: 'ignore',
+  });
   try {
     await new Promise((r) => child.once('spawn', r));
     const h = processHaystacks(child.pid!, 'child');

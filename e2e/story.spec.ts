@@ -217,7 +217,12 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
   await shot(page, 'logs');
   // Export diagnostics from the log view (the bundle is grepped below).
   await page.getByRole('button', { name: 'Export diagnostics' }).click();
-  await expect(page.getByRole('status').filter({ hasText: /diagnostics/i }).first()).toBeVisible();
+  await expect(
+    page
+      .getByRole('status')
+      .filter({ hasText: /diagnostics/i })
+      .first(),
+  ).toBeVisible();
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Clients' }).click();
   await expect(page.getByText('Claude Desktop').first()).toBeVisible();
@@ -279,7 +284,17 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
   const secrets = backend.secrets();
   const kinds = new Set(secrets.flatMap((s) => s.seenAs));
   // The story used every kind of secret it means to look for.
-  for (const kind of ['as:access_token', 'as:refresh_token', 'as:authorization_code', 'opener:authorization_code', 'pkce:code_verifier', 'connector:secret', 'header:value', 'vault:access_token', 'vault:refresh_token']) {
+  for (const kind of [
+    'as:access_token',
+    'as:refresh_token',
+    'as:authorization_code',
+    'opener:authorization_code',
+    'pkce:code_verifier',
+    'connector:secret',
+    'header:value',
+    'vault:access_token',
+    'vault:refresh_token',
+  ]) {
     expect([...kinds], kind).toContain(kind);
   }
 

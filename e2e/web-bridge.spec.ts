@@ -71,7 +71,12 @@ test('admits its own page: right secret, own Host, own Origin', async () => {
   expect(page.headers['content-security-policy']).toContain("script-src 'self'");
   expect(page.body).not.toContain('connect-src &#39;none&#39;');
 
-  const listed = await request({ method: 'POST', path: '/call', headers: { ...good(), ...json, origin: backend.bridge.origin, 'sec-fetch-site': 'same-origin' }, body: listCall });
+  const listed = await request({
+    method: 'POST',
+    path: '/call',
+    headers: { ...good(), ...json, origin: backend.bridge.origin, 'sec-fetch-site': 'same-origin' },
+    body: listCall,
+  });
   expect(listed.status).toBe(200);
   expect(JSON.parse(listed.body)).toEqual({ ok: true, value: [] });
 

@@ -44,7 +44,10 @@ vi.mock('electron', () => {
     requestSingleInstanceLock: () => true,
     on,
     removeListener: (event: string, fn: (...a: any[]) => any) => {
-      m.appListeners.set(event, (m.appListeners.get(event) ?? []).filter((f) => f !== fn));
+      m.appListeners.set(
+        event,
+        (m.appListeners.get(event) ?? []).filter((f) => f !== fn),
+      );
     },
     whenReady: () => Promise.resolve(),
     isPackaged: false,
@@ -57,7 +60,12 @@ vi.mock('electron', () => {
     setAppUserModelId: () => {},
     exit: (code: number) => void m.exitCodes.push(code),
     quit: () => {
-      const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+      const event = {
+        defaultPrevented: false,
+        preventDefault() {
+          this.defaultPrevented = true;
+        },
+      };
       m.emit('before-quit', event);
     },
   };
@@ -197,7 +205,12 @@ describe('main/index.ts (composition root)', () => {
     expect(options.webPreferences!.preload).toMatch(/preload[\\/]index\.js$/);
     expect(win.url).toMatch(/^file:.*\/renderer\/index\.html$/);
     expect(win.openHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
-    const nav = { prevented: false, preventDefault() { this.prevented = true; } };
+    const nav = {
+      prevented: false,
+      preventDefault() {
+        this.prevented = true;
+      },
+    };
     win.listeners.get('wc:will-navigate')!(nav, 'https://example.com/');
     expect(nav.prevented).toBe(true);
     expect(m.headerHooks).toBe(1);

@@ -202,7 +202,8 @@ function run(): void {
       disposables.push(tray);
       // Electron smoke e2e only: Electron lists no trays, and a --background start has no window to
       // ask through, so the test reads the tray and the servers here.
-      if (process.env.MCP_SWITCHBOARD_SMOKE_HOOKS === '1') Object.assign(globalThis, { __switchboardSmoke: { tray: () => tray.snapshot(), servers: () => core.listServers() } });
+      if (process.env.MCP_SWITCHBOARD_SMOKE_HOOKS === '1')
+        Object.assign(globalThis, { __switchboardSmoke: { tray: () => tray.snapshot(), servers: () => core.listServers() } });
       if (opensWindowOnStart(launch, { wasOpenedAtLogin: loginItems.wasOpenedAtLogin(), requested: windowRequested })) windows.open();
 
       function runTrayAction(action: TrayAction): void {

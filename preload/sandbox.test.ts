@@ -44,11 +44,9 @@ function runSandboxed(code: string) {
     throw new Error(`module not found: ${name}`);
   };
   const context = vm.createContext({ console });
-  const wrapper = vm.runInContext(
-    `(function(require, process, Buffer, global, setImmediate, clearImmediate, exports, module) {\n${code}\n})`,
-    context,
-    { filename: bundle },
-  ) as (...args: unknown[]) => void;
+  const wrapper = vm.runInContext(`(function(require, process, Buffer, global, setImmediate, clearImmediate, exports, module) {\n${code}\n})`, context, {
+    filename: bundle,
+  }) as (...args: unknown[]) => void;
   const exports = {};
   wrapper(preloadRequire, new EventEmitter(), Buffer, context, setImmediate, clearImmediate, exports, { exports });
   return { exposed, invoked };

@@ -175,7 +175,9 @@ for (const line of LINES) {
     if (!scenarios.includes(name) && !opt('only')) console.log(`WARN ${line.name}: baseline entry ${name} is not a scenario of this line`);
   }
   const lineStarted = Date.now();
-  console.log(`--- ${line.name}: ${path.relative(root, line.cli)} (${scenarios.length} client scenarios${line.runArgs.length ? ', ' + line.runArgs.join(' ') : ''}, ${JOBS} at a time)`);
+  console.log(
+    `--- ${line.name}: ${path.relative(root, line.cli)} (${scenarios.length} client scenarios${line.runArgs.length ? ', ' + line.runArgs.join(' ') : ''}, ${JOBS} at a time)`,
+  );
   await pool(scenarios, JOBS, async (scenario) => {
     const r = await runScenario(line, scenario, baselineFile);
     const inBaseline = baseline.has(scenario);

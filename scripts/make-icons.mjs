@@ -178,11 +178,7 @@ function appIcon(size) {
     (x, y) => cover(sdRoundRect(x, y, ...tile, 104 * s)),
     (x, y) => lerp(INDIGO_TOP, INDIGO_BOTTOM, clamp01((x + y) / (2 * size))),
   );
-  drawGlyph(
-    c,
-    { x0: 148 * s, x1: 364 * s, rows: [170 * s, 256 * s, 342 * s], trackR: 15 * s, knobR: 34 * s, gap: 14 * s, dim: 0.42 },
-    WHITE,
-  );
+  drawGlyph(c, { x0: 148 * s, x1: 364 * s, rows: [170 * s, 256 * s, 342 * s], trackR: 15 * s, knobR: 34 * s, gap: 14 * s, dim: 0.42 }, WHITE);
   return c;
 }
 
@@ -208,11 +204,7 @@ function exclamation(b, s) {
   const cx = b.cx * s;
   const cy = b.cy * s;
   const w = 0.5 * s;
-  return (x, y) =>
-    Math.max(
-      cover(sdCapsule(x, y, cx, cy - 1.9 * s, cx, cy + 0.4 * s, w)),
-      cover(sdCircle(x, y, cx, cy + 1.85 * s, 0.6 * s)),
-    );
+  return (x, y) => Math.max(cover(sdCapsule(x, y, cx, cy - 1.9 * s, cx, cy + 0.4 * s, w)), cover(sdCircle(x, y, cx, cy + 1.85 * s, 0.6 * s)));
 }
 
 function badgeShape(b, s, grow = 0) {

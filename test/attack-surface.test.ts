@@ -118,9 +118,16 @@ describe.runIf(unix)('the endpoints refuse programs without the secret', () => {
     const before = core.listServers().length;
     const answer = await exchange(
       controlEndpoint(resolvePaths(home.env)),
-      encodeHello({ switchboard: WIRE_VERSION, secret: '1'.repeat(64), server: 'control' }) + JSON.stringify({ id: 1, call: 'servers:remove', arg: { id } }) + '\n',
+      encodeHello({ switchboard: WIRE_VERSION, secret: '1'.repeat(64), server: 'control' }) +
+        JSON.stringify({ id: 1, call: 'servers:remove', arg: { id } }) +
+        '\n',
     );
-    expect(answer.split('\n').filter(Boolean).map((l) => JSON.parse(l).ok)).toEqual([false]);
+    expect(
+      answer
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).ok),
+    ).toEqual([false]);
     expect(core.listServers().length).toBe(before);
   });
 
@@ -137,7 +144,11 @@ describe.runIf(unix)('the endpoints refuse programs without the secret', () => {
 
 describe('the renderer', () => {
   it('has no network and no inline or eval script: its CSP', () => {
-    const d = Object.fromEntries(RENDERER_CSP.split(';').map((x) => x.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    const d = Object.fromEntries(
+      RENDERER_CSP.split(';')
+        .map((x) => x.trim().split(/\s+/))
+        .map(([k, ...v]) => [k, v]),
+    );
     expect(d['default-src']).toEqual(["'none'"]);
     expect(d['connect-src']).toEqual(["'none'"]);
     expect(d['script-src']).toEqual(["'self'"]);

@@ -84,7 +84,7 @@ describe('sign-in through the app', () => {
     expect(refreshes.filter((g) => !g.ok)).toEqual([]);
   });
 
-  it('keeps tokens out of logs, the proxy\'s argv and env', async () => {
+  it("keeps tokens out of logs, the proxy's argv and env", async () => {
     const paths = resolvePaths(home.env);
     const vaultText = fs.readFileSync(path.join(home.dataDir, 'secrets.json'), 'utf8');
     const secrets = [...vaultText.matchAll(/"(access_token|refresh_token)\\":\\"([^"\\]+)/g)].map((m) => m[2]);

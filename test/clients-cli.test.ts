@@ -21,10 +21,20 @@ describe('cli: clients', () => {
       const ins = cli(h.env, 'install', 'linear', '--client', 'cursor', '--json');
       expect(ins.code).toBe(0);
       expect(JSON.parse(ins.out)).toMatchObject({ name: 'linear', changed: true, file });
-      const entry = JSON.parse(fs.readFileSync(file, 'utf8').replace('// mine', '').replace(/,(\s*[}\]])/g, '$1')).mcpServers.linear;
+      const entry = JSON.parse(
+        fs
+          .readFileSync(file, 'utf8')
+          .replace('// mine', '')
+          .replace(/,(\s*[}\]])/g, '$1'),
+      ).mcpServers.linear;
       expect(entry).toEqual({ command: process.execPath, args: [path.join(ROOT, 'out/connector/index.js'), 'linear'] });
       const status = JSON.parse(cli(h.env, 'status', '--json').out);
-      expect(status.find((s: { clientId: string }) => s.clientId === 'cursor')).toEqual({ serverId: 'linear', clientId: 'cursor', state: 'installed', name: 'linear' });
+      expect(status.find((s: { clientId: string }) => s.clientId === 'cursor')).toEqual({
+        serverId: 'linear',
+        clientId: 'cursor',
+        state: 'installed',
+        name: 'linear',
+      });
       expect(cli(h.env, 'uninstall', 'linear', '--client', 'cursor').code).toBe(0);
       expect(fs.readFileSync(file, 'utf8')).toBe(original);
       expect(cli(h.env, 'install', 'linear', '--client', 'nope').code).toBe(1);
@@ -69,7 +79,11 @@ describe('cli: clients', () => {
       expect(cli(h.env, 'install', 'linear', '--client', 'cursor').code).toBe(0);
       const removed = cli(h.env, 'remove', 'linear', '--json');
       expect(removed.code).toBe(0);
-      expect(JSON.parse(removed.out)).toMatchObject({ removed: 'linear', uninstalled: [{ clientId: 'cursor', serverId: 'linear', file, changed: true }], failed: [] });
+      expect(JSON.parse(removed.out)).toMatchObject({
+        removed: 'linear',
+        uninstalled: [{ clientId: 'cursor', serverId: 'linear', file, changed: true }],
+        failed: [],
+      });
       expect(fs.readFileSync(file, 'utf8')).toBe(original);
       expect(JSON.parse(cli(h.env, 'list', '--json').out)).toEqual([]);
 
@@ -94,7 +108,12 @@ describe('cli: clients', () => {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, '{"mcpServers": {"mine": {"command": "x"}}}');
       const codes = await Promise.all(
-        ids.map((id) => new Promise<number | null>((resolve) => spawn(process.execPath, [CLI, 'install', id, '--client', 'cline'], { env: h.env, stdio: 'ignore' }).on('exit', resolve))),
+        ids.map(
+          (id) =>
+            new Promise<number | null>((resolve) =>
+              spawn(process.execPath, [CLI, 'install', id, '--client', 'cline'], { env: h.env, stdio: 'ignore' }).on('exit', resolve),
+            ),
+        ),
       );
       expect(codes).toEqual(ids.map(() => 0));
       expect(Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')).mcpServers).sort()).toEqual([...ids, 'mine'].sort());

@@ -79,20 +79,33 @@ describe('connector', () => {
     const home = makeTempHome();
     try {
       const child = spawn(process.execPath, [CONNECTOR_SCRIPT, 'notion'], {
-        env: { ...home.env, MCP_SWITCHBOARD_APP_COMMAND: JSON.stringify([process.execPath, '-e', 'process.exit(1)']), MCP_SWITCHBOARD_CONNECT_TIMEOUT_MS: '1500' },
+        env: {
+          ...home.env,
+          MCP_SWITCHBOARD_APP_COMMAND: JSON.stringify([process.execPath, '-e', 'process.exit(1)']),
+          MCP_SWITCHBOARD_CONNECT_TIMEOUT_MS: '1500',
+        },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
-      child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } }) + '\n');
+      child.stdin.write(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: 7,
+          method: 'initialize',
+          params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+        }) + '\n',
+      );
       await waitFor(() => stdout.includes('\n'), 'an answer on stdout', 10_000);
       const lines = stdout.trim().split('\n');
       expect(lines).toHaveLength(1);
       const msg = JSON.parse(lines[0]);
       expect(msg.id).toBe(7);
-      expect(msg.error.message).toMatch(/could not connect this client to "notion".*Open MCP Switchboard, check that "notion" is listed and enabled, then restart this client/);
+      expect(msg.error.message).toMatch(
+        /could not connect this client to "notion".*Open MCP Switchboard, check that "notion" is listed and enabled, then restart this client/,
+      );
       expect(stderr).toMatch(/starting MCP Switchboard in the background/);
       const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.stdin.end();
@@ -110,7 +123,14 @@ describe('connector', () => {
       const child = spawn(process.execPath, [CONNECTOR_SCRIPT, id], { env: home.env, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       child.stdout.on('data', (d) => (stdout += d));
-      child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } }) + '\n');
+      child.stdin.write(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+        }) + '\n',
+      );
       await waitFor(() => stdout.includes('\n'), 'the initialize result', 15_000);
       expect(JSON.parse(stdout.split('\n')[0]).result.serverInfo.name).toBe('sdk-fixture');
       const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -116,7 +116,9 @@ describe('tools, remove, import, settings', () => {
     };
     fs.writeFileSync(claudeFile, JSON.stringify(config, null, 2));
     const found = await core.findImports();
-    expect(found).toEqual([{ clientId: 'claude-desktop', clientName: 'Claude Desktop', file: claudeFile, entryName: 'fixture', url: sdk.url, headerNames: ['Authorization'] }]);
+    expect(found).toEqual([
+      { clientId: 'claude-desktop', clientName: 'Claude Desktop', file: claudeFile, entryName: 'fixture', url: sdk.url, headerNames: ['Authorization'] },
+    ]);
     expect(JSON.stringify(found)).not.toContain('import-header-secret');
     const summary = await core.importEntry('claude-desktop', 'fixture');
     expect(summary).toMatchObject({ name: 'fixture', url: sdk.url, headerNames: ['Authorization'] });
@@ -181,7 +183,11 @@ describe('diagnostics and the memory-only token choice, with a real sign-in', ()
     home = makeTempHome();
     const vault = new ChoiceVault(new FileSecretVault(path.join(home.dataDir, 'secrets.json')));
     let c: AppCore | undefined;
-    auth = new AuthService({ vault, opener: new TestBrowser(), log: (serverId, level, message) => c?.logs.append({ ts: Date.now(), level, server: serverId, message }) });
+    auth = new AuthService({
+      vault,
+      opener: new TestBrowser(),
+      log: (serverId, level, message) => c?.logs.append({ ts: Date.now(), level, server: serverId, message }),
+    });
     core = c = await startCore(home, { auth, vault, clientLauncher, version: '7.7.7' });
   });
 
@@ -217,9 +223,17 @@ describe('diagnostics and the memory-only token choice, with a real sign-in', ()
     expect(json.app).toMatchObject({ version: '7.7.7', node: process.versions.node, platform: process.platform, arch: process.arch });
     expect(json.secretStorage).toMatchObject({ secure: false });
     expect(json.settings).toMatchObject({ weakStorage: 'ask' });
-    expect(json.servers.find((x: { id: string }) => x.id === p.id)).toMatchObject({ url: oidc.mcpUrl, headerNames: ['X-Diag-Key'], signIn: 'signed-in', status: { state: 'ready' } });
+    expect(json.servers.find((x: { id: string }) => x.id === p.id)).toMatchObject({
+      url: oidc.mcpUrl,
+      headerNames: ['X-Diag-Key'],
+      signIn: 'signed-in',
+      status: { state: 'ready' },
+    });
     expect(json.servers.find((x: { id: string }) => x.id === s.id)).toMatchObject({ clientId: 'diag-client' });
-    expect(json.clients.find((c: { id: string }) => c.id === 'claude-desktop')).toMatchObject({ present: false, installs: expect.arrayContaining([{ serverId: p.id, state: 'not-installed' }]) });
+    expect(json.clients.find((c: { id: string }) => c.id === 'claude-desktop')).toMatchObject({
+      present: false,
+      installs: expect.arrayContaining([{ serverId: p.id, state: 'not-installed' }]),
+    });
     expect(json.logs[p.id].some((e: { message: string }) => e.message === 'upstream said: [redacted] / [redacted] / [redacted]')).toBe(true);
   });
 
@@ -266,7 +280,9 @@ describe('the command line drives a running host', () => {
   // Asynchronous: the host answering the command line runs in this process.
   const cliAsync = (...args: string[]) =>
     new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      execFile(process.execPath, [CLI_SCRIPT, ...args], { env: home.env }, (err, out, errText) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out, err: errText }));
+      execFile(process.execPath, [CLI_SCRIPT, ...args], { env: home.env }, (err, out, errText) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out, err: errText }),
+      );
     });
 
   it('remove and import go through the running host, which stops the proxy and starts the imported one', async () => {

@@ -182,7 +182,7 @@ describe('event streams cut mid-response', () => {
 });
 
 describe('slow upstream', () => {
-  it('a 30 s answer becomes a clear time-out error at the proxy\'s limit; the server is told to cancel', async () => {
+  it("a 30 s answer becomes a clear time-out error at the proxy's limit; the server is told to cancel", async () => {
     const c = await client('slow-30');
     server.setDelay(30_000);
     try {
@@ -262,7 +262,10 @@ describe('the proxy killed mid-request', () => {
     expect(server.stats.initializes - initsBefore).toBeGreaterThanOrEqual(2);
     expect(server.stats.clientNames.slice(namesBefore)).toEqual(expect.arrayContaining(['victim-a', 'victim-b']));
     // Nothing of the replay reached the clients: only the answers to their own ids.
-    for (const [c, own] of [[a, 'init-victim-a'], [b, 'init-victim-b']] as const) {
+    for (const [c, own] of [
+      [a, 'init-victim-a'],
+      [b, 'init-victim-b'],
+    ] as const) {
       expect(c.lines.map((m) => m.id)).not.toContain('switchboard-connector-replay');
       expect(c.answersTo(own)).toHaveLength(1);
       expectOneAnswerEach(c);
@@ -399,7 +402,11 @@ describe('clock jumps (sleep/wake)', () => {
     it(`crash-loop counting and restarts behave after a jump ${name}`, async () => {
       const h = makeTempHome();
       const clock = jumpingClock();
-      const c = await startCore(h, { clock, skipInstanceLock: true, supervisor: { backoffBaseMs: 50, backoffMaxMs: 200, crashLoopCount: 3, crashWindowMs: 60_000, stopTimeoutMs: 2000 } });
+      const c = await startCore(h, {
+        clock,
+        skipInstanceLock: true,
+        supervisor: { backoffBaseMs: 50, backoffMaxMs: 200, crashLoopCount: 3, crashWindowMs: 60_000, stopTimeoutMs: 2000 },
+      });
       try {
         const sid = (await c.addServer({ url: server.url, name: 'Sleeper' })).id;
         await waitForState(c, sid, 'ready');

@@ -20,7 +20,11 @@ import { ClientConfigError, ClientService } from '../main/core/clients/client-se
 import { CLIENTS, pathContext, type ClientDef, type Launcher } from '../main/core/clients/client-table';
 import { fuzzBudget } from './fixtures/fuzz';
 
-const LAUNCHER: Launcher = { command: '/opt/MCP Switchboard/mcp-switchboard', connectorScript: '/opt/MCP Switchboard/out/connector/index.js', electronRunAsNode: true };
+const LAUNCHER: Launcher = {
+  command: '/opt/MCP Switchboard/mcp-switchboard',
+  connectorScript: '/opt/MCP Switchboard/out/connector/index.js',
+  electronRunAsNode: true,
+};
 const SERVER_ID = 'fuzz-srv';
 
 let home: string;
@@ -106,7 +110,26 @@ function withoutOurs(m: Meaning, key: string, name: string, hadContainer: boolea
 
 // ---- hostile files ----------------------------------------------------------------------------
 
-const keyName = fc.oneof(fc.constantFrom('a', 'b', 'mcpServers', 'servers', 'mcp_servers', 'extensions', '__proto__', 'constructor', 'toString', 'fuzz-srv', 'café ☕', 'x.y', 'a b', '"q"', ''), fc.string({ maxLength: 6 }));
+const keyName = fc.oneof(
+  fc.constantFrom(
+    'a',
+    'b',
+    'mcpServers',
+    'servers',
+    'mcp_servers',
+    'extensions',
+    '__proto__',
+    'constructor',
+    'toString',
+    'fuzz-srv',
+    'café ☕',
+    'x.y',
+    'a b',
+    '"q"',
+    '',
+  ),
+  fc.string({ maxLength: 6 }),
+);
 const scalar = fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.boolean(), fc.constant(null), fc.double({ noNaN: true, noDefaultInfinity: true }));
 const value = fc.letrec<{ v: unknown }>((tie) => ({
   v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(keyName, tie('v'), { maxKeys: 3 })),
@@ -144,38 +167,79 @@ function stringifyJson(v: unknown, indent: number | string): string {
 
 const jsonText = (key: string) =>
   fc.oneof(
-    { weight: 5, arbitrary: fc.tuple(doc(key), style, fc.boolean(), fc.boolean()).map(([d, s, comments, dup]) => {
-      let t = stringifyJson(d, s.indent);
-      if (comments) t = t.replace(/,\n/g, ', // c\n').replace(/^\{/, '{ /* head */').replace(/\n\}$/, ',\n}');
-      // A duplicate of the servers key (or of the first key): the last one is what clients read.
-      if (dup) t = t.replace(/^\{/, `{"${key}": {"old": {"command": "x"}}, `);
-      return finish(t, s);
-    }) },
-    { weight: 3, arbitrary: fc.tuple(doc(key), style, damageOps(['{', '}', '[', ']', ',', ':', '"', '/', '*', '\n', '\\', '\uFEFF'])).map(([d, s, ops]) => finish(damage(stringifyJson(d, s.indent), ops), s)) },
+    {
+      weight: 5,
+      arbitrary: fc.tuple(doc(key), style, fc.boolean(), fc.boolean()).map(([d, s, comments, dup]) => {
+        let t = stringifyJson(d, s.indent);
+        if (comments) t = t.replace(/,\n/g, ', // c\n').replace(/^\{/, '{ /* head */').replace(/\n\}$/, ',\n}');
+        // A duplicate of the servers key (or of the first key): the last one is what clients read.
+        if (dup) t = t.replace(/^\{/, `{"${key}": {"old": {"command": "x"}}, `);
+        return finish(t, s);
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(doc(key), style, damageOps(['{', '}', '[', ']', ',', ':', '"', '/', '*', '\n', '\\', '\uFEFF']))
+        .map(([d, s, ops]) => finish(damage(stringifyJson(d, s.indent), ops), s)),
+    },
     {
       weight: 1,
       arbitrary: fc.constantFrom(
-        '[]', '42', 'null', '"x"', 'true', `{"${key}": []}`, `{"${key}": "x"}`, `{"${key}": null}`, `{"${key}": 5}`,
-        `{"${key}": {"a": 1}, "${key}": {"b": {"command": "y"}}}`, `{"__proto__": {"${key}": {"a": {}}}}`, `{"${key}": {"__proto__": {"command": "p"}}}`,
-        `{"a": ${'['.repeat(3000)}${']'.repeat(3000)}}`, `{"a": ${'{"b":'.repeat(3000)}1${'}'.repeat(3000)}}`, '{"a": 1} {"b": 2}', '{"a": 1}\u0000', '\uFEFF\uFEFF{}',
-        `// c\n{"${key}": {}} // end`, `{"${key}": {/* only a comment */}}`, `{"mcp\\u0053ervers": {"a": {"command": "u"}}}`,
+        '[]',
+        '42',
+        'null',
+        '"x"',
+        'true',
+        `{"${key}": []}`,
+        `{"${key}": "x"}`,
+        `{"${key}": null}`,
+        `{"${key}": 5}`,
+        `{"${key}": {"a": 1}, "${key}": {"b": {"command": "y"}}}`,
+        `{"__proto__": {"${key}": {"a": {}}}}`,
+        `{"${key}": {"__proto__": {"command": "p"}}}`,
+        `{"a": ${'['.repeat(3000)}${']'.repeat(3000)}}`,
+        `{"a": ${'{"b":'.repeat(3000)}1${'}'.repeat(3000)}}`,
+        '{"a": 1} {"b": 2}',
+        '{"a": 1}\u0000',
+        '\uFEFF\uFEFF{}',
+        `// c\n{"${key}": {}} // end`,
+        `{"${key}": {/* only a comment */}}`,
+        `{"mcp\\u0053ervers": {"a": {"command": "u"}}}`,
       ),
     },
   );
 
 const tomlText = (key: string) =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.tuple(doc(key).map((d) => JSON.parse(JSON.stringify(d, (_k, v) => (v === null ? 'null' : v)))), fc.boolean(), fc.boolean()).map(([d, crlf, comment]) => {
-      let t: string;
-      try {
-        t = tomlStringify(d);
-      } catch {
-        t = '';
-      }
-      if (comment) t = `# top\n${t}\n# tail`;
-      return crlf ? t.replace(/\n/g, '\r\n') : t;
-    }) },
-    { weight: 2, arbitrary: fc.tuple(fc.dictionary(fc.constantFrom('a', 'b'), fc.string({ maxLength: 4 }), { maxKeys: 2 }), damageOps(['[', ']', '=', '"', "'", '\n', '#', '.', '{', '}'])).map(([d, ops]) => damage(`${tomlStringify(d)}\n[${key}.x]\ncommand = "x"\n`, ops)) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(
+          doc(key).map((d) => JSON.parse(JSON.stringify(d, (_k, v) => (v === null ? 'null' : v)))),
+          fc.boolean(),
+          fc.boolean(),
+        )
+        .map(([d, crlf, comment]) => {
+          let t: string;
+          try {
+            t = tomlStringify(d);
+          } catch {
+            t = '';
+          }
+          if (comment) t = `# top\n${t}\n# tail`;
+          return crlf ? t.replace(/\n/g, '\r\n') : t;
+        }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(
+          fc.dictionary(fc.constantFrom('a', 'b'), fc.string({ maxLength: 4 }), { maxKeys: 2 }),
+          damageOps(['[', ']', '=', '"', "'", '\n', '#', '.', '{', '}']),
+        )
+        .map(([d, ops]) => damage(`${tomlStringify(d)}\n[${key}.x]\ncommand = "x"\n`, ops)),
+    },
     {
       weight: 2,
       arbitrary: fc.constantFrom(
@@ -199,12 +263,20 @@ const tomlText = (key: string) =>
 
 const yamlText = (key: string) =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.tuple(doc(key), fc.boolean(), fc.boolean(), fc.boolean()).map(([d, crlf, bom, comment]) => {
-      let t = Object.keys(d).length ? yamlStringify(d) : '';
-      if (comment) t = `# top\n${t}# tail\n`;
-      return finish(t, { crlf, bom });
-    }) },
-    { weight: 2, arbitrary: fc.tuple(doc(key), damageOps([':', '-', ' ', '\t', '\n', '"', "'", '{', '[', '&', '*', '!', '#', '|'])).map(([d, ops]) => damage(yamlStringify(d), ops)) },
+    {
+      weight: 4,
+      arbitrary: fc.tuple(doc(key), fc.boolean(), fc.boolean(), fc.boolean()).map(([d, crlf, bom, comment]) => {
+        let t = Object.keys(d).length ? yamlStringify(d) : '';
+        if (comment) t = `# top\n${t}# tail\n`;
+        return finish(t, { crlf, bom });
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(doc(key), damageOps([':', '-', ' ', '\t', '\n', '"', "'", '{', '[', '&', '*', '!', '#', '|']))
+        .map(([d, ops]) => damage(yamlStringify(d), ops)),
+    },
     {
       weight: 2,
       arbitrary: fc.constantFrom(

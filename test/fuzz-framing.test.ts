@@ -48,7 +48,9 @@ const request = fc.constantFrom('tools/call', 'tools/list', 'no/such-method', 'p
   const params = method === 'tools/call' ? { name: 'ok', arguments: {} } : {};
   return { kind: 'request', id: rid, line: JSON.stringify({ jsonrpc: '2.0', id: rid, method, params }) };
 });
-const note = fc.constantFrom('notifications/initialized', 'notifications/whatever').map((method): Piece => ({ kind: 'note', line: JSON.stringify({ jsonrpc: '2.0', method }) }));
+const note = fc
+  .constantFrom('notifications/initialized', 'notifications/whatever')
+  .map((method): Piece => ({ kind: 'note', line: JSON.stringify({ jsonrpc: '2.0', method }) }));
 const bad = fc
   .oneof(
     fc.constantFrom('not json', '{"jsonrpc":"2.0",', '42', 'null', '[]', '"str"', '{"id":1,"method":"x"}', '{"jsonrpc":"1.0","id":1,"method":"x"}', '[1,2]'),
@@ -108,36 +110,44 @@ function connector() {
 describe('proxy framing (fuzz, bundled proxy child)', () => {
   it('answers every request exactly once; the first malformed line ends the connection with -32700 only', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof({ weight: 4, arbitrary: request }, { weight: 1, arbitrary: note }, { weight: 1, arbitrary: bad }), { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 5 }), fc.boolean(), async (pieces, cuts, crlf) => {
-        const eol = Buffer.from(crlf ? '\r\n' : '\n');
-        const input = Buffer.concat(pieces.flatMap((p) => [bytesOf(p), eol]));
-        const at = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((a, b) => a - b);
-        const chunks: Buffer[] = [];
-        let prev = 0;
-        for (const p of [...at, input.length]) {
-          chunks.push(input.subarray(prev, p));
-          prev = p;
-        }
-        const firstBad = pieces.findIndex((p) => p.kind === 'bad');
-        const requests = pieces.filter((p): p is Extract<Piece, { kind: 'request' }> => p.kind === 'request');
-        const lines = await session(chunks, firstBad === -1 ? requests.length : 0);
-        const msgs = lines.map((l) => JSON.parse(l));
-        const answered = msgs.filter((m) => m.id !== null && m.id !== undefined).map((m) => m.id);
-        // Never two answers for one id, never an answer for an id nobody sent.
-        expect(new Set(answered).size).toBe(answered.length);
-        for (const a of answered) expect(requests.map((r) => r.id)).toContain(a);
-        if (firstBad === -1) {
-          expect(answered.sort()).toEqual(requests.map((r) => r.id).sort());
-          for (const m of msgs) if (m.id !== undefined && m.id !== null) expect('result' in m || 'error' in m).toBe(true);
-        } else {
-          const parseErrors = msgs.filter((m) => m.id === null && m.error?.code === -32700);
-          expect(parseErrors).toHaveLength(1);
-          expect(parseErrors[0].error.message).toMatch(/not JSON|not JSON-RPC 2\.0/);
-          // Only requests sent before the bad line can have been answered.
-          const before = pieces.slice(0, firstBad).filter((p) => p.kind === 'request').map((p) => (p as { id: number }).id);
-          for (const a of answered) expect(before).toContain(a);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.oneof({ weight: 4, arbitrary: request }, { weight: 1, arbitrary: note }, { weight: 1, arbitrary: bad }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        fc.boolean(),
+        async (pieces, cuts, crlf) => {
+          const eol = Buffer.from(crlf ? '\r\n' : '\n');
+          const input = Buffer.concat(pieces.flatMap((p) => [bytesOf(p), eol]));
+          const at = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((a, b) => a - b);
+          const chunks: Buffer[] = [];
+          let prev = 0;
+          for (const p of [...at, input.length]) {
+            chunks.push(input.subarray(prev, p));
+            prev = p;
+          }
+          const firstBad = pieces.findIndex((p) => p.kind === 'bad');
+          const requests = pieces.filter((p): p is Extract<Piece, { kind: 'request' }> => p.kind === 'request');
+          const lines = await session(chunks, firstBad === -1 ? requests.length : 0);
+          const msgs = lines.map((l) => JSON.parse(l));
+          const answered = msgs.filter((m) => m.id !== null && m.id !== undefined).map((m) => m.id);
+          // Never two answers for one id, never an answer for an id nobody sent.
+          expect(new Set(answered).size).toBe(answered.length);
+          for (const a of answered) expect(requests.map((r) => r.id)).toContain(a);
+          if (firstBad === -1) {
+            expect(answered.sort()).toEqual(requests.map((r) => r.id).sort());
+            for (const m of msgs) if (m.id !== undefined && m.id !== null) expect('result' in m || 'error' in m).toBe(true);
+          } else {
+            const parseErrors = msgs.filter((m) => m.id === null && m.error?.code === -32700);
+            expect(parseErrors).toHaveLength(1);
+            expect(parseErrors[0].error.message).toMatch(/not JSON|not JSON-RPC 2\.0/);
+            // Only requests sent before the bad line can have been answered.
+            const before = pieces
+              .slice(0, firstBad)
+              .filter((p) => p.kind === 'request')
+              .map((p) => (p as { id: number }).id);
+            for (const a of answered) expect(before).toContain(a);
+          }
+        },
+      ),
       fuzzBudget(30, 8000),
     );
     expect(core.proxyPid(id)).toBe(proxyPid);
@@ -146,7 +156,9 @@ describe('proxy framing (fuzz, bundled proxy child)', () => {
   it('a line past the size limit closes that connection with a clear error; memory is not kept', async () => {
     const big = Buffer.alloc(MAX_MESSAGE_BYTES + 1024, 0x61);
     const lines = await session([big], 0);
-    expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ id: null, error: expect.objectContaining({ code: -32700, message: expect.stringMatching(/larger than the limit/) }) })]);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ id: null, error: expect.objectContaining({ code: -32700, message: expect.stringMatching(/larger than the limit/) }) }),
+    ]);
     expect(core.proxyPid(id)).toBe(proxyPid);
   });
 });
@@ -178,7 +190,11 @@ describe('connector framing (bundled connector child over stdio)', () => {
     try {
       const head = '{"jsonrpc":"2.0","method":"tools/call","params":{"id":"nested","name":"ok","arguments":{}},"id":"huge","x":"';
       child.stdin.write(Buffer.concat([Buffer.from(head), Buffer.alloc(MAX_MESSAGE_BYTES, 0x61), Buffer.from('"}\n')]));
-      const refused = await waitFor(() => answers().find((m) => m.id === 'huge'), `the error for the oversized request (stdout: ${stdout().slice(0, 500)})`, 20_000);
+      const refused = await waitFor(
+        () => answers().find((m) => m.id === 'huge'),
+        `the error for the oversized request (stdout: ${stdout().slice(0, 500)})`,
+        20_000,
+      );
       expect(refused.error).toMatchObject({ code: -32600, message: expect.stringContaining('larger than 64 MB') });
       child.stdin.write('{"jsonrpc":"2.0","id":"next","method":"tools/call","params":{"name":"ok","arguments":{}}}\n');
       await waitFor(() => answers().find((m) => m.id === 'next'), 'the next answer');

@@ -118,21 +118,25 @@ describe('hostile server answers', () => {
 });
 
 describe('hostile answers to the health check', () => {
-  it.each(['giant-event', 'giant-json', 'endless-line'] as const)('%s: the health check reads a few MB at most and the proxy stays up', async (kind) => {
-    const bad = await startHostileServer({ oversize: OVERSIZE, hostileHealth: kind });
-    try {
-      const sid = (await core.addServer({ url: bad.url, name: `Bad health ${kind}` })).id;
-      // Whatever the verdict (a 200 without a usable answer counts as reachable), the check ended.
-      await waitForState(core, sid, ['ready', 'retrying', 'error', 'needs-sign-in'], 25_000);
-      const pid = core.proxyPid(sid)!;
-      // The server was cut off long before it finished (a health answer is read up to 4 MB).
-      await waitFor(() => bad.written > 0, 'the server to start pouring');
-      expect(bad.written).toBeLessThan(OVERSIZE / 2);
-      const rss = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-      expect(rss).toBeLessThan(150);
-      await core.removeServer(sid, { keepInClients: true });
-    } finally {
-      await bad.close();
-    }
-  }, 45_000);
+  it.each(['giant-event', 'giant-json', 'endless-line'] as const)(
+    '%s: the health check reads a few MB at most and the proxy stays up',
+    async (kind) => {
+      const bad = await startHostileServer({ oversize: OVERSIZE, hostileHealth: kind });
+      try {
+        const sid = (await core.addServer({ url: bad.url, name: `Bad health ${kind}` })).id;
+        // Whatever the verdict (a 200 without a usable answer counts as reachable), the check ended.
+        await waitForState(core, sid, ['ready', 'retrying', 'error', 'needs-sign-in'], 25_000);
+        const pid = core.proxyPid(sid)!;
+        // The server was cut off long before it finished (a health answer is read up to 4 MB).
+        await waitFor(() => bad.written > 0, 'the server to start pouring');
+        expect(bad.written).toBeLessThan(OVERSIZE / 2);
+        const rss = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+        expect(rss).toBeLessThan(150);
+        await core.removeServer(sid, { keepInClients: true });
+      } finally {
+        await bad.close();
+      }
+    },
+    45_000,
+  );
 });

@@ -20,7 +20,8 @@ let id: string;
 let claudeFile: string;
 let cursorFile: string;
 
-const USER_CLAUDE = '{\n  "mcpServers": {\n    "filesystem": {\n      "command": "npx",\n      "args": ["-y", "@modelcontextprotocol/server-filesystem", "/home/ada"]\n    }\n  },\n  "globalShortcut": "Ctrl+Space"\n}\n';
+const USER_CLAUDE =
+  '{\n  "mcpServers": {\n    "filesystem": {\n      "command": "npx",\n      "args": ["-y", "@modelcontextprotocol/server-filesystem", "/home/ada"]\n    }\n  },\n  "globalShortcut": "Ctrl+Space"\n}\n';
 const USER_CURSOR = '{\r\n  // my servers\r\n  "mcpServers": {\r\n    "local": { "command": "uvx", "args": ["my-server"], },\r\n  },\r\n}\r\n';
 
 beforeAll(async () => {
@@ -44,7 +45,10 @@ afterAll(async () => {
 });
 
 async function runEntry(file: string, key: string, name: string) {
-  const text = fs.readFileSync(file, 'utf8').replace(/\/\/.*$/gm, '').replace(/,(\s*[}\]])/g, '$1');
+  const text = fs
+    .readFileSync(file, 'utf8')
+    .replace(/\/\/.*$/gm, '')
+    .replace(/,(\s*[}\]])/g, '$1');
   const entry = JSON.parse(text)[key][name];
   const transport = new StdioClientTransport({ command: entry.command, args: entry.args, env: { ...home.env, ...(entry.env ?? {}) } });
   const client = new Client({ name: 'claude-desktop-stand-in', version: '1' }, { capabilities: {} });
@@ -54,7 +58,10 @@ async function runEntry(file: string, key: string, name: string) {
 
 describe('install into clients', () => {
   it('detects the clients present and reports the pair states', async () => {
-    const present = core.listClients().filter((c) => c.present).map((c) => c.id);
+    const present = core
+      .listClients()
+      .filter((c) => c.present)
+      .map((c) => c.id);
     expect(present).toEqual(expect.arrayContaining(['claude-desktop', 'cursor']));
     const states = await core.installStatus(id);
     expect(states.find((s) => s.clientId === 'claude-desktop')!.state).toBe('not-installed');
@@ -64,7 +71,10 @@ describe('install into clients', () => {
     const r1 = await core.install(id, 'claude-desktop');
     const r2 = await core.install(id, 'cursor');
     expect(r1.restartHint).toMatch(/Quit Claude Desktop completely/);
-    for (const [file, result] of [[claudeFile, r1], [cursorFile, r2]] as const) {
+    for (const [file, result] of [
+      [claudeFile, r1],
+      [cursorFile, r2],
+    ] as const) {
       const { client, entry } = await runEntry(file, 'mcpServers', result.name);
       expect(entry.command).toBe(process.execPath);
       expect(entry.args).toEqual([CONNECTOR_SCRIPT, id]);
@@ -96,7 +106,7 @@ describe('install into clients', () => {
     expect(core.tailLogs(id).some((e) => /Repaired the claude-desktop entry/.test(e.message))).toBe(true);
   });
 
-  it('uninstalls only our entry: the user\'s file comes back byte for byte', async () => {
+  it("uninstalls only our entry: the user's file comes back byte for byte", async () => {
     await core.uninstall(id, 'claude-desktop');
     await core.uninstall(id, 'cursor');
     expect(fs.readFileSync(claudeFile, 'utf8')).toBe(USER_CLAUDE);

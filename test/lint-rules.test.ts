@@ -49,12 +49,18 @@ describe('import rules', () => {
   });
 
   it.each([
-    ['main/core/x.ts', "import { WIRE_VERSION } from '../shared/wire';\nimport type { AppInfo } from '../../common/contract';\nexport const a: AppInfo | number = WIRE_VERSION;\n"],
+    [
+      'main/core/x.ts',
+      "import { WIRE_VERSION } from '../shared/wire';\nimport type { AppInfo } from '../../common/contract';\nexport const a: AppInfo | number = WIRE_VERSION;\n",
+    ],
     ['main/proxy/x.ts', "import { WIRE_VERSION } from '../shared/wire';\nexport const a = WIRE_VERSION;\n"],
     ['main/electron/x.ts', "import { app } from 'electron';\nimport { AppCore } from '../core/app-core';\nexport const a = [app, AppCore];\n"],
     ['main/index.ts', "import { app } from 'electron';\nimport { AppCore } from './core/app-core';\nexport const a = [app, AppCore];\n"],
     ['main/core/x.ts', "import type { App } from 'electron';\nexport type A = App;\n"],
-    ['renderer/src/x.ts', "import { useState } from 'react';\nimport type { AppInfo } from '../../common/contract';\nexport const a: [typeof useState, AppInfo | null] = [useState, null];\n"],
+    [
+      'renderer/src/x.ts',
+      "import { useState } from 'react';\nimport type { AppInfo } from '../../common/contract';\nexport const a: [typeof useState, AppInfo | null] = [useState, null];\n",
+    ],
     ['preload/x.ts', "import { CALL_NAMES } from '../common/contract';\nexport const a = CALL_NAMES;\n"],
   ])('allows the arrows of the rules: %s ← %s', async (file, code) => {
     expect(await problems(file, code)).toEqual([]);

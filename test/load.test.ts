@@ -56,9 +56,7 @@ describe('load through one proxy', () => {
     sse.stats.maxInFlight = 0;
     const n = 100;
     // Each call holds its answer for 1.5 s, so all 100 must be at the server at the same time.
-    const answers = await Promise.all(
-      Array.from({ length: n }, (_, i) => c.call('slow', { ms: 1500, message: `c-${i}` }, { id: i + 1, timeoutMs: 30_000 })),
-    );
+    const answers = await Promise.all(Array.from({ length: n }, (_, i) => c.call('slow', { ms: 1500, message: `c-${i}` }, { id: i + 1, timeoutMs: 30_000 })));
     expect(sse.stats.maxInFlight).toBe(n);
     answers.forEach((a, i) => {
       expect(a.id).toBe(i + 1);

@@ -23,9 +23,7 @@ beforeAll(async () => {
   home = makeTempHome();
   home.env.FIXTURE_API_KEY = 'key-from-env-1234567';
   core = await startCore(home);
-  id = (
-    await core.addServer({ url: server.url, name: 'Fixture', headers: { 'X-Api-Key': '${env:FIXTURE_API_KEY}', 'X-Static': 'static-value-987' } })
-  ).id;
+  id = (await core.addServer({ url: server.url, name: 'Fixture', headers: { 'X-Api-Key': '${env:FIXTURE_API_KEY}', 'X-Static': 'static-value-987' } })).id;
   await waitForState(core, id, 'ready');
 });
 
@@ -88,7 +86,7 @@ describe('relaying', () => {
     }
   });
 
-  it('resumes a dropped response stream with Last-Event-ID after the server\'s retry interval', async () => {
+  it("resumes a dropped response stream with Last-Event-ID after the server's retry interval", async () => {
     const c = await connectClient(home, id);
     try {
       const before = server.stats.resumes.length;
@@ -131,7 +129,12 @@ describe('relaying', () => {
     expect(JSON.stringify(ra.content)).toContain('echo: from a');
     expect(JSON.stringify(rb.content)).toContain('echo: from b');
     expect(server.stats.initializes - initsBefore).toBe(2);
-    const sessionsSeen = new Set(server.headers.slice(-4).map((h) => h['mcp-session-id']).filter(Boolean));
+    const sessionsSeen = new Set(
+      server.headers
+        .slice(-4)
+        .map((h) => h['mcp-session-id'])
+        .filter(Boolean),
+    );
     expect(sessionsSeen.size).toBe(2);
     await a.close();
     await b.close();
@@ -197,14 +200,23 @@ describe('protocol details', () => {
   it('relays JSON-RPC batches for a client that negotiated 2025-03-26', async () => {
     const { socket, lines } = await rawConnection(id);
     try {
-      socket.write(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'batcher', version: '1' } } }) + '\n');
+      socket.write(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'batcher', version: '1' } },
+        }) + '\n',
+      );
       await waitFor(() => lines.length >= 1, 'initialize result');
       expect(JSON.parse(lines[0]).result.protocolVersion).toBe('2025-03-26');
       socket.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
-      socket.write(JSON.stringify([
-        { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { message: 'in a batch' } } },
-        { jsonrpc: '2.0', id: 3, method: 'ping' },
-      ]) + '\n');
+      socket.write(
+        JSON.stringify([
+          { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { message: 'in a batch' } } },
+          { jsonrpc: '2.0', id: 3, method: 'ping' },
+        ]) + '\n',
+      );
       await waitFor(() => lines.join('\n').includes('"id":2') && lines.join('\n').includes('"id":3'), 'both batch answers');
       const answers = lines.slice(1).flatMap((l) => [JSON.parse(l)].flat());
       expect(answers.find((a) => a.id === 2).result.content[0].text).toBe('echo: in a batch');

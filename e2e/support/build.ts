@@ -15,9 +15,7 @@ function newestMtime(p: string): number {
  */
 export function ensureRendererBuilt(): void {
   const index = path.join(rendererOut, 'index.html');
-  const sources = ['renderer/src', 'renderer/index.html', 'renderer/vite.config.ts', 'assets', 'common'].map((p) =>
-    path.join(repoRoot, p),
-  );
+  const sources = ['renderer/src', 'renderer/index.html', 'renderer/vite.config.ts', 'assets', 'common'].map((p) => path.join(repoRoot, p));
   if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
   execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs'), '--only=renderer'], {
     cwd: repoRoot,

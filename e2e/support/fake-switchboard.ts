@@ -62,7 +62,13 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
   const installs = new Set<string>(seed.installs ?? ['linear/claude-desktop']);
   const clients: ClientApp[] = clone(
     seed.clients ?? [
-      { id: 'claude-desktop', name: 'Claude Desktop', present: true, restartHint: 'Quit and reopen Claude Desktop.', configPath: '/home/ada/.config/Claude/claude_desktop_config.json' },
+      {
+        id: 'claude-desktop',
+        name: 'Claude Desktop',
+        present: true,
+        restartHint: 'Quit and reopen Claude Desktop.',
+        configPath: '/home/ada/.config/Claude/claude_desktop_config.json',
+      },
       { id: 'cursor', name: 'Cursor', present: true, restartHint: 'Cursor picks up the change by itself.', configPath: '/home/ada/.cursor/mcp.json' },
       { id: 'zed', name: 'Zed', present: false, restartHint: 'Zed picks up the change by itself.' },
     ],
@@ -123,10 +129,19 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
       reachable: true,
       transport: 'streamable-http',
       signIn: 'not-needed',
-      suggestedName: host.replace(/^mcp\./, '').split('.')[0]!.replace(/^./, (c) => c.toUpperCase()),
+      suggestedName: host
+        .replace(/^mcp\./, '')
+        .split('.')[0]!
+        .replace(/^./, (c) => c.toUpperCase()),
     };
     if (/unreachable|down\./.test(host)) {
-      return { ...base, reachable: false, transport: undefined, signIn: 'unknown', problem: `Nothing answers at ${url.host}: connection refused. Is the server running, and is the port right?` };
+      return {
+        ...base,
+        reachable: false,
+        transport: undefined,
+        signIn: 'unknown',
+        problem: `Nothing answers at ${url.host}: connection refused. Is the server running, and is the port right?`,
+      };
     }
     return { ...base, ...(seed.probes?.[url.href] ?? {}) };
   };
@@ -243,7 +258,15 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
       if (servers.some((s) => s.url === c.url)) return fail(`${c.url} is already in the list`);
       imports.splice(i, 1);
       const id = `imported-${nextId++}`;
-      const summary: ServerSummary = { id, name: c.entryName, url: c.url, enabled: true, headerNames: c.headerNames, status: status(id, 'starting'), signIn: 'none' };
+      const summary: ServerSummary = {
+        id,
+        name: c.entryName,
+        url: c.url,
+        enabled: true,
+        headerNames: c.headerNames,
+        status: status(id, 'starting'),
+        signIn: 'none',
+      };
       servers.push(summary);
       installs.add(`${id}/${c.clientId}`);
       later(() => emit('servers:did-change-list', servers));

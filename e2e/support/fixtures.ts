@@ -97,20 +97,75 @@ export const LOGS: LogEvent[] = [
   { ts: NOW - 42 * MIN, level: 'info', server: 'linear', message: 'Proxy started' },
   { ts: NOW - 42 * MIN + 310, level: 'info', server: 'linear', message: 'Upstream ready: Streamable HTTP, protocol 2025-11-25' },
   { ts: NOW - 40 * MIN, level: 'info', server: 'linear', connection: 1, message: 'Client connected (Claude Desktop)' },
-  { ts: NOW - 40 * MIN + 95, level: 'debug', server: 'linear', connection: 1, message: 'request', method: 'initialize', id: 0, direction: 'client-to-server', size: 312 },
-  { ts: NOW - 40 * MIN + 402, level: 'debug', server: 'linear', connection: 1, message: 'response', method: 'initialize', id: 0, direction: 'server-to-client', durationMs: 307, size: 1180 },
-  { ts: NOW - 39 * MIN, level: 'info', server: 'linear', connection: 1, message: 'response', method: 'tools/list', id: 1, direction: 'server-to-client', durationMs: 84, size: 22_416 },
+  {
+    ts: NOW - 40 * MIN + 95,
+    level: 'debug',
+    server: 'linear',
+    connection: 1,
+    message: 'request',
+    method: 'initialize',
+    id: 0,
+    direction: 'client-to-server',
+    size: 312,
+  },
+  {
+    ts: NOW - 40 * MIN + 402,
+    level: 'debug',
+    server: 'linear',
+    connection: 1,
+    message: 'response',
+    method: 'initialize',
+    id: 0,
+    direction: 'server-to-client',
+    durationMs: 307,
+    size: 1180,
+  },
+  {
+    ts: NOW - 39 * MIN,
+    level: 'info',
+    server: 'linear',
+    connection: 1,
+    message: 'response',
+    method: 'tools/list',
+    id: 1,
+    direction: 'server-to-client',
+    durationMs: 84,
+    size: 22_416,
+  },
   { ts: NOW - 12 * MIN, level: 'warn', server: 'linear', connection: 2, message: 'Upstream slow to answer', method: 'tools/call', id: 7, durationMs: 2410 },
-  { ts: NOW - 30 * s, level: 'info', server: 'linear', connection: 2, message: 'response', method: 'tools/call', id: 9, direction: 'server-to-client', durationMs: 148, size: 4_212 },
+  {
+    ts: NOW - 30 * s,
+    level: 'info',
+    server: 'linear',
+    connection: 2,
+    message: 'response',
+    method: 'tools/call',
+    id: 9,
+    direction: 'server-to-client',
+    durationMs: 148,
+    size: 4_212,
+  },
   { ts: NOW - 8 * MIN, level: 'error', server: 'broken', message: 'connect ECONNREFUSED 10.0.4.12:443' },
   { ts: NOW - 20 * s, level: 'warn', server: 'sentry', message: 'Upstream answered 502 Bad Gateway; retrying in 12 s' },
 ];
 
 export const CLIENTS: ClientApp[] = [
-  { id: 'claude-desktop', name: 'Claude Desktop', present: true, restartHint: 'Quit and reopen Claude Desktop.', configPath: '/home/ada/.config/Claude/claude_desktop_config.json' },
+  {
+    id: 'claude-desktop',
+    name: 'Claude Desktop',
+    present: true,
+    restartHint: 'Quit and reopen Claude Desktop.',
+    configPath: '/home/ada/.config/Claude/claude_desktop_config.json',
+  },
   { id: 'cursor', name: 'Cursor', present: true, restartHint: 'Cursor picks up the change by itself.', configPath: '/home/ada/.cursor/mcp.json' },
   { id: 'vscode', name: 'VS Code', present: true, restartHint: 'Run "MCP: List Servers" and start it.', configPath: '/home/ada/.config/Code/User/mcp.json' },
-  { id: 'windsurf', name: 'Windsurf', present: false, restartHint: 'Press refresh in Windsurf\'s MCP panel.', configPath: '/home/ada/.codeium/windsurf/mcp_config.json' },
+  {
+    id: 'windsurf',
+    name: 'Windsurf',
+    present: false,
+    restartHint: "Press refresh in Windsurf's MCP panel.",
+    configPath: '/home/ada/.codeium/windsurf/mcp_config.json',
+  },
   { id: 'zed', name: 'Zed', present: false, restartHint: 'Zed picks up the change by itself.' },
 ];
 
@@ -119,7 +174,7 @@ export const TOOLS: Record<string, ToolInfo[]> = {
     { name: 'list_issues', title: 'List issues', description: 'List issues in the workspace, filtered by team, assignee, state or label.' },
     { name: 'create_issue', title: 'Create issue', description: 'Create a new issue with a title, description, team and optional assignee.' },
     { name: 'update_issue', title: 'Update issue', description: 'Change the state, assignee, priority or labels of an issue.' },
-    { name: 'search_documentation', description: 'Search Linear\'s documentation.' },
+    { name: 'search_documentation', description: "Search Linear's documentation." },
   ],
 };
 
@@ -127,8 +182,22 @@ export const TOOLS: Record<string, ToolInfo[]> = {
 export const ACME_URL = 'https://mcp.acme.dev/mcp';
 
 export const IMPORTS: ImportCandidateView[] = [
-  { clientId: 'claude-desktop', clientName: 'Claude Desktop', file: '/home/ada/.config/Claude/claude_desktop_config.json', entryName: 'atlassian', url: 'https://mcp.atlassian.com/v1/sse', headerNames: [] },
-  { clientId: 'cursor', clientName: 'Cursor', file: '/home/ada/.cursor/mcp.json', entryName: 'stripe', url: 'https://mcp.stripe.com', headerNames: ['Authorization'] },
+  {
+    clientId: 'claude-desktop',
+    clientName: 'Claude Desktop',
+    file: '/home/ada/.config/Claude/claude_desktop_config.json',
+    entryName: 'atlassian',
+    url: 'https://mcp.atlassian.com/v1/sse',
+    headerNames: [],
+  },
+  {
+    clientId: 'cursor',
+    clientName: 'Cursor',
+    file: '/home/ada/.cursor/mcp.json',
+    entryName: 'stripe',
+    url: 'https://mcp.stripe.com',
+    headerNames: ['Authorization'],
+  },
 ];
 
 export function seed(overrides: Partial<FakeSeed> = {}): FakeSeed {

@@ -116,9 +116,15 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
   };
 
   // The meta CSP written by the Vite build gets the same single relaxation as the header.
-  const relaxMetaCsp = (html: string) => html.replace('connect-src &#39;none&#39;', 'connect-src &#39;self&#39;').replace("connect-src 'none'", "connect-src 'self'");
+  const relaxMetaCsp = (html: string) =>
+    html.replace('connect-src &#39;none&#39;', 'connect-src &#39;self&#39;').replace("connect-src 'none'", "connect-src 'self'");
   const serveFile = (req: http.IncomingMessage, res: http.ServerResponse, pathname: string) =>
-    sendStaticFile(req, res, root, pathname, { csp: BRIDGE_CSP_HEADER, escapeStatus: 404, html: relaxMetaCsp, headers: { 'x-content-type-options': 'nosniff' } });
+    sendStaticFile(req, res, root, pathname, {
+      csp: BRIDGE_CSP_HEADER,
+      escapeStatus: 404,
+      html: relaxMetaCsp,
+      headers: { 'x-content-type-options': 'nosniff' },
+    });
 
   const handleCall = (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {

@@ -4,7 +4,19 @@ import { parseConnectArgs } from './connect';
 describe('parseConnectArgs', () => {
   it('reads the URL, headers, a pre-registered client, scopes (repeatable) and a name', () => {
     expect(
-      parseConnectArgs(['https://mcp.example.com/mcp', '--header', 'X-Team: core', '--client-id', 'abc', '--scope', 'repo', '--scope', 'read:org', '--name', 'Example']),
+      parseConnectArgs([
+        'https://mcp.example.com/mcp',
+        '--header',
+        'X-Team: core',
+        '--client-id',
+        'abc',
+        '--scope',
+        'repo',
+        '--scope',
+        'read:org',
+        '--name',
+        'Example',
+      ]),
     ).toEqual({ url: 'https://mcp.example.com/mcp', headers: { 'X-Team': 'core' }, clientId: 'abc', scopes: 'repo read:org', name: 'Example' });
   });
 

@@ -118,8 +118,15 @@ export async function main(argv: string[]): Promise<number> {
         await runHeadless({ foreground: true });
         return -1; // keeps running
       case 'list': {
-        const list = registry().list().map(({ id, name, url, enabled }) => ({ id, name, url, enabled }));
-        out(list, list.length ? list.map((s) => `${s.id}\t${s.enabled ? 'enabled ' : 'disabled'}\t${s.name}\t${s.url}`).join('\n') : 'No servers yet: add one with "add <url>".');
+        const list = registry()
+          .list()
+          .map(({ id, name, url, enabled }) => ({ id, name, url, enabled }));
+        out(
+          list,
+          list.length
+            ? list.map((s) => `${s.id}\t${s.enabled ? 'enabled ' : 'disabled'}\t${s.name}\t${s.url}`).join('\n')
+            : 'No servers yet: add one with "add <url>".',
+        );
         return 0;
       }
       case 'add': {
@@ -166,14 +173,33 @@ export async function main(argv: string[]): Promise<number> {
         const svc = clientService();
         if (cmd === 'install' && !registry().get(id)) throw new ServerRegistryError(`No server "${id}" (see "list").`);
         const r = cmd === 'install' ? await svc.install(id, clientIds[0]) : await svc.uninstall(id, clientIds[0]);
-        const verb = cmd === 'install' ? (r.changed ? `Installed "${id}" as "${r.name}" in` : `"${id}" was already installed in`) : r.changed ? `Removed "${r.name}" from` : `"${id}" was not installed in`;
+        const verb =
+          cmd === 'install'
+            ? r.changed
+              ? `Installed "${id}" as "${r.name}" in`
+              : `"${id}" was already installed in`
+            : r.changed
+              ? `Removed "${r.name}" from`
+              : `"${id}" was not installed in`;
         out(r, `${verb} ${r.file}${r.backup ? `\nBackup: ${r.backup}` : ''}${r.changed ? `\n${r.restartHint}` : ''}`);
         return 0;
       }
       case 'status': {
-        const ids = registry().list().map((s) => s.id);
+        const ids = registry()
+          .list()
+          .map((s) => s.id);
         const rows = await clientService().status(ids);
-        out(rows, rows.length ? rows.map((r) => `${r.serverId}\t${r.clientId}\t${r.state}${'name' in r ? `\t${r.name}` : ''}${'reason' in r ? `\t${r.reason}` : ''}${'detail' in r ? `\t${r.detail}` : ''}`).join('\n') : 'No servers yet.');
+        out(
+          rows,
+          rows.length
+            ? rows
+                .map(
+                  (r) =>
+                    `${r.serverId}\t${r.clientId}\t${r.state}${'name' in r ? `\t${r.name}` : ''}${'reason' in r ? `\t${r.reason}` : ''}${'detail' in r ? `\t${r.detail}` : ''}`,
+                )
+                .join('\n')
+            : 'No servers yet.',
+        );
         return 0;
       }
       case 'import': {
@@ -181,16 +207,30 @@ export async function main(argv: string[]): Promise<number> {
         return await withCore(async (call) => {
           const found = await call<ImportCandidateView[]>('clients:find-imports');
           if (!yes) {
-            out(found, found.length ? found.map((f) => `${f.clientId}\t${f.entryName}\t${f.url}`).join('\n') + '\nRun "import --yes" to manage them here.' : 'No mcp-remote entries found.');
+            out(
+              found,
+              found.length
+                ? found.map((f) => `${f.clientId}\t${f.entryName}\t${f.url}`).join('\n') + '\nRun "import --yes" to manage them here.'
+                : 'No mcp-remote entries found.',
+            );
             return 0;
           }
-          const hints = new Map(clientService().clients().map((c) => [c.id, c.restartHint]));
+          const hints = new Map(
+            clientService()
+              .clients()
+              .map((c) => [c.id, c.restartHint]),
+          );
           const done = [];
           for (const f of found) {
             const server = await call<ServerSummary>('clients:import', { clientId: f.clientId, entryName: f.entryName });
             done.push({ clientId: f.clientId, name: f.entryName, file: f.file, serverId: server.id, url: f.url, restartHint: hints.get(f.clientId) ?? '' });
           }
-          out(done, done.length ? done.map((d) => `${d.clientId}: "${d.name}" now runs ${d.serverId} (a backup of ${d.file} was kept)\n  ${d.restartHint}`).join('\n') : 'No mcp-remote entries found.');
+          out(
+            done,
+            done.length
+              ? done.map((d) => `${d.clientId}: "${d.name}" now runs ${d.serverId} (a backup of ${d.file} was kept)\n  ${d.restartHint}`).join('\n')
+              : 'No mcp-remote entries found.',
+          );
           return 0;
         });
       }

@@ -269,7 +269,10 @@ export function runRelay(opts: RelayOptions): void {
       writeOut({
         jsonrpc: '2.0',
         id,
-        error: { code: ERR_TOO_LARGE, message: `MCP Switchboard: this request is larger than ${MAX_MESSAGE_BYTES / 1024 / 1024} MB, the most one message may carry; it was not sent to the server.` },
+        error: {
+          code: ERR_TOO_LARGE,
+          message: `MCP Switchboard: this request is larger than ${MAX_MESSAGE_BYTES / 1024 / 1024} MB, the most one message may carry; it was not sent to the server.`,
+        },
       });
     }
   });

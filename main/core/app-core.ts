@@ -121,7 +121,8 @@ export class AppCore implements SwitchboardCore {
     fs.mkdirSync(opts.paths.dataDir, { recursive: true, mode: 0o700 });
     // An existing data dir keeps its mode on mkdir: make it ours only (settings hold header values).
     if (process.platform !== 'win32') fs.chmodSync(opts.paths.dataDir, 0o700);
-    const store = opts.settings ?? new Conf({ cwd: opts.paths.dataDir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '', configFileMode: 0o600 });
+    const store =
+      opts.settings ?? new Conf({ cwd: opts.paths.dataDir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '', configFileMode: 0o600 });
     this.registry = new ServerRegistry(store);
     this.settings = new SettingsService(store, opts.loginItems);
     this.logs = new LogStore({ logsDir: opts.paths.logsDir });
@@ -135,7 +136,11 @@ export class AppCore implements SwitchboardCore {
   async start(): Promise<void> {
     if (!this.opts.skipInstanceLock) {
       this.lock = await acquireInstanceLock(this.opts.paths, (socket) =>
-        serveControlConnection(socket, () => this.secret, () => this.control),
+        serveControlConnection(
+          socket,
+          () => this.secret,
+          () => this.control,
+        ),
       );
     }
     this.secret = loadOrCreateSecret(this.opts.paths.secretFile);
@@ -143,9 +148,16 @@ export class AppCore implements SwitchboardCore {
     const settings = this.settings.get();
     // The weak-storage choice applies before any token is read.
     if (isChoiceVault(this.opts.vault)) {
-      await this.opts.vault.setChoice(settings.weakStorage).catch((err: Error) =>
-        this.logs.append({ ts: Date.now(), level: 'warn', server: '*', message: `Could not apply the token storage choice "${settings.weakStorage}": ${err.message}` }),
-      );
+      await this.opts.vault
+        .setChoice(settings.weakStorage)
+        .catch((err: Error) =>
+          this.logs.append({
+            ts: Date.now(),
+            level: 'warn',
+            server: '*',
+            message: `Could not apply the token storage choice "${settings.weakStorage}": ${err.message}`,
+          }),
+        );
     }
     this.pruneLogs(settings.logRetentionDays);
     this.pruneTimer = setInterval(() => this.pruneLogs(this.settings.get().logRetentionDays), PRUNE_EVERY_MS);
@@ -168,7 +180,12 @@ export class AppCore implements SwitchboardCore {
       this.opts.auth.onDidChangeState((change) => {
         this.emitServers();
         void this.refreshTokenInfo(change.serverId);
-        this.logs.append({ ts: Date.now(), level: change.state === 'error' ? 'warn' : 'info', server: change.serverId, message: `Sign-in: ${change.state}${change.detail ? ` (${change.detail})` : ''}` });
+        this.logs.append({
+          ts: Date.now(),
+          level: change.state === 'error' ? 'warn' : 'info',
+          server: change.serverId,
+          message: `Sign-in: ${change.state}${change.detail ? ` (${change.detail})` : ''}`,
+        });
       });
       this.tokenTimer = setInterval(() => void this.refreshTokens(), this.opts.tokenCheckMs ?? 30_000);
       this.tokenTimer.unref();
@@ -181,7 +198,12 @@ export class AppCore implements SwitchboardCore {
       this.lastState.set(s.serverId, s.state);
       for (const l of this.statusListeners) l(s);
     });
-    await Promise.all(this.registry.list().filter((s) => s.enabled).map((s) => this.startProxy(s)));
+    await Promise.all(
+      this.registry
+        .list()
+        .filter((s) => s.enabled)
+        .map((s) => this.startProxy(s)),
+    );
     for (const r of this.registry.list()) void this.refreshTokenInfo(r.id);
     void this.repairClientEntries();
   }
@@ -189,10 +211,19 @@ export class AppCore implements SwitchboardCore {
   /** Entries of ours that point at an old app location are rewritten; user-edited ones are left. */
   private async repairClientEntries(): Promise<void> {
     if (!this.clients) return;
-    const results = await this.clients.repairAll(this.registry.list().map((s) => s.id)).catch((err: Error) => [{ clientId: '*', serverId: '*', error: err.message }]);
+    const results = await this.clients
+      .repairAll(this.registry.list().map((s) => s.id))
+      .catch((err: Error) => [{ clientId: '*', serverId: '*', error: err.message }]);
     for (const r of results) {
-      if ('error' in r) this.logs.append({ ts: Date.now(), level: 'warn', server: r.serverId, message: `Could not repair the ${r.clientId} entry: ${r.error}` });
-      else if (r.changed) this.logs.append({ ts: Date.now(), level: 'info', server: r.serverId, message: `Repaired the ${r.clientId} entry "${r.name}" in ${r.file}; ${r.restartHint}` });
+      if ('error' in r)
+        this.logs.append({ ts: Date.now(), level: 'warn', server: r.serverId, message: `Could not repair the ${r.clientId} entry: ${r.error}` });
+      else if (r.changed)
+        this.logs.append({
+          ts: Date.now(),
+          level: 'info',
+          server: r.serverId,
+          message: `Repaired the ${r.clientId} entry "${r.name}" in ${r.file}; ${r.restartHint}`,
+        });
     }
   }
 
@@ -539,7 +570,9 @@ export class AppCore implements SwitchboardCore {
       version,
       dataDir: this.opts.paths.dataDir,
       platform: process.platform,
-      ...(security ? { secretStorage: { secure: security.secure, backend: security.backend, ...(security.warning ? { warning: security.warning } : {}) } } : {}),
+      ...(security
+        ? { secretStorage: { secure: security.secure, backend: security.backend, ...(security.warning ? { warning: security.warning } : {}) } }
+        : {}),
       loginItemSupported: this.loginItemSupported,
     };
   }

@@ -33,7 +33,13 @@ beforeAll(async () => {
   process.on('unhandledRejection', onUncaught);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-cf-'));
   endpoint = path.join(dir, 'control.sock');
-  server = net.createServer((s) => serveControlConnection(s, () => SECRET, () => dispatch));
+  server = net.createServer((s) =>
+    serveControlConnection(
+      s,
+      () => SECRET,
+      () => dispatch,
+    ),
+  );
   await new Promise<void>((r) => server.listen(endpoint, r));
 });
 
@@ -66,13 +72,17 @@ describe('control endpoint (fuzz, real socket)', () => {
       'garbage\n',
     );
     await fc.assert(
-      fc.asyncProperty(wrong, fc.array(fc.constantFrom(RIGHT, '{"id":2,"call":"servers:remove","arg":"x"}\n'), { minLength: 1, maxLength: 4 }), async (first, more) => {
-        const before = calls.length;
-        const lines = await exchange(first + more.join(''));
-        expect(calls.length).toBe(before);
-        expect(lines).toHaveLength(1);
-        expect(JSON.parse(lines[0]).ok).toBe(false);
-      }),
+      fc.asyncProperty(
+        wrong,
+        fc.array(fc.constantFrom(RIGHT, '{"id":2,"call":"servers:remove","arg":"x"}\n'), { minLength: 1, maxLength: 4 }),
+        async (first, more) => {
+          const before = calls.length;
+          const lines = await exchange(first + more.join(''));
+          expect(calls.length).toBe(before);
+          expect(lines).toHaveLength(1);
+          expect(JSON.parse(lines[0]).ok).toBe(false);
+        },
+      ),
       fuzzBudget(40, 2000),
     );
   });
@@ -80,7 +90,13 @@ describe('control endpoint (fuzz, real socket)', () => {
   it('answers or refuses any line after the hello without crashing the host', async () => {
     const line = fc.oneof(
       fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? 'null'),
-      fc.record({ id: fc.oneof(fc.integer(), fc.string({ maxLength: 5 }), fc.constant(null), fc.jsonValue({ maxDepth: 1 })), call: fc.constantFrom('servers:list', 'throw', 42, null), arg: fc.jsonValue({ maxDepth: 1 }) }).map((r) => JSON.stringify(r)),
+      fc
+        .record({
+          id: fc.oneof(fc.integer(), fc.string({ maxLength: 5 }), fc.constant(null), fc.jsonValue({ maxDepth: 1 })),
+          call: fc.constantFrom('servers:list', 'throw', 42, null),
+          arg: fc.jsonValue({ maxDepth: 1 }),
+        })
+        .map((r) => JSON.stringify(r)),
       fc.string({ maxLength: 30, unit: 'binary' }).map((s) => s.replace(/\n/g, ' ')),
     );
     await fc.assert(

@@ -52,7 +52,9 @@ export function serveControlConnection(socket: net.Socket, secret: () => string 
       }
       const id = typeof req.id === 'number' || typeof req.id === 'string' ? req.id : null;
       const d = dispatch();
-      const answer = d ? Promise.resolve().then(() => d(req.call, req.arg)) : Promise.resolve<Result<unknown>>({ ok: false, error: 'The host is starting; try again.' });
+      const answer = d
+        ? Promise.resolve().then(() => d(req.call, req.arg))
+        : Promise.resolve<Result<unknown>>({ ok: false, error: 'The host is starting; try again.' });
       void answer
         .catch((err: unknown): Result<unknown> => ({ ok: false, error: `Internal error: ${(err as Error)?.message ?? String(err)}` }))
         .then((result) => {

@@ -28,4 +28,3 @@ export async function acquireInstanceLock(paths: Paths, onConnection: (socket: n
   if (process.platform !== 'win32') fs.chmodSync(endpoint, 0o600);
   return server;
 }
-

@@ -9,7 +9,7 @@ import { fuzzBudget } from '../../test/fixtures/fuzz';
 import { parseAppLink } from './links';
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
- 
+
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function checkVerdict(raw: unknown): void {
@@ -37,7 +37,12 @@ function checkVerdict(raw: unknown): void {
 }
 
 const hostileTarget = fc.oneof(
-  fc.webUrl({ validSchemes: ['https', 'http', 'file', 'javascript', 'data', 'ftp', 'mcp-switchboard'], withFragments: true, withQueryParameters: true, authoritySettings: { withUserInfo: true, withIPv4: true, withIPv6: true, withPort: true } }),
+  fc.webUrl({
+    validSchemes: ['https', 'http', 'file', 'javascript', 'data', 'ftp', 'mcp-switchboard'],
+    withFragments: true,
+    withQueryParameters: true,
+    authoritySettings: { withUserInfo: true, withIPv4: true, withIPv6: true, withPort: true },
+  }),
   fc.constantFrom(
     'javascript:alert(1)//https://ok.example',
     'data:text/html,<script>alert(1)</script>',
@@ -61,8 +66,18 @@ const hostileTarget = fc.oneof(
   ),
   fc.string({ maxLength: 60, unit: 'binary' }),
 );
-const name = fc.option(fc.oneof(fc.string({ maxLength: 40, unit: 'binary' }), fc.constantFrom('Linear', '<img src=x>', '\u202eevil', 'a\nb', '')), { nil: undefined });
-const scheme = fc.constantFrom('mcp-switchboard://', 'MCP-SWITCHBOARD://', 'mcp-switchboard:', 'mcp-switchboard:///', 'mcp-switchboard://x@', 'https://', 'mcp-switchboard\u0000://');
+const name = fc.option(fc.oneof(fc.string({ maxLength: 40, unit: 'binary' }), fc.constantFrom('Linear', '<img src=x>', '\u202eevil', 'a\nb', '')), {
+  nil: undefined,
+});
+const scheme = fc.constantFrom(
+  'mcp-switchboard://',
+  'MCP-SWITCHBOARD://',
+  'mcp-switchboard:',
+  'mcp-switchboard:///',
+  'mcp-switchboard://x@',
+  'https://',
+  'mcp-switchboard\u0000://',
+);
 const action = fc.constantFrom('add', 'ADD', 'oauth/callback', 'add/', 'add/../oauth', 'delete', '', '%61dd');
 const link = fc.tuple(scheme, action, hostileTarget, name, fc.boolean(), fc.boolean()).map(([s, a, target, n, encode, extra]) => {
   const q = new URLSearchParams();
@@ -85,9 +100,12 @@ describe('parseAppLink (fuzz)', () => {
   });
 
   it('anything that is not a string is refused', () => {
-    fc.assert(fc.property(fc.anything(), (v) => {
-          fc.pre(typeof v !== 'string');
-          checkVerdict(v);
-        }), fuzzBudget(300, 1000));
+    fc.assert(
+      fc.property(fc.anything(), (v) => {
+        fc.pre(typeof v !== 'string');
+        checkVerdict(v);
+      }),
+      fuzzBudget(300, 1000),
+    );
   });
 });

@@ -3,7 +3,11 @@ import { parseAppLink } from './links';
 
 describe('parseAppLink', () => {
   it('reads add links, decoding the URL and the optional name', () => {
-    expect(parseAppLink('mcp-switchboard://add?url=https%3A%2F%2Fmcp.linear.app%2Fmcp&name=Linear')).toEqual({ kind: 'add', url: 'https://mcp.linear.app/mcp', name: 'Linear' });
+    expect(parseAppLink('mcp-switchboard://add?url=https%3A%2F%2Fmcp.linear.app%2Fmcp&name=Linear')).toEqual({
+      kind: 'add',
+      url: 'https://mcp.linear.app/mcp',
+      name: 'Linear',
+    });
     expect(parseAppLink('mcp-switchboard://add?url=https://mcp.notion.com/mcp')).toEqual({ kind: 'add', url: 'https://mcp.notion.com/mcp' });
     expect(parseAppLink('mcp-switchboard://oauth/callback?code=x&state=y')).toEqual({ kind: 'oauth', url: 'mcp-switchboard://oauth/callback?code=x&state=y' });
   });

@@ -6,14 +6,10 @@
  */
 import { validateName, validateServerUrl } from './servers/server-model';
 
-export type AppLink =
-  | { kind: 'oauth'; url: string }
-  | { kind: 'add'; url: string; name?: string }
-  | { kind: 'invalid'; reason: string };
+export type AppLink = { kind: 'oauth'; url: string } | { kind: 'add'; url: string; name?: string } | { kind: 'invalid'; reason: string };
 
 export const MAX_LINK_LENGTH = 4096;
 
- 
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** A reason is shown to the user: text from the link inside it must not break lines or flip its direction. */
@@ -39,7 +35,8 @@ export function parseAppLink(raw: unknown): AppLink {
   if (!target.ok) return refuse(`the link's server URL was refused: ${target.error}`);
   const rawName = u.searchParams.get('name') ?? undefined;
   // Direction overrides in a proposed name could make it read as something else in the dialog.
-  if (rawName !== undefined && new RegExp(UNPRINTABLE.source).test(rawName)) return refuse("the link's server name was refused: it contains invisible or direction-changing characters");
+  if (rawName !== undefined && new RegExp(UNPRINTABLE.source).test(rawName))
+    return refuse("the link's server name was refused: it contains invisible or direction-changing characters");
   const name = validateName(rawName);
   if (!name.ok) return refuse(`the link's server name was refused: ${name.error}`);
   return name.value ? { kind: 'add', url: target.value, name: name.value } : { kind: 'add', url: target.value };

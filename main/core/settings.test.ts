@@ -33,7 +33,12 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('parseSettingsPatch', () => {
   it('accepts each valid field and refuses everything else with the field named', () => {
     expect(parseSettingsPatch({})).toEqual({});
-    expect(parseSettingsPatch({ launchAtLogin: true, logRetentionDays: 90, theme: 'light', weakStorage: 'memory' })).toEqual({ launchAtLogin: true, logRetentionDays: 90, theme: 'light', weakStorage: 'memory' });
+    expect(parseSettingsPatch({ launchAtLogin: true, logRetentionDays: 90, theme: 'light', weakStorage: 'memory' })).toEqual({
+      launchAtLogin: true,
+      logRetentionDays: 90,
+      theme: 'light',
+      weakStorage: 'memory',
+    });
     expect(parseSettingsPatch({ logRetentionDays: 1 })).toEqual({ logRetentionDays: 1 });
     expect(() => parseSettingsPatch({ logRetentionDays: 0 })).toThrow(/from 1 to 90/);
     expect(() => parseSettingsPatch({ logRetentionDays: '7' })).toThrow(/logRetentionDays/);

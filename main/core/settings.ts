@@ -41,7 +41,9 @@ export function parseSettingsPatch(input: unknown): Partial<AppSettings> {
         break;
       case 'logRetentionDays':
         if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_RETENTION_DAYS || value > MAX_RETENTION_DAYS) {
-          throw new SettingsError(`logRetentionDays must be a whole number of days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}, got ${describe(value)}.`);
+          throw new SettingsError(
+            `logRetentionDays must be a whole number of days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}, got ${describe(value)}.`,
+          );
         }
         out.logRetentionDays = value;
         break;

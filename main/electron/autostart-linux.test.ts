@@ -6,15 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  AUTOSTART_FILE_NAME,
-  autostartCommand,
-  autostartDir,
-  autostartEntry,
-  entryIsActive,
-  LinuxAutostart,
-  quoteExecArg,
-} from './autostart-linux';
+import { AUTOSTART_FILE_NAME, autostartCommand, autostartDir, autostartEntry, entryIsActive, LinuxAutostart, quoteExecArg } from './autostart-linux';
 
 let tmp: string;
 beforeEach(() => {
@@ -157,7 +149,9 @@ describe.skipIf(process.platform !== 'linux' || gioMissing)('Exec line read by G
     fs.mkdirSync(dir, { recursive: true });
     const out = path.join(tmp, 'argv.json');
     const script = path.join(dir, 'record argv');
-    fs.writeFileSync(script, `#!${process.execPath}\nrequire('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.argv.slice(2)));\n`, { mode: 0o755 });
+    fs.writeFileSync(script, `#!${process.execPath}\nrequire('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.argv.slice(2)));\n`, {
+      mode: 0o755,
+    });
     const args = ['plain', 'two words', '100% $PATH `x` \\ "q" \'s\'', '%f', 'a=b', '--background'];
     const entry = path.join(tmp, AUTOSTART_FILE_NAME);
     fs.writeFileSync(entry, autostartEntry({ command: [script, ...args] }));

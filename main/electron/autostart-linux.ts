@@ -42,7 +42,7 @@ const RESERVED = /[\s"'\\><~|&;$*?#()`]/;
  */
 export function quoteExecArg(arg: string): string {
   if (arg === '') return '""';
-   
+
   if (/[\u0000-\u001f\u007f]/.test(arg)) throw new Error(`Cannot write a control character into an autostart entry: ${JSON.stringify(arg)}`);
   const percent = arg.replace(/%/g, '%%');
   if (!RESERVED.test(percent)) return percent;

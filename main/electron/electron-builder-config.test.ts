@@ -81,7 +81,9 @@ describe('electron-builder.yml', () => {
       grantFileProtocolExtraPrivileges: true,
     });
     // The comment that says why runAsNode stays on is part of the decision.
-    expect(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')).toMatch(/ON, deliberately: client configs run[^\n]*\n[^\n]*ELECTRON_RUN_AS_NODE=1/);
+    expect(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')).toMatch(
+      /ON, deliberately: client configs run[^\n]*\n[^\n]*ELECTRON_RUN_AS_NODE=1/,
+    );
 
     const wrong = structuredClone(config);
     wrong.electronFuses.runAsNod = true;

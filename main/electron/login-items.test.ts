@@ -78,7 +78,13 @@ describe('createLoginItems on Windows', () => {
 describe('createLoginItems on macOS', () => {
   it('uses openAtLogin without arguments and knows when the login item started it', () => {
     const app = new FakeLoginItemApp();
-    const items = createLoginItems({ app, platform: 'darwin', env: {}, execPath: '/Applications/MCP Switchboard.app/Contents/MacOS/MCP Switchboard', appArgs: [] });
+    const items = createLoginItems({
+      app,
+      platform: 'darwin',
+      env: {},
+      execPath: '/Applications/MCP Switchboard.app/Contents/MacOS/MCP Switchboard',
+      appArgs: [],
+    });
     items.setEnabled(true);
     expect(app.sets).toEqual([{ openAtLogin: true }]);
     expect(items.isEnabled()).toBe(true);
@@ -109,7 +115,13 @@ describe('createLoginItems on Linux', () => {
 
   it('runs the AppImage, and on start rewrites an entry left by an AppImage that moved', () => {
     const app = new FakeLoginItemApp();
-    createLoginItems({ app, platform: 'linux', env: { ...env(), APPIMAGE: '/home/me/Downloads/MCP.AppImage' }, execPath: '/tmp/.mount_x/mcp-switchboard', appArgs: [] }).setEnabled(true);
+    createLoginItems({
+      app,
+      platform: 'linux',
+      env: { ...env(), APPIMAGE: '/home/me/Downloads/MCP.AppImage' },
+      execPath: '/tmp/.mount_x/mcp-switchboard',
+      appArgs: [],
+    }).setEnabled(true);
     expect(fs.readFileSync(file(), 'utf8')).toContain('Exec=/home/me/Downloads/MCP.AppImage --background\n');
     const notes: string[] = [];
     const moved = createLoginItems({

@@ -42,11 +42,7 @@ export function devCsp(devOrigin: string): string {
 /** Where the window's page is loaded from: the built file, or (unpackaged dev only) a dev server. */
 export type RendererLocation = { kind: 'file'; indexHtml: string } | { kind: 'dev-server'; origin: string };
 
-export function rendererLocation(opts: {
-  indexHtml: string;
-  devServerUrl?: string | undefined;
-  isPackaged: boolean;
-}): RendererLocation {
+export function rendererLocation(opts: { indexHtml: string; devServerUrl?: string | undefined; isPackaged: boolean }): RendererLocation {
   if (!opts.isPackaged && opts.devServerUrl) {
     const url = new URL(opts.devServerUrl);
     const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);

@@ -49,7 +49,7 @@ function shorten(text: string, max: number): string {
 
 /** "Name — Ready", "Name — Disabled". Ampersands are doubled: Windows menus treat & as a mnemonic. */
 export function serverLine(server: ServerSummary): string {
-  const state = server.enabled ? STATE_LABELS[server.status.state] ?? server.status.state : 'Disabled';
+  const state = server.enabled ? (STATE_LABELS[server.status.state] ?? server.status.state) : 'Disabled';
   const name = shorten(server.name || server.url, MAX_NAME).replace(/&/g, '&&');
   return `${name} — ${state}`;
 }
@@ -59,7 +59,8 @@ export function serverSubmenu(server: ServerSummary, install?: TrayInstallInfo):
   const items: TrayMenuItem[] = [];
   const serverId = server.id;
   if (server.enabled && server.status.state === 'needs-sign-in') items.push({ kind: 'action', action: { serverId, do: 'sign-in' }, label: 'Sign in…' });
-  if (server.signIn === 'signed-in' || server.signIn === 'error') items.push({ kind: 'action', action: { serverId, do: 'reset-sign-in' }, label: 'Reset sign-in' });
+  if (server.signIn === 'signed-in' || server.signIn === 'error')
+    items.push({ kind: 'action', action: { serverId, do: 'reset-sign-in' }, label: 'Reset sign-in' });
   if (install) {
     const rows: TrayMenuItem[] = [];
     for (const c of install.clients) {
@@ -70,7 +71,12 @@ export function serverSubmenu(server: ServerSummary, install?: TrayInstallInfo):
         rows.push({ kind: 'action', action: { serverId, do: 'install', clientId: c.id }, label: c.name.replace(/&/g, '&&'), enabled: false });
         continue;
       }
-      rows.push({ kind: 'action', action: { serverId, do: installed ? 'uninstall' : 'install', clientId: c.id }, label: c.name.replace(/&/g, '&&'), checked: installed });
+      rows.push({
+        kind: 'action',
+        action: { serverId, do: installed ? 'uninstall' : 'install', clientId: c.id },
+        label: c.name.replace(/&/g, '&&'),
+        checked: installed,
+      });
     }
     items.push(rows.length ? { kind: 'submenu', label: 'Install into', items: rows } : { kind: 'info', label: 'No MCP clients found' });
   }
@@ -97,11 +103,7 @@ export function buildTrayMenuModel(servers: readonly ServerSummary[], install?: 
     const rest = servers.length - MAX_TRAY_SERVERS;
     if (rest > 0) items.push({ kind: 'info', label: `… and ${rest} more` });
   }
-  items.push(
-    { kind: 'separator' },
-    { kind: 'action', action: 'add-server', label: 'Add remote server…' },
-    { kind: 'separator' },
-  );
+  items.push({ kind: 'separator' }, { kind: 'action', action: 'add-server', label: 'Add remote server…' }, { kind: 'separator' });
   if (app.launchAtLogin !== undefined) {
     items.push({ kind: 'action', action: { setting: 'launchAtLogin', value: !app.launchAtLogin }, label: 'Launch at login', checked: app.launchAtLogin });
   }

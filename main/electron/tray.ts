@@ -75,11 +75,7 @@ export class ElectronTray {
     // Windows and (some) Linux trays emit click on activation; macOS opens the menu instead.
     this.tray.on('click', () => options.onAction('open'));
     const schedule = () => this.schedule();
-    this.unsubscribe = [
-      options.core.onDidChangeServers(schedule),
-      options.core.onDidChangeStatus(schedule),
-      options.core.onDidChangeSettings(schedule),
-    ];
+    this.unsubscribe = [options.core.onDidChangeServers(schedule), options.core.onDidChangeStatus(schedule), options.core.onDidChangeSettings(schedule)];
     this.render();
   }
 

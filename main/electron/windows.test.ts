@@ -168,7 +168,7 @@ describe('ElectronWindows', () => {
     expect(listeners.size).toBe(0);
   });
 
-  it('sends the CSP header, denies permissions but our page\'s clipboard write, and refuses devices and downloads', async () => {
+  it("sends the CSP header, denies permissions but our page's clipboard write, and refuses devices and downloads", async () => {
     // The session is hardened once per process; a fresh module makes this test's callbacks the ones registered.
     vi.resetModules();
     const fresh = await import('./windows');
@@ -191,7 +191,12 @@ describe('ElectronWindows', () => {
     expect(request('media', { requestingUrl: page, isMainFrame: true })).toBe(false);
     expect(request('clipboard-sanitized-write', { requestingUrl: 'https://evil.example/', isMainFrame: true })).toBe(false);
     expect(request('clipboard-sanitized-write', { requestingUrl: page, isMainFrame: false })).toBe(false);
-    expect(blocked).toEqual(['permission clipboard-read ' + page, 'permission media ' + page, 'permission clipboard-sanitized-write https://evil.example/', `permission clipboard-sanitized-write ${page}`]);
+    expect(blocked).toEqual([
+      'permission clipboard-read ' + page,
+      'permission media ' + page,
+      'permission clipboard-sanitized-write https://evil.example/',
+      `permission clipboard-sanitized-write ${page}`,
+    ]);
 
     expect(s.check!(contents, 'clipboard-sanitized-write', 'file://', { requestingUrl: page, isMainFrame: true })).toBe(true);
     expect(s.check!(contents, 'notifications', 'file://', { requestingUrl: page, isMainFrame: true })).toBe(false);

@@ -8,14 +8,7 @@
  * (`web-contents-created`), not only to this window, so nothing added later escapes them.
  */
 import { app, BrowserWindow, session, type Session, type WebContents, type WebPreferences } from 'electron';
-import {
-  devCsp,
-  navigationAllowed,
-  permissionAllowed,
-  RENDERER_CSP_HEADER,
-  rendererUrl,
-  type RendererLocation,
-} from './security-policy';
+import { devCsp, navigationAllowed, permissionAllowed, RENDERER_CSP_HEADER, rendererUrl, type RendererLocation } from './security-policy';
 
 export interface ElectronWindowsOptions {
   renderer: RendererLocation;

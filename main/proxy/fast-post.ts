@@ -63,7 +63,12 @@ export function fastPost(req: FastPostRequest, fresh = false): Promise<'done' | 
         method: 'POST',
         agent,
         signal: req.signal,
-        headers: { ...req.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': Buffer.byteLength(req.body) },
+        headers: {
+          ...req.headers,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'content-length': Buffer.byteLength(req.body),
+        },
       },
       (res) => {
         responded = true;
@@ -81,7 +86,10 @@ export function fastPost(req: FastPostRequest, fresh = false): Promise<'done' | 
           const retryAfter = res.headers['retry-after'];
           return reject(new FastPostHttpError(status, res.statusMessage ?? '', parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter)));
         }
-        const type = String(res.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+        const type = String(res.headers['content-type'] ?? '')
+          .split(';')[0]
+          .trim()
+          .toLowerCase();
         if (type === 'application/json') {
           const chunks: Buffer[] = [];
           let size = 0;

@@ -70,5 +70,8 @@ process.on('uncaughtException', (err) => {
   process.exit(70);
 });
 process.on('unhandledRejection', (err) => {
-  emit({ type: 'log', event: { ts: Date.now(), level: 'error', server: runtime ? 'proxy' : '?', message: `Unhandled rejection: ${String((err as Error)?.message ?? err)}` } });
+  emit({
+    type: 'log',
+    event: { ts: Date.now(), level: 'error', server: runtime ? 'proxy' : '?', message: `Unhandled rejection: ${String((err as Error)?.message ?? err)}` },
+  });
 });

@@ -89,42 +89,54 @@ describe('proxy listener (fuzz, real socket)', () => {
 
   it('accepts exactly the right hello line, passes the rest through unchanged, refuses anything else with one answer line', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.option(junk(40), { nil: undefined, freq: 2 }), helloLine, fc.array(fc.oneof(jsonRpc.map((s) => Buffer.from(s)), junk(30)), { maxLength: 4 }), fc.array(fc.nat(), { maxLength: 6 }), async (prefix, hello, after, cuts) => {
-        const input = Buffer.concat([prefix ?? Buffer.alloc(0), Buffer.from(hello), ...after]);
-        // Cut anywhere, including inside the hello and inside multi-byte sequences.
-        const at = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((a, b) => a - b);
-        const chunks: Buffer[] = [];
-        let prev = 0;
-        for (const p of [...at, input.length]) {
-          chunks.push(input.subarray(prev, p));
-          prev = p;
-        }
-        const before = accepted.length;
-        const answer = await exchange(chunks);
-        const nl = input.indexOf(10);
-        const first = nl === -1 ? undefined : input.subarray(0, nl).toString('utf8');
-        let h: any;
-        try {
-          h = first === undefined ? undefined : JSON.parse(first);
-        } catch {
-          h = undefined;
-        }
-        const right = nl !== -1 && nl <= MAX_HELLO_BYTES * 2 && h?.switchboard === WIRE_VERSION && h?.secret === SECRET && h?.server === SERVER;
-        const answerLine = answer.subarray(0, answer.indexOf(10)).toString('utf8');
-        if (right) {
-          expect(JSON.parse(answerLine)).toEqual({ ok: true });
-          expect(accepted.length).toBe(before + 1);
-          expect((await accepted[before].done).equals(input.subarray(nl + 1))).toBe(true);
-        } else {
-          expect(accepted.length).toBe(before);
-          // An answer line when the listener saw a line (or waited out the timeout), never bytes of ours.
-          if (answer.length) {
-            const a = JSON.parse(answerLine);
-            expect(a.ok).toBe(false);
-            expect(typeof a.error).toBe('string');
+      fc.asyncProperty(
+        fc.option(junk(40), { nil: undefined, freq: 2 }),
+        helloLine,
+        fc.array(
+          fc.oneof(
+            jsonRpc.map((s) => Buffer.from(s)),
+            junk(30),
+          ),
+          { maxLength: 4 },
+        ),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        async (prefix, hello, after, cuts) => {
+          const input = Buffer.concat([prefix ?? Buffer.alloc(0), Buffer.from(hello), ...after]);
+          // Cut anywhere, including inside the hello and inside multi-byte sequences.
+          const at = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((a, b) => a - b);
+          const chunks: Buffer[] = [];
+          let prev = 0;
+          for (const p of [...at, input.length]) {
+            chunks.push(input.subarray(prev, p));
+            prev = p;
           }
-        }
-      }),
+          const before = accepted.length;
+          const answer = await exchange(chunks);
+          const nl = input.indexOf(10);
+          const first = nl === -1 ? undefined : input.subarray(0, nl).toString('utf8');
+          let h: any;
+          try {
+            h = first === undefined ? undefined : JSON.parse(first);
+          } catch {
+            h = undefined;
+          }
+          const right = nl !== -1 && nl <= MAX_HELLO_BYTES * 2 && h?.switchboard === WIRE_VERSION && h?.secret === SECRET && h?.server === SERVER;
+          const answerLine = answer.subarray(0, answer.indexOf(10)).toString('utf8');
+          if (right) {
+            expect(JSON.parse(answerLine)).toEqual({ ok: true });
+            expect(accepted.length).toBe(before + 1);
+            expect((await accepted[before].done).equals(input.subarray(nl + 1))).toBe(true);
+          } else {
+            expect(accepted.length).toBe(before);
+            // An answer line when the listener saw a line (or waited out the timeout), never bytes of ours.
+            if (answer.length) {
+              const a = JSON.parse(answerLine);
+              expect(a.ok).toBe(false);
+              expect(typeof a.error).toBe('string');
+            }
+          }
+        },
+      ),
       fuzzBudget(120, 4000),
     );
     // The generator reached both sides.

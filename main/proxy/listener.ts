@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import { ensurePrivateDir, removeStaleSocket } from '../shared/local-socket';
 import { checkHello, MAX_HELLO_BYTES } from '../shared/wire';
 
-
 export interface AcceptedConnection {
   socket: net.Socket;
   /** Bytes that arrived after the hello line (already part of the JSON-RPC stream). */

@@ -18,7 +18,12 @@ async function serve(handler: http.RequestListener): Promise<string> {
 }
 
 const discover = { jsonrpc: '2.0', id: 'p', method: 'server/discover', params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' } } };
-const initialize = { jsonrpc: '2.0', id: 'p', method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+const initialize = {
+  jsonrpc: '2.0',
+  id: 'p',
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+};
 
 describe('plainProbe', () => {
   it('reads an SSE answer, sends the era headers, and DELETEs the session it opened', async () => {
@@ -41,7 +46,9 @@ describe('plainProbe', () => {
     let headers: http.IncomingHttpHeaders = {};
     const url = await serve((req, res) => {
       headers = req.headers;
-      res.writeHead(400, { 'content-type': 'application/json' }).end('{"jsonrpc":"2.0","id":"p","error":{"code":-32022,"message":"unsupported","data":{"supported":["2026-07-28"]}}}');
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end('{"jsonrpc":"2.0","id":"p","error":{"code":-32022,"message":"unsupported","data":{"supported":["2026-07-28"]}}}');
     });
     const r = await plainProbe({ url, serverName: 'x', headers: {}, request: discover, singleTransport: true });
     expect(r).toMatchObject({ outcome: 'ok', answer: { error: { code: -32022 } } });
@@ -51,11 +58,18 @@ describe('plainProbe', () => {
 
   it('renews the token once on 401, and reports auth when it cannot', async () => {
     const url = await serve((req, res) => {
-      if (req.headers.authorization === 'Bearer fresh') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"jsonrpc":"2.0","id":"p","result":{}}');
+      if (req.headers.authorization === 'Bearer fresh')
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"jsonrpc":"2.0","id":"p","result":{}}');
       res.writeHead(401, { 'www-authenticate': 'Bearer resource_metadata="http://x/prm"' }).end();
     });
     const renewals: (string | undefined)[] = [];
-    const ok = await plainProbe({ url, serverName: 'x', headers: {}, request: initialize, auth: { token: () => 'stale', renew: async (_s, w) => (renewals.push(w), 'fresh') } });
+    const ok = await plainProbe({
+      url,
+      serverName: 'x',
+      headers: {},
+      request: initialize,
+      auth: { token: () => 'stale', renew: async (_s, w) => (renewals.push(w), 'fresh') },
+    });
     expect(ok).toMatchObject({ outcome: 'ok' });
     expect(renewals).toEqual(['Bearer resource_metadata="http://x/prm"']);
     const no = await plainProbe({ url, serverName: 'x', headers: {}, request: initialize, auth: { token: () => undefined, renew: async () => undefined } });
@@ -65,9 +79,13 @@ describe('plainProbe', () => {
   it('leaves 404/405 to the SDK (maybe HTTP+SSE), reports 5xx and refused connections in words', async () => {
     const url404 = await serve((_req, res) => res.writeHead(404).end());
     expect(await plainProbe({ url: url404, serverName: 'x', headers: {}, request: initialize })).toBe('use-sdk');
-    expect(await plainProbe({ url: url404, serverName: 'x', headers: {}, request: discover, singleTransport: true })).toMatchObject({ outcome: { kind: 'http', status: 404 } });
+    expect(await plainProbe({ url: url404, serverName: 'x', headers: {}, request: discover, singleTransport: true })).toMatchObject({
+      outcome: { kind: 'http', status: 404 },
+    });
     const url502 = await serve((_req, res) => res.writeHead(502).end());
-    expect(await plainProbe({ url: url502, serverName: 'x', headers: {}, request: initialize })).toMatchObject({ outcome: { kind: 'http', status: 502, message: expect.stringMatching(/answered 502 Bad Gateway$/) } });
+    expect(await plainProbe({ url: url502, serverName: 'x', headers: {}, request: initialize })).toMatchObject({
+      outcome: { kind: 'http', status: 502, message: expect.stringMatching(/answered 502 Bad Gateway$/) },
+    });
     const closed = await serve(() => {});
     const port = new URL(closed).port;
     await new Promise((r) => servers.pop()!.close(r));

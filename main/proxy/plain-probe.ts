@@ -79,7 +79,13 @@ export async function plainProbe(opts: PlainProbeOptions): Promise<ProbeResult |
   return { outcome: 'ok', answer: answer.message };
 }
 
-function request(url: URL, init: http.RequestOptions, body: string | undefined, onResponse: (res: http.IncomingMessage) => void, signal: AbortSignal): http.ClientRequest {
+function request(
+  url: URL,
+  init: http.RequestOptions,
+  body: string | undefined,
+  onResponse: (res: http.IncomingMessage) => void,
+  signal: AbortSignal,
+): http.ClientRequest {
   // TLS loads only for https servers: an idle proxy of a local server stays smaller.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod: typeof http | typeof Https = url.protocol === 'https:' ? (require('node:https') as typeof Https) : http;
@@ -99,61 +105,70 @@ function post(rawUrl: string, body: string, headers: Record<string, string>, tok
       'content-length': Buffer.byteLength(body),
     };
     if (token) all.authorization = `Bearer ${token}`;
-    const r = request(new URL(rawUrl), { method: 'POST', headers: all }, body, (res) => {
-      const base: RawAnswer = {
-        status: res.statusCode ?? 0,
-        statusText: res.statusMessage ?? '',
-        wwwAuthenticate: header(res, 'www-authenticate'),
-        retryAfter: header(res, 'retry-after'),
-        sessionId: header(res, 'mcp-session-id'),
-      };
-      const type = String(res.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-      res.setEncoding('utf8');
-      let buf = '';
-      if (type === 'text/event-stream') {
-        let data: string[] = [];
-        const meter = new SseEventMeter(PROBE_MAX_BYTES);
-        res.on('data', (chunk: string) => {
-          if (!meter.push(chunk)) {
-            // A health check's answer is small: a server pouring an endless event gets no memory.
-            res.destroy();
-            resolve(base);
-            return;
-          }
-          buf += chunk;
-          let nl: number;
-          while ((nl = buf.indexOf('\n')) !== -1) {
-            const line = buf.slice(0, nl).replace(/\r$/, '');
-            buf = buf.slice(nl + 1);
-            if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-            else if (line === '' && data.length) {
-              const m = parse(data.join('\n'));
-              data = [];
-              if (m && m.id === id) {
-                resolve({ ...base, message: m });
-                res.destroy();
-                return;
+    const r = request(
+      new URL(rawUrl),
+      { method: 'POST', headers: all },
+      body,
+      (res) => {
+        const base: RawAnswer = {
+          status: res.statusCode ?? 0,
+          statusText: res.statusMessage ?? '',
+          wwwAuthenticate: header(res, 'www-authenticate'),
+          retryAfter: header(res, 'retry-after'),
+          sessionId: header(res, 'mcp-session-id'),
+        };
+        const type = String(res.headers['content-type'] ?? '')
+          .split(';')[0]
+          .trim()
+          .toLowerCase();
+        res.setEncoding('utf8');
+        let buf = '';
+        if (type === 'text/event-stream') {
+          let data: string[] = [];
+          const meter = new SseEventMeter(PROBE_MAX_BYTES);
+          res.on('data', (chunk: string) => {
+            if (!meter.push(chunk)) {
+              // A health check's answer is small: a server pouring an endless event gets no memory.
+              res.destroy();
+              resolve(base);
+              return;
+            }
+            buf += chunk;
+            let nl: number;
+            while ((nl = buf.indexOf('\n')) !== -1) {
+              const line = buf.slice(0, nl).replace(/\r$/, '');
+              buf = buf.slice(nl + 1);
+              if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+              else if (line === '' && data.length) {
+                const m = parse(data.join('\n'));
+                data = [];
+                if (m && m.id === id) {
+                  resolve({ ...base, message: m });
+                  res.destroy();
+                  return;
+                }
               }
             }
+          });
+          res.on('end', () => resolve(base));
+          res.on('error', () => resolve(base));
+          return;
+        }
+        res.on('data', (chunk: string) => {
+          buf += chunk;
+          if (buf.length > PROBE_MAX_BYTES) {
+            res.destroy();
+            resolve(base);
           }
         });
-        res.on('end', () => resolve(base));
-        res.on('error', () => resolve(base));
-        return;
-      }
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        if (buf.length > PROBE_MAX_BYTES) {
-          res.destroy();
-          resolve(base);
-        }
-      });
-      res.on('end', () => {
-        const m = type === 'application/json' ? parse(buf) : undefined;
-        resolve({ ...base, message: Array.isArray(m) ? m.find((x) => x?.id === id) : m });
-      });
-      res.on('error', reject);
-    }, signal);
+        res.on('end', () => {
+          const m = type === 'application/json' ? parse(buf) : undefined;
+          resolve({ ...base, message: Array.isArray(m) ? m.find((x) => x?.id === id) : m });
+        });
+        res.on('error', reject);
+      },
+      signal,
+    );
     r.on('error', reject);
   });
 }
@@ -164,10 +179,16 @@ function del(rawUrl: string, headers: Record<string, string>, sessionId: string,
     const all: Record<string, string> = { ...headers, 'mcp-session-id': sessionId };
     if (typeof version === 'string') all['mcp-protocol-version'] = version;
     if (token) all.authorization = `Bearer ${token}`;
-    const r = request(new URL(rawUrl), { method: 'DELETE', headers: all }, undefined, (res) => {
-      res.resume();
-      res.on('end', () => resolve());
-    }, AbortSignal.timeout(2000));
+    const r = request(
+      new URL(rawUrl),
+      { method: 'DELETE', headers: all },
+      undefined,
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      },
+      AbortSignal.timeout(2000),
+    );
     r.on('error', () => resolve());
   });
 }

@@ -46,7 +46,7 @@ describe('ProxyRuntime log stream', () => {
     expect(second).toHaveLength(101);
     expect(second[0]!.message).toBe('line 0');
     expect(second[99]!.message).toBe('line 99');
-    expect(second[100]).toMatchObject({ level: 'warn', message: '900 log lines were dropped: the app could not keep up with this server\'s traffic' });
+    expect(second[100]).toMatchObject({ level: 'warn', message: "900 log lines were dropped: the app could not keep up with this server's traffic" });
 
     // Caught up: the stream flows again, with nothing dropped.
     release();

@@ -144,10 +144,13 @@ export class ProxyRuntime {
     const requestId = this.nextRenewal++;
     const refused = this.token;
     this.renewing = new Promise<string | undefined>((resolve) => {
-      const timer = setTimeout(() => {
-        this.renewals.delete(requestId);
-        resolve(undefined);
-      }, this.opts.renewTimeoutMs ?? 6 * 60_000);
+      const timer = setTimeout(
+        () => {
+          this.renewals.delete(requestId);
+          resolve(undefined);
+        },
+        this.opts.renewTimeoutMs ?? 6 * 60_000,
+      );
       this.renewals.set(requestId, (t) => {
         clearTimeout(timer);
         resolve(t);

@@ -68,7 +68,6 @@ export function networkReason(err: unknown): string | undefined {
   return undefined;
 }
 
-
 /**
  * A Retry-After header (RFC 9110 §10.2.3: delay-seconds or an HTTP-date) as seconds from `now`;
  * undefined when absent or unreadable.

@@ -24,10 +24,7 @@ describe('transportCandidates', () => {
   });
 
   it('does not treat a path that merely contains "sse" as /sse', () => {
-    expect(transportCandidates('https://x.example.com/classes').map((c) => c.url)).toEqual([
-      'https://x.example.com/classes',
-      'https://x.example.com/classes',
-    ]);
+    expect(transportCandidates('https://x.example.com/classes').map((c) => c.url)).toEqual(['https://x.example.com/classes', 'https://x.example.com/classes']);
     expect(transportCandidates('https://x.example.com/sse/more')).toHaveLength(2);
   });
 
@@ -39,11 +36,7 @@ describe('transportCandidates', () => {
     ]);
     expect(
       transportCandidates('https://x.example.com/sse', { kind: 'streamable-http', url: 'https://x.example.com/mcp' }).map((c) => `${c.kind} ${c.url}`),
-    ).toEqual([
-      'streamable-http https://x.example.com/mcp',
-      'streamable-http https://x.example.com/sse',
-      'sse https://x.example.com/sse',
-    ]);
+    ).toEqual(['streamable-http https://x.example.com/mcp', 'streamable-http https://x.example.com/sse', 'sse https://x.example.com/sse']);
   });
 
   it('ignores a preferred transport that is not a candidate (the URL changed)', () => {

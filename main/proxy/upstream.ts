@@ -42,7 +42,16 @@ import {
   networkReason,
   parseRetryAfter,
 } from './upstream-shared';
-export { ERR_NEEDS_SIGN_IN, ERR_PARSE, ERR_UPSTREAM_GONE, ERR_UPSTREAM_HTTP, ERR_UPSTREAM_TIMEOUT, ERR_UPSTREAM_UNREACHABLE, displayUrl, networkReason } from './upstream-shared';
+export {
+  ERR_NEEDS_SIGN_IN,
+  ERR_PARSE,
+  ERR_UPSTREAM_GONE,
+  ERR_UPSTREAM_HTTP,
+  ERR_UPSTREAM_TIMEOUT,
+  ERR_UPSTREAM_UNREACHABLE,
+  displayUrl,
+  networkReason,
+} from './upstream-shared';
 
 export interface UpstreamEvents {
   /** A message for the downstream client; `text` is its serialization when already made. */
@@ -303,7 +312,10 @@ export class UpstreamSession {
       }
     }
     // A tool the proxy left out of tools/list (invalid x-mcp-header) is not called upstream.
-    const excluded = !Array.isArray(message) && isRequest(message as Json) && (message as Json).method === 'tools/call' ? this.excludedTools.get((message as Json).params?.name) : undefined;
+    const excluded =
+      !Array.isArray(message) && isRequest(message as Json) && (message as Json).method === 'tools/call'
+        ? this.excludedTools.get((message as Json).params?.name)
+        : undefined;
     if (excluded !== undefined) {
       const m = message as Json;
       this.reply(m.id, -32602, `Tool "${m.params.name}" is not available: ${excluded}`, this.settle(m.id));
@@ -388,10 +400,14 @@ export class UpstreamSession {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const t = setTimeout(resolve, ms);
-      this.abort.signal.addEventListener('abort', () => {
-        clearTimeout(t);
-        resolve();
-      }, { once: true });
+      this.abort.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 

@@ -49,4 +49,3 @@ export function controlEndpoint(paths: Paths): string {
   }
   return path.join(paths.runDir, 'control.sock');
 }
-

@@ -111,20 +111,27 @@ describe('checkHello (fuzz)', () => {
 
   it('never throws, and accepts only the exact version, secret and server', () => {
     fc.assert(
-      fc.property(fc.oneof(helloObject.map((o) => JSON.stringify(o)), fc.string({ maxLength: 200 }), fc.jsonValue().map((v) => JSON.stringify(v) ?? '')), (line) => {
-        const v = checkHello(line, secret, serverId);
-        let parsed: any;
-        try {
-          parsed = JSON.parse(line);
-        } catch {
-          parsed = undefined;
-        }
-        const right = !!parsed && typeof parsed === 'object' && parsed.switchboard === WIRE_VERSION && parsed.secret === secret && parsed.server === serverId;
-        expect(v.ok).toBe(right);
-        if (!v.ok) expect(typeof v.error).toBe('string');
-        // The answer is always one line of JSON (it goes back over the wire as is).
-        expect(JSON.stringify({ ok: v.ok, error: v.error }).includes('\n')).toBe(false);
-      }),
+      fc.property(
+        fc.oneof(
+          helloObject.map((o) => JSON.stringify(o)),
+          fc.string({ maxLength: 200 }),
+          fc.jsonValue().map((v) => JSON.stringify(v) ?? ''),
+        ),
+        (line) => {
+          const v = checkHello(line, secret, serverId);
+          let parsed: any;
+          try {
+            parsed = JSON.parse(line);
+          } catch {
+            parsed = undefined;
+          }
+          const right = !!parsed && typeof parsed === 'object' && parsed.switchboard === WIRE_VERSION && parsed.secret === secret && parsed.server === serverId;
+          expect(v.ok).toBe(right);
+          if (!v.ok) expect(typeof v.error).toBe('string');
+          // The answer is always one line of JSON (it goes back over the wire as is).
+          expect(JSON.stringify({ ok: v.ok, error: v.error }).includes('\n')).toBe(false);
+        },
+      ),
       fuzzBudget(3000),
     );
   });
@@ -179,7 +186,20 @@ describe('connectWithHello against a hostile answer (real socket)', () => {
   it('resolves only for {"ok":true}; anything else is a REFUSED error or a socket error, never a crash', async () => {
     const answers = fc.oneof(
       fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(`${JSON.stringify(v) ?? 'null'}\n`)),
-      fc.constantFrom('null\n', '42\n', '"ok"\n', '[]\n', '{"ok":"true"}\n', '{"ok":1}\n', '{"ok":false,"error":{"a":1}}\n', '{"ok":true}\n', '\n', '{"ok":true}').map((s) => Buffer.from(s)),
+      fc
+        .constantFrom(
+          'null\n',
+          '42\n',
+          '"ok"\n',
+          '[]\n',
+          '{"ok":"true"}\n',
+          '{"ok":1}\n',
+          '{"ok":false,"error":{"a":1}}\n',
+          '{"ok":true}\n',
+          '\n',
+          '{"ok":true}',
+        )
+        .map((s) => Buffer.from(s)),
       wireBytes(80).map((b) => Buffer.concat([b, Buffer.from('\n')])),
     );
     await fc.assert(

@@ -163,9 +163,7 @@ describe('checkHello', () => {
   });
 
   it('checks the version before the secret, so an old connector is told so', () => {
-    expect(checkHello(line({ switchboard: 99, secret: 'wrong', server: 'x' }), secret, 'notion').error).toBe(
-      'unsupported connector protocol version',
-    );
+    expect(checkHello(line({ switchboard: 99, secret: 'wrong', server: 'x' }), secret, 'notion').error).toBe('unsupported connector protocol version');
   });
 });
 
@@ -206,10 +204,15 @@ describe('leadingRequestId', () => {
 
   it('agrees with JSON.parse on any request whose head holds the whole id', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.integer(), fc.string({ maxLength: 20 })), fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }), fc.boolean(), (id, params, idFirst) => {
-        const text = idFirst ? JSON.stringify({ jsonrpc: '2.0', id, method: 'm', params }) : JSON.stringify({ jsonrpc: '2.0', method: 'm', params, id });
-        expect(leadingRequestId(text)).toEqual(id);
-      }),
+      fc.property(
+        fc.oneof(fc.integer(), fc.string({ maxLength: 20 })),
+        fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
+        fc.boolean(),
+        (id, params, idFirst) => {
+          const text = idFirst ? JSON.stringify({ jsonrpc: '2.0', id, method: 'm', params }) : JSON.stringify({ jsonrpc: '2.0', method: 'm', params, id });
+          expect(leadingRequestId(text)).toEqual(id);
+        },
+      ),
       { numRuns: 300, seed: 0x5b0a2d },
     );
   });

@@ -57,7 +57,8 @@ export function connectWithHello(endpoint: string, hello: Hello): Promise<{ sock
       // Whatever answered may not be a proxy: `null`, `42` or `{"error":{…}}` are refusals too.
       if (!answer || typeof answer !== 'object' || answer.ok !== true) {
         socket.destroy();
-        const why = answer && typeof answer === 'object' && typeof answer.error === 'string' ? answer.error.slice(0, 300) : 'the other side refused the connection';
+        const why =
+          answer && typeof answer === 'object' && typeof answer.error === 'string' ? answer.error.slice(0, 300) : 'the other side refused the connection';
         return reject(Object.assign(new Error(why), { code: 'REFUSED' }));
       }
       resolve({ socket, rest: buf.subarray(nl + 1) });
@@ -83,7 +84,12 @@ export function checkHello(line: string, secret: string, serverId: string): Hell
   }
   if (hello.server !== serverId) {
     // Only a string is echoed (bounded): String() of a parsed object can throw ({"toString":1}).
-    const asked = typeof hello.server === 'string' ? JSON.stringify(hello.server.slice(0, 100)) : hello.server === undefined ? 'an unnamed server' : 'a server id that is not text';
+    const asked =
+      typeof hello.server === 'string'
+        ? JSON.stringify(hello.server.slice(0, 100))
+        : hello.server === undefined
+          ? 'an unnamed server'
+          : 'a server id that is not text';
     return { ok: false, error: `this endpoint serves "${serverId}", not ${asked}` };
   }
   return { ok: true, hello };

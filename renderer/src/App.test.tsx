@@ -53,7 +53,11 @@ describe('App shell', () => {
     const nav = screen.getByRole('navigation', { name: 'Main' });
     expect(await screen.findAllByTestId('server')).toHaveLength(2);
     // The badge counts the servers that need the user.
-    expect(within(nav).getAllByRole('button').map((b) => b.textContent)).toEqual(['Servers1', 'Logs', 'Clients', 'Settings']);
+    expect(
+      within(nav)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Servers1', 'Logs', 'Clients', 'Settings']);
     expect(screen.getByRole('group', { name: 'Summary' })).toHaveTextContent('1 of 2 ready');
     expect(screen.getByRole('group', { name: 'Summary' })).toHaveTextContent('1 needs attention');
 

@@ -13,13 +13,7 @@ import { count } from './format';
 import { useAppInfo, useClients, useNow, useServers, useSettings, useTheme } from './hooks';
 import iconUrl from '../../assets/icon.png';
 
-export type View =
-  | { kind: 'servers' }
-  | { kind: 'server'; id: string }
-  | { kind: 'add' }
-  | { kind: 'logs' }
-  | { kind: 'clients' }
-  | { kind: 'settings' };
+export type View = { kind: 'servers' } | { kind: 'server'; id: string } | { kind: 'add' } | { kind: 'logs' } | { kind: 'clients' } | { kind: 'settings' };
 
 type Notice = { tone: 'ok' | 'warn'; title: string; lines: string[] };
 

@@ -125,9 +125,7 @@ export function signInText(server: ServerSummary, nowMs: number): string {
   switch (server.signIn) {
     case 'signed-in':
       if (server.tokenExpiresAt === undefined) return 'Signed in';
-      return server.tokenExpiresAt > nowMs
-        ? `Expires ${inTime(server.tokenExpiresAt, nowMs)}`
-        : expiredText(server.tokenExpiresAt, nowMs);
+      return server.tokenExpiresAt > nowMs ? `Expires ${inTime(server.tokenExpiresAt, nowMs)}` : expiredText(server.tokenExpiresAt, nowMs);
     case 'signing-in':
       return 'Signing in…';
     case 'needs-sign-in':

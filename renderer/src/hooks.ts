@@ -32,9 +32,7 @@ export function useServers() {
   useEffect(() => {
     // Subscribe before the first list so no change slips between the two.
     const offList = on('servers:did-change-list', (list) => setServers(list));
-    const offStatus = on('servers:did-change-status', (status) =>
-      setServers((list) => list.map((s) => (s.id === status.serverId ? { ...s, status } : s))),
-    );
+    const offStatus = on('servers:did-change-status', (status) => setServers((list) => list.map((s) => (s.id === status.serverId ? { ...s, status } : s))));
     void refresh();
     return () => {
       offList();

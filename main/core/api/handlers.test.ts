@@ -35,16 +35,12 @@ describe('createHandlers', () => {
       ok: true,
       value: [{ ts: 1, level: 'info', server: 'alpha', message: 'hello' }],
     });
-    expect(await handlers['servers:remove']({ serverId: 'beta' })).toMatchObject({ ok: true, value: { uninstalled: [{ serverId: 'beta', clientId: 'claude-desktop' }], failed: [] } });
+    expect(await handlers['servers:remove']({ serverId: 'beta' })).toMatchObject({
+      ok: true,
+      value: { uninstalled: [{ serverId: 'beta', clientId: 'claude-desktop' }], failed: [] },
+    });
     expect(await handlers['app:info'](undefined)).toEqual({ ok: true, value: info });
-    expect(core.calls.map((c) => c.method)).toEqual([
-      'listServers',
-      'addServer',
-      'setEnabled',
-      'restartServer',
-      'tailLogs',
-      'removeServer',
-    ]);
+    expect(core.calls.map((c) => c.method)).toEqual(['listServers', 'addServer', 'setEnabled', 'restartServer', 'tailLogs', 'removeServer']);
     expect(core.calls.at(-1)?.args).toEqual(['beta', { keepInClients: false }]);
   });
 
@@ -56,8 +52,20 @@ describe('createHandlers', () => {
       { ts: 2, level: 'warn', server: 'beta', message: 'b2' },
     ];
     core.tools = { alpha: [{ name: 'echo', description: 'Echo' }] };
-    core.imports = [{ clientId: 'claude-desktop', clientName: 'Claude Desktop', file: '/f.json', entryName: 'linear', url: 'https://mcp.linear.app/mcp', headerNames: ['Authorization'] }];
-    expect(await handlers['servers:probe']({ url: ' https://mcp.linear.app/mcp ', headers: { 'X-Key': 'v' } })).toMatchObject({ ok: true, value: { url: 'https://mcp.linear.app/mcp', reachable: true } });
+    core.imports = [
+      {
+        clientId: 'claude-desktop',
+        clientName: 'Claude Desktop',
+        file: '/f.json',
+        entryName: 'linear',
+        url: 'https://mcp.linear.app/mcp',
+        headerNames: ['Authorization'],
+      },
+    ];
+    expect(await handlers['servers:probe']({ url: ' https://mcp.linear.app/mcp ', headers: { 'X-Key': 'v' } })).toMatchObject({
+      ok: true,
+      value: { url: 'https://mcp.linear.app/mcp', reachable: true },
+    });
     expect(core.calls.at(-1)?.args[0]).toEqual({ url: 'https://mcp.linear.app/mcp', headers: { 'X-Key': 'v' } });
     expect(await handlers['servers:tools']({ serverId: 'alpha' })).toEqual({ ok: true, value: [{ name: 'echo', description: 'Echo' }] });
     expect(await handlers['logs:tail']({})).toMatchObject({ ok: true, value: [{ message: 'a1' }, { message: 'b2' }, { message: 'b3' }] });
@@ -65,8 +73,14 @@ describe('createHandlers', () => {
     expect(await handlers['logs:tail']({ limit: 2 })).toMatchObject({ ok: true, value: [{ message: 'b2' }, { message: 'b3' }] });
     expect(await handlers['logs:export-diagnostics'](undefined)).toMatchObject({ ok: true, value: { file: expect.stringContaining('diagnostics') } });
     expect(await handlers['clients:find-imports'](null)).toMatchObject({ ok: true, value: [{ entryName: 'linear', headerNames: ['Authorization'] }] });
-    expect(await handlers['clients:import']({ clientId: 'claude-desktop', entryName: 'linear' })).toMatchObject({ ok: true, value: { url: 'https://mcp.linear.app/mcp' } });
-    expect(await handlers['settings:get'](undefined)).toEqual({ ok: true, value: { launchAtLogin: false, logRetentionDays: 14, theme: 'system', weakStorage: 'ask' } });
+    expect(await handlers['clients:import']({ clientId: 'claude-desktop', entryName: 'linear' })).toMatchObject({
+      ok: true,
+      value: { url: 'https://mcp.linear.app/mcp' },
+    });
+    expect(await handlers['settings:get'](undefined)).toEqual({
+      ok: true,
+      value: { launchAtLogin: false, logRetentionDays: 14, theme: 'system', weakStorage: 'ask' },
+    });
     expect(await handlers['settings:set']({ theme: 'dark', logRetentionDays: 30 })).toMatchObject({ ok: true, value: { theme: 'dark', logRetentionDays: 30 } });
     expect(await handlers['servers:remove']({ serverId: 'alpha', keepInClients: true })).toEqual({ ok: true, value: { uninstalled: [], failed: [] } });
     expect(core.calls.map((c) => c.method)).toEqual([
@@ -83,7 +97,11 @@ describe('createHandlers', () => {
       'setSettings',
       'removeServer',
     ]);
-    expect(core.calls.filter((c) => c.method === 'tailLogs').map((c) => c.args)).toEqual([[undefined, undefined], [undefined, undefined], [undefined, 2]]);
+    expect(core.calls.filter((c) => c.method === 'tailLogs').map((c) => c.args)).toEqual([
+      [undefined, undefined],
+      [undefined, undefined],
+      [undefined, 2],
+    ]);
   });
 
   it('drops an empty optional name and passes headers through', async () => {
@@ -218,7 +236,7 @@ describe('forwardEvents', () => {
     expect(seen).toHaveLength(5);
   });
 
-  it('hands a link\'s proposal to the window once', async () => {
+  it("hands a link's proposal to the window once", async () => {
     const core = new FakeSwitchboardCore();
     const handlers = createHandlers(core, { version: '1', dataDir: '/d', platform: 'linux', loginItemSupported: false });
     expect(await handlers['app:take-proposal'](undefined)).toEqual({ ok: true, value: null });

@@ -105,7 +105,10 @@ async function connectClient(h: Harness): Promise<Client> {
     authProvider: {
       token: async () => h.engine.accessToken(h.server),
       onUnauthorized: async (ctx) => {
-        const t = await h.engine.onUnauthorized(h.server, { status: ctx.response.status, wwwAuthenticate: ctx.response.headers.get('www-authenticate') ?? undefined });
+        const t = await h.engine.onUnauthorized(h.server, {
+          status: ctx.response.status,
+          wwwAuthenticate: ctx.response.headers.get('www-authenticate') ?? undefined,
+        });
         if (!t) throw new UnauthorizedError('needs sign-in');
       },
     },
@@ -209,7 +212,12 @@ describe('one sign-in at a time', () => {
     // Refresh authenticates with the secret too (the AS requires client_secret_basic).
     const refreshes = grantsOf('refresh_token');
     expect(await h.engine.onUnauthorized(h.server, { status: 401 })).toBeTruthy();
-    expect(fx.grants.filter((g) => g.grantType === 'refresh_token').slice(refreshes).every((g) => g.ok)).toBe(true);
+    expect(
+      fx.grants
+        .filter((g) => g.grantType === 'refresh_token')
+        .slice(refreshes)
+        .every((g) => g.ok),
+    ).toBe(true);
     collectSecrets(h.vaultFile);
   });
 });
@@ -301,7 +309,8 @@ describe('tokens', () => {
     const file = path.join(dir, 'flaky-vault.json');
     const inner = new FileSecretVault(file);
     const vault: FileSecretVault = Object.assign(Object.create(inner) as FileSecretVault, {
-      set: (key: string, value: string) => (failTokenWrites && key.startsWith('oauth/tokens/') ? Promise.reject(new Error('disk full')) : inner.set(key, value)),
+      set: (key: string, value: string) =>
+        failTokenWrites && key.startsWith('oauth/tokens/') ? Promise.reject(new Error('disk full')) : inner.set(key, value),
     });
     const h = harness({ vault });
     await signInOk({ ...h, vaultFile: file });
@@ -389,7 +398,10 @@ describe('tokens', () => {
     const tokenPosts = fx.requests.filter((r) => r.method === 'POST' && r.path === '/token').length;
     expect(await h.engine.onUnauthorized(h.server, { status: 401, wwwAuthenticate: `Bearer resource_metadata="${fx.prmUrl}"` })).toBeUndefined();
     expect(fx.requests.filter((r) => r.method === 'POST' && r.path === '/token').length).toBe(tokenPosts);
-    expect(h.engine.status(h.server.id)).toMatchObject({ state: 'needs-sign-in', detail: 'Fixture now signs in through https://new-as.example.com. Sign in again.' });
+    expect(h.engine.status(h.server.id)).toMatchObject({
+      state: 'needs-sign-in',
+      detail: 'Fixture now signs in through https://new-as.example.com. Sign in again.',
+    });
     expect(await h.engine.accessToken(h.server)).toBeUndefined();
     expect(oauthKeys(h.vaultFile).some((k) => k.startsWith('oauth/discovery/'))).toBe(false);
   });
@@ -629,13 +641,21 @@ describe('the app-scheme redirect (mcp-switchboard://oauth/callback)', () => {
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
     });
-    await expect(fx.addClient({ client_id: 'web-with-scheme', client_secret: WEB.secret, application_type: 'web', redirect_uris: ['mcp-switchboard://oauth/callback'] })).rejects.toMatchObject({ error: "invalid_redirect_uri" });
+    await expect(
+      fx.addClient({ client_id: 'web-with-scheme', client_secret: WEB.secret, application_type: 'web', redirect_uris: ['mcp-switchboard://oauth/callback'] }),
+    ).rejects.toMatchObject({ error: 'invalid_redirect_uri' });
     const h = appHarness(WEB.id, WEB.secret);
     await new CredentialStore(h.vault).savePort(h.server.id, port);
     await signInOk(h);
     expect(h.browser.opened).toHaveLength(1);
     expect(new URL(h.browser.opened[0]).searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${port}/oauth/callback`);
-    expect(h.logs.some((l) => l.level === 'warn' && /does not accept the app's redirect mcp-switchboard:\/\/oauth\/callback .*falling back to the loopback redirect/.test(l.message))).toBe(true);
+    expect(
+      h.logs.some(
+        (l) =>
+          l.level === 'warn' &&
+          /does not accept the app's redirect mcp-switchboard:\/\/oauth\/callback .*falling back to the loopback redirect/.test(l.message),
+      ),
+    ).toBe(true);
     expect(h.engine.state(h.server.id)).toBe('signed-in');
     expect((await fx.introspect((await h.engine.accessToken(h.server))!)).active).toBe(true);
   });
@@ -726,7 +746,10 @@ describe('authorization-server quirks', () => {
     const h = harness({
       fetch: rewritingFetch(
         (md) => md,
-        (url, init) => (url.pathname === '/reg' && init?.method === 'POST' ? Response.json({ error: 'invalid_redirect_uri', error_description: 'loopback not allowed' }, { status: 400 }) : undefined),
+        (url, init) =>
+          url.pathname === '/reg' && init?.method === 'POST'
+            ? Response.json({ error: 'invalid_redirect_uri', error_description: 'loopback not allowed' }, { status: 400 })
+            : undefined,
       ),
     });
     const err = (await h.engine.signIn(h.server).catch((e: unknown) => e)) as SignInError;
@@ -738,7 +761,11 @@ describe('authorization-server quirks', () => {
 
   it('uses the client ID metadata document instead of registering when the server supports it', async () => {
     const cimd = 'https://switchboard.example.com/oauth/client-metadata.json';
-    const h = harness({ clientMetadataUrl: cimd, callbackTimeoutMs: 300, fetch: rewritingFetch((md) => ({ ...md, client_id_metadata_document_supported: true })) });
+    const h = harness({
+      clientMetadataUrl: cimd,
+      callbackTimeoutMs: 300,
+      fetch: rewritingFetch((md) => ({ ...md, client_id_metadata_document_supported: true })),
+    });
     h.browser.mode = 'close';
     const registrations = fx.registrations.length;
     await h.engine.signIn(h.server).catch(() => {});
@@ -749,7 +776,10 @@ describe('authorization-server quirks', () => {
   it('a pre-registered client bound to another authorization server is an error, not a silent retry', async () => {
     const h = harness({}, { clientId: PRE_REGISTERED.id, clientSecret: PRE_REGISTERED.secret });
     const key = `oauth/client/${encodeURIComponent(h.server.id)}/${encodeURIComponent('https://old-as.example.com')}`;
-    await h.vault.set(key, JSON.stringify({ kind: 'pre-registered', issuer: 'https://old-as.example.com', info: { client_id: PRE_REGISTERED.id }, savedAt: 0 }));
+    await h.vault.set(
+      key,
+      JSON.stringify({ kind: 'pre-registered', issuer: 'https://old-as.example.com', info: { client_id: PRE_REGISTERED.id }, savedAt: 0 }),
+    );
     const err = (await h.engine.signIn(h.server).catch((e: unknown) => e)) as SignInError;
     expect(err.kind).toBe('config');
     expect(err.message).toMatch(/was issued by https:\/\/old-as\.example\.com, but Fixture now uses the authorization server http:\/\/127/);

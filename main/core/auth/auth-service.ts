@@ -350,7 +350,11 @@ export class AuthService implements AuthEngine {
       if (!rt.challenge) await this.probe(server, rt);
       let mode: 'loopback' | 'app-scheme' = server.redirect === 'app-scheme' && !rt.appSchemeRefused ? 'app-scheme' : 'loopback';
       if (server.redirect === 'app-scheme' && rt.appSchemeRefused) {
-        this.log(server.id, 'info', `Signing in to ${server.name} through the loopback redirect: its authorization server refused ${APP_SCHEME_REDIRECT} before (${rt.appSchemeRefused})`);
+        this.log(
+          server.id,
+          'info',
+          `Signing in to ${server.name} through the loopback redirect: its authorization server refused ${APP_SCHEME_REDIRECT} before (${rt.appSchemeRefused})`,
+        );
       }
       for (;;) {
         try {
@@ -361,7 +365,11 @@ export class AuthService implements AuthEngine {
           if (refused === undefined) throw err;
           // Once only: the loopback attempt never falls back again.
           rt.appSchemeRefused = refused;
-          this.log(server.id, 'warn', `The authorization server for ${server.name} does not accept the app's redirect ${APP_SCHEME_REDIRECT} (${refused}); falling back to the loopback redirect on 127.0.0.1`);
+          this.log(
+            server.id,
+            'warn',
+            `The authorization server for ${server.name} does not accept the app's redirect ${APP_SCHEME_REDIRECT} (${refused}); falling back to the loopback redirect on 127.0.0.1`,
+          );
           mode = 'loopback';
         }
       }
@@ -374,7 +382,10 @@ export class AuthService implements AuthEngine {
       const err = this.safeError(this.describeSignInFailure(server, raw));
       const kind = err instanceof SignInError ? err.kind : 'exchange';
       const flow = attempt.flow;
-      if (flow?.client?.kind === 'dcr' && (kind === 'timeout' || (err instanceof SignInError && ['invalid_client', 'unauthorized_client', 'invalid_scope'].includes(err.oauthError ?? '')))) {
+      if (
+        flow?.client?.kind === 'dcr' &&
+        (kind === 'timeout' || (err instanceof SignInError && ['invalid_client', 'unauthorized_client', 'invalid_scope'].includes(err.oauthError ?? '')))
+      ) {
         // The authorization server may have shown "unknown client" in the browser (quirk Q9/G20),
         // or the registration cannot cover the scope: register afresh next time.
         const issuer = flow.discovery?.authorizationServerMetadata?.issuer ?? flow.discovery?.authorizationServerUrl;
@@ -393,7 +404,6 @@ export class AuthService implements AuthEngine {
       throw err;
     }
   }
-
 
   /**
    * One browser authorization with one redirect: the loopback listener, or the app's own scheme
@@ -448,7 +458,11 @@ export class AuthService implements AuthEngine {
         result = await authorize();
       } catch (err) {
         if (!isLegacyOriginIssuer(err, server.url)) throw err;
-        this.log(server.id, 'info', `${server.name} has no resource metadata (a 2025-03-26 server): using the authorization metadata its own origin serves for issuer ${sanitizeText(String(err.received), 120)}`);
+        this.log(
+          server.id,
+          'info',
+          `${server.name} has no resource metadata (a 2025-03-26 server): using the authorization metadata its own origin serves for issuer ${sanitizeText(String(err.received), 120)}`,
+        );
         result = await authorize(true);
       }
       if (result !== 'REDIRECT' || !flow.authorizationUrl || !flow.discovery || !flow.client) {
@@ -494,12 +508,22 @@ export class AuthService implements AuthEngine {
             throw await this.exchangeFailure(server, err, client.kind);
           }
           this.rememberTokens(tokens);
-          const session: ServerSession = { issuer, authorizationServerUrl: discovery.authorizationServerUrl, resource, requestedScope, clientKind: client.kind };
+          const session: ServerSession = {
+            issuer,
+            authorizationServerUrl: discovery.authorizationServerUrl,
+            resource,
+            requestedScope,
+            clientKind: client.kind,
+          };
           await this.persistSignIn(server, rt, session, discovery, tokens);
         },
       });
       if (!gate.ended) {
-        this.log(server.id, 'info', `Opening the browser to sign in at ${authorizationUrl.origin}${mode === 'app-scheme' ? ` (the app's ${APP_SCHEME_REDIRECT} redirect)` : ''}`);
+        this.log(
+          server.id,
+          'info',
+          `Opening the browser to sign in at ${authorizationUrl.origin}${mode === 'app-scheme' ? ` (the app's ${APP_SCHEME_REDIRECT} redirect)` : ''}`,
+        );
         this.opts.opener.open(authorizationUrl.href).catch((err: Error) => {
           gate.abort(new SignInError('browser', `Could not open the browser to sign in to ${server.name}: ${err.message}`));
         });
@@ -558,7 +582,11 @@ export class AuthService implements AuthEngine {
       }
       return sanitizeText(reason, 200);
     }
-    if (err instanceof OAuthError && /redirect/i.test(`${err.code} ${err.message}`) && /invalid_redirect_uri|invalid_client_metadata|invalid_request/.test(String(err.code))) {
+    if (
+      err instanceof OAuthError &&
+      /redirect/i.test(`${err.code} ${err.message}`) &&
+      /invalid_redirect_uri|invalid_client_metadata|invalid_request/.test(String(err.code))
+    ) {
       return sanitizeText(`registration refused: ${err.code}: ${err.message}`, 200);
     }
     if (err instanceof SignInError && err.kind === 'authorization-error' && ['invalid_request', 'invalid_redirect_uri'].includes(err.oauthError ?? '')) {
@@ -621,7 +649,9 @@ export class AuthService implements AuthEngine {
       this.setState(server.id, 'signed-in', `Signed in to ${server.name} as an app`);
       this.log(server.id, 'info', `Signed in to ${server.name} with client credentials`);
     } catch (raw) {
-      const err = this.safeError(raw instanceof OAuthError ? await this.exchangeFailure(server, raw, 'pre-registered') : this.describeSignInFailure(server, raw));
+      const err = this.safeError(
+        raw instanceof OAuthError ? await this.exchangeFailure(server, raw, 'pre-registered') : this.describeSignInFailure(server, raw),
+      );
       this.setState(server.id, 'error', err.message);
       this.log(server.id, 'error', `Sign-in to ${server.name} failed: ${err.message}`);
       throw err;
@@ -644,7 +674,8 @@ export class AuthService implements AuthEngine {
       resourceMetadataUrl: rt.challenge?.resourceMetadataUrl ? new URL(rt.challenge.resourceMetadataUrl) : undefined,
       fetchFn: this.fetchFor(server.id),
     });
-    if (result !== 'AUTHORIZED' || !flow.tokens || !flow.discovery) throw new SignInError('config', `The authorization server for ${server.name} did not issue a token.`);
+    if (result !== 'AUTHORIZED' || !flow.tokens || !flow.discovery)
+      throw new SignInError('config', `The authorization server for ${server.name} did not issue a token.`);
     this.rememberTokens(flow.tokens);
     const discovery = flow.discovery;
     const issuer = discovery.authorizationServerMetadata?.issuer ?? discovery.authorizationServerUrl;
@@ -660,7 +691,13 @@ export class AuthService implements AuthEngine {
     return flow.tokens.access_token;
   }
 
-  private async persistSignIn(server: AuthServerConfig, rt: Runtime, session: ServerSession, discovery: NonNullable<SignInFlow['discovery']>, tokens: OAuthTokens): Promise<void> {
+  private async persistSignIn(
+    server: AuthServerConfig,
+    rt: Runtime,
+    session: ServerSession,
+    discovery: NonNullable<SignInFlow['discovery']>,
+    tokens: OAuthTokens,
+  ): Promise<void> {
     const old = await this.store.getSession(server.id);
     const saved = await this.store.saveTokens(session.issuer, session.resource, tokens, this.now());
     rt.cache = saved;
@@ -676,12 +713,24 @@ export class AuthService implements AuthEngine {
     if (err instanceof OAuthError) {
       if ((err.code === 'invalid_client' || err.code === 'unauthorized_client') && kind !== 'pre-registered') {
         for (const c of await this.store.listClients(server.id)) if (c.kind !== 'pre-registered') await this.store.deleteClient(server.id, c.issuer);
-        return new SignInError('exchange', `The authorization server for ${server.name} no longer recognises MCP Switchboard's registration (${err.code}). Sign in again to register afresh.`, err.code);
+        return new SignInError(
+          'exchange',
+          `The authorization server for ${server.name} no longer recognises MCP Switchboard's registration (${err.code}). Sign in again to register afresh.`,
+          err.code,
+        );
       }
       if (err.code === 'invalid_client' || err.code === 'unauthorized_client') {
-        return new SignInError('config', `The authorization server for ${server.name} rejected the client ID and secret entered for it (${err.code}). Check them in the server's settings.`, err.code);
+        return new SignInError(
+          'config',
+          `The authorization server for ${server.name} rejected the client ID and secret entered for it (${err.code}). Check them in the server's settings.`,
+          err.code,
+        );
       }
-      return new SignInError('exchange', `The authorization server for ${server.name} did not accept the sign-in (${sanitizeText(`${err.code}: ${err.message}`)}).`, err.code);
+      return new SignInError(
+        'exchange',
+        `The authorization server for ${server.name} did not accept the sign-in (${sanitizeText(`${err.code}: ${err.message}`)}).`,
+        err.code,
+      );
     }
     return this.describeSignInFailure(server, err);
   }
@@ -692,7 +741,10 @@ export class AuthService implements AuthEngine {
     const name = server.name;
     if (err instanceof IssuerMismatchError) {
       if (err.kind === 'authorization_response') {
-        return new SignInError('issuer', `The sign-in response for ${name} came from a different authorization server than expected (issuer mismatch), so it was ignored. Start the sign-in again.`);
+        return new SignInError(
+          'issuer',
+          `The sign-in response for ${name} came from a different authorization server than expected (issuer mismatch), so it was ignored. Start the sign-in again.`,
+        );
       }
       return new SignInError(
         'config',
@@ -726,10 +778,19 @@ export class AuthService implements AuthEngine {
       );
     }
     if (/Protected resource .* does not match/i.test(message)) {
-      return new SignInError('config', `${name}'s resource metadata names a different server (${sanitizeText(message)}), so MCP Switchboard will not sign in with it.`);
+      return new SignInError(
+        'config',
+        `${name}'s resource metadata names a different server (${sanitizeText(message)}), so MCP Switchboard will not sign in with it.`,
+      );
     }
-    if (/Incompatible auth server/i.test(message)) return new SignInError('config', `The authorization server for ${name} is not compatible: ${sanitizeText(message)}`);
-    if (err instanceof OAuthError) return new SignInError('exchange', `The authorization server for ${name} refused the sign-in (${sanitizeText(`${err.code}: ${err.message}`)}).`, err.code);
+    if (/Incompatible auth server/i.test(message))
+      return new SignInError('config', `The authorization server for ${name} is not compatible: ${sanitizeText(message)}`);
+    if (err instanceof OAuthError)
+      return new SignInError(
+        'exchange',
+        `The authorization server for ${name} refused the sign-in (${sanitizeText(`${err.code}: ${err.message}`)}).`,
+        err.code,
+      );
     if (err instanceof TypeError || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))) {
       const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
       return new SignInError('exchange', `Could not reach the sign-in server for ${name} (${sanitizeText(cause?.code ?? cause?.message ?? message)}).`);
@@ -744,7 +805,8 @@ export class AuthService implements AuthEngine {
     if (!session) return undefined;
     let tokens = await this.store.getTokens(session.issuer, session.resource);
     const cached = rt.cache;
-    if (cached && cached.issuer === session.issuer && cached.resource === session.resource && (!tokens || cached.obtained_at > tokens.obtained_at)) tokens = cached;
+    if (cached && cached.issuer === session.issuer && cached.resource === session.resource && (!tokens || cached.obtained_at > tokens.obtained_at))
+      tokens = cached;
     if (!tokens) return undefined;
     this.rememberTokens(tokens);
     return { session, tokens };
@@ -923,7 +985,13 @@ export class AuthService implements AuthEngine {
     let fresh: OAuthTokens;
     try {
       metadata = await this.metadataFor(server, session);
-      fresh = await refreshAuthorization(session.authorizationServerUrl, { metadata, clientInformation: client, refreshToken: used, resource: session.resource, fetchFn });
+      fresh = await refreshAuthorization(session.authorizationServerUrl, {
+        metadata,
+        clientInformation: client,
+        refreshToken: used,
+        resource: session.resource,
+        fetchFn,
+      });
     } catch (err) {
       if (err instanceof OAuthError) {
         rt.spent.add(fingerprint(used));
@@ -934,7 +1002,9 @@ export class AuthService implements AuthEngine {
         throw this.safeError(err);
       }
       const cause = (err as Error & { cause?: { code?: string } }).cause?.code;
-      throw this.safeError(new Error(`Could not reach the authorization server for ${server.name} to refresh the token (${sanitizeText(cause ?? (err as Error).message)}).`));
+      throw this.safeError(
+        new Error(`Could not reach the authorization server for ${server.name} to refresh the token (${sanitizeText(cause ?? (err as Error).message)}).`),
+      );
     }
     if (fresh.refresh_token && fresh.refresh_token !== used) rt.spent.add(fingerprint(used));
     this.rememberTokens(fresh);
@@ -1039,7 +1109,8 @@ export class AuthService implements AuthEngine {
     } catch {
       metadata = undefined;
     }
-    const revocation = metadata as (AuthorizationServerMetadata & { revocation_endpoint?: string; revocation_endpoint_auth_methods_supported?: string[] }) | undefined;
+    const revocation = metadata as
+      (AuthorizationServerMetadata & { revocation_endpoint?: string; revocation_endpoint_auth_methods_supported?: string[] }) | undefined;
     if (!revocation?.revocation_endpoint) {
       this.log(server.id, 'info', `The authorization server has no revocation endpoint; forgetting the tokens locally`);
       return;
@@ -1059,7 +1130,10 @@ export class AuthService implements AuthEngine {
       const body = new URLSearchParams({ token, token_type_hint: hint });
       const headers = new Headers({ 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' });
       if (method === 'client_secret_basic' && client.client_secret) {
-        headers.set('authorization', `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`);
+        headers.set(
+          'authorization',
+          `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`,
+        );
       } else {
         body.set('client_id', client.client_id);
         if (method === 'client_secret_post' && client.client_secret) body.set('client_secret', client.client_secret);

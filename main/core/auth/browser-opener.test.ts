@@ -20,7 +20,13 @@ function recorder(exitCode = 0): { dir: string; script: string; out: string } {
 }
 
 describe('assertSafeBrowserUrl', () => {
-  it.each(['https://auth.example.com/authorize?x=1', 'http://127.0.0.1:8080/authorize', 'http://localhost/authorize', 'http://[::1]:9/a', 'http://127.1.2.3/a'])('accepts %s', (url) => {
+  it.each([
+    'https://auth.example.com/authorize?x=1',
+    'http://127.0.0.1:8080/authorize',
+    'http://localhost/authorize',
+    'http://[::1]:9/a',
+    'http://127.1.2.3/a',
+  ])('accepts %s', (url) => {
     expect(assertSafeBrowserUrl(url).href).toBe(new URL(url).href);
   });
 

@@ -17,14 +17,21 @@ async function listener(preferred?: number): Promise<CallbackListener> {
 }
 
 /** A raw request, so tests can send any Host header and method. */
-function request(port: number, pathAndQuery: string, opts: { host?: string; method?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+function request(
+  port: number,
+  pathAndQuery: string,
+  opts: { host?: string; method?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: pathAndQuery, method: opts.method ?? 'GET', headers: { host: opts.host ?? `127.0.0.1:${port}`, ...opts.headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path: pathAndQuery, method: opts.method ?? 'GET', headers: { host: opts.host ?? `127.0.0.1:${port}`, ...opts.headers } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -236,8 +243,17 @@ describe('CallbackListener against hostile requests', () => {
       expect((await request(p, GOOD, { headers: { origin, 'sec-fetch-mode': 'cors', 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
     }
     // <img>, <script>, <iframe>, prefetch, fetch(no-cors): the right Host, no Origin, but not a top-level navigation.
-    for (const [mode, dest] of [['no-cors', 'image'], ['no-cors', 'script'], ['navigate', 'iframe'], ['no-cors', 'empty'], ['same-origin', 'empty']]) {
-      expect((await request(p, GOOD, { headers: { 'sec-fetch-mode': mode, 'sec-fetch-dest': dest, 'sec-fetch-site': 'cross-site' } })).status, `${mode}/${dest}`).toBe(403);
+    for (const [mode, dest] of [
+      ['no-cors', 'image'],
+      ['no-cors', 'script'],
+      ['navigate', 'iframe'],
+      ['no-cors', 'empty'],
+      ['same-origin', 'empty'],
+    ]) {
+      expect(
+        (await request(p, GOOD, { headers: { 'sec-fetch-mode': mode, 'sec-fetch-dest': dest, 'sec-fetch-site': 'cross-site' } })).status,
+        `${mode}/${dest}`,
+      ).toBe(403);
     }
     expect(e.codes).toHaveLength(0);
     expect(l.ended).toBe(false);
@@ -264,8 +280,28 @@ describe('CallbackListener against hostile requests', () => {
     const l = await listener();
     const e = expectation();
     const done = l.wait(e).catch((err: unknown) => err);
-    const part = fc.oneof(fc.constantFrom('/oauth/callback', '//evil.example/oauth/callback', '/oauth/callback/', '/OAUTH/CALLBACK', '/oauth/callback/../callback', '/oauth%2Fcallback', '/%2e%2e/oauth/callback', 'http://evil.example/oauth/callback', '/oauth/callback;x', '*'), fc.webPath());
-    const param = fc.tuple(fc.constantFrom('state', 'code', 'iss', 'error', 'error_description', 'redirect_uri', 'next', 'url', 'return_to'), fc.oneof(fc.constantFrom('the-state', 'THE-STATE', 'the-state ', 'https://evil.example/', '//evil.example', 'javascript:alert(1)', '<script>x</script>'), fc.string({ maxLength: 12 })));
+    const part = fc.oneof(
+      fc.constantFrom(
+        '/oauth/callback',
+        '//evil.example/oauth/callback',
+        '/oauth/callback/',
+        '/OAUTH/CALLBACK',
+        '/oauth/callback/../callback',
+        '/oauth%2Fcallback',
+        '/%2e%2e/oauth/callback',
+        'http://evil.example/oauth/callback',
+        '/oauth/callback;x',
+        '*',
+      ),
+      fc.webPath(),
+    );
+    const param = fc.tuple(
+      fc.constantFrom('state', 'code', 'iss', 'error', 'error_description', 'redirect_uri', 'next', 'url', 'return_to'),
+      fc.oneof(
+        fc.constantFrom('the-state', 'THE-STATE', 'the-state ', 'https://evil.example/', '//evil.example', 'javascript:alert(1)', '<script>x</script>'),
+        fc.string({ maxLength: 12 }),
+      ),
+    );
     await fc.assert(
       fc.asyncProperty(part, fc.array(param, { maxLength: 4 }), fc.constantFrom('GET', 'POST', 'HEAD', 'OPTIONS', 'PUT'), async (pathPart, params, method) => {
         const q = new URLSearchParams(params.filter(([k, v]) => !(k === 'state' && v === 'the-state')));

@@ -43,7 +43,6 @@ export interface CallbackExpectation {
 
 /** Printable, single-line, bounded: text from the network before it reaches a page or a log. */
 export function sanitizeText(text: string, max = 300): string {
-   
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
@@ -207,11 +206,23 @@ export class CallbackGate {
     const error = params.get('error');
     if (error !== null) {
       if (error === 'access_denied') {
-        fail(200, 'Sign-in cancelled', new SignInError('denied', `Sign-in to ${e.serverName} was cancelled or denied in the browser. Nothing was changed; sign in again when you are ready.`, 'access_denied'));
+        fail(
+          200,
+          'Sign-in cancelled',
+          new SignInError(
+            'denied',
+            `Sign-in to ${e.serverName} was cancelled or denied in the browser. Nothing was changed; sign in again when you are ready.`,
+            'access_denied',
+          ),
+        );
       } else {
         const desc = params.get('error_description');
         const text = sanitizeText(desc ? `${error}: ${desc}` : error);
-        fail(200, 'Sign-in failed', new SignInError('authorization-error', `The authorization server for ${e.serverName} refused the sign-in (${text}).`, sanitizeText(error, 64)));
+        fail(
+          200,
+          'Sign-in failed',
+          new SignInError('authorization-error', `The authorization server for ${e.serverName} refused the sign-in (${text}).`, sanitizeText(error, 64)),
+        );
       }
       return;
     }
@@ -311,7 +322,12 @@ export class CallbackListener {
     const host = (req.headers.host ?? '').toLowerCase();
     if (host !== `127.0.0.1:${this.port}` && host !== `localhost:${this.port}`) return 'This address only answers requests for 127.0.0.1.';
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://127.0.0.1:${this.port}` && origin !== `http://localhost:${this.port}` && req.headers['sec-fetch-mode'] !== 'navigate') {
+    if (
+      origin !== undefined &&
+      origin !== `http://127.0.0.1:${this.port}` &&
+      origin !== `http://localhost:${this.port}` &&
+      req.headers['sec-fetch-mode'] !== 'navigate'
+    ) {
       return 'Requests from other web pages are not accepted here.';
     }
     // Browsers label sub-resource requests (img, script, frame, fetch: dest ≠ document). Programs

@@ -23,7 +23,11 @@ const onDisk = (): Record<string, string> => (fs.existsSync(file) ? JSON.parse(f
 describeSecretVaultContract('ChoiceVault (store)', () => {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-choice-contract-'));
   const f = path.join(d, 'secrets.json');
-  return { vault: new ChoiceVault(new FileSecretVault(f), 'store'), reopen: () => new ChoiceVault(new FileSecretVault(f), 'store'), cleanup: () => fs.rmSync(d, { recursive: true, force: true }) };
+  return {
+    vault: new ChoiceVault(new FileSecretVault(f), 'store'),
+    reopen: () => new ChoiceVault(new FileSecretVault(f), 'store'),
+    cleanup: () => fs.rmSync(d, { recursive: true, force: true }),
+  };
 });
 
 describe('ChoiceVault', () => {

@@ -39,7 +39,7 @@ describeSecretVaultContract('encryptedFileVault', () => {
   };
 });
 
-it('keeps only ciphertext on disk, and reports the cipher\'s security', async () => {
+it("keeps only ciphertext on disk, and reports the cipher's security", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-encvault-'));
   try {
     const file = path.join(dir, 'secrets.json');

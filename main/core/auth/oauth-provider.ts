@@ -113,7 +113,8 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
       }
       if (server.clientSecret) this.o.onSecret(server.clientSecret);
       const info: StoredOAuthClientInformation = { client_id: server.clientId, ...(server.clientSecret ? { client_secret: server.clientSecret } : {}), issuer };
-      if (!same && issuer) await store.saveClient(server.id, { kind: 'pre-registered', issuer, info: { client_id: server.clientId, issuer }, savedAt: Date.now() });
+      if (!same && issuer)
+        await store.saveClient(server.id, { kind: 'pre-registered', issuer, info: { client_id: server.clientId, issuer }, savedAt: Date.now() });
       flow.client = { info, kind: 'pre-registered' };
       return info;
     }
@@ -143,7 +144,11 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
     const { server, store, flow } = this.o;
     const issuer = info.issuer ?? ctx?.issuer;
     const kind: ClientKind =
-      server.clientId && info.client_id === server.clientId ? 'pre-registered' : this.clientMetadataUrl && info.client_id === this.clientMetadataUrl ? 'cimd' : 'dcr';
+      server.clientId && info.client_id === server.clientId
+        ? 'pre-registered'
+        : this.clientMetadataUrl && info.client_id === this.clientMetadataUrl
+          ? 'cimd'
+          : 'dcr';
     if (info.client_secret) this.o.onSecret(info.client_secret);
     flow.client = { info, kind };
     if (!issuer) return;
@@ -209,7 +214,10 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
         );
       }
       if (methods && !methods.includes('S256') && !this.clientCredentials) {
-        throw new SignInError('config', `The authorization server ${md.issuer} does not support PKCE with S256, so MCP Switchboard will not sign in to ${server.name}.`);
+        throw new SignInError(
+          'config',
+          `The authorization server ${md.issuer} does not support PKCE with S256, so MCP Switchboard will not sign in to ${server.name}.`,
+        );
       }
       const endpoints: Array<[string, string | undefined]> = [
         ['authorization', md.authorization_endpoint],
@@ -226,7 +234,10 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
           throw new SignInError('config', `The authorization server ${md.issuer} published an invalid ${name} endpoint.`);
         }
         if (!isSecureOrLoopback(url)) {
-          throw new SignInError('config', `The authorization server ${md.issuer} uses plain http for its ${name} endpoint (${url.host}); MCP Switchboard only signs in over https.`);
+          throw new SignInError(
+            'config',
+            `The authorization server ${md.issuer} uses plain http for its ${name} endpoint (${url.host}); MCP Switchboard only signs in over https.`,
+          );
         }
       }
     }

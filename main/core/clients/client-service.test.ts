@@ -7,8 +7,16 @@ import { CLIENTS, pathContext, type ClientDef, type Launcher } from './client-ta
 import { ClientService, FORMATS, chooseEntryName } from './client-service';
 import { writeTemp } from './safe-write';
 
-const LAUNCHER: Launcher = { command: '/opt/MCP Switchboard/mcp-switchboard', connectorScript: '/opt/MCP Switchboard/resources/app.asar.unpacked/out/connector/index.js', electronRunAsNode: true };
-const OLD: Launcher = { command: '/old/Switchboard.app/Contents/MacOS/MCP Switchboard', connectorScript: '/old/Switchboard.app/Contents/Resources/app.asar.unpacked/out/connector/index.js', electronRunAsNode: true };
+const LAUNCHER: Launcher = {
+  command: '/opt/MCP Switchboard/mcp-switchboard',
+  connectorScript: '/opt/MCP Switchboard/resources/app.asar.unpacked/out/connector/index.js',
+  electronRunAsNode: true,
+};
+const OLD: Launcher = {
+  command: '/old/Switchboard.app/Contents/MacOS/MCP Switchboard',
+  connectorScript: '/old/Switchboard.app/Contents/Resources/app.asar.unpacked/out/connector/index.js',
+  electronRunAsNode: true,
+};
 
 let home: string;
 let env: Record<string, string>;
@@ -54,7 +62,15 @@ const VARIANTS: Array<[string, (d: ClientDef) => string]> = [
   ['crlf', (d) => rich(d).replace(/\n/g, '\r\n')],
   ['bom', (d) => '\uFEFF' + rich(d)],
   ['no final newline', (d) => rich(d).replace(/\n$/, '')],
-  ['other servers only', (d) => (d.format === 'toml' ? `[mcp_servers.a]\ncommand = "a"\n` : d.format === 'yaml' ? `extensions:\n  a:\n    cmd: a\n` : `{"${d.key}": {"a": {"command": "a"}}}`)],
+  [
+    'other servers only',
+    (d) =>
+      d.format === 'toml'
+        ? `[mcp_servers.a]\ncommand = "a"\n`
+        : d.format === 'yaml'
+          ? `extensions:\n  a:\n    cmd: a\n`
+          : `{"${d.key}": {"a": {"command": "a"}}}`,
+  ],
 ];
 
 describe.each(CLIENTS.map((c) => [c.id, c] as const))('%s', (_id, def) => {
@@ -115,7 +131,24 @@ describe.each(CLIENTS.map((c) => [c.id, c] as const))('%s', (_id, def) => {
     if (d.format === 'toml') return ['', ' ', '\n', '\r\n', 'model = "o3"\n\n[mcp_servers]\n', '[mcp_servers]\n# none yet'];
     if (d.format === 'yaml') return ['', ' ', '\n', '\r\n', 'GOOSE_PROVIDER: openai\n', 'GOOSE_PROVIDER: openai', '# comments only\n'];
     const k = d.key;
-    return ['', '  ', '\n', '\r\n\r\n', '\uFEFF', '{}', '{}\n', '{\n}', '{\n}\n', '{\r\n}\r\n', '{ }', `{"${k}": {}}`, `{"${k}": {}}\n`, `{\n  "${k}": {\n  }\n}\n`, `{\n  "theme": "dark",\n  "${k}": {\n\n  }\n}`, `{"${k}": { /* none */ }}`];
+    return [
+      '',
+      '  ',
+      '\n',
+      '\r\n\r\n',
+      '\uFEFF',
+      '{}',
+      '{}\n',
+      '{\n}',
+      '{\n}\n',
+      '{\r\n}\r\n',
+      '{ }',
+      `{"${k}": {}}`,
+      `{"${k}": {}}\n`,
+      `{\n  "${k}": {\n  }\n}\n`,
+      `{\n  "theme": "dark",\n  "${k}": {\n\n  }\n}`,
+      `{"${k}": { /* none */ }}`,
+    ];
   }
 
   it('empty container, empty file, bare root: install then uninstall is byte-identical (a new service each time)', async () => {
@@ -132,7 +165,10 @@ describe.each(CLIENTS.map((c) => [c.id, c] as const))('%s', (_id, def) => {
   it('two servers into an empty container, removed in either order: byte-identical', async () => {
     const file = fileOf(def);
     for (const original of emptyish(def)) {
-      for (const order of [['linear', 'github'], ['github', 'linear']]) {
+      for (const order of [
+        ['linear', 'github'],
+        ['github', 'linear'],
+      ]) {
         write(file, original);
         const s = service();
         await s.install('linear', def.id);
@@ -199,7 +235,12 @@ describe.each(CLIENTS.map((c) => [c.id, c] as const))('%s', (_id, def) => {
 
   it('a file that does not parse is never written; the error has line and column', async () => {
     const file = fileOf(def);
-    const broken = def.format === 'toml' ? 'model = "o3"\n[mcp_servers.a\ncommand = "x"\n' : def.format === 'yaml' ? 'extensions:\n  a: [1, 2\n  b: 3\n' : '{\n  "mcpServers": {\n    "a": { "command": "x" }\n  \n';
+    const broken =
+      def.format === 'toml'
+        ? 'model = "o3"\n[mcp_servers.a\ncommand = "x"\n'
+        : def.format === 'yaml'
+          ? 'extensions:\n  a: [1, 2\n  b: 3\n'
+          : '{\n  "mcpServers": {\n    "a": { "command": "x" }\n  \n';
     write(file, broken);
     const mtime = fs.statSync(file).mtimeMs;
     const s = service();
@@ -240,11 +281,17 @@ describe.each(CLIENTS.map((c) => [c.id, c] as const))('%s', (_id, def) => {
     const file = fileOf(def);
     write(file, rich(def));
     const fmt = FORMATS[def.format];
-    const remote = def.toEntry({ command: 'npx', args: ['-y', 'mcp-remote@latest', 'https://mcp.linear.app/mcp', '--header', 'Authorization: Bearer ${TOKEN}'], env: { TOKEN: 't0k' } });
+    const remote = def.toEntry({
+      command: 'npx',
+      args: ['-y', 'mcp-remote@latest', 'https://mcp.linear.app/mcp', '--header', 'Authorization: Bearer ${TOKEN}'],
+      env: { TOKEN: 't0k' },
+    });
     write(file, fmt.setEntry(fs.readFileSync(file, 'utf8'), def.key, 'linear-remote', remote));
     const s = service();
     const found = await s.findImportable();
-    expect(found).toEqual([{ clientId: def.id, file, entryName: 'linear-remote', url: 'https://mcp.linear.app/mcp', headers: { Authorization: 'Bearer t0k' } }]);
+    expect(found).toEqual([
+      { clientId: def.id, file, entryName: 'linear-remote', url: 'https://mcp.linear.app/mcp', headers: { Authorization: 'Bearer t0k' } },
+    ]);
     const r = await s.replaceImported(found[0], 'linear');
     expect(fs.readFileSync(r.backup!, 'utf8')).toContain('mcp-remote');
     expect(await s.state('linear', def.id)).toEqual({ state: 'installed', name: 'linear-remote' });
@@ -259,7 +306,9 @@ describe('client table', () => {
     const cd = CLIENTS.find((c) => c.id === 'claude-desktop')!;
     expect(cd.configPath(pathContext(winEnv, 'win32'))).toBe('C:\\Users\\me\\AppData\\Roaming\\Claude\\claude_desktop_config.json');
     fs.mkdirSync(path.join(local, 'Packages', 'Claude_pzs8sxrjxfjjc'), { recursive: true });
-    expect(cd.configPath(pathContext(winEnv, 'win32'))).toBe(path.win32.join(local, 'Packages', 'Claude_pzs8sxrjxfjjc', 'LocalCache', 'Roaming', 'Claude', 'claude_desktop_config.json'));
+    expect(cd.configPath(pathContext(winEnv, 'win32'))).toBe(
+      path.win32.join(local, 'Packages', 'Claude_pzs8sxrjxfjjc', 'LocalCache', 'Roaming', 'Claude', 'claude_desktop_config.json'),
+    );
   });
 
   it('paths per OS', () => {
@@ -297,7 +346,12 @@ describe('client table', () => {
   });
 
   it('plain node launcher: no ELECTRON_RUN_AS_NODE env', async () => {
-    const s = new ClientService({ env, platform: 'linux', launcher: { command: process.execPath, connectorScript: '/repo/out/connector/index.js', electronRunAsNode: false }, backupDir: path.join(home, 'b') });
+    const s = new ClientService({
+      env,
+      platform: 'linux',
+      launcher: { command: process.execPath, connectorScript: '/repo/out/connector/index.js', electronRunAsNode: false },
+      backupDir: path.join(home, 'b'),
+    });
     await s.install('linear', 'cursor');
     const c = JSON.parse(fs.readFileSync(path.join(home, '.cursor', 'mcp.json'), 'utf8'));
     expect(c.mcpServers.linear).toEqual({ command: process.execPath, args: ['/repo/out/connector/index.js', 'linear'] });

@@ -209,7 +209,11 @@ export class ClientService {
     if (isDeepStrictEqual(actual, entryFor(l.def, name, this.launchFor(serverId)))) return { state: 'installed', name };
     const launch = l.def.fromEntry(actual)!;
     const theirs: Launcher = { command: launch.command, connectorScript: launch.args[0], electronRunAsNode: launch.env.ELECTRON_RUN_AS_NODE === '1' };
-    const asWritten = entryFor(l.def, name, { command: theirs.command, args: [theirs.connectorScript, serverId], env: theirs.electronRunAsNode ? { ELECTRON_RUN_AS_NODE: '1' } : {} });
+    const asWritten = entryFor(l.def, name, {
+      command: theirs.command,
+      args: [theirs.connectorScript, serverId],
+      env: theirs.electronRunAsNode ? { ELECTRON_RUN_AS_NODE: '1' } : {},
+    });
     if (isDeepStrictEqual(actual, asWritten)) {
       return { state: 'stale', name, reason: 'launcher', detail: `runs ${launch.command} ${launch.args[0]} (an old app path)` };
     }
@@ -274,7 +278,8 @@ export class ClientService {
         const after = fmt.parse(p.text);
         if (!after.ok) throw new ClientConfigError(`Internal error: the edited ${file} would not parse (${after.error.message}); nothing was changed.`, false);
         const newContainer = asRecord(after.data[def.key]) ?? {};
-        if (!isDeepStrictEqual(newContainer[p.name], p.expect)) throw new ClientConfigError(`Could not write the entry into ${file} safely; nothing was changed.`, false);
+        if (!isDeepStrictEqual(newContainer[p.name], p.expect))
+          throw new ClientConfigError(`Could not write the entry into ${file} safely; nothing was changed.`, false);
         if (!isDeepStrictEqual(withoutEntry(l.data, def.key, p.name), withoutEntry(after.data, def.key, p.name))) {
           throw new ClientConfigError(`Internal error: the edit of ${file} would change other settings; nothing was changed.`, false);
         }
@@ -291,8 +296,9 @@ export class ClientService {
         const back = await readIfExists(file);
         if (back !== p.text) {
           const r = back === undefined ? undefined : fmt.parse(back);
-          const c = r && r.ok ? asRecord(r.data[def.key]) ?? {} : undefined;
-          if (!c || !isDeepStrictEqual(c[p.name], p.expect)) throw new ClientConfigError(`${file} changed right after our write and our change is not in it; try again.`);
+          const c = r && r.ok ? (asRecord(r.data[def.key]) ?? {}) : undefined;
+          if (!c || !isDeepStrictEqual(c[p.name], p.expect))
+            throw new ClientConfigError(`${file} changed right after our write and our change is not in it; try again.`);
         }
         p.written?.();
         return { name: p.name, file, changed: true, backup: saved };
@@ -331,7 +337,12 @@ export class ClientService {
       if (Object.keys(l.container).length > 1) return { name, expect: undefined, text: FORMATS[def.format].removeEntry(l.text ?? '', def.key, name) };
       // The last entry: put the container back as it was before our first install.
       const shape = this.shapes(def)[l.file];
-      return { name, expect: undefined, text: FORMATS[def.format].removeEntry(l.text ?? '', def.key, name, shape), written: () => this.setShape(def, l.file, undefined) };
+      return {
+        name,
+        expect: undefined,
+        text: FORMATS[def.format].removeEntry(l.text ?? '', def.key, name, shape),
+        written: () => this.setShape(def, l.file, undefined),
+      };
     });
     return { clientId, serverId, ...r, restartHint: def.restartHint };
   }
@@ -404,7 +415,8 @@ export class ClientService {
       const current = l.container[candidate.entryName];
       const launch = current === undefined ? undefined : def.fromEntry(current);
       const still = launch && parseMcpRemote(launch);
-      if (!still || still.url !== candidate.url) throw new ClientConfigError(`"${candidate.entryName}" in ${l.file} changed since it was found; run import again.`);
+      if (!still || still.url !== candidate.url)
+        throw new ClientConfigError(`"${candidate.entryName}" in ${l.file} changed since it was found; run import again.`);
       const entry = entryFor(def, candidate.entryName, this.launchFor(serverId));
       return { name: candidate.entryName, expect: entry, text: FORMATS[def.format].setEntry(l.text ?? '', def.key, candidate.entryName, entry) };
     });

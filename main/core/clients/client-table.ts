@@ -213,7 +213,11 @@ export const CLIENTS: readonly ClientDef[] = [
     format: 'jsonc',
     key: 'context_servers',
     configPath: (ctx) =>
-      ctx.platform === 'win32' ? w(appData(ctx), 'Zed', 'settings.json') : ctx.platform === 'darwin' ? j(ctx.home, '.config', 'zed', 'settings.json') : j(xdgConfig(ctx), 'zed', 'settings.json'),
+      ctx.platform === 'win32'
+        ? w(appData(ctx), 'Zed', 'settings.json')
+        : ctx.platform === 'darwin'
+          ? j(ctx.home, '.config', 'zed', 'settings.json')
+          : j(xdgConfig(ctx), 'zed', 'settings.json'),
     detectPaths: (ctx) => dirOf(ctx, CLIENTS[5].configPath(ctx)),
     ...standard(),
     maxNameLength: 20,

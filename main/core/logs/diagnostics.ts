@@ -7,7 +7,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AppSettings, DiagnosticsBundle, InstallStatus, LogEvent, SecretStorageInfo, ServerStatus, SignInState, TransportKind } from '../../../common/contract';
+import type {
+  AppSettings,
+  DiagnosticsBundle,
+  InstallStatus,
+  LogEvent,
+  SecretStorageInfo,
+  ServerStatus,
+  SignInState,
+  TransportKind,
+} from '../../../common/contract';
 import type { Redactor } from './redactor';
 
 export interface DiagnosticsServer {

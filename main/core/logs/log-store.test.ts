@@ -203,7 +203,10 @@ describe('LogStore: all servers and retention', () => {
     age(files.fresh, 2);
     age(files.other, 60);
     age(files.liveOld, 60);
-    const deleted = s.pruneRotated(7, now).map((p) => path.basename(p)).sort();
+    const deleted = s
+      .pruneRotated(7, now)
+      .map((p) => path.basename(p))
+      .sort();
     expect(deleted).toEqual(['a.log.1', 'a.log.2']);
     expect(fs.readdirSync(logs).sort()).toEqual(['a.log', 'b.log.1', 'c.log', 'notes.txt']);
     expect(s.pruneRotated(1, now).map((p) => path.basename(p))).toEqual(['b.log.1']);

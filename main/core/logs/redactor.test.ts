@@ -5,9 +5,7 @@ describe('Redactor', () => {
   it('removes registered secret values everywhere they appear', () => {
     const r = new Redactor();
     r.add('supersecret-123', 'another-one');
-    expect(r.redact('key supersecret-123 and supersecret-123, also another-one.')).toBe(
-      'key [redacted] and [redacted], also [redacted].',
-    );
+    expect(r.redact('key supersecret-123 and supersecret-123, also another-one.')).toBe('key [redacted] and [redacted], also [redacted].');
   });
 
   it('ignores short and empty values, and duplicates', () => {

@@ -39,8 +39,7 @@ export class RotatingFile {
     // The file may have been deleted behind our back (logs folder cleared): nothing to move then.
     if (this.keep > 0) {
       if (fs.existsSync(this.file)) fs.renameSync(this.file, `${this.file}.1`);
-    }
-    else fs.rmSync(this.file, { force: true });
+    } else fs.rmSync(this.file, { force: true });
     fs.rmSync(`${this.file}.${this.keep + 1}`, { force: true });
     this.size = 0;
   }

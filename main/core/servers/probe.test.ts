@@ -38,7 +38,9 @@ describe('probe helpers', () => {
   });
 
   it('words the network errors Node reports', () => {
-    expect(describeNetworkError(Object.assign(new Error('getaddrinfo ENOTFOUND nope.example'), { code: 'ENOTFOUND' }), 'nope.example')).toMatch(/DNS lookup failed/);
+    expect(describeNetworkError(Object.assign(new Error('getaddrinfo ENOTFOUND nope.example'), { code: 'ENOTFOUND' }), 'nope.example')).toMatch(
+      /DNS lookup failed/,
+    );
     expect(describeNetworkError(Object.assign(new Error('x'), { code: 'CERT_HAS_EXPIRED' }), 'a.example')).toMatch(/certificate has expired/);
     expect(describeNetworkError(new DOMException('The operation was aborted due to timeout', 'TimeoutError'), 'a.example')).toMatch(/timed out/);
   });
@@ -65,7 +67,15 @@ describe('probeServer against real servers', () => {
   it('Streamable HTTP: name, version, protocol; the session it opened is deleted', async () => {
     const before = { init: sdk.stats.initializes, del: sdk.stats.deletes };
     const r = await probeServer({ url: sdk.url, headers: { 'X-Team': 'probe-team' } });
-    expect(r).toMatchObject({ url: sdk.url, reachable: true, transport: 'streamable-http', signIn: 'not-needed', serverName: 'sdk-fixture', serverVersion: '1.0.0', suggestedName: 'sdk-fixture' });
+    expect(r).toMatchObject({
+      url: sdk.url,
+      reachable: true,
+      transport: 'streamable-http',
+      signIn: 'not-needed',
+      serverName: 'sdk-fixture',
+      serverVersion: '1.0.0',
+      suggestedName: 'sdk-fixture',
+    });
     expect(r.protocolVersion).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(r.problem).toBeUndefined();
     expect(sdk.stats.initializes).toBe(before.init + 1);
@@ -143,8 +153,28 @@ describe('probeServer against real servers', () => {
   it('a self-signed TLS certificate: a sentence about the certificate', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-tls-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-      const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, (_req, res) => res.end('{}'));
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          path.join(dir, 'k.pem'),
+          '-out',
+          path.join(dir, 'c.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+        ],
+        { stdio: 'ignore' },
+      );
+      const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, (_req, res) =>
+        res.end('{}'),
+      );
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       try {
         const r = await probeServer({ url: `https://localhost:${(server.address() as AddressInfo).port}/mcp` });

@@ -88,8 +88,15 @@ export function describeNetworkError(err: unknown, host: string): string {
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
       return `${host} did not speak TLS (is it http:// rather than https://?).`;
   }
-  if (code && (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code))) {
-    const detail = code === 'CERT_HAS_EXPIRED' ? 'the certificate has expired' : code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'the certificate is for another name' : /SELF_SIGNED/.test(code) ? 'the certificate is self-signed (a VPN or corporate proxy?)' : 'the certificate could not be verified';
+  if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code)) {
+    const detail =
+      code === 'CERT_HAS_EXPIRED'
+        ? 'the certificate has expired'
+        : code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+          ? 'the certificate is for another name'
+          : /SELF_SIGNED/.test(code)
+            ? 'the certificate is self-signed (a VPN or corporate proxy?)'
+            : 'the certificate could not be verified';
     return `The TLS certificate of ${host} is not trusted: ${detail} (${code}).`;
   }
   const message = chain[0]?.message ? String(chain[0].message) : 'unknown error';
@@ -147,7 +154,10 @@ function exchange(spec: RequestSpec): Promise<Answer> {
     if (spec.body !== undefined) headers['content-length'] = Buffer.byteLength(spec.body);
     const req = mod.request(u, { method: spec.method, headers, signal: spec.signal, ...(spec.ca ? { ca: spec.ca } : {}) }, (res) => {
       const base: Answer = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers };
-      const type = String(res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const type = String(res.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim()
+        .toLowerCase();
       res.setEncoding('utf8');
       let buf = '';
       let size = 0;
@@ -195,13 +205,21 @@ function exchange(spec: RequestSpec): Promise<Answer> {
 }
 
 /** Reads the legacy SSE stream: the `endpoint` event, then (after posting) the answer to `id`. */
-function openLegacyStream(url: string, headers: Record<string, string>, signal: AbortSignal, ca?: string | Buffer): Promise<{ status: number; statusText: string; headers: http.IncomingHttpHeaders; endpoint?: string; waitFor(id: string): Promise<any>; close(): void }> {
+function openLegacyStream(
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  ca?: string | Buffer,
+): Promise<{ status: number; statusText: string; headers: http.IncomingHttpHeaders; endpoint?: string; waitFor(id: string): Promise<any>; close(): void }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const mod = u.protocol === 'https:' ? https : http;
     const waiters = new Map<string, (m: any) => void>();
     const req = mod.request(u, { method: 'GET', headers: { ...headers, accept: 'text/event-stream' }, signal, ...(ca ? { ca } : {}) }, (res) => {
-      const type = String(res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const type = String(res.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim()
+        .toLowerCase();
       const base = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers };
       const close = () => res.destroy();
       const waitFor = (id: string) =>
@@ -281,7 +299,13 @@ function discoverRequest(id: string): string {
     jsonrpc: '2.0',
     id,
     method: 'server/discover',
-    params: { _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN_PROTOCOL, 'io.modelcontextprotocol/clientInfo': CLIENT_INFO, 'io.modelcontextprotocol/clientCapabilities': {} } },
+    params: {
+      _meta: {
+        'io.modelcontextprotocol/protocolVersion': MODERN_PROTOCOL,
+        'io.modelcontextprotocol/clientInfo': CLIENT_INFO,
+        'io.modelcontextprotocol/clientCapabilities': {},
+      },
+    },
   });
 }
 
@@ -388,7 +412,9 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
     } catch {
       target = undefined;
     }
-    result.problem = target ? `${host} answered ${statusLine(answer)}: the server moved to ${target}; use that address.` : `${host} answered ${statusLine(answer)} without saying where to.`;
+    result.problem = target
+      ? `${host} answered ${statusLine(answer)}: the server moved to ${target}; use that address.`
+      : `${host} answered ${statusLine(answer)} without saying where to.`;
     return result;
   }
   if (answer.status === 403) {
@@ -400,7 +426,14 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
 }
 
 /** Ends the session the probe's initialize created (best effort, 2 s at most). */
-async function endSession(url: string, headers: Record<string, string>, sessionId: string, version: string | undefined, deadline: Deadline, ca?: string | Buffer): Promise<void> {
+async function endSession(
+  url: string,
+  headers: Record<string, string>,
+  sessionId: string,
+  version: string | undefined,
+  deadline: Deadline,
+  ca?: string | Buffer,
+): Promise<void> {
   const all: Record<string, string> = { ...headers, 'mcp-session-id': sessionId };
   if (version) all['mcp-protocol-version'] = version;
   await exchange({ method: 'DELETE', url, headers: all, signal: deadline.signal(2000), ca }).catch(() => undefined);
@@ -435,12 +468,24 @@ async function tryLegacySse(
   result.transport = transport;
   try {
     const answered = stream.waitFor('probe-3');
-    const posted = await exchange({ method: 'POST', url: stream.endpoint, headers: { ...headers, 'content-type': 'application/json' }, body: initializeRequest('probe-3'), id: 'probe-3', signal: deadline.signal(), ca });
+    const posted = await exchange({
+      method: 'POST',
+      url: stream.endpoint,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: initializeRequest('probe-3'),
+      id: 'probe-3',
+      signal: deadline.signal(),
+      ca,
+    });
     if (posted.status === 401) {
       await findAuthorizationServer(url, posted, result, deadline, ca);
       return true;
     }
-    const message = posted.message ?? (posted.status >= 200 && posted.status < 300 ? await Promise.race([answered, new Promise((r) => deadline.signal().addEventListener('abort', () => r(undefined)))]) : undefined);
+    const message =
+      posted.message ??
+      (posted.status >= 200 && posted.status < 300
+        ? await Promise.race([answered, new Promise((r) => deadline.signal().addEventListener('abort', () => r(undefined)))])
+        : undefined);
     if ((message as any)?.result) {
       result.signIn = 'not-needed';
       named(serverFacts((message as any).result));
@@ -454,7 +499,13 @@ async function tryLegacySse(
 }
 
 /** 401: sign-in is needed. The authorization server comes from RFC 9728 metadata. */
-async function findAuthorizationServer(url: string, answer: Pick<Answer, 'headers' | 'status' | 'statusText'>, result: ProbeResult, deadline: Deadline, ca?: string | Buffer): Promise<void> {
+async function findAuthorizationServer(
+  url: string,
+  answer: Pick<Answer, 'headers' | 'status' | 'statusText'>,
+  result: ProbeResult,
+  deadline: Deadline,
+  ca?: string | Buffer,
+): Promise<void> {
   result.signIn = 'needed';
   const candidates: string[] = [];
   const named = resourceMetadataFrom(header(answer.headers, 'www-authenticate'));
@@ -487,7 +538,13 @@ async function findAuthorizationServer(url: string, answer: Pick<Answer, 'header
   // Servers of the 2025-03-26 revision: the authorization server is the MCP server's origin.
   try {
     const origin = new URL(url).origin;
-    const a = await exchange({ method: 'GET', url: `${origin}/.well-known/oauth-authorization-server`, headers: { accept: 'application/json' }, signal: deadline.signal(), ca });
+    const a = await exchange({
+      method: 'GET',
+      url: `${origin}/.well-known/oauth-authorization-server`,
+      headers: { accept: 'application/json' },
+      signal: deadline.signal(),
+      ca,
+    });
     if (a.status === 200 && typeof a.json?.issuer === 'string') result.authorizationServer = a.json.issuer;
   } catch {
     // unknown

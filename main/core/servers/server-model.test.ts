@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  validateScopes,
-  defaultName,
-  makeServerId,
-  resolveHeaders,
-  validateHeaders,
-  validateName,
-  validateServerUrl,
-} from './server-model';
+import { validateScopes, defaultName, makeServerId, resolveHeaders, validateHeaders, validateName, validateServerUrl } from './server-model';
 
 function refused(input: unknown): string {
   const r = validateServerUrl(input);
@@ -18,7 +10,10 @@ function refused(input: unknown): string {
 describe('validateScopes', () => {
   it('takes space-separated scope tokens, normalized, duplicates dropped; blank is none', () => {
     expect(validateScopes('  repo   read:org repo ')).toEqual({ ok: true, value: 'repo read:org' });
-    expect(validateScopes('https://graph.microsoft.com/.default offline_access')).toEqual({ ok: true, value: 'https://graph.microsoft.com/.default offline_access' });
+    expect(validateScopes('https://graph.microsoft.com/.default offline_access')).toEqual({
+      ok: true,
+      value: 'https://graph.microsoft.com/.default offline_access',
+    });
     expect(validateScopes('   ')).toEqual({ ok: true, value: undefined });
     expect(validateScopes(undefined)).toEqual({ ok: true, value: undefined });
   });
@@ -120,7 +115,19 @@ describe('validateHeaders', () => {
   });
 
   it('refuses reserved names in any case', () => {
-    for (const name of ['Host', 'content-length', 'Content-Type', 'ACCEPT', 'Connection', 'Transfer-Encoding', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Last-Event-ID', 'Mcp-Method', 'mcp-name']) {
+    for (const name of [
+      'Host',
+      'content-length',
+      'Content-Type',
+      'ACCEPT',
+      'Connection',
+      'Transfer-Encoding',
+      'Mcp-Session-Id',
+      'MCP-Protocol-Version',
+      'Last-Event-ID',
+      'Mcp-Method',
+      'mcp-name',
+    ]) {
       expect(validateHeaders({ [name]: 'x' })).toEqual({
         ok: false,
         error: `The ${name} header is managed by MCP Switchboard and cannot be set.`,
@@ -132,7 +139,7 @@ describe('validateHeaders', () => {
     expect(validateHeaders({ 'X Bad': 'v' })).toEqual({ ok: false, error: '"X Bad" is not a valid header name.' });
     expect(validateHeaders({ 'X:Colon': 'v' })).toEqual({ ok: false, error: '"X:Colon" is not a valid header name.' });
     expect(validateHeaders({ '': 'v' })).toEqual({ ok: false, error: '"" is not a valid header name.' });
-    expect(validateHeaders({ 'Ünicode': 'v' })).toEqual({ ok: false, error: '"Ünicode" is not a valid header name.' });
+    expect(validateHeaders({ Ünicode: 'v' })).toEqual({ ok: false, error: '"Ünicode" is not a valid header name.' });
   });
 
   it('refuses line breaks and NUL in values (header injection)', () => {

@@ -33,7 +33,11 @@ export function validateScopes(input: unknown): Checked<string | undefined> {
   if (tokens.length === 0) return { ok: true, value: undefined };
   if (input.length > 1000 || tokens.length > 50) return { ok: false, error: 'Too many scopes: at most 50, 1000 characters in all.' };
   const bad = tokens.find((t) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(t));
-  if (bad !== undefined) return { ok: false, error: `"${bad.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)}" is not a scope name: use letters, digits and punctuation, separated by spaces (no quotes or backslashes).` };
+  if (bad !== undefined)
+    return {
+      ok: false,
+      error: `"${bad.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)}" is not a scope name: use letters, digits and punctuation, separated by spaces (no quotes or backslashes).`,
+    };
   return { ok: true, value: [...new Set(tokens)].join(' ') };
 }
 

@@ -3,15 +3,7 @@
  * tests, electron-store in the app). Validation happens here, so nothing invalid is ever saved.
  */
 import type { AddServerInput } from '../../../common/contract';
-import {
-  defaultName,
-  makeServerId,
-  validateHeaders,
-  validateScopes,
-  validateName,
-  validateServerUrl,
-  type ServerRecord,
-} from './server-model';
+import { defaultName, makeServerId, validateHeaders, validateScopes, validateName, validateServerUrl, type ServerRecord } from './server-model';
 
 /** The subset of conf's API the registry needs. */
 export interface SettingsStore {

@@ -59,7 +59,10 @@ describe('listToolsThroughProxy', () => {
         write({ jsonrpc: '2.0', id: 'srv-1', method: 'ping' });
         write({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-11-25', capabilities: { tools: {} }, serverInfo: { name: 'p', version: '1' } } });
       } else if (m.method === 'tools/list') {
-        const page = m.params.cursor === 'two' ? [{ name: 'b', annotations: { title: 'Bee' }, inputSchema: {} }] : [{ name: 'a', title: 'Ay', description: 'first', inputSchema: { type: 'object' } }];
+        const page =
+          m.params.cursor === 'two'
+            ? [{ name: 'b', annotations: { title: 'Bee' }, inputSchema: {} }]
+            : [{ name: 'a', title: 'Ay', description: 'first', inputSchema: { type: 'object' } }];
         write({ jsonrpc: '2.0', id: m.id, result: { tools: page, ...(m.params.cursor ? {} : { nextCursor: 'two' }) } });
       }
     });
@@ -84,19 +87,28 @@ describe('listToolsThroughProxy', () => {
 
   it('reports a JSON-RPC error, silence, a refused hello and a missing socket in sentences', async () => {
     let p = await peer((m, write) => write({ jsonrpc: '2.0', id: m.id, error: { code: -32012, message: 'Sign in to Example in MCP Switchboard' } }));
-    await expect(listToolsThroughProxy({ ...base, endpoint: p.endpoint })).rejects.toThrow('Example answered initialize with an error: Sign in to Example in MCP Switchboard');
+    await expect(listToolsThroughProxy({ ...base, endpoint: p.endpoint })).rejects.toThrow(
+      'Example answered initialize with an error: Sign in to Example in MCP Switchboard',
+    );
     await new Promise<void>((r) => server!.close(() => r()));
 
     p = await peer(() => {});
     await expect(listToolsThroughProxy({ ...base, endpoint: p.endpoint, timeoutMs: 300 })).rejects.toThrow('Example did not list its tools within 0.3 s.');
     await new Promise<void>((r) => server!.close(() => r()));
 
-    p = await peer(() => {}, () => ({ ok: false, error: 'wrong connector secret' }));
-    await expect(listToolsThroughProxy({ ...base, endpoint: p.endpoint })).rejects.toThrow('The proxy of Example refused the connection: wrong connector secret');
+    p = await peer(
+      () => {},
+      () => ({ ok: false, error: 'wrong connector secret' }),
+    );
+    await expect(listToolsThroughProxy({ ...base, endpoint: p.endpoint })).rejects.toThrow(
+      'The proxy of Example refused the connection: wrong connector secret',
+    );
     await new Promise<void>((r) => server!.close(() => r()));
     server = undefined;
 
-    await expect(listToolsThroughProxy({ ...base, endpoint: path.join(dir, 'none.sock') })).rejects.toThrow('The proxy of Example is not listening; is the server running?');
+    await expect(listToolsThroughProxy({ ...base, endpoint: path.join(dir, 'none.sock') })).rejects.toThrow(
+      'The proxy of Example is not listening; is the server running?',
+    );
   });
 
   it('toToolInfo drops nameless tools and bounds text', () => {

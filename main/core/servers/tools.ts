@@ -59,10 +59,16 @@ export async function listToolsThroughProxy(opts: ListToolsOptions): Promise<Too
   const work = async (): Promise<ToolInfo[]> => {
     let conn: Awaited<ReturnType<typeof connectWithHello>>;
     try {
-      conn = await connectWithHello(opts.endpoint, { switchboard: WIRE_VERSION, secret: opts.secret, server: opts.serverId, client: 'mcp-switchboard (tools list)' });
+      conn = await connectWithHello(opts.endpoint, {
+        switchboard: WIRE_VERSION,
+        secret: opts.secret,
+        server: opts.serverId,
+        client: 'mcp-switchboard (tools list)',
+      });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ECONNREFUSED') throw new Error(`The proxy of ${opts.serverName} is not listening; is the server running?`, { cause: err });
+      if (code === 'ENOENT' || code === 'ECONNREFUSED')
+        throw new Error(`The proxy of ${opts.serverName} is not listening; is the server running?`, { cause: err });
       if (code === 'REFUSED') throw new Error(`The proxy of ${opts.serverName} refused the connection: ${(err as Error).message}`, { cause: err });
       throw new Error(`Cannot connect to the proxy of ${opts.serverName}: ${(err as Error).message}`, { cause: err });
     }
@@ -80,7 +86,11 @@ export async function listToolsThroughProxy(opts: ListToolsOptions): Promise<Too
         for (const msg of Array.isArray(m) ? m : [m]) {
           if (msg && typeof msg.method === 'string' && msg.id !== undefined && msg.id !== null) {
             // A request from the server (ping, roots/list, …): this short session offers nothing.
-            write(msg.method === 'ping' ? { jsonrpc: '2.0', id: msg.id, result: {} } : { jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
+            write(
+              msg.method === 'ping'
+                ? { jsonrpc: '2.0', id: msg.id, result: {} }
+                : { jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } },
+            );
             continue;
           }
           const p = typeof msg?.id === 'number' ? pending.get(msg.id) : undefined;

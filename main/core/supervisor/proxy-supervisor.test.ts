@@ -137,8 +137,7 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs = 5000): Pro
   }
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const exited = (c: ChildProcess) =>
-  new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
+const exited = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -266,7 +265,12 @@ describe('ProxySupervisor with real child processes', () => {
     expect(alive(goodPid)).toBe(true);
     expect(r.launcher.of('good')).toHaveLength(1);
     expect(r.logs.filter((l) => l.server === 'good' && l.level === 'error')).toEqual([]);
-    expect(r.sup.statuses().map((s) => `${s.serverId}:${s.state}`).sort()).toEqual(['bad:error', 'good:ready']);
+    expect(
+      r.sup
+        .statuses()
+        .map((s) => `${s.serverId}:${s.state}`)
+        .sort(),
+    ).toEqual(['bad:error', 'good:ready']);
   });
 
   it('stop() kills a proxy that ignores the shutdown message with SIGKILL after stopTimeoutMs', async () => {

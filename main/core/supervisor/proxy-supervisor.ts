@@ -151,12 +151,9 @@ export class ProxySupervisor {
     child.once('close', (code, signal) => this.onExit(h, child, code, signal));
     const configure = (token: string | undefined) => {
       if (h.child !== child || !child.connected) return;
-      child.send(
-        { type: 'start', server: h.config, endpoint: this.opts.endpointFor(h.config.id), secret: this.opts.secret, token },
-        (err) => {
-          if (err) this.opts.onLog({ ts: this.clock.now(), level: 'warn', server: h.config.id, message: `could not configure the proxy: ${err.message}` });
-        },
-      );
+      child.send({ type: 'start', server: h.config, endpoint: this.opts.endpointFor(h.config.id), secret: this.opts.secret, token }, (err) => {
+        if (err) this.opts.onLog({ ts: this.clock.now(), level: 'warn', server: h.config.id, message: `could not configure the proxy: ${err.message}` });
+      });
     };
     if (!this.opts.tokenFor) configure(undefined);
     else

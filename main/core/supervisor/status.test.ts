@@ -63,7 +63,12 @@ describe('reduceStatus', () => {
       { type: 'spawned', pid: 1 },
       { type: 'proxy-state', state: 'retrying', detail: 'Upstream answered 502 Bad Gateway', nextRetryAt: 5000 },
     ]);
-    expect(s).toMatchObject({ state: 'retrying', detail: 'Upstream answered 502 Bad Gateway', lastError: 'Upstream answered 502 Bad Gateway', nextRetryAt: 5000 });
+    expect(s).toMatchObject({
+      state: 'retrying',
+      detail: 'Upstream answered 502 Bad Gateway',
+      lastError: 'Upstream answered 502 Bad Gateway',
+      nextRetryAt: 5000,
+    });
   });
 
   it('needs-sign-in records its detail as lastError; without a detail the old lastError stays', () => {

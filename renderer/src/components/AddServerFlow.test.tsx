@@ -60,7 +60,13 @@ describe('AddServerFlow', () => {
     const user = userEvent.setup();
     installFakeBridge({
       'servers:probe': () =>
-        ok({ url: 'https://down.example.com/mcp', reachable: false, signIn: 'unknown', suggestedName: 'Example', problem: 'Nothing answers at down.example.com: connection refused.' }),
+        ok({
+          url: 'https://down.example.com/mcp',
+          reachable: false,
+          signIn: 'unknown',
+          suggestedName: 'Example',
+          problem: 'Nothing answers at down.example.com: connection refused.',
+        }),
     });
     renderFlow();
     await user.type(screen.getByLabelText('Server URL'), 'https://down.example.com/mcp');
@@ -117,12 +123,21 @@ describe('AddServerFlow', () => {
 
     const outcomes = await screen.findByTestId('install-outcomes');
     expect(outcomes).toHaveTextContent('Installed into Claude Desktop. Quit and reopen Claude Desktop.');
-    expect(within(outcomes).getByRole('alert')).toHaveTextContent('Could not install into Cursor: Cursor’s mcp.json is not valid JSON (line 4); it was left as it is');
+    expect(within(outcomes).getByRole('alert')).toHaveTextContent(
+      'Could not install into Cursor: Cursor’s mcp.json is not valid JSON (line 4); it was left as it is',
+    );
     await user.click(screen.getByRole('button', { name: 'Open Acme Projects' }));
     expect(props.onOpenServer).toHaveBeenCalledWith('acme');
 
     expect(fake.callsOf('servers:add')).toEqual([
-      { url: ACME.url, name: 'Acme Projects', headers: { 'X-Team': 'platform' }, clientId: 'switchboard-desktop', clientSecret: 's3cret', scopes: 'projects:read' },
+      {
+        url: ACME.url,
+        name: 'Acme Projects',
+        headers: { 'X-Team': 'platform' },
+        clientId: 'switchboard-desktop',
+        clientSecret: 's3cret',
+        scopes: 'projects:read',
+      },
     ]);
     expect(fake.callsOf('auth:sign-in')).toEqual([{ serverId: 'acme' }]);
     expect(fake.callsOf('clients:install')).toEqual([
@@ -159,7 +174,8 @@ describe('AddServerFlow', () => {
     const user = userEvent.setup();
     const onDismissProposal = vi.fn();
     const fake = installFakeBridge({
-      'servers:probe': (arg: { url: string }) => ok({ url: arg.url, reachable: true, transport: 'streamable-http', signIn: 'not-needed', suggestedName: 'Example' }),
+      'servers:probe': (arg: { url: string }) =>
+        ok({ url: arg.url, reachable: true, transport: 'streamable-http', signIn: 'not-needed', suggestedName: 'Example' }),
       'servers:add': () => ok(server('example')),
     });
     renderFlow({ proposal: { url: 'https://mcp.example.org/mcp', name: 'Example Org' }, onDismissProposal });

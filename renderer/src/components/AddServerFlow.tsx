@@ -167,7 +167,9 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
     const results: InstallOutcome[] = [];
     for (const c of present.filter((c) => selected.has(c.id))) {
       const r = await call('clients:install', { serverId: added.id, clientId: c.id });
-      results.push(r.ok ? { clientId: c.id, clientName: c.name, ok: true, result: r.value } : { clientId: c.id, clientName: c.name, ok: false, error: r.error });
+      results.push(
+        r.ok ? { clientId: c.id, clientName: c.name, ok: true, result: r.value } : { clientId: c.id, clientName: c.name, ok: false, error: r.error },
+      );
     }
     setInstalling(false);
     setOutcomes(results);
@@ -209,7 +211,11 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
 
       <ol className="steps" aria-label="Steps">
         {visibleSteps.map((s, i) => (
-          <li key={s.id} className={i < stepIndex ? 'step-done' : i === stepIndex ? 'step-current' : undefined} aria-current={i === stepIndex ? 'step' : undefined}>
+          <li
+            key={s.id}
+            className={i < stepIndex ? 'step-done' : i === stepIndex ? 'step-current' : undefined}
+            aria-current={i === stepIndex ? 'step' : undefined}
+          >
             <span className="step-num" aria-hidden="true">
               {i < stepIndex ? '✓' : i + 1}
             </span>
@@ -225,8 +231,7 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
           </h3>
           {proposed && (
             <p className="proposal" role="status" data-testid="proposal">
-              A link asks to add <strong>{proposed.url}</strong>. Check that you trust this address before you continue —
-              or{' '}
+              A link asks to add <strong>{proposed.url}</strong>. Check that you trust this address before you continue — or{' '}
               <button
                 type="button"
                 className="btn-link"
@@ -340,11 +345,25 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
 
           <label className="field" htmlFor={nameId}>
             <span>Name</span>
-            <input id={nameId} name="name" type="text" autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} placeholder={probe.suggestedName} />
+            <input
+              id={nameId}
+              name="name"
+              type="text"
+              autoComplete="off"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder={probe.suggestedName}
+            />
           </label>
 
           <div className="advanced">
-            <button type="button" className="btn-disclosure" aria-expanded={advancedOpen} aria-controls="advanced-fields" onClick={() => setAdvancedOpen((o) => !o)}>
+            <button
+              type="button"
+              className="btn-disclosure"
+              aria-expanded={advancedOpen}
+              aria-controls="advanced-fields"
+              onClick={() => setAdvancedOpen((o) => !o)}
+            >
               <span className="disclosure-arrow" aria-hidden="true">
                 ▸
               </span>
@@ -374,13 +393,22 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
                         autoComplete="off"
                         onChange={(e) => setHeaders((rows) => rows.map((r) => (r.key === h.key ? { ...r, value: e.target.value } : r)))}
                       />
-                      <button type="button" className="btn btn-small" aria-label={`Remove header ${i + 1}`} onClick={() => setHeaders((rows) => rows.filter((r) => r.key !== h.key))}>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        aria-label={`Remove header ${i + 1}`}
+                        onClick={() => setHeaders((rows) => rows.filter((r) => r.key !== h.key))}
+                      >
                         Remove
                       </button>
                     </div>
                   ))}
                   <div className="row-gap">
-                    <button type="button" className="btn btn-small" onClick={() => setHeaders((rows) => [...rows, { key: nextHeaderKey.current++, name: '', value: '' }])}>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => setHeaders((rows) => [...rows, { key: nextHeaderKey.current++, name: '', value: '' }])}
+                    >
                       Add header
                     </button>
                     {headers.some((h) => h.name.trim()) && (

@@ -11,13 +11,33 @@ afterEach(cleanup);
 
 const CLIENTS: ClientApp[] = [
   { id: 'zed', name: 'Zed', present: false, restartHint: 'Zed picks up the change by itself.' },
-  { id: 'claude-desktop', name: 'Claude Desktop', present: true, restartHint: 'Quit and reopen Claude Desktop.', configPath: '/home/ada/.config/Claude/claude_desktop_config.json' },
+  {
+    id: 'claude-desktop',
+    name: 'Claude Desktop',
+    present: true,
+    restartHint: 'Quit and reopen Claude Desktop.',
+    configPath: '/home/ada/.config/Claude/claude_desktop_config.json',
+  },
   { id: 'cursor', name: 'Cursor', present: true, restartHint: 'Cursor picks up the change by itself.', configPath: '/home/ada/.cursor/mcp.json' },
 ];
 
 const IMPORTS: ImportCandidateView[] = [
-  { clientId: 'claude-desktop', clientName: 'Claude Desktop', file: '/home/ada/.config/Claude/claude_desktop_config.json', entryName: 'atlassian', url: 'https://mcp.atlassian.com/v1/sse', headerNames: [] },
-  { clientId: 'cursor', clientName: 'Cursor', file: '/home/ada/.cursor/mcp.json', entryName: 'stripe', url: 'https://mcp.stripe.com', headerNames: ['Authorization'] },
+  {
+    clientId: 'claude-desktop',
+    clientName: 'Claude Desktop',
+    file: '/home/ada/.config/Claude/claude_desktop_config.json',
+    entryName: 'atlassian',
+    url: 'https://mcp.atlassian.com/v1/sse',
+    headerNames: [],
+  },
+  {
+    clientId: 'cursor',
+    clientName: 'Cursor',
+    file: '/home/ada/.cursor/mcp.json',
+    entryName: 'stripe',
+    url: 'https://mcp.stripe.com',
+    headerNames: ['Authorization'],
+  },
 ];
 
 const SERVERS = [server('linear'), server('notion')];
@@ -83,6 +103,8 @@ describe('ClientsView', () => {
     expect(await screen.findByText('No mcp-remote entries found. Nothing to import.')).toBeInTheDocument();
     fake.handlers['clients:find-imports'] = () => fail('Permission denied reading /home/ada/.cursor/mcp.json');
     await user.click(screen.getByRole('button', { name: 'Look again' }));
-    expect(await within(screen.getByTestId('imports')).findByRole('alert')).toHaveTextContent('Could not look for entries: Permission denied reading /home/ada/.cursor/mcp.json');
+    expect(await within(screen.getByTestId('imports')).findByRole('alert')).toHaveTextContent(
+      'Could not look for entries: Permission denied reading /home/ada/.cursor/mcp.json',
+    );
   });
 });

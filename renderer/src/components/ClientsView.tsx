@@ -166,8 +166,8 @@ export function ClientsView({ clients, clientsError, servers, onImported, onOpen
           </button>
         </div>
         <p className="muted small">
-          Entries that run <code>npx mcp-remote &lt;url&gt;</code> by hand. Importing adds the server here and points the client's
-          entry at Switchboard, so sign-in and logs live in one place.
+          Entries that run <code>npx mcp-remote &lt;url&gt;</code> by hand. Importing adds the server here and points the client's entry at Switchboard, so
+          sign-in and logs live in one place.
         </p>
         {imports.kind === 'loading' && (
           <p className="muted" role="status">
@@ -249,6 +249,10 @@ function MatrixMark({ status }: { status: InstallStatus | undefined }) {
         </span>
       );
     default:
-      return <span className="muted">—<span className="sr-only">Not installed</span></span>;
+      return (
+        <span className="muted">
+          —<span className="sr-only">Not installed</span>
+        </span>
+      );
   }
 }

@@ -94,7 +94,9 @@ export function InstallPanel({ serverId, clients, onChanged }: Props) {
                     className={`btn btn-small${action === 'Install' ? ' btn-accent' : ''}`}
                     disabled={busy !== undefined || s === undefined}
                     onClick={() => void change(c, !installed || s?.state === 'stale')}
-                    aria-label={action === 'Install' ? `Install into ${c.name}` : action === 'Remove' ? `Remove from ${c.name}` : `Repair the entry in ${c.name}`}
+                    aria-label={
+                      action === 'Install' ? `Install into ${c.name}` : action === 'Remove' ? `Remove from ${c.name}` : `Repair the entry in ${c.name}`
+                    }
                   >
                     {busy === c.id ? '…' : action}
                   </button>

@@ -28,13 +28,21 @@ function renderDetail(s: ServerSummary, extra: Partial<Parameters<typeof ServerD
   return { props, ...render(<ServerDetail {...props} />) };
 }
 
-const linear = server('linear', { signIn: 'signed-in', tokenExpiresAt: NOW + 42 * 60_000 }, { transport: 'streamable-http', counters: { connections: 2, connectionsTotal: 5, requests: 10, errors: 0 } });
+const linear = server(
+  'linear',
+  { signIn: 'signed-in', tokenExpiresAt: NOW + 42 * 60_000 },
+  { transport: 'streamable-http', counters: { connections: 2, connectionsTotal: 5, requests: 10, errors: 0 } },
+);
 
 describe('ServerDetail', () => {
   it('shows the state, tools, install rows and the embedded log', async () => {
     const fake = installFakeBridge({
       'servers:tools': () => ok([{ name: 'list_issues', title: 'List issues', description: 'List issues in the workspace.' }, { name: 'search' }]),
-      'clients:status': () => ok([{ serverId: 'linear', clientId: 'claude-desktop', state: 'installed', name: 'linear' }, { serverId: 'linear', clientId: 'cursor', state: 'not-installed' }]),
+      'clients:status': () =>
+        ok([
+          { serverId: 'linear', clientId: 'claude-desktop', state: 'installed', name: 'linear' },
+          { serverId: 'linear', clientId: 'cursor', state: 'not-installed' },
+        ]),
     });
     renderDetail(linear);
     expect(screen.getByRole('heading', { name: 'Linear', level: 2 })).toBeInTheDocument();
@@ -59,11 +67,18 @@ describe('ServerDetail', () => {
     const { rerender, props } = renderDetail(readyAfter401);
     expect(screen.queryByTestId('last-error')).toBeNull();
 
-    const retrying = { ...linear, status: { ...linear.status, state: 'retrying' as const, detail: 'Retrying in 5 s', lastError: 'Upstream answered 502 Bad Gateway' } };
+    const retrying = {
+      ...linear,
+      status: { ...linear.status, state: 'retrying' as const, detail: 'Retrying in 5 s', lastError: 'Upstream answered 502 Bad Gateway' },
+    };
     rerender(<ServerDetail {...props} server={retrying} />);
     expect(screen.getByTestId('last-error')).toHaveTextContent('Upstream answered 502 Bad Gateway');
 
-    const signedOut = { ...linear, signIn: 'needs-sign-in' as const, status: { ...linear.status, state: 'needs-sign-in' as const, detail: 'Signed out of Linear', lastError: 'Signed out of Linear' } };
+    const signedOut = {
+      ...linear,
+      signIn: 'needs-sign-in' as const,
+      status: { ...linear.status, state: 'needs-sign-in' as const, detail: 'Signed out of Linear', lastError: 'Signed out of Linear' },
+    };
     rerender(<ServerDetail {...props} server={signedOut} />);
     expect(screen.queryByTestId('last-error')).toBeNull();
   });
@@ -84,7 +99,12 @@ describe('ServerDetail', () => {
 
   it('remove: a dialog names the clients, Escape cancels, confirming removes and reports', async () => {
     const user = userEvent.setup();
-    const result = { uninstalled: [{ clientId: 'cursor', serverId: 'linear', name: 'linear', file: '/c.json', changed: true, restartHint: 'Cursor picks up the change by itself.' }], failed: [] };
+    const result = {
+      uninstalled: [
+        { clientId: 'cursor', serverId: 'linear', name: 'linear', file: '/c.json', changed: true, restartHint: 'Cursor picks up the change by itself.' },
+      ],
+      failed: [],
+    };
     const fake = installFakeBridge({
       'clients:status': () => ok([{ serverId: 'linear', clientId: 'cursor', state: 'installed', name: 'linear' }]),
       'servers:remove': () => ok(result),

@@ -239,8 +239,8 @@ export function ServerDetail({ server, servers, clients, now, onBack, onChanged,
           onCancel={() => setConfirm(undefined)}
         >
           <p>
-            Switchboard revokes the tokens at the authorization server where it can, then forgets them and its client
-            registration. Clients lose access to {server.name} until you sign in again.
+            Switchboard revokes the tokens at the authorization server where it can, then forgets them and its client registration. Clients lose access to{' '}
+            {server.name} until you sign in again.
           </p>
         </ConfirmDialog>
       )}
@@ -290,9 +290,7 @@ function ToolsPanel({ server }: { server: ServerSummary }) {
   return (
     <div className="tools" data-testid="tools">
       <div className="panel-title-row">
-        <h3 className="panel-title">
-          Tools{load.kind === 'ready' && load.tools.length > 0 && <span className="count">{load.tools.length}</span>}
-        </h3>
+        <h3 className="panel-title">Tools{load.kind === 'ready' && load.tools.length > 0 && <span className="count">{load.tools.length}</span>}</h3>
         {ready && (
           <button type="button" className="btn btn-small btn-ghost" onClick={() => void fetchTools()} disabled={load.kind === 'loading'}>
             Refresh

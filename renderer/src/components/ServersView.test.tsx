@@ -13,7 +13,11 @@ const MIN = 60_000;
 describe('ServersView', () => {
   const servers = [
     server('linear', { signIn: 'signed-in', tokenExpiresAt: NOW + 42 * MIN }, { counters: { connections: 2, connectionsTotal: 5, requests: 1284, errors: 3 } }),
-    server('sentry', { signIn: 'signed-in', tokenExpiresAt: NOW - 5 * MIN }, { state: 'retrying', detail: 'Upstream answered 502 Bad Gateway', nextRetryAt: NOW + 12_000 }),
+    server(
+      'sentry',
+      { signIn: 'signed-in', tokenExpiresAt: NOW - 5 * MIN },
+      { state: 'retrying', detail: 'Upstream answered 502 Bad Gateway', nextRetryAt: NOW + 12_000 },
+    ),
     server('notion', { signIn: 'needs-sign-in' }, { state: 'needs-sign-in' }),
     server('github', { enabled: false }, { state: 'stopped' }),
   ];
@@ -51,7 +55,9 @@ describe('ServersView', () => {
     const { rerender } = render(<ServersView servers={[]} load={{ kind: 'ready' }} now={NOW} onOpen={() => {}} onAdd={onAdd} onRetry={onRetry} />);
     await user.click(screen.getByRole('button', { name: 'Add your first server' }));
     expect(onAdd).toHaveBeenCalledTimes(1);
-    rerender(<ServersView servers={[]} load={{ kind: 'failed', error: 'The core is not running' }} now={NOW} onOpen={() => {}} onAdd={onAdd} onRetry={onRetry} />);
+    rerender(
+      <ServersView servers={[]} load={{ kind: 'failed', error: 'The core is not running' }} now={NOW} onOpen={() => {}} onAdd={onAdd} onRetry={onRetry} />,
+    );
     expect(screen.getByRole('alert')).toHaveTextContent('Could not load the servers: The core is not running');
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(onRetry).toHaveBeenCalledTimes(1);

@@ -99,7 +99,12 @@ export function SettingsView({ settings, settingsError, info, update }: Props) {
               checked={settings?.launchAtLogin ?? false}
               disabled={!settings || info?.loginItemSupported === false}
               aria-describedby={loginHintId}
-              onChange={(e) => void save({ launchAtLogin: e.target.checked }, e.target.checked ? 'Switchboard starts when you log in.' : 'Switchboard no longer starts at login.')}
+              onChange={(e) =>
+                void save(
+                  { launchAtLogin: e.target.checked },
+                  e.target.checked ? 'Switchboard starts when you log in.' : 'Switchboard no longer starts at login.',
+                )
+              }
             />
             <span className="check-label">Launch at login</span>
           </label>

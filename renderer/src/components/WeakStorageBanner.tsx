@@ -21,8 +21,8 @@ export function WeakStorageBanner({ storage, update, onDetails }: Props) {
   return (
     <div className="banner banner-warn" role="region" aria-label="Token storage warning" data-testid="weak-storage-banner">
       <div className="banner-text">
-        <strong>Sign-in tokens cannot be stored securely here.</strong>{' '}
-        {storage.warning ?? `No system keyring is available (${storage.backend}).`} Choose what Switchboard should do.
+        <strong>Sign-in tokens cannot be stored securely here.</strong> {storage.warning ?? `No system keyring is available (${storage.backend}).`} Choose what
+        Switchboard should do.
         {error && (
           <span className="banner-error-text" role="alert">
             {' '}

@@ -118,7 +118,18 @@ export class FakeSwitchboardCore implements SwitchboardCore {
     this.servers = this.servers.filter((s) => s.id !== serverId);
     this.list.fire(this.servers);
     return {
-      uninstalled: opts?.keepInClients ? [] : [{ serverId, clientId: 'claude-desktop', name: serverId, file: '/fake/claude_desktop_config.json', changed: true, restartHint: 'Quit and reopen Claude Desktop' }],
+      uninstalled: opts?.keepInClients
+        ? []
+        : [
+            {
+              serverId,
+              clientId: 'claude-desktop',
+              name: serverId,
+              file: '/fake/claude_desktop_config.json',
+              changed: true,
+              restartHint: 'Quit and reopen Claude Desktop',
+            },
+          ],
       failed: [],
     };
   }
@@ -226,7 +237,9 @@ export class FakeSwitchboardCore implements SwitchboardCore {
 
   async installStatus(serverId?: string) {
     this.record('installStatus', serverId);
-    return this.servers.filter((s) => !serverId || s.id === serverId).map((s) => ({ serverId: s.id, clientId: 'claude-desktop', state: 'not-installed' as const }));
+    return this.servers
+      .filter((s) => !serverId || s.id === serverId)
+      .map((s) => ({ serverId: s.id, clientId: 'claude-desktop', state: 'not-installed' as const }));
   }
 
   async install(serverId: string, clientId: string) {

@@ -118,7 +118,8 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
       revocation: { enabled: true },
       introspection: {
         enabled: true,
-        allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => client.clientId === RS_CLIENT.id || client.clientId === token.clientId,
+        allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
+          client.clientId === RS_CLIENT.id || client.clientId === token.clientId,
       },
       resourceIndicators: {
         enabled: true,
@@ -148,7 +149,9 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
   } as OidcFixture;
 
   provider.on('grant.success', (ctx) => fixture.grants.push({ grantType: String(ctx.oidc?.params?.grant_type), ok: true }));
-  provider.on('grant.error', (ctx, err: { error?: string }) => fixture.grants.push({ grantType: String(ctx.oidc?.params?.grant_type), ok: false, error: err?.error }));
+  provider.on('grant.error', (ctx, err: { error?: string }) =>
+    fixture.grants.push({ grantType: String(ctx.oidc?.params?.grant_type), ok: false, error: err?.error }),
+  );
   provider.on('registration_create.success', (_ctx, client: ClientModel) => fixture.registrations.push(client));
 
   // ---- authorization server ----
@@ -190,7 +193,10 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
   fixture.introspect = async (token: string) => {
     const res = await fetch(`${issuer}/token/introspection`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${RS_CLIENT.id}:${RS_CLIENT.secret}`).toString('base64')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${RS_CLIENT.id}:${RS_CLIENT.secret}`).toString('base64')}`,
+      },
       body: new URLSearchParams({ token }),
     });
     return (await res.json()) as Introspection;
@@ -222,24 +228,34 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
       return { token, clientId: info.client_id ?? '', scopes: (info.scope ?? '').split(' ').filter(Boolean), expiresAt: info.exp, resource: new URL(mcpUrl) };
     },
   };
-  const prm = () => ({ resource: mcpUrl, authorization_servers: fixture.authorizationServers, scopes_supported: ['mcp:tools'], bearer_methods_supported: ['header'] });
+  const prm = () => ({
+    resource: mcpUrl,
+    authorization_servers: fixture.authorizationServers,
+    scopes_supported: ['mcp:tools'],
+    bearer_methods_supported: ['header'],
+  });
   const rs = express();
   rs.get('/.well-known/oauth-protected-resource/mcp', (_req, res) => res.json(prm()));
   rs.get('/.well-known/oauth-protected-resource', (_req, res) => res.json(prm()));
-  rs.post('/mcp', express.json(), (req, res, next) => requireBearerAuth({ verifier, requiredScopes: fixture.requiredScopes, resourceMetadataUrl: prmUrl })(req, res, next), async (req, res) => {
-    const server = new McpServer({ name: 'protected-fixture', version: '1.0.0' });
-    server.registerTool('whoami', { description: 'Who the token belongs to' }, async (extra) => {
-      fixture.toolCalls++;
-      return { content: [{ type: 'text', text: `client ${extra.authInfo?.clientId} scopes ${extra.authInfo?.scopes.join(',')}` }] };
-    });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
-  });
+  rs.post(
+    '/mcp',
+    express.json(),
+    (req, res, next) => requireBearerAuth({ verifier, requiredScopes: fixture.requiredScopes, resourceMetadataUrl: prmUrl })(req, res, next),
+    async (req, res) => {
+      const server = new McpServer({ name: 'protected-fixture', version: '1.0.0' });
+      server.registerTool('whoami', { description: 'Who the token belongs to' }, async (extra) => {
+        fixture.toolCalls++;
+        return { content: [{ type: 'text', text: `client ${extra.authInfo?.clientId} scopes ${extra.authInfo?.scopes.join(',')}` }] };
+      });
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      res.on('close', () => {
+        void transport.close();
+        void server.close();
+      });
+      await server.connect(transport);
+      await transport.handleRequest(req, res, req.body);
+    },
+  );
   rs.all('/mcp', (_req, res) => res.status(405).set('Allow', 'POST').end());
   rsServer.on('request', rs);
 

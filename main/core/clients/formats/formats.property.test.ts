@@ -9,11 +9,17 @@ import { yamlFormat } from './yaml';
 import type { ConfigFormat } from './types';
 
 const OURS = { command: '/opt/App/app', args: ['/opt/App/out/connector/index.js', 'linear'], env: { ELECTRON_RUN_AS_NODE: '1' } };
-const name = fc.string({ minLength: 1, maxLength: 12, unit: fc.constantFrom('a', 'b', 'é', '☕', '-', '_', ' ', 'Z', '1') }).filter((s) => s.trim() === s && s !== 'linear');
+const name = fc
+  .string({ minLength: 1, maxLength: 12, unit: fc.constantFrom('a', 'b', 'é', '☕', '-', '_', ' ', 'Z', '1') })
+  .filter((s) => s.trim() === s && s !== 'linear');
 const scalar = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean());
 const server = fc.record({ command: fc.string({ minLength: 1, maxLength: 10 }), args: fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }) });
 const servers = fc.dictionary(name, server, { minKeys: 0, maxKeys: 4 });
-const others = fc.dictionary(name.filter((n) => n !== 'mcpServers' && n !== 'mcp_servers' && n !== 'extensions'), scalar, { maxKeys: 4 });
+const others = fc.dictionary(
+  name.filter((n) => n !== 'mcpServers' && n !== 'mcp_servers' && n !== 'extensions'),
+  scalar,
+  { maxKeys: 4 },
+);
 
 function dropEmpty(data: Record<string, unknown>, key: string) {
   const c = data[key] as Record<string, unknown> | undefined;
@@ -56,16 +62,24 @@ function finish(text: string, s: { crlf: boolean; bom: boolean; finalNewline: bo
 describe('format properties', () => {
   it('JSON/JSONC: install then uninstall is byte-identical; nothing else changes', () => {
     fc.assert(
-      fc.property(others, servers, style, fc.boolean(), fc.boolean(), fc.constantFrom('{}', '{\n}', '{\n  }', '{ }', '{\n\n}'), (o, sv, s, withContainer, comments, empty) => {
-        const doc: Record<string, unknown> = { ...o };
-        if (withContainer) doc.mcpServers = sv;
-        let text = JSON.stringify(doc, null, s.indent);
-        // Empty objects (the root, the servers key) in the various ways people write them.
-        if (text === '{}') text = empty;
-        text = text.replace('"mcpServers": {}', `"mcpServers": ${empty}`);
-        if (comments) text = text.replace(/,\n/g, ', // c\n').replace(/^\{/, '{ /* head */');
-        check(jsonFormat, 'mcpServers', finish(text, s));
-      }),
+      fc.property(
+        others,
+        servers,
+        style,
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom('{}', '{\n}', '{\n  }', '{ }', '{\n\n}'),
+        (o, sv, s, withContainer, comments, empty) => {
+          const doc: Record<string, unknown> = { ...o };
+          if (withContainer) doc.mcpServers = sv;
+          let text = JSON.stringify(doc, null, s.indent);
+          // Empty objects (the root, the servers key) in the various ways people write them.
+          if (text === '{}') text = empty;
+          text = text.replace('"mcpServers": {}', `"mcpServers": ${empty}`);
+          if (comments) text = text.replace(/,\n/g, ', // c\n').replace(/^\{/, '{ /* head */');
+          check(jsonFormat, 'mcpServers', finish(text, s));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -78,17 +92,34 @@ describe('format properties', () => {
       }),
       { numRuns: 300 },
     );
-    for (const text of ['', ' ', '\n', '\r\n', '{}', '{}\n', '{\n}', '{\n}\n', '{"mcpServers": {}}', '{\n  "mcpServers": {\n  }\n}\n', '{"a": 1, "mcpServers": { /* none */ }}']) {
+    for (const text of [
+      '',
+      ' ',
+      '\n',
+      '\r\n',
+      '{}',
+      '{}\n',
+      '{\n}',
+      '{\n}\n',
+      '{"mcpServers": {}}',
+      '{\n  "mcpServers": {\n  }\n}\n',
+      '{"a": 1, "mcpServers": { /* none */ }}',
+    ]) {
       check(jsonFormat, 'mcpServers', text);
     }
   });
 
   it('JSONC with trailing commas', () => {
     fc.assert(
-      fc.property(others, servers.filter((x) => Object.keys(x).length > 0), style, (o, sv, s) => {
-        const text = JSON.stringify({ ...o, mcpServers: sv }, null, s.indent).replace(/([}\]"\d el])\n(\s*)([}\]])/g, '$1,\n$2$3');
-        check(jsonFormat, 'mcpServers', finish(text, s));
-      }),
+      fc.property(
+        others,
+        servers.filter((x) => Object.keys(x).length > 0),
+        style,
+        (o, sv, s) => {
+          const text = JSON.stringify({ ...o, mcpServers: sv }, null, s.indent).replace(/([}\]"\d el])\n(\s*)([}\]])/g, '$1,\n$2$3');
+          check(jsonFormat, 'mcpServers', finish(text, s));
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -60,7 +60,9 @@ function nodeValue(n: Node): unknown {
     case 'object': {
       const o: Record<string, unknown> = {};
       // defineProperty: a "__proto__" key is data, as JSON.parse reads it, not the object's prototype.
-      for (const p of n.children ?? []) if (p.children?.[1]) Object.defineProperty(o, p.children[0].value as string, { value: nodeValue(p.children[1]), enumerable: true, writable: true, configurable: true });
+      for (const p of n.children ?? [])
+        if (p.children?.[1])
+          Object.defineProperty(o, p.children[0].value as string, { value: nodeValue(p.children[1]), enumerable: true, writable: true, configurable: true });
       return o;
     }
     case 'array':
@@ -119,7 +121,9 @@ function endOfLineIfTrivia(text: string, pos: number): number {
 }
 
 function stringifyAt(value: unknown, unit: string, base: string, eol: string): string {
-  return JSON.stringify(value, null, unit).split('\n').join(eol + base);
+  return JSON.stringify(value, null, unit)
+    .split('\n')
+    .join(eol + base);
 }
 
 /** Inserts `"name": value` as the last property of object node `obj`. */
@@ -205,7 +209,8 @@ function edit(text: string, fn: (body: string, root: Node) => string): string {
   let body = body0;
   if (/^\s*$/.test(body)) body = '{}' + body;
   const { root, errors } = tree(body);
-  if (errors.length || !root || root.type !== 'object') throw new ConfigEditError(errors.length ? `the file does not parse (${errorText(errors[0].error)})` : 'the top level is not an object');
+  if (errors.length || !root || root.type !== 'object')
+    throw new ConfigEditError(errors.length ? `the file does not parse (${errorText(errors[0].error)})` : 'the top level is not an object');
   const out = fn(body, root);
   return bom + out;
 }

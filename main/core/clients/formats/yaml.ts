@@ -88,7 +88,8 @@ export const yamlFormat: ConfigFormat = {
       if (at >= cut.length && !/\n$/.test(cut)) return bom + cut + eol + lines.join(eol);
       return bom + cut.slice(0, at) + lines.join(eol) + eol + cut.slice(at);
     }
-    if (!isMap(container) || (container as YAMLMap).flow) throw new ConfigEditError(`"${key}" is not a block map (a flow map like {a: …} or not a map at all); edit it by hand`);
+    if (!isMap(container) || (container as YAMLMap).flow)
+      throw new ConfigEditError(`"${key}" is not a block map (a flow map like {a: …} or not a map at all); edit it by hand`);
     const map = container as YAMLMap;
     const first = map.items[0] as Pair<{ range: [number, number, number] }>;
     const indent = columnOf(body, first.key.range[0]);

@@ -7,18 +7,7 @@
  */
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type {
-  CallArg,
-  CallName,
-  CallValue,
-  EventName,
-  Events,
-  LogEvent,
-  LogLevel,
-  Result,
-  ServerSummary,
-  SwitchboardApi,
-} from '../../../../common/contract';
+import type { CallArg, CallName, CallValue, EventName, Events, LogEvent, LogLevel, Result, ServerSummary, SwitchboardApi } from '../../../../common/contract';
 import { LogViewer, OVERSCAN, ROW_HEIGHT, TAIL_LIMIT } from './LogViewer';
 
 type Handler = (arg: unknown) => Promise<Result<unknown>> | Result<unknown>;
@@ -367,7 +356,11 @@ describe('LogViewer: following, keyboard, pause', () => {
 describe('LogViewer: copy and diagnostics', () => {
   it('copies the filtered lines as text', async () => {
     await mount();
-    await append([ev('keep me', 'error', 'srv-a'), ev('not me', 'debug', 'srv-a'), ev('me too', 'error', 'srv-b', { method: 'ping', direction: 'client-to-server' })]);
+    await append([
+      ev('keep me', 'error', 'srv-a'),
+      ev('not me', 'debug', 'srv-a'),
+      ev('me too', 'error', 'srv-b', { method: 'ping', direction: 'client-to-server' }),
+    ]);
     fireEvent.change(screen.getByLabelText('Level'), { target: { value: 'error' } });
     await waitFor(() => expect(rows()).toHaveLength(2));
     await act(async () => {

@@ -49,8 +49,7 @@ const LEVEL_OPTIONS: Record<LogLevel, string> = {
 type Load = { kind: 'loading' } | { kind: 'ready' } | { kind: 'failed'; error: string };
 type Note = { kind: 'ok' | 'error'; text: string } | undefined;
 
-const raf: (cb: () => void) => unknown =
-  typeof requestAnimationFrame === 'function' ? (cb) => requestAnimationFrame(cb) : (cb) => setTimeout(cb, 16);
+const raf: (cb: () => void) => unknown = typeof requestAnimationFrame === 'function' ? (cb) => requestAnimationFrame(cb) : (cb) => setTimeout(cb, 16);
 
 export function LogViewer({ servers, initialServerId, compact = false, capacity = DEFAULT_CAPACITY }: LogViewerProps) {
   const ids = useId();
@@ -218,14 +217,10 @@ export function LogViewer({ servers, initialServerId, compact = false, capacity 
     setScroll(el, target);
   };
 
-  const newWhilePaused =
-    !follow && pausedAt.current.generation === model.generation ? Math.max(0, view.appended - pausedAt.current.appended) : 0;
+  const newWhilePaused = !follow && pausedAt.current.generation === model.generation ? Math.max(0, view.appended - pausedAt.current.appended) : 0;
 
   // ---- copy and diagnostics ----
-  const nameOf = useCallback(
-    (id: string) => servers.find((s) => s.id === id)?.name ?? id,
-    [servers],
-  );
+  const nameOf = useCallback((id: string) => servers.find((s) => s.id === id)?.name ?? id, [servers]);
   const [copyNote, setCopyNote] = useState<Note>();
   const copy = async () => {
     const names = new Map(servers.map((s) => [s.id, s.name]));
@@ -373,9 +368,7 @@ export function LogViewer({ servers, initialServerId, compact = false, capacity 
             ))}
           </div>
           {rows === 0 && (
-            <div className="lv-empty">
-              {load.kind === 'loading' ? 'Loading…' : model.ring.size === 0 ? 'No log lines yet.' : 'No lines match the filters.'}
-            </div>
+            <div className="lv-empty">{load.kind === 'loading' ? 'Loading…' : model.ring.size === 0 ? 'No log lines yet.' : 'No lines match the filters.'}</div>
           )}
         </div>
         {!follow && (
@@ -469,9 +462,5 @@ function HeadLine({ showServer }: { showServer: boolean }) {
 
 function Highlight({ text, query }: { text: string; query: string }) {
   if (!text || !query.trim()) return <>{text}</>;
-  return (
-    <>
-      {splitMatches(text, query).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : p.text))}
-    </>
-  );
+  return <>{splitMatches(text, query).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : p.text))}</>;
 }

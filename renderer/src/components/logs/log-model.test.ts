@@ -133,7 +133,19 @@ describe('LogModel', () => {
     model.setFilter({ minLevel: 'error', query: '' });
     expect(model.view.length).toBe(1000);
     model.setFilter({ minLevel: 'debug', query: 'line 9999' });
-    expect(msgs(model.view)).toEqual(['line 9999', 'line 99990', 'line 99991', 'line 99992', 'line 99993', 'line 99994', 'line 99995', 'line 99996', 'line 99997', 'line 99998', 'line 99999']);
+    expect(msgs(model.view)).toEqual([
+      'line 9999',
+      'line 99990',
+      'line 99991',
+      'line 99992',
+      'line 99993',
+      'line 99994',
+      'line 99995',
+      'line 99996',
+      'line 99997',
+      'line 99998',
+      'line 99999',
+    ]);
   });
 
   it('reset() empties ring and view but keeps the filter', () => {
