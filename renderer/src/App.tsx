@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AddProposal, RemoveResult, ServerSummary } from '../../common/contract';
 import { bridge, call, on } from './api';
-import { AddServerFlow } from './components/AddServerFlow';
+import { AddServerFlow } from './components/add-server/AddServerFlow';
 import { ClientsView } from './components/ClientsView';
 import { LogViewer } from './components/logs/LogViewer';
 import { ServerDetail } from './components/ServerDetail';

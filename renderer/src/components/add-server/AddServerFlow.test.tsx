@@ -3,8 +3,8 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ClientApp, ProbeResult } from '../../../common/contract';
-import { fail, installFakeBridge, ok, server } from '../test/fake-bridge';
+import type { ClientApp, ProbeResult } from '../../../../common/contract';
+import { fail, installFakeBridge, ok, server } from '../../test/fake-bridge';
 import { AddServerFlow } from './AddServerFlow';
 
 afterEach(cleanup);

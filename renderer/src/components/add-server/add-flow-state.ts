@@ -1,0 +1,232 @@
+/**
+ * The add flow's state and its transitions, kept outside React: one reducer over one state object
+ * instead of a `useState` per field. Pure TypeScript, no DOM: unit-tested in add-flow-state.test.ts.
+ * The calls to the core (probe, add, sign in, install) are made by AddServerFlow, which reports
+ * their start and their answer here as actions.
+ */
+import type { AddProposal, AddServerInput, InstallResult, ProbeResult, ServerSummary } from '../../../../common/contract';
+import { hostOf } from '../../format';
+
+export type Step = 'url' | 'review' | 'sign-in' | 'install' | 'done';
+
+export const STEPS: ReadonlyArray<{ id: Step; label: string }> = [
+  { id: 'url', label: 'Address' },
+  { id: 'review', label: 'Check' },
+  { id: 'sign-in', label: 'Sign in' },
+  { id: 'install', label: 'Clients' },
+  { id: 'done', label: 'Done' },
+];
+
+/** One extra header the user typed; `key` is a stable React key, never reused within a flow. */
+export interface HeaderRow {
+  key: number;
+  name: string;
+  value: string;
+}
+
+export type InstallOutcome = { clientId: string; clientName: string } & ({ ok: true; result: InstallResult } | { ok: false; error: string });
+
+/** The fields of the advanced part of the review step that are plain text. */
+export type TextField = 'name' | 'clientId' | 'clientSecret' | 'scopes';
+
+export interface AddFlowState {
+  step: Step;
+  url: string;
+  /** Why the URL step cannot go on: the core's refusal, or the probe's problem. */
+  urlError?: string;
+  probing: boolean;
+  probe?: ProbeResult;
+  /** A link's proposal, shown on the URL step until the server is added or the user dismisses it. */
+  proposed?: AddProposal;
+  name: string;
+  advancedOpen: boolean;
+  headers: HeaderRow[];
+  nextHeaderKey: number;
+  clientId: string;
+  clientSecret: string;
+  scopes: string;
+  adding: boolean;
+  addError?: string;
+  added?: ServerSummary;
+  signingIn: boolean;
+  signInError?: string;
+  signedIn: boolean;
+  /** The clients ticked on the install step; absent: every client present on the machine. */
+  chosen?: ReadonlySet<string>;
+  installing: boolean;
+  outcomes: InstallOutcome[];
+}
+
+export const INITIAL_STATE: AddFlowState = {
+  step: 'url',
+  url: '',
+  probing: false,
+  name: '',
+  advancedOpen: false,
+  headers: [],
+  nextHeaderKey: 1,
+  clientId: '',
+  clientSecret: '',
+  scopes: '',
+  adding: false,
+  signingIn: false,
+  signedIn: false,
+  installing: false,
+  outcomes: [],
+};
+
+export type AddFlowAction =
+  /** A link (mcp-switchboard://add?url=…) proposed a server: back to the URL step, pre-filled. */
+  | { type: 'proposal-received'; proposal: AddProposal }
+  | { type: 'proposal-dismissed' }
+  | { type: 'url-edited'; url: string }
+  | { type: 'text-edited'; field: TextField; value: string }
+  | { type: 'advanced-toggled' }
+  | { type: 'header-added' }
+  | { type: 'header-edited'; key: number; name?: string; value?: string }
+  | { type: 'header-removed'; key: number }
+  | { type: 'probe-started' }
+  | { type: 'probe-refused'; error: string }
+  | { type: 'probe-answered'; result: ProbeResult }
+  /** The user goes on to the review step although the server did not answer. */
+  | { type: 'add-anyway' }
+  | { type: 'back-to-url' }
+  | { type: 'add-started' }
+  | { type: 'add-refused'; error: string }
+  | { type: 'added'; server: ServerSummary }
+  | { type: 'sign-in-started' }
+  | { type: 'sign-in-failed'; error: string }
+  | { type: 'signed-in' }
+  | { type: 'sign-in-skipped' }
+  /** `present`: the ids of the clients on this machine, which are all ticked until the user changes one. */
+  | { type: 'client-toggled'; clientId: string; checked: boolean; present: readonly string[] }
+  | { type: 'install-started' }
+  | { type: 'installed'; outcomes: InstallOutcome[] }
+  | { type: 'install-skipped' }
+  | { type: 'started-over' };
+
+export function addFlowReducer(state: AddFlowState, action: AddFlowAction): AddFlowState {
+  switch (action.type) {
+    case 'proposal-received':
+      // Nothing is probed or added until the user presses the buttons.
+      return {
+        ...state,
+        step: 'url',
+        url: action.proposal.url,
+        name: action.proposal.name ?? '',
+        proposed: action.proposal,
+        probe: undefined,
+        urlError: undefined,
+      };
+    case 'proposal-dismissed':
+      return { ...state, proposed: undefined, url: '', name: '' };
+    case 'url-edited':
+      return { ...state, url: action.url, urlError: undefined };
+    case 'text-edited':
+      return { ...state, [action.field]: action.value };
+    case 'advanced-toggled':
+      return { ...state, advancedOpen: !state.advancedOpen };
+    case 'header-added':
+      return { ...state, headers: [...state.headers, { key: state.nextHeaderKey, name: '', value: '' }], nextHeaderKey: state.nextHeaderKey + 1 };
+    case 'header-edited':
+      return {
+        ...state,
+        headers: state.headers.map((h) =>
+          h.key === action.key
+            ? { ...h, ...(action.name !== undefined && { name: action.name }), ...(action.value !== undefined && { value: action.value }) }
+            : h,
+        ),
+      };
+    case 'header-removed':
+      return { ...state, headers: state.headers.filter((h) => h.key !== action.key) };
+    case 'probe-started':
+      return { ...state, probing: true, urlError: undefined };
+    case 'probe-refused':
+      return { ...state, probing: false, urlError: action.error, step: 'url' };
+    case 'probe-answered': {
+      const r = action.result;
+      // The probe names the server unless the user already chose a name of their own.
+      const keepName = state.name.trim() !== '' && !(state.probe && state.name === state.probe.suggestedName);
+      const next: AddFlowState = { ...state, probing: false, probe: r, name: keepName ? state.name : r.suggestedName };
+      // Nothing answered: say why on the first step; the user may still add it (a server that is
+      // down right now) from there.
+      if (!r.reachable) return { ...next, urlError: r.problem ?? `Nothing answered at ${hostOf(r.url)}.`, step: 'url' };
+      return { ...next, step: 'review' };
+    }
+    case 'add-anyway':
+      return state.probe ? { ...state, step: 'review' } : state;
+    case 'back-to-url':
+      return { ...state, step: 'url' };
+    case 'add-started':
+      return { ...state, adding: true, addError: undefined };
+    case 'add-refused':
+      return { ...state, adding: false, addError: action.error };
+    case 'added': {
+      const s = action.server;
+      const needsSignIn = state.probe?.signIn === 'needed' || s.status.state === 'needs-sign-in' || s.signIn === 'needs-sign-in';
+      return { ...state, adding: false, added: s, proposed: undefined, step: needsSignIn ? 'sign-in' : 'install' };
+    }
+    case 'sign-in-started':
+      return { ...state, signingIn: true, signInError: undefined };
+    case 'sign-in-failed':
+      return { ...state, signingIn: false, signInError: action.error };
+    case 'signed-in':
+      return { ...state, signingIn: false, signedIn: true, step: 'install' };
+    case 'sign-in-skipped':
+      return { ...state, step: 'install' };
+    case 'client-toggled': {
+      const next = new Set(selectedClients(state, action.present));
+      if (action.checked) next.add(action.clientId);
+      else next.delete(action.clientId);
+      return { ...state, chosen: next };
+    }
+    case 'install-started':
+      return { ...state, installing: true };
+    case 'installed':
+      return { ...state, installing: false, outcomes: action.outcomes, step: 'done' };
+    case 'install-skipped':
+      return { ...state, step: 'done' };
+    case 'started-over':
+      // The scopes are kept, as the flow did before it became a reducer.
+      return { ...INITIAL_STATE, scopes: state.scopes, nextHeaderKey: state.nextHeaderKey };
+  }
+}
+
+/** The extra headers with a name, or undefined when there are none. */
+export function headerRecord(headers: readonly HeaderRow[]): Record<string, string> | undefined {
+  const filled = headers.filter((h) => h.name.trim() !== '');
+  return filled.length ? Object.fromEntries(filled.map((h) => [h.name.trim(), h.value])) : undefined;
+}
+
+/** Whether "Check" can run now. */
+export function canProbe(state: AddFlowState): boolean {
+  return !state.probing && state.url.trim() !== '';
+}
+
+/** What `servers:probe` is asked. */
+export function probeInput(state: AddFlowState): { url: string; headers?: Record<string, string> } {
+  const headers = headerRecord(state.headers);
+  return headers ? { url: state.url.trim(), headers } : { url: state.url.trim() };
+}
+
+/** What `servers:add` is asked: the probed (normalized) URL and only the fields the user filled. */
+export function addInput(state: AddFlowState): AddServerInput {
+  const input: AddServerInput = { url: state.probe?.url ?? state.url.trim() };
+  if (state.name.trim()) input.name = state.name.trim();
+  const headers = headerRecord(state.headers);
+  if (headers) input.headers = headers;
+  if (state.clientId.trim()) input.clientId = state.clientId.trim();
+  if (state.clientSecret) input.clientSecret = state.clientSecret;
+  if (state.scopes.trim()) input.scopes = state.scopes.trim();
+  return input;
+}
+
+/** The clients ticked on the install step (every present one until the user changes the choice). */
+export function selectedClients(state: AddFlowState, present: readonly string[]): ReadonlySet<string> {
+  return state.chosen ?? new Set(present);
+}
+
+/** The steps shown above the form: "Sign in" only where sign-in may be needed (or is the current step). */
+export function visibleSteps(state: AddFlowState): ReadonlyArray<{ id: Step; label: string }> {
+  return STEPS.filter((s) => s.id !== 'sign-in' || state.probe?.signIn !== 'not-needed' || state.step === 'sign-in');
+}
