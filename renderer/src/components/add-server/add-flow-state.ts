@@ -187,8 +187,8 @@ export function addFlowReducer(state: AddFlowState, action: AddFlowAction): AddF
     case 'install-skipped':
       return { ...state, step: 'done' };
     case 'started-over':
-      // The scopes are kept, as the flow did before it became a reducer.
-      return { ...INITIAL_STATE, scopes: state.scopes, nextHeaderKey: state.nextHeaderKey };
+      // Everything goes, the folded-away advanced fields too: none may reach the next server unseen.
+      return INITIAL_STATE;
   }
 }
 
