@@ -17,6 +17,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
+    // electron-store imports 'electron': processed by vitest so the mocked module reaches it.
+    server: { deps: { inline: ['electron-store'] } },
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 });

@@ -1,5 +1,5 @@
 /**
- * The benchmark's app host: the real AppCore (registry, supervisor, log store) on the data
+ * The benchmark's app host: the real host (createHost: registry, supervisor, log store) on the data
  * directory in MCP_SWITCHBOARD_HOME, with proxies forked from the bundled out/proxy/index.js under
  * this same Node. bench/run.mjs bundles this file with esbuild into a temp dir and forks it, so
  * the proxy's per-message log and metrics traffic lands on a process of its own, as in the app
@@ -13,7 +13,8 @@
  */
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
-import { AppCore } from '../main/core/app-core';
+import { createHost } from '../main/core/host';
+import { headlessPorts } from '../main/headless/headless-host';
 import { resolvePaths } from '../main/shared/paths';
 import type { ChildLauncher } from '../main/core/ports';
 import { NodeChildLauncher, scrubEnv } from '../main/core/supervisor/node-child-launcher';
@@ -50,13 +51,13 @@ function launcher(): ChildLauncher {
   };
 }
 
-const core = new AppCore({
-  env: process.env,
-  paths: resolvePaths(process.env),
+// The same factory as the app and the headless host, with the bench's launcher and proxy bundle.
+const host = createHost({
+  ...headlessPorts({ env: process.env, paths: resolvePaths(process.env), autoSignIn: false }),
   launcher: launcher(),
   proxyScript: path.resolve(proxyScript),
-  skipInstanceLock: true,
 });
+const core = host.core;
 
 let stopping = false;
 async function stop(code: number): Promise<void> {
@@ -65,7 +66,7 @@ async function stop(code: number): Promise<void> {
   const hard = setTimeout(() => process.exit(code), 5000);
   hard.unref();
   try {
-    await core.dispose();
+    await host.dispose();
   } finally {
     process.exit(code);
   }
@@ -106,7 +107,7 @@ process.on('disconnect', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 process.on('SIGINT', () => void stop(0));
 
-core.start().then(
+host.start().then(
   () => send({ type: 'started' }),
   (err: Error) => {
     send({ type: 'error', message: `core did not start: ${err.message}` });

@@ -238,6 +238,8 @@ export interface InstallResult {
   file: string;
   changed: boolean;
   restartHint: string;
+  /** The copy of the file as it was before this change (when there was a file to keep). */
+  backup?: string;
 }
 
 export interface AppInfo {

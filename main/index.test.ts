@@ -1,13 +1,20 @@
 // The composition root booted under Node with a MOCK 'electron' module (no Electron binary in CI)
 // and the REAL AppCore on a temp data dir: checks the wiring order, the window's security options,
-// the IPC round trip through the real handler table, the tray, and quit → dispose → exit.
+// the IPC round trip through the real handler table, the tray, the control socket (the command line
+// and `connect` relaying a tool call through the app's proxy), and quit → dispose → exit.
 // The Electron smoke e2e (e2e/electron-smoke.spec.ts) covers the same path with a real binary.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from 'electron';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { CALL_NAMES } from '../common/contract';
+import { ControlClient } from './shared/control-client';
+import { resolvePaths } from './shared/paths';
+import { CLI_SCRIPT } from '../test/fixtures/harness';
+import { startSdkServer } from '../test/fixtures/sdk-server';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-root-'));
 process.env.MCP_SWITCHBOARD_HOME = home;
@@ -52,6 +59,7 @@ vi.mock('electron', () => {
     whenReady: () => Promise.resolve(),
     isPackaged: false,
     getAppPath: () => '/opt/switchboard-test-app',
+    getPath: (name: string) => `/nonexistent/electron-${name}`,
     getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: false, executableWillLaunchAtLogin: false, launchItems: [] }),
     setLoginItemSettings: () => {},
     isDefaultProtocolClient: () => false,
@@ -121,6 +129,7 @@ vi.mock('electron', () => {
     },
   };
   const ipcMain = {
+    on: () => {},
     handle: (channel: string, fn: any) => void m.handlers.set(channel, fn),
     removeHandler: (channel: string) => void m.handlers.delete(channel),
   };
@@ -133,11 +142,12 @@ vi.mock('electron', () => {
       m.menus.push(menu.template);
     }
     setToolTip() {}
+    setImage() {}
     destroy() {
       m.traysDestroyed++;
     }
   }
-  return {
+  const electron = {
     app,
     BrowserWindow,
     session,
@@ -163,6 +173,8 @@ vi.mock('electron', () => {
       show() {}
     },
   };
+  // electron-store reads `import electron from 'electron'`.
+  return { ...electron, default: electron };
 });
 
 async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
@@ -174,7 +186,7 @@ async function until(check: () => boolean, what: string, ms = 10_000): Promise<v
 }
 
 describe('main/index.ts (composition root)', () => {
-  it('boots the core, registers every call, opens a hardened window and a tray, then quits cleanly', async () => {
+  it('boots the core, registers every call, opens a hardened window and a tray', async () => {
     await import('./index');
     await until(() => m.windows.length === 1, 'the window');
     expect(m.errorBoxes).toEqual([]);
@@ -230,7 +242,49 @@ describe('main/index.ts (composition root)', () => {
     expect(m.windows).toHaveLength(1);
     m.emit('second-instance', {}, ['mcp-switchboard']);
     expect(m.windows).toHaveLength(2);
+  });
 
+  it('serves the handler table on the control socket: the command line and `connect` drive the running app', async () => {
+    const paths = resolvePaths(process.env);
+    const secret = fs.readFileSync(paths.secretFile, 'utf8').trim();
+    const control = await ControlClient.connect(paths, secret);
+    expect(control, 'the desktop host must answer on its control socket').toBeDefined();
+    try {
+      expect(await control!.call('servers:list')).toEqual({ ok: true, value: [] });
+    } finally {
+      control!.close();
+    }
+
+    // `connect <url>` from a client config, while the app runs: it must use the app (not start a
+    // host of its own, which the app's lock would refuse) and relay a tool call through the app's proxy.
+    const server = await startSdkServer();
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI_SCRIPT, 'connect', server.url],
+      env: { HOME: home, MCP_SWITCHBOARD_HOME: home, PATH: process.env.PATH ?? '', XDG_CONFIG_HOME: path.join(home, 'xdg') },
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.on('data', (d) => (stderr += d));
+    const client = new Client({ name: 'root-test', version: '1' }, { capabilities: {} });
+    try {
+      await client.connect(transport);
+      const result = await client.callTool({ name: 'echo', arguments: { message: 'through the app' } });
+      expect(result.content).toEqual([{ type: 'text', text: 'echo: through the app' }]);
+      expect(stderr).toMatch(/using the running MCP Switchboard/);
+      // The app's own proxy carried it.
+      const servers = (await m.handlers.get('servers:list')!({ senderFrame: { url: m.windows[0]!.url, parent: null } }, undefined)) as {
+        value: Array<{ url: string; status: { state: string } }>;
+      };
+      expect(servers.value).toEqual([expect.objectContaining({ url: server.url, status: expect.objectContaining({ state: 'ready' }) })]);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it('quits from the tray: everything disposed, then exit(0)', async () => {
+    const menu = m.menus.at(-1) as MenuItemConstructorOptions[];
     // Quit from the tray: prevented once, everything disposed, then exit(0).
     (menu.at(-1)!.click as () => void)();
     await until(() => m.exitCodes.length > 0, 'app.exit');

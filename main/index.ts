@@ -1,35 +1,35 @@
 /**
- * Composition root: the one place that wires the Electron adapters (main/electron) into the core.
- * Order: single-instance lock → paths → core (start) → IPC transport → tray → window (unless
- * started with --background). Quit disposes everything, the core last, then exits.
+ * Composition root of the desktop app: builds the Electron ports and calls createHost (the same
+ * factory as the headless host and `connect`), then adds what only the app has: the IPC transport,
+ * the window, the tray, links and quitting. Order: single-instance lock → ports → host (start) →
+ * IPC transport → tray → window (unless started with --background). Quit disposes everything, the
+ * host last, then exits.
  */
 import * as path from 'node:path';
 import { app, dialog } from 'electron';
-import { AppCore } from './core/app-core';
-import { createHandlers } from './core/api/handlers';
+import { createHost } from './core/host';
 import { parseAppLink } from './core/links';
 import { resolvePaths } from './shared/paths';
-import { AuthService } from './core/auth/auth-service';
-import { ChoiceVault } from './core/auth/choice-vault';
 import { encryptedFileVault } from './core/auth/encrypted-file-vault';
 import { createBrowserOpener } from './electron/browser-opener';
 import { ElectronChildLauncher } from './electron/child-launcher';
 import { ElectronNotifier } from './electron/notifier';
 import { ElectronSafeStorageCipher } from './electron/safe-storage-cipher';
 import { ElectronIpcTransport } from './electron/ipc-transport';
-import { opensWindowOnStart, parseLaunchArgs, unpackedPath } from './electron/launch-options';
+import { opensWindowOnStart, outDirOf, parseLaunchArgs, unpackedPath } from './electron/launch-options';
 import { createLoginItems } from './electron/login-items';
 import { rendererLocation } from './electron/security-policy';
+import { electronSettingsStore } from './electron/settings-store';
 import { acquireSingleInstanceLock } from './electron/single-instance';
 import { ElectronTray } from './electron/tray';
-import type { TrayAction } from './electron/tray-menu-model';
+import { createTrayActionHandler } from './electron/tray-actions';
 import { ElectronWindows } from './electron/windows';
 
 /** Quit waits this long for proxies to shut down gracefully before exiting anyway. */
 const DISPOSE_TIMEOUT_MS = 10_000;
 
 // The bundle lives in out/main/index.js; its siblings are out/preload, out/renderer, out/proxy, out/assets.
-const outDir = path.resolve(__dirname, '..');
+const outDir = outDirOf(__dirname);
 const assetsDir = path.join(outDir, 'assets');
 
 const launch = parseLaunchArgs(process.argv);
@@ -42,7 +42,7 @@ function openWindow(): void {
   else windowRequested = true;
 }
 
-/** Links to mcp-switchboard://: for now the OAuth redirect of pre-registered native clients. */
+/** Links to mcp-switchboard://: adding a server (confirmed in the window) and sign-in redirects. */
 let handleLink: (url: string) => void = () => {};
 let pendingLink = launch.url;
 
@@ -66,22 +66,10 @@ function run(): void {
     devServerUrl: process.env.MCP_SWITCHBOARD_RENDERER_URL,
     isPackaged: app.isPackaged,
   });
-  const proxyScript = path.join(outDir, 'proxy', 'index.js');
+  // Files that a child or a client config runs must be real files, outside app.asar.
+  const real = (p: string) => (app.isPackaged ? unpackedPath(p) : p);
   // Tokens: encrypted with safeStorage (initialized once the app is ready), in a 0600 file.
   const cipher = new ElectronSafeStorageCipher();
-  // Without a keyring (basic_text) the weak-storage setting decides: persist, or memory only.
-  const vault = new ChoiceVault(encryptedFileVault(path.join(paths.dataDir, 'secrets.json'), cipher));
-  // eslint-disable-next-line prefer-const -- assigned after the engine that logs through it
-  let core: AppCore | undefined;
-  const notifier = new ElectronNotifier();
-  const auth = new AuthService({
-    vault,
-    opener: createBrowserOpener(process.env),
-    notifier,
-    clientMetadataUrl: process.env.MCP_SWITCHBOARD_CLIENT_METADATA_URL,
-    log: (serverId, level, message) => core?.logs.append({ ts: Date.now(), level, server: serverId, message }),
-  });
-  const connectorScript = path.join(outDir, 'connector', 'index.js');
   // Launch at login (tray: "Launch at login", Settings): starts the app with --background, or on
   // macOS reports wasOpenedAtLogin; unpackaged, the executable is electron and needs the app folder.
   const loginItems = createLoginItems({
@@ -92,31 +80,29 @@ function run(): void {
     appArgs: app.isPackaged ? [] : [app.getAppPath()],
     onRepair: (message) => console.warn(`[switchboard] ${message}`),
   });
-  core = new AppCore({
+  const host = createHost({
     env: process.env,
     paths,
+    vault: encryptedFileVault(path.join(paths.dataDir, 'secrets.json'), cipher),
+    opener: createBrowserOpener(process.env),
     launcher: new ElectronChildLauncher(),
-    proxyScript: app.isPackaged ? unpackedPath(proxyScript) : proxyScript,
-    auth,
-    vault,
-    notifier,
-    loginItems,
-    version: app.getVersion(),
+    proxyScript: real(path.join(outDir, 'proxy', 'index.js')),
     // Client configs run the connector on the app's own runtime: no system Node, no npx.
-    clientLauncher: {
-      command: process.execPath,
-      connectorScript: app.isPackaged ? unpackedPath(connectorScript) : connectorScript,
-      electronRunAsNode: true,
-    },
+    clientLauncher: { command: process.execPath, connectorScript: real(path.join(outDir, 'connector', 'index.js')), electronRunAsNode: true },
+    notifier: new ElectronNotifier(),
+    loginItems,
+    settings: electronSettingsStore(paths),
+    version: app.getVersion(),
   });
-  const appCore = core;
+  const core = host.core;
+
   handleLink = (url) => {
     const link = parseAppLink(url);
     if (link.kind === 'oauth') {
-      void auth.handleRedirect(link.url).then((matched) => matched || console.warn('[switchboard] a sign-in link arrived with no sign-in waiting'));
+      void host.auth.handleRedirect(link.url).then((matched) => matched || console.warn('[switchboard] a sign-in link arrived with no sign-in waiting'));
     } else if (link.kind === 'add') {
       // Never added by the link itself: the window pre-fills the form and the user confirms.
-      appCore.proposeAdd({ url: link.url, name: link.name });
+      core.proposeAdd({ url: link.url, name: link.name });
       openWindow();
     } else {
       console.warn(`[switchboard] ignored a link: ${link.reason}`);
@@ -131,7 +117,7 @@ function run(): void {
     pendingLink = undefined;
   }
   // Sign-in completes in the browser: bring the app forward when it does.
-  auth.onDidChangeState((change) => {
+  host.auth.onDidChangeState((change) => {
     if (change.state === 'signed-in' && windows) windows.open();
   });
 
@@ -154,7 +140,7 @@ function run(): void {
       }
     }
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, DISPOSE_TIMEOUT_MS).unref());
-    void Promise.race([appCore.dispose(), timeout])
+    void Promise.race([host.dispose(), timeout])
       .catch((err) => console.error('[switchboard] core dispose failed:', err))
       .finally(() => {
         phase = 'done';
@@ -172,12 +158,10 @@ function run(): void {
       }
       await cipher.init();
       if (!cipher.security.secure) console.warn(`[switchboard] ${cipher.security.warning}`);
-      const core = appCore;
-      await core.start();
-      const handlers = createHandlers(core, () => core.appInfo(app.getVersion()));
+      await host.start();
       disposables.push(
         new ElectronIpcTransport({
-          handlers,
+          handlers: host.handlers,
           core,
           renderer,
           onRefused: (channel, url) => console.warn(`[switchboard] refused ${channel} from ${url ?? 'unknown frame'}`),
@@ -191,51 +175,27 @@ function run(): void {
         onBlocked: (what, url) => console.warn(`[switchboard] blocked ${what}: ${url}`),
       });
       disposables.push(windows);
-      const mac = process.platform === 'darwin';
-      const tray = new ElectronTray({
+      const tray: ElectronTray = new ElectronTray({
         core,
         iconDir: path.join(assetsDir, 'tray'),
-        template: mac,
+        template: process.platform === 'darwin',
         loginItemSupported: true,
-        onAction: (action) => runTrayAction(action),
+        onAction: createTrayActionHandler({
+          core,
+          openWindow,
+          quit: () => app.quit(),
+          showError: (title, message) => dialog.showErrorBox(title, message),
+          logFailure: (serverId, message) => core.logs.append({ ts: Date.now(), level: 'warn', server: serverId, message }),
+          refreshTray: () => tray.refresh(),
+        }),
       });
       disposables.push(tray);
       // Electron smoke e2e only: Electron lists no trays, and a --background start has no window to
       // ask through, so the test reads the tray and the servers here.
-      if (process.env.MCP_SWITCHBOARD_SMOKE_HOOKS === '1')
+      if (process.env.MCP_SWITCHBOARD_SMOKE_HOOKS === '1') {
         Object.assign(globalThis, { __switchboardSmoke: { tray: () => tray.snapshot(), servers: () => core.listServers() } });
-      if (opensWindowOnStart(launch, { wasOpenedAtLogin: loginItems.wasOpenedAtLogin(), requested: windowRequested })) windows.open();
-
-      function runTrayAction(action: TrayAction): void {
-        if (action === 'quit') return app.quit();
-        if (action === 'open' || action === 'add-server') return openWindow();
-        if ('setting' in action) {
-          // Through the core's settings, like the Settings view: it registers the login item and
-          // tells every window; the tray rebuilds on that event (and now, if it failed).
-          void core.setSettings({ launchAtLogin: action.value }).catch((err: Error) => {
-            console.error('[switchboard] launch at login:', err.message);
-            dialog.showErrorBox('Launch at login could not be changed', err.message);
-            tray.refresh();
-          });
-          return;
-        }
-        const done = (p: Promise<unknown>) =>
-          void p.catch((err: Error) => core.logs.append({ ts: Date.now(), level: 'warn', server: action.serverId, message: `Tray: ${err.message}` }));
-        switch (action.do) {
-          case 'sign-in':
-            return done(core.signIn(action.serverId));
-          case 'reset-sign-in':
-            return done(core.resetSignIn(action.serverId));
-          case 'restart':
-            return done(core.restartServer(action.serverId));
-          case 'show-logs':
-            return openWindow();
-          case 'install':
-            return done(core.install(action.serverId, action.clientId));
-          case 'uninstall':
-            return done(core.uninstall(action.serverId, action.clientId));
-        }
       }
+      if (opensWindowOnStart(launch, { wasOpenedAtLogin: loginItems.wasOpenedAtLogin(), requested: windowRequested })) windows.open();
     })
     .catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);

@@ -27,7 +27,13 @@ describe('cli: clients', () => {
           .replace('// mine', '')
           .replace(/,(\s*[}\]])/g, '$1'),
       ).mcpServers.linear;
-      expect(entry).toEqual({ command: process.execPath, args: [path.join(ROOT, 'out/connector/index.js'), 'linear'] });
+      // The temp data directory is not the default one: the entry names it, so a client started from
+      // a desktop launcher (without this shell's MCP_SWITCHBOARD_HOME) still finds it.
+      expect(entry).toEqual({
+        command: process.execPath,
+        args: [path.join(ROOT, 'out/connector/index.js'), 'linear'],
+        env: { MCP_SWITCHBOARD_HOME: h.dataDir },
+      });
       const status = JSON.parse(cli(h.env, 'status', '--json').out);
       expect(status.find((s: { clientId: string }) => s.clientId === 'cursor')).toEqual({
         serverId: 'linear',
@@ -61,7 +67,9 @@ describe('cli: clients', () => {
       const done = cli(h.env, 'import', '--yes', '--json');
       expect(done.code).toBe(0);
       expect(JSON.parse(cli(h.env, 'list', '--json').out)).toEqual([expect.objectContaining({ url: 'https://mcp.notion.com/mcp' })]);
-      expect(fs.readFileSync(file, 'utf8')).toMatch(/^# codex\n\[mcp_servers\.notion\]\ncommand = ".*"\nargs = \[".*connector\/index\.js", "notion"\]\n$/);
+      expect(fs.readFileSync(file, 'utf8')).toMatch(
+        /^# codex\n\[mcp_servers\.notion\]\ncommand = ".*"\nargs = \[".*connector\/index\.js", "notion"\]\nenv = \{ MCP_SWITCHBOARD_HOME = ".*\/data" \}\n$/,
+      );
       expect(JSON.parse(cli(h.env, 'status', '--json').out).find((s: { clientId: string }) => s.clientId === 'codex').state).toBe('installed');
     } finally {
       h.cleanup();

@@ -123,7 +123,11 @@ describe('tools, remove, import, settings', () => {
     const summary = await core.importEntry('claude-desktop', 'fixture');
     expect(summary).toMatchObject({ name: 'fixture', url: sdk.url, headerNames: ['Authorization'] });
     const written = JSON.parse(fs.readFileSync(claudeFile, 'utf8'));
-    expect(written.mcpServers.fixture).toEqual({ command: process.execPath, args: [CONNECTOR_SCRIPT, summary.id] });
+    expect(written.mcpServers.fixture).toEqual({
+      command: process.execPath,
+      args: [CONNECTOR_SCRIPT, summary.id],
+      env: { MCP_SWITCHBOARD_HOME: home.dataDir },
+    });
     expect(written.mcpServers.other).toEqual(config.mcpServers.other);
     await waitForState(core, summary.id, 'ready');
     expect(sdk.headers.some((h) => h.authorization === headerValue)).toBe(true);

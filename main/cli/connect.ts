@@ -6,17 +6,12 @@
  *
  * stdout carries only protocol messages: everything else goes to stderr.
  */
-import * as fs from 'node:fs';
 import type { AddServerInput, Result, ServerSummary } from '../../common/contract';
-import { createHandlers, dispatch } from '../core/api/handlers';
-import type { AppCore } from '../core/app-core';
-import { ControlClient } from '../shared/control-client';
-import { InstanceLockedError } from '../core/instance-lock';
 import { resolvePaths } from '../shared/paths';
 import { validateServerUrl } from '../core/servers/server-model';
 import { runRelay } from '../connector/relay';
 import { LineSplitter } from '../shared/wire';
-import { createHeadlessCore } from '../headless/headless-core';
+import { reachOrStartHost, type Call } from './host-access';
 
 export interface ConnectArgs {
   url: string;
@@ -27,8 +22,6 @@ export interface ConnectArgs {
   scopes?: string;
   name?: string;
 }
-
-type Call = <T>(name: string, arg?: unknown) => Promise<Result<T>>;
 
 const say = (message: string) => process.stderr.write(`[mcp-switchboard connect] ${message}\n`);
 
@@ -112,47 +105,11 @@ function answerWithError(message: string): Promise<void> {
 }
 
 async function connectAndRelay(args: ConnectArgs, env: NodeJS.ProcessEnv): Promise<void> {
-  const paths = resolvePaths(env);
-  let secret: string | undefined;
+  const access = await reachOrStartHost(env, resolvePaths(env), say);
   try {
-    secret = fs.readFileSync(paths.secretFile, 'utf8').trim();
-  } catch {
-    secret = undefined;
-  }
-  let client = await ControlClient.connect(paths, secret);
-  let core: AppCore | undefined;
-  let call: Call;
-  if (client) {
-    say('using the running MCP Switchboard');
-    call = (name, arg) => client!.call(name, arg);
-  } else {
-    core = createHeadlessCore({ env, paths, autoSignIn: true, log: say });
-    try {
-      await core.start();
-    } catch (err) {
-      if (!(err instanceof InstanceLockedError)) throw err;
-      // Another host won the race: use it.
-      core = undefined;
-      client = await ControlClient.connect(paths, fs.readFileSync(paths.secretFile, 'utf8').trim());
-      if (!client) throw new Error('MCP Switchboard is starting elsewhere but does not answer; try again', { cause: err });
-    }
-    if (core) {
-      const hosted = core;
-      const handlers = createHandlers(hosted, () => hosted.appInfo());
-      core.serveControl((name, arg) => dispatch(handlers, name, arg));
-      call = (name, arg) => dispatch(handlers, name, arg) as never;
-      const security = core.vaultSecurity;
-      if (security && !security.secure) say(security.warning ?? `tokens are stored without encryption (${security.backend})`);
-    } else {
-      call = (name, arg) => client!.call(name, arg);
-    }
-  }
-
-  try {
-    await signInAndRelay(call, args, env);
+    await signInAndRelay(access.call, args, env);
   } finally {
-    client?.close();
-    if (core) await core.dispose();
+    await access.close();
   }
 }
 

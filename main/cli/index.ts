@@ -3,18 +3,11 @@
  * manages the server list and runs the headless host; client installation and sign-in commands
  * come with their engines.
  */
-import Conf from 'conf';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { ImportCandidateView, RemoveResult, Result, ServerSummary } from '../../common/contract';
-import { createHandlers, dispatch } from '../core/api/handlers';
-import { ControlClient } from '../shared/control-client';
+import type { ClientApp, ImportCandidateView, InstallResult, InstallStatus, RemoveResult, ServerSummary } from '../../common/contract';
 import { resolvePaths } from '../shared/paths';
-import { ClientConfigError, ClientService } from '../core/clients/client-service';
-import { ServerRegistry, ServerRegistryError } from '../core/servers/server-registry';
-import { createHeadlessCore } from '../headless/headless-core';
 import { runHeadless } from '../headless/index';
 import { parseConnectArgs, runConnect } from './connect';
+import { reachHost } from './host-access';
 
 const USAGE = `usage: mcp-switchboard <command> [options]
 
@@ -39,64 +32,37 @@ const USAGE = `usage: mcp-switchboard <command> [options]
                                  servers and replace the entries (a backup is kept)
 
 Data directory: $MCP_SWITCHBOARD_HOME, else the platform's app data directory.
-A running app does "remove" and "import" itself; it picks up other list changes when it restarts.`;
+When MCP Switchboard runs (the app, or "serve"), every command goes through it, so a server added
+here starts at once.`;
+
+/** Thrown for an answer of the host that is an error: a sentence for the user, exit code 1. */
+class CommandError extends Error {}
 
 type Call = <T>(name: string, arg?: unknown) => Promise<T>;
 
 /**
- * Runs calls of the contract: through the running app (its control endpoint) when there is one,
- * else on a core built in this process (not started: no proxies). Either way the same handler
- * table does the work, so the command line and the window share the logic.
+ * Runs calls of the contract through the running host when there is one (it owns the proxies, so
+ * what it is told takes effect at once), else on a host built here without starting it. Either way
+ * the same handler table does the work, so the command line and the window share the logic.
  */
-async function withCore<T>(fn: (call: Call) => Promise<T>): Promise<T> {
-  const paths = resolvePaths(process.env);
-  let secret: string | undefined;
+async function withHost<T>(fn: (call: Call) => Promise<T>): Promise<T> {
+  const access = await reachHost(process.env, resolvePaths(process.env));
   try {
-    secret = fs.readFileSync(paths.secretFile, 'utf8').trim();
-  } catch {
-    secret = undefined;
-  }
-  const unwrap = <V>(r: Result<V>): V => {
-    if (!r.ok) throw new ServerRegistryError(r.error);
-    return r.value;
-  };
-  const client = await ControlClient.connect(paths, secret);
-  if (client) {
-    try {
-      return await fn(async (name, arg) => unwrap(await client.call(name, arg)) as never);
-    } finally {
-      client.close();
-    }
-  }
-  const core = createHeadlessCore({ env: process.env, paths, autoSignIn: false });
-  const handlers = createHandlers(core, () => core.appInfo());
-  try {
-    return await fn(async (name, arg) => unwrap(await dispatch(handlers, name, arg)) as never);
+    return await fn(async (name, arg) => {
+      const r = await access.call(name, arg);
+      if (!r.ok) throw new CommandError(r.error);
+      return r.value as never;
+    });
   } finally {
-    await core.dispose();
+    await access.close();
   }
-}
-
-function registry(): ServerRegistry {
-  const paths = resolvePaths(process.env);
-  return new ServerRegistry(new Conf({ cwd: paths.dataDir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '' }));
-}
-
-function clientService(): ClientService {
-  const paths = resolvePaths(process.env);
-  // From a checkout / the bundled CLI: plain node runs the bundled connector.
-  return new ClientService({
-    env: process.env,
-    launcher: { command: process.execPath, connectorScript: path.join(__dirname, '..', 'connector', 'index.js'), electronRunAsNode: false },
-    backupDir: path.join(paths.dataDir, 'backups'),
-  });
 }
 
 function takeOption(args: string[], name: string): string[] {
   const values: string[] = [];
   for (let i = args.indexOf(name); i !== -1; i = args.indexOf(name)) {
     const v = args[i + 1];
-    if (v === undefined) throw new ServerRegistryError(`${name} needs a value`);
+    if (v === undefined) throw new CommandError(`${name} needs a value`);
     values.push(v);
     args.splice(i, 2);
   }
@@ -118,9 +84,8 @@ export async function main(argv: string[]): Promise<number> {
         await runHeadless({ foreground: true });
         return -1; // keeps running
       case 'list': {
-        const list = registry()
-          .list()
-          .map(({ id, name, url, enabled }) => ({ id, name, url, enabled }));
+        const servers = await withHost((call) => call<ServerSummary[]>('servers:list'));
+        const list = servers.map(({ id, name, url, enabled }) => ({ id, name, url, enabled }));
         out(
           list,
           list.length
@@ -135,12 +100,13 @@ export async function main(argv: string[]): Promise<number> {
         const headers: Record<string, string> = {};
         for (const h of takeOption(args, '--header')) {
           const i = h.indexOf(':');
-          if (i < 1) throw new ServerRegistryError(`--header "${h}" must look like "Name: value"`);
+          if (i < 1) throw new CommandError(`--header "${h}" must look like "Name: value"`);
           headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
         }
         const url = args.shift();
-        if (!url || args.length) throw new ServerRegistryError(args.length ? `unexpected argument "${args[0]}"` : 'add needs a URL');
-        const s = registry().add({ url, name: names[0], headers, scopes });
+        if (!url || args.length) throw new CommandError(args.length ? `unexpected argument "${args[0]}"` : 'add needs a URL');
+        const input = { url, headers, ...(names[0] !== undefined ? { name: names[0] } : {}), ...(scopes ? { scopes } : {}) };
+        const s = await withHost((call) => call<ServerSummary>('servers:add', input));
         out({ id: s.id, name: s.name, url: s.url }, `Added "${s.name}" as ${s.id}`);
         return 0;
       }
@@ -148,9 +114,11 @@ export async function main(argv: string[]): Promise<number> {
         const keep = args.includes('--keep-in-clients');
         if (keep) args.splice(args.indexOf('--keep-in-clients'), 1);
         const id = args.shift();
-        if (!id || args.length) throw new ServerRegistryError(args.length ? `unexpected argument "${args[0]}"` : 'remove needs a server id (see "list")');
-        if (!registry().get(id)) throw new ServerRegistryError(`No server "${id}" (see "list").`);
-        const r = await withCore((call) => call<RemoveResult>('servers:remove', { serverId: id, keepInClients: keep }));
+        if (!id || args.length) throw new CommandError(args.length ? `unexpected argument "${args[0]}"` : 'remove needs a server id (see "list")');
+        const r = await withHost(async (call) => {
+          if (!(await call<ServerSummary[]>('servers:list')).some((s) => s.id === id)) throw new CommandError(`No server "${id}" (see "list").`);
+          return call<RemoveResult>('servers:remove', { serverId: id, keepInClients: keep });
+        });
         const lines = [`Removed ${id}`];
         for (const u of r.uninstalled) lines.push(`  removed "${u.name}" from ${u.file}; ${u.restartHint}`);
         for (const f of r.failed) lines.push(`  could not edit ${f.clientId}: ${f.error}`);
@@ -158,7 +126,7 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'clients': {
-        const list = clientService().clients();
+        const list = await withHost((call) => call<ClientApp[]>('clients:list'));
         out(list, list.map((c) => `${c.id.padEnd(15)}${c.present ? 'found    ' : 'not found'}  ${c.configPath ?? '(none on this OS)'}`).join('\n'));
         return 0;
       }
@@ -170,9 +138,7 @@ export async function main(argv: string[]): Promise<number> {
           console.error(`usage: ${cmd} <server id> --client <client id>`);
           return 2;
         }
-        const svc = clientService();
-        if (cmd === 'install' && !registry().get(id)) throw new ServerRegistryError(`No server "${id}" (see "list").`);
-        const r = cmd === 'install' ? await svc.install(id, clientIds[0]) : await svc.uninstall(id, clientIds[0]);
+        const r = await withHost((call) => call<InstallResult>(`clients:${cmd}`, { serverId: id, clientId: clientIds[0] }));
         const verb =
           cmd === 'install'
             ? r.changed
@@ -185,10 +151,7 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'status': {
-        const ids = registry()
-          .list()
-          .map((s) => s.id);
-        const rows = await clientService().status(ids);
+        const rows = await withHost((call) => call<InstallStatus[]>('clients:status', {}));
         out(
           rows,
           rows.length
@@ -204,7 +167,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'import': {
         const yes = args.includes('--yes');
-        return await withCore(async (call) => {
+        return await withHost(async (call) => {
           const found = await call<ImportCandidateView[]>('clients:find-imports');
           if (!yes) {
             out(
@@ -215,11 +178,7 @@ export async function main(argv: string[]): Promise<number> {
             );
             return 0;
           }
-          const hints = new Map(
-            clientService()
-              .clients()
-              .map((c) => [c.id, c.restartHint]),
-          );
+          const hints = new Map((await call<ClientApp[]>('clients:list')).map((c) => [c.id, c.restartHint]));
           const done = [];
           for (const f of found) {
             const server = await call<ServerSummary>('clients:import', { clientId: f.clientId, entryName: f.entryName });
@@ -247,7 +206,7 @@ export async function main(argv: string[]): Promise<number> {
     const message = (err as Error).message;
     if (json) console.log(JSON.stringify({ error: message }));
     else console.error(`error: ${message}`);
-    return err instanceof ServerRegistryError || (err instanceof ClientConfigError && err.user) ? 1 : 70;
+    return err instanceof CommandError ? 1 : 70;
   }
 }
 

@@ -6,7 +6,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as net from 'node:net';
-import Conf from 'conf';
 import type {
   AddProposal,
   AddServerInput,
@@ -31,17 +30,18 @@ import { isChoiceVault } from './auth/choice-vault';
 import type { AuthEngine, AuthServerConfig, SecretVault } from './auth/types';
 import { writeDiagnostics, type DiagnosticsClient } from './logs/diagnostics';
 import { SettingsService } from './settings';
+import { openSettingsStore, TrackedSettingsStore, type SettingsStore } from './settings-store';
 import { probeServer } from './servers/probe';
 import { listToolsThroughProxy } from './servers/tools';
 import { tokenHash } from '../shared/token-hash';
 import { acquireInstanceLock } from './instance-lock';
 import { serveControlConnection, type Dispatch } from './control';
 import { LogStore } from './logs/log-store';
-import { endpointFor, type Env } from '../shared/paths';
+import { defaultDataDir, endpointFor, type Env } from '../shared/paths';
 import type { ChildLauncher, Clock, LoginItems, Notifier, Paths } from './ports';
 import { loadOrCreateSecret } from '../shared/secret-file';
 import { resolveHeaders, validateName, validateServerUrl, type ServerRecord } from './servers/server-model';
-import { ServerRegistry, type SettingsStore } from './servers/server-registry';
+import { ServerRegistry } from './servers/server-registry';
 import { ProxySupervisor, type SupervisorOptions } from './supervisor/proxy-supervisor';
 import { initialStatus } from './supervisor/status';
 import { ClientService, type ChangeResult, type Launcher } from './clients';
@@ -52,8 +52,10 @@ export interface AppCoreOptions {
   launcher: ChildLauncher;
   /** Absolute path of the bundled proxy entry (out/proxy/index.js, unpacked from asar). */
   proxyScript: string;
-  /** Defaults to conf in the data directory; the Electron host passes electron-store. */
+  /** settings.json; defaults to conf in the data directory (not watched). Hosts pass a watching store. */
   settings?: SettingsStore;
+  /** The log store (the host creates it, so the sign-in engine can log to it too). */
+  logs?: LogStore;
   clock?: Clock;
   /** Supervisor tuning (tests shorten backoffs). */
   supervisor?: Partial<Pick<SupervisorOptions, 'backoffBaseMs' | 'backoffMaxMs' | 'crashLoopCount' | 'crashWindowMs' | 'stopTimeoutMs'>>;
@@ -89,8 +91,21 @@ const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
 /** Events per server in the diagnostics bundle. */
 const DIAGNOSTIC_EVENTS = 200;
 
+/** The part of a record that its running proxy depends on. */
+function proxyKey(r: ServerRecord): string {
+  return JSON.stringify([r.url, r.headers]);
+}
+
 function installResult(r: ChangeResult): InstallResult {
-  return { clientId: r.clientId, serverId: r.serverId, name: r.name, file: r.file, changed: r.changed, restartHint: r.restartHint };
+  return {
+    clientId: r.clientId,
+    serverId: r.serverId,
+    name: r.name,
+    file: r.file,
+    changed: r.changed,
+    restartHint: r.restartHint,
+    ...(r.backup ? { backup: r.backup } : {}),
+  };
 }
 
 const CLIENT_SECRET_KEY = (serverId: string) => `client-secret:${serverId}`;
@@ -116,20 +131,66 @@ export class AppCore implements SwitchboardCore {
   private pruneTimer?: NodeJS.Timeout;
   /** Expiry of the access token each server holds (from the engine's stored tokens). */
   private readonly tokenExpiry = new Map<string, number>();
+  /** What each proxy was started with (URL and headers), to see when a change needs a restart. */
+  private readonly startedWith = new Map<string, string>();
+  private readonly unwatchStore: () => void;
 
   constructor(private readonly opts: AppCoreOptions) {
     fs.mkdirSync(opts.paths.dataDir, { recursive: true, mode: 0o700 });
     // An existing data dir keeps its mode on mkdir: make it ours only (settings hold header values).
     if (process.platform !== 'win32') fs.chmodSync(opts.paths.dataDir, 0o700);
-    const store =
-      opts.settings ?? new Conf({ cwd: opts.paths.dataDir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '', configFileMode: 0o600 });
+    const store = new TrackedSettingsStore(opts.settings ?? openSettingsStore(opts.paths, { watch: false }));
     this.registry = new ServerRegistry(store);
     this.settings = new SettingsService(store, opts.loginItems);
-    this.logs = new LogStore({ logsDir: opts.paths.logsDir });
+    this.logs = opts.logs ?? new LogStore({ logsDir: opts.paths.logsDir });
     if (opts.clientLauncher) {
-      this.clients = new ClientService({ env: opts.env, launcher: opts.clientLauncher, backupDir: path.join(opts.paths.dataDir, 'backups') });
+      // Entries name the data directory when a client started from a desktop launcher would not find it.
+      const launcher = opts.paths.dataDir === defaultDataDir(opts.env) ? opts.clientLauncher : { ...opts.clientLauncher, dataDir: opts.paths.dataDir };
+      this.clients = new ClientService({ env: opts.env, launcher, backupDir: path.join(opts.paths.dataDir, 'backups') });
     }
     this.registry.onDidChange(() => this.emitServers());
+    // Another process changed settings.json (a command line of another version, a hand edit):
+    // bring the proxies and the window in line with it. Our own writes are applied where they are
+    // made, so only changes reported outside them are reconciled.
+    this.unwatchStore = store.onDidChangeElsewhere(() => {
+      this.emitServers();
+      this.settings.announce();
+      void this.reconcile();
+    });
+  }
+
+  /**
+   * Makes the running proxies match the registry: starts enabled servers that have none (or whose
+   * URL or headers changed), stops disabled ones, and forgets removed ones.
+   */
+  async reconcile(): Promise<void> {
+    const supervisor = this.supervisor;
+    if (!supervisor) return;
+    const records = this.registry.list();
+    const known = new Set(records.map((r) => r.id));
+    const work: Array<Promise<unknown>> = [];
+    for (const id of supervisor.ids()) {
+      if (known.has(id)) continue;
+      this.logs.append({ ts: Date.now(), level: 'info', server: id, message: 'Removed outside this window; stopping its proxy' });
+      work.push(supervisor.remove(id));
+      this.startedWith.delete(id);
+    }
+    for (const r of records) {
+      const running = supervisor.isWanted(r.id);
+      if (r.enabled && (!running || this.startedWith.get(r.id) !== proxyKey(r))) {
+        if (!running) this.logs.append({ ts: Date.now(), level: 'info', server: r.id, message: 'Added or enabled outside this window; starting its proxy' });
+        work.push(this.startProxy(r));
+      } else if (!r.enabled && running) {
+        work.push(supervisor.stop(r.id));
+      }
+    }
+    await Promise.all(
+      work.map((p) =>
+        p.catch((err: Error) =>
+          this.logs.append({ ts: Date.now(), level: 'warn', server: '*', message: `Could not apply a change to settings.json: ${err.message}` }),
+        ),
+      ),
+    );
   }
 
   /** Takes the instance lock, creates the connector secret, starts every enabled server. */
@@ -148,16 +209,14 @@ export class AppCore implements SwitchboardCore {
     const settings = this.settings.get();
     // The weak-storage choice applies before any token is read.
     if (isChoiceVault(this.opts.vault)) {
-      await this.opts.vault
-        .setChoice(settings.weakStorage)
-        .catch((err: Error) =>
-          this.logs.append({
-            ts: Date.now(),
-            level: 'warn',
-            server: '*',
-            message: `Could not apply the token storage choice "${settings.weakStorage}": ${err.message}`,
-          }),
-        );
+      await this.opts.vault.setChoice(settings.weakStorage).catch((err: Error) =>
+        this.logs.append({
+          ts: Date.now(),
+          level: 'warn',
+          server: '*',
+          message: `Could not apply the token storage choice "${settings.weakStorage}": ${err.message}`,
+        }),
+      );
     }
     this.pruneLogs(settings.logRetentionDays);
     this.pruneTimer = setInterval(() => this.pruneLogs(this.settings.get().logRetentionDays), PRUNE_EVERY_MS);
@@ -303,6 +362,7 @@ export class AppCore implements SwitchboardCore {
   }
 
   private startProxy(record: ServerRecord): Promise<void> {
+    this.startedWith.set(record.id, proxyKey(record));
     const { headers, missing } = resolveHeaders(record.headers, this.opts.env);
     this.logs.redactor.add(...Object.values(headers));
     if (missing.length) {
@@ -392,6 +452,7 @@ export class AppCore implements SwitchboardCore {
     this.tokenExpiry.delete(serverId);
     this.pushed.delete(serverId);
     this.lastState.delete(serverId);
+    this.startedWith.delete(serverId);
     return result;
   }
 
@@ -681,6 +742,7 @@ export class AppCore implements SwitchboardCore {
   }
 
   async dispose(): Promise<void> {
+    this.unwatchStore?.();
     if (this.tokenTimer) clearInterval(this.tokenTimer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.supervisor?.dispose();

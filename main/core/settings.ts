@@ -121,6 +121,12 @@ export class SettingsService {
     return after;
   }
 
+  /** Tells listeners the settings as stored now (after another process changed the file). */
+  announce(): void {
+    const now = this.get();
+    for (const l of [...this.listeners]) l(now);
+  }
+
   onDidChange(listener: (settings: AppSettings) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

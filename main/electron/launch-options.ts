@@ -2,6 +2,7 @@
  * Pure helpers for the composition root: command-line flags and packaged-app paths. No Electron
  * import (tested in launch-options.test.ts).
  */
+import * as path from 'node:path';
 
 export interface LaunchOptions {
   /** An mcp-switchboard:// link the app was started with. */
@@ -36,4 +37,14 @@ export function opensWindowOnStart(launch: LaunchOptions, ctx: { wasOpenedAtLogi
  */
 export function unpackedPath(p: string): string {
   return p.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+}
+
+/**
+ * The app's build folder (its siblings: preload, renderer, proxy, connector, assets) from the folder
+ * of the running root: the bundle runs from out/main (also inside app.asar); the root's own test
+ * runs it from the source folder main/, whose build is the checkout's out/.
+ */
+export function outDirOf(entryDir: string): string {
+  const parent = path.dirname(entryDir);
+  return path.basename(parent) === 'out' ? parent : path.join(parent, 'out');
 }

@@ -5,18 +5,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHandlers, dispatch } from '../core/api/handlers';
 import { InstanceLockedError } from '../core/instance-lock';
 import { resolvePaths } from '../shared/paths';
-import { createHeadlessCore } from './headless-core';
+import { createHeadlessHost } from './headless-host';
 
 export async function runHeadless(opts: { foreground?: boolean } = {}): Promise<void> {
   const paths = resolvePaths(process.env);
-  const core = createHeadlessCore({ env: process.env, paths, autoSignIn: false });
-  const handlers = createHandlers(core, () => core.appInfo());
-  core.serveControl((name, arg) => dispatch(handlers, name, arg));
+  const host = createHeadlessHost({ env: process.env, paths, autoSignIn: false });
+  const core = host.core;
   try {
-    await core.start();
+    await host.start();
   } catch (err) {
     if (err instanceof InstanceLockedError) {
       if (opts.foreground) console.error(err.message);
@@ -36,7 +34,7 @@ export async function runHeadless(opts: { foreground?: boolean } = {}): Promise<
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await core.dispose();
+    await host.dispose();
     process.exit(0);
   };
   process.on('SIGTERM', stop);

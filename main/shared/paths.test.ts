@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { dataDir, endpointFor, homeDir, MAX_SOCKET_PATH, resolvePaths, runDir } from './paths';
+import { dataDir, defaultDataDir, endpointFor, homeDir, MAX_SOCKET_PATH, resolvePaths, runDir } from './paths';
 
 describe('homeDir', () => {
   it('uses HOME, and USERPROFILE first on Windows', () => {
@@ -37,6 +37,16 @@ describe('dataDir', () => {
       expect(dataDir({ MCP_SWITCHBOARD_HOME: '/tmp/sb-home', HOME: '/home/ann', APPDATA: 'C:\\x' }, p)).toBe('/tmp/sb-home');
     }
     expect(dataDir({ MCP_SWITCHBOARD_HOME: 'rel/dir' }, 'linux')).toBe(path.resolve('rel/dir'));
+  });
+});
+
+describe('defaultDataDir', () => {
+  it('is where a process with only the home in its environment looks (an MCP client started from a desktop launcher)', () => {
+    expect(defaultDataDir({ HOME: '/home/ann', MCP_SWITCHBOARD_HOME: '/tmp/x', XDG_CONFIG_HOME: '/home/ann/.cfg' }, 'linux')).toBe(
+      '/home/ann/.config/mcp-switchboard',
+    );
+    expect(defaultDataDir({ HOME: '/Users/ann', MCP_SWITCHBOARD_HOME: '/tmp/x' }, 'darwin')).toBe('/Users/ann/Library/Application Support/MCP Switchboard');
+    expect(defaultDataDir({ USERPROFILE: 'C:\\Users\\ann', APPDATA: 'D:\\Roaming' }, 'win32')).toBe('D:\\Roaming\\MCP Switchboard');
   });
 });
 

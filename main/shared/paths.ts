@@ -42,6 +42,14 @@ export function dataDir(env: Env, platform: NodeJS.Platform = process.platform):
   return path.join(xdg, APP_SLUG);
 }
 
+/**
+ * The data directory a process finds with only the user's home in its environment (an MCP client
+ * started from a desktop launcher). Where the app uses another, client entries name it.
+ */
+export function defaultDataDir(env: Env, platform: NodeJS.Platform = process.platform): string {
+  return dataDir({ HOME: env.HOME, USERPROFILE: env.USERPROFILE, APPDATA: env.APPDATA }, platform);
+}
+
 /** macOS limits sun_path to 104 bytes, Linux to 108; stay well below both. */
 export const MAX_SOCKET_PATH = 100;
 

@@ -209,6 +209,24 @@ describe.each(CLIENTS.map((c) => [c.id, c] as const))('%s', (_id, def) => {
     expect(data(def, fs.readFileSync(file, 'utf8'))[def.key]).toEqual({ linear: mine });
   });
 
+  it('an entry names a data directory that is not the default, and is repaired when the data directory moves', async () => {
+    const file = fileOf(def);
+    write(file, rich(def));
+    // Installed before entries named the data directory (or for another one): ours, but stale.
+    await service().install('linear', def.id);
+    const s = service({ ...LAUNCHER, dataDir: '/srv/switchboard data' });
+    expect(await s.state('linear', def.id)).toMatchObject({ state: 'stale', reason: 'launcher', name: 'linear' });
+    expect(await s.repairAll(['linear'])).toEqual([expect.objectContaining({ clientId: def.id, serverId: 'linear', changed: true })]);
+    expect(await s.state('linear', def.id)).toEqual({ state: 'installed', name: 'linear' });
+    const entry = (data(def, fs.readFileSync(file, 'utf8'))[def.key] as Record<string, unknown>).linear;
+    expect(def.fromEntry(entry)?.env).toEqual({ ELECTRON_RUN_AS_NODE: '1', MCP_SWITCHBOARD_HOME: '/srv/switchboard data' });
+    // Back at the default data directory, the entry loses the variable again.
+    expect(await service().repairAll(['linear'])).toEqual([expect.objectContaining({ serverId: 'linear', changed: true })]);
+    expect(def.fromEntry((data(def, fs.readFileSync(file, 'utf8'))[def.key] as Record<string, unknown>).linear)?.env).toEqual({ ELECTRON_RUN_AS_NODE: '1' });
+    await service().uninstall('linear', def.id);
+    expect(fs.readFileSync(file, 'utf8')).toBe(rich(def));
+  });
+
   it('repair: an entry pointing at an old app path is stale and repaired; a user-changed one is reported, not overwritten', async () => {
     const file = fileOf(def);
     write(file, rich(def));

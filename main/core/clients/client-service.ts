@@ -6,7 +6,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Env } from '../../shared/paths';
-import { CLIENTS, clientById, entryFor, pathContext, type ClientDef, type FormatId, type Launch, type Launcher, type PathContext } from './client-table';
+import {
+  CLIENTS,
+  clientById,
+  entryFor,
+  launchOf,
+  pathContext,
+  type ClientDef,
+  type FormatId,
+  type Launch,
+  type Launcher,
+  type PathContext,
+} from './client-table';
 import { jsonFormat } from './formats/json';
 import { tomlFormat } from './formats/toml';
 import { ConfigEditError, type ConfigFormat, type EmptyShape } from './formats/types';
@@ -132,11 +143,7 @@ export class ClientService {
   }
 
   launchFor(serverId: string): Launch {
-    return {
-      command: this.launcher.command,
-      args: [this.launcher.connectorScript, serverId],
-      env: this.launcher.electronRunAsNode ? { ELECTRON_RUN_AS_NODE: '1' } : {},
-    };
+    return launchOf(this.launcher, serverId);
   }
 
   /** The server id an entry of ours runs, or undefined for anyone else's entry. */
@@ -208,12 +215,14 @@ export class ClientService {
     const actual = l.container[name];
     if (isDeepStrictEqual(actual, entryFor(l.def, name, this.launchFor(serverId)))) return { state: 'installed', name };
     const launch = l.def.fromEntry(actual)!;
-    const theirs: Launcher = { command: launch.command, connectorScript: launch.args[0], electronRunAsNode: launch.env.ELECTRON_RUN_AS_NODE === '1' };
-    const asWritten = entryFor(l.def, name, {
-      command: theirs.command,
-      args: [theirs.connectorScript, serverId],
-      env: theirs.electronRunAsNode ? { ELECTRON_RUN_AS_NODE: '1' } : {},
-    });
+    // Ours, written for another app location or data directory: the same shape with other values.
+    const theirs: Launcher = {
+      command: launch.command,
+      connectorScript: launch.args[0],
+      electronRunAsNode: launch.env.ELECTRON_RUN_AS_NODE === '1',
+      dataDir: launch.env.MCP_SWITCHBOARD_HOME,
+    };
+    const asWritten = entryFor(l.def, name, launchOf(theirs, serverId));
     if (isDeepStrictEqual(actual, asWritten)) {
       return { state: 'stale', name, reason: 'launcher', detail: `runs ${launch.command} ${launch.args[0]} (an old app path)` };
     }

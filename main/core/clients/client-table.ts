@@ -15,6 +15,22 @@ export interface Launcher {
   connectorScript: string;
   /** Set ELECTRON_RUN_AS_NODE=1 (the command is an Electron app, not plain node). */
   electronRunAsNode: boolean;
+  /**
+   * The data directory, when it is not the default: the entry then names it (MCP_SWITCHBOARD_HOME),
+   * because a client started from a desktop launcher does not see a shell's environment.
+   */
+  dataDir?: string;
+}
+
+/** The environment variables an entry of ours may carry. */
+export const OUR_ENTRY_ENV = ['ELECTRON_RUN_AS_NODE', 'MCP_SWITCHBOARD_HOME'] as const;
+
+/** What an entry runs for `launcher` and a server id. */
+export function launchOf(launcher: Launcher, serverId: string): Launch {
+  const env: Record<string, string> = {};
+  if (launcher.electronRunAsNode) env.ELECTRON_RUN_AS_NODE = '1';
+  if (launcher.dataDir) env.MCP_SWITCHBOARD_HOME = launcher.dataDir;
+  return { command: launcher.command, args: [launcher.connectorScript, serverId], env };
 }
 
 /** An entry reduced to what it runs. */

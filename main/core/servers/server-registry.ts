@@ -3,13 +3,10 @@
  * tests, electron-store in the app). Validation happens here, so nothing invalid is ever saved.
  */
 import type { AddServerInput } from '../../../common/contract';
+import type { SettingsStore } from '../settings-store';
 import { defaultName, makeServerId, validateHeaders, validateScopes, validateName, validateServerUrl, type ServerRecord } from './server-model';
 
-/** The subset of conf's API the registry needs. */
-export interface SettingsStore {
-  get(key: string): unknown;
-  set(key: string, value: unknown): void;
-}
+export type { SettingsStore } from '../settings-store';
 
 export class ServerRegistryError extends Error {}
 

@@ -60,6 +60,16 @@ export class ProxySupervisor {
     return this.handles.get(serverId)?.status;
   }
 
+  /** The servers this supervisor has a handle for (running, restarting, stopped or failed). */
+  ids(): string[] {
+    return [...this.handles.keys()];
+  }
+
+  /** Whether the server's proxy is meant to run (started and not stopped since). */
+  isWanted(serverId: string): boolean {
+    return this.handles.get(serverId)?.wanted === true;
+  }
+
   statuses(): ServerStatus[] {
     return [...this.handles.values()].map((h) => h.status);
   }

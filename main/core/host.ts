@@ -1,0 +1,128 @@
+/**
+ * The one wiring of the app's core, used by every host: the Electron app (main/index.ts), the
+ * headless host (main/headless) and `connect` (main/cli/connect.ts). A host builds its ports
+ * (vault, browser opener, child launcher, notifier, login items, settings store, clock) and calls
+ * createHost; the logs, the sign-in engine, AppCore, the handler table and the control endpoint are
+ * wired here and nowhere else, so what the headless tests exercise is what the app runs.
+ */
+import * as path from 'node:path';
+import type { AppInfo, Result } from '../../common/contract';
+import type { Env } from '../shared/paths';
+import { createHandlers, dispatch, forwardEvents, type EventSink, type HandlerTable } from './api/handlers';
+import { AppCore, type AppCoreOptions } from './app-core';
+import { AuthService } from './auth/auth-service';
+import { ChoiceVault } from './auth/choice-vault';
+import type { BrowserOpener, SecretVault } from './auth/types';
+import type { Launcher } from './clients';
+import { LogStore } from './logs/log-store';
+import type { ChildLauncher, Clock, LoginItems, Notifier, Paths } from './ports';
+import { openSettingsStore, type SettingsStore } from './settings-store';
+
+export interface HostPorts {
+  env: Env;
+  paths: Paths;
+  /** Where tokens and client secrets are kept; wrapped here in the weak-storage choice. */
+  vault: SecretVault;
+  /** Opens the system browser for sign-in. */
+  opener: BrowserOpener;
+  /** Starts proxy children (Electron's runtime in the app, Node elsewhere). */
+  launcher: ChildLauncher;
+  /** Absolute path of the bundled proxy entry (unpacked from asar in the app). */
+  proxyScript: string;
+  /** What client config entries run; without it installing into clients is not offered. */
+  clientLauncher?: Launcher;
+  notifier?: Notifier;
+  loginItems?: LoginItems;
+  clock?: Clock;
+  /**
+   * settings.json; by default conf in the data directory, watching the file so that changes made by
+   * another process (an older command line, a hand edit) reach the running host. The app passes
+   * electron-store with the same file.
+   */
+  settings?: SettingsStore;
+  version?: string;
+  /** Sign in through the browser by itself when a token is refused (`connect`). */
+  autoSignIn?: boolean;
+  /** Tuning for tests. */
+  supervisor?: AppCoreOptions['supervisor'];
+  probeTimeoutMs?: number;
+  toolsTimeoutMs?: number;
+}
+
+export type Call = (name: unknown, arg?: unknown) => Promise<Result<unknown>>;
+
+export interface Host {
+  readonly core: AppCore;
+  readonly auth: AuthService;
+  readonly logs: LogStore;
+  readonly handlers: HandlerTable;
+  /** Calls the handler table in this process (what the IPC transport and the control socket do). */
+  readonly call: Call;
+  /** Forwards every contract event to a transport's sink; returns the unsubscribe. */
+  forwardEvents(sink: EventSink): () => void;
+  appInfo(): AppInfo;
+  /**
+   * Takes the one-host-per-data-directory lock (which also serves the handler table on the control
+   * socket), then starts the proxies. Throws InstanceLockedError when another host runs.
+   */
+  start(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export function createHost(ports: HostPorts): Host {
+  const logs = new LogStore({ logsDir: ports.paths.logsDir });
+  const vault = new ChoiceVault(ports.vault);
+  const auth = new AuthService({
+    vault,
+    opener: ports.opener,
+    notifier: ports.notifier,
+    clientMetadataUrl: ports.env.MCP_SWITCHBOARD_CLIENT_METADATA_URL,
+    log: (serverId, level, message) => logs.append({ ts: Date.now(), level, server: serverId, message }),
+  });
+  const core = new AppCore({
+    env: ports.env,
+    paths: ports.paths,
+    logs,
+    launcher: ports.launcher,
+    proxyScript: ports.proxyScript,
+    settings: ports.settings ?? openSettingsStore(ports.paths, { watch: true }),
+    clock: ports.clock,
+    auth,
+    vault,
+    autoSignIn: ports.autoSignIn,
+    clientLauncher: ports.clientLauncher,
+    notifier: ports.notifier,
+    loginItems: ports.loginItems,
+    version: ports.version,
+    supervisor: ports.supervisor,
+    probeTimeoutMs: ports.probeTimeoutMs,
+    toolsTimeoutMs: ports.toolsTimeoutMs,
+  });
+  const appInfo = () => core.appInfo();
+  const handlers = createHandlers(core, appInfo);
+  const call: Call = (name, arg) => dispatch(handlers, name, arg);
+  // The control socket answers with the same table as the window: `connect`, the command line and
+  // connectors drive a running host through it.
+  core.serveControl(call);
+  return {
+    core,
+    auth,
+    logs,
+    handlers,
+    call,
+    forwardEvents: (sink) => forwardEvents(core, sink),
+    appInfo,
+    start: () => core.start(),
+    dispose: () => core.dispose(),
+  };
+}
+
+/** The bundled entries beside a built entry file: out/<entry>/index.js → out/proxy, out/connector. */
+export function bundledScripts(entryDir: string): { proxyScript: string; connectorScript: string; headlessScript: string } {
+  const out = path.resolve(entryDir, '..');
+  return {
+    proxyScript: path.join(out, 'proxy', 'index.js'),
+    connectorScript: path.join(out, 'connector', 'index.js'),
+    headlessScript: path.join(out, 'headless', 'index.js'),
+  };
+}

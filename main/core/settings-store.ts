@@ -1,0 +1,60 @@
+/**
+ * settings.json in the data directory (servers under `servers`, app settings under `app`), read and
+ * written with conf by every host (the app passes electron-store, a conf subclass, for the same
+ * file). Owner-only permissions: it holds static header values.
+ */
+import Conf from 'conf';
+import type { Paths } from './ports';
+
+/** The subset of conf's API the core needs. */
+export interface SettingsStore {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  /**
+   * conf's change event: called after this store's own writes and, when the store watches its file,
+   * after another process changed it. Returns the unsubscribe.
+   */
+  onDidAnyChange?(callback: () => void): () => void;
+}
+
+/** The options every host opens settings.json with (electron-store takes the same). */
+export function settingsOptions(paths: Paths) {
+  return { cwd: paths.dataDir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '', configFileMode: 0o600 } as const;
+}
+
+/** conf over settings.json; `watch` for a host that must notice changes other processes make. */
+export function openSettingsStore(paths: Paths, opts: { watch: boolean }): SettingsStore {
+  return new Conf({ ...settingsOptions(paths), watch: opts.watch }) as unknown as SettingsStore;
+}
+
+/**
+ * The store as this process uses it, plus `onDidChangeElsewhere`: conf reports its own writes and
+ * the file watcher's findings on one event, and only the second kind needs reconciling (our own
+ * writes are applied where they are made). Writes are synchronous, so an event during one is ours.
+ */
+export class TrackedSettingsStore implements SettingsStore {
+  private writing = 0;
+
+  constructor(private readonly inner: SettingsStore) {}
+
+  get(key: string): unknown {
+    return this.inner.get(key);
+  }
+
+  set(key: string, value: unknown): void {
+    this.writing++;
+    try {
+      this.inner.set(key, value);
+    } finally {
+      this.writing--;
+    }
+  }
+
+  onDidChangeElsewhere(callback: () => void): () => void {
+    return (
+      this.inner.onDidAnyChange?.(() => {
+        if (this.writing === 0) callback();
+      }) ?? (() => {})
+    );
+  }
+}
