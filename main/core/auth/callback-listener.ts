@@ -6,6 +6,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Clock } from '../ports';
 
 export const CALLBACK_PATH = '/oauth/callback';
 /** The app's private-use-scheme redirect (RFC 8252 §7.1), handled by its protocol handler. */
@@ -35,6 +36,8 @@ export interface CallbackExpectation {
   issParameterSupported: boolean;
   serverName: string;
   timeoutMs: number;
+  /** Runs the time limit (default: a plain timer). */
+  clock?: Pick<Clock, 'setTimeout'>;
   /** Redeems the code; its rejection is shown on the page and ends the sign-in. */
   exchange(code: string, iss: string | undefined): Promise<void>;
   /** A response that is not this sign-in's (wrong or missing state) was answered and ignored. */
@@ -85,11 +88,16 @@ function listen(server: http.Server, port: number): Promise<number> {
   });
 }
 
+function plainTimer(fn: () => void, ms: number): { cancel(): void } {
+  const t = setTimeout(fn, ms);
+  return { cancel: () => clearTimeout(t) };
+}
+
 interface Waiter {
   expectation: CallbackExpectation;
   resolve(): void;
   reject(err: Error): void;
-  timer: NodeJS.Timeout;
+  timer: { cancel(): void };
 }
 
 /** What the browser (or the app's protocol handler) is answered with. */
@@ -126,10 +134,11 @@ export class CallbackGate {
     if (this.settled?.err) return Promise.reject(this.settled.err);
     if (this.waiter || this.settled) return Promise.reject(new Error('This callback already served a sign-in.'));
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timedOut = () => {
         const message = `Sign-in timed out: nothing came back from the browser within ${formatSpan(expectation.timeoutMs)} (was the tab closed?). Start the sign-in again.`;
         this.finish(false, 'Sign-in timed out', message, new SignInError('timeout', message));
-      }, expectation.timeoutMs);
+      };
+      const timer = expectation.clock ? expectation.clock.setTimeout(timedOut, expectation.timeoutMs) : plainTimer(timedOut, expectation.timeoutMs);
       this.waiter = { expectation, resolve, reject, timer };
     });
   }
@@ -144,7 +153,7 @@ export class CallbackGate {
     this.settled = { ok, title, body, err };
     const w = this.waiter;
     if (!w) return;
-    clearTimeout(w.timer);
+    w.timer.cancel();
     if (err) w.reject(err);
     else w.resolve();
   }

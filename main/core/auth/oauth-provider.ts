@@ -2,7 +2,7 @@
  * The SDK's OAuthClientProvider for one browser sign-in to one server. The SDK's `auth()` drives
  * it through discovery, registration (pre-registered client, CIMD, or DCR) and the authorization
  * URL; everything it must remember for the redirect leg lives in the SignInFlow record. It never
- * hands tokens to the SDK: refresh and storage are the AuthService's, so the SDK cannot start a
+ * hands tokens to the SDK: refresh and storage are the engine's (tokens.ts), so the SDK cannot start a
  * browser flow on its own or refresh behind the engine's back.
  */
 import {
@@ -96,6 +96,12 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
     return this.o.flow.state;
   }
 
+  /** A registration's client secret and registration access token (RFC 7592) never reach a log. */
+  private rememberSecrets(info: StoredOAuthClientInformation & { registration_access_token?: unknown }): void {
+    if (info.client_secret) this.o.onSecret(info.client_secret);
+    if (typeof info.registration_access_token === 'string') this.o.onSecret(info.registration_access_token);
+  }
+
   async clientInformation(ctx?: OAuthClientInformationContext): Promise<StoredOAuthClientInformation | undefined> {
     const { server, store, flow } = this.o;
     const issuer = ctx?.issuer;
@@ -135,7 +141,7 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
       }
     }
     if (stored.kind === 'cimd' && stored.info.client_id !== this.clientMetadataUrl) return undefined;
-    if (stored.info.client_secret) this.o.onSecret(stored.info.client_secret);
+    this.rememberSecrets(stored.info);
     flow.client = { info: stored.info, kind: stored.kind };
     return stored.info;
   }
@@ -149,7 +155,7 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
         : this.clientMetadataUrl && info.client_id === this.clientMetadataUrl
           ? 'cimd'
           : 'dcr';
-    if (info.client_secret) this.o.onSecret(info.client_secret);
+    this.rememberSecrets(info);
     flow.client = { info, kind };
     if (!issuer) return;
     // A pre-registered secret stays where the user put it; only the binding is stored here.

@@ -106,5 +106,20 @@ export interface AuthEngine {
   /** The state with its sentence for the user ("Sign-in timed out", "needs more permissions"). */
   status(serverId: string): AuthStateChange;
   onDidChangeState(listener: (change: AuthStateChange) => void): () => void;
+  /**
+   * The servers whose tokens the engine keeps fresh by itself: for each, a refresh is scheduled
+   * (on the engine's Clock) at the skew before the access token expires, re-armed after every
+   * refresh, sign-in and reset. Each call replaces the previous set: pass every enabled server
+   * (with its current settings) whenever one is added, enabled, changed, disabled or removed; a
+   * server left out is no longer refreshed ahead of time (its tokens are kept).
+   */
+  keepFresh(servers: readonly AuthServerConfig[]): void;
+  /**
+   * A new access token was stored for a server, by a sign-in or by any renewal (the schedule, a
+   * proxy's 401, `accessToken` near expiry, a client-credentials renewal). `expiresAt`: epoch ms,
+   * when the authorization server said.
+   */
+  onDidRenewToken(listener: (serverId: string, accessToken: string, expiresAt: number | undefined) => void): () => void;
+  /** Stops the schedule, ends sign-ins in progress, waits for refreshes in flight. */
   dispose(): Promise<void>;
 }
