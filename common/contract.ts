@@ -184,6 +184,11 @@ export interface Calls {
   'servers:remove': [{ serverId: string; keepInClients?: boolean }, RemoveResult];
   'servers:set-enabled': [{ serverId: string; enabled: boolean }, ServerSummary];
   'servers:restart': [{ serverId: string }, void];
+  /**
+   * Starts the server's proxy if it is not running (a connector found none while the host runs);
+   * refuses with a sentence when the server is unknown or turned off.
+   */
+  'servers:ensure-running': [{ serverId: string }, ServerStatus];
   /** The tools the server offers, listed through its own proxy. */
   'servers:tools': [{ serverId: string }, ToolInfo[]];
   /** Opens the browser to sign in; resolves when signed in. */
@@ -279,6 +284,7 @@ export const CALL_NAMES: readonly CallName[] = [
   'servers:remove',
   'servers:set-enabled',
   'servers:restart',
+  'servers:ensure-running',
   'servers:tools',
   'auth:sign-in',
   'auth:reset',

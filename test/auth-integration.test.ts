@@ -6,8 +6,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthService } from '../main/core/auth/auth-service';
-import { FileSecretVault } from '../main/core/auth/file-vault';
 import { startOidcFixture, type OidcFixture } from '../main/core/auth/testing/oidc-fixture';
 import { TestBrowser } from '../main/core/auth/testing/test-browser';
 import type { AppCore } from '../main/core/app-core';
@@ -26,15 +24,7 @@ beforeAll(async () => {
   as = await startOidcFixture({ accessTokenTtl: 3 });
   home = makeTempHome();
   browser = new TestBrowser();
-  const vault = new FileSecretVault(path.join(home.dataDir, 'secrets.json'));
-  let c: AppCore | undefined;
-  const auth = new AuthService({
-    vault,
-    opener: browser,
-    refreshSkewMs: 1000,
-    log: (serverId, level, message) => c?.logs.append({ ts: Date.now(), level, server: serverId, message }),
-  });
-  core = c = await startCore(home, { auth, vault, tokenCheckMs: 500 });
+  core = await startCore(home, { opener: browser, signIn: { refreshSkewMs: 1000 } });
   id = (await core.addServer({ url: as.mcpUrl, name: 'Protected' })).id;
 });
 

@@ -10,14 +10,12 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers, dispatch } from '../main/core/api/handlers';
 import type { AppCore } from '../main/core/app-core';
-import { AuthService } from '../main/core/auth/auth-service';
-import { ChoiceVault } from '../main/core/auth/choice-vault';
-import { FileSecretVault } from '../main/core/auth/file-vault';
+import { type AuthService } from '../main/core/auth/auth-service';
 import { startOidcFixture, type OidcFixture } from '../main/core/auth/testing/oidc-fixture';
 import { TestBrowser } from '../main/core/auth/testing/test-browser';
 import type { AppSettings } from '../common/contract';
 import { startEverything, type RunningServer } from './fixtures/everything';
-import { CLI_SCRIPT, CONNECTOR_SCRIPT, makeTempHome, startCore, waitForState, type TempHome } from './fixtures/harness';
+import { CLI_SCRIPT, CONNECTOR_SCRIPT, makeTempHome, startCore, startHost, waitForState, type TempHome } from './fixtures/harness';
 import { freePort } from './fixtures/ports';
 import { startSdkServer, type SdkServer } from './fixtures/sdk-server';
 
@@ -185,14 +183,9 @@ describe('diagnostics and the memory-only token choice, with a real sign-in', ()
   beforeAll(async () => {
     [oidc, sdk] = await Promise.all([startOidcFixture(), startSdkServer()]);
     home = makeTempHome();
-    const vault = new ChoiceVault(new FileSecretVault(path.join(home.dataDir, 'secrets.json')));
-    let c: AppCore | undefined;
-    auth = new AuthService({
-      vault,
-      opener: new TestBrowser(),
-      log: (serverId, level, message) => c?.logs.append({ ts: Date.now(), level, server: serverId, message }),
-    });
-    core = c = await startCore(home, { auth, vault, clientLauncher, version: '7.7.7' });
+    const host = await startHost(home, { opener: new TestBrowser(), clientLauncher, version: '7.7.7' });
+    core = host.core;
+    auth = host.auth;
   });
 
   afterAll(async () => {

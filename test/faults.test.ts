@@ -404,7 +404,6 @@ describe('clock jumps (sleep/wake)', () => {
       const clock = jumpingClock();
       const c = await startCore(h, {
         clock,
-        skipInstanceLock: true,
         supervisor: { backoffBaseMs: 50, backoffMaxMs: 200, crashLoopCount: 3, crashWindowMs: 60_000, stopTimeoutMs: 2000 },
       });
       try {

@@ -10,7 +10,7 @@ import type { AppInfo, Result } from '../../common/contract';
 import type { Env } from '../shared/paths';
 import { createHandlers, dispatch, forwardEvents, type EventSink, type HandlerTable } from './api/handlers';
 import { AppCore, type AppCoreOptions } from './app-core';
-import { AuthService } from './auth/auth-service';
+import { AuthService, type AuthServiceOptions } from './auth/auth-service';
 import { ChoiceVault } from './auth/choice-vault';
 import type { BrowserOpener, SecretVault } from './auth/types';
 import type { Launcher } from './clients';
@@ -45,6 +45,7 @@ export interface HostPorts {
   autoSignIn?: boolean;
   /** Tuning for tests. */
   supervisor?: AppCoreOptions['supervisor'];
+  signIn?: Pick<AuthServiceOptions, 'refreshSkewMs' | 'callbackTimeoutMs' | 'httpTimeoutMs' | 'fetch'>;
   probeTimeoutMs?: number;
   toolsTimeoutMs?: number;
 }
@@ -73,11 +74,16 @@ export function createHost(ports: HostPorts): Host {
   const logs = new LogStore({ logsDir: ports.paths.logsDir });
   const vault = new ChoiceVault(ports.vault);
   const auth = new AuthService({
+    ...ports.signIn,
     vault,
     opener: ports.opener,
     notifier: ports.notifier,
     clientMetadataUrl: ports.env.MCP_SWITCHBOARD_CLIENT_METADATA_URL,
     log: (serverId, level, message) => logs.append({ ts: Date.now(), level, server: serverId, message }),
+    // Every token, code, verifier and client secret is registered with the log store's redactor
+    // the moment the engine has it: one registry for everything the host writes.
+    secrets: logs.redactor,
+    clock: ports.clock,
   });
   const core = new AppCore({
     env: ports.env,

@@ -29,6 +29,8 @@ export interface SwitchboardCore {
   removeServer(serverId: string, opts?: { keepInClients?: boolean }): Promise<RemoveResult>;
   setEnabled(serverId: string, enabled: boolean): Promise<ServerSummary>;
   restartServer(serverId: string): Promise<void>;
+  /** Starts the proxy if it is not running (a connector found none); refuses an unknown or disabled server. */
+  ensureRunning(serverId: string): Promise<ServerStatus>;
   /** tools/list through the server's own proxy. */
   listTools(serverId: string): Promise<ToolInfo[]>;
   signIn(serverId: string): Promise<void>;

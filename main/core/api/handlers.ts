@@ -213,6 +213,7 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
         return core.setEnabled(serverId, obj.enabled);
       }),
     'servers:restart': onServer('servers:restart', (id) => core.restartServer(id)),
+    'servers:ensure-running': onServer('servers:ensure-running', (id) => core.ensureRunning(id)),
     'auth:sign-in': onServer('auth:sign-in', (id) => core.signIn(id)),
     'auth:reset': onServer('auth:reset', (id) => core.resetSignIn(id)),
     'logs:tail': (arg) =>

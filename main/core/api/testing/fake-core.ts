@@ -195,6 +195,11 @@ export class FakeSwitchboardCore implements SwitchboardCore {
     this.find(serverId).status.restarts += 1;
   }
 
+  async ensureRunning(serverId: string): Promise<ServerStatus> {
+    this.record('ensureRunning', serverId);
+    return this.find(serverId).status;
+  }
+
   async signIn(serverId: string): Promise<void> {
     this.record('signIn', serverId);
     const s = this.find(serverId);

@@ -1,0 +1,214 @@
+/**
+ * Between the sign-in engine and the proxies: which token each proxy holds, what a proxy gets when
+ * its token is refused, the sign-in state and token expiry the window shows, and the pre-registered
+ * client secrets. The engine owns the tokens and keeps them fresh on its own schedule
+ * (`keepFresh`); this broker tells it which servers to keep fresh and hands every renewed token to
+ * that server's proxy over the fork channel (never argv, env or files).
+ */
+import type { SignInState } from '../../../common/contract';
+import { tokenHash } from '../../shared/token-hash';
+import type { ServerRegistry } from '../servers/server-registry';
+import type { AuthEngine, AuthServerConfig, SecretVault } from './types';
+
+export interface TokenBrokerOptions {
+  /** The sign-in engine; without it servers that need sign-in stay `needs-sign-in`. */
+  auth?: AuthEngine;
+  registry: ServerRegistry;
+  /** Where pre-registered client secrets live (the same vault the engine uses). */
+  vault?: SecretVault;
+  /** The one redaction registry (the log store's): client secrets read here are added to it. */
+  secrets: { add(...values: Array<string | undefined>): void };
+  /** Open the browser by itself when a refused token cannot be renewed (`connect`). */
+  autoSignIn?: boolean;
+  /** Hands a token (or none) to the server's running proxy. */
+  push(serverId: string, token: string | undefined): void;
+  /** The sign-in state or the token expiry of a server changed (the window redraws). */
+  onDidChange(): void;
+  /** Something for the server's log. */
+  log(serverId: string, level: 'info' | 'warn', message: string): void;
+}
+
+const CLIENT_SECRET_KEY = (serverId: string) => `client-secret:${serverId}`;
+
+export class TokenBroker {
+  /** Fingerprint of the token each proxy holds, to push only changes. */
+  private readonly pushed = new Map<string, string | undefined>();
+  /** Expiry of the access token each server holds (from the engine's stored tokens). */
+  private readonly expiry = new Map<string, number>();
+  private readonly unsubscribe: Array<() => void> = [];
+  /** Only the newest keepFresh computation is applied (each reads the vault asynchronously). */
+  private freshSeq = 0;
+
+  constructor(private readonly opts: TokenBrokerOptions) {}
+
+  /** Subscribes to the engine and starts keeping the enabled servers' tokens fresh. */
+  start(): void {
+    const auth = this.opts.auth;
+    if (!auth) return;
+    this.unsubscribe.push(
+      auth.onDidChangeState((change) => {
+        this.opts.onDidChange();
+        void this.refreshExpiry(change.serverId);
+        this.opts.log(change.serverId, change.state === 'error' ? 'warn' : 'info', `Sign-in: ${change.state}${change.detail ? ` (${change.detail})` : ''}`);
+      }),
+      auth.onDidRenewToken((serverId, token, expiresAt) => {
+        if (!this.opts.registry.get(serverId)) return;
+        this.pushIfChanged(serverId, token);
+        this.setExpiry(serverId, expiresAt);
+      }),
+    );
+    for (const r of this.opts.registry.list()) void this.refreshExpiry(r.id);
+    this.keepFresh();
+  }
+
+  /** Tells the engine which servers to keep fresh: every enabled one (call after any change). */
+  keepFresh(): void {
+    const auth = this.opts.auth;
+    if (!auth) return;
+    const seq = ++this.freshSeq;
+    const enabled = this.opts.registry.list().filter((r) => r.enabled);
+    void Promise.all(enabled.map((r) => this.authConfig(r.id).catch(() => undefined))).then((configs) => {
+      if (seq === this.freshSeq) auth.keepFresh(configs.filter((c): c is AuthServerConfig => c !== undefined));
+    });
+  }
+
+  signInState(serverId: string): SignInState {
+    const s = this.opts.auth?.state(serverId) ?? 'unknown';
+    return s === 'unknown' ? 'none' : s;
+  }
+
+  /** A sentence about the sign-in, for diagnostics. */
+  signInDetail(serverId: string): string | undefined {
+    return this.opts.auth?.status(serverId).detail;
+  }
+
+  expiresAt(serverId: string): number | undefined {
+    return this.expiry.get(serverId);
+  }
+
+  async authConfig(serverId: string): Promise<AuthServerConfig> {
+    const r = this.opts.registry.get(serverId);
+    if (!r) throw new Error(`No server "${serverId}".`);
+    const clientSecret = r.clientId ? await this.clientSecret(serverId) : undefined;
+    return { id: r.id, name: r.name, url: r.url, clientId: r.clientId, clientSecret, scopes: r.scopes };
+  }
+
+  // ---- client secrets ------------------------------------------------------------------------
+
+  async clientSecret(serverId: string): Promise<string | undefined> {
+    const secret = await this.opts.vault?.get(CLIENT_SECRET_KEY(serverId)).catch(() => undefined);
+    this.opts.secrets.add(secret);
+    return secret;
+  }
+
+  async storeClientSecret(serverId: string, secret: string): Promise<void> {
+    if (!this.opts.vault) throw new Error('This host cannot store a client secret.');
+    this.opts.secrets.add(secret);
+    await this.opts.vault.set(CLIENT_SECRET_KEY(serverId), secret);
+  }
+
+  get canStoreClientSecrets(): boolean {
+    return !!this.opts.vault;
+  }
+
+  // ---- sign-in -------------------------------------------------------------------------------
+
+  private requireAuth(): AuthEngine {
+    if (!this.opts.auth) throw new Error('Sign-in is not available in this host.');
+    return this.opts.auth;
+  }
+
+  /** Browser sign-in; resolves when the proxy has the new token. A second call joins the first. */
+  async signIn(serverId: string): Promise<void> {
+    const auth = this.requireAuth();
+    const cfg = await this.authConfig(serverId);
+    await auth.signIn(cfg);
+    this.pushIfChanged(serverId, await auth.accessToken(cfg));
+    await this.refreshExpiry(serverId);
+    this.keepFresh();
+  }
+
+  /** The token reset button: revoke, forget tokens and registration, show "Sign in" again. */
+  async resetSignIn(serverId: string): Promise<void> {
+    const auth = this.requireAuth();
+    await auth.reset(await this.authConfig(serverId));
+    this.pushed.set(serverId, undefined);
+    this.opts.push(serverId, undefined);
+    await this.refreshExpiry(serverId);
+  }
+
+  // ---- what the supervisor asks --------------------------------------------------------------
+
+  /** The token a starting proxy gets (over the fork channel). */
+  async tokenFor(serverId: string): Promise<string | undefined> {
+    if (!this.opts.auth) return undefined;
+    const token = await this.opts.auth.accessToken(await this.authConfig(serverId)).catch(() => undefined);
+    this.pushed.set(serverId, token ? tokenHash(token) : undefined);
+    return token;
+  }
+
+  /** A proxy's token was refused: someone may have refreshed already; else refresh; else sign in. */
+  async renewToken(serverId: string, info: { status: number; wwwAuthenticate?: string; tokenHash?: string }): Promise<string | undefined> {
+    const auth = this.opts.auth;
+    if (!auth) return undefined;
+    const cfg = await this.authConfig(serverId);
+    if (info.status === 401) {
+      const current = await auth.accessToken(cfg).catch(() => undefined);
+      if (current && tokenHash(current) !== info.tokenHash) return this.handedOut(serverId, current);
+    }
+    let token: string | undefined;
+    try {
+      token = await auth.onUnauthorized(cfg, { status: info.status, wwwAuthenticate: info.wwwAuthenticate });
+    } catch {
+      // A temporary failure (authorization server unreachable): keep the tokens, no browser tab.
+      return undefined;
+    }
+    if (!token && this.opts.autoSignIn) {
+      await auth.signIn(cfg);
+      token = await auth.accessToken(cfg);
+    }
+    return this.handedOut(serverId, token);
+  }
+
+  /** Forgets a removed server: its sign-in (revoked where supported), client secret and state. */
+  async forget(serverId: string): Promise<void> {
+    if (this.opts.auth) await this.opts.auth.reset(await this.authConfig(serverId)).catch(() => {});
+    await this.opts.vault?.delete(CLIENT_SECRET_KEY(serverId));
+    this.expiry.delete(serverId);
+    this.pushed.delete(serverId);
+    this.keepFresh();
+  }
+
+  dispose(): void {
+    for (const u of this.unsubscribe.splice(0)) u();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  /** The proxy answers its own `unauthorized` with this token: remember what it now holds. */
+  private handedOut(serverId: string, token: string | undefined): string | undefined {
+    this.pushed.set(serverId, token ? tokenHash(token) : undefined);
+    void this.refreshExpiry(serverId);
+    return token;
+  }
+
+  private pushIfChanged(serverId: string, token: string | undefined): void {
+    const hash = token ? tokenHash(token) : undefined;
+    if (this.pushed.get(serverId) === hash) return;
+    this.pushed.set(serverId, hash);
+    this.opts.push(serverId, token);
+  }
+
+  private setExpiry(serverId: string, expiresAt: number | undefined): void {
+    const before = this.expiry.get(serverId);
+    if (expiresAt !== undefined && this.opts.registry.get(serverId)) this.expiry.set(serverId, expiresAt);
+    else this.expiry.delete(serverId);
+    if (before !== this.expiry.get(serverId)) this.opts.onDidChange();
+  }
+
+  /** Reads the expiry of the held token from the engine. */
+  private async refreshExpiry(serverId: string): Promise<void> {
+    const held = await this.opts.auth?.heldTokens?.(serverId).catch(() => undefined);
+    this.setExpiry(serverId, held?.expiresAt);
+  }
+}
