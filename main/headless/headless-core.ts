@@ -10,6 +10,7 @@ import { AuthService } from '../core/auth/auth-service';
 import { CommandBrowserOpener, SystemBrowserOpener } from '../core/auth/browser-opener';
 import { ChoiceVault } from '../core/auth/choice-vault';
 import { FileSecretVault } from '../core/auth/file-vault';
+import type { BrowserOpener } from '../core/auth/types';
 import type { Env } from '../shared/paths';
 import type { Paths } from '../core/ports';
 import { NodeChildLauncher } from '../core/supervisor/node-child-launcher';
@@ -22,12 +23,17 @@ export interface HeadlessCoreOptions {
   log?: (message: string) => void;
 }
 
+/** The command in MCP_SWITCHBOARD_BROWSER when set (scripts, tests), else the system's opener. */
+export function headlessBrowserOpener(env: Env): BrowserOpener {
+  const browser = env.MCP_SWITCHBOARD_BROWSER;
+  return browser ? new CommandBrowserOpener(browser) : new SystemBrowserOpener();
+}
+
 export function createHeadlessCore(opts: HeadlessCoreOptions): AppCore {
   // A plain file is never secure: the weak-storage setting decides whether tokens reach it
   // (AppCore.start applies the stored choice before any token is read).
   const vault = new ChoiceVault(new FileSecretVault(path.join(opts.paths.dataDir, 'secrets.json')));
-  const browser = opts.env.MCP_SWITCHBOARD_BROWSER;
-  const opener = browser ? new CommandBrowserOpener(browser) : new SystemBrowserOpener();
+  const opener = headlessBrowserOpener(opts.env);
   // eslint-disable-next-line prefer-const -- assigned after the engine that logs through it
   let core: AppCore | undefined;
   const auth = new AuthService({

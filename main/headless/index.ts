@@ -8,9 +8,17 @@ import * as path from 'node:path';
 import { createHandlers, dispatch } from '../core/api/handlers';
 import { InstanceLockedError } from '../core/instance-lock';
 import { resolvePaths } from '../shared/paths';
-import { createHeadlessCore } from './headless-core';
+import { createHeadlessCore, headlessBrowserOpener } from './headless-core';
+import type { WebShell } from './web-shell';
+import { coreEvents, startWebWindow, type HeadlessWebOptions } from './web-window';
 
-export async function runHeadless(opts: { foreground?: boolean } = {}): Promise<void> {
+export interface HeadlessOptions {
+  foreground?: boolean;
+  /** Serve the window to the system browser on loopback (web-window.ts); stderr gets its link. */
+  web?: HeadlessWebOptions;
+}
+
+export async function runHeadless(opts: HeadlessOptions = {}): Promise<void> {
   const paths = resolvePaths(process.env);
   const core = createHeadlessCore({ env: process.env, paths, autoSignIn: false });
   const handlers = createHandlers(core, () => core.appInfo());
@@ -32,10 +40,24 @@ export async function runHeadless(opts: { foreground?: boolean } = {}): Promise<
     if (security && !security.secure) console.error(security.warning ?? `Tokens are stored without encryption (${security.backend}).`);
     core.onDidChangeStatus((s) => console.error(`${s.serverId}: ${s.state}${s.detail ? ` (${s.detail})` : ''}`));
   }
+  let shell: WebShell | undefined;
+  if (opts.web) {
+    shell = await startWebWindow({
+      web: opts.web,
+      dispatch: (name, arg) => dispatch(handlers, name, arg),
+      events: coreEvents(core),
+      opener: headlessBrowserOpener(process.env),
+      print: (line) => console.error(line),
+    }).catch(async (err: Error) => {
+      await core.dispose();
+      throw err;
+    });
+  }
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    await shell?.close();
     await core.dispose();
     process.exit(0);
   };
