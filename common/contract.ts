@@ -310,7 +310,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'app:did-propose-add',
 ];
 
-/** What the preload exposes as `window.switchboard` (and what the e2e web bridge mimics). */
+/** What the preload exposes as `window.switchboard` (and the browser shell's page script too). */
 export interface SwitchboardApi {
   call<K extends CallName>(name: K, arg: CallArg<K>): Promise<Result<CallValue<K>>>;
   /** Subscribe to an event; returns the unsubscribe function. */

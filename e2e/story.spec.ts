@@ -9,11 +9,13 @@
  *   proxies' and the connector's argv/env, the client configs, or anything sent to the renderer.
  *
  * Real parts: the built renderer in Debian's Chromium; the core (AppCore, ProxySupervisor with
- * child proxies, AuthService with the file vault, ClientService) in temp dirs behind the TEST-ONLY
- * web bridge (support/web-bridge.ts); oidc-provider in front of an SDK MCP server; the "system
- * browser" for sign-in is a second, separate headless Chromium context (support/chromium-opener.ts)
- * following the real redirects to the engine's loopback callback. The one stand-in: the test
- * authorization server approves its login and consent screens without a human.
+ * child proxies, AuthService with the file vault, ClientService) in temp dirs behind the product's
+ * browser shell (main/headless/web-shell.ts: one-time link, session cookie, the page's bridge
+ * script), as `npm start` serves the window where Electron cannot start; oidc-provider in front of
+ * an SDK MCP server; the "system browser" for sign-in is a second, separate headless Chromium
+ * context (support/chromium-opener.ts) following the real redirects to the engine's loopback
+ * callback. The one stand-in: the test authorization server approves its login and consent screens
+ * without a human.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,8 +28,6 @@ import { filesUnder, findLeaks, processHaystacks, type Haystack } from './suppor
 import { spawnStdio, type StdioEntry } from './support/stdio-client';
 import type { StoryBackend } from './support/story-backend';
 import { ChromiumOpener } from './support/chromium-opener';
-import { BRIDGE_SECRET_HEADER } from './support/web-bridge';
-import { installWebBridge } from './support/web-bridge-page';
 
 const NAME = 'Acme Docs';
 
@@ -72,7 +72,7 @@ function entryFor(file: string, serverId: string): [string, StdioEntry] | undefi
 
 test('add, sign in, install, use, watch, reset and remove a protected server; no secret leaks', async ({ page, context, browser }) => {
   test.setTimeout(90_000);
-  const { bridge, as } = backend;
+  const { shell, as } = backend;
   const opener = new ChromiumOpener(browser);
   backend.setOpener(opener);
   const problems: string[] = [];
@@ -107,9 +107,12 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
       1,
     );
 
-  await context.setExtraHTTPHeaders({ [BRIDGE_SECRET_HEADER]: bridge.secret });
-  await page.addInitScript(installWebBridge, { origin: bridge.origin, header: BRIDGE_SECRET_HEADER, secret: bridge.secret });
-  await page.goto(bridge.url);
+  // The one-time link, as the headless host opens it: spent for the session cookie, then dropped.
+  await page.goto(shell.url);
+  expect(page.url()).toBe(`${shell.origin}/`);
+  const session = (await context.cookies(shell.origin)).find((c) => c.name.startsWith('mcp-switchboard-'));
+  expect(session?.httpOnly).toBe(true);
+  backend.addSecret('shell:cookie', session?.value);
   await expect(page.getByRole('heading', { name: 'MCP Switchboard', level: 1 })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'No servers yet' })).toBeVisible();
 
@@ -272,13 +275,13 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
   const marker = `GREP-MARKER-${Date.now()}`;
   backend.plant(serverId, `planted ${marker}`);
   backend.plant('story-control', `planted ${marker}`);
-  await expect.poll(() => bridge.sent.some((s) => s.body.includes(marker))).toBe(true);
+  await expect.poll(() => shell.sent.some((s) => s.body.includes(marker))).toBe(true);
   await snapshot('after removal');
   const bundle = await backend.call('logs:export-diagnostics');
   expect(bundle.ok, bundle.error).toBe(true);
   for (const f of filesUnder(path.join(backend.dataDir, 'diagnostics'))) haystacks.push({ ...f, name: `diagnostics/${f.name}` });
   expect(haystacks.some((h) => h.name === `diagnostics/${path.basename(bundle.value.file)}`)).toBe(true);
-  haystacks.push(...bridge.sent.map((s) => ({ name: `bridge ${s.kind} ${s.name}`, text: s.body })));
+  haystacks.push(...shell.sent.map((s) => ({ name: `shell ${s.kind} ${s.name}`, text: s.body })));
 
   backend.collect();
   const secrets = backend.secrets();
@@ -303,7 +306,7 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
   expect([...found].some((n) => n.endsWith('ring buffers (logs:tail, all servers)'))).toBe(true);
   expect([...found].some((n) => /logs\/.*\.log$/.test(n))).toBe(true);
   expect([...found].some((n) => n.startsWith('diagnostics/'))).toBe(true);
-  expect([...found].some((n) => n.startsWith('bridge event'))).toBe(true);
+  expect([...found].some((n) => n.startsWith('shell event'))).toBe(true);
   const procs = haystacks.filter((h) => / (cmdline|environ)$/.test(h.name));
   expect(procs.filter((h) => h.name.includes('proxy')).length).toBeGreaterThanOrEqual(4);
   expect(procs.filter((h) => h.name.startsWith('connector')).length).toBe(2);

@@ -1,6 +1,7 @@
 /**
  * TEST-ONLY backend of the browser story (e2e/story.spec.ts): the real app core on temp dirs, built
- * the way the headless host builds it (main/headless/headless-core.ts), behind the web bridge.
+ * by the same factory and ports as the headless host (main/core/host.ts, main/headless/headless-host.ts), behind the product's
+ * browser shell (main/headless/web-shell.ts) as the headless host serves it.
  *
  * - AppCore with the real ProxySupervisor (proxies are child processes of out/proxy/index.js), the
  *   real AuthService with the 0600 file vault, and the real ClientService whose entries run
@@ -23,17 +24,24 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AppCore } from '../../main/core/app-core';
-import { createHandlers, dispatch, forwardEvents, type HandlerTable } from '../../main/core/api/handlers';
-import { AuthService } from '../../main/core/auth/auth-service';
-import { ChoiceVault } from '../../main/core/auth/choice-vault';
-import { FileSecretVault } from '../../main/core/auth/file-vault';
+import type { AppCore } from '../../main/core/app-core';
+import type { HandlerTable } from '../../main/core/api/handlers';
+import { createHost } from '../../main/core/host';
+import { headlessPorts } from '../../main/headless/headless-host';
 import { startOidcFixture, type OidcFixture } from '../../main/core/auth/testing/oidc-fixture';
 import { TestBrowser } from '../../main/core/auth/testing/test-browser';
 import type { BrowserOpener } from '../../main/core/auth/types';
 import { resolvePaths } from '../../main/shared/paths';
-import { NodeChildLauncher } from '../../main/core/supervisor/node-child-launcher';
-import { startWebBridge, type WebBridge } from './web-bridge';
+import { startWebShell, type Refusal, type SentPayload, type WebShell } from '../../main/headless/web-shell';
+import { coreEvents } from '../../main/headless/web-window';
+
+/** A browser shell over the story's core, with what it sent and refused (for the assertions). */
+export interface StoryShell extends WebShell {
+  /** Every body sent to the page, in order. */
+  readonly sent: SentPayload[];
+  /** Every refused request (what was wrong; never the values). */
+  readonly refused: Refusal[];
+}
 
 export interface KnownSecret {
   /** Where it was first seen ("as:access_token", "vault:refresh_token", …). */
@@ -60,7 +68,10 @@ export interface StoryBackend {
   core: AppCore;
   handlers: HandlerTable;
   call(name: string, arg?: unknown): Promise<{ ok: boolean; value?: any; error?: string }>;
-  bridge: WebBridge;
+  /** The story's shell (its one-time link is for the story's page). */
+  shell: StoryShell;
+  /** Another shell over the same core, with a link of its own (closed with the backend). */
+  newShell(): Promise<StoryShell>;
   /** The headless opener the engine uses unless the test sets another (`setOpener`). */
   browser: TestBrowser;
   /** Replaces the browser the engine opens (the story uses a real Chromium tab). */
@@ -135,23 +146,13 @@ export async function startStoryBackend(opts: StoryBackendOptions): Promise<Stor
 
   const browser = new TestBrowser();
   let opener: BrowserOpener = browser;
+  // As in the headless host (the same factory and ports): a plain 0600 token file behind the
+  // weak-storage choice (default: ask → file), plain-Node children of the bundled proxy.
   const vaultFile = path.join(paths.dataDir, 'secrets.json');
-  // As in the headless host: a plain 0600 file behind the weak-storage choice (default: ask → file).
-  const vault = new ChoiceVault(new FileSecretVault(vaultFile));
-  let core: AppCore | undefined; // eslint-disable-line prefer-const -- assigned after the engine that logs through it
-  const auth = new AuthService({
-    vault,
+  const host = createHost({
+    ...headlessPorts({ env, paths, autoSignIn: false }),
     opener: { open: (url) => opener.open(url) },
-    log: (serverId, level, message) => core?.logs.append({ ts: Date.now(), level, server: serverId, message }),
-  });
-  core = new AppCore({
-    env,
-    paths,
-    launcher: new NodeChildLauncher(process.execPath, env),
     proxyScript: path.join(opts.repoRoot, 'out', 'proxy', 'index.js'),
-    auth,
-    vault,
-    autoSignIn: false,
     supervisor: { backoffBaseMs: 200, backoffMaxMs: 2000, stopTimeoutMs: 3000 },
     clientLauncher: {
       command: process.execPath,
@@ -159,16 +160,27 @@ export async function startStoryBackend(opts: StoryBackendOptions): Promise<Stor
       electronRunAsNode: false,
     },
   });
-  await core.start();
-  const theCore = core;
-  const handlers = createHandlers(theCore, () => theCore.appInfo());
-  const call = (name: string, arg?: unknown) => dispatch(handlers, name, arg) as Promise<{ ok: boolean; value?: any; error?: string }>;
-  const bridge = await startWebBridge({
-    rendererRoot: path.join(opts.repoRoot, 'out', 'renderer'),
-    dispatch: (name, arg) => dispatch(handlers, name, arg),
-    subscribe: (sink) => forwardEvents(theCore, sink),
-  });
-  add('bridge:secret', bridge.secret);
+  await host.start();
+  const theCore = host.core;
+  const handlers = host.handlers;
+  const call = (name: string, arg?: unknown) => host.call(name, arg) as Promise<{ ok: boolean; value?: any; error?: string }>;
+  const shells: StoryShell[] = [];
+  const newShell = async (): Promise<StoryShell> => {
+    const sent: SentPayload[] = [];
+    const refused: Refusal[] = [];
+    const shell = await startWebShell({
+      rendererRoot: path.join(opts.repoRoot, 'out', 'renderer'),
+      dispatch: host.call,
+      events: coreEvents(theCore),
+      onSent: (p) => sent.push(p),
+      onRefused: (r) => refused.push(r),
+    });
+    add('shell:token', new URL(shell.url).searchParams.get('token'));
+    const story: StoryShell = { origin: shell.origin, url: shell.url, close: () => shell.close(), sent, refused };
+    shells.push(story);
+    return story;
+  };
+  const shell = await newShell();
 
   const header = { name: 'X-Api-Key', value: `hdr-${randomBytes(18).toString('base64url')}` };
   add('header:value', header.value);
@@ -210,7 +222,8 @@ export async function startStoryBackend(opts: StoryBackendOptions): Promise<Stor
     core: theCore,
     handlers,
     call,
-    bridge,
+    shell,
+    newShell,
     browser,
     header,
     setOpener: (o) => {
@@ -221,8 +234,8 @@ export async function startStoryBackend(opts: StoryBackendOptions): Promise<Stor
     collect,
     plant: (serverId, marker) => theCore.logs.append({ ts: Date.now(), level: 'info', server: serverId, message: marker }),
     close: async () => {
-      await bridge.close();
-      await theCore.dispose();
+      for (const s of shells) await s.close();
+      await host.dispose();
       await as.close();
       fs.rmSync(root, { recursive: true, force: true });
     },

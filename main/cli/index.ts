@@ -14,7 +14,8 @@ const USAGE = `usage: mcp-switchboard <command> [options]
   connect <url> [--header "Name: value"]... [--client-id ID] [--client-secret S] [--scope S] [--name N]
                                  a stdio MCP server for client configs, in place of
                                  "npx mcp-remote <url>": adds the server, signs in, relays
-  serve                          run the proxies in the foreground (no window, no tray)
+  serve [--web [--port N]]       run the proxies in the foreground (no tray); with --web, the
+                                 window in your browser on 127.0.0.1 (the link works once)
   list [--json]                  list the remote servers
   add <url> [--name N] [--header "Name: value"]... [--scope "a b"] [--json]
                                  add a remote server (values may use \${env:VAR}; --scope
@@ -80,9 +81,12 @@ export async function main(argv: string[]): Promise<number> {
       case 'connect':
         await runConnect(parseConnectArgs(args));
         return -1; // exit code set by the relay
-      case 'serve':
-        await runHeadless({ foreground: true });
+      case 'serve': {
+        const [port] = takeOption(args, '--port');
+        if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535)) throw new CommandError('--port needs a port number');
+        await runHeadless({ foreground: true, web: args.includes('--web') ? { open: true, port: Number(port ?? 0) } : undefined });
         return -1; // keeps running
+      }
       case 'list': {
         const servers = await withHost((call) => call<ServerSummary[]>('servers:list'));
         const list = servers.map(({ id, name, url, enabled }) => ({ id, name, url, enabled }));

@@ -5,25 +5,8 @@
  */
 import { pathToFileURL } from 'node:url';
 
-/**
- * CSP of the packaged renderer (also written as a <meta> into out/renderer/index.html by the Vite
- * build). The renderer has no network access at all: everything goes through window.switchboard.
- * React sets styles through CSSOM, which style-src does not restrict, so no 'unsafe-inline'.
- */
-export const RENDERER_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'none'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
-
-/** Sent as a header as well; frame-ancestors is only honoured in a header, not in <meta>. */
-export const RENDERER_CSP_HEADER = `${RENDERER_CSP}; frame-ancestors 'none'`;
+/** CSP of the packaged renderer (common/renderer-csp.ts: also the <meta> of the Vite build). */
+export { RENDERER_CSP, RENDERER_CSP_HEADER } from '../../common/renderer-csp';
 
 /** Dev server (Vite with React refresh) needs its inline preamble and its websocket. */
 export function devCsp(devOrigin: string): string {

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { CommandBrowserOpener, SystemBrowserOpener } from '../core/auth/browser-opener';
 import { FileSecretVault } from '../core/auth/file-vault';
+import type { BrowserOpener } from '../core/auth/types';
 import { bundledScripts, createHost, type Host, type HostPorts } from '../core/host';
 import type { Paths } from '../core/ports';
 import { NodeChildLauncher } from '../core/supervisor/node-child-launcher';
@@ -19,8 +20,13 @@ export interface HeadlessOptions {
   autoSignIn: boolean;
 }
 
+/** The command in MCP_SWITCHBOARD_BROWSER when set (scripts, tests), else the system's opener. */
+export function headlessBrowserOpener(env: Env): BrowserOpener {
+  const browser = env.MCP_SWITCHBOARD_BROWSER;
+  return browser ? new CommandBrowserOpener(browser) : new SystemBrowserOpener();
+}
+
 export function headlessPorts(opts: HeadlessOptions): HostPorts {
-  const browser = opts.env.MCP_SWITCHBOARD_BROWSER;
   // This file is bundled into out/headless/index.js and out/cli/index.js: the proxy and connector
   // bundles are their siblings.
   const scripts = bundledScripts(__dirname);
@@ -28,7 +34,7 @@ export function headlessPorts(opts: HeadlessOptions): HostPorts {
     env: opts.env,
     paths: opts.paths,
     vault: new FileSecretVault(path.join(opts.paths.dataDir, 'secrets.json')),
-    opener: browser ? new CommandBrowserOpener(browser) : new SystemBrowserOpener(),
+    opener: headlessBrowserOpener(opts.env),
     launcher: new NodeChildLauncher(process.execPath, opts.env as NodeJS.ProcessEnv),
     proxyScript: scripts.proxyScript,
     autoSignIn: opts.autoSignIn,

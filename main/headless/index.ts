@@ -7,9 +7,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InstanceLockedError } from '../core/instance-lock';
 import { resolvePaths } from '../shared/paths';
-import { createHeadlessHost } from './headless-host';
+import { createHeadlessHost, headlessBrowserOpener } from './headless-host';
+import type { WebShell } from './web-shell';
+import { coreEvents, startWebWindow, type HeadlessWebOptions } from './web-window';
 
-export async function runHeadless(opts: { foreground?: boolean } = {}): Promise<void> {
+export interface HeadlessOptions {
+  foreground?: boolean;
+  /** Serve the window to the system browser on loopback (web-window.ts); stderr gets its link. */
+  web?: HeadlessWebOptions;
+}
+
+export async function runHeadless(opts: HeadlessOptions = {}): Promise<void> {
   const paths = resolvePaths(process.env);
   const host = createHeadlessHost({ env: process.env, paths, autoSignIn: false });
   const core = host.core;
@@ -30,10 +38,24 @@ export async function runHeadless(opts: { foreground?: boolean } = {}): Promise<
     if (security && !security.secure) console.error(security.warning ?? `Tokens are stored without encryption (${security.backend}).`);
     core.onDidChangeStatus((s) => console.error(`${s.serverId}: ${s.state}${s.detail ? ` (${s.detail})` : ''}`));
   }
+  let shell: WebShell | undefined;
+  if (opts.web) {
+    shell = await startWebWindow({
+      web: opts.web,
+      dispatch: host.call,
+      events: coreEvents(core),
+      opener: headlessBrowserOpener(process.env),
+      print: (line) => console.error(line),
+    }).catch(async (err: Error) => {
+      await host.dispose();
+      throw err;
+    });
+  }
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    await shell?.close();
     await host.dispose();
     process.exit(0);
   };

@@ -1,7 +1,7 @@
 /**
  * The one handler table that implements every call of common/contract.ts over a SwitchboardCore.
  *
- * Transports (the Electron IPC transport, the e2e web bridge) are thin loops over this table: they
+ * Transports (the Electron IPC transport, the browser shell) are thin loops over this table: they
  * check who is calling, then pass the raw, untrusted argument to `handlers[name](arg)`. Each handler
  * validates the argument's shape, calls the core and turns every exception into `{ ok: false }`.
  * Nothing here throws, and nothing here imports Electron.
