@@ -13,6 +13,7 @@ import type * as net from 'node:net';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { endpointFor, resolvePaths } from '../shared/paths';
+import { ControlClient } from '../shared/control-client';
 import { connectWithHello, leadingRequestId, LineSplitter, MAX_MESSAGE_BYTES, WIRE_VERSION } from '../shared/wire';
 
 const ERR_NOT_RUNNING = -32030;
@@ -201,9 +202,28 @@ export function runRelay(opts: RelayOptions): void {
     }
   }
 
+  /**
+   * No proxy listens for this server. When a host answers on the control socket, ask it to start
+   * the proxy (it may have been added by another process, or stopped): 'started' to keep waiting,
+   * a sentence when the host refuses (unknown or turned-off server). 'no-host' when none answers.
+   */
+  async function askHost(): Promise<'started' | 'no-host' | { refused: string }> {
+    const client = await ControlClient.connect(paths, readSecret());
+    if (!client) return 'no-host';
+    try {
+      const r = await client.call<{ state: string }>('servers:ensure-running', { serverId });
+      if (!r.ok) return { refused: r.error };
+      log(`MCP Switchboard is running; asked it to start "${serverId}" (now ${r.value.state})`);
+      return 'started';
+    } finally {
+      client.close();
+    }
+  }
+
   async function connect(reason: 'start' | 'reconnect'): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let rest: Buffer;
+    let askedHost = false;
     for (;;) {
       try {
         ({ socket, rest } = await attempt());
@@ -213,7 +233,12 @@ export function runRelay(opts: RelayOptions): void {
         if (!['ENOENT', 'ECONNREFUSED', 'NOSECRET', 'EPIPE', 'ECONNRESET'].includes(err.code)) {
           return fail(notRunningMessage(err.message));
         }
-        if (reason === 'start') launchApp();
+        if (reason === 'start' && !askedHost && err.code !== 'NOSECRET') {
+          askedHost = true;
+          const answer = await askHost();
+          if (typeof answer === 'object') return fail(`MCP Switchboard could not connect this client to "${serverId}": ${answer.refused}`);
+          if (answer === 'no-host') launchApp();
+        } else if (reason === 'start' && err.code === 'NOSECRET') launchApp();
         if (Date.now() >= deadline) {
           const why = err.code === 'NOSECRET' ? 'the app never finished starting' : `no proxy is listening (${err.code})`;
           return fail(notRunningMessage(`${why} after ${Math.round(timeoutMs / 1000)} s`));
