@@ -11,6 +11,7 @@
  *   unanswered (requests sent upstream are tracked here: `outstanding`).
  */
 import { InsufficientScopeError, UnauthorizedError } from '@modelcontextprotocol/client';
+import { HEADER_PROTOCOL_VERSION, HEADER_SESSION_ID } from '../../common/protocol-versions';
 import { isModernRequest, isNotification, isRequest, isResponse, type JsonRpcId, type JsonRpcMessage } from '../shared/mcp-http';
 import type { UpstreamTarget } from '../shared/fork-protocol';
 import { fastPost } from './fast-post';
@@ -197,8 +198,8 @@ export class UpstreamTransport implements Stage {
   }
 
   private fastSend(t: StreamableHTTPClientTransport, m: ToServer, list: JsonRpcMessage[]) {
-    const headers: Record<string, string> = { ...this.opts.headers, 'mcp-protocol-version': this.protocolVersion! };
-    if (t.sessionId) headers['mcp-session-id'] = t.sessionId;
+    const headers: Record<string, string> = { ...this.opts.headers, [HEADER_PROTOCOL_VERSION]: this.protocolVersion! };
+    if (t.sessionId) headers[HEADER_SESSION_ID] = t.sessionId;
     const token = this.opts.auth?.token();
     if (token) headers.authorization = `Bearer ${token}`;
     const ids = list.filter(isRequest).map((x) => x.id as JsonRpcId);
