@@ -5,6 +5,7 @@
  * which the SDK transport and the fast path turn into a JSON-RPC error for the waiting request.
  * The same bound as the local wire's line limit: nothing bigger could reach a client anyway.
  */
+import { SseEventMeter } from '../shared/mcp-http/sse';
 import { MAX_MESSAGE_BYTES } from '../shared/wire';
 
 export class OversizedAnswerError extends Error {
@@ -16,41 +17,6 @@ export class OversizedAnswerError extends Error {
 
 export function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${Math.round(n / (1024 * 1024))} MB` : `${Math.round(n / 1024)} KB`;
-}
-
-/**
- * Counts the bytes of one SSE event: reset at each blank line (LF LF, CRLF CRLF or CR CR).
- * `push` returns false once an event is over the limit.
- */
-export class SseEventMeter {
-  private size = 0;
-  /** Bytes on the current line so far (CR not counted), to spot blank lines across chunks. */
-  private lineLength = 0;
-  private lastWasCr = false;
-
-  constructor(private readonly limit = MAX_MESSAGE_BYTES) {}
-
-  /** Bytes, or text (then UTF-16 units are counted: never more than its UTF-8 bytes). */
-  push(chunk: Uint8Array | string): boolean {
-    const text = typeof chunk === 'string';
-    for (let i = 0; i < chunk.length; i++) {
-      const b = text ? (chunk as string).charCodeAt(i) : (chunk as Uint8Array)[i];
-      if (b === 10 || b === 13) {
-        if (b === 10 && this.lastWasCr) {
-          this.lastWasCr = false;
-          continue; // the LF of a CRLF
-        }
-        this.lastWasCr = b === 13;
-        if (this.lineLength === 0) this.size = 0; // a blank line ends the event
-        this.lineLength = 0;
-        continue;
-      }
-      this.lastWasCr = false;
-      this.lineLength++;
-      if (++this.size > this.limit) return false;
-    }
-    return true;
-  }
 }
 
 /** The same response, with a body that errors once it passes the bound. */

@@ -9,8 +9,9 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { contentTypeOf, headerOf, isResponse, MCP_POST_HEADERS, parseMessages, SseParser } from '../shared/mcp-http';
 import { MAX_MESSAGE_BYTES } from '../shared/wire';
-import { OversizedAnswerError, SseEventMeter } from './bounded-body';
+import { OversizedAnswerError } from './bounded-body';
 import { parseRetryAfter } from './upstream-shared';
 
 const agents = {
@@ -65,8 +66,7 @@ export function fastPost(req: FastPostRequest, fresh = false): Promise<'done' | 
         signal: req.signal,
         headers: {
           ...req.headers,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
+          ...MCP_POST_HEADERS,
           'content-length': Buffer.byteLength(req.body),
         },
       },
@@ -83,13 +83,9 @@ export function fastPost(req: FastPostRequest, fresh = false): Promise<'done' | 
         }
         if (status < 200 || status >= 300) {
           res.resume();
-          const retryAfter = res.headers['retry-after'];
-          return reject(new FastPostHttpError(status, res.statusMessage ?? '', parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter)));
+          return reject(new FastPostHttpError(status, res.statusMessage ?? '', parseRetryAfter(headerOf(res.headers, 'retry-after'))));
         }
-        const type = String(res.headers['content-type'] ?? '')
-          .split(';')[0]
-          .trim()
-          .toLowerCase();
+        const type = contentTypeOf(res.headers);
         if (type === 'application/json') {
           const chunks: Buffer[] = [];
           let size = 0;
@@ -104,12 +100,7 @@ export function fastPost(req: FastPostRequest, fresh = false): Promise<'done' | 
           res.on('error', reject);
           res.on('end', () => {
             try {
-              const data = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-              const list = Array.isArray(data) ? data : [data];
-              if (!list.length || !list.every((m) => m && typeof m === 'object' && !Array.isArray(m))) {
-                throw new Error('the server answered with JSON that is not a JSON-RPC message');
-              }
-              for (const m of list) req.onMessage(m as Record<string, unknown>);
+              for (const m of parseMessages(Buffer.concat(chunks).toString('utf8'))) req.onMessage(m);
               resolve('done');
             } catch (err) {
               reject(err);
@@ -142,70 +133,33 @@ export function fastPost(req: FastPostRequest, fresh = false): Promise<'done' | 
 
 /** Reads an SSE answer: `data` of message events to onMessage; resumes or reports a cut stream. */
 function readSse(res: http.IncomingMessage, req: FastPostRequest): void {
-  let buf = '';
-  let data: string[] = [];
-  let event = '';
-  let lastEventId: string | undefined;
-  let retryMs: number | undefined;
   let answered = false;
+  let finished = false;
   res.setEncoding('utf8');
-  const dispatch = () => {
-    if (data.length && (event === '' || event === 'message')) {
-      try {
-        const m = JSON.parse(data.join('\n')) as Record<string, unknown>;
-        if (!m || typeof m !== 'object' || Array.isArray(m)) throw new Error('not a message');
-        if (m.method === undefined && ('result' in m || 'error' in m)) answered = true;
-        req.onMessage(m);
-      } catch {
-        // not JSON: ignore, as the SDK does after reporting
-      }
+  const parser = new SseParser(({ event, data }) => {
+    if (event !== 'message') return;
+    try {
+      const m = JSON.parse(data) as Record<string, unknown>;
+      if (!m || typeof m !== 'object' || Array.isArray(m)) throw new Error('not a message');
+      if (isResponse(m)) answered = true;
+      req.onMessage(m);
+    } catch {
+      // not JSON: ignore, as the SDK does after reporting
     }
-    data = [];
-    event = '';
-  };
-  const meter = new SseEventMeter();
+  }, MAX_MESSAGE_BYTES);
   res.on('data', (chunk: string) => {
-    if (!meter.push(chunk)) {
+    if (finished) return;
+    if (!parser.push(chunk)) {
       // One event past the bound (or a line that never ends): drop the stream, never resume it.
       finished = true;
       res.destroy();
       req.onLost(new OversizedAnswerError('an event', MAX_MESSAGE_BYTES).message);
-      return;
     }
-    // Newlines are looked for in the new chunk only: a multi-MB `data:` line arrives in many
-    // chunks, and rescanning (and re-slicing) the whole buffer each time made it quadratic.
-    let nl = chunk.indexOf('\n');
-    if (nl === -1) {
-      buf += chunk;
-      return;
-    }
-    let rest = chunk;
-    for (; nl !== -1; nl = rest.indexOf('\n')) {
-      let line = buf + rest.slice(0, nl);
-      buf = '';
-      rest = rest.slice(nl + 1);
-      if (line.endsWith('\r')) line = line.slice(0, -1);
-      if (line === '') {
-        dispatch();
-        continue;
-      }
-      if (line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon === -1 ? line : line.slice(0, colon);
-      let value = colon === -1 ? '' : line.slice(colon + 1);
-      if (value.startsWith(' ')) value = value.slice(1);
-      if (field === 'data') data.push(value);
-      else if (field === 'event') event = value;
-      else if (field === 'id') lastEventId = value;
-      else if (field === 'retry' && /^\d+$/.test(value)) retryMs = Number(value);
-    }
-    buf = rest;
   });
-  let finished = false;
   const finish = (why?: string) => {
     if (finished || answered || req.signal?.aborted) return;
     finished = true;
-    if (lastEventId) req.onResume(lastEventId, retryMs);
+    if (parser.lastEventId) req.onResume(parser.lastEventId, parser.retryMs);
     else req.onLost(why ?? 'the server closed the event stream before answering');
   };
   res.on('end', () => finish());

@@ -3,8 +3,10 @@
  * primitive parameters with `x-mcp-header: <Name>`, and the HTTP client MUST mirror their values
  * into `Mcp-Param-<Name>` request headers on `tools/call`, and MUST exclude tools whose
  * declarations are invalid. A stdio client cannot send HTTP headers, so the proxy (the HTTP
- * client here) does both from the `tools/list` answers it relays. Pure functions, no I/O.
+ * client here) does both from the `tools/list` answers it relays (message-path/param-headers-stage.ts).
+ * Pure functions, no I/O.
  */
+import { HEADER_PARAM_PREFIX } from '../../common/protocol-versions';
 
 export interface ParamHeaderDeclaration {
   /** Property names from the schema root down to the annotated property. */
@@ -95,7 +97,7 @@ export function buildParamHeaders(declarations: ParamHeaderDeclaration[], args: 
     let value: unknown = args;
     for (const key of d.path) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
     const text = primitiveText(value);
-    if (text !== undefined) out[`Mcp-Param-${d.headerName}`] = encodeHeaderValue(text);
+    if (text !== undefined) out[`${HEADER_PARAM_PREFIX}${d.headerName}`] = encodeHeaderValue(text);
   }
   return out;
 }

@@ -9,7 +9,7 @@ export const ERR_UPSTREAM_UNREACHABLE = -32011;
 export const ERR_NEEDS_SIGN_IN = -32012;
 export const ERR_UPSTREAM_GONE = -32013;
 export const ERR_UPSTREAM_TIMEOUT = -32014;
-export const ERR_PARSE = -32700;
+export { ERR_PARSE } from '../shared/mcp-http/jsonrpc';
 
 /** URL without query or credentials: query strings sometimes carry keys. */
 export function displayUrl(url: string): string {

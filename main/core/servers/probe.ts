@@ -9,9 +9,23 @@
  * a 2026-07-28 server refuses `initialize` (try `server/discover`), a 2025 server of the old
  * transport wants GET + `text/event-stream` (an `endpoint` event), where `initialize` is tried too.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
 import type { ProbeInput, ProbeResult, TransportKind } from '../../../common/contract';
+import { HEADER_SESSION_ID } from '../../../common/protocol-versions';
+import {
+  discoverRequest,
+  endSession,
+  exchange,
+  headerOf,
+  httpModuleFor,
+  initializeRequest,
+  parseJson,
+  postRequest,
+  SseParser,
+  contentTypeOf,
+  type ExchangeAnswer,
+  type JsonRpcMessage,
+} from '../../shared/mcp-http';
 import type { Env } from '../../shared/paths';
 import { resolveHeaders, validateHeaders, validateServerUrl } from './server-model';
 
@@ -23,23 +37,13 @@ export interface ProbeOptions {
   ca?: string | Buffer;
 }
 
-const PROTOCOL = '2025-11-25';
-const MODERN_PROTOCOL = '2026-07-28';
 const CLIENT_INFO = { name: 'mcp-switchboard-probe', version: '0.1.0' };
 /** Bodies the probe reads are small JSON documents; anything larger is cut off. */
 const MAX_BODY = 1024 * 1024;
 
 export class ProbeError extends Error {}
 
-interface Answer {
-  status: number;
-  statusText: string;
-  headers: http.IncomingHttpHeaders;
-  /** The JSON-RPC message answering our request (JSON body or the matching SSE event). */
-  message?: any;
-  /** Parsed JSON body (for metadata documents). */
-  json?: any;
-}
+type Answer = ExchangeAnswer;
 
 /** "mcp.linear.app" → "Linear", "127.0.0.1" → "127.0.0.1". */
 export function nameFromHost(url: string): string {
@@ -121,89 +125,6 @@ class Deadline {
   }
 }
 
-function header(h: http.IncomingHttpHeaders, name: string): string | undefined {
-  const v = h[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function parseJson(text: string): any {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-interface RequestSpec {
-  method: 'POST' | 'GET' | 'DELETE';
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-  /** The JSON-RPC id whose answer ends the read (POST). */
-  id?: string;
-  signal: AbortSignal;
-  ca?: string | Buffer;
-}
-
-/** One HTTP exchange; reads a JSON body, or an SSE body up to the answer to `id`. */
-function exchange(spec: RequestSpec): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(spec.url);
-    const mod = u.protocol === 'https:' ? https : http;
-    const headers: Record<string, string | number> = { ...spec.headers };
-    if (spec.body !== undefined) headers['content-length'] = Buffer.byteLength(spec.body);
-    const req = mod.request(u, { method: spec.method, headers, signal: spec.signal, ...(spec.ca ? { ca: spec.ca } : {}) }, (res) => {
-      const base: Answer = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers };
-      const type = String(res.headers['content-type'] ?? '')
-        .split(';')[0]!
-        .trim()
-        .toLowerCase();
-      res.setEncoding('utf8');
-      let buf = '';
-      let size = 0;
-      const done = (a: Answer) => {
-        resolve(a);
-        res.destroy();
-      };
-      if (type === 'text/event-stream') {
-        let data: string[] = [];
-        res.on('data', (chunk: string) => {
-          buf += chunk;
-          size += chunk.length;
-          let nl: number;
-          while ((nl = buf.indexOf('\n')) !== -1) {
-            const line = buf.slice(0, nl).replace(/\r$/, '');
-            buf = buf.slice(nl + 1);
-            if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-            else if (line === '' && data.length) {
-              const m = parseJson(data.join('\n'));
-              data = [];
-              if (m && m.id === spec.id) return done({ ...base, message: m });
-            }
-          }
-          if (size > MAX_BODY) done(base);
-        });
-        res.on('end', () => resolve(base));
-        res.on('error', () => resolve(base));
-        return;
-      }
-      res.on('data', (chunk: string) => {
-        size += chunk.length;
-        if (size <= MAX_BODY) buf += chunk;
-        else done(base);
-      });
-      res.on('end', () => {
-        const json = /[/+]json$/.test(type) ? parseJson(buf) : undefined;
-        const message = Array.isArray(json) ? json.find((m: any) => m?.id === spec.id) : json && json.jsonrpc ? json : undefined;
-        resolve({ ...base, json, message });
-      });
-      res.on('error', (err) => reject(err));
-    });
-    req.on('error', reject);
-    req.end(spec.body);
-  });
-}
-
 /** Reads the legacy SSE stream: the `endpoint` event, then (after posting) the answer to `id`. */
 function openLegacyStream(
   url: string,
@@ -213,13 +134,9 @@ function openLegacyStream(
 ): Promise<{ status: number; statusText: string; headers: http.IncomingHttpHeaders; endpoint?: string; waitFor(id: string): Promise<any>; close(): void }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
-    const mod = u.protocol === 'https:' ? https : http;
     const waiters = new Map<string, (m: any) => void>();
-    const req = mod.request(u, { method: 'GET', headers: { ...headers, accept: 'text/event-stream' }, signal, ...(ca ? { ca } : {}) }, (res) => {
-      const type = String(res.headers['content-type'] ?? '')
-        .split(';')[0]!
-        .trim()
-        .toLowerCase();
+    const req = httpModuleFor(u).request(u, { method: 'GET', headers: { ...headers, accept: 'text/event-stream' }, signal, ...(ca ? { ca } : {}) }, (res) => {
+      const type = contentTypeOf(res.headers);
       const base = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers };
       const close = () => res.destroy();
       const waitFor = (id: string) =>
@@ -232,39 +149,25 @@ function openLegacyStream(
         return resolve({ ...base, waitFor, close });
       }
       res.setEncoding('utf8');
-      let buf = '';
-      let event = 'message';
-      let data: string[] = [];
       let announced = false;
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        if (buf.length > MAX_BODY) return close();
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) !== -1) {
-          const line = buf.slice(0, nl).replace(/\r$/, '');
-          buf = buf.slice(nl + 1);
-          if (line.startsWith('event:')) event = line.slice(6).trim();
-          else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-          else if (line === '') {
-            const text = data.join('\n');
-            if (data.length && event === 'endpoint' && !announced) {
-              announced = true;
-              let endpoint: string | undefined;
-              try {
-                endpoint = new URL(text.trim(), url).href;
-              } catch {
-                endpoint = undefined;
-              }
-              resolve({ ...base, endpoint, waitFor, close });
-            } else if (data.length && event === 'message') {
-              const m = parseJson(text);
-              const w = m && waiters.get(String(m.id));
-              if (w) w(m);
-            }
-            event = 'message';
-            data = [];
+      const parser = new SseParser(({ event, data }) => {
+        if (event === 'endpoint' && !announced) {
+          announced = true;
+          let endpoint: string | undefined;
+          try {
+            endpoint = new URL(data.trim(), url).href;
+          } catch {
+            endpoint = undefined;
           }
+          resolve({ ...base, endpoint, waitFor, close });
+        } else if (event === 'message') {
+          const m = parseJson(data);
+          const w = m && waiters.get(String(m.id));
+          if (w) w(m);
         }
+      }, MAX_BODY);
+      res.on('data', (chunk: string) => {
+        if (!parser.push(chunk)) close();
       });
       res.on('end', () => resolve({ ...base, waitFor, close }));
       res.on('error', () => resolve({ ...base, waitFor, close }));
@@ -288,25 +191,6 @@ export function protectedResourceMetadataUrls(serverUrl: string): string[] {
   if (path) out.push(`${u.origin}/.well-known/oauth-protected-resource${path}`);
   out.push(`${u.origin}/.well-known/oauth-protected-resource`);
   return out;
-}
-
-function initializeRequest(id: string): string {
-  return JSON.stringify({ jsonrpc: '2.0', id, method: 'initialize', params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: CLIENT_INFO } });
-}
-
-function discoverRequest(id: string): string {
-  return JSON.stringify({
-    jsonrpc: '2.0',
-    id,
-    method: 'server/discover',
-    params: {
-      _meta: {
-        'io.modelcontextprotocol/protocolVersion': MODERN_PROTOCOL,
-        'io.modelcontextprotocol/clientInfo': CLIENT_INFO,
-        'io.modelcontextprotocol/clientCapabilities': {},
-      },
-    },
-  });
 }
 
 function serverFacts(result: any): Pick<ProbeResult, 'serverName' | 'serverVersion' | 'protocolVersion'> & { title?: string } {
@@ -341,20 +225,11 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
     const friendly = facts.title ?? facts.serverName;
     if (friendly) result.suggestedName = friendly;
   };
-  const post = (body: string, id: string, extra: Record<string, string> = {}) =>
-    exchange({
-      method: 'POST',
-      url,
-      headers: { ...userHeaders, ...extra, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body,
-      id,
-      signal: deadline.signal(),
-      ca: opts.ca,
-    });
+  const post = (request: JsonRpcMessage) => postRequest({ url, headers: userHeaders, request, signal: deadline.signal(), ca: opts.ca, maxBytes: MAX_BODY });
 
   let answer: Answer;
   try {
-    answer = await post(initializeRequest('probe-1'), 'probe-1');
+    answer = await post(initializeRequest('probe-1', CLIENT_INFO));
   } catch (err) {
     result.problem = describeNetworkError(err, host);
     return result;
@@ -367,7 +242,7 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
   }
   if (answer.status >= 200 && answer.status < 300) {
     result.transport = 'streamable-http';
-    const sessionId = header(answer.headers, 'mcp-session-id');
+    const sessionId = headerOf(answer.headers, HEADER_SESSION_ID);
     if (answer.message?.result) {
       result.signIn = 'not-needed';
       named(serverFacts(answer.message.result));
@@ -376,14 +251,17 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
         ? `${host} answered initialize with an error: ${String(answer.message.error.message).slice(0, 300)}`
         : `${host} answered ${statusLine(answer)} but not with an MCP initialize result. Is this the MCP endpoint?`;
     }
-    if (sessionId) await endSession(url, userHeaders, sessionId, result.protocolVersion, deadline, opts.ca);
+    if (sessionId) {
+      // Ends the session the probe's initialize created (best effort, 2 s at most).
+      await endSession({ url, headers: userHeaders, sessionId, protocolVersion: result.protocolVersion, signal: deadline.signal(2000), ca: opts.ca });
+    }
     return result;
   }
   if ([400, 404, 405, 406].includes(answer.status)) {
     // A server of the 2026-07-28 revision has no initialize: it answers server/discover.
     if (answer.status === 400 || answer.status === 406) {
       try {
-        const modern = await post(discoverRequest('probe-2'), 'probe-2', { 'mcp-protocol-version': MODERN_PROTOCOL, 'mcp-method': 'server/discover' });
+        const modern = await post(discoverRequest('probe-2', CLIENT_INFO));
         const r = modern.message?.result;
         if (modern.status >= 200 && modern.status < 300 && r && (Array.isArray(r.supportedVersions) || r.serverInfo)) {
           result.transport = 'streamable-http';
@@ -405,7 +283,7 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
     return result;
   }
   if (answer.status >= 300 && answer.status < 400) {
-    const location = header(answer.headers, 'location');
+    const location = headerOf(answer.headers, 'location');
     let target: string | undefined;
     try {
       target = location ? new URL(location, url).href : undefined;
@@ -423,20 +301,6 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
   }
   result.problem = `${host} answered ${statusLine(answer)}${answer.status >= 500 ? ': the server has a problem right now; try again later' : ''}.`;
   return result;
-}
-
-/** Ends the session the probe's initialize created (best effort, 2 s at most). */
-async function endSession(
-  url: string,
-  headers: Record<string, string>,
-  sessionId: string,
-  version: string | undefined,
-  deadline: Deadline,
-  ca?: string | Buffer,
-): Promise<void> {
-  const all: Record<string, string> = { ...headers, 'mcp-session-id': sessionId };
-  if (version) all['mcp-protocol-version'] = version;
-  await exchange({ method: 'DELETE', url, headers: all, signal: deadline.signal(2000), ca }).catch(() => undefined);
 }
 
 async function tryLegacySse(
@@ -472,10 +336,11 @@ async function tryLegacySse(
       method: 'POST',
       url: stream.endpoint,
       headers: { ...headers, 'content-type': 'application/json' },
-      body: initializeRequest('probe-3'),
+      body: JSON.stringify(initializeRequest('probe-3', CLIENT_INFO)),
       id: 'probe-3',
       signal: deadline.signal(),
       ca,
+      maxBytes: MAX_BODY,
     });
     if (posted.status === 401) {
       await findAuthorizationServer(url, posted, result, deadline, ca);
@@ -508,7 +373,7 @@ async function findAuthorizationServer(
 ): Promise<void> {
   result.signIn = 'needed';
   const candidates: string[] = [];
-  const named = resourceMetadataFrom(header(answer.headers, 'www-authenticate'));
+  const named = resourceMetadataFrom(headerOf(answer.headers, 'www-authenticate'));
   if (named) {
     try {
       const u = new URL(named, url);
@@ -522,7 +387,7 @@ async function findAuthorizationServer(
     if (deadline.expired) return;
     try {
       // Never the user's headers: the metadata may live on another origin.
-      const a = await exchange({ method: 'GET', url: c, headers: { accept: 'application/json' }, signal: deadline.signal(), ca });
+      const a = await exchange({ method: 'GET', url: c, headers: { accept: 'application/json' }, signal: deadline.signal(), ca, maxBytes: MAX_BODY });
       const servers = a.status === 200 ? a.json?.authorization_servers : undefined;
       if (Array.isArray(servers) && typeof servers[0] === 'string') {
         const issuer = validateServerUrl(servers[0]);
@@ -544,6 +409,7 @@ async function findAuthorizationServer(
       headers: { accept: 'application/json' },
       signal: deadline.signal(),
       ca,
+      maxBytes: MAX_BODY,
     });
     if (a.status === 200 && typeof a.json?.issuer === 'string') result.authorizationServer = a.json.issuer;
   } catch {

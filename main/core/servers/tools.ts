@@ -5,6 +5,7 @@
  */
 import type * as net from 'node:net';
 import type { ToolInfo } from '../../../common/contract';
+import { ERR_METHOD_NOT_FOUND, errorResponse, initializeParams, isRequest, JSONRPC_VERSION, parseJson, resultResponse } from '../../shared/mcp-http';
 import { connectWithHello, LineSplitter, WIRE_VERSION } from '../../shared/wire';
 
 export interface ListToolsOptions {
@@ -18,7 +19,6 @@ export interface ListToolsOptions {
   maxPages?: number;
 }
 
-const PROTOCOL = '2025-11-25';
 const CLIENT_INFO = { name: 'mcp-switchboard', version: '0.1.0' };
 
 function str(v: unknown, max: number): string | undefined {
@@ -77,20 +77,12 @@ export async function listToolsThroughProxy(opts: ListToolsOptions): Promise<Too
     const write = (m: unknown) => socket!.write(JSON.stringify(m) + '\n');
     const splitter = new LineSplitter(
       (line) => {
-        let m: any;
-        try {
-          m = JSON.parse(line);
-        } catch {
-          return;
-        }
+        const m = parseJson(line);
+        if (m === undefined) return;
         for (const msg of Array.isArray(m) ? m : [m]) {
-          if (msg && typeof msg.method === 'string' && msg.id !== undefined && msg.id !== null) {
+          if (isRequest(msg)) {
             // A request from the server (ping, roots/list, …): this short session offers nothing.
-            write(
-              msg.method === 'ping'
-                ? { jsonrpc: '2.0', id: msg.id, result: {} }
-                : { jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } },
-            );
+            write(msg.method === 'ping' ? resultResponse(msg.id, {}) : errorResponse(msg.id, ERR_METHOD_NOT_FOUND, 'Method not found'));
             continue;
           }
           const p = typeof msg?.id === 'number' ? pending.get(msg.id) : undefined;
@@ -110,14 +102,14 @@ export async function listToolsThroughProxy(opts: ListToolsOptions): Promise<Too
       new Promise<any>((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });
-        write({ jsonrpc: '2.0', id, method, params });
+        write({ jsonrpc: JSONRPC_VERSION, id, method, params });
       }).then((m) => {
         if (m.error) throw new Error(`${opts.serverName} answered ${method} with an error: ${String(m.error.message ?? 'unknown').slice(0, 300)}`);
         return m.result;
       });
 
-    await request('initialize', { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: CLIENT_INFO });
-    write({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    await request('initialize', initializeParams(CLIENT_INFO));
+    write({ jsonrpc: JSONRPC_VERSION, method: 'notifications/initialized' });
     const tools: ToolInfo[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < maxPages; page++) {

@@ -1,0 +1,75 @@
+/**
+ * An idle proxy never loads the SDK: its health check is plain HTTP, and the upstream module (with
+ * the SDK's client transports) is imported only when the first client connects. Checked on the
+ * source: the value imports reachable from the proxy's entry (type-only imports load nothing, and
+ * the dynamic `import('./upstream')` is not followed) must not reach the SDK, and within the proxy
+ * only the upstream* files import it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const PROXY = path.resolve(__dirname);
+
+/** The specifiers of a file's static imports and re-exports that load something at run time. */
+function valueImports(file: string): string[] {
+  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+  const out: string[] = [];
+  for (const node of source.statements) {
+    if (ts.isImportDeclaration(node)) {
+      const clause = node.importClause;
+      if (clause?.isTypeOnly) continue;
+      const named = clause?.namedBindings;
+      const onlyTypes = clause && !clause.name && named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+      if (!onlyTypes) out.push((node.moduleSpecifier as ts.StringLiteral).text);
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && !node.isTypeOnly) {
+      const named = node.exportClause;
+      if (named && ts.isNamedExports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly)) continue;
+      out.push((node.moduleSpecifier as ts.StringLiteral).text);
+    }
+  }
+  return out;
+}
+
+function resolveLocal(from: string, spec: string): string {
+  const base = path.resolve(path.dirname(from), spec);
+  for (const candidate of [`${base}.ts`, path.join(base, 'index.ts')]) if (fs.existsSync(candidate)) return candidate;
+  throw new Error(`cannot resolve ${spec} from ${from}`);
+}
+
+/** Every file and package the entry loads before any client connects. */
+function loadedAtStart(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const spec of valueImports(file)) {
+      if (spec.startsWith('.')) visit(resolveLocal(file, spec));
+      else packages.add(spec);
+    }
+  };
+  visit(entry);
+  return { files, packages };
+}
+
+describe('an idle proxy', () => {
+  it('loads neither the SDK nor the upstream module', () => {
+    const { files, packages } = loadedAtStart(path.join(PROXY, 'index.ts'));
+    expect([...packages].filter((p) => p.startsWith('@modelcontextprotocol/'))).toEqual([]);
+    const upstream = [...files].map((f) => path.relative(PROXY, f)).filter((f) => /^upstream(?!-shared)/.test(path.basename(f)));
+    expect(upstream).toEqual([]);
+    expect(files.has(path.join(PROXY, 'proxy-runtime.ts'))).toBe(true); // the walk did follow the entry
+  });
+
+  it('has the SDK imported only by the upstream* files', () => {
+    const sources = fs
+      .readdirSync(PROXY, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => path.join(PROXY, f));
+    const users = sources.filter((f) => valueImports(f).some((s) => s.startsWith('@modelcontextprotocol/'))).map((f) => path.relative(PROXY, f));
+    expect(users.length).toBeGreaterThan(0);
+    for (const f of users) expect(f).toMatch(/^upstream-?[a-z]*\.ts$/);
+  });
+});

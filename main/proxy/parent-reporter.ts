@@ -1,0 +1,101 @@
+/**
+ * What a proxy tells main: its state, the transport that worked, logs and metrics. Logs go in
+ * batches, one IPC message per tick and one batch in flight at a time; metrics at most every
+ * 100 ms.
+ */
+import type { LogEvent, LogLevel, ServerCounters } from '../../common/contract';
+import type { ProxyState, ProxyToParent, UpstreamTarget } from '../shared/fork-protocol';
+
+export type Emit = (msg: ProxyToParent, sent?: () => void) => void;
+
+export class ParentReporter {
+  readonly counters: ServerCounters = { connections: 0, connectionsTotal: 0, requests: 0, errors: 0 };
+  lastError?: string;
+  private metricsTimer?: NodeJS.Timeout;
+  private logBatch: LogEvent[] = [];
+  /** A log batch was handed to `emit` and has not left the process yet. */
+  private logsInFlight = false;
+  /** Log events dropped since the last batch because main could not keep up. */
+  private droppedLogs = 0;
+
+  constructor(
+    private readonly serverId: string,
+    private readonly emit: Emit,
+    /** Log events held while main has not taken the previous batch; beyond it they are counted and dropped. */
+    private readonly maxPendingLogs = 20_000,
+  ) {}
+
+  state(state: ProxyState, detail?: string, nextRetryAt?: number): void {
+    this.emit({ type: 'state', state, detail, nextRetryAt });
+  }
+
+  transport(transport: UpstreamTarget): void {
+    this.emit({ type: 'transport', transport });
+  }
+
+  log(level: LogLevel, message: string, connection?: number): void {
+    const event: LogEvent = { ts: Date.now(), level, server: this.serverId, message };
+    if (connection !== undefined) event.connection = connection;
+    this.queueLog(event);
+  }
+
+  traffic(level: LogLevel, connection: number, message: string, extra: Partial<LogEvent>): void {
+    this.queueLog({ ts: Date.now(), level, server: this.serverId, connection, message, ...extra });
+  }
+
+  /** An error to count (and to show as the last one). */
+  error(message: string): void {
+    this.counters.errors++;
+    this.lastError = message;
+  }
+
+  bumpMetrics(): void {
+    if (this.metricsTimer) return;
+    this.metricsTimer = setTimeout(() => {
+      this.metricsTimer = undefined;
+      this.emit({ type: 'metrics', counters: { ...this.counters }, lastError: this.lastError });
+    }, 100);
+  }
+
+  /** Last words: the logs held (even while a batch is in flight: the channel keeps their order) and the metrics. */
+  flushAll(): void {
+    this.logsInFlight = false;
+    this.flushLogs();
+    if (this.metricsTimer) clearTimeout(this.metricsTimer);
+    this.emit({ type: 'metrics', counters: { ...this.counters }, lastError: this.lastError });
+  }
+
+  /**
+   * Node's IPC channel queues without limit when the reader is slower than the writer, so under
+   * sustained load a busy main would otherwise grow this process's memory for as long as the load
+   * lasts; instead events wait here, bounded, and the overflow is counted and reported in one line.
+   */
+  private queueLog(event: LogEvent): void {
+    if (this.logBatch.length >= this.maxPendingLogs) {
+      this.droppedLogs++;
+      return;
+    }
+    this.logBatch.push(event);
+    if (this.logBatch.length === 1 && !this.logsInFlight) setImmediate(() => this.flushLogs());
+  }
+
+  private flushLogs(): void {
+    if (this.logsInFlight || (!this.logBatch.length && !this.droppedLogs)) return;
+    const events = this.logBatch;
+    this.logBatch = [];
+    if (this.droppedLogs) {
+      events.push({
+        ts: Date.now(),
+        level: 'warn',
+        server: this.serverId,
+        message: `${this.droppedLogs} log line${this.droppedLogs === 1 ? ' was' : 's were'} dropped: the app could not keep up with this server's traffic`,
+      });
+      this.droppedLogs = 0;
+    }
+    this.logsInFlight = true;
+    this.emit({ type: 'logs', events }, () => {
+      this.logsInFlight = false;
+      if (this.logBatch.length || this.droppedLogs) setImmediate(() => this.flushLogs());
+    });
+  }
+}

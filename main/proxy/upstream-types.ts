@@ -1,0 +1,67 @@
+/**
+ * The shapes an upstream session is made with and reports through (types only: importing this
+ * file loads nothing, so the proxy runtime can name them without loading the SDK).
+ */
+import type { UpstreamTarget } from '../shared/fork-protocol';
+import type { JsonRpcMessage } from '../shared/mcp-http';
+
+export type Id = string | number;
+
+export interface UpstreamEvents {
+  /** A message for the downstream client; `text` is its serialization when already made. */
+  toClient(message: JsonRpcMessage, text?: string): void;
+  /** A request from the client was sent upstream. */
+  onRequest?(method: string, id: Id, size: number): void;
+  /** A response to a client request arrived (or was synthesized as an error). */
+  onResponse?(method: string, id: Id, durationMs: number, size: number, error?: string): void;
+  onNotification?(method: string, direction: 'client-to-server' | 'server-to-client', size: number): void;
+  /** The upstream worked (a request got a response from the server). */
+  onUpstreamOk?(): void;
+  /** The upstream failed in a way that concerns the whole server (not one request). */
+  onUpstreamFailure?(failure: UpstreamFailure): void;
+  /** The transport that worked, to remember for next time. */
+  onTransport?(target: UpstreamTarget): void;
+  log?(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+}
+
+export interface UpstreamFailure {
+  kind: 'http' | 'network' | 'auth' | 'protocol';
+  status?: number;
+  message: string;
+  /** The server's Retry-After, in seconds, when it sent one with an error status. */
+  retryAfterS?: number;
+}
+
+export interface UpstreamOptions {
+  url: string;
+  serverName: string;
+  headers: Record<string, string>;
+  /** Transport that worked before, tried first. */
+  preferred?: UpstreamTarget;
+  /** Seconds until the proxy's next health retry, for error messages ("retrying in 4 s"). */
+  retryHint?: () => number | undefined;
+  fetch?: typeof fetch;
+  /** Access tokens from the main process. Absent: the server needs no sign-in (or none yet). */
+  auth?: UpstreamAuth;
+  /**
+   * Try only the first Streamable HTTP candidate and never fall back to another transport: for
+   * the health check's protocol-era probe, where a 400 means "not this era", not "not this
+   * transport".
+   */
+  singleTransport?: boolean;
+  /**
+   * How long a request may wait for its answer (progress notifications restart the wait). Past
+   * it the client gets an error and the server a cancellation. Default 5 minutes.
+   */
+  requestTimeoutMs?: number;
+}
+
+/** How a session gets and renews its bearer token; implemented by the proxy runtime over IPC. */
+export interface UpstreamAuth {
+  token(): string | undefined;
+  /**
+   * The server refused the token (401, or 403 insufficient_scope with its challenge). Resolves to
+   * a new token, or undefined when the user has to sign in (again).
+   */
+  renew(status: number, wwwAuthenticate?: string): Promise<string | undefined>;
+}
