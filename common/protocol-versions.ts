@@ -49,6 +49,12 @@ export const HEADER_PROTOCOL_VERSION = 'mcp-protocol-version';
 export const HEADER_SESSION_ID = 'mcp-session-id';
 /** 2026-07-28: the JSON-RPC method of the request, mirrored into a header. */
 export const HEADER_METHOD = 'mcp-method';
+/** 2026-07-28: the tool, prompt or resource a request names, mirrored into a header. */
+export const HEADER_NAME = 'mcp-name';
+/** Resuming an SSE stream. */
+export const HEADER_LAST_EVENT_ID = 'last-event-id';
+/** Headers the transport owns (lower case): a user-set value would break the protocol. */
+export const TRANSPORT_HEADERS: readonly string[] = [HEADER_SESSION_ID, HEADER_PROTOCOL_VERSION, HEADER_LAST_EVENT_ID, HEADER_METHOD, HEADER_NAME];
 /** 2026-07-28 (SEP-2243): `x-mcp-header` parameters go out as `Mcp-Param-<Name>`. */
 export const HEADER_PARAM_PREFIX = 'Mcp-Param-';
 

@@ -14,12 +14,14 @@
  */
 import {
   IssuerMismatchError,
-  LATEST_PROTOCOL_VERSION,
   discoverAuthorizationServerMetadata,
   discoverOAuthProtectedResourceMetadata,
   extractWWWAuthenticateParams,
   type AuthorizationServerMetadata,
 } from '@modelcontextprotocol/client';
+import { HEADER_PROTOCOL_VERSION, LATEST_LEGACY_VERSION } from '../../../common/protocol-versions';
+import { MCP_POST_HEADERS } from '../../shared/mcp-http/http-exchange';
+import { initializeRequest } from '../../shared/mcp-http/round-trips';
 import type { AuthContext, ServerRuntime } from './auth-context';
 import type { ServerSession } from './credential-store';
 import { CLIENT_NAME } from './oauth-provider';
@@ -67,13 +69,8 @@ export class Discovery {
     try {
       const res = await this.ctx.fetchFor(server.id)(server.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': LATEST_PROTOCOL_VERSION },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 0,
-          method: 'initialize',
-          params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: CLIENT_NAME, version: '1' } },
-        }),
+        headers: { ...MCP_POST_HEADERS, [HEADER_PROTOCOL_VERSION]: LATEST_LEGACY_VERSION },
+        body: JSON.stringify(initializeRequest(0, { name: CLIENT_NAME, version: '1' })),
         signal: AbortSignal.timeout(Math.min(this.ctx.httpTimeoutMs, 10_000)),
       });
       if (res.status === 401 || res.status === 403) this.noteChallenge(rt, res.headers.get('www-authenticate') ?? undefined, res.status);

@@ -2,6 +2,7 @@
  * The server model and its validation: pure functions, no I/O.
  */
 import type { TransportKind } from '../../../common/contract';
+import { TRANSPORT_HEADERS } from '../../../common/protocol-versions';
 import { isLoopbackHost } from '../../../common/url-policy';
 
 export interface ServerRecord {
@@ -71,19 +72,7 @@ export function validateServerUrl(input: unknown): Checked<string> {
 }
 
 /** Headers the proxy or the transport own; a user value would break the protocol. */
-const RESERVED_HEADERS = new Set([
-  'host',
-  'content-length',
-  'content-type',
-  'accept',
-  'connection',
-  'transfer-encoding',
-  'mcp-session-id',
-  'mcp-protocol-version',
-  'last-event-id',
-  'mcp-method',
-  'mcp-name',
-]);
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'accept', 'connection', 'transfer-encoding', ...TRANSPORT_HEADERS]);
 
 export function validateHeaders(input: unknown): Checked<Record<string, string>> {
   if (input === undefined || input === null) return { ok: true, value: {} };
