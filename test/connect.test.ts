@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { startOidcFixture, type OidcFixture } from '../main/core/auth/testing/oidc-fixture';
-import { CLI_SCRIPT, makeTempHome, ROOT, type TempHome } from './fixtures/harness';
+import { CLI_SCRIPT, makeTempHome, ROOT, runCli, type TempHome } from './fixtures/harness';
 
 const BROWSER = path.join(ROOT, 'test/fixtures/headless-browser.mjs');
 
@@ -59,6 +59,10 @@ describe('connect', () => {
       // Signed in once: no second browser tab.
       expect(fs.readFileSync(browserLog, 'utf8').trim().split('\n')).toHaveLength(1);
       expect(second.stderr()).not.toMatch(/added/);
+      // Added before sign-in, when the server could not say its name: named after its host (and
+      // the id stays so, entries use it), then after the server itself once signed in.
+      const list = JSON.parse(runCli(home.env, 'list', '--json').out);
+      expect(list).toEqual([expect.objectContaining({ id: '127-0-0-1', name: 'protected-fixture' })]);
     } finally {
       home.cleanup();
     }

@@ -225,6 +225,14 @@ export class AppCore implements SwitchboardCore {
       onTransport: (id, transport) => {
         if (this.registry.get(id)) this.registry.update(id, { transport });
       },
+      onServerInfo: (id, info) => {
+        // A server named after its host (it needed sign-in first) takes its own name once known.
+        const name = (info.title ?? info.name)?.slice(0, 64);
+        if (name && this.registry.get(id)?.autoNamed) {
+          this.registry.update(id, { name });
+          this.log(id, 'info', `Named "${name}", as the server calls itself`);
+        }
+      },
       clock: this.opts.clock,
       tokenFor: (id) => this.tokens.tokenFor(id),
       onUnauthorized: (id, info) => this.tokens.renewToken(id, info),

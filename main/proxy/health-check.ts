@@ -6,7 +6,7 @@
  * never sooner than the server's Retry-After).
  */
 import type { ProxyServerConfig, ProxyState, UpstreamTarget } from '../shared/fork-protocol';
-import { discoverRequest, initializeRequest, isModernAnswer, type JsonRpcMessage } from '../shared/mcp-http';
+import { discoverRequest, initializeRequest, isModernAnswer, serverFacts, type JsonRpcMessage } from '../shared/mcp-http';
 import { isProxyError } from './message-path/stage';
 import type { ParentReporter } from './parent-reporter';
 import { plainProbe } from './plain-probe';
@@ -83,6 +83,8 @@ export class UpstreamHealth {
     this.probing = true;
     this.clearRetry();
     let outcome: 'ok' | UpstreamFailure | undefined;
+    /** The successful answer (its serverInfo names the server). */
+    let answered: JsonRpcMessage | undefined;
     // A server that works over the old HTTP+SSE transport is of the 2025 era.
     if (this.transport?.kind === 'sse') this.era = 'legacy';
     if (this.era !== 'legacy') {
@@ -90,6 +92,7 @@ export class UpstreamHealth {
       if (r.outcome === 'ok' && isModernAnswer(r.answer)) {
         this.era = 'modern';
         outcome = 'ok';
+        answered = r.answer;
       } else if (r.outcome !== 'ok' && r.outcome && !isEraRefusal(r.outcome)) {
         outcome = r.outcome; // auth, network, 5xx: the same whatever the era
       } else if (this.era === 'modern') {
@@ -99,10 +102,17 @@ export class UpstreamHealth {
     if (!outcome && !this.disposed) {
       const r = await this.probeWith(initializeRequest(PROBE_ID, PROBE_CLIENT));
       outcome = r.outcome;
-      if (r.outcome === 'ok' && r.answer?.result) this.era = 'legacy';
+      if (r.outcome === 'ok' && r.answer?.result) {
+        this.era = 'legacy';
+        answered = r.answer;
+      }
     }
     this.probing = false;
     if (this.disposed) return;
+    if (outcome === 'ok' && answered?.result) {
+      const facts = serverFacts(answered.result);
+      if (facts.serverName || facts.title) this.opts.reporter.serverInfo({ name: facts.serverName, title: facts.title, version: facts.serverVersion });
+    }
     if (outcome === 'ok') this.ok();
     else if (outcome) this.failed(outcome);
   }

@@ -11,6 +11,7 @@ export type Emit = (msg: ProxyToParent, sent?: () => void) => void;
 export class ParentReporter {
   readonly counters: ServerCounters = { connections: 0, connectionsTotal: 0, requests: 0, errors: 0 };
   lastError?: string;
+  private lastServerInfo?: string;
   private metricsTimer?: NodeJS.Timeout;
   private logBatch: LogEvent[] = [];
   /** A log batch was handed to `emit` and has not left the process yet. */
@@ -31,6 +32,14 @@ export class ParentReporter {
 
   transport(transport: UpstreamTarget): void {
     this.emit({ type: 'transport', transport });
+  }
+
+  /** serverInfo as the server gave it; sent when it changes. */
+  serverInfo(info: { name?: string; title?: string; version?: string }): void {
+    const key = JSON.stringify(info);
+    if (key === this.lastServerInfo) return;
+    this.lastServerInfo = key;
+    this.emit({ type: 'server-info', ...info });
   }
 
   log(level: LogLevel, message: string, connection?: number): void {

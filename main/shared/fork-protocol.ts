@@ -35,6 +35,8 @@ export type ProxyToParent =
   | { type: 'logs'; events: LogEvent[] }
   | { type: 'metrics'; counters: ServerCounters; lastError?: string }
   | { type: 'transport'; transport: UpstreamTarget }
+  /** What the server says about itself (serverInfo), from a health check that got an answer. */
+  | { type: 'server-info'; name?: string; title?: string; version?: string }
   | { type: 'fatal'; message: string }
   /**
    * The upstream refused the current token (401, or 403 insufficient_scope). Main refreshes or

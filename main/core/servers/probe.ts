@@ -23,8 +23,10 @@ import {
   postRequest,
   SseParser,
   contentTypeOf,
+  serverFacts,
   type ExchangeAnswer,
   type JsonRpcMessage,
+  type ServerFacts,
 } from '../../shared/mcp-http';
 import type { Env } from '../../shared/paths';
 import { resolveHeaders, validateHeaders, validateServerUrl } from './server-model';
@@ -193,17 +195,6 @@ export function protectedResourceMetadataUrls(serverUrl: string): string[] {
   return out;
 }
 
-function serverFacts(result: any): Pick<ProbeResult, 'serverName' | 'serverVersion' | 'protocolVersion'> & { title?: string } {
-  const info = result?.serverInfo;
-  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined);
-  return {
-    serverName: str(info?.name),
-    title: str(info?.title),
-    serverVersion: str(info?.version),
-    protocolVersion: str(result?.protocolVersion) ?? (Array.isArray(result?.supportedVersions) ? str(result.supportedVersions[0]) : undefined),
-  };
-}
-
 /**
  * Probes `input.url`. A URL the registry would refuse is refused here with the same sentence
  * (thrown); everything the network says becomes a ProbeResult, never an exception.
@@ -218,7 +209,7 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
   const userHeaders = resolveHeaders(hv.value, opts.env ?? {}).headers;
   const deadline = new Deadline(opts.timeoutMs ?? 10_000);
   const result: ProbeResult = { url, reachable: false, signIn: 'unknown', suggestedName: nameFromHost(url) };
-  const named = (facts: ReturnType<typeof serverFacts>) => {
+  const named = (facts: ServerFacts) => {
     if (facts.serverName) result.serverName = facts.serverName;
     if (facts.serverVersion) result.serverVersion = facts.serverVersion;
     if (facts.protocolVersion) result.protocolVersion = facts.protocolVersion;
@@ -309,7 +300,7 @@ async function tryLegacySse(
   result: ProbeResult,
   deadline: Deadline,
   ca: string | Buffer | undefined,
-  named: (facts: ReturnType<typeof serverFacts>) => void,
+  named: (facts: ServerFacts) => void,
 ): Promise<boolean> {
   if (deadline.expired) return false;
   let stream;

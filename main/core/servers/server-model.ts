@@ -19,6 +19,11 @@ export interface ServerRecord {
   /** The transport that worked last time. */
   transport?: { kind: TransportKind; url: string };
   createdAt: number;
+  /**
+   * The name was made from the URL's host because the server did not say (it needed sign-in, or
+   * did not answer): the server's own name replaces it once a health check gets one.
+   */
+  autoNamed?: boolean;
 }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -53,6 +53,14 @@ describe('ServerRegistry', () => {
     expect(reg.list()).toHaveLength(1);
   });
 
+  it('a name given on purpose is not replaced later; renaming ends the automatic name', () => {
+    const reg = new ServerRegistry(openStore());
+    expect(reg.add({ url: 'https://a.example.com/mcp', name: 'Mine' }).autoNamed).toBeUndefined();
+    const auto = reg.add({ url: 'https://b.example.com/mcp' });
+    expect(auto.autoNamed).toBe(true);
+    expect(reg.update(auto.id, { name: 'Theirs' })).not.toHaveProperty('autoNamed');
+  });
+
   it('adds a server with defaults derived from the URL and persists it', () => {
     const reg = new ServerRegistry(openStore());
     const before = Date.now();
@@ -64,6 +72,8 @@ describe('ServerRegistry', () => {
       enabled: true,
       headers: {},
       createdAt: rec.createdAt,
+      // Named after the host: the server's own name replaces it once known.
+      autoNamed: true,
     });
     expect(rec.createdAt).toBeGreaterThanOrEqual(before);
     expect(rec.createdAt).toBeLessThanOrEqual(Date.now());

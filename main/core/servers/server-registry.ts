@@ -49,6 +49,7 @@ export class ServerRegistry {
       headers: headers.value,
       createdAt: Date.now(),
     };
+    if (name.value === undefined) record.autoNamed = true;
     if (input.clientId) record.clientId = input.clientId;
     if (scopes.value) record.scopes = scopes.value;
     this.save([...servers, record]);
@@ -75,6 +76,8 @@ export class ServerRegistry {
       const name = validateName(patch.name);
       if (!name.ok) throw new ServerRegistryError(name.error);
       next.name = name.value ?? defaultName(next.url);
+      // A name given on purpose (or the server's own) is no longer one to replace.
+      if (name.value !== undefined) delete next.autoNamed;
     }
     if (patch.headers !== undefined) {
       const headers = validateHeaders(patch.headers);

@@ -18,6 +18,8 @@ export interface SupervisorOptions {
   endpointFor(serverId: string): string;
   onLog(event: LogEvent): void;
   onTransport?(serverId: string, transport: UpstreamTarget): void;
+  /** What the server says about itself (serverInfo), after a health check got an answer. */
+  onServerInfo?(serverId: string, info: { name?: string; title?: string; version?: string }): void;
   /** The access token to hand a starting proxy (over the fork channel), if any. */
   tokenFor?(serverId: string): Promise<string | undefined>;
   /** A proxy's token was refused: renew it (refresh, or sign in) and return the new one. */
@@ -201,6 +203,9 @@ export class ProxySupervisor {
         h.config = { ...h.config, transport: m.transport };
         this.apply(h, { type: 'transport', transport: m.transport.kind });
         this.opts.onTransport?.(h.config.id, m.transport);
+        break;
+      case 'server-info':
+        this.opts.onServerInfo?.(h.config.id, { name: m.name, title: m.title, version: m.version });
         break;
       case 'unauthorized': {
         const reply = (token: string | undefined) => {

@@ -123,3 +123,22 @@ export function endSession(opts: EndSessionOptions): Promise<void> {
     req.end();
   });
 }
+
+/** What a server says about itself in an initialize or server/discover result. */
+export interface ServerFacts {
+  serverName?: string;
+  title?: string;
+  serverVersion?: string;
+  protocolVersion?: string;
+}
+
+export function serverFacts(result: any): ServerFacts {
+  const info = result?.serverInfo;
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined);
+  return {
+    serverName: str(info?.name),
+    title: str(info?.title),
+    serverVersion: str(info?.version),
+    protocolVersion: str(result?.protocolVersion) ?? (Array.isArray(result?.supportedVersions) ? str(result.supportedVersions[0]) : undefined),
+  };
+}
