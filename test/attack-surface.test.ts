@@ -25,7 +25,8 @@ let id: string;
 
 beforeAll(async () => {
   server = await startHostileServer({ oversize: 1 });
-  home = makeTempHome();
+  // Under a temp directory other users can search, where there is one, so the other-uid test can run.
+  home = makeTempHome(searchableTempDirs()[0] ?? os.tmpdir());
   // A data dir that already exists with the usual 0755 (made by an older version, or by hand).
   fs.mkdirSync(home.dataDir, { mode: 0o755 });
   fs.chmodSync(home.dataDir, 0o755);
@@ -80,6 +81,11 @@ function othersCanWalkTo(p: string): boolean {
   }
 }
 
+/** Temp directories other users can search, the usual one first. */
+function searchableTempDirs(): string[] {
+  return [...new Set([os.tmpdir(), '/tmp', '/var/tmp', '/dev/shm'])].filter((d) => fs.existsSync(d) && othersCanWalkTo(path.join(d, 'x')));
+}
+
 /** Runs `code` on `exe` as the other user. */
 function runAsOther(exe: string, code: string) {
   // The time limit only ends a hung child; a slow machine gets most of the test's own limit.
@@ -102,11 +108,9 @@ function runtimeForOther(): { exe: string; dispose(): void } | { reasons: string
   };
   const own = process.execPath;
   if (othersCanWalkTo(own) && works(own)) return { exe: own, dispose() {} };
-  for (const base of new Set([os.tmpdir(), '/tmp', '/var/tmp', '/dev/shm'])) {
-    if (!fs.existsSync(base) || !othersCanWalkTo(path.join(base, 'x'))) {
-      reasons.push(`${base}: not searchable by other users`);
-      continue;
-    }
+  const bases = searchableTempDirs();
+  if (!bases.length) reasons.push('no temp directory other users can search');
+  for (const base of bases) {
     const dir = fs.mkdtempSync(path.join(base, 'sb-node-'));
     const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
     try {
