@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppCore } from '../main/core/app-core';
@@ -24,7 +25,8 @@ let id: string;
 
 beforeAll(async () => {
   server = await startHostileServer({ oversize: 1 });
-  home = makeTempHome();
+  // Under a temp directory other users can search, where there is one, so the other-uid test can run.
+  home = makeTempHome(searchableTempDirs()[0] ?? os.tmpdir());
   // A data dir that already exists with the usual 0755 (made by an older version, or by hand).
   fs.mkdirSync(home.dataDir, { mode: 0o755 });
   fs.chmodSync(home.dataDir, 0o755);
@@ -68,6 +70,76 @@ function exchange(endpoint: string, text: string): Promise<string> {
 
 const unix = process.platform !== 'win32';
 
+/** The other user of this computer, for the tests that run as root. */
+const OTHER = { uid: 4242, gid: 4242 };
+
+/** Whether another user can walk down to `p`: every directory above it lets others search it. */
+function othersCanWalkTo(p: string): boolean {
+  for (let d = path.dirname(p); ; d = path.dirname(d)) {
+    if ((fs.statSync(d).mode & 0o001) === 0) return false;
+    if (d === path.dirname(d)) return true;
+  }
+}
+
+/** Temp directories other users can search, the usual one first. */
+function searchableTempDirs(): string[] {
+  return [...new Set([os.tmpdir(), '/tmp', '/var/tmp', '/dev/shm'])].filter((d) => fs.existsSync(d) && othersCanWalkTo(path.join(d, 'x')));
+}
+
+/** Runs `code` on `exe` as the other user. */
+function runAsOther(exe: string, code: string) {
+  // The time limit only ends a hung child; a slow machine gets most of the test's own limit.
+  return spawnSync(exe, ['-e', code], { ...OTHER, encoding: 'utf8', timeout: 25_000 });
+}
+
+/**
+ * A Node runtime the other user can start: this one when they can reach it, else a hard link (or
+ * a copy) of it in a temp directory they can search. A checkout under a 0700 directory (a clone in
+ * a fresh `mktemp -d`) keeps its node_modules, and so process.execPath, out of their reach.
+ * When no candidate runs for them, the reasons why.
+ */
+function runtimeForOther(): { exe: string; dispose(): void } | { reasons: string[] } {
+  const reasons: string[] = [];
+  const works = (exe: string) => {
+    const r = runAsOther(exe, 'process.stdout.write("ok")');
+    if (r.stdout === 'ok') return true;
+    reasons.push(`${exe}: ${r.error?.message ?? `status ${r.status}, ${r.stderr.trim().slice(0, 200)}`}`);
+    return false;
+  };
+  const own = process.execPath;
+  if (othersCanWalkTo(own) && works(own)) return { exe: own, dispose() {} };
+  const bases = searchableTempDirs();
+  if (!bases.length) reasons.push('no temp directory other users can search');
+  for (const base of bases) {
+    const dir = fs.mkdtempSync(path.join(base, 'sb-node-'));
+    const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
+    try {
+      fs.chmodSync(dir, 0o755);
+      const exe = path.join(dir, 'node');
+      // A hard link shares the original's mode: link only a runtime others may already run.
+      const linked = (fs.statSync(own).mode & 0o005) === 0o005 && tryLink(own, exe);
+      if (!linked) {
+        fs.copyFileSync(own, exe);
+        fs.chmodSync(exe, 0o755);
+      }
+      if (works(exe)) return { exe, dispose };
+    } catch (err) {
+      reasons.push(`${base}: ${(err as Error).message}`);
+    }
+    dispose();
+  }
+  return { reasons };
+}
+
+function tryLink(from: string, to: string): boolean {
+  try {
+    fs.linkSync(from, to);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe.runIf(unix)('files and sockets are for this user only', () => {
   it('the data and run directories are 0700; the secret, the sockets and nothing else in them is readable by others', () => {
     const paths = resolvePaths(home.env);
@@ -83,21 +155,32 @@ describe.runIf(unix)('files and sockets are for this user only', () => {
     expect(open).toEqual([]);
   });
 
-  it.runIf(process.getuid?.() === 0)('another user (a real other uid) can neither connect nor read the secret', () => {
+  it.runIf(process.getuid?.() === 0)('another user (a real other uid) can neither connect nor read the secret', (ctx) => {
     const paths = resolvePaths(home.env);
     // Let the other uid walk to the data dir itself (the temp home is 0700 by mkdtemp): only our own modes decide.
     for (let d = path.dirname(paths.dataDir); d.startsWith(home.home); d = path.dirname(d)) fs.chmodSync(d, 0o755);
-    const probe = `
-      const net = require('node:net'), fs = require('node:fs');
-      const out = {};
-      try { fs.readFileSync(${JSON.stringify(paths.secretFile)}); out.read = 'ok'; } catch (e) { out.read = e.code; }
-      const s = net.connect(${JSON.stringify(endpointFor(paths, id))});
-      s.on('connect', () => { out.connect = 'ok'; s.destroy(); console.log(JSON.stringify(out)); });
-      s.on('error', (e) => { out.connect = e.code; console.log(JSON.stringify(out)); });
-    `;
-    const r = spawnSync(process.execPath, ['-e', probe], { uid: 4242, gid: 4242, encoding: 'utf8', timeout: 10_000 });
-    expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ read: 'EACCES', connect: 'EACCES' });
+    if (!othersCanWalkTo(home.home)) {
+      ctx.skip(`the temp home ${home.home} is under a directory other users cannot search, so a refusal would prove nothing`);
+    }
+    const runtime = runtimeForOther();
+    if ('reasons' in runtime) return ctx.skip(`no Node runtime uid ${OTHER.uid} can start: ${runtime.reasons.join('; ')}`);
+    try {
+      const probe = `
+        const net = require('node:net'), fs = require('node:fs');
+        const out = {};
+        try { fs.readdirSync(${JSON.stringify(home.home)}); out.home = 'ok'; } catch (e) { out.home = e.code; }
+        try { fs.readFileSync(${JSON.stringify(paths.secretFile)}); out.read = 'ok'; } catch (e) { out.read = e.code; }
+        const s = net.connect(${JSON.stringify(endpointFor(paths, id))});
+        s.on('connect', () => { out.connect = 'ok'; s.destroy(); console.log(JSON.stringify(out)); });
+        s.on('error', (e) => { out.connect = e.code; console.log(JSON.stringify(out)); });
+      `;
+      const r = runAsOther(runtime.exe, probe);
+      expect(r.status, r.stderr).toBe(0);
+      // It reached the home (so the refusals below are our modes' doing), and got no further.
+      expect(JSON.parse(r.stdout)).toEqual({ home: 'ok', read: 'EACCES', connect: 'EACCES' });
+    } finally {
+      runtime.dispose();
+    }
   });
 });
 

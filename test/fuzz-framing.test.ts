@@ -175,7 +175,9 @@ describe('connector framing (bundled connector child over stdio)', () => {
       child.stdin.write('\n{"jsonrpc":"2.0","id":"after","method":"tools/call","params":{"name":"ok","arguments":{}}}\n');
       const after = await waitFor(() => answers().find((m) => m.id === 'after'), `the answer after the garbage (stdout: ${stdout().slice(0, 500)})`, 20_000);
       expect(after.result.content[0].text).toBe('ok');
-      await new Promise((r) => setTimeout(r, 200));
+      // One more round trip: a second answer to 'after' would have come out before this one's.
+      child.stdin.write('{"jsonrpc":"2.0","id":"barrier","method":"tools/call","params":{"name":"ok","arguments":{}}}\n');
+      await waitFor(() => answers().find((m) => m.id === 'barrier'), 'the answer after that');
       expect(answers().filter((m) => m.id === 'after')).toHaveLength(1);
       // stdout carried protocol only: every line parsed above; the proxy survived.
       expect(core.proxyPid(id)).toBe(proxyPid);

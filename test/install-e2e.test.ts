@@ -12,6 +12,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { AppCore } from '../main/core/app-core';
 import { startSdkServer, type SdkServer } from './fixtures/sdk-server';
 import { CONNECTOR_SCRIPT, makeTempHome, startCore, waitForState, type TempHome } from './fixtures/harness';
+import { waitFor } from './fixtures/ports';
 
 let server: SdkServer;
 let home: TempHome;
@@ -97,11 +98,9 @@ describe('install into clients', () => {
     await core.dispose();
     core = await startCore(home, { clientLauncher: { command: process.execPath, connectorScript: CONNECTOR_SCRIPT, electronRunAsNode: false } });
     await waitForState(core, id, 'ready');
-    let state = '';
-    for (let i = 0; i < 50 && state !== 'installed'; i++) {
-      state = (await core.installStatus(id)).find((s) => s.clientId === 'claude-desktop')!.state;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // The repair runs in the background after the start and logs when it is done (or why not).
+    await waitFor(() => core.tailLogs(id).some((e) => /(Repaired|Could not repair) the claude-desktop entry/.test(e.message)), 'the repair on start');
+    const state = (await core.installStatus(id)).find((s) => s.clientId === 'claude-desktop')!.state;
     expect(state).toBe('installed');
     expect(core.tailLogs(id).some((e) => /Repaired the claude-desktop entry/.test(e.message))).toBe(true);
   });

@@ -322,8 +322,10 @@ describe('supervision', () => {
     const c = await connectClient(home, id);
     try {
       const pid = core.proxyPid(id)!;
-      const inflight = c.client.callTool({ name: 'slow', arguments: { steps: 40, ms: 50 } });
-      await new Promise((r) => setTimeout(r, 300));
+      let progressed = false;
+      const inflight = c.client.callTool({ name: 'slow', arguments: { steps: 40, ms: 50 } }, { onprogress: () => (progressed = true) });
+      // The call is running at the server (its first progress came back through the proxy): now kill.
+      await waitFor(() => progressed, 'the call to be in flight');
       process.kill(pid, 'SIGKILL');
       await expect(inflight).rejects.toThrow(/restarted while tools\/call was in flight/);
       await waitForState(core, id, 'ready');

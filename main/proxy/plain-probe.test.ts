@@ -36,7 +36,8 @@ describe('plainProbe', () => {
     });
     const r = await plainProbe({ url, serverName: 'x', headers: { 'x-key': 'k' }, request: initialize });
     expect(r).toEqual({ outcome: 'ok', answer: { jsonrpc: '2.0', id: 'p', result: { protocolVersion: '2025-11-25' } } });
-    await new Promise((res) => setTimeout(res, 100));
+    // The DELETE may still be on its way: wait for it to arrive, however long that takes here.
+    while (seen.length < 2) await new Promise((res) => setTimeout(res, 10));
     expect(seen[0].headers['x-key']).toBe('k');
     expect(seen[0].headers['mcp-protocol-version']).toBeUndefined();
     expect(seen[1]).toMatchObject({ method: 'DELETE', headers: { 'mcp-session-id': 'sess-1', 'mcp-protocol-version': '2025-11-25' } });

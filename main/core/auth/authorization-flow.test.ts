@@ -11,7 +11,7 @@ import { SignInError } from './callback-listener';
 import { CredentialStore } from './credential-store';
 import { Redactor } from '../logs/redactor';
 import type { AuthServiceOptions } from './auth-service';
-import { FakeClock } from './testing/fake-clock';
+import { FakeClock } from '../testing/fake-clock';
 import { useEngineBench, type Harness } from './testing/engine-harness';
 import { APP_CLIENT, PRE_REGISTERED } from './testing/oidc-fixture';
 import { FORGED_TEXT } from './testing/test-browser';

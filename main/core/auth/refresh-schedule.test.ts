@@ -4,7 +4,7 @@
  * only when a test advances the clock; `until` only waits for the engine's own I/O to finish.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { FakeClock } from './testing/fake-clock';
+import { FakeClock } from '../testing/fake-clock';
 import { useEngineBench, type Harness } from './testing/engine-harness';
 
 const TTL_S = 60;

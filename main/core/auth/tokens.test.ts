@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileSecretVault } from './file-vault';
-import { FakeClock } from './testing/fake-clock';
+import { FakeClock } from '../testing/fake-clock';
 import { useEngineBench } from './testing/engine-harness';
 
 const bench = useEngineBench({ accessTokenTtl: 2 });

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLIENTS, pathContext, type ClientDef, type Launcher } from './client-table';
 import { ClientService, FORMATS, chooseEntryName } from './client-service';
 import { writeTemp } from './safe-write';
+import { FakeClock } from '../testing/fake-clock';
 
 const LAUNCHER: Launcher = {
   command: '/opt/MCP Switchboard/mcp-switchboard',
@@ -28,8 +29,23 @@ afterEach(() => {
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-function service(launcher = LAUNCHER) {
-  return new ClientService({ env, platform: 'linux', launcher, backupDir: path.join(home, 'data', 'backups') });
+function service(launcher = LAUNCHER, clock?: FakeClock) {
+  return new ClientService({ env, platform: 'linux', launcher, backupDir: path.join(home, 'data', 'backups'), clock });
+}
+
+/** Polls `cond` (file-system steps take real time); the deadline only turns a hang into a failure. */
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (const end = Date.now() + 20_000; !cond();) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** The lock is still taken: lets the next attempt run and waits until it has scheduled the one after. */
+async function nextLockAttempt(clock: FakeClock): Promise<void> {
+  const due = clock.pending()[0];
+  clock.advanceTo(due);
+  await until(() => (clock.pending()[0] ?? 0) > due, 'the next lock attempt');
 }
 function fileOf(def: ClientDef): string {
   return def.configPath(pathContext(env, 'linux'))!;
@@ -394,14 +410,18 @@ describe('safe writes', () => {
     const file = fileOf(cline);
     write(file, '{"mcpServers": {}}');
     fs.mkdirSync(`${file}.lock`);
+    const clock = new FakeClock();
     let done = false;
-    const p = service()
+    const p = service(LAUNCHER, clock)
       .install('linear', 'cline')
       .then(() => (done = true));
-    await new Promise((r) => setTimeout(r, 300));
+    // It found the lock taken and waits on the clock for its next try; a few tries later, still.
+    await until(() => clock.pending().length === 1, 'the first wait for the lock');
+    for (let i = 0; i < 3; i++) await nextLockAttempt(clock);
     expect(done).toBe(false);
     expect(fs.readFileSync(file, 'utf8')).toBe('{"mcpServers": {}}');
     fs.rmdirSync(`${file}.lock`);
+    clock.advanceTo(clock.pending()[0]);
     await p;
     expect(done).toBe(true);
     // A lock older than 10 s is stale.
@@ -410,6 +430,38 @@ describe('safe writes', () => {
     fs.utimesSync(`${file}.lock`, old, old);
     await service().install('github', 'cline');
     expect(await service().state('github', 'cline')).toEqual({ state: 'installed', name: 'github' });
+  });
+
+  it('gives up on a lock that stays taken after 15 s of its clock, and says which file is locked', async () => {
+    const cline = CLIENTS.find((c) => c.id === 'cline')!;
+    const file = fileOf(cline);
+    write(file, '{"mcpServers": {}}');
+    const lock = `${file}.lock`;
+    fs.mkdirSync(lock);
+    // Its holder keeps it fresh: never stale, however slowly this test runs.
+    const future = (Date.now() + 3_600_000) / 1000;
+    fs.utimesSync(lock, future, future);
+    const clock = new FakeClock();
+    const started = clock.now();
+    let outcome: unknown;
+    void service(LAUNCHER, clock)
+      .install('linear', 'cline')
+      .then(
+        () => 'installed',
+        (err: unknown) => err,
+      )
+      .then((o) => (outcome = o));
+    await until(() => clock.pending().length === 1, 'the first wait for the lock');
+    while (outcome === undefined) {
+      const due = clock.pending()[0];
+      clock.advanceTo(due);
+      await until(() => outcome !== undefined || (clock.pending()[0] ?? 0) > due, 'the next lock attempt');
+    }
+    expect((outcome as Error).message).toBe(`${file} is locked by another program (${lock}); try again`);
+    expect(clock.now() - started).toBeGreaterThan(15_000);
+    expect(clock.now() - started).toBeLessThan(15_000 + 250); // no more than one wait past the limit
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"mcpServers": {}}');
+    expect(fs.existsSync(lock)).toBe(true); // someone else's lock is left alone
   });
 
   it('a writer that changes the file between our read and rename is not overwritten', async () => {

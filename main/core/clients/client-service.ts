@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Env } from '../../shared/paths';
+import type { Clock } from '../ports';
 import {
   CLIENTS,
   clientById,
@@ -79,6 +80,8 @@ export interface ClientServiceOptions {
   /** Backups go to `<backupDir>/<client id>/`. */
   backupDir: string;
   clients?: readonly ClientDef[];
+  /** Times the waits for a client's lock directory (tests: a FakeClock); default real timers. */
+  clock?: Clock;
 }
 
 const CONNECTOR = /[\\/]connector[\\/]index\.js$/;
@@ -123,6 +126,7 @@ export class ClientService {
   private readonly launcher: Launcher;
   private readonly backupDir: string;
   private readonly defs: readonly ClientDef[];
+  private readonly clock?: Clock;
 
   constructor(opts: ClientServiceOptions) {
     this.env = opts.env;
@@ -130,6 +134,7 @@ export class ClientService {
     this.launcher = opts.launcher;
     this.backupDir = opts.backupDir;
     this.defs = opts.clients ?? CLIENTS;
+    this.clock = opts.clock;
   }
 
   private get ctx(): PathContext {
@@ -314,7 +319,7 @@ export class ClientService {
       }
       throw new ClientConfigError(`${file} keeps changing (another program is writing it); try again.`);
     };
-    return withLock(file, run).catch((err) => {
+    return withLock(file, run, { clock: this.clock }).catch((err) => {
       if (err instanceof WriteError) throw new ClientConfigError(err.message);
       throw err;
     });
@@ -477,11 +482,15 @@ export class ClientService {
     const content = fs.readFileSync(backupFile, 'utf8');
     const configPath = def.configPath(this.ctx)!;
     const file = await resolveTarget(configPath);
-    await withLock(file, async () => {
-      const cur = await readIfExists(file);
-      if (cur !== undefined) await backup(file, cur, dir);
-      if (!(await replaceIfUnchanged(file, cur, content))) throw new ClientConfigError(`${file} changed meanwhile; try again.`);
-    });
+    await withLock(
+      file,
+      async () => {
+        const cur = await readIfExists(file);
+        if (cur !== undefined) await backup(file, cur, dir);
+        if (!(await replaceIfUnchanged(file, cur, content))) throw new ClientConfigError(`${file} changed meanwhile; try again.`);
+      },
+      { clock: this.clock },
+    );
   }
 }
 

@@ -8,15 +8,36 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Clock } from '../ports';
 
 export class WriteError extends Error {}
 
 const LOCK_STALE_MS = 10_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function withLock<T>(file: string, fn: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+/**
+ * The lock's waits by default: real timers that keep the process alive (a command-line run waits
+ * for the lock; it must not exit meanwhile, as it would on the unref'd systemClock).
+ */
+const waitingClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const t = setTimeout(fn, ms);
+    return { cancel: () => clearTimeout(t) };
+  },
+};
+
+export interface LockOptions {
+  /** Give up after this long (default 15 s). */
+  timeoutMs?: number;
+  /** Times the waits between attempts and the give-up (tests: a FakeClock). Staleness is file time. */
+  clock?: Clock;
+}
+
+export async function withLock<T>(file: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
   const lock = `${file}.lock`;
-  const started = Date.now();
+  const clock = opts.clock ?? waitingClock;
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const started = clock.now();
   for (let attempt = 0; ; attempt++) {
     try {
       await fsp.mkdir(lock);
@@ -37,8 +58,8 @@ export async function withLock<T>(file: string, fn: () => Promise<T>, timeoutMs 
       } catch {
         continue; // released meanwhile
       }
-      if (Date.now() - started > timeoutMs) throw new WriteError(`${file} is locked by another program (${lock}); try again`);
-      await sleep(Math.min(200, 10 + attempt * 5) + Math.random() * 20);
+      if (clock.now() - started > timeoutMs) throw new WriteError(`${file} is locked by another program (${lock}); try again`);
+      await new Promise<void>((r) => clock.setTimeout(r, Math.min(200, 10 + attempt * 5) + Math.random() * 20));
     }
   }
   try {

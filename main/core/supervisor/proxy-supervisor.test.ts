@@ -1,5 +1,7 @@
 // The supervisor with REAL child processes: tiny fake proxy scripts written to a temp dir and run
-// by the real NodeChildLauncher on this Node. No mocks.
+// by the real NodeChildLauncher on this Node. No mocks. Time is the supervisor's Clock port, a
+// FakeClock: backoff, the crash window and the stop timeout move only when a test advances it, so
+// nothing here depends on how fast this machine runs the children.
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -8,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LogEvent, ServerStatus } from '../../../common/contract';
 import type { ProxyServerConfig, UpstreamTarget } from '../../shared/fork-protocol';
 import type { ChildLauncher, LaunchSpec } from '../ports';
+import { FakeClock } from '../testing/fake-clock';
 import { NodeChildLauncher } from './node-child-launcher';
 import { ProxySupervisor, type SupervisorOptions } from './proxy-supervisor';
 
@@ -59,7 +62,7 @@ afterAll(() => {
 
 /** The real launcher, choosing the script per server and remembering every child it started. */
 class RecordingLauncher implements ChildLauncher {
-  readonly children: { server: string; child: ChildProcess }[] = [];
+  readonly children: { server: string; child: ChildProcess; closed: Promise<void>; signals: string[] }[] = [];
   private readonly real: NodeChildLauncher;
   constructor(
     private readonly scriptFor: (server: string) => string,
@@ -71,8 +74,25 @@ class RecordingLauncher implements ChildLauncher {
   launch(spec: LaunchSpec): ChildProcess {
     const server = spec.name.replace(/^proxy:/, '');
     const child = this.real.launch({ ...spec, script: this.scriptFor(server) });
-    this.children.push({ server, child });
+    // 'close' is what the supervisor acts on (restart or not): tests wait for it, not for a while.
+    const closed = new Promise<void>((r) => child.once('close', () => r()));
+    // The signals the supervisor sends, in order (a killed process lingers until reaped, so its
+    // pid says little about when the signal went out).
+    const signals: string[] = [];
+    const kill = child.kill.bind(child);
+    child.kill = (signal?: NodeJS.Signals | number) => {
+      signals.push(String(signal ?? 'SIGTERM'));
+      return kill(signal);
+    };
+    this.children.push({ server, child, closed, signals });
     return child;
+  }
+  signals(child: ChildProcess): string[] {
+    return this.children.find((c) => c.child === child)!.signals;
+  }
+  /** Resolves once the child's 'close' has been handled (the supervisor's listener runs first). */
+  closed(child: ChildProcess): Promise<void> {
+    return this.children.find((c) => c.child === child)!.closed;
   }
   of(server: string): ChildProcess[] {
     return this.children.filter((c) => c.server === server).map((c) => c.child);
@@ -81,6 +101,7 @@ class RecordingLauncher implements ChildLauncher {
 
 interface Rig {
   sup: ProxySupervisor;
+  clock: FakeClock;
   launcher: RecordingLauncher;
   logs: LogEvent[];
   history: (ServerStatus & { at: number })[];
@@ -95,8 +116,10 @@ function rig(scriptFor: (server: string) => string, opts: Partial<SupervisorOpti
   const logs: LogEvent[] = [];
   const history: (ServerStatus & { at: number })[] = [];
   const transports: [string, UpstreamTarget][] = [];
+  const clock = new FakeClock();
   const sup = new ProxySupervisor({
     launcher,
+    clock,
     proxyScript: '/not/used/proxy.js',
     secret: 'connector-secret-0123456789',
     endpointFor: (id) => `/tmp/sb-run/${id}.sock`,
@@ -108,9 +131,10 @@ function rig(scriptFor: (server: string) => string, opts: Partial<SupervisorOpti
     random: () => 0.5, // jitter factor exactly 1
     ...opts,
   });
-  sup.onDidChangeStatus((s) => history.push({ ...s, at: Date.now() }));
+  sup.onDidChangeStatus((s) => history.push({ ...s, at: clock.now() }));
   const r: Rig = {
     sup,
+    clock,
     launcher,
     logs,
     history,
@@ -129,14 +153,25 @@ const config = (id: string, extra: Partial<ProxyServerConfig> = {}): ProxyServer
   ...extra,
 });
 
-async function waitFor(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
+/** Polls `cond`; the deadline only turns a hang into a clear failure (children start slowly on a busy machine). */
+async function waitFor(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Lets a crashing server restart as often as it takes, moving the clock to each retry, until it is in error. */
+async function crashLoop(r: Rig, server: string): Promise<void> {
+  for (;;) {
+    await waitFor(`${server} to crash`, () => ['retrying', 'error'].includes(r.sup.status(server)?.state ?? ''));
+    const s = r.sup.status(server)!;
+    if (s.state === 'error') return;
+    r.clock.advanceTo(s.nextRetryAt!);
+    expect(r.sup.status(server)?.state).toBe('starting'); // the retry ran, at its time
+  }
+}
 const exited = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
 function alive(pid: number): boolean {
   try {
@@ -149,7 +184,9 @@ function alive(pid: number): boolean {
 
 afterEach(async () => {
   for (const r of rigs.splice(0)) {
-    await r.sup.dispose();
+    const disposed = r.sup.dispose();
+    r.clock.advance(3_600_000); // past every stop timeout: a child that ignores the shutdown is killed
+    await disposed;
     for (const { child } of r.launcher.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 });
@@ -181,7 +218,10 @@ describe('ProxySupervisor with real child processes', () => {
     expect(child.signalCode).toBeNull();
     expect(r.sup.status('alpha')).toMatchObject({ state: 'stopped', pid: undefined, restarts: 0 });
     expect(r.sup.pid('alpha')).toBeUndefined();
-    await sleep(120); // several backoff periods
+    // The exit has been handled, and no restart is due, however long we wait.
+    await r.launcher.closed(child);
+    expect(r.clock.pending()).toEqual([]);
+    r.clock.advance(3_600_000);
     expect(r.launcher.children).toHaveLength(1);
     expect(r.sup.status('alpha')?.state).toBe('stopped');
     expect(r.logs.some((l) => /stopped unexpectedly/.test(l.message))).toBe(false);
@@ -190,6 +230,22 @@ describe('ProxySupervisor with real child processes', () => {
   it('a crashing proxy is restarted with backoff, then marked error with the stderr line after crashLoopCount crashes', async () => {
     const r = rig(() => script('crash'));
     await r.sup.start(config('bad'));
+
+    // Backoff: base * 2^n with jitter factor 1 → 20 ms, then 40 ms; each retry runs at its time, not before.
+    for (const [n, wait] of [
+      [1, 20],
+      [2, 40],
+    ]) {
+      await waitFor(`crash ${n}`, () => r.sup.status('bad')?.state === 'retrying');
+      const crashedAt = r.clock.now();
+      expect(r.clock.pending()).toEqual([crashedAt + wait]);
+      r.clock.advance(wait - 1);
+      expect(r.launcher.of('bad')).toHaveLength(n);
+      expect(r.sup.status('bad')?.state).toBe('retrying');
+      r.clock.advance(1);
+      expect(r.launcher.of('bad')).toHaveLength(n + 1);
+      expect(r.sup.status('bad')?.state).toBe('starting');
+    }
     await waitFor('error', () => r.sup.status('bad')?.state === 'error');
 
     expect(r.launcher.of('bad')).toHaveLength(3);
@@ -203,7 +259,6 @@ describe('ProxySupervisor with real child processes', () => {
     expect(status.lastError).toBe('the proxy exited with code 3: fatal: cannot bind port 4242 (3 crashes in 60 s; restart it when fixed)');
     expect(status.detail).toBe(status.lastError);
 
-    // Backoff: base * 2^n with jitter factor 1 → 20 ms, then 40 ms.
     const bad = r.history.filter((s) => s.serverId === 'bad');
     const retrying = bad.filter((s) => s.state === 'retrying');
     expect(retrying.map((s) => s.lastError)).toEqual([
@@ -211,39 +266,58 @@ describe('ProxySupervisor with real child processes', () => {
       'the proxy exited with code 3: fatal: cannot bind port 4242',
     ]);
     const delays = retrying.map((s) => s.nextRetryAt! - s.since);
-    expect(delays[0]).toBeGreaterThanOrEqual(15);
-    expect(delays[0]).toBeLessThanOrEqual(20);
-    expect(delays[1]).toBeGreaterThanOrEqual(35);
-    expect(delays[1]).toBeLessThanOrEqual(40);
+    expect(delays).toEqual([20, 40]);
     // And the restarts really waited that long.
     const i1 = bad.indexOf(retrying[0]);
     const i2 = bad.indexOf(retrying[1]);
-    expect(bad[i1 + 1].at - retrying[0].at).toBeGreaterThanOrEqual(17);
-    expect(bad[i2 + 1].at - retrying[1].at).toBeGreaterThanOrEqual(37);
+    expect(bad[i1 + 1].at - retrying[0].at).toBe(20);
+    expect(bad[i2 + 1].at - retrying[1].at).toBe(40);
 
-    // The stderr line reached the log too, and the crash-loop stops the restarts.
+    // The stderr line reached the log too, and the crash-loop stops the restarts: none is due, ever.
     expect(r.logs.filter((l) => l.message === 'proxy stderr: fatal: cannot bind port 4242')).toHaveLength(3);
     expect(r.logs.filter((l) => l.server === 'bad' && /^Proxy stopped unexpectedly: /.test(l.message))).toHaveLength(3);
-    await sleep(150);
+    expect(r.clock.pending()).toEqual([]);
+    r.clock.advance(3_600_000);
     expect(r.launcher.of('bad')).toHaveLength(3);
     expect(r.sup.status('bad')?.state).toBe('error');
+  });
+
+  it('crashes further apart than crashWindowMs are not a crash loop, and the backoff starts over', async () => {
+    const r = rig(() => script('crash'), { crashWindowMs: 1000 });
+    await r.sup.start(config('bad'));
+    for (let n = 1; n <= 4; n++) {
+      await waitFor(`crash ${n}`, () => r.sup.status('bad')?.state === 'retrying' && r.launcher.of('bad').length === n);
+      const s = r.sup.status('bad')!;
+      // Only this crash is recent: the first backoff step again, not 20 * 2^(n-1).
+      expect(s.nextRetryAt! - s.since).toBe(20);
+      expect(s.restarts).toBe(n - 1);
+      // The retry runs, and the next crash comes more than a window later.
+      r.clock.advance(1500);
+      expect(r.launcher.of('bad')).toHaveLength(n + 1);
+    }
+    expect(r.history.some((s) => s.serverId === 'bad' && s.state === 'error')).toBe(false);
+    // Three crashes within the window make a loop, whatever came before.
+    await crashLoop(r, 'bad');
+    expect(r.launcher.of('bad')).toHaveLength(7);
+    expect(r.sup.status('bad')?.lastError).toMatch(/\(3 crashes in 1 s; restart it when fixed\)$/);
   });
 
   it('restart() after a crash loop tries again from scratch', async () => {
     const r = rig(() => script('crash'), { crashLoopCount: 2 });
     await r.sup.start(config('bad'));
-    await waitFor('error', () => r.sup.status('bad')?.state === 'error');
+    await crashLoop(r, 'bad');
     expect(r.launcher.of('bad')).toHaveLength(2);
     await r.sup.restart('bad');
     expect(r.sup.status('bad')?.state).toBe('starting');
-    await waitFor('error again', () => r.launcher.of('bad').length === 4 && r.sup.status('bad')?.state === 'error');
+    await crashLoop(r, 'bad');
+    expect(r.launcher.of('bad')).toHaveLength(4);
     expect(r.sup.status('bad')?.lastError).toMatch(/^the proxy exited with code 3: fatal: cannot bind port 4242 \(2 crashes/);
   });
 
   it('a proxy that cannot be spawned at all counts as a crash and ends in error with the reason', async () => {
     const r = rig(() => script('good'), {}, undefined, path.join(dir, 'no-such-runtime'));
     await r.sup.start(config('ghost'));
-    await waitFor('error', () => r.sup.status('ghost')?.state === 'error');
+    await crashLoop(r, 'ghost');
     expect(r.launcher.of('ghost')).toHaveLength(3);
     expect(r.sup.status('ghost')?.lastError).toMatch(/^could not start the proxy: spawn \S*no-such-runtime ENOENT \(3 crashes/);
     expect(r.sup.pid('ghost')).toBeUndefined();
@@ -257,7 +331,7 @@ describe('ProxySupervisor with real child processes', () => {
     const goodEventsBefore = r.history.filter((s) => s.serverId === 'good').length;
 
     await r.sup.start(config('bad'));
-    await waitFor('bad error', () => r.sup.status('bad')?.state === 'error');
+    await crashLoop(r, 'bad');
 
     expect(r.history.filter((s) => s.serverId === 'good')).toHaveLength(goodEventsBefore);
     expect(r.sup.status('good')).toMatchObject({ state: 'ready', pid: goodPid, restarts: 0 });
@@ -280,17 +354,23 @@ describe('ProxySupervisor with real child processes', () => {
     const [child] = r.launcher.of('mule');
     const pid = child.pid!;
 
-    const t0 = Date.now();
-    await r.sup.stop('mule');
-    const took = Date.now() - t0;
-    expect(took).toBeGreaterThanOrEqual(290);
-    expect(took).toBeLessThan(3000);
+    let stopped = false;
+    const stopping = r.sup.stop('mule').then(() => (stopped = true));
+    // It was asked politely first, and said no.
+    await waitFor('the shutdown to be ignored', () => r.logs.some((l) => l.message === 'proxy stderr: ignoring shutdown'));
+    expect(r.clock.pending()).toEqual([r.clock.now() + 300]);
+    r.clock.advance(299);
+    expect(r.launcher.signals(child)).toEqual([]);
+    expect(stopped).toBe(false);
+    r.clock.advance(1);
+    expect(r.launcher.signals(child)).toEqual(['SIGKILL']);
+    await stopping;
     expect(child.signalCode).toBe('SIGKILL');
     expect(alive(pid)).toBe(false);
-    // It was asked politely first.
     expect(r.logs.map((l) => l.message)).toContain('proxy stderr: ignoring shutdown');
     expect(r.sup.status('mule')).toMatchObject({ state: 'stopped', pid: undefined });
-    await sleep(100);
+    await r.launcher.closed(child);
+    r.clock.advance(3_600_000);
     expect(r.launcher.children).toHaveLength(1); // killed on purpose: no restart
   });
 
@@ -301,9 +381,13 @@ describe('ProxySupervisor with real child processes', () => {
     const [child] = r.launcher.of('mule');
     await waitFor('disconnect', () => !child.connected);
 
-    const t0 = Date.now();
-    await r.sup.stop('mule');
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    const stopping = r.sup.stop('mule');
+    await waitFor('SIGTERM to be ignored', () => r.logs.some((l) => l.message === 'proxy stderr: ignoring SIGTERM'));
+    r.clock.advance(299);
+    expect(r.launcher.signals(child)).toEqual(['SIGTERM']);
+    r.clock.advance(1);
+    expect(r.launcher.signals(child)).toEqual(['SIGTERM', 'SIGKILL']);
+    await stopping;
     expect(r.logs.map((l) => l.message)).toContain('proxy stderr: ignoring SIGTERM');
     expect(child.signalCode).toBe('SIGKILL');
     expect(r.sup.status('mule')?.state).toBe('stopped');

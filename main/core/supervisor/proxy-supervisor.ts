@@ -264,9 +264,9 @@ export class ProxySupervisor {
     if (h.stopping) return h.stopping;
     h.stopping = new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const kill = setTimeout(() => child.kill('SIGKILL'), this.opts.stopTimeoutMs ?? 3000);
+      const kill = this.clock.setTimeout(() => child.kill('SIGKILL'), this.opts.stopTimeoutMs ?? 3000);
       const done = () => {
-        clearTimeout(kill);
+        kill.cancel();
         resolve();
       };
       child.once('exit', done);

@@ -1,9 +1,10 @@
 /**
  * A Clock whose time only moves when the test says (test-only). `advance(ms)` runs, in order,
  * every timer that falls due on the way, each at its own due time; nothing runs by itself. This
- * is the Clock port the engine takes, not a mock of it: tests wait on it without real waits.
+ * is the Clock port the core's services take (the sign-in engine, the proxy supervisor, the client
+ * file lock), not a mock of them: tests move time instead of waiting for it.
  */
-import type { Clock } from '../../ports';
+import type { Clock } from '../ports';
 
 export class FakeClock implements Clock {
   private t: number;
