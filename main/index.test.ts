@@ -50,6 +50,8 @@ const m = vi.hoisted(() => {
     // safeStorage: Linux without a keyring.
     backend: 'basic_text' as string,
     plainTextEncryption: false,
+    /** Set: the keychain is asking the user, and answers when this resolves. */
+    keychainPrompt: undefined as Promise<void> | undefined,
     emit(event: string, ...args: unknown[]) {
       for (const fn of appListeners.get(event) ?? []) fn(...args);
     },
@@ -74,6 +76,8 @@ const m = vi.hoisted(() => {
       state.lockAvailable = true;
       state.runAsNode = false;
       state.plainTextEncryption = false;
+      state.backend = 'basic_text';
+      state.keychainPrompt = undefined;
     },
   };
   return state;
@@ -242,7 +246,10 @@ vi.mock('electron', async () => {
     safeStorage: {
       getSelectedStorageBackend: () => m.backend,
       setUsePlainTextEncryption: (v: boolean) => void (m.plainTextEncryption = v),
-      isAsyncEncryptionAvailable: async () => m.backend !== 'basic_text' || m.plainTextEncryption,
+      isAsyncEncryptionAvailable: async () => {
+        await m.keychainPrompt;
+        return m.backend !== 'basic_text' || m.plainTextEncryption;
+      },
       encryptStringAsync: async (plain: string) => {
         if (m.backend === 'basic_text' && !m.plainTextEncryption) throw new Error('Encryption is not available.');
         return Buffer.from(`v11${plain}`);
@@ -505,6 +512,24 @@ describe('main/index.ts where Electron behaves otherwise than a plain start', ()
     } finally {
       exit.mockRestore();
       stderr.mockRestore();
+      run.restore();
+    }
+  });
+
+  it('a keychain prompt the user has not answered holds up neither the tray nor the window; secrets wait for it', async () => {
+    let answer!: () => void;
+    const run = await bootRoot({});
+    m.backend = 'gnome_libsecret';
+    m.keychainPrompt = new Promise<void>((resolve) => (answer = resolve));
+    try {
+      await run.imported;
+      await until(() => m.windows.length === 1 && m.trays === 1, 'the tray and the window');
+      expect(((await call('app:info')).value as { secretStorage: { backend: string } }).secretStorage.backend).toBe('safeStorage (not initialized)');
+      answer();
+      await untilAsync(async () => ((await call('app:info')).value as { secretStorage: { secure: boolean } }).secretStorage.secure, 'the keychain');
+      expect((await call('app:info')).value.secretStorage).toEqual({ secure: true, backend: 'safeStorage (gnome_libsecret)' });
+      await quit();
+    } finally {
       run.restore();
     }
   });
