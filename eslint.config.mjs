@@ -109,7 +109,9 @@ export default tseslint.config(
   // The pure half of the Electron layer (menu model, policies, options) is tested without any
   // electron module, mocked or real.
   {
-    files: ['main/electron/{tray-menu-model,security-policy,launch-options,autostart-linux,login-items,tray-actions}.ts'],
+    files: [
+      'main/electron/{tray-menu-model,tray-actions,security-policy,launch-options,autostart-linux,login-items,app-identity,appimage-connector,scheme-handler-linux,startup-failure,child-launcher}.ts',
+    ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -1,26 +1,41 @@
 /**
  * Composition root of the desktop app: builds the Electron ports and calls createHost (the same
  * factory as the headless host and `connect`), then adds what only the app has: the IPC transport,
- * the window, the tray, links and quitting. Order: single-instance lock → ports → host (start) →
- * IPC transport → tray → window (unless started with --background). Quit disposes everything, the
- * host last, then exits.
+ * the window, the tray, links and quitting. Order: identity (data directory, Chromium profile,
+ * names: app-identity.ts) → single-instance lock → ports → host → [ready] → host start (the
+ * keychain is asked in parallel) → IPC transport → window object → tray → window (unless started
+ * with --background) → links registered with the OS. Quit disposes everything, the host last,
+ * then exits.
+ *
+ * A throw before the app is up must not leave an invisible process holding the single-instance
+ * lock (every later launch would hand its arguments to it and exit): it is caught, an unreadable
+ * settings.json is moved aside, a dialog says what happened, and the process exits.
  */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { app, dialog } from 'electron';
+import { app, dialog, Menu } from 'electron';
 import { createHost } from './core/host';
 import { parseAppLink } from './core/links';
+import type { Paths } from './core/ports';
 import { resolvePaths } from './shared/paths';
+import { writeSessionEnv } from './shared/session-env';
 import { encryptedFileVault } from './core/auth/encrypted-file-vault';
+import { applicationMenuTemplate } from './electron/app-menu';
+import { appIdentity, clientLauncherFor, protocolRegistration, transientReason, URL_SCHEME, type AppIdentity } from './electron/app-identity';
+import { installConnectorCopy } from './electron/appimage-connector';
 import { createBrowserOpener } from './electron/browser-opener';
 import { ElectronChildLauncher } from './electron/child-launcher';
 import { ElectronNotifier } from './electron/notifier';
 import { ElectronSafeStorageCipher } from './electron/safe-storage-cipher';
 import { ElectronIpcTransport } from './electron/ipc-transport';
-import { opensWindowOnStart, outDirOf, parseLaunchArgs, unpackedPath } from './electron/launch-options';
+import { opensWindowOnStart, outDirOf, parseLaunchArgs, unpackedPath, type LaunchOptions } from './electron/launch-options';
 import { createLoginItems } from './electron/login-items';
+import { registerSchemeHandler } from './electron/scheme-handler-linux';
 import { rendererLocation } from './electron/security-policy';
 import { electronSettingsStore } from './electron/settings-store';
 import { acquireSingleInstanceLock } from './electron/single-instance';
+import { appendMainLog, startupFailure } from './electron/startup-failure';
 import { ElectronTray } from './electron/tray';
 import { createTrayActionHandler } from './electron/tray-actions';
 import { ElectronWindows } from './electron/windows';
@@ -32,7 +47,6 @@ const DISPOSE_TIMEOUT_MS = 10_000;
 const outDir = outDirOf(__dirname);
 const assetsDir = path.join(outDir, 'assets');
 
-const launch = parseLaunchArgs(process.argv);
 let windows: ElectronWindows | undefined;
 /** Something asked for the window before it could be created (a second launch, a link). */
 let windowRequested = false;
@@ -44,23 +58,87 @@ function openWindow(): void {
 
 /** Links to mcp-switchboard://: adding a server (confirmed in the window) and sign-in redirects. */
 let handleLink: (url: string) => void = () => {};
-let pendingLink = launch.url;
+let pendingLink: string | undefined;
+/** The app's own log (logs/main.log), once the data directory is known. */
+let logsDir: string | undefined;
 
-if (
-  !acquireSingleInstanceLock((argv) => {
-    const second = parseLaunchArgs(argv);
-    if (second.url) handleLink(second.url);
-    else if (!second.background) openWindow();
-  })
-) {
-  app.exit(0);
-} else {
-  if (process.platform === 'win32') app.setAppUserModelId('dev.mcpswitchboard.app');
-  run();
+function logProblem(message: string, err?: unknown): void {
+  console.error(`[switchboard] ${message}`, ...(err === undefined ? [] : [err]));
+  if (logsDir) appendMainLog(logsDir, `${message}${err === undefined ? '' : `: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`}`);
 }
 
-function run(): void {
-  const paths = resolvePaths(process.env);
+// Started as plain Node (ELECTRON_RUN_AS_NODE inherited from a shell that VS Code or an agent
+// started): `require('electron')` is then the binary's path, and there is no app to run.
+if (typeof app?.whenReady !== 'function') {
+  process.stderr.write(
+    'MCP Switchboard must run as an Electron app, but ELECTRON_RUN_AS_NODE is set in this environment. Unset it (npm start does) and start again.\n',
+  );
+  process.exit(1);
+} else {
+  boot();
+}
+
+function boot(): void {
+  const launch = parseLaunchArgs(process.argv);
+  pendingLink = launch.url;
+  let paths: Paths | undefined;
+  let up = false;
+  process.on('uncaughtException', (err) => {
+    logProblem('uncaught exception', err);
+    if (!up) failStartup(err, paths);
+  });
+  process.on('unhandledRejection', (reason) => logProblem('unhandled rejection', reason));
+  try {
+    const identity = appIdentity({
+      isPackaged: app.isPackaged,
+      platform: process.platform,
+      execPath: process.execPath,
+      env: process.env,
+      appPath: app.getAppPath(),
+      dataDirArg: launch.dataDir,
+    });
+    // A checkout (or a connector's --data-dir) picks the data directory: this process and its children use it.
+    if (identity.dataDirEnv) process.env.MCP_SWITCHBOARD_HOME = identity.dataDirEnv;
+    paths = resolvePaths(process.env);
+    if (identity.dev) app.setName(identity.name);
+    // Chromium's profile, and with it the single-instance lock, lives in the data directory: one
+    // app per data directory, and a checkout never meets the installed app.
+    fs.mkdirSync(identity.userData, { recursive: true, mode: 0o700 });
+    app.setPath('userData', identity.userData);
+    if (process.platform === 'win32') app.setAppUserModelId(identity.appUserModelId);
+    const locked = acquireSingleInstanceLock((argv) => {
+      const second = parseLaunchArgs(argv);
+      if (second.url) handleLink(second.url);
+      else if (!second.background) openWindow();
+    });
+    if (!locked) {
+      app.exit(0);
+      return;
+    }
+    logsDir = paths.logsDir;
+    run(identity, paths, launch, () => (up = true));
+  } catch (err) {
+    failStartup(err, paths);
+  }
+}
+
+/** Says why the app cannot start (once dialogs can be shown), then exits: no invisible process stays. */
+function failStartup(err: unknown, paths: Paths | undefined): void {
+  const failure = startupFailure(err, paths);
+  logProblem(`failed to start: ${failure.body}`, err);
+  void app.whenReady().then(() => {
+    dialog.showErrorBox(failure.title, failure.body);
+    app.exit(1);
+  });
+}
+
+function runTool(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => execFile(command, args, { timeout: 15_000 }, (err) => (err ? reject(err) : resolve())));
+}
+
+function run(identity: AppIdentity, paths: Paths, launch: LaunchOptions, started: () => void): void {
+  const template = applicationMenuTemplate(process.platform);
+  Menu.setApplicationMenu(template ? Menu.buildFromTemplate(template) : null);
   const renderer = rendererLocation({
     indexHtml: path.join(outDir, 'renderer', 'index.html'),
     devServerUrl: process.env.MCP_SWITCHBOARD_RENDERER_URL,
@@ -68,33 +146,49 @@ function run(): void {
   });
   // Files that a child or a client config runs must be real files, outside app.asar.
   const real = (p: string) => (app.isPackaged ? unpackedPath(p) : p);
-  // Tokens: encrypted with safeStorage (initialized once the app is ready), in a 0600 file.
+  // Tokens: encrypted with safeStorage in a 0600 file. The keychain is asked once the app is ready,
+  // without holding up the start; the vault waits for the answer.
   const cipher = new ElectronSafeStorageCipher();
-  // Launch at login (tray: "Launch at login", Settings): starts the app with --background, or on
-  // macOS reports wasOpenedAtLogin; unpackaged, the executable is electron and needs the app folder.
-  const loginItems = createLoginItems({
-    app,
-    platform: process.platform,
-    env: process.env,
-    execPath: process.execPath,
-    appArgs: app.isPackaged ? [] : [app.getAppPath()],
-    onRepair: (message) => console.warn(`[switchboard] ${message}`),
-  });
+  const vault = Object.assign(encryptedFileVault(path.join(paths.dataDir, 'secrets.json'), cipher), { whenReady: () => cipher.whenReady() });
+  const unavailable = transientReason(identity.packaging);
+  // Launch at login (tray, Settings): starts the app with --background, or on macOS reports
+  // wasOpenedAtLogin. A checkout on macOS has none: the login item would be Electron.app.
+  const loginItems =
+    identity.dev && process.platform === 'darwin'
+      ? undefined
+      : createLoginItems({
+          app,
+          platform: process.platform,
+          env: process.env,
+          execPath: process.execPath,
+          appArgs: app.isPackaged ? [] : [app.getAppPath()],
+          autostartFileName: identity.autostartFileName,
+          unavailable,
+          onRepair: (message) => console.warn(`[switchboard] ${message}`),
+        });
+  // Client configs run the connector on the app's own runtime: no system Node, no npx.
+  const { copyConnectorTo, ...clientLauncher } = clientLauncherFor(identity, process.execPath, real(path.join(outDir, 'connector', 'index.js')));
   const host = createHost({
     env: process.env,
     paths,
-    vault: encryptedFileVault(path.join(paths.dataDir, 'secrets.json'), cipher),
+    vault,
     opener: createBrowserOpener(process.env),
     launcher: new ElectronChildLauncher(),
     proxyScript: real(path.join(outDir, 'proxy', 'index.js')),
-    // Client configs run the connector on the app's own runtime: no system Node, no npx.
-    clientLauncher: { command: process.execPath, connectorScript: real(path.join(outDir, 'connector', 'index.js')), electronRunAsNode: true },
-    notifier: new ElectronNotifier(),
+    clientLauncher,
+    notifier: new ElectronNotifier(() => openWindow()),
     loginItems,
     settings: electronSettingsStore(paths),
     version: app.getVersion(),
   });
   const core = host.core;
+  if (copyConnectorTo) installConnectorCopy(real(path.join(outDir, 'connector', 'index.js')), copyConnectorTo);
+  // What a connector needs to start the app the way this session would (display, proxies).
+  try {
+    writeSessionEnv(paths.dataDir, process.env);
+  } catch (err) {
+    logProblem('could not write session-env.json', err);
+  }
 
   handleLink = (url) => {
     const link = parseAppLink(url);
@@ -152,12 +246,12 @@ function run(): void {
   app
     .whenReady()
     .then(async () => {
-      // "--" ends Chromium's switches, so a crafted link cannot inject flags (Windows, Linux).
-      if (!app.isDefaultProtocolClient('mcp-switchboard')) {
-        app.setAsDefaultProtocolClient('mcp-switchboard', process.execPath, app.isPackaged ? ['--'] : [path.resolve(process.argv[1] ?? '.'), '--']);
-      }
-      await cipher.init();
-      if (!cipher.security.secure) console.warn(`[switchboard] ${cipher.security.warning}`);
+      // macOS, run from the disk image or a quarantined download: offer the move first (it relaunches).
+      if (unavailable && (await offerMoveToApplications(unavailable))) return;
+      void cipher.init().then(
+        () => cipher.security.secure || console.warn(`[switchboard] ${cipher.security.warning}`),
+        (err: unknown) => logProblem('the keychain could not be asked', err),
+      );
       await host.start();
       disposables.push(
         new ElectronIpcTransport({
@@ -173,13 +267,14 @@ function run(): void {
         preloadPath: path.join(outDir, 'preload', 'index.js'),
         iconPath: path.join(assetsDir, 'icon.png'),
         onBlocked: (what, url) => console.warn(`[switchboard] blocked ${what}: ${url}`),
+        onPageProblem: (message) => logProblem(message),
       });
       disposables.push(windows);
       const tray: ElectronTray = new ElectronTray({
         core,
         iconDir: path.join(assetsDir, 'tray'),
         template: process.platform === 'darwin',
-        loginItemSupported: true,
+        loginItemSupported: !!loginItems,
         onAction: createTrayActionHandler({
           core,
           openWindow,
@@ -190,17 +285,60 @@ function run(): void {
         }),
       });
       disposables.push(tray);
+      started();
+      // macOS: opening the app again (Finder, Spotlight, the Dock) while it runs is a reopen, not a
+      // second instance. Listened to only now: a start from the login item or a connector must not open the window.
+      app.on('activate', () => openWindow());
       // Electron smoke e2e only: Electron lists no trays, and a --background start has no window to
       // ask through, so the test reads the tray and the servers here.
       if (process.env.MCP_SWITCHBOARD_SMOKE_HOOKS === '1') {
         Object.assign(globalThis, { __switchboardSmoke: { tray: () => tray.snapshot(), servers: () => core.listServers() } });
       }
-      if (opensWindowOnStart(launch, { wasOpenedAtLogin: loginItems.wasOpenedAtLogin(), requested: windowRequested })) windows.open();
+      if (opensWindowOnStart(launch, { wasOpenedAtLogin: loginItems?.wasOpenedAtLogin() ?? false, requested: windowRequested })) windows.open();
+      // Last: on Linux Electron asks xdg-settings synchronously, which must not delay the window.
+      setImmediate(() => registerLinks(identity));
     })
     .catch((err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err);
-      console.error('[switchboard] failed to start:', err);
-      dialog.showErrorBox('MCP Switchboard could not start', `${message}\n\nData directory: ${paths.dataDir}`);
+      const failure = startupFailure(err, paths);
+      logProblem(`failed to start: ${failure.body}`, err);
+      dialog.showErrorBox(failure.title, failure.body);
       app.quit();
     });
+}
+
+/** mcp-switchboard:// links to this app, unless it is a checkout that was not asked to take them. */
+function registerLinks(identity: AppIdentity): void {
+  const reg = protocolRegistration(identity, { platform: process.platform, execPath: process.execPath, env: process.env });
+  try {
+    if (reg.kind === 'electron') {
+      // The same path and arguments on both sides: Windows compares the whole command.
+      if (!app.isDefaultProtocolClient(URL_SCHEME, reg.path, reg.args)) app.setAsDefaultProtocolClient(URL_SCHEME, reg.path, reg.args);
+    } else if (reg.kind === 'desktop-file') {
+      void registerSchemeHandler({ env: process.env, fileName: reg.fileName, exec: reg.exec, run: runTool })
+        .then((r) => r.problems.forEach((p) => logProblem(`registering ${r.file} for links: ${p}`)))
+        .catch((err: unknown) => logProblem('could not register for mcp-switchboard:// links', err));
+    }
+  } catch (err) {
+    logProblem('could not register for mcp-switchboard:// links', err);
+  }
+}
+
+/** macOS: asks to move a disk-image or translocated app to Applications; true when it is moving (and relaunches). */
+async function offerMoveToApplications(why: string): Promise<boolean> {
+  if (process.platform !== 'darwin' || app.isInApplicationsFolder()) return false;
+  const { response } = await dialog.showMessageBox({
+    type: 'question',
+    buttons: ['Move to Applications', 'Not Now'],
+    defaultId: 0,
+    cancelId: 1,
+    message: 'Move MCP Switchboard to your Applications folder?',
+    detail: `${why}\n\nUntil it is moved, MCP Switchboard runs, but cannot install into MCP clients or start at login.`,
+  });
+  if (response !== 0) return false;
+  try {
+    return app.moveToApplicationsFolder();
+  } catch (err) {
+    dialog.showErrorBox('MCP Switchboard could not be moved', err instanceof Error ? err.message : String(err));
+    return false;
+  }
 }

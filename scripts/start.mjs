@@ -17,6 +17,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { devDataDir, SANDBOX_FAILURE, sandboxAdvice } from './start-support.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const INSTEAD = 'Starting MCP Switchboard in your browser instead.';
@@ -137,10 +138,28 @@ async function runElectron(binary, env) {
   // Inherited from a shell started by Electron (or a tool): it would make `electron .` plain Node.
   delete childEnv.ELECTRON_RUN_AS_NODE;
   const started = Date.now();
-  const outcome = await supervise(spawn(binary, ['.'], { cwd: root, stdio: 'inherit', env: childEnv, windowsHide: false }));
+  // Electron's stderr passes through as it comes; its last part is kept to recognise a sandbox abort.
+  const child = spawn(binary, ['.'], { cwd: root, stdio: ['inherit', 'inherit', 'pipe'], env: childEnv, windowsHide: false });
+  let tail = '';
+  child.stderr?.on('data', (chunk) => {
+    process.stderr.write(chunk);
+    tail = (tail + chunk.toString('utf8')).slice(-16_384);
+  });
+  const outcome = await supervise(child);
+  // 'exit' can come before the last of stderr: read it to the end (or for a second at most).
+  if (child.stderr && !child.stderr.readableEnded) {
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      child.stderr.once('end', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
   if (outcome.error)
     return { reason: `Electron could not be started (${outcome.error.code ?? outcome.error.message}); run npm install again to get the desktop app.` };
   const failed = outcome.code !== 0;
+  if (failed && SANDBOX_FAILURE.test(tail)) return { reason: sandboxAdvice(path.dirname(binary)) };
   if (failed && Date.now() - started < EARLY_EXIT_MS) {
     const how = outcome.signal ? `was stopped by ${outcome.signal}` : `exited with code ${outcome.code}`;
     return { reason: `Electron could not start here (it ${how} at once; its own message is above); fix that to get the desktop app.` };
@@ -160,7 +179,9 @@ async function runInBrowser(env) {
 }
 
 async function main(args) {
-  const env = process.env;
+  // A checkout has its own data directory (and so its own lock and client entries): the installed
+  // app is never touched, whether the window runs in Electron or in the browser.
+  const env = process.env.MCP_SWITCHBOARD_HOME ? process.env : { ...process.env, MCP_SWITCHBOARD_HOME: devDataDir(process.env) };
   if (!args.includes('--no-build')) {
     const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
     if (built.status !== 0) return built.status ?? 1;

@@ -161,14 +161,14 @@ describe('npm start (scripts/start.mjs)', () => {
 
   describe.skipIf(process.platform === 'win32')('with a stand-in for the Electron binary', () => {
     /** A folder with an "electron" that records its argv, cwd and ELECTRON_RUN_AS_NODE, then exits with `code`. */
-    function fakeElectron(code: number): { dir: string; record: string } {
+    function fakeElectron(code: number, message = 'electron: error while loading shared libraries: libnss3.so'): { dir: string; record: string } {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-fake-electron-'));
       const record = path.join(dir, 'record.json');
       const script = [
         `#!${process.execPath}`,
         "const fs = require('node:fs');",
-        `fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), runAsNode: process.env.ELECTRON_RUN_AS_NODE ?? null }));`,
-        code ? `console.error('electron: error while loading shared libraries: libnss3.so');` : '',
+        `fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), runAsNode: process.env.ELECTRON_RUN_AS_NODE ?? null, home: process.env.MCP_SWITCHBOARD_HOME ?? null }));`,
+        code ? `console.error(${JSON.stringify(message)});` : '',
         `process.exit(${code});`,
       ].join('\n');
       fs.writeFileSync(path.join(dir, 'electron'), script, { mode: 0o755 });
@@ -180,9 +180,33 @@ describe('npm start (scripts/start.mjs)', () => {
       const fake = fakeElectron(0);
       const run = start({ ELECTRON_OVERRIDE_DIST_PATH: fake.dir, ELECTRON_RUN_AS_NODE: '1', ELECTRON_MIRROR: await refusedMirror() });
       expect(await run.exited).toBe(0);
-      expect(JSON.parse(fs.readFileSync(fake.record, 'utf8'))).toEqual({ argv: ['.'], cwd: ROOT, runAsNode: null });
+      expect(JSON.parse(fs.readFileSync(fake.record, 'utf8'))).toEqual({ argv: ['.'], cwd: ROOT, runAsNode: null, home: run.dataDir });
       expect(run.stderr()).not.toContain(INSTEAD);
       expect(run.opened()).toEqual([]);
+    });
+
+    it("a checkout runs on its own data directory, beside the installed app's, unless MCP_SWITCHBOARD_HOME says otherwise", async () => {
+      const fake = fakeElectron(0);
+      const run = start({ ELECTRON_OVERRIDE_DIST_PATH: fake.dir, MCP_SWITCHBOARD_HOME: '' });
+      expect(await run.exited).toBe(0);
+      const home = path.dirname(run.dataDir);
+      expect(JSON.parse(fs.readFileSync(fake.record, 'utf8')).home).toBe(path.join(home, '.config', 'mcp-switchboard-dev'));
+    });
+
+    it('where Chromium aborts for its sandbox (Ubuntu 23.10 and later), says how to set up chrome-sandbox, never turns the sandbox off', async () => {
+      const fake = fakeElectron(
+        133,
+        "[12345:FATAL:setuid_sandbox_host.cc(163)] The SUID sandbox helper binary was found, but is not configured correctly. Rather than run without sandboxing I'm aborting now.",
+      );
+      const run = start({ ELECTRON_OVERRIDE_DIST_PATH: fake.dir });
+      await waitFor(() => run.opened().length > 0, 'the browser opener', 60_000);
+      const helper = path.join(fake.dir, 'chrome-sandbox');
+      expect(run.stderr()).toContain('The SUID sandbox helper binary was found, but is not configured correctly');
+      expect(run.stderr()).toContain(
+        `Electron's sandbox cannot start here: this Linux restricts unprivileged user namespaces (Ubuntu 23.10 and later do) and ${helper} is not set up as its setuid helper. ` +
+          `Run once: sudo chown root:root '${helper}' && sudo chmod 4755 '${helper}' (or add an AppArmor profile that allows userns for it), then npm start again to get the desktop app. ${INSTEAD}`,
+      );
+      expect(JSON.parse(fs.readFileSync(fake.record, 'utf8')).argv).not.toContain('--no-sandbox');
     });
 
     it('where Electron exits at once with an error, says so and starts the window in the browser', async () => {

@@ -13,6 +13,8 @@ import type * as net from 'node:net';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { endpointFor, resolvePaths } from '../shared/paths';
+import { readSessionEnv } from '../shared/session-env';
+import { appLaunchPlan } from './app-launch';
 import { ControlClient } from '../shared/control-client';
 import { connectWithHello, leadingRequestId, LineSplitter, MAX_MESSAGE_BYTES, WIRE_VERSION } from '../shared/wire';
 
@@ -46,6 +48,21 @@ export interface RelayOptions {
   launchApp: boolean;
   /** Called when the relay is over, with the exit code the process should use. */
   exit(code: number): void;
+}
+
+/** The first executable file named `program` in PATH's folders. */
+function onPath(program: string, pathVar: string | undefined): string | undefined {
+  for (const dir of (pathVar || '/usr/bin:/bin').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, program);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
 }
 
 /** Relays this process's stdin/stdout to the server's proxy until stdin closes. */
@@ -173,28 +190,27 @@ export function runRelay(opts: RelayOptions): void {
   function launchApp(): void {
     if (launched || !opts.launchApp) return;
     launched = true;
-    let cmd: string;
-    let args: string[];
-    const childEnv: NodeJS.ProcessEnv = { ...env };
-    delete childEnv.ELECTRON_RUN_AS_NODE;
-    if (env.MCP_SWITCHBOARD_APP_COMMAND) {
-      try {
-        [cmd, ...args] = JSON.parse(env.MCP_SWITCHBOARD_APP_COMMAND) as string[];
-      } catch {
-        log('MCP_SWITCHBOARD_APP_COMMAND is not a JSON array; not starting the app');
-        return;
-      }
-    } else if (process.versions.electron) {
-      cmd = process.execPath; // the app itself, as a GUI this time
-      args = ['--background'];
-    } else {
-      // From a checkout under Node: the headless host built next to this script.
-      cmd = process.execPath;
-      args = [path.join(__dirname, '..', 'headless', 'index.js')];
-    }
-    log(`starting MCP Switchboard in the background: ${path.basename(cmd)}`);
+    const plan = appLaunchPlan({
+      platform: process.platform,
+      env,
+      execPath: process.execPath,
+      connectorDir: __dirname,
+      electron: !!process.versions.electron,
+      sessionEnv: readSessionEnv(paths.dataDir),
+      which: (program) => onPath(program, env.PATH),
+      uid: typeof process.getuid === 'function' ? process.getuid() : undefined,
+    });
+    if ('error' in plan) return log(plan.error);
+    log(`starting MCP Switchboard in the background: ${plan.how}`);
     try {
-      const child = spawn(cmd, args, { detached: true, stdio: 'ignore', env: childEnv, windowsHide: true });
+      // Detached, no stdio, and not hidden: a hidden start would hide the app's first window on Windows.
+      const child = spawn(plan.command, plan.args, {
+        detached: true,
+        stdio: 'ignore',
+        env: plan.env,
+        windowsHide: false,
+        windowsVerbatimArguments: plan.windowsVerbatimArguments,
+      });
       child.on('error', (err) => log(`could not start MCP Switchboard: ${err.message}`));
       child.unref();
     } catch (err) {

@@ -207,9 +207,11 @@ export class AppCore implements SwitchboardCore {
     this.secret = loadOrCreateSecret(this.opts.paths.secretFile);
     this.logs.redactor.add(this.secret);
     const settings = this.settings.get();
-    // The weak-storage choice applies before any token is read.
+    // The weak-storage choice applies before any token is read: every vault call queues behind it.
+    // Not awaited: it waits for the vault to know its security (the app's keychain may be asking the
+    // user), and the proxies that need no token must not wait for that.
     if (isChoiceVault(this.opts.vault)) {
-      await this.opts.vault
+      void this.opts.vault
         .setChoice(settings.weakStorage)
         .catch((err: Error) => this.log('*', 'warn', `Could not apply the token storage choice "${settings.weakStorage}": ${err.message}`));
     }

@@ -3,6 +3,8 @@
  * written with conf by every host (the app passes electron-store, a conf subclass, for the same
  * file). Owner-only permissions: it holds static header values.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import Conf from 'conf';
 import type { Paths } from './ports';
 
@@ -20,6 +22,26 @@ export interface SettingsStore {
 /** The options every host opens settings.json with (electron-store takes the same). */
 export function settingsOptions(paths: Paths) {
   return { cwd: paths.dataDir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '', configFileMode: 0o600 } as const;
+}
+
+/** The settings file of a data directory (what settingsOptions names). */
+export function settingsFile(paths: Paths): string {
+  return path.join(paths.dataDir, `${settingsOptions(paths).configName}.json`);
+}
+
+/**
+ * When `err` says that settings.json is not readable as settings (conf: "… is not valid JSON"),
+ * moves the file aside in the same folder (`settings.unreadable-<time>.json`, mode kept), so the next
+ * start begins with empty settings and nothing in the file is lost. Returns where it went, or
+ * undefined when `err` is about something else (the file is then left where it is).
+ */
+export function setAsideUnreadableSettings(paths: Paths, err: unknown, now: Date = new Date()): string | undefined {
+  const file = settingsFile(paths);
+  const e = err as { name?: unknown; message?: unknown } | null;
+  if (!e || e.name !== 'SyntaxError' || typeof e.message !== 'string' || !e.message.includes(file)) return undefined;
+  const aside = path.join(paths.dataDir, `settings.unreadable-${now.toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.renameSync(file, aside);
+  return aside;
 }
 
 /** conf over settings.json; `watch` for a host that must notice changes other processes make. */

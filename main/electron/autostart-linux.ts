@@ -124,6 +124,8 @@ export interface LinuxAutostartOptions extends Omit<AutostartEntryOptions, 'comm
   appArgs?: readonly string[];
   /** Overrides the home directory (tests). */
   home?: string;
+  /** The entry's file name (a checkout uses its own, so it never replaces the installed app's). */
+  fileName?: string;
 }
 
 export class LinuxAutostart {
@@ -131,7 +133,7 @@ export class LinuxAutostart {
   private readonly content: string;
 
   constructor(opts: LinuxAutostartOptions) {
-    this.file = path.join(autostartDir(opts.env, opts.home), AUTOSTART_FILE_NAME);
+    this.file = path.join(autostartDir(opts.env, opts.home), opts.fileName ?? AUTOSTART_FILE_NAME);
     this.content = autostartEntry({ ...opts, command: autostartCommand(opts) });
   }
 
@@ -154,7 +156,7 @@ export class LinuxAutostart {
     }
     const dir = path.dirname(this.file);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = path.join(dir, `.${AUTOSTART_FILE_NAME}.${process.pid}.tmp`);
+    const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.tmp`);
     try {
       fs.writeFileSync(tmp, this.content, { mode: 0o644 });
       fs.renameSync(tmp, this.file);

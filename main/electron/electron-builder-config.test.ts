@@ -53,6 +53,8 @@ describe('electron-builder.yml', () => {
     expect(config.productName).toBe('MCP Switchboard');
     expect(config.directories).toEqual({ output: 'dist', buildResources: 'assets' });
     expect(config.files.filter((f: string) => !f.startsWith('!'))).toEqual(['out/**', 'package.json']);
+    // The command line and the headless host are not part of the app (about 4 MB it never loads).
+    expect(config.files).toEqual(expect.arrayContaining(['!out/cli/**', '!out/headless/**']));
     expect(config.asar).toBe(true);
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['out/proxy/**', 'out/connector/**']));
     expect(config.npmRebuild).toBe(false);
@@ -79,7 +81,13 @@ describe('electron-builder.yml', () => {
       onlyLoadAppFromAsar: true,
       // The renderer is loaded from file:// (security-policy.ts rendererUrl); off would need a custom protocol.
       grantFileProtocolExtraPrivileges: true,
+      // Apple Silicon kills a binary whose signature the flip broke: re-signed ad hoc at once
+      // (@electron/fuses), then properly where a Developer ID is there.
+      resetAdHocDarwinSignature: true,
     });
+    // Not mac.identity "-", which would sign ad hoc even where a Developer ID is in the keychain,
+    // and not null, which would skip signing.
+    expect(config.mac.identity).toBeUndefined();
     // The comment that says why runAsNode stays on is part of the decision.
     expect(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')).toMatch(
       /ON, deliberately: client configs run[^\n]*\n[^\n]*ELECTRON_RUN_AS_NODE=1/,
@@ -90,6 +98,20 @@ describe('electron-builder.yml', () => {
     expect(errorsOf(wrong).join('\n')).toMatch(/"additionalProperty":"runAsNod"/);
   });
 
+  it('has what the deb needs: a homepage and an author with an e-mail (FpmTarget.computeFpmMetaInfoOptions)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    // electron-builder takes the homepage from package.json (or a GitHub repository, which there is none of)
+    // and the maintainer from linux.maintainer or the author: "Name <email>".
+    expect(pkg.homepage).toMatch(/^https:\/\/\S+$/);
+    expect(config.linux.maintainer ?? `${pkg.author?.name} <${pkg.author?.email}>`).toMatch(/^[^<>]+ <[^@\s<>]+@[^@\s<>]+\.[a-z]+>$/);
+  });
+
+  it('names the Windows executable without a space (client configs run it); the macOS bundle keeps the product name', () => {
+    expect(config.win.executableName).toBe('mcp-switchboard');
+    expect(config.executableName).toBeUndefined();
+    expect(config.mac.executableName).toBeUndefined();
+  });
+
   it('agrees with package.json and the build layout', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect(pkg.main).toMatch(/^out\//);
@@ -97,6 +119,14 @@ describe('electron-builder.yml', () => {
     const build = fs.readFileSync(path.join(root, 'scripts', 'build.mjs'), 'utf8');
     expect(build).toContain("out: 'out/proxy/index.js'");
     expect(build).toContain("out: 'out/connector/index.js'");
+  });
+
+  it('the connector bundle needs nothing but Node built-ins (an AppImage runs a copy of it from the data directory)', () => {
+    // Built by the global setup (test/global-setup.ts).
+    const bundle = fs.readFileSync(path.join(root, 'out', 'connector', 'index.js'), 'utf8');
+    const required = [...bundle.matchAll(/require\("([^"]+)"\)/g)].map((r) => r[1]!);
+    expect(required.length).toBeGreaterThan(0);
+    expect(required.filter((r) => !r.startsWith('node:'))).toEqual([]);
   });
 
   it('has the icons electron-builder and the tray need', () => {

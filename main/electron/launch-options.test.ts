@@ -15,6 +15,15 @@ describe('parseLaunchArgs', () => {
   });
 });
 
+describe('parseLaunchArgs --data-dir', () => {
+  it('takes the data directory a connector names (absolute only), never from after "--"', () => {
+    expect(parseLaunchArgs(['/opt/app/mcp-switchboard', '--background', '--data-dir=/srv/sb data']).dataDir).toBe('/srv/sb data');
+    expect(parseLaunchArgs(['/opt/app/mcp-switchboard', '--data-dir=relative/dir']).dataDir).toBeUndefined();
+    expect(parseLaunchArgs(['C:\\app\\MCP Switchboard.exe', '--', '--data-dir=/tmp/evil']).dataDir).toBeUndefined();
+    expect(parseLaunchArgs(['/opt/app/mcp-switchboard']).dataDir).toBeUndefined();
+  });
+});
+
 describe('opensWindowOnStart', () => {
   it('opens the window on a normal start only', () => {
     expect(opensWindowOnStart(parseLaunchArgs(['/opt/app/mcp-switchboard']), { wasOpenedAtLogin: false })).toBe(true);

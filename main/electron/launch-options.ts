@@ -9,7 +9,15 @@ export interface LaunchOptions {
   url?: string;
   /** Started by a connector or at login: run the tray and proxies, open no window. */
   background: boolean;
+  /**
+   * `--data-dir=<dir>`: the data directory a connector's entry names (connectors start the app
+   * through LaunchServices or systemd-run, which do not pass the environment on). Only before a
+   * "--", where nothing from a link can be.
+   */
+  dataDir?: string;
 }
+
+export const DATA_DIR_ARG = '--data-dir';
 
 /** Chromium may append its own switches, so look for ours anywhere in argv. */
 export const APP_SCHEME = 'mcp-switchboard:';
@@ -17,7 +25,13 @@ export const APP_SCHEME = 'mcp-switchboard:';
 export function parseLaunchArgs(argv: readonly string[]): LaunchOptions {
   // Windows and Linux deliver a protocol link as an argument (after "--" when we registered it).
   const url = argv.find((a) => a.toLowerCase().startsWith(`${APP_SCHEME}//`));
-  return { background: argv.includes('--background'), url };
+  const end = argv.indexOf('--');
+  const switches = end === -1 ? argv : argv.slice(0, end);
+  const dataDir = switches
+    .filter((a) => a.startsWith(`${DATA_DIR_ARG}=`))
+    .map((a) => a.slice(DATA_DIR_ARG.length + 1))
+    .find((d) => path.isAbsolute(d));
+  return { background: argv.includes('--background'), url, ...(dataDir ? { dataDir } : {}) };
 }
 
 /**

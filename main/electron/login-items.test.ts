@@ -136,4 +136,43 @@ describe('createLoginItems on Linux', () => {
     expect(notes).toEqual([`Launch at login now starts /home/me/Apps/MCP.AppImage (${file()})`]);
     expect(moved.isEnabled()).toBe(true);
   });
+
+  it("a checkout's entry has its own file: it never replaces or repairs the installed app's", () => {
+    const app = new FakeLoginItemApp();
+    createLoginItems({ app, platform: 'linux', env: env(), execPath: '/opt/MCP Switchboard/mcp-switchboard', appArgs: [] }).setEnabled(true);
+    const installed = fs.readFileSync(file(), 'utf8');
+    const dev = createLoginItems({
+      app,
+      platform: 'linux',
+      env: env(),
+      execPath: '/repo/node_modules/electron/dist/electron',
+      appArgs: ['/repo'],
+      autostartFileName: 'mcp-switchboard-dev.desktop',
+    });
+    expect(dev.isEnabled()).toBe(false);
+    dev.setEnabled(true);
+    expect(fs.readFileSync(path.join(tmp, 'cfg', 'autostart', 'mcp-switchboard-dev.desktop'), 'utf8')).toContain(
+      'Exec=/repo/node_modules/electron/dist/electron /repo --background\n',
+    );
+    expect(fs.readFileSync(file(), 'utf8')).toBe(installed);
+  });
+});
+
+describe('createLoginItems from a path that will not last', () => {
+  it('refuses to turn launch at login on, with the sentence; turning it off still works', () => {
+    const app = new FakeLoginItemApp();
+    const why = 'Move MCP Switchboard to Applications first: it runs from its disk image.';
+    const items = createLoginItems({
+      app,
+      platform: 'darwin',
+      env: {},
+      execPath: '/Volumes/MCP Switchboard/MCP Switchboard.app/Contents/MacOS/MCP Switchboard',
+      appArgs: [],
+      unavailable: why,
+    });
+    expect(() => items.setEnabled(true)).toThrow(why);
+    expect(app.sets).toEqual([]);
+    items.setEnabled(false);
+    expect(app.sets).toEqual([{ openAtLogin: false }]);
+  });
 });

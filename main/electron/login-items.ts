@@ -23,6 +23,13 @@ export interface ElectronLoginItemsOptions {
   appArgs: readonly string[];
   /** Called when a stale Linux entry (the AppImage moved) was rewritten, or could not be. */
   onRepair?: (message: string) => void;
+  /** Linux: the autostart file's name (a checkout has its own). */
+  autostartFileName?: string;
+  /**
+   * Set when the app runs from a path that will not last (macOS: a disk image, a translocated
+   * download): turning launch at login on is refused with this sentence.
+   */
+  unavailable?: string;
 }
 
 export const BACKGROUND_ARG = '--background';
@@ -33,9 +40,22 @@ export interface ElectronLoginItems extends LoginItems {
 }
 
 export function createLoginItems(opts: ElectronLoginItemsOptions): ElectronLoginItems {
+  const items = createPlatformLoginItems(opts);
+  if (!opts.unavailable) return items;
+  const why = opts.unavailable;
+  return {
+    ...items,
+    setEnabled(enabled) {
+      if (enabled) throw new Error(why);
+      items.setEnabled(false);
+    },
+  };
+}
+
+function createPlatformLoginItems(opts: ElectronLoginItemsOptions): ElectronLoginItems {
   const { app, platform } = opts;
   if (platform === 'linux') {
-    const autostart = new LinuxAutostart({ env: opts.env, execPath: opts.execPath, appArgs: opts.appArgs });
+    const autostart = new LinuxAutostart({ env: opts.env, execPath: opts.execPath, appArgs: opts.appArgs, fileName: opts.autostartFileName });
     try {
       if (autostart.repair()) opts.onRepair?.(`Launch at login now starts ${opts.env.APPIMAGE || opts.execPath} (${autostart.file})`);
     } catch (err) {

@@ -55,6 +55,24 @@ describe('isTrustedRendererUrl / navigationAllowed', () => {
     expect(navigationAllowed(page, fileLoc)).toBe(true);
   });
 
+  it("Windows: our page as Chromium reports it (drive letter upper-cased, other escapes) is ours; Node's form of another file is not", () => {
+    // A checkout run from `c:\repo`: Node's URL keeps the lowercase drive letter.
+    const win = rendererLocation({ indexHtml: 'c:\\Users\\Ann Lee\\repo\\out\\renderer\\index.html', isPackaged: false, platform: 'win32' });
+    expect(rendererUrl(win)).toBe('file:///c:/Users/Ann%20Lee/repo/out/renderer/index.html');
+    // What Chromium's url_canon_fileurl.cc makes of it, and of the same path with an escape Node does not use.
+    expect(isTrustedRendererUrl('file:///C:/Users/Ann%20Lee/repo/out/renderer/index.html', win)).toBe(true);
+    expect(isTrustedRendererUrl('file:///C:/Users/Ann%20Lee/repo/out/renderer/index.html#/logs', win)).toBe(true);
+    expect(isTrustedRendererUrl('file:///C:/Users/Ann%20Lee/rep%6F/out/renderer/index.html', win)).toBe(true);
+    expect(isTrustedSender({ url: 'file:///C:/Users/Ann%20Lee/repo/out/renderer/index.html', parent: null }, win)).toBe(true);
+    expect(isTrustedRendererUrl('file:///C:/Users/Ann%20Lee/repo/out/renderer/other.html', win)).toBe(false);
+    expect(isTrustedRendererUrl('file:///D:/Users/Ann%20Lee/repo/out/renderer/index.html', win)).toBe(false);
+    expect(isTrustedRendererUrl('file://server/c$/Users/Ann%20Lee/repo/out/renderer/index.html', win)).toBe(false);
+    expect(isTrustedRendererUrl('https://c/Users/Ann%20Lee/repo/out/renderer/index.html', win)).toBe(false);
+    // On POSIX the case of a path is the file's: another case is another file.
+    expect(isTrustedRendererUrl(page.replace('renderer', 'Renderer'), fileLoc)).toBe(false);
+    expect(isTrustedRendererUrl(page.replace('MCP%20Switchboard', 'MCP Switchboard'), fileLoc)).toBe(true);
+  });
+
   it('compares origins for a dev server', () => {
     const dev = { kind: 'dev-server', origin: 'http://localhost:5173' } as const;
     expect(isTrustedRendererUrl('http://localhost:5173/anything', dev)).toBe(true);

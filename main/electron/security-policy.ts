@@ -22,10 +22,18 @@ export function devCsp(devOrigin: string): string {
   ].join('; ');
 }
 
-/** Where the window's page is loaded from: the built file, or (unpackaged dev only) a dev server. */
-export type RendererLocation = { kind: 'file'; indexHtml: string } | { kind: 'dev-server'; origin: string };
+/**
+ * Where the window's page is loaded from: the built file, or (unpackaged dev only) a dev server.
+ * `platform` (default process.platform) says how the file's path is written.
+ */
+export type RendererLocation = { kind: 'file'; indexHtml: string; platform?: NodeJS.Platform } | { kind: 'dev-server'; origin: string };
 
-export function rendererLocation(opts: { indexHtml: string; devServerUrl?: string | undefined; isPackaged: boolean }): RendererLocation {
+export function rendererLocation(opts: {
+  indexHtml: string;
+  devServerUrl?: string | undefined;
+  isPackaged: boolean;
+  platform?: NodeJS.Platform;
+}): RendererLocation {
   if (!opts.isPackaged && opts.devServerUrl) {
     const url = new URL(opts.devServerUrl);
     const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
@@ -34,12 +42,37 @@ export function rendererLocation(opts: { indexHtml: string; devServerUrl?: strin
     }
     throw new Error(`Refusing renderer dev server ${opts.devServerUrl}: only http(s) on loopback is allowed`);
   }
-  return { kind: 'file', indexHtml: opts.indexHtml };
+  return { kind: 'file', indexHtml: opts.indexHtml, ...(opts.platform ? { platform: opts.platform } : {}) };
 }
 
 /** The URL the window loads. */
 export function rendererUrl(loc: RendererLocation): string {
-  return loc.kind === 'file' ? pathToFileURL(loc.indexHtml).href : `${loc.origin}/`;
+  return loc.kind === 'file' ? pathToFileURL(loc.indexHtml, { windows: (loc.platform ?? process.platform) === 'win32' }).href : `${loc.origin}/`;
+}
+
+/**
+ * A file: URL reduced to the file it names, in a form Node's and Chromium's canonical URLs agree
+ * on. They do not agree on the string: Chromium upper-cases a Windows drive letter
+ * (url_canon_fileurl.cc) where Node keeps it as given (a checkout run from `c:\…`), and the two
+ * escape some characters differently. So the path is compared decoded, and on Windows without
+ * regard to case (as the file system does). Undefined for anything that is not a local file URL.
+ */
+export function fileUrlKey(url: string, platform: NodeJS.Platform): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'file:') return undefined;
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(parsed.pathname);
+  } catch {
+    return undefined;
+  }
+  const key = `${parsed.host}|${pathname}`;
+  return platform === 'win32' ? key.toLowerCase() : key;
 }
 
 /** True when `url` is our own page (any hash or query), i.e. a frame allowed to use the contract. */
@@ -52,8 +85,9 @@ export function isTrustedRendererUrl(url: string | undefined | null, loc: Render
     return false;
   }
   if (loc.kind === 'file') {
-    const expected = pathToFileURL(loc.indexHtml);
-    return parsed.protocol === 'file:' && parsed.host === expected.host && parsed.pathname === expected.pathname;
+    const platform = loc.platform ?? process.platform;
+    const key = fileUrlKey(url, platform);
+    return key !== undefined && key === fileUrlKey(rendererUrl(loc), platform);
   }
   return parsed.origin === loc.origin;
 }

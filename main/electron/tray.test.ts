@@ -2,6 +2,9 @@
 // itself is covered by tray-menu-model.test.ts; this checks the wiring: template mapping, clicks,
 // icon and tooltip per state, debounced rebuilds on core events, the launch-at-login item, dispose.
 // The icon paths it asks for are checked against the real files in assets/tray.
+// Where Electron's behaviour is known, the mock has it: a Menu is an event emitter
+// (menu-will-show / menu-will-close), and on macOS a click on the icon emits `click` and then
+// opens the menu (tray_icon_cocoa.mm: handleClickNotifications, then [super mouseDown:]).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
@@ -13,8 +16,22 @@ interface MockImage {
   template: boolean;
 }
 
+interface MockMenu {
+  template: MenuItemConstructorOptions[];
+  emit(event: 'menu-will-show' | 'menu-will-close'): void;
+}
+
 const mock = vi.hoisted(() => ({
-  trays: [] as Array<{ menus: MenuItemConstructorOptions[][]; tooltips: string[]; images: MockImage[]; destroyed: boolean; click?: () => void }>,
+  trays: [] as Array<{
+    menus: MenuItemConstructorOptions[][];
+    tooltips: string[];
+    images: MockImage[];
+    destroyed: boolean;
+    click?: () => void;
+    current?: MockMenu;
+    /** What a user's click on the icon does, per platform. */
+    userClick(platform: NodeJS.Platform): void;
+  }>,
   loaded: [] as MockImage[],
 }));
 
@@ -26,6 +43,12 @@ vi.mock('electron', () => {
       images: [] as MockImage[],
       destroyed: false,
       click: undefined as undefined | (() => void),
+      current: undefined as MockMenu | undefined,
+      userClick: (platform: NodeJS.Platform) => {
+        this.state.click?.();
+        // macOS: the same mouse-down then opens the context menu.
+        if (platform === 'darwin') this.state.current?.emit('menu-will-show');
+      },
     };
     constructor(image: MockImage) {
       this.state.images.push(image);
@@ -35,8 +58,9 @@ vi.mock('electron', () => {
       if (event === 'click') this.state.click = fn;
       return this;
     }
-    setContextMenu(menu: { template: MenuItemConstructorOptions[] }) {
+    setContextMenu(menu: MockMenu) {
       this.state.menus.push(menu.template);
+      this.state.current = menu;
     }
     setToolTip(text: string) {
       this.state.tooltips.push(text);
@@ -48,7 +72,21 @@ vi.mock('electron', () => {
       this.state.destroyed = true;
     }
   }
-  const Menu = { buildFromTemplate: (template: MenuItemConstructorOptions[]) => ({ template }) };
+  const Menu = {
+    buildFromTemplate: (template: MenuItemConstructorOptions[]) => {
+      const listeners = new Map<string, Array<() => void>>();
+      return {
+        template,
+        on(event: string, fn: () => void) {
+          listeners.set(event, [...(listeners.get(event) ?? []), fn]);
+          return this;
+        },
+        emit(event: string) {
+          for (const fn of listeners.get(event) ?? []) fn();
+        },
+      };
+    },
+  };
   const nativeImage = {
     createFromPath: (p: string) => {
       const image = {
@@ -175,6 +213,52 @@ describe('ElectronTray', () => {
     expect(item(state.menus[1]!)).toMatchObject({ type: 'checkbox', checked: true });
     (item(state.menus[1]!).click as () => void)();
     expect(actions.at(-1)).toEqual({ setting: 'launchAtLogin', value: false });
+  });
+
+  it('macOS: a click on the icon opens the menu only, not the window as well', () => {
+    const core = new FakeSwitchboardCore([]);
+    const actions: unknown[] = [];
+    new ElectronTray({ core, iconDir, template: true, loginItemSupported: false, onAction: (a) => actions.push(a), platform: 'darwin' });
+    mock.trays[0]!.userClick('darwin');
+    expect(actions).toEqual([]);
+    // Windows and Linux: the click opens the window.
+    new ElectronTray({ core, iconDir, template: false, loginItemSupported: false, onAction: (a) => actions.push(a), platform: 'win32' });
+    mock.trays[1]!.userClick('win32');
+    expect(actions).toEqual(['open']);
+  });
+
+  it('under traffic: metrics alone rebuild nothing and read no client config; a change waits for an open menu to close', async () => {
+    const core = new FakeSwitchboardCore([fakeServer('a', 'ready', { name: 'Linear' })]);
+    new ElectronTray({ core, iconDir, template: false, loginItemSupported: true, onAction: () => {} });
+    const state = mock.trays[0]!;
+    await vi.advanceTimersByTimeAsync(200);
+    const reads = () => core.calls.filter((c) => c.method === 'installStatus' || c.method === 'getSettings').length;
+    const menusBefore = state.menus.length;
+    const readsBefore = reads();
+    // Two seconds of metrics: a status event every 100 ms with new counters and the same state.
+    for (let i = 1; i <= 20; i++) {
+      core.status.fire(fakeStatus('a', 'ready', { counters: { connections: 1, connectionsTotal: 1, requests: i, errors: 0 } }));
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(state.menus.length).toBe(menusBefore);
+    expect(reads()).toBe(readsBefore);
+    expect(state.tooltips).toEqual(['MCP Switchboard — 1 of 1 ready']);
+
+    // The user opens the menu; the server fails meanwhile: the open menu stays until it closes.
+    state.current!.emit('menu-will-show');
+    core.servers[0]!.status = fakeStatus('a', 'error');
+    core.status.fire(core.servers[0]!.status);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(state.menus.length).toBe(menusBefore);
+    expect(state.tooltips.at(-1)).toBe('MCP Switchboard — 0 of 1 ready, 1 failed');
+    state.current!.emit('menu-will-close');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(state.menus.length).toBe(menusBefore + 1);
+    expect(state.menus.at(-1)![2]!.label).toBe('Linear — Error');
+    // A servers change reads the clients' install states again.
+    core.list.fire(core.servers);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(reads()).toBeGreaterThan(readsBefore);
   });
 
   it('shows an empty menu rather than failing when the core throws', () => {

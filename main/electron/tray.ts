@@ -1,8 +1,17 @@
 /**
  * The tray icon and its menu. The menu, the icon's state and the tooltip come from the pure
- * tray-menu-model; this adapter maps them to Electron's Menu and nativeImage and rebuilds them
- * (debounced) whenever the core reports a change of servers, status or settings.
+ * tray-menu-model; this adapter maps them to Electron's Menu and nativeImage.
  * "Open Switchboard" is always the first entry: on Linux, a click on the icon may do nothing.
+ *
+ * Under traffic a proxy reports metrics up to ten times a second, each a status event. So the
+ * rebuild is debounced, and the menu is replaced only when what it shows changed (a new menu
+ * closes or flickers an open one on some desktops, and is deferred while it is open, where
+ * Electron reports that); the clients' install states (which read every client's config file)
+ * and the settings (which ask the OS for the login item) are read again only when servers or
+ * settings change.
+ *
+ * macOS: a click on a menu-bar icon with a menu emits `click` and then opens the menu, so the
+ * click opens nothing there (the menu's first entry does).
  */
 import * as path from 'node:path';
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
@@ -29,6 +38,8 @@ export interface ElectronTrayOptions {
   onAction: (action: TrayAction) => void;
   /** Rebuild delay after a burst of status events. */
   debounceMs?: number;
+  /** process.platform by default. */
+  platform?: NodeJS.Platform;
 }
 
 export function toMenuTemplate(model: readonly TrayMenuItem[], onAction: (a: TrayAction) => void): MenuItemConstructorOptions[] {
@@ -65,18 +76,34 @@ export class ElectronTray {
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
   private install?: TrayInstallInfo;
+  private settings?: AppSettings;
   private readonly images = new Map<TrayIconName, NativeImage>();
   private icon: TrayIconName;
+  private tooltip: string | undefined;
+  /** What the current menu shows, to replace it only when that changes. */
+  private menuKey: string | undefined;
+  /** Top-level labels of the menu shown (for the snapshot). */
+  private shown: string[] = [];
+  private menuOpen = false;
+  private renderWhenClosed = false;
+  private stale = { installs: true, settings: true };
   private last: TraySnapshot | undefined;
 
   constructor(private readonly options: ElectronTrayOptions) {
     this.icon = trayAppearance(this.servers()).icon;
     this.tray = new Tray(this.image(this.icon));
-    // Windows and (some) Linux trays emit click on activation; macOS opens the menu instead.
-    this.tray.on('click', () => options.onAction('open'));
-    const schedule = () => this.schedule();
-    this.unsubscribe = [options.core.onDidChangeServers(schedule), options.core.onDidChangeStatus(schedule), options.core.onDidChangeSettings(schedule)];
+    // Windows and Linux: a click on the icon opens the window. macOS opens the menu on the same click.
+    if ((options.platform ?? process.platform) !== 'darwin') this.tray.on('click', () => options.onAction('open'));
+    const core = options.core;
+    this.unsubscribe = [
+      core.onDidChangeServers(() => this.schedule({ installs: true })),
+      core.onDidChangeStatus(() => this.schedule({})),
+      core.onDidChangeSettings(() => this.schedule({ installs: true, settings: true })),
+    ];
+    this.readSettings();
     this.render();
+    // The install states come soon after (they read every client's config file).
+    this.schedule({ installs: true });
   }
 
   /** One image per state, loaded once (createFromPath picks up the @2x file beside it). */
@@ -90,16 +117,22 @@ export class ElectronTray {
     return image;
   }
 
-  /** Rebuilds menu, icon and tooltip soon (e.g. after the login item changed outside the core). */
+  /** Rebuilds menu, icon and tooltip soon, reading installs and settings again (e.g. after the login item changed outside the core). */
   refresh(): void {
-    this.schedule();
+    this.schedule({ installs: true, settings: true });
   }
 
-  private schedule(): void {
-    if (this.disposed || this.timer) return;
+  private schedule(what: { installs?: boolean; settings?: boolean }): void {
+    if (this.disposed) return;
+    this.stale.installs ||= !!what.installs;
+    this.stale.settings ||= !!what.settings;
+    if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.refreshInstalls().finally(() => this.render());
+      const { installs, settings } = this.stale;
+      this.stale = { installs: false, settings: false };
+      if (settings) this.readSettings();
+      void (installs ? this.refreshInstalls() : Promise.resolve()).finally(() => this.render());
     }, this.options.debounceMs ?? 150);
   }
 
@@ -114,6 +147,15 @@ export class ElectronTray {
     }
   }
 
+  private readSettings(): void {
+    if (!this.options.loginItemSupported) return;
+    try {
+      this.settings = this.options.core.getSettings();
+    } catch {
+      this.settings = undefined;
+    }
+  }
+
   private servers(): ServerSummary[] {
     try {
       return this.options.core.listServers();
@@ -125,24 +167,44 @@ export class ElectronTray {
   private render(): void {
     if (this.disposed) return;
     const servers = this.servers();
-    let settings: AppSettings | undefined;
-    if (this.options.loginItemSupported) {
-      try {
-        settings = this.options.core.getSettings();
-      } catch {
-        settings = undefined;
+    const model = buildTrayMenuModel(servers, this.install, { launchAtLogin: this.settings?.launchAtLogin });
+    const menuKey = JSON.stringify(model);
+    if (menuKey !== this.menuKey) {
+      if (this.menuOpen) {
+        // Replaced when it closes: replacing an open menu closes it (macOS, Windows) or makes it flicker (Linux).
+        this.renderWhenClosed = true;
+      } else {
+        this.menuKey = menuKey;
+        this.shown = model.map((i) => (i.kind === 'separator' ? '-' : i.label));
+        // Linux only applies menu changes through a new setContextMenu call.
+        this.tray.setContextMenu(this.buildMenu(model));
       }
     }
-    const model = buildTrayMenuModel(servers, this.install, { launchAtLogin: settings?.launchAtLogin });
-    // Linux only applies menu changes through a new setContextMenu call.
-    this.tray.setContextMenu(Menu.buildFromTemplate(toMenuTemplate(model, this.options.onAction)));
     const look = trayAppearance(servers);
     if (look.icon !== this.icon) {
       this.icon = look.icon;
       this.tray.setImage(this.image(look.icon));
     }
-    this.tray.setToolTip(look.tooltip);
-    this.last = { icon: look.icon, tooltip: look.tooltip, menu: model.map((i) => (i.kind === 'separator' ? '-' : i.label)) };
+    if (look.tooltip !== this.tooltip) {
+      this.tooltip = look.tooltip;
+      this.tray.setToolTip(look.tooltip);
+    }
+    this.last = { icon: look.icon, tooltip: look.tooltip, menu: this.shown };
+  }
+
+  private buildMenu(model: readonly TrayMenuItem[]): Menu {
+    const menu = Menu.buildFromTemplate(toMenuTemplate(model, this.options.onAction));
+    // Where Electron reports the menu opening and closing, a change waits for it to close.
+    menu.on('menu-will-show', () => (this.menuOpen = true));
+    menu.on('menu-will-close', () => {
+      this.menuOpen = false;
+      if (this.renderWhenClosed) {
+        this.renderWhenClosed = false;
+        // After the click that closed it has been handled.
+        setTimeout(() => this.render(), 0);
+      }
+    });
+    return menu;
   }
 
   snapshot(): TraySnapshot | undefined {

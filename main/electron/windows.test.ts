@@ -33,7 +33,7 @@ const mock = vi.hoisted(() => {
     }
   }
   const state = {
-    windows: [] as Array<{ options: any; contents: Contents; loaded?: string; destroyed: boolean; shown: number }>,
+    windows: [] as Array<{ options: any; contents: Contents; loaded?: string; loads?: number; destroyed: boolean; shown: number }>,
     appListeners: new Map<string, Set<Handler>>(),
     session: {
       headers: undefined as Handler | undefined,
@@ -43,6 +43,8 @@ const mock = vi.hoisted(() => {
       events: new Map<string, Handler>(),
     },
     Contents,
+    theme: { shouldUseDarkColors: false },
+    focused: [] as unknown[],
   };
   return state;
 });
@@ -59,6 +61,7 @@ vi.mock('electron', () => {
     once() {}
     on() {}
     loadURL(url: string) {
+      this.record.loads = (this.record.loads ?? 0) + 1;
       this.record.loaded = url;
       this.webContents.url = url;
       return Promise.resolve();
@@ -92,8 +95,9 @@ vi.mock('electron', () => {
       mock.appListeners.get(event)!.add(fn);
     },
     removeListener: (event: string, fn: Handler) => mock.appListeners.get(event)?.delete(fn),
+    focus: (options: unknown) => mock.focused.push(options),
   };
-  return { app, BrowserWindow, session };
+  return { app, BrowserWindow, session, nativeTheme: mock.theme };
 });
 
 const { ElectronWindows, secureWebPreferences } = await import('./windows');
@@ -154,6 +158,46 @@ describe('ElectronWindows', () => {
       'window-open https://attacker.example/popup',
       `window-open ${page}`,
     ]);
+  });
+
+  it('paints the background the page will have, dark or light, so opening shows no flash', () => {
+    mock.theme.shouldUseDarkColors = true;
+    setup().windows.open();
+    mock.theme.shouldUseDarkColors = false;
+    setup().windows.open();
+    expect(mock.windows.map((w) => w.options.backgroundColor)).toEqual(['#12151c', '#f4f5f8']);
+  });
+
+  it('a page that does not load still shows the window and says why; a renderer that went away is reloaded on the next open', () => {
+    const problems: string[] = [];
+    const windows = new ElectronWindows({ renderer, preloadPath: '/p.js', onPageProblem: (m) => problems.push(m) });
+    windows.open();
+    const record = mock.windows[0]!;
+    const c = record.contents;
+    c.handlers.get('did-fail-load')!({}, -3, 'ERR_ABORTED', page, true);
+    c.handlers.get('did-fail-load')!({}, -6, 'ERR_FILE_NOT_FOUND', 'file:///x/sub.css', false);
+    expect(record.shown).toBe(0);
+    c.handlers.get('did-fail-load')!({}, -6, 'ERR_FILE_NOT_FOUND', page, true);
+    expect(record.shown).toBe(1);
+    expect(problems).toEqual([`the window's page did not load (ERR_FILE_NOT_FOUND, -6): ${page}`]);
+    c.handlers.get('render-process-gone')!({}, { reason: 'crashed', exitCode: 1 });
+    expect(record.loads).toBe(1);
+    windows.open();
+    expect(record.loads).toBe(2);
+    windows.open();
+    expect(record.loads).toBe(2);
+  });
+
+  it('macOS: a window opened from the menu bar takes the focus (a tray-only app is not the active app)', () => {
+    const windows = new ElectronWindows({ renderer, preloadPath: '/p.js', platform: 'darwin' });
+    windows.open();
+    windows.open();
+    expect(mock.focused).toEqual([{ steal: true }]);
+    mock.focused.length = 0;
+    const linux = new ElectronWindows({ renderer, preloadPath: '/p.js', platform: 'linux' });
+    linux.open();
+    linux.open();
+    expect(mock.focused).toEqual([]);
   });
 
   it('guards every web contents the app creates, until disposed', () => {

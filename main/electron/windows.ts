@@ -7,7 +7,7 @@
  * The navigation guards are applied to every web contents the app ever creates
  * (`web-contents-created`), not only to this window, so nothing added later escapes them.
  */
-import { app, BrowserWindow, session, type Session, type WebContents, type WebPreferences } from 'electron';
+import { app, BrowserWindow, nativeTheme, session, type Session, type WebContents, type WebPreferences } from 'electron';
 import { devCsp, navigationAllowed, permissionAllowed, RENDERER_CSP_HEADER, rendererUrl, type RendererLocation } from './security-policy';
 
 export interface ElectronWindowsOptions {
@@ -18,6 +18,15 @@ export interface ElectronWindowsOptions {
   iconPath?: string;
   /** Called with navigations and window.open targets that were blocked (for the app log). */
   onBlocked?: (what: 'navigate' | 'window-open' | 'permission' | 'webview' | 'download', url: string) => void;
+  /** The page did not load, or its renderer went away (for the app log). */
+  onPageProblem?: (message: string) => void;
+  /** process.platform by default. */
+  platform?: NodeJS.Platform;
+}
+
+/** The page's own background (renderer/src/styles.css --bg), so a dark system shows no light flash. */
+export function windowBackground(dark: boolean): string {
+  return dark ? '#12151c' : '#f4f5f8';
 }
 
 /** The window's web preferences: the Electron security checklist, spelled out even where it is the default. */
@@ -43,7 +52,9 @@ const hardenedSessions = new WeakSet<Session>();
 
 /**
  * Session-wide guards: CSP header on every response, permissions denied (but the clipboard write
- * of our own page), no device access, no downloads.
+ * of our own page), no device access, no downloads. Chromium dispatches no header events for
+ * file: responses, so the packaged page's policy is its <meta> CSP (the same policy, without
+ * frame-ancestors, which a <meta> cannot set); the header reaches the dev server's page.
  */
 function hardenSession(ses: Session, options: ElectronWindowsOptions): void {
   if (hardenedSessions.has(ses)) return;
@@ -95,6 +106,7 @@ export function guardWebContents(contents: WebContents, options: Pick<ElectronWi
 
 export class ElectronWindows {
   private window: BrowserWindow | undefined;
+  private crashed = false;
   private readonly onContentsCreated = (_event: unknown, contents: WebContents) => guardWebContents(contents, this.options);
 
   constructor(private readonly options: ElectronWindowsOptions) {
@@ -105,14 +117,25 @@ export class ElectronWindows {
   open(): BrowserWindow {
     const existing = this.window;
     if (existing && !existing.isDestroyed()) {
+      if (this.crashed) {
+        // The renderer went away: load the page again rather than show a dead window.
+        this.crashed = false;
+        existing.loadURL(rendererUrl(this.options.renderer)).catch((err: unknown) => this.options.onPageProblem?.(`reload failed: ${String(err)}`));
+      }
       if (existing.isMinimized()) existing.restore();
       existing.show();
-      existing.focus();
+      this.bringForward(existing);
       return existing;
     }
     const win = this.create();
     this.window = win;
     return win;
+  }
+
+  /** A tray-only app on macOS is not the active app when its menu is used: take the focus. */
+  private bringForward(win: BrowserWindow): void {
+    if ((this.options.platform ?? process.platform) === 'darwin') app.focus({ steal: true });
+    win.focus();
   }
 
   get current(): BrowserWindow | undefined {
@@ -129,14 +152,27 @@ export class ElectronWindows {
       minWidth: 640,
       minHeight: 480,
       show: false,
-      backgroundColor: '#f6f7f9',
+      backgroundColor: windowBackground(nativeTheme.shouldUseDarkColors),
       autoHideMenuBar: true,
       ...(this.options.iconPath ? { icon: this.options.iconPath } : {}),
       webPreferences: secureWebPreferences(this.options.preloadPath),
     });
     // Already guarded through web-contents-created; explicit, so the window never depends on it.
     guardWebContents(win.webContents, this.options);
-    win.once('ready-to-show', () => win.show());
+    win.once('ready-to-show', () => {
+      win.show();
+      this.bringForward(win);
+    });
+    // Without a page there is no ready-to-show: show the window anyway rather than nothing, and say why.
+    win.webContents.on('did-fail-load', (_event, code, description, url, isMainFrame) => {
+      if (!isMainFrame || code === -3) return; // -3: aborted (a reload replaced it)
+      this.options.onPageProblem?.(`the window's page did not load (${description}, ${code}): ${url}`);
+      if (!win.isDestroyed()) win.show();
+    });
+    win.webContents.on('render-process-gone', (_event, details) => {
+      this.options.onPageProblem?.(`the window's renderer went away (${details.reason}); it reloads when the window is opened again`);
+      this.crashed = true;
+    });
     win.on('closed', () => {
       if (this.window === win) this.window = undefined;
     });

@@ -92,4 +92,26 @@ describe('ChoiceVault', () => {
     expect(v.security).toEqual({ secure: true, backend: 'test keyring' });
     expect(v.inMemory).toBe(false);
   });
+
+  it('decides nothing before the inner vault knows its security (the app asks the keychain after start)', async () => {
+    fs.writeFileSync(file, JSON.stringify({ 'oauth/tokens/a': 'on-disk' }), { mode: 0o600 });
+    // Not known yet: reported as not secure; known later: secure (the keychain answered).
+    const security = { secure: false, backend: 'safeStorage (not initialized)' };
+    let answer!: () => void;
+    const ready = new Promise<void>((resolve) => (answer = resolve));
+    const inner = new FileSecretVault(file);
+    Object.defineProperty(inner, 'security', { get: () => security });
+    Object.assign(inner, { whenReady: () => ready });
+    const v = new ChoiceVault(inner, 'memory');
+    const applied = v.setChoice('memory');
+    const read = v.get('oauth/tokens/a');
+    // One turn of the event loop: a vault that decided at once has read "not initialized" by now.
+    await new Promise((r) => setImmediate(r));
+    Object.assign(security, { secure: true, backend: 'safeStorage (Keychain)' });
+    answer();
+    await applied;
+    expect(await read).toBe('on-disk');
+    // The memory choice moved nothing off the disk on the strength of "not initialized".
+    expect(onDisk()).toEqual({ 'oauth/tokens/a': 'on-disk' });
+  });
 });

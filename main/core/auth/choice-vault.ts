@@ -16,14 +16,16 @@ import type { SecretVault, VaultSecurity } from './types';
 export class ChoiceVault implements SecretVault {
   private choice: WeakStorageChoice;
   private readonly memory = new Map<string, string>();
-  /** Switches run one at a time and calls wait for the one under way. */
-  private switching: Promise<void> = Promise.resolve();
+  /** Switches run one at a time and calls wait for the one under way (the first: the inner vault's readiness). */
+  private switching: Promise<void>;
 
   constructor(
     private readonly inner: SecretVault,
     choice: WeakStorageChoice = 'ask',
   ) {
     this.choice = choice;
+    // Whether values stay in memory depends on the inner vault's security: decide nothing before it is known.
+    this.switching = Promise.resolve(inner.whenReady?.()).catch(() => undefined);
   }
 
   /** Values are kept in memory only (the choice is `memory` and the inner vault is not secure). */

@@ -12,6 +12,11 @@ export interface SecretVault {
   keys(prefix: string): Promise<string[]>;
   /** How well the secrets are protected, for the UI ("stored in a plain file"). */
   readonly security: VaultSecurity;
+  /**
+   * Resolves once `security` is known (the app learns it from the OS keychain after start, which
+   * may wait for the user to unlock it). A vault without it knows at once.
+   */
+  whenReady?(): Promise<void>;
 }
 
 export interface VaultSecurity {

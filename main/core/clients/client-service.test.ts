@@ -392,6 +392,58 @@ describe('client table', () => {
   });
 });
 
+describe('launchers by packaging', () => {
+  it('AppImage launcher: the stable AppImage path and a copied connector, with --no-sandbox after the server id; repaired from the per-run mount', async () => {
+    // What an AppImage app wrote before: the per-run mount.
+    const mount: Launcher = {
+      command: '/tmp/.mount_abc123/mcp-switchboard',
+      connectorScript: '/tmp/.mount_abc123/resources/app.asar.unpacked/out/connector/index.js',
+      electronRunAsNode: true,
+    };
+    const appImage: Launcher = {
+      command: '/home/u/Apps/MCP-Switchboard.AppImage',
+      connectorScript: '/home/u/.config/mcp-switchboard/connector/index.js',
+      electronRunAsNode: true,
+      trailingArgs: ['--no-sandbox'],
+    };
+    await service(mount).install('linear', 'cursor');
+    const s = service(appImage);
+    expect(await s.state('linear', 'cursor')).toMatchObject({ state: 'stale', reason: 'launcher', name: 'linear' });
+    expect(await s.repairAll(['linear'])).toEqual([expect.objectContaining({ serverId: 'linear', changed: true })]);
+    const file = path.join(home, '.cursor', 'mcp.json');
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).mcpServers.linear).toEqual({
+      command: '/home/u/Apps/MCP-Switchboard.AppImage',
+      args: ['/home/u/.config/mcp-switchboard/connector/index.js', 'linear', '--no-sandbox'],
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    });
+    expect(await s.state('linear', 'cursor')).toEqual({ state: 'installed', name: 'linear' });
+    // Another start of the same AppImage rewrites nothing.
+    expect(await service(appImage).repairAll(['linear'])).toEqual([]);
+    // Still ours for the deb's launcher (repaired back), and an entry with an argument we never write is not ours.
+    expect(await service().state('linear', 'cursor')).toMatchObject({ state: 'stale', reason: 'launcher' });
+    const theirs = { command: appImage.command, args: [appImage.connectorScript, 'linear', '--inspect'], env: { ELECTRON_RUN_AS_NODE: '1' } };
+    fs.writeFileSync(file, JSON.stringify({ mcpServers: { linear: theirs } }));
+    expect(await s.state('linear', 'cursor')).toEqual({ state: 'not-installed' });
+  });
+
+  it('a launcher from a path that will not last (a disk image, a translocated app): install refused with its sentence, nothing repaired', async () => {
+    await service(OLD).install('linear', 'cursor');
+    const file = path.join(home, '.cursor', 'mcp.json');
+    const before = fs.readFileSync(file, 'utf8');
+    const why = 'Move MCP Switchboard to Applications first: it runs from the disk image, a path that goes away.';
+    const s = service({
+      command: '/Volumes/MCP Switchboard/MCP Switchboard.app/Contents/MacOS/MCP Switchboard',
+      connectorScript: '/Volumes/x/out/connector/index.js',
+      electronRunAsNode: true,
+      unavailable: why,
+    });
+    expect(await s.state('github', 'cursor')).toEqual({ state: 'cannot-install', reason: why });
+    await expect(s.install('github', 'cursor')).rejects.toThrow(why);
+    expect(await s.repairAll(['linear'])).toEqual([]);
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+  });
+});
+
 describe('safe writes', () => {
   const cursor = CLIENTS.find((c) => c.id === 'cursor')!;
 

@@ -12,6 +12,7 @@ import {
   clientById,
   entryFor,
   launchOf,
+  OUR_TRAILING_ARGS,
   pathContext,
   type ClientDef,
   type FormatId,
@@ -154,7 +155,8 @@ export class ClientService {
   /** The server id an entry of ours runs, or undefined for anyone else's entry. */
   ourServerId(def: ClientDef, entry: unknown): string | undefined {
     const l = def.fromEntry(entry);
-    if (!l || l.args.length !== 2 || !CONNECTOR.test(l.args[0])) return undefined;
+    if (!l || l.args.length < 2 || !CONNECTOR.test(l.args[0])) return undefined;
+    if (!l.args.slice(2).every((a) => OUR_TRAILING_ARGS.includes(a))) return undefined;
     return l.args[1];
   }
 
@@ -208,6 +210,7 @@ export class ClientService {
   private stateOf(l: Loaded, serverId: string): PairState {
     const name = this.findOurs(l, serverId);
     if (!name) {
+      if (this.launcher.unavailable) return { state: 'cannot-install', reason: this.launcher.unavailable };
       if (l.text !== undefined) {
         try {
           if (isReadOnly(fs.statSync(l.file))) return { state: 'cannot-install', reason: `${l.file} is read-only` };
@@ -226,6 +229,7 @@ export class ClientService {
       connectorScript: launch.args[0],
       electronRunAsNode: launch.env.ELECTRON_RUN_AS_NODE === '1',
       dataDir: launch.env.MCP_SWITCHBOARD_HOME,
+      trailingArgs: launch.args.slice(2),
     };
     const asWritten = entryFor(l.def, name, launchOf(theirs, serverId));
     if (isDeepStrictEqual(actual, asWritten)) {
@@ -328,6 +332,7 @@ export class ClientService {
   /** Installs (or repairs) the entry for `serverId`. Never takes over an entry that is not ours. */
   async install(serverId: string, clientId: string): Promise<ChangeResult> {
     const def = this.def(clientId);
+    if (this.launcher.unavailable) throw new ClientConfigError(this.launcher.unavailable);
     const r = await this.mutate(def, (l) => {
       const name = this.findOurs(l, serverId) ?? chooseEntryName(serverId, Object.keys(l.container), def.maxNameLength);
       const entry = entryFor(def, name, this.launchFor(serverId));
@@ -392,6 +397,8 @@ export class ClientService {
    */
   async repairAll(serverIds: string[]): Promise<Array<ChangeResult | { clientId: string; serverId: string; error: string }>> {
     const out: Array<ChangeResult | { clientId: string; serverId: string; error: string }> = [];
+    // Running from a path that will not last: rewriting entries to it would break them.
+    if (this.launcher.unavailable) return out;
     for (const s of await this.status(serverIds)) {
       if (s.state !== 'stale' || s.reason !== 'launcher') continue;
       try {

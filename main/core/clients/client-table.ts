@@ -20,17 +20,31 @@ export interface Launcher {
    * because a client started from a desktop launcher does not see a shell's environment.
    */
   dataDir?: string;
+  /**
+   * Arguments after the server id, from OUR_TRAILING_ARGS only. An AppImage's launcher script puts
+   * `--no-sandbox` in front of the arguments unless they already contain it, and in front it would
+   * be a Node option the runtime refuses; after the script it is the connector's, and ignored.
+   */
+  trailingArgs?: readonly string[];
+  /**
+   * Set when the app runs from a place whose path will not last (a mounted disk image, a
+   * translocated download): installing is refused with this sentence, and nothing is repaired.
+   */
+  unavailable?: string;
 }
 
 /** The environment variables an entry of ours may carry. */
 export const OUR_ENTRY_ENV = ['ELECTRON_RUN_AS_NODE', 'MCP_SWITCHBOARD_HOME'] as const;
+
+/** The arguments an entry of ours may carry after the server id. */
+export const OUR_TRAILING_ARGS: readonly string[] = ['--no-sandbox'];
 
 /** What an entry runs for `launcher` and a server id. */
 export function launchOf(launcher: Launcher, serverId: string): Launch {
   const env: Record<string, string> = {};
   if (launcher.electronRunAsNode) env.ELECTRON_RUN_AS_NODE = '1';
   if (launcher.dataDir) env.MCP_SWITCHBOARD_HOME = launcher.dataDir;
-  return { command: launcher.command, args: [launcher.connectorScript, serverId], env };
+  return { command: launcher.command, args: [launcher.connectorScript, serverId, ...(launcher.trailingArgs ?? [])], env };
 }
 
 /** An entry reduced to what it runs. */
