@@ -140,3 +140,39 @@ describe('hostile answers to the health check', () => {
     45_000,
   );
 });
+
+describe('secrets in a server URL (issue 12, item 8)', () => {
+  it('reach neither the log files, the ring buffers nor the diagnostics bundle; the bundle shows them masked', async () => {
+    const keys = ['url-api-key-Zq81xV3r', 'url-token-Hh27kLm9', 'url-secret-Pp03sWq7', 'url-auth-Tt64nBv2'];
+    const pathToken = 'sk-live-4f9a8b7c6d5e4f3a2b1c0d9e';
+    const base = server.url.replace(/\/mcp$/, '');
+    const url = `${base}/u/${pathToken}/mcp?api-key=${keys[0]}&token=${keys[1]}&secret=${keys[2]}&auth=${keys[3]}`;
+    const sid = (await core.addServer({ url, name: 'Keyed' })).id;
+    try {
+      await waitForState(core, sid, 'ready');
+      const keyed = await connectClient(home, sid);
+      // An upstream failure: the proxy words it with the server's address.
+      await keyed.client.callTool({ name: 'wrong-type', arguments: {} }, { timeout: 25_000 }).catch(() => undefined);
+      await keyed.close();
+      const bundle = await core.exportDiagnostics();
+      const logDir = `${home.dataDir}/logs`;
+      await waitFor(() => fs.existsSync(`${logDir}/${sid}.log`), 'the log file');
+      const haystacks: Array<[string, string]> = [
+        ['diagnostics', fs.readFileSync(bundle.file, 'utf8')],
+        ['ring buffers', JSON.stringify(core.tailLogs(undefined, 5000))],
+        ['servers:list', JSON.stringify(core.listServers().map((s) => s.status))],
+        ...fs.readdirSync(logDir).map((f): [string, string] => [`logs/${f}`, fs.readFileSync(`${logDir}/${f}`, 'utf8')]),
+      ];
+      for (const secret of [...keys, pathToken]) {
+        for (const [name, text] of haystacks) expect(text.includes(secret), `${secret} in ${name}`).toBe(false);
+      }
+      const diagnostics = JSON.parse(haystacks[0]![1]) as { servers: Array<{ id: string; url: string }> };
+      expect(diagnostics.servers.find((s) => s.id === sid)?.url).toBe(
+        `${base}/u/[redacted]/mcp?api-key=[redacted]&token=[redacted]&secret=[redacted]&auth=[redacted]`,
+      );
+      expect(haystacks[1]![1]).toContain(`${base}/u/[redacted]/mcp`);
+    } finally {
+      await core.removeServer(sid, { keepInClients: true });
+    }
+  }, 60_000);
+});

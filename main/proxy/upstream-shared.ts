@@ -2,6 +2,7 @@
  * The few upstream facts the proxy runtime needs before any client connects. Kept apart from
  * upstream.ts so that an idle proxy does not load the SDK (see ProxyRuntime.loadUpstream).
  */
+import { maskUrlSecrets } from '../../common/url-secrets';
 
 /** JSON-RPC error codes the proxy itself produces (the server-defined range). */
 export const ERR_UPSTREAM_HTTP = -32010;
@@ -11,11 +12,11 @@ export const ERR_UPSTREAM_GONE = -32013;
 export const ERR_UPSTREAM_TIMEOUT = -32014;
 export { ERR_PARSE } from '../shared/mcp-http/jsonrpc';
 
-/** URL without query or credentials: query strings sometimes carry keys. */
+/** URL without query or credentials (query strings sometimes carry keys), key-like path segments masked. */
 export function displayUrl(url: string): string {
   try {
     const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
+    return `${u.protocol}//${u.host}${maskUrlSecrets(u.pathname, '[redacted]')}`;
   } catch {
     return '(invalid URL)';
   }

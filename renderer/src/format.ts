@@ -1,4 +1,5 @@
 import type { LogEvent, ServerState, ServerSummary } from '../../common/contract';
+import { maskUrlSecrets } from '../../common/url-secrets';
 
 export const STATE_LABELS: Record<ServerState, string> = {
   stopped: 'Stopped',
@@ -64,6 +65,11 @@ export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** A server URL as the window shows it: `?api-key=•••`, key-like path segments masked (common/url-secrets.ts). */
+export function shownUrl(url: string): string {
+  return maskUrlSecrets(url);
 }
 
 export function hostOf(url: string): string {

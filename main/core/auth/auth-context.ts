@@ -8,6 +8,7 @@
  * the moment it exists, and every log line, state detail and error message passes `redact`.
  */
 import type { FetchLike, OAuthTokens } from '@modelcontextprotocol/client';
+import { urlSecrets } from '../../../common/url-secrets';
 import { Redactor } from '../logs/redactor';
 import { systemClock, type Clock } from '../ports';
 import { guardedFetch } from './auth-http';
@@ -178,8 +179,12 @@ export class AuthContext {
 
   // ---- HTTP ---------------------------------------------------------------------------------
 
-  /** The fetch for every request made on behalf of a server (see auth-http.ts). */
-  fetchFor(serverId: string): FetchLike {
-    return guardedFetch({ base: this.o.fetch, timeoutMs: this.httpTimeoutMs, debug: (m) => this.log(serverId, 'debug', m) });
+  /**
+   * The fetch for every request made on behalf of a server (see auth-http.ts): where it may go
+   * depends on where the server is. Secrets in the server's own URL (`?api-key=`…) are registered.
+   */
+  fetchFor(server: Pick<AuthServerConfig, 'id' | 'url'>): FetchLike {
+    this.remember(...urlSecrets(server.url));
+    return guardedFetch({ base: this.o.fetch, serverUrl: server.url, timeoutMs: this.httpTimeoutMs, debug: (m) => this.log(server.id, 'debug', m) });
   }
 }

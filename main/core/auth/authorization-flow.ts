@@ -158,7 +158,7 @@ export class AuthorizationFlow {
       onFlow(flow);
       const scope = signInScope(server, rt, (await store.getSession(server.id))?.requestedScope);
       const provider = this.registration.provider(server, flow, scope, true);
-      const fetchFn = this.ctx.fetchFor(server.id);
+      const fetchFn = this.ctx.fetchFor(server);
       const authorize = (skipIssuerMetadataValidation?: boolean) =>
         auth(provider, {
           serverUrl: server.url,
@@ -193,7 +193,7 @@ export class AuthorizationFlow {
       const client = flow.client;
 
       if (mode === 'app-scheme') {
-        const refusal = await this.registration.probeAppScheme(server.id, authorizationUrl);
+        const refusal = await this.registration.probeAppScheme(server, authorizationUrl);
         if (refusal) throw new AppSchemeRefusedError(refusal);
         rt.gate = gate;
       }
@@ -317,7 +317,7 @@ export class AuthorizationFlow {
       serverUrl: server.url,
       scope,
       resourceMetadataUrl: rt.challenge?.resourceMetadataUrl ? new URL(rt.challenge.resourceMetadataUrl) : undefined,
-      fetchFn: this.ctx.fetchFor(server.id),
+      fetchFn: this.ctx.fetchFor(server),
     });
     if (result !== 'AUTHORIZED' || !flow.tokens || !flow.discovery)
       throw new SignInError('config', `The authorization server for ${server.name} did not issue a token.`);

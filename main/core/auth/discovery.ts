@@ -67,7 +67,7 @@ export class Discovery {
   /** Without a challenge yet, ask the server for one (its 401 names the resource metadata and scope). */
   async probe(server: AuthServerConfig, rt: ServerRuntime): Promise<void> {
     try {
-      const res = await this.ctx.fetchFor(server.id)(server.url, {
+      const res = await this.ctx.fetchFor(server)(server.url, {
         method: 'POST',
         headers: { ...MCP_POST_HEADERS, [HEADER_PROTOCOL_VERSION]: LATEST_LEGACY_VERSION },
         body: JSON.stringify(initializeRequest(0, { name: CLIENT_NAME, version: '1' })),
@@ -86,7 +86,7 @@ export class Discovery {
     const md = discovery?.authorizationServerMetadata;
     if (md && (md.issuer === session.issuer || discovery?.authorizationServerUrl === session.authorizationServerUrl)) return md;
     if (discovery && !md && discovery.authorizationServerUrl === session.authorizationServerUrl) return undefined;
-    return discoverAuthorizationServerMetadata(session.authorizationServerUrl, { fetchFn: this.ctx.fetchFor(server.id) });
+    return discoverAuthorizationServerMetadata(session.authorizationServerUrl, { fetchFn: this.ctx.fetchFor(server) });
   }
 
   /**
@@ -100,7 +100,7 @@ export class Discovery {
       const prm = await discoverOAuthProtectedResourceMetadata(
         server.url,
         { resourceMetadataUrl: rt.challenge?.resourceMetadataUrl },
-        this.ctx.fetchFor(server.id),
+        this.ctx.fetchFor(server),
       );
       listed = prm.authorization_servers ?? [];
     } catch {

@@ -14,7 +14,7 @@ import {
   type OAuthTokens,
   type StoredOAuthClientInformation,
 } from '@modelcontextprotocol/client';
-import { isSecureOrLoopback } from '../../../common/url-policy';
+import { endpointRefusal, isSecureOrLoopback } from '../../../common/url-policy';
 import { SignInError } from './callback-listener';
 import type { ClientKind, CredentialStore } from './credential-store';
 import type { AuthServerConfig } from './types';
@@ -207,7 +207,10 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
     if (scope === 'all' || scope === 'discovery') flow.discovery = undefined;
   }
 
-  /** Checks the discovered authorization server before anything is sent to it. */
+  /**
+   * Checks the discovered authorization server before anything is sent to it: PKCE, and every
+   * endpoint where this server may send the engine (common/url-policy.ts `endpointRefusal`).
+   */
   saveDiscoveryState(state: OAuthDiscoveryState): void {
     const md = state.authorizationServerMetadata;
     const { server } = this.o;
@@ -239,10 +242,13 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
         } catch {
           throw new SignInError('config', `The authorization server ${md.issuer} published an invalid ${name} endpoint.`);
         }
-        if (!isSecureOrLoopback(url)) {
+        const refusal = endpointRefusal(new URL(server.url), url);
+        if (refusal) {
           throw new SignInError(
             'config',
-            `The authorization server ${md.issuer} uses plain http for its ${name} endpoint (${url.host}); MCP Switchboard only signs in over https.`,
+            !isSecureOrLoopback(url)
+              ? `The authorization server ${md.issuer} uses plain http for its ${name} endpoint (${url.host}); MCP Switchboard only signs in over https.`
+              : `The authorization server ${md.issuer} names a ${name} endpoint MCP Switchboard will not use. ${refusal}`,
           );
         }
       }

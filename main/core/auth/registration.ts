@@ -113,10 +113,11 @@ export class Registration {
    * answers with an error page, or with an error sent to that redirect, instead of its login
    * page. Returns the refusal, or undefined (accepted, or the probe says nothing either way).
    */
-  async probeAppScheme(serverId: string, authorizationUrl: URL): Promise<string | undefined> {
+  async probeAppScheme(server: AuthServerConfig, authorizationUrl: URL): Promise<string | undefined> {
+    const serverId = server.id;
     let res: Response;
     try {
-      res = await this.ctx.fetchFor(serverId)(authorizationUrl, {
+      res = await this.ctx.fetchFor(server)(authorizationUrl, {
         method: 'GET',
         redirect: 'manual',
         headers: { accept: 'text/html, application/json;q=0.9' },

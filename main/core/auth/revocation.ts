@@ -1,7 +1,8 @@
 /**
  * Revocation: the reset button. Stops a sign-in in progress, revokes the refresh and access tokens
  * at the authorization server where it has a revocation endpoint (RFC 7009), and forgets tokens,
- * registrations, discovery and the session, so the next sign-in starts from nothing.
+ * registrations, discovery and the session, so the next sign-in starts from nothing. A revocation
+ * request is never redirected (auth-http.ts): a 3xx is logged as "not revoked".
  */
 import type { AuthorizationServerMetadata } from '@modelcontextprotocol/client';
 import { selectClientAuthMethod } from '@modelcontextprotocol/client';
@@ -14,6 +15,16 @@ import type { Registration } from './registration';
 import type { StepUp } from './step-up';
 import type { TokenKeeper } from './tokens';
 import type { AuthServerConfig } from './types';
+
+/** " to <origin>" of a redirect's Location, when it names one. */
+function redirectOrigin(res: Response, from: URL): string {
+  try {
+    const location = res.headers.get('location');
+    return location ? ` to ${new URL(location, from).origin}` : '';
+  } catch {
+    return '';
+  }
+}
 
 type RevocationMetadata = AuthorizationServerMetadata & { revocation_endpoint?: string; revocation_endpoint_auth_methods_supported?: string[] };
 
@@ -63,7 +74,7 @@ export class Revocation {
     const endpoint = new URL(metadata.revocation_endpoint);
     const methods = metadata.revocation_endpoint_auth_methods_supported ?? metadata.token_endpoint_auth_methods_supported ?? [];
     const method = selectClientAuthMethod(client, methods);
-    const fetchFn = this.ctx.fetchFor(server.id);
+    const fetchFn = this.ctx.fetchFor(server);
     const pairs: Array<[string | undefined, string]> = [
       [tokens.refresh_token, 'refresh_token'],
       [tokens.access_token, 'access_token'],
@@ -81,13 +92,21 @@ export class Revocation {
         body.set('client_id', client.client_id);
         if (method === 'client_secret_post' && client.client_secret) body.set('client_secret', client.client_secret);
       }
+      const what = hint.replace('_', ' ');
       try {
-        const res = await fetchFn(endpoint, { method: 'POST', headers, body });
+        // Never redirected: the token and the client's credentials go to the revocation endpoint only.
+        const res = await fetchFn(endpoint, { method: 'POST', headers, body, redirect: 'manual' });
         await res.body?.cancel().catch(() => {});
-        if (res.ok) this.ctx.log(server.id, 'info', `Revoked the ${hint.replace('_', ' ')} at ${endpoint.origin}`);
-        else this.ctx.log(server.id, 'warn', `Revoking the ${hint.replace('_', ' ')} at ${endpoint.origin} answered HTTP ${res.status}`);
+        if (res.status >= 300 && res.status < 400) {
+          this.ctx.log(
+            server.id,
+            'warn',
+            `The ${what} was not revoked: ${endpoint.origin} answered HTTP ${res.status} with a redirect${redirectOrigin(res, endpoint)}, which MCP Switchboard does not follow with a token; it stays valid at the authorization server until it expires`,
+          );
+        } else if (res.ok) this.ctx.log(server.id, 'info', `Revoked the ${what} at ${endpoint.origin}`);
+        else this.ctx.log(server.id, 'warn', `The ${what} was not revoked: ${endpoint.origin} answered HTTP ${res.status}`);
       } catch (err) {
-        this.ctx.log(server.id, 'warn', `Could not revoke the ${hint.replace('_', ' ')} at ${endpoint.origin}: ${(err as Error).message}`);
+        this.ctx.log(server.id, 'warn', `The ${what} was not revoked: could not reach ${endpoint.origin}: ${(err as Error).message}`);
       }
     }
   }

@@ -252,7 +252,7 @@ export class TokenKeeper {
         clientInformation: client,
         refreshToken: used,
         resource: session.resource,
-        fetchFn: this.ctx.fetchFor(server.id),
+        fetchFn: this.ctx.fetchFor(server),
       });
     } catch (err) {
       if (err instanceof OAuthError) {

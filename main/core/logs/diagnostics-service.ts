@@ -1,10 +1,12 @@
 /**
  * Gathers the diagnostics bundle (diagnostics.ts writes it): every server's configuration and state
  * without secrets, clients and their install states, settings, how secrets are stored, recent logs.
- * Every secret the host knows (header values, resolved or not, client secrets, held tokens, the
- * connector secret) is registered with the redactor first, and the whole text passes it once more.
+ * Every secret the host knows (header values, resolved or not, secrets in server URLs, client
+ * secrets, held tokens, the connector secret) is registered with the redactor first, server URLs
+ * are written masked (`?api-key=[redacted]`), and the whole text passes the redactor once more.
  */
 import type { ClientApp, DiagnosticsBundle, InstallStatus, LogEvent, SecretStorageInfo, ServerSummary, AppSettings } from '../../../common/contract';
+import { maskUrlSecrets, urlSecrets } from '../../../common/url-secrets';
 import type { Env } from '../../shared/paths';
 import type { TokenBroker } from '../auth/token-broker';
 import type { AuthEngine } from '../auth/types';
@@ -12,6 +14,7 @@ import { resolveHeaders } from '../servers/server-model';
 import type { ServerRegistry } from '../servers/server-registry';
 import { writeDiagnostics, type DiagnosticsClient } from './diagnostics';
 import type { LogStore } from './log-store';
+import { REDACTED } from './redactor';
 
 /** Events per server in the bundle. */
 const DIAGNOSTIC_EVENTS = 200;
@@ -40,7 +43,7 @@ export class DiagnosticsService {
     const redactor = logs.redactor;
     const records = registry.list();
     for (const r of records) {
-      redactor.add(...Object.values(r.headers), ...Object.values(resolveHeaders(r.headers, this.opts.env).headers));
+      redactor.add(...Object.values(r.headers), ...Object.values(resolveHeaders(r.headers, this.opts.env).headers), ...urlSecrets(r.url));
       if (r.clientId) await tokens.clientSecret(r.id);
       const held = await this.opts.auth?.heldTokens?.(r.id).catch(() => undefined);
       if (held) redactor.add(held.accessToken, held.refreshToken);
@@ -58,12 +61,12 @@ export class DiagnosticsService {
           return {
             id: r.id,
             name: r.name,
-            url: r.url,
+            url: maskUrlSecrets(r.url, REDACTED),
             enabled: r.enabled,
             headerNames: Object.keys(r.headers),
             ...(r.clientId ? { clientId: r.clientId } : {}),
             status: s.status,
-            transport: r.transport,
+            transport: r.transport && { ...r.transport, url: maskUrlSecrets(r.transport.url, REDACTED) },
             signIn: s.signIn,
             signInDetail: tokens.signInDetail(r.id),
             tokenExpiresAt: s.tokenExpiresAt,

@@ -1,6 +1,6 @@
 /**
  * The diagnostics bundle a user attaches to a bug report: versions, platform, every server's
- * configuration without secrets (header NAMES only), status, settings, clients and their install
+ * configuration without secrets (header NAMES only, URLs with their secrets masked), status, settings, clients and their install
  * states, how secrets are stored, and recent logs per server. The whole JSON text passes the
  * redactor once more before it is written (0600, under <dataDir>/diagnostics/).
  */

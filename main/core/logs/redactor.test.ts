@@ -49,6 +49,17 @@ describe('Redactor', () => {
     expect(r.redact('https://h/p?monkey=banana&state=s')).toBe('https://h/p?monkey=banana&state=s');
   });
 
+  it('redacts the secrets of server URLs: api-key, secret, auth, passwords, key-like path segments (issue 12)', () => {
+    const r = new Redactor();
+    expect(r.redact('Added https://mcp.example.com/u/sk-live-4f9a8b7c6d5e4f3a2b1c/mcp?api-key=K1&secret=K2&auth=K3&region=eu.')).toBe(
+      'Added https://mcp.example.com/u/[redacted]/mcp?api-key=[redacted]&secret=[redacted]&auth=[redacted]&region=eu.',
+    );
+    expect(r.redact('Cannot reach https://bob:hunter2@h.example/mcp (ECONNREFUSED)')).toBe('Cannot reach https://bob:[redacted]@h.example/mcp (ECONNREFUSED)');
+    // Redacting twice changes nothing.
+    const once = r.redact('GET https://x.example.com/cb?code=abc123&state=xyz');
+    expect(r.redact(once)).toBe(once);
+  });
+
   it('leaves ordinary text unchanged', () => {
     const r = new Redactor();
     r.add('s3cr3t-value');

@@ -1,7 +1,13 @@
 /**
  * Removes known secret values (connector secret, header values, later tokens) and common
- * credential shapes from log text before it is stored, written or shown.
+ * credential shapes from log text before it is stored, written or shown: Bearer and Basic
+ * credentials, and the secrets of every URL in the text (`?api-key=`, `?token=`, `?secret=`,
+ * `?auth=`, passwords, key-like path segments: common/url-secrets.ts).
  */
+import { maskUrlsInText } from '../../../common/url-secrets';
+
+export const REDACTED = '[redacted]';
+
 export class Redactor {
   private secrets: string[] = [];
 
@@ -16,9 +22,7 @@ export class Redactor {
 
   redact(text: string): string {
     let out = text;
-    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
-    return out
-      .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]')
-      .replace(/([?&](?:access_token|token|code|api_key|apikey|key|client_secret|refresh_token)=)[^&\s#]+/gi, '$1[redacted]');
+    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
+    return maskUrlsInText(out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`), REDACTED);
   }
 }

@@ -8,10 +8,17 @@
  * the session it created. 401: sign-in needed; find the authorization server. 400/404/405/406:
  * a 2026-07-28 server refuses `initialize` (try `server/discover`), a 2025 server of the old
  * transport wants GET + `text/event-stream` (an `endpoint` event), where `initialize` is tried too.
+ *
+ * What a hostile server can make it do: every body read is bounded (1 MB), redirects are never
+ * followed, the typed headers go to the server's own origin only (an `endpoint` event naming
+ * another origin gets nothing), and a metadata location named by a 401 is fetched only where the
+ * server may send us (common/url-policy.ts `endpointRefusal`).
  */
 import type * as http from 'node:http';
+import type { LookupFunction } from 'node:net';
 import type { ProbeInput, ProbeResult, TransportKind } from '../../../common/contract';
 import { HEADER_SESSION_ID } from '../../../common/protocol-versions';
+import { endpointRefusal } from '../../../common/url-policy';
 import {
   discoverRequest,
   endSession,
@@ -24,6 +31,7 @@ import {
   SseParser,
   contentTypeOf,
   serverFacts,
+  testConnect,
   type ExchangeAnswer,
   type JsonRpcMessage,
   type ServerFacts,
@@ -37,7 +45,12 @@ export interface ProbeOptions {
   timeoutMs?: number;
   /** Extra TLS trust for tests (a self-signed fixture); the app never sets it. */
   ca?: string | Buffer;
+  /** Name resolution for tests (a made-up public name for a fixture on this computer); the app never sets it. */
+  lookup?: LookupFunction;
 }
+
+/** The test-only connection overrides, passed along as they came. */
+type Net = Pick<ProbeOptions, 'ca' | 'lookup'>;
 
 const CLIENT_INFO = { name: 'mcp-switchboard-probe', version: '0.1.0' };
 /** Bodies the probe reads are small JSON documents; anything larger is cut off. */
@@ -132,12 +145,12 @@ function openLegacyStream(
   url: string,
   headers: Record<string, string>,
   signal: AbortSignal,
-  ca?: string | Buffer,
+  net: Net,
 ): Promise<{ status: number; statusText: string; headers: http.IncomingHttpHeaders; endpoint?: string; waitFor(id: string): Promise<any>; close(): void }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const waiters = new Map<string, (m: any) => void>();
-    const req = httpModuleFor(u).request(u, { method: 'GET', headers: { ...headers, accept: 'text/event-stream' }, signal, ...(ca ? { ca } : {}) }, (res) => {
+    const req = httpModuleFor(u).request(u, { method: 'GET', headers: { ...headers, accept: 'text/event-stream' }, signal, ...testConnect(net) }, (res) => {
       const type = contentTypeOf(res.headers);
       const base = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers };
       const close = () => res.destroy();
@@ -216,7 +229,8 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
     const friendly = facts.title ?? facts.serverName;
     if (friendly) result.suggestedName = friendly;
   };
-  const post = (request: JsonRpcMessage) => postRequest({ url, headers: userHeaders, request, signal: deadline.signal(), ca: opts.ca, maxBytes: MAX_BODY });
+  const net: Net = { ca: opts.ca, lookup: opts.lookup };
+  const post = (request: JsonRpcMessage) => postRequest({ url, headers: userHeaders, request, signal: deadline.signal(), ...net, maxBytes: MAX_BODY });
 
   let answer: Answer;
   try {
@@ -228,7 +242,7 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
   result.reachable = true;
 
   if (answer.status === 401) {
-    await findAuthorizationServer(url, answer, result, deadline, opts.ca);
+    await findAuthorizationServer(url, answer, result, deadline, net);
     return result;
   }
   if (answer.status >= 200 && answer.status < 300) {
@@ -244,7 +258,7 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
     }
     if (sessionId) {
       // Ends the session the probe's initialize created (best effort, 2 s at most).
-      await endSession({ url, headers: userHeaders, sessionId, protocolVersion: result.protocolVersion, signal: deadline.signal(2000), ca: opts.ca });
+      await endSession({ url, headers: userHeaders, sessionId, protocolVersion: result.protocolVersion, signal: deadline.signal(2000), ...net });
     }
     return result;
   }
@@ -262,14 +276,14 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
         }
         if (modern.status === 401) {
           result.transport = 'streamable-http';
-          await findAuthorizationServer(url, modern, result, deadline, opts.ca);
+          await findAuthorizationServer(url, modern, result, deadline, net);
           return result;
         }
       } catch {
         // fall through to the old transport
       }
     }
-    if (await tryLegacySse(url, userHeaders, result, deadline, opts.ca, named)) return result;
+    if (await tryLegacySse(url, userHeaders, result, deadline, net, named)) return result;
     result.problem = `${host} answered ${statusLine(answer)} to an MCP request. Is this the server's MCP endpoint (often ending in /mcp or /sse)?`;
     return result;
   }
@@ -299,20 +313,20 @@ async function tryLegacySse(
   headers: Record<string, string>,
   result: ProbeResult,
   deadline: Deadline,
-  ca: string | Buffer | undefined,
+  net: Net,
   named: (facts: ServerFacts) => void,
 ): Promise<boolean> {
   if (deadline.expired) return false;
   let stream;
   try {
-    stream = await openLegacyStream(url, headers, deadline.signal(), ca);
+    stream = await openLegacyStream(url, headers, deadline.signal(), net);
   } catch {
     return false;
   }
   if (stream.status === 401) {
     stream.close();
     result.transport = 'sse';
-    await findAuthorizationServer(url, { status: 401, statusText: '', headers: stream.headers }, result, deadline, ca);
+    await findAuthorizationServer(url, { status: 401, statusText: '', headers: stream.headers }, result, deadline, net);
     return true;
   }
   if (!stream.endpoint) {
@@ -321,6 +335,14 @@ async function tryLegacySse(
   }
   const transport: TransportKind = 'sse';
   result.transport = transport;
+  const announced = new URL(stream.endpoint);
+  if (announced.origin !== new URL(url).origin) {
+    // The user's headers (an API key) go to the server's own origin only, as the SDK's SSE
+    // transport (and so the proxy) requires; nothing at all is sent to the other one.
+    stream.close();
+    result.problem = `${new URL(url).host} named its message endpoint on another origin (${announced.origin}); MCP Switchboard sends requests only to the server's own origin, so it cannot use this server.`;
+    return true;
+  }
   try {
     const answered = stream.waitFor('probe-3');
     const posted = await exchange({
@@ -330,11 +352,11 @@ async function tryLegacySse(
       body: JSON.stringify(initializeRequest('probe-3', CLIENT_INFO)),
       id: 'probe-3',
       signal: deadline.signal(),
-      ca,
+      ...net,
       maxBytes: MAX_BODY,
     });
     if (posted.status === 401) {
-      await findAuthorizationServer(url, posted, result, deadline, ca);
+      await findAuthorizationServer(url, posted, result, deadline, net);
       return true;
     }
     const message =
@@ -360,15 +382,16 @@ async function findAuthorizationServer(
   answer: Pick<Answer, 'headers' | 'status' | 'statusText'>,
   result: ProbeResult,
   deadline: Deadline,
-  ca?: string | Buffer,
+  net: Net,
 ): Promise<void> {
   result.signIn = 'needed';
   const candidates: string[] = [];
   const named = resourceMetadataFrom(headerOf(answer.headers, 'www-authenticate'));
   if (named) {
     try {
+      // Only where this server may send us: not plain http elsewhere, not nearer than the server.
       const u = new URL(named, url);
-      if (u.protocol === 'https:' || u.protocol === 'http:') candidates.push(u.href);
+      if (!endpointRefusal(new URL(url), u)) candidates.push(u.href);
     } catch {
       // a malformed hint: use the well-known URLs
     }
@@ -378,7 +401,7 @@ async function findAuthorizationServer(
     if (deadline.expired) return;
     try {
       // Never the user's headers: the metadata may live on another origin.
-      const a = await exchange({ method: 'GET', url: c, headers: { accept: 'application/json' }, signal: deadline.signal(), ca, maxBytes: MAX_BODY });
+      const a = await exchange({ method: 'GET', url: c, headers: { accept: 'application/json' }, signal: deadline.signal(), ...net, maxBytes: MAX_BODY });
       const servers = a.status === 200 ? a.json?.authorization_servers : undefined;
       if (Array.isArray(servers) && typeof servers[0] === 'string') {
         const issuer = validateServerUrl(servers[0]);
@@ -399,7 +422,7 @@ async function findAuthorizationServer(
       url: `${origin}/.well-known/oauth-authorization-server`,
       headers: { accept: 'application/json' },
       signal: deadline.signal(),
-      ca,
+      ...net,
       maxBytes: MAX_BODY,
     });
     if (a.status === 200 && typeof a.json?.issuer === 'string') result.authorizationServer = a.json.issuer;

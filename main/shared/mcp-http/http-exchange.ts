@@ -6,6 +6,7 @@
  */
 import * as http from 'node:http';
 import type * as Https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { answerIn, isJsonObject, parseJson, type JsonRpcId, type JsonRpcMessage } from './jsonrpc';
 import { SseParser } from './sse';
 
@@ -19,6 +20,11 @@ export const MCP_POST_HEADERS: Readonly<Record<string, string>> = {
 export function httpModuleFor(url: URL): typeof http | typeof Https {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return url.protocol === 'https:' ? (require('node:https') as typeof Https) : http;
+}
+
+/** A test's TLS trust and name resolution, as request options (none in the app). */
+export function testConnect(o: { ca?: string | Buffer; lookup?: LookupFunction }): Https.RequestOptions {
+  return { ...(o.ca ? { ca: o.ca } : {}), ...(o.lookup ? { lookup: o.lookup } : {}) };
 }
 
 /** The media type of an answer, lower case, without parameters ('' when none). */
@@ -45,6 +51,8 @@ export interface ExchangeSpec {
   signal: AbortSignal;
   /** Extra TLS trust (a test's self-signed fixture); the app never sets it. */
   ca?: string | Buffer;
+  /** Name resolution (a test's made-up public name for a fixture on this computer); the app never sets it. */
+  lookup?: LookupFunction;
   /** The most read of an answer; past it the read stops with what was found so far. */
   maxBytes: number;
   /** 'event': an event stream is bounded per event rather than in total (default 'body'). */
@@ -71,7 +79,7 @@ export function exchange(spec: ExchangeSpec): Promise<ExchangeAnswer> {
     const url = typeof spec.url === 'string' ? new URL(spec.url) : spec.url;
     const headers: Record<string, string | number> = { ...spec.headers };
     if (spec.body !== undefined) headers['content-length'] = Buffer.byteLength(spec.body);
-    const options: Https.RequestOptions = { method: spec.method, headers, signal: spec.signal, ...(spec.ca ? { ca: spec.ca } : {}) };
+    const options: Https.RequestOptions = { method: spec.method, headers, signal: spec.signal, ...testConnect(spec) };
     const req = httpModuleFor(url).request(url, options, (res) => {
       const base: ExchangeAnswer = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers };
       const type = contentTypeOf(res.headers);

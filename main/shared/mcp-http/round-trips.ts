@@ -15,7 +15,8 @@ import {
   META_PROTOCOL_VERSION,
   isModernVersion,
 } from '../../../common/protocol-versions';
-import { exchange, httpModuleFor, MCP_POST_HEADERS, type ExchangeAnswer } from './http-exchange';
+import type { LookupFunction } from 'node:net';
+import { exchange, httpModuleFor, MCP_POST_HEADERS, testConnect, type ExchangeAnswer } from './http-exchange';
 import { JSONRPC_VERSION, type JsonRpcId, type JsonRpcMessage } from './jsonrpc';
 
 export interface ClientInfo {
@@ -75,6 +76,7 @@ export interface PostRequestOptions {
   token?: string;
   signal: AbortSignal;
   ca?: string | Buffer;
+  lookup?: LookupFunction;
   maxBytes: number;
   bound?: 'body' | 'event';
 }
@@ -91,6 +93,7 @@ export function postRequest(opts: PostRequestOptions): Promise<ExchangeAnswer> {
     id: opts.request.id,
     signal: opts.signal,
     ca: opts.ca,
+    lookup: opts.lookup,
     maxBytes: opts.maxBytes,
     bound: opts.bound,
   });
@@ -105,6 +108,7 @@ export interface EndSessionOptions {
   token?: string;
   signal: AbortSignal;
   ca?: string | Buffer;
+  lookup?: LookupFunction;
 }
 
 /** DELETE of a session the caller opened: best effort, never rejects. */
@@ -114,7 +118,7 @@ export function endSession(opts: EndSessionOptions): Promise<void> {
     if (typeof opts.protocolVersion === 'string') headers[HEADER_PROTOCOL_VERSION] = opts.protocolVersion;
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     const url = new URL(opts.url);
-    const options = { method: 'DELETE', headers, signal: opts.signal, ...(opts.ca ? { ca: opts.ca } : {}) };
+    const options = { method: 'DELETE', headers, signal: opts.signal, ...testConnect(opts) };
     const req = httpModuleFor(url).request(url, options, (res) => {
       res.resume();
       res.on('close', () => resolve());

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ClientApp, ImportCandidateView, InstallStatus, ServerSummary } from '../../../common/contract';
 import { call } from '../api';
+import { shownUrl } from '../format';
 import { installStateText } from './InstallPanel';
 
 interface Props {
@@ -194,7 +195,7 @@ export function ClientsView({ clients, clientsError, servers, onImported, onOpen
                     <span className="muted small">
                       in {c.clientName} · <span className="mono">{c.file}</span>
                     </span>
-                    <span className="mono small">{c.url}</span>
+                    <span className="mono small">{shownUrl(c.url)}</span>
                     {c.headerNames.length > 0 && <span className="muted small">Headers: {c.headerNames.join(', ')}</span>}
                     {note && (
                       <p className={note.kind === 'ok' ? 'note-ok' : 'form-error'} role={note.kind === 'ok' ? 'status' : 'alert'}>

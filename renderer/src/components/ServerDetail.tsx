@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ClientApp, InstallStatus, RemoveResult, ServerSummary, ToolInfo } from '../../../common/contract';
 import { call } from '../api';
-import { count, relativeTime, signInText, stateSentence, TRANSPORT_LABELS } from '../format';
+import { count, relativeTime, shownUrl, signInText, stateSentence, TRANSPORT_LABELS } from '../format';
 import { ConfirmDialog } from './ConfirmDialog';
 import { InstallPanel } from './InstallPanel';
 import { LogViewer } from './logs/LogViewer';
@@ -112,8 +112,8 @@ export function ServerDetail({ server, servers, clients, now, onBack, onChanged,
             <h2 id="detail-title">{server.name}</h2>
             <StatePill server={server} />
           </div>
-          <span className="server-url" title={server.url}>
-            {server.url}
+          <span className="server-url" title={shownUrl(server.url)}>
+            {shownUrl(server.url)}
           </span>
         </div>
       </div>

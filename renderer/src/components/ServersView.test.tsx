@@ -38,6 +38,16 @@ describe('ServersView', () => {
     expect(within(rows[3]!).getByTestId('state-detail')).toHaveTextContent('Disabled: clients cannot use it until you enable it.');
   });
 
+  it('shows secrets in a server URL masked, in the text and the tooltip', () => {
+    const url = 'https://mcp.keyed.example/u/sk-live-4f9a8b7c6d5e4f3a2b1c/mcp?api-key=K-9f8e7d6c&region=eu';
+    const { container } = render(
+      <ServersView servers={[server('keyed', { url })]} load={{ kind: 'ready' }} now={NOW} onOpen={() => {}} onAdd={() => {}} onRetry={() => {}} />,
+    );
+    const shown = screen.getByText('https://mcp.keyed.example/u/•••/mcp?api-key=•••&region=eu');
+    expect(shown).toHaveAttribute('title', shown.textContent);
+    expect(container.innerHTML).not.toMatch(/K-9f8e7d6c|sk-live-4f9a/);
+  });
+
   it('opens a server from its row, by mouse or keyboard', async () => {
     const onOpen = vi.fn();
     const user = userEvent.setup();

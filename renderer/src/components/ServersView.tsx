@@ -1,6 +1,6 @@
 import type { ServerSummary } from '../../../common/contract';
 import type { Load } from '../hooks';
-import { count, pillFor, signInText, stateSentence } from '../format';
+import { count, pillFor, shownUrl, signInText, stateSentence } from '../format';
 import { EmptyState } from './EmptyState';
 import { StatePill } from './StatePill';
 
@@ -62,8 +62,8 @@ function ServerRow({ server, now, onOpen }: { server: ServerSummary; now: number
             {server.name}
           </button>
         </h3>
-        <span className="server-url" title={server.url}>
-          {server.url}
+        <span className="server-url" title={shownUrl(server.url)}>
+          {shownUrl(server.url)}
         </span>
         <p className={`server-sentence${needsAttention ? ' attention' : ''}`} data-testid="state-detail">
           {stateSentence(server, now)}

@@ -1,5 +1,5 @@
 import type { ProbeResult } from '../../../../common/contract';
-import { hostOf, TRANSPORT_LABELS } from '../../format';
+import { hostOf, shownUrl, TRANSPORT_LABELS } from '../../format';
 
 /** What the probe found: address, reachable, transport, sign-in (and where), the server's own name. */
 export function ProbeFacts({ probe }: { probe: ProbeResult }) {
@@ -7,7 +7,7 @@ export function ProbeFacts({ probe }: { probe: ProbeResult }) {
     <dl className="facts" data-testid="probe-result">
       <div>
         <dt>Address</dt>
-        <dd className="mono">{probe.url}</dd>
+        <dd className="mono">{shownUrl(probe.url)}</dd>
       </div>
       <div>
         <dt>Reachable</dt>

@@ -1,6 +1,6 @@
 import { useId, type Dispatch, type Ref } from 'react';
 import type { AddProposal, ProbeResult } from '../../../../common/contract';
-import { hostOf } from '../../format';
+import { hostOf, shownUrl } from '../../format';
 import type { AddFlowAction } from './add-flow-state';
 
 interface Props {
@@ -34,7 +34,7 @@ export function UrlStep({ headingRef, url, urlError, probing, probe, proposed, d
       </h3>
       {proposed && (
         <p className="proposal" role="status" data-testid="proposal">
-          A link asks to add <strong>{proposed.url}</strong>. Check that you trust this address before you continue — or{' '}
+          A link asks to add <strong>{shownUrl(proposed.url)}</strong>. Check that you trust this address before you continue — or{' '}
           <button type="button" className="btn-link" onClick={onDismissProposal}>
             dismiss it
           </button>
