@@ -111,12 +111,22 @@ describe('naming', () => {
     const home = makeTempHome();
     const host = await startHost(home);
     try {
+      // Added without a name: named after its host until its proxy hears the server's own name
+      // (the SDK fixture's serverInfo.name is "sdk-fixture"); the id, which entries use, stays.
       const added = await host.core.addServer({ url: server.url });
-      // The SDK fixture says serverInfo.name "sdk-fixture"; its host is 127.0.0.1.
-      expect(added).toMatchObject({ id: 'sdk-fixture', name: 'sdk-fixture' });
-      // A name the user gives wins; a server that does not answer is named after its host.
-      expect(await host.core.addServer({ url: `${server.url}?x=1`, name: 'Mine' })).toMatchObject({ name: 'Mine' });
-      expect(await host.core.addServer({ url: 'http://127.0.0.1:9/mcp' })).toMatchObject({ name: '127.0.0.1' });
+      expect(added).toMatchObject({ id: '127-0-0-1', name: '127.0.0.1' });
+      await waitFor(() => host.core.listServers().find((s) => s.id === added.id)?.name === 'sdk-fixture', 'the server to be named after itself');
+      expect(host.core.tailLogs(added.id).map((e) => e.message)).toContain('Named "sdk-fixture", as the server calls itself');
+      // A name the user gives is kept, and a server that does not answer keeps its host's name.
+      const mine = await host.core.addServer({ url: `${server.url}?x=1`, name: 'Mine' });
+      const silent = await host.core.addServer({ url: 'http://127.0.0.1:9/mcp' });
+      await waitForState(host.core, mine.id, 'ready');
+      await waitForState(host.core, silent.id, 'retrying');
+      expect(host.core.listServers().map((s) => [s.id, s.name])).toEqual([
+        ['127-0-0-1', 'sdk-fixture'],
+        ['mine', 'Mine'],
+        ['127-0-0-1-2', '127.0.0.1'],
+      ]);
     } finally {
       await host.dispose();
       home.cleanup();

@@ -84,9 +84,6 @@ export interface AppCoreOptions {
   toolsTimeoutMs?: number;
 }
 
-/** Budget of the probe that names a server added without a name. */
-const NAME_PROBE_MS = 5000;
-
 /** Rotated log files are pruned this often (and at start, and when the retention changes). */
 const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
 
@@ -360,25 +357,13 @@ export class AppCore implements SwitchboardCore {
   async addServer(input: AddServerInput): Promise<ServerSummary> {
     if (input?.clientSecret && !input.clientId) throw new Error('A client secret needs its client ID.');
     if (input?.clientSecret && !this.tokens.canStoreClientSecrets) throw new Error('This host cannot store a client secret.');
-    const record = this.registry.add({ ...input, name: input?.name?.trim() ? input.name : await this.nameFromServer(input) });
+    // Without a name it is named after its host for now (autoNamed), and takes the name the server
+    // gives itself as soon as its proxy's health check hears it (onServerInfo below).
+    const record = this.registry.add(input);
     if (input.clientSecret) await this.tokens.storeClientSecret(record.id, input.clientSecret);
     this.log(record.id, 'info', `Added ${record.url}`);
     if (this.supervisor) await this.startProxy(record);
     return this.summary(record);
-  }
-
-  /**
-   * A server added without a name is named after itself (serverInfo's title or name, as the add
-   * flow suggests), not after its host: "127-0-0-1" tells a user nothing. Undefined when it does not
-   * say (unreachable, or it needs sign-in first): the registry then names it after the host.
-   */
-  private async nameFromServer(input: AddServerInput): Promise<string | undefined> {
-    if (!input || typeof input.url !== 'string') return undefined;
-    const probe = await probeServer(
-      { url: input.url, headers: input.headers },
-      { env: this.opts.env, timeoutMs: Math.min(this.opts.probeTimeoutMs ?? NAME_PROBE_MS, NAME_PROBE_MS) },
-    ).catch(() => undefined);
-    return probe?.serverName ? probe.suggestedName.slice(0, 64) : undefined;
   }
 
   /** What the add flow learns about a URL before adding it. */
