@@ -10,6 +10,7 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { startOidcFixture, type OidcFixture } from '../main/core/auth/testing/oidc-fixture';
 import { CLI_SCRIPT, makeTempHome, ROOT, runCli, type TempHome } from './fixtures/harness';
+import { startSdkServer } from './fixtures/sdk-server';
 
 const BROWSER = path.join(ROOT, 'test/fixtures/headless-browser.mjs');
 
@@ -21,11 +22,11 @@ afterAll(async () => {
   await as?.close();
 });
 
-async function connect(home: TempHome, url: string, browserLog: string, extra: string[] = []) {
+async function connect(home: TempHome, url: string, browserLog: string, extra: string[] = [], env: Record<string, string> = {}) {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI_SCRIPT, 'connect', url, ...extra],
-    env: { ...home.env, MCP_SWITCHBOARD_BROWSER: JSON.stringify([process.execPath, BROWSER]), HEADLESS_BROWSER_LOG: browserLog },
+    env: { ...home.env, MCP_SWITCHBOARD_BROWSER: JSON.stringify([process.execPath, BROWSER]), HEADLESS_BROWSER_LOG: browserLog, ...env },
     stderr: 'pipe',
   });
   let stderr = '';
@@ -76,6 +77,31 @@ describe('connect', () => {
       );
     } finally {
       home.cleanup();
+    }
+  });
+
+  it('takes header values from its own environment (${NAME}), so no secret sits in its argv; warns when one does', async () => {
+    const server = await startSdkServer();
+    const home = makeTempHome();
+    try {
+      const key = 'sb-env-key-0123456789abcdef';
+      const viaEnv = await connect(home, server.url, path.join(home.home, 'b.log'), ['--header', 'X-Api-Key: ${SB_TEST_KEY}'], { SB_TEST_KEY: key });
+      await viaEnv.client.listTools();
+      await viaEnv.client.close();
+      // The server got the value; nothing warned, and it was never in argv (the config names the variable).
+      expect(server.headers.some((h) => h['x-api-key'] === key)).toBe(true);
+      expect(server.headers.some((h) => h['x-api-key'] === '${SB_TEST_KEY}')).toBe(false);
+      expect(viaEnv.stderr()).not.toMatch(/warning/);
+
+      const literal = await connect(home, server.url, path.join(home.home, 'b.log'), ['--header', 'Authorization: Bearer literal-0123456789abcdef']);
+      await literal.client.close();
+      expect(literal.stderr()).toMatch(
+        /warning: The value of the Authorization header is written in the command line, where other users of this computer can read it/,
+      );
+      expect(literal.stderr()).not.toContain('literal-0123456789abcdef');
+    } finally {
+      home.cleanup();
+      await server.close();
     }
   });
 });

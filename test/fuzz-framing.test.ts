@@ -8,12 +8,12 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppCore } from '../main/core/app-core';
 import { endpointFor, resolvePaths } from '../main/shared/paths';
-import { encodeHello, MAX_MESSAGE_BYTES, WIRE_VERSION } from '../main/shared/wire';
+import { connectToEndpoint } from '../main/shared/handshake';
+import { MAX_MESSAGE_BYTES } from '../main/shared/wire';
 import { fuzzBudget } from './fixtures/fuzz';
 import { CONNECTOR_SCRIPT, makeTempHome, startCore, waitForState, type TempHome } from './fixtures/harness';
 import { startHostileServer, type HostileServer } from './fixtures/hostile-server';
@@ -62,33 +62,30 @@ function bytesOf(p: Piece): Buffer {
   return p.kind === 'bad' ? p.bytes : Buffer.from(p.line);
 }
 
-/** One raw connection to the proxy (after the real hello): write the chunks, read until close or quiet. */
-function session(chunks: Buffer[], expectAnswers: number): Promise<string[]> {
+/** One raw connection to the proxy (after the real handshake): write the chunks, read until close or quiet. */
+async function session(chunks: Buffer[], expectAnswers: number): Promise<string[]> {
   const secret = fs.readFileSync(resolvePaths(home.env).secretFile, 'utf8').trim();
+  const { socket: s, rest } = await connectToEndpoint(endpointFor(resolvePaths(home.env), id), { secret, server: id });
   return new Promise((resolve, reject) => {
-    const s = net.connect(endpointFor(resolvePaths(home.env), id));
-    let got = '';
+    let got = rest.toString('utf8');
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
       s.destroy();
-      resolve(got.split('\n').filter(Boolean).slice(1)); // the first line is the hello answer
+      resolve(got.split('\n').filter(Boolean));
     };
     s.setEncoding('utf8');
     s.on('data', (d) => {
       got += d;
-      if (got.split('\n').filter(Boolean).length - 1 >= expectAnswers && expectAnswers > 0) finish();
+      if (got.split('\n').filter(Boolean).length >= expectAnswers && expectAnswers > 0) finish();
     });
     s.on('close', finish);
     s.on('error', reject);
-    s.once('connect', () => {
-      s.write(encodeHello({ switchboard: WIRE_VERSION, secret, server: id }));
-      for (const c of chunks) if (c.length) s.write(c);
-      // expectAnswers 0 means the input holds a malformed or oversized line: the proxy answers it
-      // and closes, so this waits for the close (not for a quiet moment, which a slow machine
-      // mistakes for the end when a 64 MB write is still in flight).
-    });
+    for (const c of chunks) if (c.length) s.write(c);
+    // expectAnswers 0 means the input holds a malformed or oversized line: the proxy answers it
+    // and closes, so this waits for the close (not for a quiet moment, which a slow machine
+    // mistakes for the end when a 64 MB write is still in flight).
     setTimeout(finish, 15_000);
   });
 }

@@ -8,7 +8,8 @@ import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppCore } from '../main/core/app-core';
 import { endpointFor, resolvePaths } from '../main/shared/paths';
-import { encodeHello, WIRE_VERSION } from '../main/shared/wire';
+import { connectToEndpoint, newNonce } from '../main/shared/handshake';
+import { WIRE_VERSION } from '../main/shared/wire';
 import { startSdkServer, type SdkServer } from './fixtures/sdk-server';
 import { connectClient, makeTempHome, startCore, waitForState, type TempHome } from './fixtures/harness';
 import { freePort, waitFor } from './fixtures/ports';
@@ -227,26 +228,25 @@ describe('protocol details', () => {
   });
 });
 
-/** A connection to the proxy without the connector: hello, then raw JSON-RPC lines. */
+/** A connection to the proxy without the connector: the handshake, then raw JSON-RPC lines. */
 async function rawConnection(serverId: string): Promise<{ socket: net.Socket; lines: string[] }> {
   const paths = resolvePaths(home.env);
   const secret = fs.readFileSync(paths.secretFile, 'utf8').trim();
-  const socket = net.connect(endpointFor(paths, serverId));
+  const { socket, rest } = await connectToEndpoint(endpointFor(paths, serverId), { secret, server: serverId });
   const lines: string[] = [];
-  let buf = '';
-  let helloDone = false;
-  socket.on('data', (d) => {
-    buf += d;
+  let buf = rest.toString('utf8');
+  const take = () => {
     let nl;
     while ((nl = buf.indexOf('\n')) !== -1) {
-      const line = buf.slice(0, nl);
+      lines.push(buf.slice(0, nl));
       buf = buf.slice(nl + 1);
-      if (!helloDone) helloDone = true;
-      else lines.push(line);
     }
+  };
+  take();
+  socket.on('data', (d) => {
+    buf += d;
+    take();
   });
-  socket.write(encodeHello({ switchboard: WIRE_VERSION, secret, server: serverId }));
-  await waitFor(() => helloDone, 'the hello answer');
   return { socket, lines };
 }
 
@@ -261,7 +261,9 @@ describe('local endpoint', () => {
       s.on('data', (d) => (out += d));
       s.on('close', () => resolve(out));
       s.on('error', reject);
-      s.write(encodeHello({ switchboard: WIRE_VERSION, secret: 'f'.repeat(64), server: id }));
+      // The right hello, then a proof made with a wrong secret for the proxy's challenge.
+      s.write(JSON.stringify({ switchboard: WIRE_VERSION, server: id, nonce: newNonce() }) + '\n');
+      s.once('data', () => s.write(JSON.stringify({ proof: 'f'.repeat(64) }) + '\n'));
     });
     expect(answer).toContain('wrong connector secret');
     await waitFor(() => core.tailLogs(id).some((e) => /Refused a local connection: wrong connector secret/.test(e.message)), 'the refusal log line');
@@ -271,13 +273,12 @@ describe('local endpoint', () => {
     const good = await connectClient(home, id);
     const endpoint = endpointFor(resolvePaths(home.env), id);
     const secret = fs.readFileSync(resolvePaths(home.env).secretFile, 'utf8').trim();
+    const { socket: s, rest } = await connectToEndpoint(endpoint, { secret, server: id });
     const reply = await new Promise<string>((resolve, reject) => {
-      const s = net.connect(endpoint);
-      let out = '';
+      let out = rest.toString('utf8');
       s.on('data', (d) => (out += d));
       s.on('close', () => resolve(out));
       s.on('error', reject);
-      s.write(encodeHello({ switchboard: WIRE_VERSION, secret, server: id }));
       s.write(Buffer.from([0x7b, 0xff, 0xfe, 0x0a])); // "{" + invalid UTF-8 + newline
     });
     expect(reply).toContain('"code":-32700');

@@ -23,7 +23,7 @@ export interface ConnectArgs {
   name?: string;
 }
 
-const say = (message: string) => process.stderr.write(`[mcp-switchboard connect] ${message}\n`);
+export const say = (message: string) => process.stderr.write(`[mcp-switchboard connect] ${message}\n`);
 
 async function unwrap<T>(p: Promise<Result<T>>): Promise<T> {
   const r = await p;
@@ -137,10 +137,50 @@ async function signInAndRelay(call: Call, args: ConnectArgs, env: NodeJS.Process
   });
 }
 
-/** Parses `connect` arguments: <url> [--header "K: V"]... [--client-id X] [--client-secret Y] [--scope "a b"] [--name N]. */
-export function parseConnectArgs(argv: string[]): ConnectArgs {
+/** `${NAME}` or `${env:NAME}`: a reference to a variable of connect's own environment. */
+const ENV_REFERENCE = /\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Header names whose values are credentials. */
+const SECRET_HEADER = /auth|token|key|secret|passw|cookie|session|credential|signature/i;
+
+/**
+ * Substitutes `${NAME}` (as mcp-remote does) and `${env:NAME}` in `value` from connect's own
+ * environment, which the client config sets in its "env" block, so the secret never sits in the
+ * process's argv where any user can read it (ps). A variable that is not set is an error naming
+ * it: sending a header empty would only fail later and less clearly.
+ */
+export function expandFromEnv(value: string, env: NodeJS.ProcessEnv, what: string): string {
+  return value.replace(ENV_REFERENCE, (_, name: string) => {
+    const v = env[name];
+    if (v === undefined)
+      throw new Error(`${what} uses \${${name}}, but ${name} is not set in connect's environment (set it in the client config's "env" block)`);
+    return v;
+  });
+}
+
+/** Whether `value` as typed in argv carries a credential itself (not only references and a scheme word). */
+function literalCredential(value: string, headerName?: string): boolean {
+  const rest = value
+    .replace(ENV_REFERENCE, '')
+    .replace(/^\s*(Bearer|Basic|Token|Bot|ApiKey|Key)\b/i, '')
+    .trim();
+  if (!rest) return false;
+  return headerName === undefined || SECRET_HEADER.test(headerName) || /[A-Za-z0-9._~+/=-]{20,}/.test(rest);
+}
+
+/**
+ * Parses `connect` arguments: <url> [--header "K: V"]... [--client-id X] [--client-secret Y]
+ * [--scope "a b"] [--name N]. Header values and the client secret may use `${NAME}` /
+ * `${env:NAME}` (expandFromEnv); `warn` hears, by name only, of a credential written in argv.
+ */
+export function parseConnectArgs(argv: string[], env: NodeJS.ProcessEnv = {}, warn: (message: string) => void = () => {}): ConnectArgs {
   const args = [...argv];
   const out: ConnectArgs = { url: '', headers: {} };
+  const inArgv = (what: string, example: string) =>
+    warn(
+      `${what} is written in the command line, where other users of this computer can read it (ps) for as long as this runs; ` +
+        `put it in the client config's "env" block and write ${example} instead (see README)`,
+    );
   while (args.length) {
     const a = args.shift()!;
     const value = () => {
@@ -151,11 +191,18 @@ export function parseConnectArgs(argv: string[]): ConnectArgs {
     if (a === '--header') {
       const h = value();
       const i = h.indexOf(':');
-      if (i < 1) throw new Error(`--header "${h}" must look like "Name: value"`);
-      out.headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
-    } else if (a === '--client-id') out.clientId = value();
-    else if (a === '--client-secret') out.clientSecret = value();
-    else if (a === '--name') out.name = value();
+      // Not echoed: it may be a credential.
+      if (i < 1) throw new Error('each --header must look like "Name: value"');
+      const name = h.slice(0, i).trim();
+      const raw = h.slice(i + 1).trim();
+      if (literalCredential(raw, name)) inArgv(`The value of the ${name} header`, `--header "${name}: \${${envName(name)}}"`);
+      out.headers[name] = expandFromEnv(raw, env, `--header "${name}"`);
+    } else if (a === '--client-id') out.clientId = expandFromEnv(value(), env, '--client-id');
+    else if (a === '--client-secret') {
+      const raw = value();
+      if (literalCredential(raw)) inArgv('The client secret', '--client-secret "${CLIENT_SECRET}"');
+      out.clientSecret = expandFromEnv(raw, env, '--client-secret');
+    } else if (a === '--name') out.name = value();
     else if (a === '--scope') out.scopes = [out.scopes, value()].filter(Boolean).join(' ');
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else if (!out.url) out.url = a;
@@ -163,4 +210,14 @@ export function parseConnectArgs(argv: string[]): ConnectArgs {
   }
   if (!out.url) throw new Error('connect needs the server URL');
   return out;
+}
+
+/** A variable name to suggest for a header ("X-Api-Key" → X_API_KEY). */
+function envName(header: string): string {
+  return (
+    header
+      .toUpperCase()
+      .replace(/[^A-Z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '') || 'HEADER_VALUE'
+  );
 }

@@ -6,20 +6,23 @@
 import type { ClientApp, ImportCandidateView, InstallResult, InstallStatus, RemoveResult, ServerSummary } from '../../common/contract';
 import { resolvePaths } from '../shared/paths';
 import { runHeadless } from '../headless/index';
-import { parseConnectArgs, runConnect } from './connect';
+import { parseConnectArgs, runConnect, say } from './connect';
 import { reachHost } from './host-access';
 
 const USAGE = `usage: mcp-switchboard <command> [options]
 
   connect <url> [--header "Name: value"]... [--client-id ID] [--client-secret S] [--scope S] [--name N]
                                  a stdio MCP server for client configs, in place of
-                                 "npx mcp-remote <url>": adds the server, signs in, relays
+                                 "npx mcp-remote <url>": adds the server, signs in, relays;
+                                 header values and S may use \${NAME}: read from connect's
+                                 own environment (the client config's "env"), never argv
   serve [--web [--port N]]       run the proxies in the foreground (no tray); with --web, the
                                  window in your browser on 127.0.0.1 (the link works once)
   list [--json]                  list the remote servers
   add <url> [--name N] [--header "Name: value"]... [--scope "a b"] [--json]
-                                 add a remote server (values may use \${env:VAR}; --scope
-                                 adds OAuth scopes to ask for at sign-in)
+                                 add a remote server (values may use \${env:VAR}, kept as
+                                 typed and read from the environment of the MCP Switchboard
+                                 that runs the proxies; --scope adds OAuth scopes to ask for)
   remove <server id> [--keep-in-clients] [--json]
                                  remove a server and its entries in every client config
                                  (with --keep-in-clients: leave the client configs alone)
@@ -79,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (cmd) {
       case 'connect':
-        await runConnect(parseConnectArgs(args));
+        await runConnect(parseConnectArgs(args, process.env, (m) => say(`warning: ${m}`)));
         return -1; // exit code set by the relay
       case 'serve': {
         const [port] = takeOption(args, '--port');

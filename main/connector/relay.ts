@@ -16,7 +16,9 @@ import { endpointFor, resolvePaths } from '../shared/paths';
 import { readSessionEnv } from '../shared/session-env';
 import { appLaunchPlan } from './app-launch';
 import { ControlClient } from '../shared/control-client';
-import { connectWithHello, leadingRequestId, LineSplitter, MAX_MESSAGE_BYTES, WIRE_VERSION } from '../shared/wire';
+import { connectToEndpoint } from '../shared/handshake';
+import { ensureDataDir } from '../shared/local-socket';
+import { leadingRequestId, LineSplitter, MAX_MESSAGE_BYTES } from '../shared/wire';
 
 const ERR_NOT_RUNNING = -32030;
 const ERR_PROXY_LOST = -32031;
@@ -72,11 +74,17 @@ export function runRelay(opts: RelayOptions): void {
   const timeoutMs = Number(env.MCP_SWITCHBOARD_CONNECT_TIMEOUT_MS) || 30_000;
   const exit = opts.exit;
 
+  let logsDirReady = false;
   function log(message: string): void {
     const line = `${new Date().toISOString()} [connector ${serverId ?? '?'} pid ${process.pid}] ${message}\n`;
     process.stderr.write(line);
     try {
-      fs.mkdirSync(paths.logsDir, { recursive: true });
+      if (!logsDirReady) {
+        // The connector may be the first to write in the data directory (a fresh install).
+        ensureDataDir(paths.dataDir);
+        fs.mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });
+        logsDirReady = true;
+      }
       fs.appendFileSync(path.join(paths.logsDir, 'connector.log'), line, { mode: 0o600 });
     } catch {
       // logging must never break the relay
@@ -176,11 +184,11 @@ export function runRelay(opts: RelayOptions): void {
     }
   }
 
-  /** One attempt: connect, say hello, wait for the answer. */
+  /** One attempt: check the endpoint is ours, connect, run the handshake. */
   function attempt(): Promise<{ socket: net.Socket; rest: Buffer }> {
     const secret = readSecret();
     if (!secret) return Promise.reject(Object.assign(new Error('MCP Switchboard has not been set up yet'), { code: 'NOSECRET' }));
-    return connectWithHello(endpointFor(paths, serverId), { switchboard: WIRE_VERSION, secret, server: serverId, client: clientTag() });
+    return connectToEndpoint(endpointFor(paths, serverId), { secret, server: serverId, client: clientTag() });
   }
 
   function clientTag(): string {
@@ -224,7 +232,12 @@ export function runRelay(opts: RelayOptions): void {
    * a sentence when the host refuses (unknown or turned-off server). 'no-host' when none answers.
    */
   async function askHost(): Promise<'started' | 'no-host' | { refused: string }> {
-    const client = await ControlClient.connect(paths, readSecret());
+    let client: ControlClient | undefined;
+    try {
+      client = await ControlClient.connect(paths, readSecret(), clientTag());
+    } catch (err) {
+      return { refused: (err as Error).message }; // not our control endpoint: never launch over it
+    }
     if (!client) return 'no-host';
     try {
       const r = await client.call<{ state: string }>('servers:ensure-running', { serverId });

@@ -1,7 +1,8 @@
 /**
  * Fuzz of the host's control endpoint (control.ts) over a real Unix socket: nothing reaches the
- * handler table without the right hello as the first line, a refused hello ends the connection
- * (later lines are neither calls nor more guesses), and no input from a client crashes the host.
+ * handler table without the whole handshake first (the right hello, then the proof for the
+ * host's challenge), a refused hello or proof ends the connection (later lines are neither calls
+ * nor more guesses), and no input from a client crashes the host.
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -11,10 +12,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzBudget } from '../../test/fixtures/fuzz';
 import { CONTROL_ID, serveControlConnection, type Dispatch } from './control';
-import { encodeHello, WIRE_VERSION } from '../shared/wire';
+import { connectToEndpoint, handshakeProof, newNonce } from '../shared/handshake';
+import { WIRE_VERSION } from '../shared/wire';
 
 const SECRET = 'f00d'.repeat(16);
-const RIGHT = encodeHello({ switchboard: WIRE_VERSION, secret: SECRET, server: CONTROL_ID });
+const NONCE = newNonce();
+const hello = (o: object) => JSON.stringify(o) + '\n';
+const RIGHT_HELLO = hello({ switchboard: WIRE_VERSION, server: CONTROL_ID, nonce: NONCE });
 
 let dir: string;
 let endpoint: string;
@@ -62,11 +66,49 @@ function exchange(text: string | Buffer): Promise<string[]> {
   });
 }
 
+/** The right hello, then (once the challenge came) `second(challenge)` in one write; all answer lines. */
+function afterChallenge(second: (challenge: { nonce: string; proof: string }) => string): Promise<string[]> {
+  return new Promise((resolve) => {
+    const s = net.connect(endpoint);
+    let got = '';
+    let sent = false;
+    s.setEncoding('utf8');
+    s.on('data', (d) => {
+      got += d;
+      const nl = got.indexOf('\n');
+      if (sent || nl === -1) return;
+      sent = true;
+      s.end(second(JSON.parse(got.slice(0, nl))));
+    });
+    s.on('error', () => {});
+    s.on('close', () => resolve(got.split('\n').filter(Boolean)));
+    s.once('connect', () => s.write(RIGHT_HELLO));
+  });
+}
+
+/** A client that completed the handshake: sends `text`, half-closes, collects the answers. */
+async function authed(text: string): Promise<string[]> {
+  const { socket, rest } = await connectToEndpoint(endpoint, { secret: SECRET, server: CONTROL_ID });
+  return new Promise((resolve) => {
+    let got = rest.toString('utf8');
+    socket.setEncoding('utf8');
+    socket.on('data', (d) => (got += d));
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(got.split('\n').filter(Boolean)));
+    socket.end(text);
+  });
+}
+
+const rightProof = (c: { nonce: string }) => JSON.stringify({ proof: handshakeProof(SECRET, 'client', CONTROL_ID, NONCE, c.nonce) }) + '\n';
+const CALLS = ['{"id":2,"call":"servers:remove","arg":"x"}\n', '{"id":1,"call":"servers:list"}\n'];
+
 describe('control endpoint (fuzz, real socket)', () => {
-  it('calls nothing without the right hello first, even when a right hello follows a wrong one in the same write', async () => {
+  it('calls nothing without the right hello first, even when right lines follow a wrong one in the same write', async () => {
     const wrong = fc.constantFrom(
-      encodeHello({ switchboard: WIRE_VERSION, secret: SECRET.replace(/^f/, 'e'), server: CONTROL_ID }),
-      encodeHello({ switchboard: WIRE_VERSION, secret: SECRET, server: 'notion' }),
+      hello({ switchboard: WIRE_VERSION, server: 'notion', nonce: NONCE }),
+      hello({ switchboard: WIRE_VERSION, server: CONTROL_ID }),
+      // Version 1 carried the secret: refused even with the right one.
+      hello({ switchboard: 1, secret: SECRET, server: CONTROL_ID }),
       'null\n',
       '{"id":1,"call":"servers:list"}\n',
       'garbage\n',
@@ -74,7 +116,7 @@ describe('control endpoint (fuzz, real socket)', () => {
     await fc.assert(
       fc.asyncProperty(
         wrong,
-        fc.array(fc.constantFrom(RIGHT, '{"id":2,"call":"servers:remove","arg":"x"}\n'), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.constantFrom(RIGHT_HELLO, JSON.stringify({ proof: 'a'.repeat(64) }) + '\n', ...CALLS), { minLength: 1, maxLength: 4 }),
         async (first, more) => {
           const before = calls.length;
           const lines = await exchange(first + more.join(''));
@@ -87,7 +129,49 @@ describe('control endpoint (fuzz, real socket)', () => {
     );
   });
 
-  it('answers or refuses any line after the hello without crashing the host', async () => {
+  it('calls nothing after a wrong proof, even when the right proof and calls follow it in the same write', async () => {
+    const wrongProof = fc.constantFrom<(c: { nonce: string; proof: string }) => string>(
+      (c) => JSON.stringify({ proof: handshakeProof(SECRET.replace(/^f/, 'e'), 'client', CONTROL_ID, NONCE, c.nonce) }) + '\n',
+      (c) => JSON.stringify({ proof: c.proof }) + '\n',
+      (c) => JSON.stringify({ proof: handshakeProof(SECRET, 'client', 'notion', NONCE, c.nonce) }) + '\n',
+      () => JSON.stringify({ secret: SECRET }) + '\n',
+      () => CALLS[1],
+      () => 'garbage\n',
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        wrongProof,
+        fc.array(
+          fc.constantFrom<(c: { nonce: string }) => string>(
+            rightProof,
+            () => CALLS[0],
+            () => CALLS[1],
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
+        async (first, more) => {
+          const before = calls.length;
+          const lines = await afterChallenge((c) => first(c) + more.map((m) => m(c)).join(''));
+          expect(calls.length).toBe(before);
+          expect(lines).toHaveLength(2);
+          expect(JSON.parse(lines[0]).ok).toBe(true);
+          expect(JSON.parse(lines[1])).toEqual({ ok: false, error: 'wrong connector secret' });
+        },
+      ),
+      fuzzBudget(40, 2000),
+    );
+    // The right proof opens it: the calls after it run.
+    const before = calls.length;
+    const lines = await afterChallenge((c) => rightProof(c) + CALLS[1]);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ ok: true }),
+      { ok: true },
+      { id: 1, result: { ok: true, value: 'servers:list' } },
+    ]);
+    expect(calls.length).toBe(before + 1);
+  });
+
+  it('answers or refuses any line after the handshake without crashing the host', async () => {
     const line = fc.oneof(
       fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? 'null'),
       fc
@@ -101,9 +185,8 @@ describe('control endpoint (fuzz, real socket)', () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 5 }), async (ls) => {
-        const answers = await exchange(RIGHT + ls.map((l) => l + '\n').join(''));
-        expect(JSON.parse(answers[0])).toEqual({ ok: true });
-        for (const a of answers.slice(1)) {
+        const answers = await authed(ls.map((l) => l + '\n').join(''));
+        for (const a of answers) {
           const m = JSON.parse(a);
           expect(typeof m.result.ok).toBe('boolean');
           if (m.id !== null) expect(['number', 'string']).toContain(typeof m.id);
@@ -112,8 +195,8 @@ describe('control endpoint (fuzz, real socket)', () => {
       fuzzBudget(50, 2500),
     );
     // A handler that throws is an answer, not a crash.
-    const thrown = await exchange(RIGHT + '{"id":7,"call":"throw"}\n');
-    expect(JSON.parse(thrown[1])).toEqual({ id: 7, result: { ok: false, error: 'Internal error: handler blew up' } });
+    const thrown = await authed('{"id":7,"call":"throw"}\n');
+    expect(JSON.parse(thrown[0])).toEqual({ id: 7, result: { ok: false, error: 'Internal error: handler blew up' } });
     expect(uncaught).toEqual([]);
   });
 });

@@ -1,14 +1,15 @@
 /**
  * The host's control endpoint: the instance-lock socket doubles as a local RPC port so that
  * `mcp-switchboard connect` (and support scripts) can drive a running app through the same
- * handler table as the window. Every connection must present the per-install secret first.
- *   → {"switchboard":1,"secret":"…","server":"control"}   ← {"ok":true}
+ * handler table as the window. Every connection must complete the handshake first
+ * (shared/handshake.ts, endpoint id "control"), then:
  *   → {"id":1,"call":"servers:list","arg":null}            ← {"id":1,"result":{"ok":true,"value":[…]}}
  */
 import type * as net from 'node:net';
 import type { Result } from '../../common/contract';
 import { CONTROL_ID } from '../shared/control-client';
-import { checkHello, LineSplitter, MAX_HELLO_BYTES } from '../shared/wire';
+import { acceptHandshake } from '../shared/handshake';
+import { LineSplitter } from '../shared/wire';
 
 export { CONTROL_ID } from '../shared/control-client';
 
@@ -16,38 +17,28 @@ export type Dispatch = (call: unknown, arg: unknown) => Promise<Result<unknown>>
 
 /** Serves one accepted control connection. */
 export function serveControlConnection(socket: net.Socket, secret: () => string | undefined, dispatch: () => Dispatch | undefined): void {
-  let authed = false;
-  let refused = false;
-  let helloBytes = 0;
-  const timer = setTimeout(() => socket.destroy(), 5000);
-  socket.on('error', () => {});
+  // One handshake per connection: lines that arrived with a refused one are never read (neither as
+  // calls nor as more guesses).
+  void acceptHandshake(socket, { secret, serverId: CONTROL_ID }).then((accepted) => {
+    if (accepted) serveCalls(socket, accepted.rest, dispatch);
+  });
+}
+
+function serveCalls(socket: net.Socket, rest: Buffer, dispatch: () => Dispatch | undefined): void {
+  let closed = false;
   const splitter = new LineSplitter(
     (line) => {
-      // One hello per connection: lines that arrived with a refused one are never read (neither
-      // as calls nor as more guesses at the secret).
-      if (refused) return;
-      if (!authed) {
-        clearTimeout(timer);
-        const s = secret();
-        const verdict = s ? checkHello(line, s, CONTROL_ID) : { ok: false, error: 'not ready' };
-        socket.write(JSON.stringify({ ok: verdict.ok, error: verdict.error }) + '\n');
-        if (!verdict.ok) {
-          refused = true;
-          return void socket.end();
-        }
-        authed = true;
-        return;
-      }
+      if (closed) return;
       let req: { id?: unknown; call?: unknown; arg?: unknown };
       try {
         req = JSON.parse(line);
       } catch {
-        refused = true;
+        closed = true;
         return void socket.end(JSON.stringify({ id: null, result: { ok: false, error: 'not JSON' } }) + '\n');
       }
       // `null`, `42` or `[…]` parse but are not calls (reading `.call` of null would throw here).
       if (!req || typeof req !== 'object' || Array.isArray(req)) {
-        refused = true;
+        closed = true;
         return void socket.end(JSON.stringify({ id: null, result: { ok: false, error: 'not a call' } }) + '\n');
       }
       const id = typeof req.id === 'number' || typeof req.id === 'string' ? req.id : null;
@@ -63,11 +54,6 @@ export function serveControlConnection(socket: net.Socket, secret: () => string 
     },
     () => socket.destroy(),
   );
-  socket.on('data', (chunk: Buffer) => {
-    if (!authed) {
-      helloBytes += chunk.length;
-      if (helloBytes > MAX_HELLO_BYTES * 4) return void socket.destroy();
-    }
-    splitter.push(chunk);
-  });
+  socket.on('data', (chunk: Buffer) => splitter.push(chunk));
+  if (rest.length) splitter.push(rest);
 }

@@ -1,11 +1,14 @@
 /**
  * settings.json in the data directory (servers under `servers`, app settings under `app`), read and
  * written with conf by every host (the app passes electron-store, a conf subclass, for the same
- * file). Owner-only permissions: it holds static header values.
+ * file). Owner-only permissions: it holds static header values. The one way in for every host:
+ * openSettingsStore, or settingsOptions for electron-store; both make the data directory 0700
+ * before conf creates anything in it (conf makes a missing directory with the umask's 0755).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Conf from 'conf';
+import { ensureDataDir } from '../shared/local-socket';
 import type { Paths } from './ports';
 
 /** The subset of conf's API the core needs. */
@@ -19,8 +22,12 @@ export interface SettingsStore {
   onDidAnyChange?(callback: () => void): () => void;
 }
 
-/** The options every host opens settings.json with (electron-store takes the same). */
+/**
+ * The options every host opens settings.json with (electron-store takes the same): the file 0600.
+ * Makes the data directory first (0700, or an existing one 0700), so call it right before the store.
+ */
 export function settingsOptions(paths: Paths) {
+  ensureDataDir(paths.dataDir);
   return { cwd: paths.dataDir, configName: 'settings', projectName: 'mcp-switchboard', projectSuffix: '', configFileMode: 0o600 } as const;
 }
 

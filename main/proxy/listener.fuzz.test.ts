@@ -1,8 +1,9 @@
 /**
  * Fuzz of the proxy's local endpoint (listener.ts) over a real Unix socket: any bytes, cut at any
- * points, before or instead of a hello. A connection is accepted only when its first line is the
- * right hello, the bytes after it reach the proxy unchanged, everything else is refused with one
- * JSON answer line, and the listener keeps serving.
+ * points, before or instead of a hello, and in place of the proof. A connection is accepted only
+ * when its first line is the right hello and its second the client's proof for both nonces (the
+ * proxy's challenge proving the secret in between), the bytes after it reach the proxy unchanged,
+ * everything else is refused with one JSON answer line, and the listener keeps serving.
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -11,7 +12,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzBudget } from '../../test/fixtures/fuzz';
-import { encodeHello, MAX_HELLO_BYTES, WIRE_VERSION } from '../shared/wire';
+import { connectToEndpoint, handshakeProof, newNonce } from '../shared/handshake';
+import { MAX_HELLO_BYTES, WIRE_VERSION } from '../shared/wire';
 import { ensurePrivateDir } from '../shared/local-socket';
 import { startListener } from './listener';
 
@@ -70,16 +72,83 @@ function exchange(chunks: Buffer[]): Promise<Buffer> {
 
 const junkByte = fc.oneof(fc.constantFrom(0x0a, 0x0d, 0x7b, 0x22, 0xff, 0xc3), fc.integer({ min: 0, max: 255 }));
 const junk = (max: number) => fc.array(junkByte, { maxLength: max }).map((a) => Buffer.from(a));
+const hello = (o: object) => JSON.stringify(o) + '\n';
+const NONCE = newNonce();
 const helloLine = fc.oneof(
-  fc.constant(encodeHello({ switchboard: WIRE_VERSION, secret: SECRET, server: SERVER })),
-  fc.constant(encodeHello({ switchboard: WIRE_VERSION, secret: SECRET, server: SERVER, client: 'pid 1' }).replace('\n', '\r\n')),
-  fc.constant(encodeHello({ switchboard: WIRE_VERSION, secret: SECRET.slice(0, -1) + 'e', server: SERVER })),
-  fc.constant(encodeHello({ switchboard: WIRE_VERSION, secret: SECRET, server: 'other' })),
-  fc.constant(encodeHello({ switchboard: 2, secret: SECRET, server: SERVER })),
+  fc.constant(hello({ switchboard: WIRE_VERSION, server: SERVER, nonce: NONCE })),
+  fc.constant(hello({ switchboard: WIRE_VERSION, server: SERVER, nonce: NONCE }).replace('\n', '\r\n')),
+  fc.constant(hello({ switchboard: WIRE_VERSION, server: 'other', nonce: NONCE })),
+  fc.constant(hello({ switchboard: WIRE_VERSION, server: SERVER, nonce: NONCE.slice(1) })),
+  fc.constant(hello({ switchboard: WIRE_VERSION, server: SERVER })),
+  // Version 1 carried the secret itself: refused, whatever it holds.
+  fc.constant(hello({ switchboard: 1, secret: SECRET, server: SERVER })),
+  fc.constant(hello({ switchboard: 3, server: SERVER, nonce: NONCE })),
   fc.constant('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'),
   fc.constant(''),
 );
+/** The second line, made from the proxy's challenge: the right proof, or one of many wrong ones. */
+type ProofMaker = (clientNonce: string, serverNonce: string, serverProof: string) => string;
+const proofLine = fc.oneof(
+  fc.constant<ProofMaker>((c, s) => JSON.stringify({ proof: handshakeProof(SECRET, 'client', SERVER, c, s) }) + '\n'),
+  fc.constant<ProofMaker>((c, s) => JSON.stringify({ proof: handshakeProof(SECRET, 'client', SERVER, c, s), client: 'pid 1' }) + '\r\n'),
+  fc.constant<ProofMaker>((c, s) => JSON.stringify({ proof: handshakeProof(SECRET.slice(0, -1) + 'e', 'client', SERVER, c, s) }) + '\n'),
+  fc.constant<ProofMaker>((c, s) => JSON.stringify({ proof: handshakeProof(SECRET, 'client', 'other', c, s) }) + '\n'),
+  fc.constant<ProofMaker>((c) => JSON.stringify({ proof: handshakeProof(SECRET, 'client', SERVER, c, NONCE) }) + '\n'),
+  fc.constant<ProofMaker>((_c, _s, serverProof) => JSON.stringify({ proof: serverProof }) + '\n'),
+  fc.constant<ProofMaker>(() => JSON.stringify({ secret: SECRET }) + '\n'),
+  fc.constant<ProofMaker>(() => ''),
+);
 const jsonRpc = fc.constantFrom('{"jsonrpc":"2.0","id":1,"method":"initialize"}\n', '{"jsonrpc":"2.0","method":"nope/unknown"}\n', 'not json\n', '\n\n');
+
+function cutAt(input: Buffer, cuts: number[]): Buffer[] {
+  const at = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let prev = 0;
+  for (const p of [...at, input.length]) {
+    chunks.push(input.subarray(prev, p));
+    prev = p;
+  }
+  return chunks;
+}
+
+const parseLine = (b: Buffer): any => {
+  try {
+    return JSON.parse(b.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Sends the first stage's chunks; when the first answer line is a challenge, the second stage's
+ * (made from it); then half-closes and collects what the listener answered until it closes.
+ */
+function handshakeExchange(first: Buffer[], second: (challenge: any) => Buffer[]): Promise<{ answer: Buffer; challenge?: any }> {
+  return new Promise((resolve) => {
+    const s = net.connect(endpoint);
+    const got: Buffer[] = [];
+    let challenge: any;
+    let answered = false;
+    s.on('data', (d: Buffer) => {
+      got.push(d);
+      const all = Buffer.concat(got);
+      const nl = all.indexOf(10);
+      if (answered || nl === -1) return;
+      answered = true;
+      const a = parseLine(all.subarray(0, nl));
+      if (a?.ok === true) {
+        challenge = a;
+        for (const c of second(a)) if (c.length) s.write(c);
+      }
+      s.end();
+    });
+    s.on('error', () => {});
+    s.on('close', () => resolve({ answer: Buffer.concat(got), challenge }));
+    s.once('connect', () => {
+      for (const c of first) if (c.length) s.write(c);
+    });
+  });
+}
 
 describe('proxy listener (fuzz, real socket)', () => {
   it('keeps its socket dir 0700 and the socket 0600', () => {
@@ -87,11 +156,12 @@ describe('proxy listener (fuzz, real socket)', () => {
     expect(fs.statSync(endpoint).mode & 0o777).toBe(0o600);
   });
 
-  it('accepts exactly the right hello line, passes the rest through unchanged, refuses anything else with one answer line', async () => {
+  it('accepts exactly the right hello and proof, passes the rest through unchanged, refuses anything else with one answer line', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.option(junk(40), { nil: undefined, freq: 2 }),
         helloLine,
+        proofLine,
         fc.array(
           fc.oneof(
             jsonRpc.map((s) => Buffer.from(s)),
@@ -100,40 +170,41 @@ describe('proxy listener (fuzz, real socket)', () => {
           { maxLength: 4 },
         ),
         fc.array(fc.nat(), { maxLength: 6 }),
-        async (prefix, hello, after, cuts) => {
-          const input = Buffer.concat([prefix ?? Buffer.alloc(0), Buffer.from(hello), ...after]);
-          // Cut anywhere, including inside the hello and inside multi-byte sequences.
-          const at = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((a, b) => a - b);
-          const chunks: Buffer[] = [];
-          let prev = 0;
-          for (const p of [...at, input.length]) {
-            chunks.push(input.subarray(prev, p));
-            prev = p;
-          }
-          const before = accepted.length;
-          const answer = await exchange(chunks);
+        async (prefix, helloText, makeProof, after, cuts) => {
+          const input = Buffer.concat([prefix ?? Buffer.alloc(0), Buffer.from(helloText)]);
           const nl = input.indexOf(10);
-          const first = nl === -1 ? undefined : input.subarray(0, nl).toString('utf8');
-          let h: any;
-          try {
-            h = first === undefined ? undefined : JSON.parse(first);
-          } catch {
-            h = undefined;
-          }
-          const right = nl !== -1 && nl <= MAX_HELLO_BYTES * 2 && h?.switchboard === WIRE_VERSION && h?.secret === SECRET && h?.server === SERVER;
-          const answerLine = answer.subarray(0, answer.indexOf(10)).toString('utf8');
-          if (right) {
-            expect(JSON.parse(answerLine)).toEqual({ ok: true });
-            expect(accepted.length).toBe(before + 1);
-            expect((await accepted[before].done).equals(input.subarray(nl + 1))).toBe(true);
-          } else {
+          const h = nl === -1 ? undefined : parseLine(input.subarray(0, nl));
+          const rightHello = nl !== -1 && nl <= MAX_HELLO_BYTES && h?.switchboard === WIRE_VERSION && h?.server === SERVER && /^[0-9a-f]{64}$/.test(h?.nonce);
+          let stage2 = Buffer.alloc(0);
+          const before = accepted.length;
+          // Cut anywhere, including inside the hello, the proof and multi-byte sequences.
+          const { answer, challenge } = await handshakeExchange(cutAt(input, cuts), (c) => {
+            stage2 = Buffer.concat([Buffer.from(makeProof(h.nonce, c.nonce, c.proof)), ...after]);
+            return cutAt(stage2, cuts);
+          });
+          const lines = answer.toString('utf8').split('\n').filter(Boolean);
+          if (!rightHello) {
+            expect(challenge).toBeUndefined();
             expect(accepted.length).toBe(before);
             // An answer line when the listener saw a line (or waited out the timeout), never bytes of ours.
-            if (answer.length) {
-              const a = JSON.parse(answerLine);
-              expect(a.ok).toBe(false);
-              expect(typeof a.error).toBe('string');
-            }
+            expect(lines.length).toBeLessThanOrEqual(1);
+            if (lines.length) expect(JSON.parse(lines[0])).toEqual({ ok: false, error: expect.any(String) });
+            return;
+          }
+          // The challenge proves the secret, for this client's nonce.
+          expect(challenge.proof).toBe(handshakeProof(SECRET, 'server', SERVER, h.nonce, challenge.nonce));
+          const nl2 = stage2.indexOf(10);
+          const p = nl2 === -1 ? undefined : parseLine(stage2.subarray(0, nl2));
+          const rightProof = p?.proof === handshakeProof(SECRET, 'client', SERVER, h.nonce, challenge.nonce);
+          if (rightProof) {
+            expect(JSON.parse(lines[1])).toEqual({ ok: true });
+            expect(lines).toHaveLength(2);
+            expect(accepted.length).toBe(before + 1);
+            expect((await accepted[before].done).equals(stage2.subarray(nl2 + 1))).toBe(true);
+          } else {
+            expect(accepted.length).toBe(before);
+            expect(lines.length).toBeLessThanOrEqual(2);
+            if (lines.length === 2) expect(JSON.parse(lines[1])).toEqual({ ok: false, error: expect.any(String) });
           }
         },
       ),
@@ -143,8 +214,8 @@ describe('proxy listener (fuzz, real socket)', () => {
     expect(accepted.length).toBeGreaterThan(0);
     expect(rejected.length).toBeGreaterThan(0);
     // Still serving.
-    const answer = await exchange([Buffer.from(encodeHello({ switchboard: WIRE_VERSION, secret: SECRET, server: SERVER }))]);
-    expect(answer.toString()).toBe('{"ok":true}\n');
+    const { socket } = await connectToEndpoint(endpoint, { secret: SECRET, server: SERVER });
+    socket.destroy();
   });
 
   it('refuses a hello line that never ends and one that never comes', async () => {

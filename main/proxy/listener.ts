@@ -1,17 +1,19 @@
 /**
  * The proxy's local endpoint: a Unix socket inside a 0700 directory (socket itself 0600), or a
- * named pipe on Windows. Every connection must open with the hello line carrying the per-install
- * secret before any byte is relayed.
+ * named pipe on Windows. Every connection must complete the handshake (shared/handshake.ts: the
+ * proxy proves it holds the per-install secret, then the client does) before any byte is relayed.
+ * On Windows libuv creates the first pipe instance with FILE_FLAG_FIRST_PIPE_INSTANCE: a pipe of
+ * that name made first by another program makes listen fail (EADDRINUSE), never joins it.
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { ensurePrivateDir, removeStaleSocket } from '../shared/local-socket';
-import { checkHello, MAX_HELLO_BYTES } from '../shared/wire';
+import { acceptHandshake } from '../shared/handshake';
 
 export interface AcceptedConnection {
   socket: net.Socket;
-  /** Bytes that arrived after the hello line (already part of the JSON-RPC stream). */
+  /** Bytes that arrived after the handshake (already part of the JSON-RPC stream). */
   rest: Buffer;
   client?: string;
 }
@@ -36,9 +38,12 @@ export async function startListener(opts: ListenerOptions): Promise<net.Server> 
   }
   const server = net.createServer({ pauseOnConnect: false }, (socket) => acceptOne(socket, opts));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    // Windows: a pipe of this name that another program made first (Unix: the socket is ours, above).
+    const onError = (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`another program already listens on ${opts.endpoint}`, { cause: err }) : err);
+    server.once('error', onError);
     server.listen(opts.endpoint, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });
@@ -47,30 +52,12 @@ export async function startListener(opts: ListenerOptions): Promise<net.Server> 
 }
 
 function acceptOne(socket: net.Socket, opts: ListenerOptions): void {
-  let buf: Buffer = Buffer.alloc(0);
-  const timer = setTimeout(() => reject('no hello within the time limit'), opts.helloTimeoutMs ?? 5000);
-  const reject = (reason: string) => {
-    clearTimeout(timer);
-    socket.off('data', onData);
-    opts.onRejected(reason);
-    socket.end(JSON.stringify({ ok: false, error: reason }) + '\n');
-    socket.destroySoon?.();
-    setTimeout(() => socket.destroy(), 200).unref();
-  };
-  const onData = (chunk: Buffer) => {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    const nl = buf.indexOf(10);
-    if (nl === -1) {
-      if (buf.length > MAX_HELLO_BYTES) reject('hello line too long');
-      return;
-    }
-    clearTimeout(timer);
-    socket.off('data', onData);
-    const verdict = checkHello(buf.subarray(0, nl).toString('utf8'), opts.secret, opts.serverId);
-    if (!verdict.ok) return reject(verdict.error ?? 'refused');
-    socket.write(JSON.stringify({ ok: true }) + '\n');
-    opts.onConnection({ socket, rest: buf.subarray(nl + 1), client: verdict.hello?.client });
-  };
-  socket.on('data', onData);
-  socket.on('error', () => clearTimeout(timer));
+  void acceptHandshake(socket, {
+    secret: () => opts.secret,
+    serverId: opts.serverId,
+    timeoutMs: opts.helloTimeoutMs,
+    onRejected: opts.onRejected,
+  }).then((accepted) => {
+    if (accepted) opts.onConnection({ socket, rest: accepted.rest, client: accepted.client });
+  });
 }

@@ -1,14 +1,15 @@
 /**
  * The client side of the host's control endpoint (see main/core/control.ts for the server): used
- * by `connect`, every CLI command and the connector to drive a running host.
- *   → {"switchboard":1,"secret":"…","server":"control"}   ← {"ok":true}
+ * by `connect`, every CLI command and the connector to drive a running host. The handshake
+ * (handshake.ts, endpoint id "control") first, then:
  *   → {"id":1,"call":"servers:list","arg":null}            ← {"id":1,"result":{"ok":true,"value":[…]}}
  */
 import type * as net from 'node:net';
 import type { Result } from '../../common/contract';
 import { controlEndpoint } from './local-socket';
 import type { Paths } from './paths';
-import { connectWithHello, LineSplitter, WIRE_VERSION } from './wire';
+import { connectToEndpoint } from './handshake';
+import { LineSplitter } from './wire';
 
 export const CONTROL_ID = 'control';
 
@@ -37,15 +38,21 @@ export class ControlClient {
     });
   }
 
-  /** Connects to the running host, or resolves undefined when none is running. */
-  static async connect(paths: Paths, secret: string | undefined): Promise<ControlClient | undefined> {
+  /**
+   * Connects to the running host, or resolves undefined when none is running (or it refused).
+   * Rejects when what listens there is not ours (code 'UNSAFE': another user's socket or
+   * directory; 'IMPOSTOR': it could not prove it holds the secret): that is an attack to report,
+   * not a host to replace.
+   */
+  static async connect(paths: Paths, secret: string | undefined, client?: string): Promise<ControlClient | undefined> {
     if (!secret) return undefined;
     try {
-      const { socket, rest } = await connectWithHello(controlEndpoint(paths), { switchboard: WIRE_VERSION, secret, server: CONTROL_ID });
-      const client = new ControlClient(socket);
+      const { socket, rest } = await connectToEndpoint(controlEndpoint(paths), { secret, server: CONTROL_ID, client });
+      const c = new ControlClient(socket);
       if (rest.length) socket.emit('data', rest);
-      return client;
-    } catch {
+      return c;
+    } catch (err) {
+      if (isForeignEndpoint(err)) throw err;
       return undefined;
     }
   }
@@ -61,4 +68,10 @@ export class ControlClient {
   close(): void {
     this.socket.end();
   }
+}
+
+/** Whether a connection failed because the endpoint is not ours (see connectToEndpoint). */
+export function isForeignEndpoint(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'UNSAFE' || code === 'IMPOSTOR';
 }

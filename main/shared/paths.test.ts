@@ -1,8 +1,9 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { dataDir, defaultDataDir, endpointFor, homeDir, MAX_SOCKET_PATH, resolvePaths, runDir } from './paths';
+import { dataDir, defaultDataDir, endpointFor, homeDir, MAX_SOCKET_PATH, resolvePaths, runDir, systemProbe, type RunDirProbe } from './paths';
 
 describe('homeDir', () => {
   it('uses HOME, and USERPROFILE first on Windows', () => {
@@ -51,38 +52,60 @@ describe('defaultDataDir', () => {
 });
 
 describe('runDir', () => {
+  /** A file system where only `privateDirs` exist (and are private) for uid 501. */
+  const probe = (...privateDirs: string[]): RunDirProbe => ({ uid: 501, isPrivateDir: (d) => privateDirs.includes(d) });
+
   it('is <dataDir>/run when socket paths fit', () => {
-    expect(runDir({ HOME: '/home/ann' }, 'linux')).toBe('/home/ann/.config/mcp-switchboard/run');
-    const withSock = path.join(runDir({ HOME: '/home/ann' }, 'linux'), 'x'.repeat(32) + '.sock');
+    expect(runDir({ HOME: '/home/ann' }, 'linux', probe())).toBe('/home/ann/.config/mcp-switchboard/run');
+    const withSock = path.join(runDir({ HOME: '/home/ann' }, 'linux', probe()), 'x'.repeat(32) + '.sock');
     expect(Buffer.byteLength(withSock)).toBeLessThanOrEqual(MAX_SOCKET_PATH);
   });
 
-  it('falls back to a short per-user path under the temp dir when the data dir is long', () => {
-    const home = '/home/' + 'a'.repeat(80);
-    const env = { HOME: home, TMPDIR: '/var/tmp' };
-    const data = dataDir(env, 'linux');
-    const tag = createHash('sha256').update(data).digest('hex').slice(0, 10);
-    const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
-    const dir = runDir(env, 'linux');
-    expect(dir).toBe(`/var/tmp/mcpsb-${uid}-${tag}`);
-    expect(Buffer.byteLength(path.join(dir, 'x'.repeat(32) + '.sock'))).toBeLessThanOrEqual(MAX_SOCKET_PATH);
+  it('stays in the data dir of a macOS user with a long short name (it used to move to /tmp from 8 characters on)', () => {
+    const env = { HOME: '/Users/' + 'b'.repeat(20) };
+    expect(runDir(env, 'darwin', probe())).toBe(`/Users/${'b'.repeat(20)}/Library/Application Support/MCP Switchboard/run`);
+  });
+
+  it('never falls back to a shared temp dir: the user runtime dir on Linux when it is private, else the home', () => {
+    const home = '/home/ann';
+    const env = { HOME: home, MCP_SWITCHBOARD_HOME: '/srv/' + 'a'.repeat(90), TMPDIR: '/var/tmp' };
+    const tag = createHash('sha256').update(dataDir(env, 'linux')).digest('hex').slice(0, 10);
+    expect(runDir(env, 'linux', probe('/run/user/501'))).toBe(`/run/user/501/mcp-switchboard-${tag}`);
+    // No /run/user/501, or not private: the home (only the user can create in it).
+    expect(runDir(env, 'linux', probe())).toBe(`${home}/.mcp-switchboard/run-${tag}`);
+    // macOS has no /run/user; its per-user temp dir is named only in TMPDIR, which clients trim.
+    const mac = { HOME: '/Users/' + 'b'.repeat(30), TMPDIR: '/var/folders/xx/very-long-random-path/T/' };
+    const macTag = createHash('sha256').update(dataDir(mac, 'darwin')).digest('hex').slice(0, 10);
+    expect(runDir(mac, 'darwin', probe('/run/user/501'))).toBe(`/Users/${'b'.repeat(30)}/.mcp-switchboard/run-${macTag}`);
+    expect(Buffer.byteLength(path.join(runDir(mac, 'darwin', probe()), 'x'.repeat(13) + '.sock'))).toBeLessThanOrEqual(MAX_SOCKET_PATH);
+    for (const dir of [runDir(env, 'linux', probe()), runDir(env, 'linux', probe('/run/user/501')), runDir(mac, 'darwin', probe())]) {
+      expect(dir.startsWith('/tmp') || dir.startsWith('/var/tmp') || dir.startsWith('/var/folders')).toBe(false);
+      expect(Buffer.byteLength(path.join(dir, 'x'.repeat(13) + '.sock'))).toBeLessThanOrEqual(MAX_SOCKET_PATH);
+    }
   });
 
   it('counts bytes, not characters, of the data dir', () => {
     // 30 three-byte characters: 30 characters but 90 bytes.
-    const env = { MCP_SWITCHBOARD_HOME: '/' + '日'.repeat(30), TMPDIR: '/t' };
-    expect(runDir(env, 'linux')).toMatch(/^\/t\/mcpsb-\d+-[0-9a-f]{10}$/);
-  });
-
-  it('uses /tmp on macOS whatever TMPDIR says (its TMPDIR is long)', () => {
-    const env = { HOME: '/Users/' + 'b'.repeat(60), TMPDIR: '/var/folders/xx/very-long-random-path/T/' };
-    expect(runDir(env, 'darwin')).toMatch(/^\/tmp\/mcpsb-\d+-[0-9a-f]{10}$/);
+    const env = { MCP_SWITCHBOARD_HOME: '/' + '日'.repeat(30), HOME: '/h' };
+    expect(runDir(env, 'linux', probe())).toMatch(/^\/h\/\.mcp-switchboard\/run-[0-9a-f]{10}$/);
   });
 
   it('gives two long data dirs two different run dirs', () => {
-    const a = runDir({ MCP_SWITCHBOARD_HOME: '/x/' + 'a'.repeat(90), TMPDIR: '/t' }, 'linux');
-    const b = runDir({ MCP_SWITCHBOARD_HOME: '/x/' + 'b'.repeat(90), TMPDIR: '/t' }, 'linux');
+    const a = runDir({ MCP_SWITCHBOARD_HOME: '/x/' + 'a'.repeat(90), HOME: '/h' }, 'linux', probe());
+    const b = runDir({ MCP_SWITCHBOARD_HOME: '/x/' + 'b'.repeat(90), HOME: '/h' }, 'linux', probe());
     expect(a).not.toBe(b);
+  });
+
+  it('the system probe accepts only a private directory of this user', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-probe-'));
+    try {
+      expect(systemProbe.isPrivateDir(dir)).toBe(process.platform !== 'win32');
+      fs.chmodSync(dir, 0o755);
+      expect(systemProbe.isPrivateDir(dir)).toBe(false);
+      expect(systemProbe.isPrivateDir(path.join(dir, 'missing'))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -102,6 +125,16 @@ describe('endpointFor', () => {
     const paths = resolvePaths({ MCP_SWITCHBOARD_HOME: '/srv/sb' }, 'linux');
     expect(endpointFor(paths, 'notion', 'linux')).toBe('/srv/sb/run/notion.sock');
     expect(endpointFor(paths, 'notion', 'darwin')).toBe('/srv/sb/run/notion.sock');
+  });
+
+  it('names the socket after a hash of the id when the id would make the path too long', () => {
+    const paths = { dataDir: '/d', logsDir: '/d/logs', secretFile: '/d/s', runDir: '/' + 'r'.repeat(79) };
+    const id = 'a-server-id-of-some-length';
+    const hash = createHash('sha256').update(id).digest('hex').slice(0, 12);
+    expect(endpointFor(paths, id, 'linux')).toBe(`${paths.runDir}/@${hash}.sock`);
+    expect(Buffer.byteLength(endpointFor(paths, id, 'linux'))).toBeLessThanOrEqual(MAX_SOCKET_PATH);
+    expect(endpointFor(paths, 'short', 'linux')).toBe(`${paths.runDir}/short.sock`);
+    expect(endpointFor(paths, 'other-server-id-of-some-length', 'linux')).not.toBe(endpointFor(paths, id, 'linux'));
   });
 
   it('is a per-user named pipe on Windows, independent of the case of the data dir', () => {

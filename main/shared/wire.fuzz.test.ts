@@ -1,7 +1,8 @@
 /**
- * Fuzz of the connector ↔ proxy wire (wire.ts): the line splitter against a reference model for
- * any bytes (invalid UTF-8, CR/LF anywhere, overlong lines) cut at any points, the hello check for
- * any line, and the client side of the handshake against a hostile answer from a real socket.
+ * Fuzz of the connector ↔ proxy wire (wire.ts, handshake.ts): the line splitter against a reference
+ * model for any bytes (invalid UTF-8, CR/LF anywhere, overlong lines) cut at any points, the
+ * server's handshake for any first and second line, and the client side of the handshake against a
+ * hostile answer from a real socket.
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -10,7 +11,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzBudget } from '../../test/fixtures/fuzz';
-import { checkHello, connectWithHello, encodeHello, LineSplitter, MAX_HELLO_BYTES, safeEqual, WIRE_VERSION } from './wire';
+import { ClientHandshake, connectToEndpoint, handshakeProof, newNonce, ServerHandshake } from './handshake';
+import { LineSplitter, MAX_HELLO_BYTES, safeEqual, WIRE_VERSION } from './wire';
 
 /** What the splitter must do, written the obvious way on the whole input. */
 function reference(input: Buffer, maxBytes: number): { lines: string[]; overflows: number; tail: number } {
@@ -102,46 +104,94 @@ describe('LineSplitter (fuzz)', () => {
   });
 });
 
-describe('checkHello (fuzz)', () => {
+describe('ServerHandshake (fuzz)', () => {
   const secret = 'a'.repeat(64);
   const serverId = 'notion';
-  // Hellos that are close to right: the real secret and server id appear often.
-  const field = fc.oneof(fc.constant(secret), fc.constant(serverId), fc.constant(WIRE_VERSION), fc.jsonValue({ maxDepth: 2 }), fc.string({ maxLength: 70 }));
-  const helloObject = fc.dictionary(fc.constantFrom('switchboard', 'secret', 'server', 'client', '__proto__', 'toString', 'valueOf'), field, { maxKeys: 6 });
+  const nonce = 'b'.repeat(64);
+  // Hellos that are close to right: the real server id, version and a valid nonce appear often.
+  const field = fc.oneof(
+    fc.constant(serverId),
+    fc.constant(WIRE_VERSION),
+    fc.constant(nonce),
+    fc.constant(secret),
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.string({ maxLength: 70 }),
+  );
+  const helloObject = fc.dictionary(fc.constantFrom('switchboard', 'secret', 'server', 'nonce', 'client', '__proto__', 'toString', 'valueOf'), field, {
+    maxKeys: 6,
+  });
+  const anyLine = fc.oneof(
+    helloObject.map((o) => JSON.stringify(o)),
+    fc.string({ maxLength: 200 }),
+    fc.jsonValue().map((v) => JSON.stringify(v) ?? ''),
+  );
+  const parse = (line: string): any => {
+    try {
+      return JSON.parse(line);
+    } catch {
+      return undefined;
+    }
+  };
 
-  it('never throws, and accepts only the exact version, secret and server', () => {
+  it('never throws, and challenges only the exact version, server and a valid nonce, with a proof of the secret', () => {
     fc.assert(
-      fc.property(
-        fc.oneof(
-          helloObject.map((o) => JSON.stringify(o)),
-          fc.string({ maxLength: 200 }),
-          fc.jsonValue().map((v) => JSON.stringify(v) ?? ''),
-        ),
-        (line) => {
-          const v = checkHello(line, secret, serverId);
-          let parsed: any;
-          try {
-            parsed = JSON.parse(line);
-          } catch {
-            parsed = undefined;
-          }
-          const right = !!parsed && typeof parsed === 'object' && parsed.switchboard === WIRE_VERSION && parsed.secret === secret && parsed.server === serverId;
-          expect(v.ok).toBe(right);
-          if (!v.ok) expect(typeof v.error).toBe('string');
-          // The answer is always one line of JSON (it goes back over the wire as is).
-          expect(JSON.stringify({ ok: v.ok, error: v.error }).includes('\n')).toBe(false);
-        },
-      ),
+      fc.property(anyLine, (line) => {
+        const v = new ServerHandshake(
+          () => secret,
+          serverId,
+          () => 'c'.repeat(64),
+        ).step(line);
+        const parsed = parse(line);
+        const right =
+          !!parsed && typeof parsed === 'object' && parsed.switchboard === WIRE_VERSION && parsed.server === serverId && /^[0-9a-f]{64}$/.test(parsed.nonce);
+        expect(v.next).toBe(right ? 'proof' : 'refused');
+        // The answer is always one line of JSON (it goes back over the wire as is).
+        expect(v.answer.indexOf('\n')).toBe(v.answer.length - 1);
+        const a = JSON.parse(v.answer);
+        if (right) expect(a).toEqual({ ok: true, nonce: 'c'.repeat(64), proof: handshakeProof(secret, 'server', serverId, parsed.nonce, 'c'.repeat(64)) });
+        else expect(a).toEqual({ ok: false, error: v.error });
+        // Never the secret, whatever was asked (a refusal may echo what the client itself sent).
+        if (!line.includes(secret)) expect(v.answer.includes(secret)).toBe(false);
+      }),
       fuzzBudget(3000),
     );
   });
 
-  it('names a wrong server without calling into the hello (an object with a hostile toString)', () => {
-    for (const server of [{ toString: 1 }, { valueOf: 1, toString: 1 }, ['a', 'b'], null, 12]) {
-      const v = checkHello(JSON.stringify({ switchboard: 1, secret, server }), secret, serverId);
-      expect(v.ok).toBe(false);
-      expect(v.error).toMatch(/^this endpoint serves "notion", not /);
-    }
+  it('accepts as the second line only the client proof for both nonces', () => {
+    const client = new ClientHandshake(secret, serverId, 'pid 1', nonce);
+    const proofObject = fc.dictionary(
+      fc.constantFrom('proof', 'client', 'secret', '__proto__'),
+      fc.oneof(
+        fc.constant(handshakeProof(secret, 'client', serverId, nonce, 'c'.repeat(64))),
+        fc.constant(handshakeProof(secret, 'server', serverId, nonce, 'c'.repeat(64))),
+        fc.constant(secret),
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.string({ maxLength: 70 }),
+      ),
+      { maxKeys: 4 },
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          proofObject.map((o) => JSON.stringify(o)),
+          anyLine,
+        ),
+        (line) => {
+          const srv = new ServerHandshake(
+            () => secret,
+            serverId,
+            () => 'c'.repeat(64),
+          );
+          expect(srv.step(client.hello().trimEnd()).next).toBe('proof');
+          const v = srv.step(line);
+          const parsed = parse(line);
+          const right = !!parsed && typeof parsed === 'object' && parsed.proof === handshakeProof(secret, 'client', serverId, nonce, 'c'.repeat(64));
+          expect(v.next).toBe(right ? 'accepted' : 'refused');
+          expect(JSON.parse(v.answer)).toEqual(right ? { ok: true } : { ok: false, error: 'wrong connector secret' });
+        },
+      ),
+      fuzzBudget(2000),
+    );
   });
 
   it('safeEqual agrees with === for any pair of strings', () => {
@@ -155,22 +205,42 @@ describe('checkHello (fuzz)', () => {
   });
 });
 
-describe('connectWithHello against a hostile answer (real socket)', () => {
+describe('connectToEndpoint against a hostile answer (real socket)', () => {
   let dir: string;
   let server: net.Server;
   let endpoint: string;
-  /** What the next connection is answered with. */
-  let answer: Buffer = Buffer.alloc(0);
+  const secret = 'x'.repeat(64);
+  /** What the next connection is answered with: to the hello, then (when a proof comes) to the proof. */
+  let answer: (hello: any) => Buffer = () => Buffer.alloc(0);
+  let verdict: Buffer = Buffer.alloc(0);
+  /** Lines the server got on the last connection. */
+  let got: string[] = [];
+  /** Hang up after the first answer (a side without the secret has nothing more to say). */
+  let closeAfterChallenge = true;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-wire-'));
     endpoint = path.join(dir, 'w.sock');
     server = net.createServer((s) => {
+      got = [];
+      let buf = '';
       s.on('error', () => {});
-      s.once('data', () => {
-        s.write(answer);
-        // A hostile side may also just keep the connection open; the client must decide from the line.
-        setTimeout(() => s.destroy(), 10);
+      s.on('data', (d) => {
+        buf += d.toString('utf8');
+        for (let nl = buf.indexOf('\n'); nl !== -1; nl = buf.indexOf('\n')) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          got.push(line);
+          let msg: any;
+          try {
+            msg = JSON.parse(line);
+          } catch {
+            msg = {};
+          }
+          s.write(got.length === 1 ? answer(msg) : verdict);
+          // A hostile side may also just keep the connection open; the client must decide from the line.
+          if (got.length > 1 || closeAfterChallenge) setTimeout(() => s.destroy(), 10);
+        }
       });
     });
     await new Promise<void>((r) => server.listen(endpoint, r));
@@ -181,66 +251,85 @@ describe('connectWithHello against a hostile answer (real socket)', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const hello = { switchboard: WIRE_VERSION, secret: 'x'.repeat(64), server: 's' };
-
-  it('resolves only for {"ok":true}; anything else is a REFUSED error or a socket error, never a crash', async () => {
-    const answers = fc.oneof(
-      fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(`${JSON.stringify(v) ?? 'null'}\n`)),
-      fc
-        .constantFrom(
-          'null\n',
-          '42\n',
-          '"ok"\n',
-          '[]\n',
-          '{"ok":"true"}\n',
-          '{"ok":1}\n',
-          '{"ok":false,"error":{"a":1}}\n',
-          '{"ok":true}\n',
-          '\n',
-          '{"ok":true}',
-        )
-        .map((s) => Buffer.from(s)),
-      wireBytes(80).map((b) => Buffer.concat([b, Buffer.from('\n')])),
+  const opts = { secret, server: 's', timeoutMs: 5000 };
+  const hostileLine = fc.oneof(
+    fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(`${JSON.stringify(v) ?? 'null'}\n`)),
+    fc
+      .constantFrom('null\n', '42\n', '"ok"\n', '[]\n', '{"ok":"true"}\n', '{"ok":1}\n', '{"ok":false,"error":{"a":1}}\n', '{"ok":true}\n', '\n', '{"ok":true}')
+      .map((s) => Buffer.from(s)),
+    wireBytes(80).map((b) => Buffer.concat([b, Buffer.from('\n')])),
+  );
+  const outcome = () =>
+    connectToEndpoint(endpoint, opts).then(
+      ({ socket }) => {
+        socket.destroy();
+        return 'ok' as const;
+      },
+      (err: NodeJS.ErrnoException) => err,
     );
+
+  it('goes past the challenge only with a proof of the secret; sends nothing else to one without it', async () => {
     await fc.assert(
-      fc.asyncProperty(answers, async (a) => {
-        answer = a;
-        const outcome = await connectWithHello(endpoint, hello).then(
-          ({ socket }) => {
-            socket.destroy();
-            return 'ok' as const;
-          },
-          (err: NodeJS.ErrnoException) => err,
-        );
-        const nl = a.indexOf(10);
-        let parsed: any;
-        try {
-          parsed = nl === -1 ? undefined : JSON.parse(a.subarray(0, nl).toString('utf8'));
-        } catch {
-          parsed = undefined;
-        }
-        if (parsed?.ok === true) expect(outcome).toBe('ok');
-        else {
-          expect(outcome).toBeInstanceOf(Error);
-          expect(typeof (outcome as Error).message).toBe('string');
-          if (nl !== -1) expect((outcome as NodeJS.ErrnoException).code).toBe('REFUSED');
-        }
+      fc.asyncProperty(hostileLine, async (a) => {
+        answer = () => a;
+        const out = await outcome();
+        // Nothing the hostile side can say without the secret opens the connection.
+        expect(out).toBeInstanceOf(Error);
+        expect(typeof (out as Error).message).toBe('string');
+        expect(['REFUSED', 'IMPOSTOR', 'ECONNRESET', 'ETIMEDOUT', undefined]).toContain((out as NodeJS.ErrnoException).code);
+        if (a.indexOf(10) !== -1) expect(['REFUSED', 'IMPOSTOR']).toContain((out as NodeJS.ErrnoException).code);
+        // Only the nonce line reached it.
+        expect(got).toHaveLength(1);
+        expect(got[0].includes(secret)).toBe(false);
       }),
       fuzzBudget(50, 2500),
     );
   });
 
-  it('gives up on an answer longer than a hello line without holding it', async () => {
-    answer = Buffer.alloc(MAX_HELLO_BYTES * 4, 0x41);
-    const err = (await connectWithHello(endpoint, hello).catch((e: Error) => e)) as Error;
+  it('after a proven challenge, resolves only for a {"ok":true} verdict', async () => {
+    closeAfterChallenge = false;
+    answer = (hello) => {
+      const n = newNonce();
+      return Buffer.from(JSON.stringify({ ok: true, nonce: n, proof: handshakeProof(secret, 'server', 's', hello.nonce, n) }) + '\n');
+    };
+    await fc.assert(
+      fc.asyncProperty(hostileLine, async (v) => {
+        verdict = v;
+        const out = await outcome();
+        const nl = v.indexOf(10);
+        let parsed: any;
+        try {
+          parsed = nl === -1 ? undefined : JSON.parse(v.subarray(0, nl).toString('utf8'));
+        } catch {
+          parsed = undefined;
+        }
+        if (parsed?.ok === true) expect(out).toBe('ok');
+        else {
+          expect(out).toBeInstanceOf(Error);
+          if (nl !== -1) expect((out as NodeJS.ErrnoException).code).toBe('REFUSED');
+        }
+        expect(got).toHaveLength(2);
+      }),
+      fuzzBudget(50, 2500),
+    );
+  });
+
+  it('gives up on an answer longer than a handshake line without holding it', async () => {
+    closeAfterChallenge = true;
+    answer = () => Buffer.alloc(MAX_HELLO_BYTES * 4, 0x41);
+    const err = (await connectToEndpoint(endpoint, opts).catch((e: Error) => e)) as Error;
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toMatch(/handshake answer too long|ECONNRESET|closed/);
   });
 
-  it('encodeHello is one line for any client text', () => {
+  it('the proof line is one line for any client text', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 50, unit: 'binary' }), (client) => {
-        const line = encodeHello({ ...hello, client });
+        const c = new ClientHandshake(secret, 's', client);
+        const n = newNonce();
+        const step = c.onChallenge(JSON.stringify({ ok: true, nonce: n, proof: handshakeProof(secret, 'server', 's', c.nonce, n) }));
+        expect(step.ok).toBe(true);
+        const line = step.ok ? step.line! : '';
         expect(line.indexOf('\n')).toBe(line.length - 1);
         expect(JSON.parse(line).client).toBe(client);
       }),

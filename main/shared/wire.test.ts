@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkHello, encodeHello, leadingRequestId, LineSplitter, safeEqual, WIRE_VERSION } from './wire';
+import { leadingRequestId, LineSplitter, safeEqual } from './wire';
 
 function splitter(maxBytes?: number) {
   const lines: string[] = [];
@@ -107,63 +107,6 @@ describe('LineSplitter', () => {
     expect(t.overflows).toHaveLength(1);
     t.push('\nfine\n');
     expect(t.lines).toEqual(['fine']);
-  });
-});
-
-describe('checkHello', () => {
-  const secret = 's3cr3t-value-0123456789abcdef';
-  const line = (h: object) => encodeHello(h as never).trimEnd();
-
-  it('accepts the right version, secret and server and returns the hello', () => {
-    const hello = { switchboard: WIRE_VERSION, secret, server: 'notion', client: 'claude' };
-    expect(encodeHello(hello)).toBe(JSON.stringify(hello) + '\n');
-    expect(checkHello(line(hello), secret, 'notion')).toEqual({ ok: true, hello });
-  });
-
-  it('refuses a wrong secret', () => {
-    expect(checkHello(line({ switchboard: 1, secret: 'wrong', server: 'notion' }), secret, 'notion')).toEqual({
-      ok: false,
-      error: 'wrong connector secret',
-    });
-    expect(checkHello(line({ switchboard: 1, secret: secret.slice(0, -1) + 'X', server: 'notion' }), secret, 'notion')).toEqual({
-      ok: false,
-      error: 'wrong connector secret',
-    });
-    expect(checkHello(line({ switchboard: 1, secret: 12345, server: 'notion' }), secret, 'notion')).toEqual({
-      ok: false,
-      error: 'wrong connector secret',
-    });
-    expect(checkHello(line({ switchboard: 1, server: 'notion' }), secret, 'notion').error).toBe('wrong connector secret');
-  });
-
-  it('refuses another protocol version', () => {
-    for (const v of [0, 2, '1', undefined]) {
-      expect(checkHello(line({ switchboard: v, secret, server: 'notion' }), secret, 'notion')).toEqual({
-        ok: false,
-        error: 'unsupported connector protocol version',
-      });
-    }
-    expect(checkHello('null', secret, 'notion').error).toBe('unsupported connector protocol version');
-    expect(checkHello('[1]', secret, 'notion').error).toBe('unsupported connector protocol version');
-    expect(checkHello('42', secret, 'notion').error).toBe('unsupported connector protocol version');
-  });
-
-  it('refuses a hello for another server and names both', () => {
-    expect(checkHello(line({ switchboard: 1, secret, server: 'linear' }), secret, 'notion')).toEqual({
-      ok: false,
-      error: 'this endpoint serves "notion", not "linear"',
-    });
-    expect(checkHello(line({ switchboard: 1, secret }), secret, 'notion').error).toBe('this endpoint serves "notion", not an unnamed server');
-  });
-
-  it('refuses what is not JSON', () => {
-    for (const l of ['', 'hello', 'GET / HTTP/1.1', '{"switchboard":1,']) {
-      expect(checkHello(l, secret, 'notion')).toEqual({ ok: false, error: 'not a Switchboard connector (hello is not JSON)' });
-    }
-  });
-
-  it('checks the version before the secret, so an old connector is told so', () => {
-    expect(checkHello(line({ switchboard: 99, secret: 'wrong', server: 'x' }), secret, 'notion').error).toBe('unsupported connector protocol version');
   });
 });
 

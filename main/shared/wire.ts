@@ -1,99 +1,17 @@
 /**
- * The local wire between a connector and a proxy: one hello line carrying the per-install secret,
- * one answer line, then newline-delimited JSON-RPC in both directions (the MCP stdio framing).
- * No dependencies: the connector bundles this file.
+ * The local wire between a connector (or the CLI) and a proxy (or the host's control endpoint):
+ * the handshake (handshake.ts: both sides prove they hold the per-install secret, the server
+ * first), then newline-delimited JSON-RPC in both directions (the MCP stdio framing), or
+ * `{id, call, arg}` lines on the control endpoint. No dependencies: the connector bundles this file.
  */
 import { timingSafeEqual } from 'node:crypto';
-import * as net from 'node:net';
 
-export const WIRE_VERSION = 1;
-/** Hello lines are tiny; anything longer is not a connector. */
+/** 2: challenge and response (handshake.ts). 1 sent the secret itself in the hello line. */
+export const WIRE_VERSION = 2;
+/** Handshake lines are tiny; anything longer is not a connector. */
 export const MAX_HELLO_BYTES = 4096;
 /** One JSON-RPC message may be large (tool results of many MB), but not unbounded. */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
-
-export interface Hello {
-  switchboard: number;
-  secret: string;
-  server: string;
-  /** Free text for logs: which program started the connector. */
-  client?: string;
-}
-
-export interface HelloAnswer {
-  ok: boolean;
-  error?: string;
-}
-
-export function encodeHello(h: Hello): string {
-  return JSON.stringify(h) + '\n';
-}
-
-/**
- * The client side of the handshake: connects to `endpoint`, sends the hello and waits for the
- * answer line. Resolves with the open socket and any bytes that followed the answer (for the
- * caller to process once its handlers are attached). Rejects with the socket error (ENOENT,
- * ECONNREFUSED, …) or, when the other side refuses, an error whose code is 'REFUSED'.
- */
-export function connectWithHello(endpoint: string, hello: Hello): Promise<{ socket: net.Socket; rest: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(endpoint);
-    let buf: Buffer = Buffer.alloc(0);
-    const onData = (chunk: Buffer) => {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-      const nl = buf.indexOf(10);
-      if (nl === -1) {
-        if (buf.length > MAX_HELLO_BYTES) socket.destroy(new Error('handshake answer too long'));
-        return;
-      }
-      socket.off('data', onData);
-      socket.off('error', reject);
-      let answer: Partial<HelloAnswer> | null = null;
-      try {
-        answer = JSON.parse(buf.subarray(0, nl).toString('utf8')) as Partial<HelloAnswer> | null;
-      } catch {
-        // not an answer: refused below
-      }
-      // Whatever answered may not be a proxy: `null`, `42` or `{"error":{…}}` are refusals too.
-      if (!answer || typeof answer !== 'object' || answer.ok !== true) {
-        socket.destroy();
-        const why =
-          answer && typeof answer === 'object' && typeof answer.error === 'string' ? answer.error.slice(0, 300) : 'the other side refused the connection';
-        return reject(Object.assign(new Error(why), { code: 'REFUSED' }));
-      }
-      resolve({ socket, rest: buf.subarray(nl + 1) });
-    };
-    socket.once('connect', () => socket.write(encodeHello(hello)));
-    socket.on('data', onData);
-    socket.once('error', reject);
-  });
-}
-
-export function checkHello(line: string, secret: string, serverId: string): HelloAnswer & { hello?: Hello } {
-  let hello: Hello;
-  try {
-    hello = JSON.parse(line) as Hello;
-  } catch {
-    return { ok: false, error: 'not a Switchboard connector (hello is not JSON)' };
-  }
-  if (!hello || typeof hello !== 'object' || hello.switchboard !== WIRE_VERSION) {
-    return { ok: false, error: 'unsupported connector protocol version' };
-  }
-  if (typeof hello.secret !== 'string' || !safeEqual(hello.secret, secret)) {
-    return { ok: false, error: 'wrong connector secret' };
-  }
-  if (hello.server !== serverId) {
-    // Only a string is echoed (bounded): String() of a parsed object can throw ({"toString":1}).
-    const asked =
-      typeof hello.server === 'string'
-        ? JSON.stringify(hello.server.slice(0, 100))
-        : hello.server === undefined
-          ? 'an unnamed server'
-          : 'a server id that is not text';
-    return { ok: false, error: `this endpoint serves "${serverId}", not ${asked}` };
-  }
-  return { ok: true, hello };
-}
 
 export function safeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);

@@ -1,11 +1,12 @@
-// listToolsThroughProxy against scripted peers on a real Unix socket that speak the wire (hello
-// line, then JSON-RPC lines). A real proxy in front of server-everything is tested in
+// listToolsThroughProxy against scripted peers on a real Unix socket that speak the wire (the
+// handshake, then JSON-RPC lines). A real proxy in front of server-everything is tested in
 // test/core-features.test.ts; these peers play what it cannot: endless pages, silence, refusal.
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acceptHandshake } from '../../shared/handshake';
 import { LineSplitter } from '../../shared/wire';
 import { listToolsThroughProxy, toToolInfo } from './tools';
 
@@ -22,29 +23,30 @@ afterEach(async () => {
 
 type Reply = (msg: any, write: (m: unknown) => void) => void;
 
-async function peer(onMessage: Reply, hello: (h: any) => object = () => ({ ok: true })): Promise<{ endpoint: string; seen: any[] }> {
+/** A proxy stand-in: the real handshake (or a refusal of the hello with `refuse`), then `onMessage`. */
+async function peer(onMessage: Reply, refuse?: string): Promise<{ endpoint: string; seen: any[] }> {
   const endpoint = path.join(dir, 'p.sock');
   const seen: any[] = [];
   server = net.createServer((socket) => {
-    let greeted = false;
-    const write = (m: unknown) => socket.write(JSON.stringify(m) + '\n');
-    const splitter = new LineSplitter(
-      (line) => {
-        const m = JSON.parse(line);
-        if (!greeted) {
-          greeted = true;
-          const answer = hello(m);
-          socket.write(JSON.stringify(answer) + '\n');
-          if (!(answer as { ok: boolean }).ok) socket.end();
-          return;
-        }
-        seen.push(m);
-        onMessage(m, write);
-      },
-      () => {},
-    );
-    socket.on('data', (c: Buffer) => splitter.push(c));
     socket.on('error', () => {});
+    if (refuse) {
+      socket.once('data', () => socket.end(JSON.stringify({ ok: false, error: refuse }) + '\n'));
+      return;
+    }
+    void acceptHandshake(socket, { secret: () => base.secret, serverId: base.serverId }).then((accepted) => {
+      if (!accepted) return;
+      const write = (m: unknown) => socket.write(JSON.stringify(m) + '\n');
+      const splitter = new LineSplitter(
+        (line) => {
+          const m = JSON.parse(line);
+          seen.push(m);
+          onMessage(m, write);
+        },
+        () => {},
+      );
+      socket.on('data', (c: Buffer) => splitter.push(c));
+      if (accepted.rest.length) splitter.push(accepted.rest);
+    });
   });
   await new Promise<void>((r) => server!.listen(endpoint, r));
   return { endpoint, seen };
@@ -96,10 +98,7 @@ describe('listToolsThroughProxy', () => {
     await expect(listToolsThroughProxy({ ...base, endpoint: p.endpoint, timeoutMs: 300 })).rejects.toThrow('Example did not list its tools within 0.3 s.');
     await new Promise<void>((r) => server!.close(() => r()));
 
-    p = await peer(
-      () => {},
-      () => ({ ok: false, error: 'wrong connector secret' }),
-    );
+    p = await peer(() => {}, 'wrong connector secret');
     await expect(listToolsThroughProxy({ ...base, endpoint: p.endpoint })).rejects.toThrow(
       'The proxy of Example refused the connection: wrong connector secret',
     );

@@ -1,12 +1,14 @@
 /**
  * Lists a server's tools through its own proxy, as any client would: the connector's handshake
- * (wire.connectWithHello), initialize, notifications/initialized, tools/list (following
+ * (shared/handshake.ts connectToEndpoint: the socket's owner is checked, the proxy proves itself
+ * first), initialize, notifications/initialized, tools/list (following
  * nextCursor, bounded), then close. Plain Node: no SDK.
  */
 import type * as net from 'node:net';
 import type { ToolInfo } from '../../../common/contract';
 import { ERR_METHOD_NOT_FOUND, errorResponse, initializeParams, isRequest, JSONRPC_VERSION, parseJson, resultResponse } from '../../shared/mcp-http';
-import { connectWithHello, LineSplitter, WIRE_VERSION } from '../../shared/wire';
+import { connectToEndpoint } from '../../shared/handshake';
+import { LineSplitter } from '../../shared/wire';
 
 export interface ListToolsOptions {
   endpoint: string;
@@ -57,10 +59,9 @@ export async function listToolsThroughProxy(opts: ListToolsOptions): Promise<Too
   timeout.catch(() => {});
 
   const work = async (): Promise<ToolInfo[]> => {
-    let conn: Awaited<ReturnType<typeof connectWithHello>>;
+    let conn: Awaited<ReturnType<typeof connectToEndpoint>>;
     try {
-      conn = await connectWithHello(opts.endpoint, {
-        switchboard: WIRE_VERSION,
+      conn = await connectToEndpoint(opts.endpoint, {
         secret: opts.secret,
         server: opts.serverId,
         client: 'mcp-switchboard (tools list)',
