@@ -91,7 +91,7 @@ function expectPair(name: CallName, arg: unknown): { serverId: string; clientId:
 
 export function parseAddServerInput(arg: unknown): AddServerInput {
   const name: CallName = 'servers:add';
-  const obj = expectRecord(name, arg, 'an object { url, name?, headers?, clientId?, clientSecret?, scopes?, retryBudgetSeconds? }');
+  const obj = expectRecord(name, arg, 'an object { url, name?, headers?, clientId?, clientSecret?, scopes? }');
   expectKnownKeys(name, obj, ['url', 'name', 'headers', 'clientId', 'clientSecret', 'scopes', 'retryBudgetSeconds']);
   const input: AddServerInput = { url: expectString(name, 'url', obj.url, LIMITS.urlLength, true)!.trim() };
   // An empty name means "no name": the form sends what the user typed.
