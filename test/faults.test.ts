@@ -576,7 +576,7 @@ describe('transparent recovery', () => {
     const logged = (re: RegExp) => waitFor(() => rcore.tailLogs(rid, 300).some((e) => re.test(e.message)), `a log line ${re}`);
     await logged(/tools\/call "read" \(id \d+\): the server answered 502 Bad Gateway; retrying in [\d.]+ s after a backoff, attempt 2/);
     await logged(/tools\/call "read" \(id \d+\): answered after 2 attempts/);
-    await logged(/tools\/call "echo" \(id \d+\): Upstream .* sent, outcome unknown/);
+    await logged(/tools\/call "echo" \(id \d+\): gave up after 1 attempt: Upstream .* sent, outcome unknown/);
     const after = await waitFor(() => {
       const k = rcore.listServers().find((s) => s.id === rid)!.status.counters;
       return (k.savedToday ?? 0) >= (before.savedToday ?? 0) + 2 && (k.lostToday ?? 0) >= (before.lostToday ?? 0) + 1 ? k : undefined;

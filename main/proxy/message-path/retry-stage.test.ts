@@ -197,6 +197,7 @@ describe('the recovery stage', () => {
       `Cannot reach upstream http://s/mcp: connection refused (ECONNREFUSED); not sent: the server refused the connection ${s.sent.length} times over 5 s.`,
     );
     expect(s.counts).toEqual({ saved: 0, lost: 1 });
+    expect(s.logs.at(-1)).toBe(`tools/call "echo" (id 1): gave up after ${s.sent.length} attempts: ${a!.error.message}`);
     expect(s.clock.pending()).toBe(0);
   });
 
@@ -289,6 +290,24 @@ describe('the recovery stage', () => {
     expect(budget.retriesInFlight).toBe(0);
     s.clock.advance(300);
     expect(s.sent.map((m) => m.id)).toEqual([1, 2, 3, 1, 2]);
+  });
+
+  it('a request the retry budget kept waiting ends with its budget, saying why', async () => {
+    const s = setup({ budget: new RetryBudget(0.2, 1), budgetMs: 1000 });
+    await s.send(call(1, 'echo'));
+    await s.send(call(2, 'echo'));
+    s.fail(1, refused);
+    s.fail(2, refused);
+    s.clock.advance(150);
+    expect(s.sent.map((m) => m.id)).toEqual([1, 2, 1]); // 1 holds the one slot and gets no outcome yet
+    s.clock.advance(1000);
+    expect(s.answers().map((a) => [a.id, a.error.message])).toEqual([
+      [2, 'Cannot reach upstream http://s/mcp: connection refused (ECONNREFUSED); not retried: too many calls to this server were being retried at once.'],
+    ]);
+    s.fail(1, refused);
+    expect(s.answers().at(-1)!.error.message).toBe(
+      'Cannot reach upstream http://s/mcp: connection refused (ECONNREFUSED); not sent: the server refused the connection twice over 1.2 s.',
+    );
   });
 
   it('forgets a request cancelled while it waits (by the client, or by the time limit: then it is lost)', async () => {

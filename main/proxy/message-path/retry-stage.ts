@@ -87,7 +87,7 @@ export class RetryStage implements Stage {
         const t = this.tracked.get(x.params?.requestId);
         if (t) {
           this.finish(t);
-          if (m.synthetic) this.lost(t, 'the time limit passed');
+          if (m.synthetic) this.lost(t, 'the time limit passed', false);
         }
       }
     }
@@ -161,9 +161,10 @@ export class RetryStage implements Stage {
     }
   }
 
-  private lost(t: Tracked, why: string): void {
+  /** The call ends without the server's answer; `why` is logged when the proxy had a say in it (a retry, or a decision not to). */
+  private lost(t: Tracked, why: string, decided: boolean): void {
     this.opts.onLost?.(t.request.method);
-    if (t.recovered) this.log('warn', `${label(t)}: gave up after ${t.attempts} attempts: ${why}`);
+    if (decided || t.recovered) this.log('warn', `${label(t)}: gave up after ${t.attempts} attempt${t.attempts === 1 ? '' : 's'}: ${why}`);
   }
 
   /** An attempt failed: retry, renew, resume, or give the error on with what happened to the call. */
@@ -176,9 +177,9 @@ export class RetryStage implements Stage {
     if (p.kind === 'give-up' || this.closed) {
       this.finish(t);
       const msg = m.message;
-      const text = p.kind === 'give-up' && p.sentence ? `${f.failure.message}; ${p.sentence}.` : msg.error?.message;
-      this.lost(t, text ?? f.what);
-      if (!t.recovered) this.log('info', `${label(t)}: ${text}`);
+      const sentence = p.kind === 'give-up' ? p.sentence : undefined;
+      const text = sentence ? `${f.failure.message}; ${sentence}.` : msg.error?.message;
+      this.lost(t, text ?? f.what, sentence !== undefined);
       return this.link.toClient(text === msg.error?.message ? m : { message: { ...msg, error: { ...msg.error, message: text } } });
     }
     this.log('info', `${label(t)}: ${f.what}; ${verb(p)} in ${seconds(p.delayMs)} s ${p.why}, attempt ${t.attempts + 1}`);
@@ -204,8 +205,14 @@ export class RetryStage implements Stage {
     if (this.closed || this.tracked.get(t.id) !== t) return;
     if (!this.opts.budget.tryAcquire()) {
       // Too many of this server's requests are being retried already: wait another backoff.
-      const left = t.deadline - this.opts.clock.now();
-      if (left <= 0) return this.giveUp(t, `not retried: too many calls to this server were being retried at once`);
+      const now = this.opts.clock.now();
+      const left = t.deadline - now;
+      if (left <= 0) {
+        // Its budget is spent: it ends as its last attempt did (or, never retried, for the budget).
+        const last = plan(t, t.last!.f, t.request, isRepeatable(t.request, this.opts.hints), now, this.random);
+        const spent = last.kind === 'give-up' ? last.sentence : undefined;
+        return this.giveUp(t, t.attempts > 1 && spent ? spent : 'not retried: too many calls to this server were being retried at once');
+      }
       const delay = Math.min(left, backoffDelay(t.attempts, this.random));
       this.log('debug', `${label(t)}: waiting for the server's retry budget (${this.opts.budget.retriesInFlight} retries in flight)`);
       return this.schedule(t, p, delay);
@@ -236,7 +243,7 @@ export class RetryStage implements Stage {
     this.finish(t);
     const last = t.last!;
     const text = `${last.f.failure.message}; ${sentence}.`;
-    this.lost(t, text);
+    this.lost(t, text, true);
     this.link.toClient({ message: { ...last.m.message, error: { ...last.m.message.error, message: text } } });
   }
 
