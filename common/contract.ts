@@ -24,6 +24,12 @@ export interface ServerCounters {
   connectionsTotal: number;
   requests: number;
   errors: number;
+  /** Calls the server answered after the proxy retried or resumed them, on `countedOn`. */
+  savedToday?: number;
+  /** Calls that ended without the server's answer (an upstream fault, given up or timed out), on `countedOn`. */
+  lostToday?: number;
+  /** The local date (YYYY-MM-DD) the two counts are for; another day's counts are not today's. */
+  countedOn?: string;
 }
 
 export interface ServerStatus {
@@ -90,6 +96,8 @@ export interface AddServerInput {
    * itself asks for. Most servers need none: their 401 names the scopes.
    */
   scopes?: string;
+  /** How long the proxy may retry one call to this server, in seconds (default 15; 0 turns retries off). */
+  retryBudgetSeconds?: number;
 }
 
 /** What the add flow learns about a URL before the server is added. */

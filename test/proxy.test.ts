@@ -158,14 +158,18 @@ describe('relaying', () => {
     }
   });
 
-  it('answers with a clear JSON-RPC error when the upstream fails, and says when it retries', async () => {
+  it('answers with a clear JSON-RPC error when the upstream fails, saying what happened to the call', async () => {
     const c = await connectClient(home, id);
     try {
       await c.client.listTools(); // the handshake is fully upstream before the failure is armed
       server.failNext(1, 502);
       const err = await c.client.callTool({ name: 'echo', arguments: { message: 'x' } }).catch((e: Error) => e);
       expect(err).toBeInstanceOf(Error);
-      expect((err as Error).message).toMatch(/Upstream http:\/\/127\.0\.0\.1:\d+\/mcp answered 502 Bad Gateway; retrying in \d+ s/);
+      // (Issue 13: the error says what happened to this call, never the health check's schedule.)
+      expect((err as Error).message).toMatch(
+        /Upstream http:\/\/127\.0\.0\.1:\d+\/mcp answered 502 Bad Gateway; sent, outcome unknown: "echo" is not marked read-only or idempotent/,
+      );
+      expect((err as Error).message).not.toMatch(/retrying in/);
       // The next request works again.
       const ok = await c.client.callTool({ name: 'echo', arguments: { message: 'y' } });
       expect(JSON.stringify(ok.content)).toContain('echo: y');
@@ -339,7 +343,8 @@ describe('supervision', () => {
 
   it('keeps other servers running when one fails, and reports an unreachable server clearly', async () => {
     const deadPort = await freePort();
-    const dead = await core.addServer({ url: `http://127.0.0.1:${deadPort}/mcp`, name: 'Nowhere' });
+    // (A short retry budget: the client's initialize is retried for that long before it fails.)
+    const dead = await core.addServer({ url: `http://127.0.0.1:${deadPort}/mcp`, name: 'Nowhere', retryBudgetSeconds: 2 });
     const st = await waitForState(core, dead.id, 'retrying');
     expect(st.detail).toMatch(/Cannot reach upstream http:\/\/127\.0\.0\.1:\d+\/mcp: connection refused \(ECONNREFUSED\); retrying in \d+ s/);
     // The client's initialize itself gets the error: connecting fails with the reason.

@@ -36,7 +36,7 @@ import { DiagnosticsService } from './logs/diagnostics-service';
 import { LogStore } from './logs/log-store';
 import type { ChildLauncher, Clock, LoginItems, Notifier, Paths } from './ports';
 import { probeServer } from './servers/probe';
-import { resolveHeaders, type ServerRecord } from './servers/server-model';
+import { resolveHeaders, validateRetryBudget, type ServerRecord } from './servers/server-model';
 import { ServerRegistry } from './servers/server-registry';
 import { listToolsThroughProxy } from './servers/tools';
 import { SettingsService } from './settings';
@@ -101,7 +101,13 @@ function installResult(r: ChangeResult): InstallResult {
 
 /** The part of a record that its running proxy depends on. */
 function proxyKey(r: ServerRecord): string {
-  return JSON.stringify([r.url, r.headers]);
+  return JSON.stringify([r.url, r.headers, retryBudgetMs(r)]);
+}
+
+/** The record's retry budget for its proxy; a value damaged in settings.json means the default. */
+function retryBudgetMs(r: ServerRecord): number | undefined {
+  const budget = validateRetryBudget(r.retryBudgetSeconds);
+  return budget.ok && budget.value !== undefined ? budget.value * 1000 : undefined;
 }
 
 export class AppCore implements SwitchboardCore {
@@ -276,7 +282,14 @@ export class AppCore implements SwitchboardCore {
     if (missing.length) {
       this.log(record.id, 'warn', `Environment variable(s) ${missing.join(', ')} used in headers are not set; sending them empty`);
     }
-    return this.requireSupervisor().start({ id: record.id, name: record.name, url: record.url, headers, transport: record.transport });
+    return this.requireSupervisor().start({
+      id: record.id,
+      name: record.name,
+      url: record.url,
+      headers,
+      transport: record.transport,
+      retryBudgetMs: retryBudgetMs(record),
+    });
   }
 
   private requireSupervisor(): ProxySupervisor {

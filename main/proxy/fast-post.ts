@@ -3,9 +3,11 @@
  * keep-alive node:http(s) agent, the client's own bytes as the body, and a small reader for the
  * answer (JSON, or an SSE stream). It exists because the SDK transport's per-message cost (fetch,
  * stream pipelines, schema validation) made the proxy as slow as a whole second client (see
- * bench/README.md). Everything else stays with the SDK transport: session setup, the GET stream,
- * auth renewal, resumption and every non-2xx answer — the caller falls back to it whenever this
- * returns 'fallback', which only happens when the server did not process the message.
+ * bench/README.md). It also resumes a cut answer (GET with Last-Event-ID). Everything else stays
+ * with the SDK transport: session setup, the standalone GET stream and auth renewal — the caller
+ * falls back to it whenever this returns 'fallback' (401/403/405), which only happens when the
+ * server did not process the message. Other failures are errors that say whether the request's
+ * bytes left (FastPostNetworkError.written) or what the server answered (FastPostHttpError).
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -26,8 +28,8 @@ export interface FastPostRequest {
   /** Called for every JSON-RPC message the server sends back (already parsed). */
   onMessage(message: Record<string, unknown>): void;
   /**
-   * The SSE answer ended before the response arrived, after events with ids: resume it (the SDK's
-   * GET with Last-Event-ID) after `retryMs` (the server's `retry`, if it sent one).
+   * The SSE answer ended before the response arrived, after events with ids: it can be resumed
+   * from `lastEventId` (fastResume) after `retryMs` (the server's `retry`, if it sent one).
    */
   onResume(lastEventId: string, retryMs: number | undefined): void;
   /** The stream broke without a resumable event id: the request will get no answer. */
@@ -46,93 +48,117 @@ export class FastPostHttpError extends Error {
   }
 }
 
+/** A network error, with whether the request's bytes had been handed to the connection. */
+export class FastPostNetworkError extends Error {
+  constructor(
+    override readonly cause: Error,
+    /** False: the request never left (the server cannot have seen it). */
+    readonly written: boolean,
+  ) {
+    super(cause.message);
+  }
+}
+
 /**
  * Resolves when the server accepted the message (202, a JSON answer delivered, or an SSE answer
- * started). Resolves 'fallback' for 401/403/404/405/410, which a server answers without
- * processing the message, so the SDK transport can send it again with its own handling. Rejects on
- * network errors and on other HTTP errors (the message may have been processed: never re-sent).
+ * started). Resolves 'fallback' for 401/403/405, which a server answers without processing the
+ * message, so the SDK transport can send it again with its own handling (auth). Rejects on
+ * network errors (FastPostNetworkError) and on other HTTP errors (FastPostHttpError): the caller
+ * judges from them whether the server saw the message (message-path/delivery.ts).
  */
 export function fastPost(req: FastPostRequest, fresh = false): Promise<'done' | 'fallback'> {
+  return exchange('POST', req, fresh);
+}
+
+/** What a resumed stream needs: the request's own reader hooks, and the event id to resume after. */
+export interface ResumeRequest extends Omit<FastPostRequest, 'body'> {
+  lastEventId: string;
+}
+
+/**
+ * Resumes a cut SSE answer: GET with Last-Event-ID on the same session. Resolves once the stream
+ * started (what it carries goes to the hooks, as for fastPost); rejects as fastPost does.
+ */
+export function fastResume(req: ResumeRequest): Promise<'done' | 'fallback'> {
+  return exchange('GET', { ...req, body: '', headers: { ...req.headers, 'last-event-id': req.lastEventId, accept: 'text/event-stream' } }, false);
+}
+
+function exchange(method: 'POST' | 'GET', req: FastPostRequest, fresh: boolean): Promise<'done' | 'fallback'> {
   return new Promise((resolve, reject) => {
     const mod = req.url.protocol === 'https:' ? https : http;
     // `fresh`: a new connection of its own, outside the keep-alive pool (see the retry below).
     const agent = fresh ? false : agents[req.url.protocol as 'http:' | 'https:'];
     let responded = false;
-    const r = mod.request(
-      req.url,
-      {
-        method: 'POST',
-        agent,
-        signal: req.signal,
-        headers: {
-          ...req.headers,
-          ...MCP_POST_HEADERS,
-          'content-length': Buffer.byteLength(req.body),
-        },
-      },
-      (res) => {
-        responded = true;
-        const status = res.statusCode ?? 0;
-        if (status === 202) {
-          res.resume();
-          return resolve('done');
-        }
-        if ([401, 403, 404, 405, 410].includes(status)) {
-          res.resume();
-          return resolve('fallback');
-        }
-        if (status < 200 || status >= 300) {
-          res.resume();
-          return reject(new FastPostHttpError(status, res.statusMessage ?? '', parseRetryAfter(headerOf(res.headers, 'retry-after'))));
-        }
-        const type = contentTypeOf(res.headers);
-        if (type === 'application/json') {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (c: Buffer) => {
-            if ((size += c.length) > MAX_MESSAGE_BYTES) {
-              // A hostile or broken server: never hold more than one message's worth.
-              res.destroy();
-              return reject(new OversizedAnswerError('an answer', MAX_MESSAGE_BYTES));
-            }
-            chunks.push(c);
-          });
-          res.on('error', reject);
-          res.on('end', () => {
-            try {
-              for (const m of parseMessages(Buffer.concat(chunks).toString('utf8'))) req.onMessage(m);
-              resolve('done');
-            } catch (err) {
-              reject(err);
-            }
-          });
-          return;
-        }
-        if (type === 'text/event-stream') {
-          resolve('done');
-          readSse(res, req);
-          return;
-        }
+    let written = false;
+    const headers: Record<string, string | number> =
+      method === 'POST' ? { ...req.headers, ...MCP_POST_HEADERS, 'content-length': Buffer.byteLength(req.body) } : req.headers;
+    const r = mod.request(req.url, { method, agent, signal: req.signal, headers }, (res) => {
+      responded = true;
+      const status = res.statusCode ?? 0;
+      if (status === 202) {
         res.resume();
-        reject(new Error(`Unexpected content type: ${type || '(none)'}`));
-      },
-    );
+        return resolve('done');
+      }
+      if (status === 401 || status === 403 || (status === 405 && method === 'POST')) {
+        res.resume();
+        return resolve('fallback');
+      }
+      if (status < 200 || status >= 300) {
+        res.resume();
+        return reject(new FastPostHttpError(status, res.statusMessage ?? '', parseRetryAfter(headerOf(res.headers, 'retry-after'))));
+      }
+      const type = contentTypeOf(res.headers);
+      if (type === 'application/json' && method === 'POST') {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          if ((size += c.length) > MAX_MESSAGE_BYTES) {
+            // A hostile or broken server: never hold more than one message's worth.
+            res.destroy();
+            return reject(new OversizedAnswerError('an answer', MAX_MESSAGE_BYTES));
+          }
+          chunks.push(c);
+        });
+        res.on('error', reject);
+        res.on('end', () => {
+          try {
+            for (const m of parseMessages(Buffer.concat(chunks).toString('utf8'))) req.onMessage(m);
+            resolve('done');
+          } catch (err) {
+            reject(err);
+          }
+        });
+        return;
+      }
+      if (type === 'text/event-stream') {
+        resolve('done');
+        readSse(res, req, method === 'GET' ? req.headers['last-event-id'] : undefined);
+        return;
+      }
+      res.resume();
+      reject(new Error(`Unexpected content type: ${type || '(none)'}`));
+    });
+    r.on('finish', () => (written = true));
     r.on('error', (err: NodeJS.ErrnoException) => {
       // A kept-alive connection that died while idle (the laptop slept, the network changed, a
       // server or NAT forgot it) fails the next request on it before any answer: the server never
       // got that request. Send it once more on a new connection, as browsers do.
       if (!responded && !fresh && r.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !req.signal?.aborted) {
-        fastPost(req, true).then(resolve, reject);
+        exchange(method, req, true).then(resolve, reject);
         return;
       }
-      reject(err);
+      reject(responded ? err : new FastPostNetworkError(err, written));
     });
-    r.end(req.body);
+    r.end(method === 'POST' ? req.body : undefined);
   });
 }
 
-/** Reads an SSE answer: `data` of message events to onMessage; resumes or reports a cut stream. */
-function readSse(res: http.IncomingMessage, req: FastPostRequest): void {
+/**
+ * Reads an SSE answer: `data` of message events to onMessage; resumes or reports a cut stream. A
+ * resumed stream (`resumedFrom`) is closed once the answer came, and cut again it resumes from the
+ * last event id it saw (or the one it was resumed from).
+ */
+function readSse(res: http.IncomingMessage, req: FastPostRequest, resumedFrom?: string): void {
   let answered = false;
   let finished = false;
   res.setEncoding('utf8');
@@ -145,6 +171,10 @@ function readSse(res: http.IncomingMessage, req: FastPostRequest): void {
       req.onMessage(m);
     } catch {
       // not JSON: ignore, as the SDK does after reporting
+    }
+    if (answered && resumedFrom !== undefined) {
+      finished = true;
+      res.destroy();
     }
   }, MAX_MESSAGE_BYTES);
   res.on('data', (chunk: string) => {
@@ -159,7 +189,8 @@ function readSse(res: http.IncomingMessage, req: FastPostRequest): void {
   const finish = (why?: string) => {
     if (finished || answered || req.signal?.aborted) return;
     finished = true;
-    if (parser.lastEventId) req.onResume(parser.lastEventId, parser.retryMs);
+    const from = parser.lastEventId ?? resumedFrom;
+    if (from) req.onResume(from, parser.retryMs);
     else req.onLost(why ?? 'the server closed the event stream before answering');
   };
   res.on('end', () => finish());

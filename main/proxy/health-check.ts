@@ -52,11 +52,6 @@ export class UpstreamHealth {
     this.transport = opts.server.transport;
   }
 
-  /** Seconds until the next check, for error messages ("retrying in 4 s"). */
-  retryHint(): number | undefined {
-    return this.nextRetryAt ? (this.nextRetryAt - Date.now()) / 1000 : undefined;
-  }
-
   start(): void {
     this.setState('connecting', `Checking ${displayUrl(this.opts.server.url)}`);
     void this.check();

@@ -52,6 +52,16 @@ export class ParentReporter {
     this.queueLog({ ts: Date.now(), level, server: this.serverId, connection, message, ...extra });
   }
 
+  /** A call saved by a retry, or lost to an upstream fault: counted per local day. */
+  recovered(kind: 'saved' | 'lost'): void {
+    const today = localDate(new Date());
+    const c = this.counters;
+    if (c.countedOn !== today) Object.assign(c, { countedOn: today, savedToday: 0, lostToday: 0 });
+    if (kind === 'saved') c.savedToday = (c.savedToday ?? 0) + 1;
+    else c.lostToday = (c.lostToday ?? 0) + 1;
+    this.bumpMetrics();
+  }
+
   /** An error to count (and to show as the last one). */
   error(message: string): void {
     this.counters.errors++;
@@ -107,4 +117,9 @@ export class ParentReporter {
       if (this.logBatch.length || this.droppedLogs) setImmediate(() => this.flushLogs());
     });
   }
+}
+
+/** YYYY-MM-DD in local time. */
+export function localDate(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }

@@ -8,6 +8,10 @@ import type { LogLevel } from '../../common/contract';
 import { ClientConnection } from './client-connection';
 import { UpstreamHealth } from './health-check';
 import { startListener, type AcceptedConnection } from './listener';
+import { systemClock, type Clock } from './message-path/clock';
+import { RetryBudget } from './message-path/retry-budget';
+import { DEFAULT_RETRY_BUDGET_MS } from './message-path/retry-policy';
+import { ToolHints } from './message-path/tool-hints';
 import { ParentReporter } from './parent-reporter';
 import { TokenRenewal } from './token-renewal';
 import { displayUrl } from './upstream-shared';
@@ -37,6 +41,8 @@ export interface ProxyRuntimeOptions {
   /** How long a client request may wait for its answer (see UpstreamOptions.requestTimeoutMs). */
   requestTimeoutMs?: number;
   fetch?: typeof fetch;
+  /** Time for retry backoff (tests pass a fake one). */
+  clock?: Clock;
 }
 
 interface Conn {
@@ -54,6 +60,11 @@ export class ProxyRuntime {
   private readonly auth: TokenRenewal;
   private readonly health: UpstreamHealth;
   private upstreamModule?: Promise<UpstreamModule>;
+  /** Connections whose upstream session is ending (DELETE under way): a shutdown waits for them. */
+  private readonly closing = new Set<Promise<void>>();
+  /** Shared by every client of this server: the retry budget, and what its tools say of themselves. */
+  private readonly retryBudget = new RetryBudget();
+  private readonly toolHints = new ToolHints();
 
   constructor(private readonly opts: ProxyRuntimeOptions) {
     this.reporter = new ParentReporter(opts.server.id, opts.emit, opts.maxPendingLogs);
@@ -120,10 +131,17 @@ export class ProxyRuntime {
         serverName: this.opts.server.name,
         headers: this.opts.server.headers,
         preferred: health.transport,
-        retryHint: () => health.retryHint(),
         fetch: this.opts.fetch,
         auth: this.auth,
         requestTimeoutMs: this.opts.requestTimeoutMs,
+        recovery: {
+          budgetMs: this.opts.server.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS,
+          budget: this.retryBudget,
+          hints: this.toolHints,
+          clock: this.opts.clock ?? systemClock,
+          onSaved: () => reporter.recovered('saved'),
+          onLost: () => reporter.recovered('lost'),
+        },
       },
       {
         // (Nothing comes back before the client sent something: `client` exists by then.)
@@ -168,13 +186,17 @@ export class ProxyRuntime {
     this.conns.set(id, { id, client, upstream });
   }
 
-  private async closeConn(id: number): Promise<void> {
+  private closeConn(id: number): Promise<void> {
     const conn = this.conns.get(id);
-    if (!conn || !this.conns.delete(id)) return;
+    if (!conn || !this.conns.delete(id)) return Promise.resolve();
     this.reporter.counters.connections--;
     this.reporter.bumpMetrics();
     this.log('info', 'Client disconnected', id);
-    await conn.upstream.close();
+    // The client left: the upstream session ends now (cancellations, DELETE), and a shutdown that
+    // comes meanwhile (`connect` exits as soon as its client does) waits for it.
+    const done = conn.upstream.close().finally(() => this.closing.delete(done));
+    this.closing.add(done);
+    return done;
   }
 
   private log(level: LogLevel, message: string, connection?: number): void {
@@ -188,11 +210,12 @@ export class ProxyRuntime {
     this.reporter.flushAll();
     this.auth.dispose();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-    await Promise.all(
-      [...this.conns.values()].map(async (c) => {
+    await Promise.all([
+      ...[...this.conns.values()].map(async (c) => {
         await c.upstream.close();
         c.client.socket.destroy();
       }),
-    );
+      ...this.closing,
+    ]);
   }
 }

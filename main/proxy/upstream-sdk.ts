@@ -32,9 +32,20 @@ export function transportCandidates(url: string, preferred?: UpstreamTarget): Up
   return list;
 }
 
-/** The old HTTP+SSE transport takes one message per POST; batches go out one by one. */
-export async function sendOn(t: Transport, message: JsonRpcMessage | JsonRpcMessage[], headers?: Record<string, string>): Promise<void> {
-  if (t instanceof StreamableHTTPClientTransport) return t.send(message as JSONRPCMessage | JSONRPCMessage[], headers ? { headers } : undefined);
+/**
+ * Sends on an SDK transport. The old HTTP+SSE transport takes one message per POST; batches go
+ * out one by one. `onStreamEnd`: the Streamable HTTP answer stream of this POST ended (answered or
+ * not; the SDK resumes a stream with event ids itself before it gives up).
+ */
+export async function sendOn(
+  t: Transport,
+  message: JsonRpcMessage | JsonRpcMessage[],
+  headers?: Record<string, string>,
+  onStreamEnd?: () => void,
+): Promise<void> {
+  if (t instanceof StreamableHTTPClientTransport) {
+    return t.send(message as JSONRPCMessage | JSONRPCMessage[], headers || onStreamEnd ? { headers, onRequestStreamEnd: onStreamEnd } : undefined);
+  }
   for (const m of Array.isArray(message) ? message : [message]) await t.send(m as JSONRPCMessage);
 }
 

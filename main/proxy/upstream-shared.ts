@@ -82,7 +82,5 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
-/** The most a request waits on a server's Retry-After before the proxy re-sends it once. */
-export const MAX_REQUEST_RETRY_AFTER_S = 10;
-/** Statuses whose Retry-After invites re-sending the request. */
+/** Statuses whose Retry-After the SDK path keeps for the failure (the SDK's errors drop it). */
 export const RETRYABLE_STATUSES = new Set([429, 502, 503]);

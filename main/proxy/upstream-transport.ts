@@ -5,20 +5,25 @@
  *   messages of an established 2025-era Streamable HTTP session take the keep-alive fast path
  *   (fast-post.ts), everything else the SDK transport;
  * - the session: the negotiated protocol version, and a replay of the client's `initialize` when
- *   the server forgets the session (404/410) or the connection was lost after the handshake;
- * - one retry where the server asks for it (Retry-After ≤ 10 s) or grants more scope (403);
+ *   the server forgot the session or the connection was lost after the handshake (once for
+ *   everyone; messages that arrive meanwhile wait for it);
  * - failures as JSON-RPC errors a person can act on, for every request it sent and that is still
- *   unanswered (requests sent upstream are tracked here: `outstanding`).
+ *   unanswered (`outstanding`), each carrying what happened to it (message-path/delivery.ts) so
+ *   the recovery stage before it can retry or resume it. It retries nothing itself, except a
+ *   token renewal the server asks for (403 insufficient_scope) and a dead kept-alive connection
+ *   (fast-post.ts).
+ * - the end: `notifications/cancelled` for what is still in flight, then DELETE of the session.
  */
 import { InsufficientScopeError, UnauthorizedError } from '@modelcontextprotocol/client';
 import { HEADER_PROTOCOL_VERSION, HEADER_SESSION_ID } from '../../common/protocol-versions';
 import { isModernRequest, isNotification, isRequest, isResponse, type JsonRpcId, type JsonRpcMessage } from '../shared/mcp-http';
 import type { UpstreamTarget } from '../shared/fork-protocol';
-import { fastPost } from './fast-post';
+import { FastPostNetworkError, fastPost, fastResume, type FastPostRequest } from './fast-post';
+import { DeliveryFailureError, type DeliveryFailure, type RecoveryControl, type ResumePoint } from './message-path/delivery';
 import { answer, messagesOf, type Stage, type StageLink, type ToServer } from './message-path/stage';
-import { describeFailure, failureAnswer, httpStatusOf, redactUrlQueries, retryAfterOf, scopeChallenge } from './upstream-errors';
+import { deliveryFailure, failureAnswer, httpStatusOf, redactUrlQueries, scopeChallenge, type AttemptFacts } from './upstream-errors';
 import { SdkTransports, sendOn, StreamableHTTPClientTransport, type Transport } from './upstream-sdk';
-import { ERR_UPSTREAM_GONE, MAX_REQUEST_RETRY_AFTER_S, RETRYABLE_STATUSES, displayUrl } from './upstream-shared';
+import { ERR_UPSTREAM_GONE, displayUrl } from './upstream-shared';
 import type { UpstreamEvents, UpstreamOptions } from './upstream-types';
 
 /** Set MCP_SWITCHBOARD_SDK_POST=1 to send every message through the SDK transport (benchmarks). */
@@ -26,8 +31,17 @@ const FAST_POST = process.env.MCP_SWITCHBOARD_SDK_POST !== '1';
 const REINIT_PREFIX = 'switchboard-reinit-';
 /** `ensureTransport`'s answer when the caller's message opened the transport (it is sent already). */
 const FIRST_SENT = Symbol('first-sent') as unknown as Transport;
+/** How long the goodbye waits: cancellations first, then the DELETE. */
+const CANCEL_WAIT_MS = 500;
+const DELETE_WAIT_MS = 2000;
 
-export class UpstreamTransport implements Stage {
+interface Outstanding {
+  method: string;
+  /** The SDK transport it went out on (an old one is closed only once its answers are in). */
+  via?: Transport;
+}
+
+export class UpstreamTransport implements Stage, RecoveryControl {
   private transport?: Transport;
   /** A candidate transport being tried: its errors concern this session too. */
   private probing?: Transport;
@@ -36,14 +50,17 @@ export class UpstreamTransport implements Stage {
   private reinitializing?: Promise<void>;
   private initRequest?: JsonRpcMessage;
   private protocolVersion?: string;
-  /** Requests sent upstream and not answered yet, with their method. */
-  private readonly outstanding = new Map<JsonRpcId, string>();
+  /** Requests sent upstream and not answered yet. */
+  private readonly outstanding = new Map<JsonRpcId, Outstanding>();
+  /** SDK transports of sessions the server lost, still carrying answers sent on them. */
+  private readonly retired = new Set<Transport>();
   private readonly internal = new Map<string, (m: JsonRpcMessage) => void>();
   private reinitCount = 0;
   private order: Promise<void> = Promise.resolve();
   private readonly abort = new AbortController();
   private readonly sdk: SdkTransports;
   private closed = false;
+  /** Counts sessions: a failure names the one its request went out on. */
   private generation = 0;
 
   constructor(
@@ -69,11 +86,11 @@ export class UpstreamTransport implements Stage {
     const list = messagesOf(m);
     for (const x of list) {
       if (isRequest(x)) {
-        this.outstanding.set(x.id, x.method);
+        this.outstanding.set(x.id, { method: x.method });
         if (x.method === 'initialize') this.initRequest = x;
       } else if (isNotification(x) && x.method === 'notifications/cancelled') {
-        const method = this.outstanding.get(x.params?.requestId);
-        this.outstanding.delete(x.params?.requestId);
+        const method = this.outstanding.get(x.params?.requestId)?.method;
+        this.settle(x.params?.requestId);
         // A request the proxy gave up on: the server hears of it only when it has it, on a live
         // session, and never of an initialize.
         if (m.synthetic && (!this.transport || method === undefined || method === 'initialize')) return Promise.resolve();
@@ -88,74 +105,45 @@ export class UpstreamTransport implements Stage {
     return run;
   }
 
-  private async deliver(m: ToServer, list: JsonRpcMessage[], mayRetry: boolean): Promise<void> {
-    let transport: Transport;
+  private async deliver(m: ToServer, list: JsonRpcMessage[], mayRenewToken: boolean): Promise<void> {
     const isInit = list.some((x) => x.method === 'initialize');
-    if (!this.transport && !this.opening && this.initRequest && this.target && !isInit) {
-      // The connection was lost after the handshake (e.g. the HTTP+SSE stream ended): a new
-      // upstream session needs the client's initialize first.
+    if (!isInit) {
+      // A new session is being made (the server lost the old one): wait for it. The connection
+      // was lost after the handshake (e.g. the HTTP+SSE stream ended): make one first.
+      const lost = !this.transport && !this.opening && this.initRequest && this.target;
       try {
-        await this.reinitialize(this.generation);
+        if (this.reinitializing || lost) await this.renew();
       } catch (err) {
         return this.fail(list, err);
       }
     }
+    let transport: Transport;
     try {
       transport = await this.ensureTransport(m);
       if (transport === FIRST_SENT) return;
     } catch (err) {
       return this.fail(list, this.sdk.withRetryAfter(err));
     }
-    const gen = this.generation;
+    const facts: AttemptFacts = {};
+    if (transport instanceof StreamableHTTPClientTransport && transport.sessionId && !isInit) facts.sessionGeneration = this.generation;
     try {
       const fast = this.fastPostable(transport, list) ? await this.fastSend(transport, m, list) : 'fallback';
-      if (fast === 'fallback') await sendOn(transport, m.message, m.headers);
+      if (fast === 'fallback') {
+        for (const x of list) if (isRequest(x)) this.outstanding.get(x.id)!.via = transport;
+        await sendOn(transport, m.message, m.headers, () => this.streamEnded(list, transport));
+      }
     } catch (caught) {
       if (this.closed) return;
       const err = this.sdk.withRetryAfter(caught);
-      if (err instanceof InsufficientScopeError && mayRetry && this.opts.auth) {
+      if (err instanceof InsufficientScopeError && mayRenewToken && this.opts.auth) {
         this.events.log?.('info', `The server asks for more permissions (${err.requiredScope ?? 'unspecified scope'})`);
         const token = await this.opts.auth.renew(403, scopeChallenge(err)).catch(() => undefined);
         if (token) return this.deliver({ ...m, text: undefined }, list, false);
         return this.fail(list, new UnauthorizedError(`${this.opts.serverName} needs more permissions: sign in again`));
       }
-      const status = httpStatusOf(err);
-      const retryAfterS = retryAfterOf(err);
-      if (mayRetry && status !== undefined && RETRYABLE_STATUSES.has(status) && retryAfterS !== undefined && retryAfterS <= MAX_REQUEST_RETRY_AFTER_S) {
-        // The server said when to come back, and it is soon: wait that long and send it once more.
-        this.events.log?.('info', `Upstream answered ${status}; retrying in ${retryAfterS} s as it asked (Retry-After)`);
-        await this.sleep(retryAfterS * 1000);
-        if (this.closed) return;
-        const waiting = list.filter(isRequest).filter((x) => this.outstanding.has(x.id));
-        if (list.some(isRequest) && !waiting.length) return; // timed out or cancelled meanwhile
-        return this.deliver(m, list, false);
-      }
-      const sessionBound = status === 404 || status === 410;
-      if (mayRetry && sessionBound && this.initRequest && !isInit) {
-        this.events.log?.('info', `Upstream session expired (${status}); re-initializing and retrying once`);
-        try {
-          await this.reinitialize(gen);
-        } catch (reErr) {
-          return this.fail(list, reErr);
-        }
-        return this.deliver({ ...m, text: undefined }, list, false);
-      }
-      this.fail(list, err);
+      if (caught instanceof FastPostNetworkError) facts.written = caught.written;
+      this.fail(list, err, facts);
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.abort.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(t);
-          resolve();
-        },
-        { once: true },
-      );
-    });
   }
 
   /** Opens the transport on first use; the first message doubles as the transport probe. */
@@ -197,43 +185,100 @@ export class UpstreamTransport implements Stage {
     );
   }
 
-  private fastSend(t: StreamableHTTPClientTransport, m: ToServer, list: JsonRpcMessage[]) {
-    const headers: Record<string, string> = { ...this.opts.headers, [HEADER_PROTOCOL_VERSION]: this.protocolVersion! };
-    if (t.sessionId) headers[HEADER_SESSION_ID] = t.sessionId;
+  /** The fast path's headers for the session `t` (or the one a resume names). */
+  private fastHeaders(sessionId: string | undefined, protocolVersion: string): Record<string, string> {
+    const headers: Record<string, string> = { ...this.opts.headers, [HEADER_PROTOCOL_VERSION]: protocolVersion };
+    if (sessionId) headers[HEADER_SESSION_ID] = sessionId;
     const token = this.opts.auth?.token();
     if (token) headers.authorization = `Bearer ${token}`;
-    const ids = list.filter(isRequest).map((x) => x.id as JsonRpcId);
-    return fastPost({
+    return headers;
+  }
+
+  /** The fast path's reader hooks for the answers to `ids` on session `sessionId`. */
+  private readers(
+    t: Transport | undefined,
+    ids: JsonRpcId[],
+    sessionId: string | undefined,
+    protocolVersion: string,
+  ): Omit<FastPostRequest, 'body' | 'headers'> {
+    return {
       url: new URL(this.target?.url ?? this.opts.url),
-      body: m.text ?? JSON.stringify(m.message),
-      headers,
       signal: this.abort.signal,
       onMessage: (x) => this.fromUpstream(x, t),
-      onResume: (lastEventId, retryMs) => {
-        const timer = setTimeout(() => {
-          if (!this.closed && this.transport === t) t.resumeStream(lastEventId).catch((err: Error) => this.onTransportError(err, t));
-        }, retryMs ?? 1000);
-        timer.unref();
-      },
-      onLost: (reason) => {
-        for (const id of ids)
-          if (this.outstanding.delete(id)) this.reply(id, ERR_UPSTREAM_GONE, `Upstream ${displayUrl(this.opts.url)}: ${reason}. Retry the request.`);
-      },
+      onResume: (lastEventId, retryMs) =>
+        this.failIds(ids, ERR_UPSTREAM_GONE, this.cut('the event stream was cut before the answer', { lastEventId, retryMs, sessionId, protocolVersion })),
+      onLost: (reason) => this.failIds(ids, ERR_UPSTREAM_GONE, this.cut(reason)),
+    };
+  }
+
+  private fastSend(t: StreamableHTTPClientTransport, m: ToServer, list: JsonRpcMessage[]) {
+    const ids = list.filter(isRequest).map((x) => x.id as JsonRpcId);
+    const version = this.protocolVersion!;
+    return fastPost({
+      ...this.readers(t, ids, t.sessionId, version),
+      body: m.text ?? JSON.stringify(m.message),
+      headers: this.fastHeaders(t.sessionId, version),
     });
   }
 
-  private fromUpstream(m: JsonRpcMessage, t: Transport): void {
+  /** An answer stream that ended without the answer: sent, outcome unknown (resumable when `from` is given). */
+  private cut(what: string, from?: ResumePoint): DeliveryFailure {
+    return { delivery: 'maybe-processed', failure: { kind: 'protocol', message: `Upstream ${this.where()}: ${what}` }, what, resumeFrom: from };
+  }
+
+  /** RecoveryControl: picks up a cut answer stream where it broke, on the session it belonged to. */
+  resume(request: JsonRpcMessage, from: ResumePoint): void {
+    if (this.closed) return;
+    this.outstanding.set(request.id, { method: request.method });
+    const version = from.protocolVersion ?? this.protocolVersion ?? '';
+    const hooks = this.readers(undefined, [request.id], from.sessionId, version);
+    fastResume({ ...hooks, headers: this.fastHeaders(from.sessionId, version), lastEventId: from.lastEventId }).then(
+      (r) => {
+        if (r === 'fallback') this.failIds([request.id], ERR_UPSTREAM_GONE, this.cut('the server refused to resume the event stream'));
+      },
+      (err) => {
+        if (this.closed) return;
+        const f = deliveryFailure(err, this.target?.url ?? this.opts.url);
+        // Not reached this time: the stream may still be there to resume. Anything else: it is gone.
+        const again = f.delivery === 'not-sent' || f.delivery === 'not-processed';
+        this.failIds([request.id], ERR_UPSTREAM_GONE, {
+          ...this.cut(`${f.what} when asked to resume the event stream`, again ? from : undefined),
+          failure: f.failure,
+        });
+      },
+    );
+  }
+
+  /** An SDK-sent request's answer stream ended: its requests still unanswered will get no answer. */
+  private streamEnded(list: JsonRpcMessage[], t: Transport): void {
+    const ids = list.filter((x) => isRequest(x) && this.outstanding.get(x.id)?.via === t).map((x) => x.id as JsonRpcId);
+    if (ids.length) this.failIds(ids, ERR_UPSTREAM_GONE, this.cut('the event stream ended before the answer'));
+  }
+
+  private fromUpstream(m: JsonRpcMessage, t: Transport | undefined): void {
     if (this.closed) return;
     if (isResponse(m)) {
       if (typeof m.id === 'string' && m.id.startsWith(REINIT_PREFIX)) return this.internal.get(m.id)?.(m);
-      const method = this.outstanding.get(m.id);
+      const method = this.settle(m.id);
       if (method !== undefined) {
-        this.outstanding.delete(m.id);
-        if (method === 'initialize' && typeof m.result?.protocolVersion === 'string') this.useVersion(m.result.protocolVersion, t);
+        if (method === 'initialize' && t && typeof m.result?.protocolVersion === 'string') this.useVersion(m.result.protocolVersion, t);
         this.events.onUpstreamOk?.();
       }
     }
     this.link.toClient({ message: m });
+  }
+
+  /** Forgets an outstanding request; closes a retired transport once nothing waits on it. */
+  private settle(id: JsonRpcId | undefined): string | undefined {
+    if (id === undefined) return undefined;
+    const o = this.outstanding.get(id);
+    if (!o) return undefined;
+    this.outstanding.delete(id);
+    if (o.via && this.retired.has(o.via) && ![...this.outstanding.values()].some((x) => x.via === o.via)) {
+      this.retired.delete(o.via);
+      void o.via.close().catch(() => {});
+    }
+    return o.method;
   }
 
   private useVersion(version: string, t: Transport): void {
@@ -252,93 +297,135 @@ export class UpstreamTransport implements Stage {
     }
     if (/Error POSTing|Unexpected content type/.test(msg)) return; // reported through send()
     this.events.log?.('warn', `Upstream transport: ${redactUrlQueries(msg)}`);
-    if (/Maximum reconnection attempts|Failed to reconnect/i.test(msg)) {
-      this.failAllOutstanding(`Lost the event stream from ${displayUrl(this.opts.url)} and could not resume it`);
-    }
   }
 
   private onTransportClose(t: Transport): void {
     if (this.closed || t !== this.transport) return;
     // The old HTTP+SSE transport closes when its stream ends: pending answers will never come.
     this.transport = undefined;
-    this.failAllOutstanding(`Upstream ${displayUrl(this.opts.url)} closed the connection`);
-  }
-
-  private failAllOutstanding(message: string): void {
     const ids = [...this.outstanding.keys()];
-    this.outstanding.clear();
-    for (const id of ids) this.reply(id, ERR_UPSTREAM_GONE, `${message}. Retry the request.`);
+    this.failIds(ids, ERR_UPSTREAM_GONE, this.cut(`the server closed the connection`));
   }
 
-  /** Replays the client's initialize on a fresh transport after the server lost the session. */
-  private reinitialize(gen: number): Promise<void> {
-    if (this.generation !== gen) return Promise.resolve(); // someone else already did it
-    if (this.reinitializing) return this.reinitializing;
-    this.reinitializing = (async () => {
-      const old = this.transport;
-      this.transport = undefined;
-      this.protocolVersion = undefined;
-      if (old) await old.close().catch(() => {});
-      const t = this.sdk.create(this.target ?? { kind: 'streamable-http', url: this.opts.url }, this.protocolVersion);
+  /** RecoveryControl: a new session after the one of `generation` was lost (once for everyone). */
+  renewSession(generation: number): Promise<void> {
+    if (this.closed || (this.generation !== generation && this.transport && !this.reinitializing)) return Promise.resolve();
+    return this.renew();
+  }
+
+  private renew(): Promise<void> {
+    this.reinitializing ??= this.reinitialize().finally(() => {
+      this.reinitializing = undefined;
+    });
+    return this.reinitializing;
+  }
+
+  /** Replays the client's initialize on a fresh transport; the new session is in use only once it answered. */
+  private async reinitialize(): Promise<void> {
+    const old = this.transport;
+    this.transport = undefined;
+    this.protocolVersion = undefined;
+    if (old) this.retire(old);
+    this.events.log?.('info', 'Re-initializing the upstream session (replaying the client’s initialize)');
+    const t = this.sdk.create(this.target ?? { kind: 'streamable-http', url: this.opts.url });
+    const id = `${REINIT_PREFIX}${++this.reinitCount}`;
+    try {
       await t.start();
-      const id = `${REINIT_PREFIX}${++this.reinitCount}`;
       const reply = new Promise<JsonRpcMessage>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('re-initialize timed out')), 30_000);
+        timer.unref();
         this.internal.set(id, (m) => {
           clearTimeout(timer);
           resolve(m);
         });
       });
+      await sendOn(t, { ...this.initRequest, id });
+      const res = await reply;
+      if (res.error) throw new Error(`re-initialize refused: ${res.error.message}`);
+      if (typeof res.result?.protocolVersion === 'string') this.useVersion(res.result.protocolVersion, t);
+      await sendOn(t, { jsonrpc: '2.0', method: 'notifications/initialized' });
+      if (this.closed) throw new Error('closed');
       this.transport = t;
       this.generation++;
-      try {
-        await sendOn(t, { ...this.initRequest, id });
-        const res = await reply;
-        if (res.error) throw new Error(`re-initialize refused: ${res.error.message}`);
-        if (typeof res.result?.protocolVersion === 'string') this.useVersion(res.result.protocolVersion, t);
-        await sendOn(t, { jsonrpc: '2.0', method: 'notifications/initialized' });
-        this.events.log?.('info', 'Upstream session re-established');
-      } finally {
-        this.internal.delete(id);
-      }
-    })();
-    return this.reinitializing.finally(() => {
-      this.reinitializing = undefined;
-    });
-  }
-
-  /** The messages could not be delivered: each request still unanswered gets the failure as its answer. */
-  private fail(list: JsonRpcMessage[], err: unknown): void {
-    const failure = describeFailure(err, this.target?.url ?? this.opts.url);
-    this.events.onUpstreamFailure?.(failure);
-    const { code, text } = failureAnswer(failure, this.opts.serverName, this.opts.retryHint);
-    for (const m of list) {
-      if (!isRequest(m)) {
-        this.events.log?.('warn', `Could not deliver ${m.method ?? 'a response'} upstream: ${failure.message}`);
-        continue;
-      }
-      // Only when still unanswered (it may have timed out while this was being sent).
-      if (this.outstanding.delete(m.id)) this.reply(m.id, code, text);
+      this.events.log?.('info', 'Upstream session re-established');
+    } catch (err) {
+      await t.close().catch(() => {});
+      throw new DeliveryFailureError(deliveryFailure(this.sdk.withRetryAfter(err), this.target?.url ?? this.opts.url, { written: false }));
+    } finally {
+      this.internal.delete(id);
     }
   }
 
-  private reply(id: JsonRpcId, code: number, message: string): void {
-    this.link.toClient(answer(id, code, message));
+  /** Closes an SDK transport now, or once the answers still streaming on it are in. */
+  private retire(t: Transport): void {
+    if ([...this.outstanding.values()].some((o) => o.via === t)) this.retired.add(t);
+    else void t.close().catch(() => {});
   }
 
-  /** Ends the upstream session: DELETE when the server gave one, then close. */
+  /** The messages could not be delivered: each request still unanswered gets the failure as its answer. */
+  private fail(list: JsonRpcMessage[], err: unknown, facts?: AttemptFacts): void {
+    const f = err instanceof DeliveryFailureError ? err.failure : deliveryFailure(err, this.target?.url ?? this.opts.url, facts);
+    // A session the server forgot is this connection's business, not the server's health.
+    if (f.lostSession === undefined) this.events.onUpstreamFailure?.(f.failure);
+    for (const m of list) {
+      if (!isRequest(m)) this.events.log?.('warn', `Could not deliver ${m.method ?? 'a response'} upstream: ${f.failure.message}`);
+    }
+    const { code } = failureAnswer(f.failure, this.opts.serverName);
+    this.failIds(
+      list.filter(isRequest).map((x) => x.id as JsonRpcId),
+      code,
+      f,
+    );
+  }
+
+  /** Answers each request of `ids` still unanswered with the failure (it may have timed out or been cancelled meanwhile). */
+  private failIds(ids: JsonRpcId[], code: number, f: DeliveryFailure): void {
+    const text = f.failure.kind === 'auth' ? failureAnswer(f.failure, this.opts.serverName).text : `${f.failure.message}.`;
+    for (const id of ids) {
+      if (this.settle(id) === undefined) continue;
+      this.link.toClient({ ...answer(id, code, text), failure: f });
+    }
+  }
+
+  /** Ends the upstream session: the server hears which requests nobody waits for any more, then DELETE. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.abort.abort();
     const t = this.transport;
     this.transport = undefined;
+    const unanswered = [...this.outstanding].filter(([id, o]) => o.method !== 'initialize' && !(typeof id === 'string' && id.startsWith(REINIT_PREFIX)));
     this.outstanding.clear();
+    for (const r of this.retired) void r.close().catch(() => {});
+    this.retired.clear();
     if (!t) return;
     if (t instanceof StreamableHTTPClientTransport && t.sessionId) {
-      await withTimeout(t.terminateSession(), 2000).catch(() => {});
+      if (unanswered.length) {
+        this.events.log?.('debug', `Client left: cancelling ${unanswered.length} request${unanswered.length === 1 ? '' : 's'} upstream`);
+        await withTimeout(Promise.all(unanswered.map(([id]) => this.sendCancel(t, id))), CANCEL_WAIT_MS);
+      }
+      await withTimeout(t.terminateSession(), DELETE_WAIT_MS).catch(() => {});
     }
     await t.close().catch(() => {});
+  }
+
+  /** One `notifications/cancelled` on the way out (the fast path when it can, else the SDK). */
+  private async sendCancel(t: StreamableHTTPClientTransport, id: JsonRpcId): Promise<void> {
+    const cancel = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'The client disconnected' } };
+    try {
+      if (!this.fastPostable(t, [cancel])) return await sendOn(t, cancel);
+      await fastPost({
+        url: new URL(this.target?.url ?? this.opts.url),
+        body: JSON.stringify(cancel),
+        headers: this.fastHeaders(t.sessionId, this.protocolVersion!),
+        signal: AbortSignal.timeout(CANCEL_WAIT_MS),
+        onMessage: () => {},
+        onResume: () => {},
+        onLost: () => {},
+      });
+    } catch {
+      // best effort: the DELETE that follows ends everything anyway
+    }
   }
 }
 

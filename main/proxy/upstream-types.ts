@@ -4,6 +4,7 @@
  */
 import type { UpstreamTarget } from '../shared/fork-protocol';
 import type { JsonRpcMessage } from '../shared/mcp-http';
+import type { RecoveryOptions } from './message-path/retry-stage';
 
 export type Id = string | number;
 
@@ -38,8 +39,6 @@ export interface UpstreamOptions {
   headers: Record<string, string>;
   /** Transport that worked before, tried first. */
   preferred?: UpstreamTarget;
-  /** Seconds until the proxy's next health retry, for error messages ("retrying in 4 s"). */
-  retryHint?: () => number | undefined;
   fetch?: typeof fetch;
   /** Access tokens from the main process. Absent: the server needs no sign-in (or none yet). */
   auth?: UpstreamAuth;
@@ -54,6 +53,11 @@ export interface UpstreamOptions {
    * it the client gets an error and the server a cancellation. Default 5 minutes.
    */
   requestTimeoutMs?: number;
+  /**
+   * Retry and resume (message-path/retry-stage.ts), with the proxy's shared retry budget and tool
+   * hints. Absent: one attempt per request (the health check's own sessions).
+   */
+  recovery?: Omit<RecoveryOptions, 'log'>;
 }
 
 /** How a session gets and renews its bearer token; implemented by the proxy runtime over IPC. */

@@ -9,6 +9,7 @@ import type { JsonRpcMessage } from '../shared/mcp-http';
 import { linkStages, type MessagePath } from './message-path/chain';
 import { paramHeaders } from './message-path/param-headers-stage';
 import { requestLedger } from './message-path/request-ledger';
+import { recovery } from './message-path/retry-stage';
 import { textOf, type StageFactory } from './message-path/stage';
 import { UpstreamTransport } from './upstream-transport';
 import type { UpstreamEvents, UpstreamOptions } from './upstream-types';
@@ -28,12 +29,18 @@ export {
 } from './upstream-shared';
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5 * 60_000;
+/**
+ * Retries of a request end by this share of its time limit, so that when they run out the call's
+ * error says what happened to it rather than "no answer in time".
+ */
+const RETRY_SHARE_OF_TIMEOUT = 0.8;
 
 export class UpstreamSession {
   private readonly path: MessagePath;
 
   constructor(opts: UpstreamOptions, events: UpstreamEvents) {
     let transport: UpstreamTransport | undefined;
+    const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     // The message path, client side first. Before it, the framing (ProxyRuntime) has turned the
     // client's lines into JSON-RPC 2.0 messages; after it is the server. Messages from the server
     // pass the same stages in reverse order. Why this order:
@@ -42,15 +49,15 @@ export class UpstreamSession {
     // - then the stages that change what the client sees (protocol-era bridge, tool policy) and
     //   what the server gets (SEP-2243 headers): a new stage is one file implementing `Stage`
     //   (message-path/stage.ts) and one line here;
-    // - retry and resume next to the transport, so a retried request passes the other stages once;
+    // - retry and resume next to the transport, so a retried request passes the other stages once
+    //   (one count, one answer) and the stage sees each attempt's outcome as the transport tells it;
     // - the transport last: it owns the wire (fast path, SDK transports, session, re-initialize).
     const stages: StageFactory[] = [
-      requestLedger({
-        timeoutMs: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-        where: () => transport!.where(),
-        events,
-      }),
+      requestLedger({ timeoutMs, where: () => transport!.where(), events }),
       paramHeaders(events.log),
+      ...(opts.recovery
+        ? [recovery({ ...opts.recovery, budgetMs: Math.min(opts.recovery.budgetMs, timeoutMs * RETRY_SHARE_OF_TIMEOUT), log: events.log }, () => transport!)]
+        : []),
       (link) => (transport = new UpstreamTransport(opts, events, link)),
     ];
     this.path = linkStages(stages, (m) => events.toClient(m.message, textOf(m)));

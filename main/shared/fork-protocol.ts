@@ -18,6 +18,8 @@ export interface ProxyServerConfig {
   headers: Record<string, string>;
   /** The transport that worked last time, tried first. */
   transport?: UpstreamTarget;
+  /** How long a request may be retried (the server's retry budget setting); default 15 s. */
+  retryBudgetMs?: number;
 }
 
 export type ParentToProxy =

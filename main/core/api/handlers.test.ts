@@ -125,6 +125,7 @@ describe('createHandlers', () => {
     ['servers:add', undefined, /servers:add: expected an object \{ url, name\?, headers\?, clientId\?, clientSecret\?, scopes\? \}, got nothing/],
     ['servers:add', { url: 'https://x', scopes: ['repo'] }, /"scopes" must be a string, got an array/],
     ['servers:add', { url: 'https://x', clientSecret: 5 }, /"clientSecret" must be a string/],
+    ['servers:add', { url: 'https://x', retryBudgetSeconds: '15' }, /"retryBudgetSeconds" must be a number, got a string/],
     ['auth:sign-in', { serverId: 3 }, /"serverId" must be a string, got a number/],
     ['auth:reset', {}, /"serverId" must be a string, got nothing/],
     ['servers:add', 'https://x', /got a string/],

@@ -92,7 +92,7 @@ function expectPair(name: CallName, arg: unknown): { serverId: string; clientId:
 export function parseAddServerInput(arg: unknown): AddServerInput {
   const name: CallName = 'servers:add';
   const obj = expectRecord(name, arg, 'an object { url, name?, headers?, clientId?, clientSecret?, scopes? }');
-  expectKnownKeys(name, obj, ['url', 'name', 'headers', 'clientId', 'clientSecret', 'scopes']);
+  expectKnownKeys(name, obj, ['url', 'name', 'headers', 'clientId', 'clientSecret', 'scopes', 'retryBudgetSeconds']);
   const input: AddServerInput = { url: expectString(name, 'url', obj.url, LIMITS.urlLength, true)!.trim() };
   // An empty name means "no name": the form sends what the user typed.
   const displayName = expectString(name, 'name', obj.name, LIMITS.nameLength, false)?.trim();
@@ -108,6 +108,12 @@ export function parseAddServerInput(arg: unknown): AddServerInput {
   if (obj.clientSecret) input.clientSecret = obj.clientSecret as string;
   const headers = parseHeaders(name, obj.headers);
   if (headers) input.headers = headers;
+  // (the registry checks the range)
+  if (obj.retryBudgetSeconds !== undefined) {
+    if (typeof obj.retryBudgetSeconds !== 'number')
+      throw new PayloadError(`${name}: "retryBudgetSeconds" must be a number, got ${describe(obj.retryBudgetSeconds)}`);
+    input.retryBudgetSeconds = obj.retryBudgetSeconds;
+  }
   return input;
 }
 

@@ -1,11 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { validateScopes, defaultName, makeServerId, resolveHeaders, validateHeaders, validateName, validateServerUrl } from './server-model';
+import {
+  validateScopes,
+  defaultName,
+  makeServerId,
+  resolveHeaders,
+  validateHeaders,
+  validateName,
+  validateRetryBudget,
+  validateServerUrl,
+} from './server-model';
 
 function refused(input: unknown): string {
   const r = validateServerUrl(input);
   if (r.ok) throw new Error(`expected ${String(input)} to be refused, got ${r.value}`);
   return r.error;
 }
+
+describe('validateRetryBudget', () => {
+  it('takes whole seconds from 0 (no retries) to 600; absent is the default', () => {
+    expect([0, 15, 600].map(validateRetryBudget)).toEqual([0, 15, 600].map((value) => ({ ok: true, value })));
+    expect(validateRetryBudget(undefined)).toEqual({ ok: true, value: undefined });
+    expect(validateRetryBudget(null)).toEqual({ ok: true, value: undefined });
+    for (const bad of [-1, 601, 1.5, '15', NaN, Infinity, {}]) {
+      expect(validateRetryBudget(bad)).toEqual({ ok: false, error: 'The retry budget must be a whole number of seconds from 0 to 600.' });
+    }
+  });
+});
 
 describe('validateScopes', () => {
   it('takes space-separated scope tokens, normalized, duplicates dropped; blank is none', () => {

@@ -18,6 +18,8 @@ export interface ServerRecord {
   scopes?: string;
   /** The transport that worked last time. */
   transport?: { kind: TransportKind; url: string };
+  /** How long the proxy may retry one call, in seconds (absent: the default, 15 s; 0: no retries). */
+  retryBudgetSeconds?: number;
   createdAt: number;
   /**
    * The name was made from the URL's host because the server did not say (it needed sign-in, or
@@ -45,6 +47,17 @@ export function validateScopes(input: unknown): Checked<string | undefined> {
       error: `"${bad.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)}" is not a scope name: use letters, digits and punctuation, separated by spaces (no quotes or backslashes).`,
     };
   return { ok: true, value: [...new Set(tokens)].join(' ') };
+}
+
+export const MAX_RETRY_BUDGET_SECONDS = 600;
+
+/** A per-server retry budget: whole seconds from 0 (no retries) to 600; absent means the default. */
+export function validateRetryBudget(input: unknown): Checked<number | undefined> {
+  if (input === undefined || input === null) return { ok: true, value: undefined };
+  if (typeof input !== 'number' || !Number.isInteger(input) || input < 0 || input > MAX_RETRY_BUDGET_SECONDS) {
+    return { ok: false, error: `The retry budget must be a whole number of seconds from 0 to ${MAX_RETRY_BUDGET_SECONDS}.` };
+  }
+  return { ok: true, value: input };
 }
 
 /** Accepts https URLs, and http only to this machine; says why otherwise. */

@@ -53,6 +53,18 @@ describe('ServerRegistry', () => {
     expect(reg.list()).toHaveLength(1);
   });
 
+  it('keeps a retry budget given on add or update, back to the default when cleared; refuses a bad one without saving', () => {
+    const reg = new ServerRegistry(openStore());
+    const s = reg.add({ url: 'https://a.example.com/mcp', retryBudgetSeconds: 5 });
+    expect(onDisk().servers![0]!.retryBudgetSeconds).toBe(5);
+    expect(reg.update(s.id, { retryBudgetSeconds: 0 }).retryBudgetSeconds).toBe(0);
+    expect('retryBudgetSeconds' in reg.update(s.id, { retryBudgetSeconds: undefined })).toBe(false);
+    expectRefused(() => reg.update(s.id, { retryBudgetSeconds: -3 }), /retry budget must be a whole number of seconds/);
+    expectRefused(() => reg.add({ url: 'https://b.example.com/mcp', retryBudgetSeconds: 9999 }), /retry budget/);
+    expect(onDisk().servers).toHaveLength(1);
+    expect(reg.add({ url: 'https://c.example.com/mcp' }).retryBudgetSeconds).toBeUndefined();
+  });
+
   it('a name given on purpose is not replaced later; renaming ends the automatic name', () => {
     const reg = new ServerRegistry(openStore());
     expect(reg.add({ url: 'https://a.example.com/mcp', name: 'Mine' }).autoNamed).toBeUndefined();

@@ -4,7 +4,16 @@
  */
 import type { AddServerInput } from '../../../common/contract';
 import type { SettingsStore } from '../settings-store';
-import { defaultName, makeServerId, validateHeaders, validateScopes, validateName, validateServerUrl, type ServerRecord } from './server-model';
+import {
+  defaultName,
+  makeServerId,
+  validateHeaders,
+  validateRetryBudget,
+  validateScopes,
+  validateName,
+  validateServerUrl,
+  type ServerRecord,
+} from './server-model';
 
 export type { SettingsStore } from '../settings-store';
 
@@ -40,6 +49,8 @@ export class ServerRegistry {
     }
     const scopes = validateScopes(input.scopes);
     if (!scopes.ok) throw new ServerRegistryError(scopes.error);
+    const retryBudget = validateRetryBudget(input.retryBudgetSeconds);
+    if (!retryBudget.ok) throw new ServerRegistryError(retryBudget.error);
     const displayName = name.value ?? defaultName(url.value);
     const record: ServerRecord = {
       id: makeServerId(displayName, (id) => servers.some((s) => s.id === id)),
@@ -52,6 +63,7 @@ export class ServerRegistry {
     if (name.value === undefined) record.autoNamed = true;
     if (input.clientId) record.clientId = input.clientId;
     if (scopes.value) record.scopes = scopes.value;
+    if (retryBudget.value !== undefined) record.retryBudgetSeconds = retryBudget.value;
     this.save([...servers, record]);
     return record;
   }
@@ -62,7 +74,7 @@ export class ServerRegistry {
     this.save(servers.filter((s) => s.id !== id));
   }
 
-  update(id: string, patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers'>>): ServerRecord {
+  update(id: string, patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers' | 'retryBudgetSeconds'>>): ServerRecord {
     const servers = this.list();
     const i = servers.findIndex((s) => s.id === id);
     if (i === -1) throw new ServerRegistryError(`No server "${id}".`);
@@ -83,6 +95,12 @@ export class ServerRegistry {
       const headers = validateHeaders(patch.headers);
       if (!headers.ok) throw new ServerRegistryError(headers.error);
       next.headers = headers.value;
+    }
+    if ('retryBudgetSeconds' in patch) {
+      const budget = validateRetryBudget(patch.retryBudgetSeconds);
+      if (!budget.ok) throw new ServerRegistryError(budget.error);
+      if (budget.value === undefined) delete next.retryBudgetSeconds;
+      else next.retryBudgetSeconds = budget.value;
     }
     if (patch.transport !== undefined) {
       const t = patch.transport;

@@ -15,6 +15,7 @@
  * the client's order itself: the transport sends messages in the order it receives them.
  */
 import { errorResponse, isResponse, type JsonRpcId, type JsonRpcMessage } from '../../shared/mcp-http';
+import type { DeliveryFailure } from './delivery';
 
 /** A message (or a client's batch) on its way from the client to the server. */
 export interface ToServer {
@@ -34,6 +35,11 @@ export interface ToClient {
   message: JsonRpcMessage;
   /** Its serialization, once made: see `textOf`. */
   text?: string;
+  /**
+   * On an error answer the transport made for a request it could not get answered: what happened
+   * to it (sent or not, processed or not), for the recovery stage (retry-stage.ts).
+   */
+  failure?: DeliveryFailure;
 }
 
 /** A stage's two neighbours: the next stage toward the server, the previous one toward the client. */

@@ -83,6 +83,23 @@ describe('ServerDetail', () => {
     expect(screen.queryByTestId('last-error')).toBeNull();
   });
 
+  it("shows today's calls saved by a retry and lost; another day's counts are not today's", () => {
+    installFakeBridge({ 'servers:tools': () => ok([]), 'clients:status': () => ok([]) });
+    const d = new Date(NOW);
+    const today = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const counted = (countedOn: string) => ({
+      ...linear,
+      status: { ...linear.status, counters: { ...linear.status.counters, savedToday: 12, lostToday: 1, countedOn } },
+    });
+    const { rerender, props } = renderDetail(linear);
+    expect(screen.getByTestId('recovery')).toHaveTextContent('0 saved by a retry · 0 lost');
+    rerender(<ServerDetail {...props} server={counted(today)} />);
+    expect(screen.getByTestId('recovery')).toHaveTextContent('12 saved by a retry · 1 lost');
+    expect(screen.getByTestId('recovery')).toHaveClass('has-errors');
+    rerender(<ServerDetail {...props} server={counted('2020-01-01')} />);
+    expect(screen.getByTestId('recovery')).toHaveTextContent('0 saved by a retry · 0 lost');
+  });
+
   it('shows loading, then the error, when the tools cannot be listed; not-ready servers are not asked', async () => {
     const answer = deferred<ReturnType<typeof fail>>();
     const fake = installFakeBridge({ 'servers:tools': () => answer.promise });

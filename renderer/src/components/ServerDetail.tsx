@@ -33,8 +33,17 @@ function showLastError(server: ServerSummary, now: number): boolean {
   return status.lastError !== status.detail && !stateSentence(server, now).includes(status.lastError);
 }
 
+/** The calls saved by a retry and lost to an upstream fault, today (counts of another day are not today's). */
+function recoveryToday(server: ServerSummary, now: number): { saved: number; lost: number } {
+  const c = server.status.counters;
+  const d = new Date(now);
+  const today = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return c.countedOn === today ? { saved: c.savedToday ?? 0, lost: c.lostToday ?? 0 } : { saved: 0, lost: 0 };
+}
+
 export function ServerDetail({ server, servers, clients, now, onBack, onChanged, onRemoved, onInstallsChanged }: Props) {
   const { status } = server;
+  const recovery = recoveryToday(server, now);
   const [busy, setBusy] = useState<Busy>();
   const [error, setError] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
@@ -182,6 +191,13 @@ export function ServerDetail({ server, servers, clients, now, onBack, onChanged,
             <dt>Errors</dt>
             <dd data-testid="errors" className={status.counters.errors > 0 ? 'has-errors' : undefined}>
               {count(status.counters.errors)}
+            </dd>
+          </div>
+          <div>
+            <dt>Calls today</dt>
+            <dd data-testid="recovery" className={recovery.lost > 0 ? 'has-errors' : undefined}>
+              {count(recovery.saved)} saved by a retry
+              <small> · {count(recovery.lost)} lost</small>
             </dd>
           </div>
           <div>
