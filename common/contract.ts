@@ -57,6 +57,12 @@ export interface ServerSummary {
   signIn: SignInState;
   /** Epoch ms when the held access token expires (absent: no token, or no expiry known). */
   tokenExpiresAt?: number;
+  /**
+   * Who the server is signed in as ("ada@example.com", a user name, or the account's id), from the
+   * authorization server's ID token; absent when it did not say (or nobody is signed in). Tells
+   * two entries of the same server (work and personal) apart.
+   */
+  account?: string;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

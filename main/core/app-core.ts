@@ -166,7 +166,8 @@ export class AppCore implements SwitchboardCore {
       tokens: this.tokens,
       auth: opts.auth,
       connectorSecret: () => this.secret,
-      listServers: () => this.listServers(),
+      // Who is signed in (an e-mail address) is for the window, not for a bundle sent to someone.
+      listServers: () => this.listServers().map(({ account: _account, ...s }) => s),
       settings: () => this.settings.get(),
       secretStorage: () => this.appInfo().secretStorage,
       clients: this.clients ? { list: () => this.listClients(), status: () => this.installStatus() } : undefined,
@@ -342,6 +343,7 @@ export class AppCore implements SwitchboardCore {
 
   private summary(r: ServerRecord): ServerSummary {
     const expiresAt = this.tokens.expiresAt(r.id);
+    const account = this.tokens.account(r.id);
     return {
       id: r.id,
       name: r.name,
@@ -351,6 +353,7 @@ export class AppCore implements SwitchboardCore {
       status: this.supervisor?.status(r.id) ?? initialStatus(r.id, r.createdAt),
       signIn: this.tokens.signInState(r.id),
       ...(expiresAt !== undefined ? { tokenExpiresAt: expiresAt } : {}),
+      ...(account !== undefined ? { account } : {}),
     };
   }
 
