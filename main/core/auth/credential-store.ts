@@ -185,7 +185,7 @@ export class CredentialStore {
 
   private migrated(): Promise<void> {
     this.migration ??= this.moveLegacyTokens().catch((err: unknown) => {
-      // Tried again at the next access; until then the old entries are simply not found.
+      // The vault failed: this access fails as any vault failure would, and the next one tries again.
       this.migration = undefined;
       throw err;
     });
