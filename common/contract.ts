@@ -63,6 +63,12 @@ export interface ServerSummary {
   signIn: SignInState;
   /** Epoch ms when the held access token expires (absent: no token, or no expiry known). */
   tokenExpiresAt?: number;
+  /**
+   * Who the server is signed in as ("ada@example.com", a user name, or the account's id), from the
+   * authorization server's ID token; absent when it did not say (or nobody is signed in). Tells
+   * two entries of the same server (work and personal) apart.
+   */
+  account?: string;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -98,6 +104,17 @@ export interface AddServerInput {
   scopes?: string;
   /** How long the proxy may retry one call to this server, in seconds (default 15; 0 turns retries off). */
   retryBudgetSeconds?: number;
+}
+
+/** What `servers:find-or-add` did: nothing but the server's id leaves the host. */
+export interface FindOrAddResult {
+  serverId: string;
+  /**
+   * `found`: a server with this URL and exactly these header values (a client secret too, when
+   * given); `updated`: the server of this URL and this name, whose header values (or client
+   * secret) were replaced with these; `added`: a new server (another account, or new).
+   */
+  outcome: 'found' | 'updated' | 'added';
 }
 
 /** What the add flow learns about a URL before the server is added. */
@@ -186,6 +203,13 @@ export interface DiagnosticsBundle {
 export interface Calls {
   'servers:list': [void, ServerSummary[]];
   'servers:add': [AddServerInput, ServerSummary];
+  /**
+   * The server `connect` means, found or added (and turned on): header values and a client secret
+   * are compared in the host, never sent back. A server of the same URL with other values is
+   * another account: a new server is added, unless `name` names an existing server of this URL,
+   * which is then updated (a rotated key).
+   */
+  'servers:find-or-add': [AddServerInput, FindOrAddResult];
   /** Probes a URL for the add flow: reachable, transport, sign-in needed and by whom, name. */
   'servers:probe': [ProbeInput, ProbeResult];
   /** Removes the server and, unless `keepInClients`, its entries in every client config. */
@@ -288,6 +312,7 @@ export type CallValue<K extends CallName> = Calls[K][1];
 export const CALL_NAMES: readonly CallName[] = [
   'servers:list',
   'servers:add',
+  'servers:find-or-add',
   'servers:probe',
   'servers:remove',
   'servers:set-enabled',

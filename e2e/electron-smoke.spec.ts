@@ -99,7 +99,8 @@ test.describe('Electron app', () => {
     app = await launch();
     const win = await app.firstWindow();
     await expect(win.getByRole('heading', { name: 'MCP Switchboard', level: 1 })).toBeVisible();
-    expect(win.url()).toMatch(/^file:.*\/out\/renderer\/index\.html$/);
+    // Served from the app's own scheme (main/electron/renderer-scheme.ts), not file://.
+    expect(win.url()).toBe('app://renderer/index.html');
     // Shown on ready-to-show, which may come a moment after the page paints.
     await expect.poll(() => app!.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => w.isVisible()))).toEqual([true]);
 

@@ -40,6 +40,12 @@ const m = vi.hoisted(() => {
     traysDestroyed: 0,
     trayClicks: [] as Fn[],
     headerHooks: 0,
+    /** protocol.registerSchemesAsPrivileged calls (Electron: once, before ready). */
+    privilegedSchemes: [] as unknown[][],
+    /** protocol.handle handlers by scheme (Electron: only after ready). */
+    protocolHandlers: new Map<string, Fn>(),
+    /** app is ready (whenReady resolved). */
+    ready: false,
     /** What the root asked of app, in order (setPath before the lock). */
     calls: [] as string[],
     paths: new Map<string, string>(),
@@ -70,6 +76,9 @@ const m = vi.hoisted(() => {
       state.traysDestroyed = 0;
       state.trayClicks = [];
       state.headerHooks = 0;
+      state.privilegedSchemes = [];
+      state.protocolHandlers.clear();
+      state.ready = false;
       state.calls = [];
       state.paths.clear();
       state.packaged = false;
@@ -106,7 +115,10 @@ vi.mock('electron', async () => {
         (m.appListeners.get(event) ?? []).filter((f) => f !== fn),
       );
     },
-    whenReady: () => Promise.resolve(),
+    whenReady: () =>
+      Promise.resolve().then(() => {
+        m.ready = true;
+      }),
     get isPackaged() {
       return m.packaged;
     },
@@ -195,6 +207,21 @@ vi.mock('electron', async () => {
       on: () => {},
     },
   };
+  // As Electron documents it: privileged schemes only before ready and only once; handlers only after ready.
+  const protocol = {
+    registerSchemesAsPrivileged: (schemes: unknown[]) => {
+      if (m.ready) throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
+      if (m.privilegedSchemes.length) throw new Error('protocol.registerSchemesAsPrivileged can only be called once');
+      m.calls.push('registerSchemesAsPrivileged');
+      m.privilegedSchemes.push(schemes);
+    },
+    handle: (scheme: string, handler: any) => {
+      if (!m.ready) throw new Error('protocol.handle should be called after app is ready');
+      if (m.protocolHandlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`);
+      m.protocolHandlers.set(scheme, handler);
+    },
+    unhandle: (scheme: string) => void m.protocolHandlers.delete(scheme),
+  };
   const ipcMain = {
     on: () => {},
     handle: (channel: string, fn: any) => void m.handlers.set(channel, fn),
@@ -228,6 +255,7 @@ vi.mock('electron', async () => {
     },
     BrowserWindow,
     session,
+    protocol,
     ipcMain,
     Tray,
     Menu,
@@ -326,7 +354,22 @@ describe('main/index.ts (composition root)', () => {
     const options = win.options as BrowserWindowConstructorOptions;
     expect(options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
     expect(options.webPreferences!.preload).toMatch(/preload[\\/]index\.js$/);
-    expect(win.url).toMatch(/^file:.*\/renderer\/index\.html$/);
+    // Our page comes from the app's own privileged scheme, registered before ready (and before the lock).
+    expect(win.url).toBe('app://renderer/index.html');
+    expect(m.privilegedSchemes).toEqual([[{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]]);
+    expect(m.calls.indexOf('registerSchemesAsPrivileged')).toBeLessThan(m.calls.indexOf('requestSingleInstanceLock'));
+    // Served from out/renderer with the CSP as a header (frame-ancestors included); nothing outside it.
+    const serve = m.protocolHandlers.get('app')!;
+    const page = (await serve(new Request('app://renderer/index.html'))) as Response;
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'none'.*frame-ancestors 'none'$/);
+    expect(await page.text()).toContain('<div id="root">');
+    for (const outside of ['app://renderer/..%2fmain%2findex.js', 'app://renderer/%2e%2e/%2e%2e/package.json', 'app://renderer/..%5c..%5cpackage.json']) {
+      const r = (await serve(new Request(outside))) as Response;
+      expect(r.status, outside).toBe(404);
+      expect(await r.text(), outside).toBe('');
+    }
     expect(win.openHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
     // Electron passes the target as event.url: away is blocked, our own page (a hash change) is not.
     const navigate = (url: string) => {
@@ -342,7 +385,7 @@ describe('main/index.ts (composition root)', () => {
     };
     expect(navigate('https://example.com/')).toBe(true);
     expect(navigate(`${win.url}#/logs`)).toBe(false);
-    // Registered, though Chromium sends no header events for file: pages (their <meta> CSP applies).
+    // Registered for the dev server's page; the app:// page carries its header itself (above).
     expect(m.headerHooks).toBe(1);
 
     // Tray: open first, quit last. A click on the icon opens the window (not on macOS: there it opens the menu).
@@ -417,6 +460,7 @@ describe('main/index.ts (composition root)', () => {
     await until(() => m.exitCodes.length > 0, 'app.exit');
     expect(m.exitCodes).toEqual([0]);
     expect(m.handlers.size).toBe(0);
+    expect(m.protocolHandlers.size).toBe(0);
     expect(m.traysDestroyed).toBe(1);
     expect(m.windows.every((w) => w.destroyed)).toBe(true);
   });

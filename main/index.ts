@@ -1,9 +1,10 @@
 /**
  * Composition root of the desktop app: builds the Electron ports and calls createHost (the same
  * factory as the headless host and `connect`), then adds what only the app has: the IPC transport,
- * the window, the tray, links and quitting. Order: identity (data directory, Chromium profile,
- * names: app-identity.ts) → single-instance lock → ports → host → [ready] → host start (the
- * keychain is asked in parallel) → IPC transport → window object → tray → window (unless started
+ * the window, the tray, links and quitting. Order: the app:// scheme's privileges → identity (data
+ * directory, Chromium profile, names: app-identity.ts) → single-instance lock → ports → host →
+ * [ready] → app://renderer/ served → host start (the keychain is asked in parallel) → IPC
+ * transport → window object → tray → window (unless started
  * with --background) → links registered with the OS. Quit disposes everything, the host last,
  * then exits.
  *
@@ -32,6 +33,7 @@ import { ElectronIpcTransport } from './electron/ipc-transport';
 import { opensWindowOnStart, outDirOf, parseLaunchArgs, unpackedPath, type LaunchOptions } from './electron/launch-options';
 import { createLoginItems } from './electron/login-items';
 import { registerSchemeHandler } from './electron/scheme-handler-linux';
+import { registerRendererScheme, serveRenderer } from './electron/renderer-protocol';
 import { rendererLocation } from './electron/security-policy';
 import { electronSettingsStore } from './electron/settings-store';
 import { acquireSingleInstanceLock } from './electron/single-instance';
@@ -79,6 +81,9 @@ if (typeof app?.whenReady !== 'function') {
 }
 
 function boot(): void {
+  // The window's page comes from app://renderer/ (renderer-scheme.ts); the scheme's privileges
+  // must be registered before the app is ready.
+  registerRendererScheme();
   const launch = parseLaunchArgs(process.argv);
   pendingLink = launch.url;
   let paths: Paths | undefined;
@@ -140,7 +145,7 @@ function run(identity: AppIdentity, paths: Paths, launch: LaunchOptions, started
   const template = applicationMenuTemplate(process.platform);
   Menu.setApplicationMenu(template ? Menu.buildFromTemplate(template) : null);
   const renderer = rendererLocation({
-    indexHtml: path.join(outDir, 'renderer', 'index.html'),
+    rendererDir: path.join(outDir, 'renderer'),
     devServerUrl: process.env.MCP_SWITCHBOARD_RENDERER_URL,
     isPackaged: app.isPackaged,
   });
@@ -248,6 +253,7 @@ function run(identity: AppIdentity, paths: Paths, launch: LaunchOptions, started
     .then(async () => {
       // macOS, run from the disk image or a quarantined download: offer the move first (it relaunches).
       if (unavailable && (await offerMoveToApplications(unavailable))) return;
+      if (renderer.kind === 'app') disposables.push({ dispose: serveRenderer(renderer.root, (err) => logProblem('serving the window failed', err)) });
       void cipher.init().then(
         () => cipher.security.secure || console.warn(`[switchboard] ${cipher.security.warning}`),
         (err: unknown) => logProblem('the keychain could not be asked', err),

@@ -103,3 +103,41 @@ describe('sign-in through the app', () => {
     await waitFor(() => core.listServers().find((s) => s.id === id)!.status.state === 'needs-sign-in', 'needs-sign-in after reset');
   });
 });
+
+describe('two entries of one server, two accounts (issue 12 item 9)', () => {
+  it('both work side by side, each with its own sign-in, and say which account they use', async () => {
+    // The same URL again, under another name: a second account.
+    const work = (await core.addServer({ url: as.mcpUrl, name: 'Work' })).id;
+    const personal = (await core.addServer({ url: as.mcpUrl, name: 'Personal' })).id;
+    as.account = 'alice';
+    await core.signIn(work);
+    as.account = 'bob';
+    await core.signIn(personal);
+    as.account = 'alice';
+    await waitForState(core, work, 'ready');
+    await waitForState(core, personal, 'ready');
+    await waitFor(() => core.listServers().every((s) => s.id === id || s.account !== undefined), 'the accounts');
+    const summaries = new Map(core.listServers().map((s) => [s.id, s]));
+    expect(summaries.get(work)).toMatchObject({ signIn: 'signed-in', account: 'alice' });
+    expect(summaries.get(personal)).toMatchObject({ signIn: 'signed-in', account: 'bob' });
+    // Signed out above: says no account.
+    expect(summaries.get(id)!.account).toBeUndefined();
+
+    // Each proxy sends its own account's token.
+    const whoami = async (serverId: string) => {
+      const c = await connectClient(home, serverId);
+      try {
+        return JSON.stringify((await c.client.callTool({ name: toolName, arguments: {} })).content);
+      } finally {
+        await c.close();
+      }
+    };
+    expect(await whoami(work)).toContain('account alice');
+    expect(await whoami(personal)).toContain('account bob');
+
+    // Removing one revokes only its own grant: the other keeps working.
+    await core.removeServer(personal, { keepInClients: true });
+    expect(await whoami(work)).toContain('account alice');
+    expect(core.listServers().find((s) => s.id === work)).toMatchObject({ signIn: 'signed-in', account: 'alice' });
+  });
+});

@@ -105,3 +105,52 @@ describe('connect', () => {
     }
   });
 });
+
+describe('connect and header values (issue 12 item 10)', () => {
+  it('another key for the same URL is another server (another account); --name takes a rotated key; values never come back', async () => {
+    const upstream = await startSdkServer();
+    const home = makeTempHome();
+    /** One `connect` run: a tool call, and the key the upstream server received with it. */
+    const run = async (extra: string[]) => {
+      const c = await connect(home, upstream.url, path.join(home.home, 'browser.log'), extra);
+      try {
+        await c.client.callTool({ name: 'echo', arguments: { message: 'hi' } });
+        return { key: upstream.headers.at(-1)?.['x-api-key'], stderr: c.stderr() };
+      } finally {
+        await c.client.close();
+      }
+    };
+    try {
+      const work = await run(['--header', 'X-Api-Key: work-key-1111']);
+      expect(work.key).toBe('work-key-1111');
+      expect(work.stderr).toMatch(/added http:\/\/127\.0\.0\.1:\d+\/mcp as "127-0-0-1"/);
+
+      // A second account's key for the same URL: before, connect took the first server (the same
+      // header name) and sent the work key.
+      const personal = await run(['--header', 'X-Api-Key: personal-key-2222']);
+      expect(personal.key).toBe('personal-key-2222');
+      expect(personal.stderr).toMatch(/added http:\/\/127\.0\.0\.1:\d+\/mcp as "127-0-0-1-2"/);
+
+      // The same key again: the same server, nothing added or changed.
+      const again = await run(['--header', 'X-Api-Key: work-key-1111']);
+      expect(again.key).toBe('work-key-1111');
+      expect(again.stderr).not.toMatch(/added|updated/);
+
+      // A server the user named takes a rotated key instead of gaining a twin.
+      await run(['--name', 'Team', '--header', 'X-Api-Key: team-key-old']);
+      const rotated = await run(['--name', 'Team', '--header', 'X-Api-Key: team-key-new']);
+      expect(rotated.key).toBe('team-key-new');
+      expect(rotated.stderr).toMatch(/updated "team"/);
+
+      const list = JSON.parse(runCli(home.env, 'list', '--json').out) as Array<{ id: string }>;
+      expect(list.map((s) => s.id).sort()).toEqual(['127-0-0-1', '127-0-0-1-2', 'team']);
+      expect(JSON.stringify(list)).not.toContain('key-');
+      const settings = fs.readFileSync(path.join(home.dataDir, 'settings.json'), 'utf8');
+      expect(settings).toContain('team-key-new');
+      expect(settings).not.toContain('team-key-old');
+    } finally {
+      home.cleanup();
+      await upstream.close();
+    }
+  });
+});

@@ -6,7 +6,7 @@
  *
  * stdout carries only protocol messages: everything else goes to stderr.
  */
-import type { AddServerInput, Result, ServerSummary } from '../../common/contract';
+import type { AddServerInput, FindOrAddResult, Result, ServerSummary } from '../../common/contract';
 import { resolvePaths } from '../shared/paths';
 import { validateServerUrl } from '../core/servers/server-model';
 import { runRelay } from '../connector/relay';
@@ -31,25 +31,26 @@ async function unwrap<T>(p: Promise<Result<T>>): Promise<T> {
   return r.value;
 }
 
-/** Finds the server for this URL (same URL and headers) or adds it. */
+/**
+ * Finds the server for this URL or adds it. The host compares the header values (and a client
+ * secret) with the ones it keeps, which never come back here: the same values are the same server;
+ * other values are another account (a new server), unless --name names a server of this URL,
+ * which then takes them (a rotated key).
+ */
 async function ensureServer(call: Call, args: ConnectArgs): Promise<ServerSummary> {
   const url = validateServerUrl(args.url);
   if (!url.ok) throw new Error(url.error);
-  const list = await unwrap(call<ServerSummary[]>('servers:list'));
-  const wanted = Object.keys(args.headers).sort().join('\n');
-  const found = list.find((s) => s.url === url.value && [...s.headerNames].sort().join('\n') === wanted);
-  if (found) {
-    if (!found.enabled) return unwrap(call<ServerSummary>('servers:set-enabled', { serverId: found.id, enabled: true }));
-    return found;
-  }
   const input: AddServerInput = { url: url.value, headers: args.headers };
   if (args.name) input.name = args.name;
   if (args.clientId) input.clientId = args.clientId;
   if (args.clientSecret) input.clientSecret = args.clientSecret;
   if (args.scopes) input.scopes = args.scopes;
-  const added = await unwrap(call<ServerSummary>('servers:add', input));
-  say(`added ${url.value} as "${added.id}"`);
-  return added;
+  const { serverId, outcome } = await unwrap(call<FindOrAddResult>('servers:find-or-add', input));
+  if (outcome === 'added') say(`added ${url.value} as "${serverId}"`);
+  if (outcome === 'updated') say(`updated "${serverId}" with the header values (or client secret) given here`);
+  const server = (await unwrap(call<ServerSummary[]>('servers:list'))).find((s) => s.id === serverId);
+  if (!server) throw new Error(`server "${serverId}" disappeared`);
+  return server;
 }
 
 /** Waits until the proxy has an answer about the upstream (ready, needs sign-in, …). */

@@ -13,6 +13,7 @@ import type {
   AppSettings,
   ClientApp,
   DiagnosticsBundle,
+  FindOrAddResult,
   ImportCandidateView,
   InstallResult,
   InstallStatus,
@@ -36,7 +37,8 @@ import { DiagnosticsService } from './logs/diagnostics-service';
 import { LogStore } from './logs/log-store';
 import type { ChildLauncher, Clock, LoginItems, Notifier, Paths } from './ports';
 import { probeServer } from './servers/probe';
-import { resolveHeaders, validateRetryBudget, type ServerRecord } from './servers/server-model';
+import { matchServer, sameSecret } from './servers/server-match';
+import { resolveHeaders, validateHeaders, validateRetryBudget, validateServerUrl, type ServerRecord } from './servers/server-model';
 import { ServerRegistry } from './servers/server-registry';
 import { listToolsThroughProxy } from './servers/tools';
 import { SettingsService } from './settings';
@@ -172,7 +174,8 @@ export class AppCore implements SwitchboardCore {
       tokens: this.tokens,
       auth: opts.auth,
       connectorSecret: () => this.secret,
-      listServers: () => this.listServers(),
+      // Who is signed in (an e-mail address) is for the window, not for a bundle sent to someone.
+      listServers: () => this.listServers().map(({ account: _account, ...s }) => s),
       settings: () => this.settings.get(),
       secretStorage: () => this.appInfo().secretStorage,
       clients: this.clients ? { list: () => this.listClients(), status: () => this.installStatus() } : undefined,
@@ -355,6 +358,7 @@ export class AppCore implements SwitchboardCore {
 
   private summary(r: ServerRecord): ServerSummary {
     const expiresAt = this.tokens.expiresAt(r.id);
+    const account = this.tokens.account(r.id);
     return {
       id: r.id,
       name: r.name,
@@ -364,6 +368,7 @@ export class AppCore implements SwitchboardCore {
       status: this.supervisor?.status(r.id) ?? initialStatus(r.id, r.createdAt),
       signIn: this.tokens.signInState(r.id),
       ...(expiresAt !== undefined ? { tokenExpiresAt: expiresAt } : {}),
+      ...(account !== undefined ? { account } : {}),
     };
   }
 
@@ -377,6 +382,38 @@ export class AppCore implements SwitchboardCore {
     this.log(record.id, 'info', `Added ${record.url}`);
     if (this.supervisor) await this.startProxy(record);
     return this.summary(record);
+  }
+
+  /**
+   * The server `connect` means (servers:find-or-add, servers/server-match.ts): found, updated (the
+   * same name, other header values or client secret) or added; then turned on. Header values and
+   * the client secret are compared here and never sent back.
+   */
+  async findOrAddServer(input: AddServerInput): Promise<FindOrAddResult> {
+    const url = validateServerUrl(input?.url);
+    if (!url.ok) throw new Error(url.error);
+    const headers = validateHeaders(input.headers);
+    if (!headers.ok) throw new Error(headers.error);
+    const match = matchServer(this.registry.list(), { url: url.value, name: input.name, headers: headers.value });
+    if (match.kind === 'none') return { serverId: (await this.addServer(input)).id, outcome: 'added' };
+    let record = match.record;
+    let outcome: FindOrAddResult['outcome'] = 'found';
+    if (match.kind === 'named') {
+      record = this.registry.update(record.id, { headers: headers.value });
+      outcome = 'updated';
+      this.log(record.id, 'info', `Header values replaced: \`connect\` named this server with other values`);
+    }
+    if (input.clientSecret && record.clientId) {
+      const stored = await this.tokens.clientSecret(record.id);
+      if (stored === undefined || !sameSecret(stored, input.clientSecret)) {
+        await this.tokens.storeClientSecret(record.id, input.clientSecret);
+        outcome = 'updated';
+        this.log(record.id, 'info', `Client secret replaced: \`connect\` gave another one`);
+      }
+    }
+    if (!record.enabled) await this.setEnabled(record.id, true);
+    else if (match.kind === 'named' && this.supervisor) await this.startProxy(record);
+    return { serverId: record.id, outcome };
   }
 
   /** What the add flow learns about a URL before adding it. */

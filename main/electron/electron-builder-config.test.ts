@@ -68,7 +68,7 @@ describe('electron-builder.yml', () => {
     expect(config.publish).toBeNull();
   });
 
-  it('sets the Electron fuses: runAsNode on for the connector, the rest hardened', () => {
+  it('sets the Electron fuses: runAsNode on for the connector, the rest hardened (file:// privileges off)', () => {
     const fuseKeys = Object.keys((schema as { definitions: Record<string, { properties: object }> }).definitions.FuseOptionsV1!.properties);
     for (const key of Object.keys(config.electronFuses)) expect(fuseKeys).toContain(key);
     expect(config.electronFuses).toEqual({
@@ -79,8 +79,8 @@ describe('electron-builder.yml', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
-      // The renderer is loaded from file:// (security-policy.ts rendererUrl); off would need a custom protocol.
-      grantFileProtocolExtraPrivileges: true,
+      // Off: the renderer is served from app://renderer/ (renderer-scheme.ts), not file://.
+      grantFileProtocolExtraPrivileges: false,
       // Apple Silicon kills a binary whose signature the flip broke: re-signed ad hoc at once
       // (@electron/fuses), then properly where a Developer ID is there.
       resetAdHocDarwinSignature: true,

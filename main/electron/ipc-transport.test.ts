@@ -2,7 +2,6 @@
 // the real module would try to download one). The mock is typed against electron.d.ts, so a renamed
 // API fails compilation. The handler table and core are the real table over the FAKE core.
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CALL_NAMES } from '../../common/contract';
@@ -44,9 +43,8 @@ vi.mock('electron', () => {
 
 const { ElectronIpcTransport, INTERNAL_ERROR, UNTRUSTED_SENDER_ERROR } = await import('./ipc-transport');
 
-const indexHtml = path.resolve('/app/out/renderer/index.html');
-const renderer: RendererLocation = { kind: 'file', indexHtml };
-const page = pathToFileURL(indexHtml).href;
+const renderer: RendererLocation = { kind: 'app', root: path.resolve('/app/out/renderer') };
+const page = 'app://renderer/index.html';
 
 function invoke(channel: string, frame: { url: string; parent: unknown } | null, arg?: unknown) {
   const handler = mock.handlers.get(channel);

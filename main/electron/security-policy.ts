@@ -3,10 +3,14 @@
  * IPC handlers, where the window may navigate, and the Content Security Policy. No Electron import,
  * so it is unit-tested directly (security-policy.test.ts) and shared with renderer/vite.config.ts.
  */
-import { pathToFileURL } from 'node:url';
-
 /** CSP of the packaged renderer (common/renderer-csp.ts: also the <meta> of the Vite build). */
 export { RENDERER_CSP, RENDERER_CSP_HEADER } from '../../common/renderer-csp';
+
+/** The app's own scheme for the window's page (renderer-scheme.ts serves it). */
+export const RENDERER_SCHEME = 'app';
+export const RENDERER_HOST = 'renderer';
+/** What the window loads. */
+export const RENDERER_PAGE_URL = `${RENDERER_SCHEME}://${RENDERER_HOST}/index.html`;
 
 /** Dev server (Vite with React refresh) needs its inline preamble and its websocket. */
 export function devCsp(devOrigin: string): string {
@@ -23,17 +27,12 @@ export function devCsp(devOrigin: string): string {
 }
 
 /**
- * Where the window's page is loaded from: the built file, or (unpackaged dev only) a dev server.
- * `platform` (default process.platform) says how the file's path is written.
+ * Where the window's page is loaded from: the built files, served at `app://renderer/`
+ * (renderer-scheme.ts), or (unpackaged dev only) a dev server.
  */
-export type RendererLocation = { kind: 'file'; indexHtml: string; platform?: NodeJS.Platform } | { kind: 'dev-server'; origin: string };
+export type RendererLocation = { kind: 'app'; root: string } | { kind: 'dev-server'; origin: string };
 
-export function rendererLocation(opts: {
-  indexHtml: string;
-  devServerUrl?: string | undefined;
-  isPackaged: boolean;
-  platform?: NodeJS.Platform;
-}): RendererLocation {
+export function rendererLocation(opts: { rendererDir: string; devServerUrl?: string | undefined; isPackaged: boolean }): RendererLocation {
   if (!opts.isPackaged && opts.devServerUrl) {
     const url = new URL(opts.devServerUrl);
     const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
@@ -42,40 +41,19 @@ export function rendererLocation(opts: {
     }
     throw new Error(`Refusing renderer dev server ${opts.devServerUrl}: only http(s) on loopback is allowed`);
   }
-  return { kind: 'file', indexHtml: opts.indexHtml, ...(opts.platform ? { platform: opts.platform } : {}) };
+  return { kind: 'app', root: opts.rendererDir };
 }
 
 /** The URL the window loads. */
 export function rendererUrl(loc: RendererLocation): string {
-  return loc.kind === 'file' ? pathToFileURL(loc.indexHtml, { windows: (loc.platform ?? process.platform) === 'win32' }).href : `${loc.origin}/`;
+  return loc.kind === 'app' ? RENDERER_PAGE_URL : `${loc.origin}/`;
 }
 
 /**
- * A file: URL reduced to the file it names, in a form Node's and Chromium's canonical URLs agree
- * on. They do not agree on the string: Chromium upper-cases a Windows drive letter
- * (url_canon_fileurl.cc) where Node keeps it as given (a checkout run from `c:\…`), and the two
- * escape some characters differently. So the path is compared decoded, and on Windows without
- * regard to case (as the file system does). Undefined for anything that is not a local file URL.
+ * True when `url` is our own page (any hash or query), i.e. a frame allowed to use the contract:
+ * `app://renderer/index.html` (a standard scheme, so Chromium and Node write it alike), or the
+ * dev server's origin.
  */
-export function fileUrlKey(url: string, platform: NodeJS.Platform): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (parsed.protocol !== 'file:') return undefined;
-  let pathname: string;
-  try {
-    pathname = decodeURIComponent(parsed.pathname);
-  } catch {
-    return undefined;
-  }
-  const key = `${parsed.host}|${pathname}`;
-  return platform === 'win32' ? key.toLowerCase() : key;
-}
-
-/** True when `url` is our own page (any hash or query), i.e. a frame allowed to use the contract. */
 export function isTrustedRendererUrl(url: string | undefined | null, loc: RendererLocation): boolean {
   if (!url) return false;
   let parsed: URL;
@@ -84,10 +62,9 @@ export function isTrustedRendererUrl(url: string | undefined | null, loc: Render
   } catch {
     return false;
   }
-  if (loc.kind === 'file') {
-    const platform = loc.platform ?? process.platform;
-    const key = fileUrlKey(url, platform);
-    return key !== undefined && key === fileUrlKey(rendererUrl(loc), platform);
+  if (loc.kind === 'app') {
+    const page = new URL(RENDERER_PAGE_URL);
+    return parsed.protocol === page.protocol && parsed.host === page.host && parsed.pathname === page.pathname && !parsed.username && !parsed.password;
   }
   return parsed.origin === loc.origin;
 }

@@ -3,7 +3,6 @@
 // session's CSP, permission, device and download handlers. The decisions themselves are the real
 // security-policy functions; only Electron's objects are stand-ins that record what was registered.
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RendererLocation } from './security-policy';
 
@@ -102,9 +101,8 @@ vi.mock('electron', () => {
 
 const { ElectronWindows, secureWebPreferences } = await import('./windows');
 
-const indexHtml = path.resolve('/opt/app/resources/app.asar/out/renderer/index.html');
-const renderer: RendererLocation = { kind: 'file', indexHtml };
-const page = pathToFileURL(indexHtml).href;
+const renderer: RendererLocation = { kind: 'app', root: path.resolve('/opt/app/resources/app.asar/out/renderer') };
+const page = 'app://renderer/index.html';
 
 function setup() {
   const blocked: string[] = [];
@@ -175,7 +173,7 @@ describe('ElectronWindows', () => {
     const record = mock.windows[0]!;
     const c = record.contents;
     c.handlers.get('did-fail-load')!({}, -3, 'ERR_ABORTED', page, true);
-    c.handlers.get('did-fail-load')!({}, -6, 'ERR_FILE_NOT_FOUND', 'file:///x/sub.css', false);
+    c.handlers.get('did-fail-load')!({}, -6, 'ERR_FILE_NOT_FOUND', 'app://renderer/x/sub.css', false);
     expect(record.shown).toBe(0);
     c.handlers.get('did-fail-load')!({}, -6, 'ERR_FILE_NOT_FOUND', page, true);
     expect(record.shown).toBe(1);
@@ -242,16 +240,16 @@ describe('ElectronWindows', () => {
       `permission clipboard-sanitized-write ${page}`,
     ]);
 
-    expect(s.check!(contents, 'clipboard-sanitized-write', 'file://', { requestingUrl: page, isMainFrame: true })).toBe(true);
-    expect(s.check!(contents, 'notifications', 'file://', { requestingUrl: page, isMainFrame: true })).toBe(false);
+    expect(s.check!(contents, 'clipboard-sanitized-write', 'app://renderer', { requestingUrl: page, isMainFrame: true })).toBe(true);
+    expect(s.check!(contents, 'notifications', 'app://renderer', { requestingUrl: page, isMainFrame: true })).toBe(false);
     // No requesting URL in the details: the web contents' URL decides.
-    expect(s.check!(contents, 'clipboard-sanitized-write', 'file://', { isMainFrame: true })).toBe(true);
+    expect(s.check!(contents, 'clipboard-sanitized-write', 'app://renderer', { isMainFrame: true })).toBe(true);
     expect(s.check!({ getURL: () => 'https://evil.example/' }, 'clipboard-sanitized-write', 'https://evil.example', { isMainFrame: true })).toBe(false);
     expect(s.check!(null, 'clipboard-sanitized-write', '', { isMainFrame: true })).toBe(false);
 
-    expect(s.device!({ deviceType: 'usb', origin: 'file://' })).toBe(false);
+    expect(s.device!({ deviceType: 'usb', origin: 'app://renderer' })).toBe(false);
     let prevented = false;
-    s.events.get('will-download')!({ preventDefault: () => (prevented = true) }, { getURL: () => 'blob:file:///x' });
+    s.events.get('will-download')!({ preventDefault: () => (prevented = true) }, { getURL: () => 'blob:app://renderer/x' });
     expect(prevented).toBe(true);
   });
 });

@@ -52,9 +52,9 @@ const hardenedSessions = new WeakSet<Session>();
 
 /**
  * Session-wide guards: CSP header on every response, permissions denied (but the clipboard write
- * of our own page), no device access, no downloads. Chromium dispatches no header events for
- * file: responses, so the packaged page's policy is its <meta> CSP (the same policy, without
- * frame-ancestors, which a <meta> cannot set); the header reaches the dev server's page.
+ * of our own page), no device access, no downloads. The packaged page at app://renderer/ gets the
+ * same header from its own handler (renderer-scheme.ts), frame-ancestors included, whether or not
+ * Chromium reports custom-scheme responses here; the dev server's page gets it from this hook.
  */
 function hardenSession(ses: Session, options: ElectronWindowsOptions): void {
   if (hardenedSessions.has(ses)) return;

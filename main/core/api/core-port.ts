@@ -8,6 +8,7 @@ import type {
   AppSettings,
   ClientApp,
   DiagnosticsBundle,
+  FindOrAddResult,
   ImportCandidateView,
   InstallResult,
   InstallStatus,
@@ -23,6 +24,8 @@ import type {
 export interface SwitchboardCore {
   listServers(): ServerSummary[];
   addServer(input: AddServerInput): Promise<ServerSummary>;
+  /** `connect`'s server: found (same URL and header values), updated (same URL and name) or added; turned on. */
+  findOrAddServer(input: AddServerInput): Promise<FindOrAddResult>;
   /** What is at a URL (add flow); refuses a URL the registry would refuse, with the reason. */
   probeServer(input: ProbeInput): Promise<ProbeResult>;
   /** Removes the server; unless `keepInClients`, first its entries in every client config. */

@@ -89,8 +89,7 @@ function expectPair(name: CallName, arg: unknown): { serverId: string; clientId:
   return { serverId: expectServerId(name, obj), clientId: expectString(name, 'clientId', obj.clientId, LIMITS.clientIdLength, true)! };
 }
 
-export function parseAddServerInput(arg: unknown): AddServerInput {
-  const name: CallName = 'servers:add';
+export function parseAddServerInput(arg: unknown, name: CallName = 'servers:add'): AddServerInput {
   const obj = expectRecord(name, arg, 'an object { url, name?, headers?, clientId?, clientSecret?, scopes? }');
   expectKnownKeys(name, obj, ['url', 'name', 'headers', 'clientId', 'clientSecret', 'scopes', 'retryBudgetSeconds']);
   const input: AddServerInput = { url: expectString(name, 'url', obj.url, LIMITS.urlLength, true)!.trim() };
@@ -194,6 +193,7 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
         return core.listServers();
       }),
     'servers:add': (arg) => guard(() => core.addServer(parseAddServerInput(arg))),
+    'servers:find-or-add': (arg) => guard(() => core.findOrAddServer(parseAddServerInput(arg, 'servers:find-or-add'))),
     'servers:probe': (arg) => guard(() => core.probeServer(parseProbeInput(arg))),
     'servers:remove': (arg) =>
       guard(() => {

@@ -76,7 +76,13 @@ export class AuthContext {
   private readonly listeners = new Set<(change: AuthStateChange) => void>();
 
   constructor(private readonly o: AuthContextOptions) {
-    this.store = new CredentialStore(o.vault);
+    this.store = new CredentialStore(o.vault, {
+      onMigrated: ({ kept, dropped }) => {
+        for (const id of dropped) {
+          this.log(id, 'warn', `This server shared its sign-in with "${kept}", which keeps it; sign in again here (each server entry now has its own)`);
+        }
+      },
+    });
     this.secrets = o.secrets ?? new Redactor();
     this.clock = o.clock ?? systemClock;
     this.httpTimeoutMs = o.httpTimeoutMs ?? 30_000;

@@ -29,7 +29,8 @@ describe('sign-in', () => {
     const h = harness({}, { scopes: 'mcp:admin' });
     await signInOk(h);
     const url = new URL(h.browser.opened[0]);
-    expect(url.searchParams.get('scope')?.split(' ').sort()).toEqual(['mcp:admin', 'mcp:tools', 'offline_access']);
+    // `openid`: the fixture is an OpenID Connect server, whose ID token says which account signed in.
+    expect(url.searchParams.get('scope')?.split(' ').sort()).toEqual(['mcp:admin', 'mcp:tools', 'offline_access', 'openid']);
   });
 
   it('registers (DCR, native, refresh_token grant), uses PKCE S256, state and the resource parameter; the token works on the MCP server', async () => {
@@ -44,7 +45,7 @@ describe('sign-in', () => {
     expect(url.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
     expect(url.searchParams.get('resource')).toBe(bench.fx.mcpUrl);
     expect(url.searchParams.get('state')?.length).toBeGreaterThanOrEqual(32);
-    expect(url.searchParams.get('scope')?.split(' ').sort()).toEqual(['mcp:tools', 'offline_access']);
+    expect(url.searchParams.get('scope')?.split(' ').sort()).toEqual(['mcp:tools', 'offline_access', 'openid']);
     expect(url.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback$/);
 
     expect(bench.fx.registrations.length).toBe(registrations + 1);

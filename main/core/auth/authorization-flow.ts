@@ -12,13 +12,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { OAuthError, auth, exchangeAuthorization, type OAuthTokens } from '@modelcontextprotocol/client';
+import { accountFromIdToken } from './account';
 import type { AuthContext, ServerRuntime } from './auth-context';
 import { checkServerUrl } from './auth-http';
 import { assertSafeBrowserUrl } from './browser-opener';
 import { APP_SCHEME_REDIRECT, CallbackGate, CallbackListener, SignInError, sanitizeText } from './callback-listener';
 import type { ServerSession } from './credential-store';
 import { isLegacyOriginIssuer, type Discovery } from './discovery';
-import type { SignInFlow } from './oauth-provider';
+import { AskForScope, type SignInFlow } from './oauth-provider';
 import { AppSchemeRefusedError, registrationGone, type Registration } from './registration';
 import { describeExchangeFailure, describeSignInFailure } from './sign-in-failures';
 import { signInScope } from './step-up';
@@ -156,18 +157,26 @@ export class AuthorizationFlow {
     try {
       const flow: SignInFlow = { state: randomBytes(32).toString('base64url'), redirectUrl };
       onFlow(flow);
-      const scope = signInScope(server, rt, (await store.getSession(server.id))?.requestedScope);
-      const provider = this.registration.provider(server, flow, scope, true);
+      let scope = signInScope(server, rt, (await store.getSession(server.id))?.requestedScope);
       const fetchFn = this.ctx.fetchFor(server);
-      const authorize = (skipIssuerMetadataValidation?: boolean) =>
-        auth(provider, {
-          serverUrl: server.url,
-          scope,
-          resourceMetadataUrl: rt.challenge?.resourceMetadataUrl ? new URL(rt.challenge.resourceMetadataUrl) : undefined,
-          fetchFn,
-          forceReauthorization: true,
-          skipIssuerMetadataValidation,
-        });
+      const authorize = async (skipIssuerMetadataValidation?: boolean): Promise<Awaited<ReturnType<typeof auth>>> => {
+        for (;;) {
+          try {
+            return await auth(this.registration.provider(server, flow, scope, true), {
+              serverUrl: server.url,
+              scope,
+              resourceMetadataUrl: rt.challenge?.resourceMetadataUrl ? new URL(rt.challenge.resourceMetadataUrl) : undefined,
+              fetchFn,
+              forceReauthorization: true,
+              skipIssuerMetadataValidation,
+            });
+          } catch (err) {
+            // An OpenID Connect server: again with `openid` added, on the discovery just made.
+            if (!(err instanceof AskForScope)) throw err;
+            scope = err.scope;
+          }
+        }
+      };
       let result: Awaited<ReturnType<typeof auth>>;
       try {
         result = await authorize();
@@ -223,12 +232,14 @@ export class AuthorizationFlow {
             throw await this.exchangeFailure(server, err, client.kind);
           }
           this.ctx.rememberTokens(tokens);
+          const account = accountFromIdToken(tokens.id_token, { issuer, clientId: client.info.client_id });
           const session: ServerSession = {
             issuer,
             authorizationServerUrl: discovery.authorizationServerUrl,
             resource,
             requestedScope,
             clientKind: client.kind,
+            ...(account ? { account } : {}),
           };
           await this.tokens.saveSignIn(server, rt, session, discovery, tokens);
         },

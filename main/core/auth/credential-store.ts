@@ -4,10 +4,18 @@
  * - client registrations, keyed by (server id, authorization-server issuer): credentials issued
  *   by one authorization server are never offered to another (2026-07-28 §Authorization Server
  *   Binding);
- * - tokens, keyed by (issuer, resource): a token is only ever sent to the resource it was minted
- *   for; `expires_at` is computed when they are saved;
+ * - tokens, keyed by (server id, issuer, resource): a token is only ever sent to the resource it
+ *   was minted for, and belongs to one server entry, so two entries of the same server signed in
+ *   with two accounts (work and personal) never share, overwrite or revoke each other's grant;
+ *   `expires_at` is computed when they are saved;
  * - per server: the discovery result (authorization server + metadata), the session pointer
- *   (which issuer/resource/scope the current tokens belong to) and the loopback callback port.
+ *   (which issuer/resource/scope the current tokens belong to, which account) and the loopback
+ *   callback port.
+ *
+ * Before tokens were keyed by server id they were keyed by (issuer, resource) alone. Such an entry
+ * is moved once, before the first token is read or written, to the server whose session points at
+ * it; when several did (the bug this key fixes), to the first of them by id, and the others sign in
+ * again (`onMigrated` says so).
  */
 import type { AuthorizationServerMetadata, OAuthDiscoveryState, OAuthTokens, StoredOAuthClientInformation } from '@modelcontextprotocol/client';
 import type { SecretVault } from './types';
@@ -47,19 +55,53 @@ export interface ServerSession {
   clientKind: ClientKind;
   /** How the tokens were obtained; client-credentials tokens are renewed by asking again. */
   grantType?: 'authorization_code' | 'client_credentials';
+  /** Who signed in (the ID token's email, user name or `sub`; account.ts), for the window. */
+  account?: string;
+}
+
+/** Tokens that two or more servers shared before the key included the server id. */
+export interface SharedTokensMigrated {
+  /** The server that keeps them. */
+  kept: string;
+  /** The servers that must sign in again. */
+  dropped: string[];
 }
 
 const enc = encodeURIComponent;
 const PREFIX = 'oauth/';
 const clientKey = (serverId: string, issuer: string) => `${PREFIX}client/${enc(serverId)}/${enc(issuer)}`;
 const clientPrefix = (serverId: string) => `${PREFIX}client/${enc(serverId)}/`;
-const tokensKey = (issuer: string, resource: string | undefined) => `${PREFIX}tokens/${enc(issuer)}/${enc(resource ?? '')}`;
+const TOKENS_PREFIX = `${PREFIX}tokens/`;
+const tokensKey = (serverId: string, issuer: string, resource: string | undefined) => `${TOKENS_PREFIX}${enc(serverId)}/${enc(issuer)}/${enc(resource ?? '')}`;
+const tokensPrefix = (serverId: string) => `${TOKENS_PREFIX}${enc(serverId)}/`;
+/** `oauth/tokens/<issuer>/<resource>`: the key before tokens belonged to a server (two segments, not three). */
+const isLegacyTokensKey = (key: string) => key.startsWith(TOKENS_PREFIX) && key.slice(TOKENS_PREFIX.length).split('/').length === 2;
+const SESSION_PREFIX = `${PREFIX}session/`;
 const discoveryKey = (serverId: string) => `${PREFIX}discovery/${enc(serverId)}`;
-const sessionKey = (serverId: string) => `${PREFIX}session/${enc(serverId)}`;
+const sessionKey = (serverId: string) => `${SESSION_PREFIX}${enc(serverId)}`;
 const portKey = (serverId: string) => `${PREFIX}port/${enc(serverId)}`;
 
+export interface CredentialStoreOptions {
+  /** Tokens that several servers shared were given to one of them (see the file comment). */
+  onMigrated?(result: SharedTokensMigrated): void;
+}
+
+function parses(text: string): boolean {
+  try {
+    return typeof (JSON.parse(text) as StoredTokens).access_token === 'string';
+  } catch {
+    return false;
+  }
+}
+
 export class CredentialStore {
-  constructor(private readonly vault: SecretVault) {}
+  /** The one-time move of tokens stored under the old key; every token access waits for it. */
+  private migration?: Promise<void>;
+
+  constructor(
+    private readonly vault: SecretVault,
+    private readonly o: CredentialStoreOptions = {},
+  ) {}
 
   private async getJson<T>(key: string): Promise<T | undefined> {
     const text = await this.vault.get(key);
@@ -107,12 +149,14 @@ export class CredentialStore {
 
   // ---- tokens -----------------------------------------------------------------------------
 
-  getTokens(issuer: string, resource: string | undefined): Promise<StoredTokens | undefined> {
-    return this.getJson<StoredTokens>(tokensKey(issuer, resource));
+  async getTokens(serverId: string, issuer: string, resource: string | undefined): Promise<StoredTokens | undefined> {
+    await this.migrated();
+    return this.getJson<StoredTokens>(tokensKey(serverId, issuer, resource));
   }
 
   /** Persists a token response (one vault write, so the rotated refresh token lands atomically). */
-  async saveTokens(issuer: string, resource: string | undefined, tokens: OAuthTokens, now = Date.now()): Promise<StoredTokens> {
+  async saveTokens(serverId: string, issuer: string, resource: string | undefined, tokens: OAuthTokens, now = Date.now()): Promise<StoredTokens> {
+    await this.migrated();
     const stored: StoredTokens = {
       access_token: tokens.access_token,
       token_type: tokens.token_type,
@@ -124,12 +168,62 @@ export class CredentialStore {
       issuer,
       resource,
     };
-    await this.setJson(tokensKey(issuer, resource), stored);
+    await this.setJson(tokensKey(serverId, issuer, resource), stored);
     return stored;
   }
 
-  deleteTokens(issuer: string, resource: string | undefined): Promise<void> {
-    return this.vault.delete(tokensKey(issuer, resource));
+  async deleteTokens(serverId: string, issuer: string, resource: string | undefined): Promise<void> {
+    await this.migrated();
+    await this.vault.delete(tokensKey(serverId, issuer, resource));
+  }
+
+  /** Every token a server holds, whatever the issuer (reset, removal). */
+  async deleteAllTokens(serverId: string): Promise<void> {
+    await this.migrated();
+    for (const k of await this.vault.keys(tokensPrefix(serverId))) await this.vault.delete(k);
+  }
+
+  private migrated(): Promise<void> {
+    this.migration ??= this.moveLegacyTokens().catch((err: unknown) => {
+      // The vault failed: this access fails as any vault failure would, and the next one tries again.
+      this.migration = undefined;
+      throw err;
+    });
+    return this.migration;
+  }
+
+  /**
+   * Moves tokens stored under `oauth/tokens/<issuer>/<resource>` to the server whose session
+   * points at them. Idempotent: an entry already moved (a crash between the write and the delete)
+   * is not overwritten, and the old one is deleted.
+   */
+  private async moveLegacyTokens(): Promise<void> {
+    const legacy = (await this.vault.keys(TOKENS_PREFIX)).filter(isLegacyTokensKey);
+    if (!legacy.length) return;
+    const sessions: Array<{ serverId: string; session: ServerSession }> = [];
+    for (const k of await this.vault.keys(SESSION_PREFIX)) {
+      const session = await this.getJson<ServerSession>(k);
+      if (session) sessions.push({ serverId: decodeURIComponent(k.slice(SESSION_PREFIX.length)), session });
+    }
+    for (const key of legacy) {
+      const text = await this.vault.get(key);
+      const usable = text !== undefined && parses(text);
+      const [issuer, resource] = key
+        .slice(TOKENS_PREFIX.length)
+        .split('/')
+        .map((p) => decodeURIComponent(p));
+      const owners = sessions
+        .filter(({ session }) => session.issuer === issuer && (session.resource ?? '') === resource)
+        .map((s) => s.serverId)
+        .sort();
+      if (usable && owners.length) {
+        const target = tokensKey(owners[0]!, issuer!, resource || undefined);
+        if ((await this.vault.get(target)) === undefined) await this.vault.set(target, text!);
+        if (owners.length > 1) this.o.onMigrated?.({ kept: owners[0]!, dropped: owners.slice(1) });
+      }
+      // Tokens no session points at can never be used (nor revoked): they go too.
+      await this.vault.delete(key);
+    }
   }
 
   // ---- per server -------------------------------------------------------------------------

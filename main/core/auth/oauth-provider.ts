@@ -33,6 +33,32 @@ export interface SignInFlow {
   client?: { info: StoredOAuthClientInformation; kind: ClientKind };
   /** Only for non-interactive grants, which the app does not use today. */
   tokens?: OAuthTokens;
+  /** The discovered authorization server was checked for `openid` (once per sign-in). */
+  openIdChecked?: boolean;
+}
+
+/**
+ * Thrown by `saveDiscoveryState` when the sign-in should ask for `scope` instead (the same scope
+ * with `openid`): `auth()` is then called again with it, on the discovery already made.
+ */
+export class AskForScope extends Error {
+  constructor(readonly scope: string) {
+    super('ask for another scope');
+  }
+}
+
+/**
+ * An OpenID Connect authorization server (its metadata lists `openid`) is also asked for `openid`,
+ * so the token response carries an ID token that says which account signed in (account.ts). Only
+ * on top of a scope already asked for (the one given, else the resource's scopes_supported, as the
+ * SDK picks it): a request without any scope keeps the server's defaults, as the SDK's
+ * `offline_access` rule does. Undefined when nothing is to change.
+ */
+export function scopeWithOpenId(requested: string | undefined, discovery: OAuthDiscoveryState): string | undefined {
+  if (!discovery.authorizationServerMetadata?.scopes_supported?.includes('openid')) return undefined;
+  const scope = requested || discovery.resourceMetadata?.scopes_supported?.join(' ');
+  if (!scope || scopeTokens(scope).includes('openid')) return undefined;
+  return `${scope} openid`;
 }
 
 export interface SwitchboardProviderOptions {
@@ -254,6 +280,12 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
       }
     }
     this.o.flow.discovery = state;
+    if (!this.clientCredentials && !this.o.flow.openIdChecked) {
+      // Before registration and the authorization URL, which the SDK builds from the scope.
+      this.o.flow.openIdChecked = true;
+      const scope = scopeWithOpenId(this.o.requestedScope, state);
+      if (scope) throw new AskForScope(scope);
+    }
   }
 
   discoveryState(): OAuthDiscoveryState | undefined {

@@ -47,6 +47,8 @@ export class Revocation {
       if (held) await this.revokeAll(server, session, held);
       await tokens.drop(server.id, session, rt);
     }
+    // Only this server's: another entry of the same server (another account) keeps its own.
+    await store.deleteAllTokens(server.id);
     await registration.forgetAll(server.id);
     await discovery.forget(server.id);
     await store.deleteSession(server.id);

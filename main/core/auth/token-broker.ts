@@ -1,6 +1,6 @@
 /**
  * Between the sign-in engine and the proxies: which token each proxy holds, what a proxy gets when
- * its token is refused, the sign-in state and token expiry the window shows, and the pre-registered
+ * its token is refused, the sign-in state, account and token expiry the window shows, and the pre-registered
  * client secrets. The engine owns the tokens and keeps them fresh on its own schedule
  * (`keepFresh`); this broker tells it which servers to keep fresh and hands every renewed token to
  * that server's proxy over the fork channel (never argv, env or files).
@@ -35,6 +35,8 @@ export class TokenBroker {
   private readonly pushed = new Map<string, string | undefined>();
   /** Expiry of the access token each server holds (from the engine's stored tokens). */
   private readonly expiry = new Map<string, number>();
+  /** Which account each server is signed in with, when the authorization server said. */
+  private readonly accounts = new Map<string, string>();
   private readonly unsubscribe: Array<() => void> = [];
   /** Only the newest keepFresh computation is applied (each reads the vault asynchronously). */
   private freshSeq = 0;
@@ -84,6 +86,11 @@ export class TokenBroker {
 
   expiresAt(serverId: string): number | undefined {
     return this.expiry.get(serverId);
+  }
+
+  /** Who the server is signed in as ("ada@example.com"), when known. */
+  account(serverId: string): string | undefined {
+    return this.accounts.get(serverId);
   }
 
   async authConfig(serverId: string): Promise<AuthServerConfig> {
@@ -175,6 +182,7 @@ export class TokenBroker {
     if (this.opts.auth) await this.opts.auth.reset(await this.authConfig(serverId)).catch(() => {});
     await this.opts.vault?.delete(CLIENT_SECRET_KEY(serverId));
     this.expiry.delete(serverId);
+    this.accounts.delete(serverId);
     this.pushed.delete(serverId);
     this.keepFresh();
   }
@@ -206,9 +214,17 @@ export class TokenBroker {
     if (before !== this.expiry.get(serverId)) this.opts.onDidChange();
   }
 
-  /** Reads the expiry of the held token from the engine. */
+  /** Reads the expiry of the held token, and whose it is, from the engine. */
   private async refreshExpiry(serverId: string): Promise<void> {
     const held = await this.opts.auth?.heldTokens?.(serverId).catch(() => undefined);
+    this.setAccount(serverId, held?.account);
     this.setExpiry(serverId, held?.expiresAt);
+  }
+
+  private setAccount(serverId: string, account: string | undefined): void {
+    const before = this.accounts.get(serverId);
+    if (account !== undefined && this.opts.registry.get(serverId)) this.accounts.set(serverId, account);
+    else this.accounts.delete(serverId);
+    if (before !== this.accounts.get(serverId)) this.opts.onDidChange();
   }
 }

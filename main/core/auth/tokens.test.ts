@@ -225,7 +225,7 @@ describe('step-up (403 insufficient_scope)', () => {
     const registrations = bench.fx.registrations.length;
     await signInOk(h);
     const scope = new URL(h.browser.opened[1]).searchParams.get('scope')!.split(' ');
-    expect(scope.sort()).toEqual(['mcp:admin', 'mcp:tools', 'offline_access']);
+    expect(scope.sort()).toEqual(['mcp:admin', 'mcp:tools', 'offline_access', 'openid']);
     // The first registration was limited to the first scopes, so it was replaced.
     expect(bench.fx.registrations.length).toBe(registrations + 1);
     const client = await connectClient(h);

@@ -90,7 +90,7 @@ export class TokenKeeper {
   async current(serverId: string, rt: ServerRuntime): Promise<{ session: ServerSession; tokens: StoredTokens } | undefined> {
     const session = await this.ctx.store.getSession(serverId);
     if (!session) return undefined;
-    let tokens = await this.ctx.store.getTokens(session.issuer, session.resource);
+    let tokens = await this.ctx.store.getTokens(serverId, session.issuer, session.resource);
     const cached = rt.cache;
     if (cached && cached.issuer === session.issuer && cached.resource === session.resource && (!tokens || cached.obtained_at > tokens.obtained_at))
       tokens = cached;
@@ -102,8 +102,8 @@ export class TokenKeeper {
   async held(serverId: string): Promise<HeldTokens | undefined> {
     const current = await this.current(serverId, this.ctx.rt(serverId)).catch(() => undefined);
     if (!current) return undefined;
-    const { tokens } = current;
-    return { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: tokens.expires_at };
+    const { tokens, session } = current;
+    return { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: tokens.expires_at, account: session.account };
   }
 
   /**
@@ -126,12 +126,12 @@ export class TokenKeeper {
   async saveSignIn(server: AuthServerConfig, rt: ServerRuntime, session: ServerSession, discovery: OAuthDiscoveryState, tokens: OAuthTokens): Promise<void> {
     const { store } = this.ctx;
     const old = await store.getSession(server.id);
-    const saved = await store.saveTokens(session.issuer, session.resource, tokens, this.ctx.now());
+    const saved = await store.saveTokens(server.id, session.issuer, session.resource, tokens, this.ctx.now());
     rt.cache = saved;
     await store.saveDiscovery(server.id, discovery);
     await store.saveSession(server.id, session);
     if (old && (old.issuer !== session.issuer || old.resource !== session.resource)) {
-      await store.deleteTokens(old.issuer, old.resource).catch(() => {});
+      await store.deleteTokens(server.id, old.issuer, old.resource).catch(() => {});
     }
     this.changed(server.id, saved);
   }
@@ -139,7 +139,7 @@ export class TokenKeeper {
   async drop(serverId: string, session: ServerSession, rt: ServerRuntime): Promise<void> {
     rt.cache = undefined;
     try {
-      await this.ctx.store.deleteTokens(session.issuer, session.resource);
+      await this.ctx.store.deleteTokens(serverId, session.issuer, session.resource);
     } finally {
       this.changed(serverId);
     }
@@ -285,7 +285,7 @@ export class TokenKeeper {
     // The rotated refresh token is kept before anyone gets the new access token.
     rt.cache = saved;
     try {
-      await this.ctx.store.saveTokens(session.issuer, session.resource, { ...fresh, scope: saved.scope }, saved.obtained_at);
+      await this.ctx.store.saveTokens(server.id, session.issuer, session.resource, { ...fresh, scope: saved.scope }, saved.obtained_at);
     } catch (err) {
       this.ctx.log(server.id, 'error', `Could not save the renewed tokens for ${server.name}: ${(err as Error).message}`);
     }

@@ -81,6 +81,8 @@ export interface HeldTokens {
   refreshToken?: string;
   /** Epoch ms when the access token expires, when the authorization server said. */
   expiresAt?: number;
+  /** Who signed in, when the authorization server said (an ID token's email, user name or `sub`). */
+  account?: string;
 }
 
 /** The engine's public surface, used by AppCore and the handler table. */

@@ -119,6 +119,15 @@ describe('ServerRegistry', () => {
     expect(reg.list()).toHaveLength(2);
   });
 
+  it('takes the same URL and headers again under another name: a second account (issue 12 item 9)', () => {
+    const reg = new ServerRegistry(openStore());
+    reg.add({ url: 'https://mcp.example.com/mcp', name: 'Work' });
+    expectRefused(() => reg.add({ url: 'https://mcp.example.com/mcp', name: 'work' }), /already added as "Work"/);
+    const personal = reg.add({ url: 'https://mcp.example.com/mcp', name: 'Personal' });
+    expect(personal.id).toBe('personal');
+    expect(reg.list().map((s) => s.name)).toEqual(['Work', 'Personal']);
+  });
+
   it('refuses invalid input with the reason and saves nothing', () => {
     const reg = new ServerRegistry(openStore());
     reg.add({ url: 'https://ok.example.com/' });

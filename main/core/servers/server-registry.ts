@@ -42,7 +42,14 @@ export class ServerRegistry {
     const headers = validateHeaders(input.headers);
     if (!headers.ok) throw new ServerRegistryError(headers.error);
     const servers = this.list();
-    const dup = servers.find((s) => s.url === url.value && JSON.stringify(s.headers) === JSON.stringify(headers.value));
+    // The same server again is a mistake, unless it gets a name of its own: a second account
+    // (work and personal), whose sign-in is its own (tokens are kept per server entry).
+    const dup = servers.find(
+      (s) =>
+        s.url === url.value &&
+        JSON.stringify(s.headers) === JSON.stringify(headers.value) &&
+        (name.value === undefined || s.name.toLowerCase() === name.value.toLowerCase()),
+    );
     if (dup) throw new ServerRegistryError(`${url.value} is already added as "${dup.name}".`);
     if (input.clientId !== undefined && (typeof input.clientId !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(input.clientId))) {
       throw new ServerRegistryError('The client ID must be 1–256 visible ASCII characters.');

@@ -7,6 +7,7 @@ import type {
   AddProposal,
   AddServerInput,
   AppSettings,
+  FindOrAddResult,
   ImportCandidateView,
   LogEvent,
   ProbeInput,
@@ -110,6 +111,12 @@ export class FakeSwitchboardCore implements SwitchboardCore {
     this.servers.push(summary);
     this.list.fire(this.servers);
     return summary;
+  }
+
+  /** The fake keeps no header values, so it finds nothing: it adds (AppCore's matching is tested in main/core). */
+  async findOrAddServer(input: AddServerInput): Promise<FindOrAddResult> {
+    this.record('findOrAddServer', input);
+    return { serverId: (await this.addServer(input)).id, outcome: 'added' };
   }
 
   async removeServer(serverId: string, opts?: { keepInClients?: boolean }): Promise<RemoveResult> {

@@ -67,6 +67,7 @@ export function useEngineBench(fixture: { accessTokenTtl?: number } = {}): Engin
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-auth-'));
     fx.decision = 'approve';
+    fx.account = 'alice';
     fx.requiredScopes = ['mcp:tools'];
     fx.htmlAtOAuthMetadata = false;
     fx.authorizationServers = [fx.issuer];

@@ -22,6 +22,8 @@ import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.
 export const RS_CLIENT = { id: 'mcp-resource-server', secret: 'rs-introspection-secret-0123456789' };
 export const PRE_REGISTERED = { id: 'switchboard-preregistered', secret: 'pre-registered-secret-abcdefghijkl' };
 export const APP_CLIENT = { id: 'switchboard-machine', secret: 'machine-client-secret-mnopqrstuvwx' };
+/** The accounts that can log in (OidcFixture.account), with their e-mail addresses. */
+export const ACCOUNTS: Record<string, string> = { alice: 'alice@example.test', bob: 'bob@example.test' };
 
 export interface AsRequest {
   method: string;
@@ -36,6 +38,8 @@ export interface Introspection {
   client_id?: string;
   exp?: number;
   token_type?: string;
+  /** The account the token was issued for (absent for client credentials). */
+  sub?: string;
 }
 
 export interface OidcFixture {
@@ -51,6 +55,11 @@ export interface OidcFixture {
   registrations: ClientModel[];
   /** What the interaction route answers: approve (login + consent) or deny (access_denied). */
   decision: 'approve' | 'deny';
+  /**
+   * Who logs in at the next sign-in (each sign-in is a fresh browser, so there is no session to
+   * reuse): `alice` by default; ACCOUNTS lists the known ones with their e-mail addresses.
+   */
+  account: string;
   /** Scopes the MCP server requires for tools/call (403 insufficient_scope otherwise). */
   requiredScopes: string[];
   /** Serve an HTML page (200) at /.well-known/oauth-authorization-server; the OIDC document stays valid. */
@@ -106,8 +115,11 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
         scope: 'mcp:tools',
       },
     ],
-    findAccount: async (_ctx: unknown, id: string) => ({ accountId: id, claims: async () => ({ sub: id }) }),
-    scopes: ['openid', 'offline_access', 'mcp:tools', 'mcp:admin'],
+    findAccount: async (_ctx: unknown, id: string) => ({ accountId: id, claims: async () => ({ sub: id, email: ACCOUNTS[id] }) }),
+    claims: { openid: ['sub'], email: ['email'] },
+    // The ID token carries the claims its scopes grant (email with `email`), as many providers do.
+    conformIdTokenClaims: false,
+    scopes: ['openid', 'offline_access', 'email', 'mcp:tools', 'mcp:admin'],
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     cookies: { keys: ['switchboard-test-cookie-key'] },
     ttl: { AccessToken: ttl, AuthorizationCode: 60, Grant: 3600, Interaction: 600, Session: 3600, RefreshToken: 3600, IdToken: 3600 },
@@ -142,6 +154,7 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
     grants: [] as OidcFixture['grants'],
     registrations: [] as ClientModel[],
     decision: 'approve' as 'approve' | 'deny',
+    account: 'alice',
     requiredScopes: ['mcp:tools'],
     htmlAtOAuthMetadata: false,
     authorizationServers: [issuer],
@@ -168,7 +181,7 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
         return;
       }
       if (details.prompt.name === 'login') {
-        await provider.interactionFinished(req, res, { login: { accountId: 'alice' } }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(req, res, { login: { accountId: fixture.account } }, { mergeWithLastSubmission: false });
         return;
       }
       const grant = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
@@ -225,7 +238,14 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
       const aud = Array.isArray(info.aud) ? info.aud : info.aud ? [info.aud] : [];
       if (!info.active || info.token_type === undefined) throw new InvalidTokenError('The access token is not active');
       if (!aud.includes(mcpUrl)) throw new InvalidTokenError('The access token was not issued for this server');
-      return { token, clientId: info.client_id ?? '', scopes: (info.scope ?? '').split(' ').filter(Boolean), expiresAt: info.exp, resource: new URL(mcpUrl) };
+      return {
+        token,
+        clientId: info.client_id ?? '',
+        scopes: (info.scope ?? '').split(' ').filter(Boolean),
+        expiresAt: info.exp,
+        resource: new URL(mcpUrl),
+        extra: { account: info.sub },
+      };
     },
   };
   const prm = () => ({
@@ -245,7 +265,8 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
       const server = new McpServer({ name: 'protected-fixture', version: '1.0.0' });
       server.registerTool('whoami', { description: 'Who the token belongs to' }, async (extra) => {
         fixture.toolCalls++;
-        return { content: [{ type: 'text', text: `client ${extra.authInfo?.clientId} scopes ${extra.authInfo?.scopes.join(',')}` }] };
+        const auth = extra.authInfo;
+        return { content: [{ type: 'text', text: `client ${auth?.clientId} scopes ${auth?.scopes.join(',')} account ${String(auth?.extra?.account)}` }] };
       });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       res.on('close', () => {
