@@ -26,7 +26,7 @@ export function firstCloseHint(deps: CloseHintDeps): () => void {
   return () => {
     if (said) return;
     said = true;
-    let before = true;
+    let before: boolean;
     try {
       before = deps.shownBefore();
     } catch {
