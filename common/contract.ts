@@ -361,6 +361,8 @@ export interface AppInfo {
   loginItemSupported: boolean;
   /** The host can show a file in the system's file manager (`app:reveal`; the desktop app). */
   canReveal?: boolean;
+  /** The user's home folder, for showing paths as "~/…". */
+  homeDir?: string;
 }
 
 /** Events pushed from main: name → payload. */

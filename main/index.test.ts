@@ -316,6 +316,7 @@ describe('main/index.ts (composition root)', () => {
         loginItemSupported: true,
         // The app shows files in the file manager (shell.showItemInFolder): Reveal buttons appear.
         canReveal: true,
+        homeDir: expect.any(String),
         // The mocked safeStorage reports Linux's basic_text: the window must be told it is not secure.
         secretStorage: expect.objectContaining({ secure: false, warning: expect.stringContaining('keyring') }),
       },

@@ -54,7 +54,7 @@ import { openSettingsStore, TrackedSettingsStore, type SettingsStore } from './s
 import { ProxySupervisor, type SupervisorOptions } from './supervisor/proxy-supervisor';
 import { initialStatus } from './supervisor/status';
 import { WindowRequests } from './window-requests';
-import { endpointFor, type Env } from '../shared/paths';
+import { endpointFor, homeDir, type Env } from '../shared/paths';
 import { loadOrCreateSecret } from '../shared/secret-file';
 
 export interface AppCoreOptions {
@@ -622,6 +622,7 @@ export class AppCore implements SwitchboardCore {
         : {}),
       loginItemSupported: this.loginItemSupported,
       canReveal: !!this.opts.reveal,
+      homeDir: homeDir(this.opts.env),
     };
   }
 
