@@ -234,6 +234,7 @@ export function App({ initialView = { kind: 'servers' } }: { initialView?: View 
             )}
             {view.kind === 'clients' && (
               <ClientsView
+                info={info}
                 clients={clients}
                 clientsError={clientsError}
                 servers={servers}

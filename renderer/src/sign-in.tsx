@@ -76,13 +76,13 @@ export function SignInProvider({ info, settings, update, children }: ProviderPro
   const signIn = useCallback(
     async (server: { id: string; name: string }): Promise<SignInOutcome> => {
       cancelled.current.delete(server.id);
+      if (mustAsk) {
+        const go = await new Promise<boolean>((answer) => setAsking({ name: server.name, answer }));
+        setAsking(undefined);
+        if (!go) return { kind: 'cancelled' };
+      }
       mark(server.id, true);
       try {
-        if (mustAsk) {
-          const go = await new Promise<boolean>((answer) => setAsking({ name: server.name, answer }));
-          setAsking(undefined);
-          if (!go) return { kind: 'cancelled' };
-        }
         const r = await call('auth:sign-in', { serverId: server.id });
         return cancelled.current.has(server.id) ? { kind: 'cancelled' } : outcome(r);
       } finally {

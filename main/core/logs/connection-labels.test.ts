@@ -54,8 +54,10 @@ describe('ConnectionLabels', () => {
   });
 
   it('an unknown tag stays as it is; lines without a connection pass unchanged; never below zero', () => {
-    const labels = new ConnectionLabels();
+    const labels = new ConnectionLabels({ clientName: (tag) => (tag === 'pid 10' ? 'node (pid 10)' : undefined) });
     expect(labels.label(line(1, 'Client connected (pid 9)'))).toMatchObject({ client: 'pid 9', message: 'Client connected (pid 9)' });
+    // A process this table does not know: named by its program, the pid said once.
+    expect(labels.label(line(2, 'Client connected (pid 10)'))).toMatchObject({ client: 'node (pid 10)', message: 'Client connected (node (pid 10))' });
     const plain: LogEvent = { ts: 1, level: 'info', server: 'acme', message: 'Proxy started' };
     expect(labels.label(plain)).toBe(plain);
     labels.label(line(3, `Client connected (${OWN_CONNECTION_TAG})`));

@@ -53,7 +53,7 @@ export class ConnectionLabels {
         s.own.connectionsTotal++;
         return { ...e, client, own, message: 'Switchboard connected to list the tools (the app itself, not a client)' };
       }
-      return client ? { ...e, client, message: `Client connected (${client}${client !== tag && tag ? `, ${tag}` : ''})` } : e;
+      return client ? { ...e, client, message: `Client connected (${client}${tag && !client.includes(tag) ? `, ${tag}` : ''})` } : e;
     }
     const conn = s.conns.get(e.connection);
     if (!conn) return e;

@@ -198,7 +198,7 @@ export function ClientsView({ clients, clientsError, servers, info, onImported, 
         {found.length === 0 && !clientsError && <p className="muted">No MCP clients found on this computer.</p>}
         <ul className="client-list">
           {found.map((c) => (
-            <ClientRow key={c.id} client={c} info={info} />
+            <ClientRow key={c.id} client={c} info={info} onRestored={() => void loadMatrix()} />
           ))}
         </ul>
         {others.length > 0 && (
@@ -313,7 +313,7 @@ function MatrixCell({
 }
 
 /** One client found here: its config file (Reveal, Copy), what it needs after a change, its backups. */
-function ClientRow({ client, info }: { client: ClientApp; info?: AppInfo }) {
+function ClientRow({ client, info, onRestored }: { client: ClientApp; info?: AppInfo; onRestored: () => void }) {
   const [open, setOpen] = useState(false);
   const [backups, setBackups] = useState<ConfigBackup[] | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -338,6 +338,7 @@ function ClientRow({ client, info }: { client: ClientApp; info?: AppInfo }) {
     setRestoring(undefined);
     setDone(`Restored ${client.name}'s config from ${new Date(restoring.backup.createdAt).toLocaleString()}. ${r.value.restartHint}`);
     void load();
+    onRestored();
   }
 
   const now = Date.now();

@@ -198,15 +198,17 @@ export function ServerSettings({ server, clients, info, onChanged, onRemoved }: 
               </button>
             </div>
           ))}
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={() =>
-              set({ headers: [...form.headers, { key: form.nextKey, stored: false, name: '', value: '', removed: false }], nextKey: form.nextKey + 1 })
-            }
-          >
-            Add header
-          </button>
+          <div className="row-gap">
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() =>
+                set({ headers: [...form.headers, { key: form.nextKey, stored: false, name: '', value: '', removed: false }], nextKey: form.nextKey + 1 })
+              }
+            >
+              Add header
+            </button>
+          </div>
         </fieldset>
 
         <fieldset className="fieldset">

@@ -90,7 +90,8 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
     if (!server || state.signingIn) return;
     dispatch({ type: 'sign-in-started' });
     const outcome = await signIns.signIn(server);
-    if (outcome.kind === 'cancelled') return;
+    // Cancelled (here, or the storage question): the step offers Sign in again; no error to show.
+    if (outcome.kind === 'cancelled') return dispatch({ type: 'sign-in-failed', error: '' });
     if (outcome.kind === 'failed') return dispatch({ type: 'sign-in-failed', error: outcome.error });
     if (!isDraft) return dispatch({ type: 'signed-in' });
     const kept = await call('servers:keep', { serverId: server.id });
