@@ -69,9 +69,21 @@ export interface ServerSummary {
    * two entries of the same server (work and personal) apart.
    */
   account?: string;
+  /**
+   * The app renews the sign-in by itself (a refresh token is held). False: the sign-in ends at
+   * `tokenExpiresAt` and the user signs in again then. Absent: not signed in, or not known.
+   */
+  renewsAutomatically?: boolean;
+  /** The pre-registered OAuth client's ID, when the user gave one (its secret never leaves main). */
+  clientId?: string;
+  /** Extra scopes asked for at sign-in (space-separated), when the user gave some. */
+  scopes?: string;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** What a log line is about, where it is not traffic: the sign-in engine's lines are `sign-in`. */
+export type LogTopic = 'sign-in';
 
 export interface LogEvent {
   /** Epoch ms. */
@@ -87,6 +99,11 @@ export interface LogEvent {
   direction?: 'client-to-server' | 'server-to-client';
   durationMs?: number;
   size?: number;
+  /** The client that made the connection ("Claude Desktop", "Cursor"), when the host could tell. */
+  client?: string;
+  /** The app's own connection (listing a server's tools), not a client's: never counted as client traffic. */
+  own?: boolean;
+  topic?: LogTopic;
 }
 
 export interface AddServerInput {
@@ -104,6 +121,12 @@ export interface AddServerInput {
   scopes?: string;
   /** How long the proxy may retry one call to this server, in seconds (default 15; 0 turns retries off). */
   retryBudgetSeconds?: number;
+  /**
+   * A draft (the add flow, before sign-in): kept in memory only, not listed, not counted, no proxy
+   * and no client entries, until `servers:keep`; `servers:discard` (or quitting) forgets it and its
+   * sign-in. An abandoned add leaves nothing behind.
+   */
+  draft?: boolean;
 }
 
 /** What `servers:find-or-add` did: nothing but the server's id leaves the host. */
@@ -116,6 +139,63 @@ export interface FindOrAddResult {
    */
   outcome: 'found' | 'updated' | 'added';
 }
+
+/** Changes to a server (the server page's Edit form); fields left out keep their values. */
+export interface UpdateServerInput {
+  serverId: string;
+  name?: string;
+  url?: string;
+  /**
+   * Header changes, write-only: a string sets that header's value, null removes the header; headers
+   * not named keep their stored values (which the window never sees).
+   */
+  headers?: Record<string, string | null>;
+  /** Extra scopes; '' clears them. */
+  scopes?: string;
+  /** The pre-registered client's ID; '' removes the client (and its secret). */
+  clientId?: string;
+  /** A new client secret (write-only); null removes the stored one; absent keeps it. */
+  clientSecret?: string | null;
+}
+
+export interface UpdateServerResult {
+  server: ServerSummary;
+  /** The address or the OAuth client changed: the old sign-in was for another one, so it was reset. */
+  signedOut: boolean;
+}
+
+/** The sign-in page of a browser sign-in in progress: open it again, or copy it into another browser. */
+export interface SignInPage {
+  url: string;
+  /** Epoch ms when the sign-in stops waiting for the browser. */
+  expiresAt: number;
+}
+
+/** A copy of a client's config file, kept before each change Switchboard made to it. */
+export interface ConfigBackup {
+  /** The backup's file name (what `clients:restore-backup` takes). */
+  id: string;
+  /** Epoch ms when it was taken (the time of the change that replaced it). */
+  createdAt: number;
+  bytes: number;
+}
+
+export interface RestoreResult {
+  clientId: string;
+  file: string;
+  /** The copy of the file as it was before the restore (a restore can be undone the same way). */
+  backup?: string;
+  restartHint: string;
+}
+
+/** The server page's tabs. */
+export type ServerTab = 'overview' | 'tools' | 'log' | 'settings';
+
+/** Something outside the window (the tray, a notification) asks it to show a view. */
+export type ViewRequest =
+  | { view: 'add' }
+  /** `signIn`: start the sign-in there (the window asks about token storage first, where it must). */
+  | { view: 'server'; serverId: string; tab?: ServerTab; signIn?: boolean };
 
 /** What the add flow learns about a URL before the server is added. */
 export interface ProbeInput {
@@ -210,6 +290,12 @@ export interface Calls {
    * which is then updated (a rotated key).
    */
   'servers:find-or-add': [AddServerInput, FindOrAddResult];
+  /** Keeps a draft of the add flow: saved, listed, its proxy started. */
+  'servers:keep': [{ serverId: string }, ServerSummary];
+  /** Forgets a draft of the add flow (its sign-in, client secret and log too); only drafts. */
+  'servers:discard': [{ serverId: string }, void];
+  /** Edits a server (the Edit form): name, URL, header values (write-only), scopes, pre-registered client. */
+  'servers:update': [UpdateServerInput, UpdateServerResult];
   /** Probes a URL for the add flow: reachable, transport, sign-in needed and by whom, name. */
   'servers:probe': [ProbeInput, ProbeResult];
   /** Removes the server and, unless `keepInClients`, its entries in every client config. */
@@ -227,6 +313,12 @@ export interface Calls {
   'auth:sign-in': [{ serverId: string }, void];
   /** Revokes and forgets the server's tokens and client registration. */
   'auth:reset': [{ serverId: string }, void];
+  /** The sign-in page of the browser sign-in in progress for the server, or null. */
+  'auth:sign-in-page': [{ serverId: string }, SignInPage | null];
+  /** Opens the sign-in page in progress in the browser again (the tab was closed). */
+  'auth:open-sign-in-page': [{ serverId: string }, void];
+  /** Ends the browser sign-in in progress (the pending `auth:sign-in` fails with "cancelled"). */
+  'auth:cancel-sign-in': [{ serverId: string }, void];
   /** Recent events of one server, or of every server merged by time when `serverId` is absent. */
   'logs:tail': [{ serverId?: string; limit?: number }, LogEvent[]];
   /** Writes a redacted bundle (versions, server configs without secrets, recent logs). */
@@ -240,11 +332,19 @@ export interface Calls {
   'clients:find-imports': [void, ImportCandidateView[]];
   /** Adds the entry's server and points the client's entry at Switchboard. */
   'clients:import': [{ clientId: string; entryName: string }, ServerSummary];
+  /** The copies of a client's config file kept before Switchboard's changes, newest first. */
+  'clients:backups': [{ clientId: string }, ConfigBackup[]];
+  /** Puts a backup back as the client's config file (the current file is backed up first). */
+  'clients:restore-backup': [{ clientId: string; backupId: string }, RestoreResult];
   'settings:get': [void, AppSettings];
   'settings:set': [Partial<AppSettings>, AppSettings];
   'app:info': [void, AppInfo];
   /** The add proposal that arrived before the window was there (once), or null. */
   'app:take-proposal': [void, AddProposal | null];
+  /** The view the tray or a notification asked for before the window was there (once), or null. */
+  'app:take-view-request': [void, ViewRequest | null];
+  /** Shows a file the app knows (a client's config, a backup, the data folder) in the file manager. */
+  'app:reveal': [{ path: string }, void];
 }
 
 /** An MCP client app on this machine (Claude Desktop, Cursor, …). */
@@ -256,6 +356,8 @@ export interface ClientApp {
   present: boolean;
   /** What the client needs to pick up a change ("Quit and reopen Claude Desktop"). */
   restartHint: string;
+  /** What the client does after a server is removed from it ("VS Code drops it when it reloads"). */
+  removeHint?: string;
 }
 
 /** Whether a server is in a client's config. */
@@ -287,6 +389,10 @@ export interface AppInfo {
   secretStorage?: SecretStorageInfo;
   /** The host can register itself to launch at login (the Electron app; not the headless host). */
   loginItemSupported: boolean;
+  /** The host can show a file in the system's file manager (`app:reveal`; the desktop app). */
+  canReveal?: boolean;
+  /** The user's home folder, for showing paths as "~/…". */
+  homeDir?: string;
 }
 
 /** Events pushed from main: name → payload. */
@@ -302,6 +408,8 @@ export interface Events {
   'settings:did-change': AppSettings;
   'logs:did-append': LogEvent[];
   'app:did-propose-add': AddProposal;
+  /** The tray or a notification asks the window to show a view. */
+  'app:did-request-view': ViewRequest;
 }
 
 export type CallName = keyof Calls;
@@ -313,6 +421,9 @@ export const CALL_NAMES: readonly CallName[] = [
   'servers:list',
   'servers:add',
   'servers:find-or-add',
+  'servers:keep',
+  'servers:discard',
+  'servers:update',
   'servers:probe',
   'servers:remove',
   'servers:set-enabled',
@@ -321,6 +432,9 @@ export const CALL_NAMES: readonly CallName[] = [
   'servers:tools',
   'auth:sign-in',
   'auth:reset',
+  'auth:sign-in-page',
+  'auth:open-sign-in-page',
+  'auth:cancel-sign-in',
   'logs:tail',
   'logs:export-diagnostics',
   'clients:list',
@@ -329,10 +443,14 @@ export const CALL_NAMES: readonly CallName[] = [
   'clients:uninstall',
   'clients:find-imports',
   'clients:import',
+  'clients:backups',
+  'clients:restore-backup',
   'settings:get',
   'settings:set',
   'app:info',
   'app:take-proposal',
+  'app:take-view-request',
+  'app:reveal',
 ];
 
 export const EVENT_NAMES: readonly EventName[] = [
@@ -341,6 +459,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'settings:did-change',
   'logs:did-append',
   'app:did-propose-add',
+  'app:did-request-view',
 ];
 
 /** What the preload exposes as `window.switchboard` (and the browser shell's page script too). */

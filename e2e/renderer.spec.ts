@@ -58,24 +58,27 @@ const row = (page: Page, id: string) => page.locator(`[data-testid="server"][dat
 const calls = (page: Page) => page.evaluate(() => window.__fakeSwitchboard.calls);
 const sent = async (page: Page, prefix: string) => (await calls(page)).filter((c) => c.name.startsWith(prefix));
 
-test('servers: every server with state in words, clients, requests, errors and token expiry', async ({ page }) => {
+test('servers: the fix next to every problem, those that need the user first, honest sign-in', async ({ page }) => {
   const problems = await open(page);
   const rows = page.getByTestId('server');
   await expect(rows).toHaveCount(6);
-  await expect(rows.locator('h3')).toHaveText(['Linear', 'Notion', 'Sentry', 'Internal tools', 'Cloudflare Docs', 'GitHub']);
-  await expect(rows.getByTestId('state')).toHaveText(['Ready', 'Needs sign-in', 'Retrying', 'Error', 'Connecting', 'Disabled']);
+  await expect(rows.locator('h3')).toHaveText(['Notion', 'Sentry', 'Internal tools', 'Linear', 'Cloudflare Docs', 'GitHub']);
+  await expect(rows.getByTestId('state')).toHaveText(['Needs sign-in', 'Retrying', 'Error', 'Ready', 'Connecting', 'Disabled']);
 
   const linear = row(page, 'linear');
   await expect(linear.getByText('https://mcp.linear.app/mcp')).toBeVisible();
   await expect(linear.getByTestId('connections')).toHaveText('2');
   await expect(linear.getByTestId('requests')).toHaveText('1,284');
   await expect(linear.getByTestId('errors')).toHaveText('3');
-  await expect(linear.getByTestId('sign-in-state')).toHaveText('Expires in 42 min');
+  await expect(linear.getByTestId('sign-in-state')).toHaveText('Signed in as ada@acme.dev · renews automatically');
   await expect(linear.getByTestId('state-detail')).toHaveText('Working. Clients on this computer can use it.');
   await expect(row(page, 'sentry').getByTestId('state-detail')).toHaveText('Upstream answered 502 Bad Gateway. Next attempt in 12 s.');
-  await expect(row(page, 'sentry').getByTestId('sign-in-state')).toHaveText('Expires in 5 h');
-  await expect(row(page, 'notion').getByTestId('sign-in-state')).toHaveText('Sign-in needed');
-  await expect(row(page, 'docs').getByTestId('sign-in-state')).toHaveText('Not needed');
+  // Each card carries the action its state needs.
+  await expect(row(page, 'notion').getByTestId('fix')).toHaveText('Sign in');
+  await expect(row(page, 'sentry').getByTestId('fix')).toHaveText('Try now');
+  await expect(row(page, 'broken').getByTestId('fix')).toHaveText('Restart');
+  await expect(row(page, 'broken').getByRole('button', { name: 'Show log' })).toBeVisible();
+  await expect(row(page, 'github').getByTestId('fix')).toHaveText('Enable');
   await expect(row(page, 'github').getByTestId('state-detail')).toHaveText('Disabled: clients cannot use it until you enable it.');
 
   const summary = page.getByRole('group', { name: 'Summary' });
@@ -84,24 +87,52 @@ test('servers: every server with state in words, clients, requests, errors and t
   await expect(summary).toContainText('3 client connections');
   await expect(nav(page, 'Servers')).toHaveAttribute('aria-current', 'page');
   expect(problems).toEqual([]);
+  await page.mouse.move(0, 0);
   await shot(page, 'dashboard.png');
+
+  // The fixes do what they say.
+  await row(page, 'sentry').getByTestId('fix').click();
+  await row(page, 'github').getByTestId('fix').click();
+  await expect(row(page, 'github').getByTestId('state')).toHaveText('Starting');
+  expect((await calls(page)).filter((c) => c.name === 'servers:restart' || c.name === 'servers:set-enabled')).toEqual([
+    { name: 'servers:restart', arg: { serverId: 'sentry' } },
+    { name: 'servers:set-enabled', arg: { serverId: 'github', enabled: true } },
+  ]);
+  await row(page, 'broken').getByRole('button', { name: 'Show log' }).click();
+  await expect(page.getByTestId('server-detail')).toHaveAttribute('data-server-id', 'broken');
+  await expect(page.getByRole('tab', { name: 'Log' })).toHaveAttribute('aria-selected', 'true');
 });
 
-test('servers: the empty state leads to the add flow', async ({ page }) => {
+test('first run starts from the machine: the clients found, the mcp-remote entries with Import all, then Add', async ({ page }) => {
   const problems = await open(page, seed({ servers: [], logs: [] }));
   await expect(page.getByTestId('empty-state')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'No servers yet' })).toBeVisible();
   await expect(page.getByRole('group', { name: 'Summary' })).toHaveText('No servers yet');
-  await shot(page, 'empty.png');
+  await expect(page.getByTestId('found-clients')).toHaveText('MCP clients on this computer: Claude Desktop, Cursor, VS Code.');
+  await expect(page.getByTestId('first-run-imports')).toContainText('2 servers you already use through npx mcp-remote');
+  // One way to add, not two.
+  await expect(page.getByRole('button', { name: /\+ Add server/ })).toHaveCount(0);
+  await page.mouse.move(0, 0);
+  await shot(page, 'empty.png', true);
+  await page.getByRole('button', { name: 'Import all' }).click();
+  await expect(page.getByTestId('server')).toHaveCount(2);
+  expect(await sent(page, 'clients:import')).toEqual([
+    { name: 'clients:import', arg: { clientId: 'claude-desktop', entryName: 'atlassian' } },
+    { name: 'clients:import', arg: { clientId: 'cursor', entryName: 'stripe' } },
+  ]);
+  expect(problems).toEqual([]);
+});
+
+test('the empty state without entries to import leads to the add flow', async ({ page }) => {
+  await open(page, seed({ servers: [], logs: [], imports: [] }));
   await page.getByRole('button', { name: 'Add your first server' }).click();
   await expect(page.getByRole('heading', { name: 'Add a remote server' })).toBeVisible();
-  expect(problems).toEqual([]);
 });
 
 test('keyboard: Tab reaches a server row, Enter opens it, the sidebar switches views', async ({ page }) => {
   await open(page);
   const openLinear = page.getByRole('button', { name: 'Open Linear' });
-  for (let i = 0; i < 12 && !(await openLinear.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 30 && !(await openLinear.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
   await expect(openLinear).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('server-detail')).toHaveAttribute('data-server-id', 'linear');
@@ -111,18 +142,22 @@ test('keyboard: Tab reaches a server row, Enter opens it, the sidebar switches v
   await expect(nav(page, 'Clients')).toHaveAttribute('aria-current', 'page');
 });
 
-test('server detail: state in words, tools, install per client, embedded log', async ({ page }) => {
+test('"N need attention" goes to the first server that needs the user', async ({ page }) => {
+  await open(page);
+  await nav(page, 'Settings').click();
+  await page.getByTestId('attention-link').click();
+  await expect(page.getByRole('button', { name: 'Open Notion' })).toBeFocused();
+});
+
+test('server detail: tabs; state, sign-in, installs; tools; the removal hint is not the install hint', async ({ page }) => {
   const problems = await open(page);
-  await row(page, 'linear').click();
+  await row(page, 'linear').getByRole('button', { name: 'Open Linear' }).click();
   const detail = page.getByTestId('server-detail');
   await expect(detail.getByRole('heading', { name: 'Linear', level: 2 })).toBeVisible();
   await expect(detail.getByTestId('state-detail')).toHaveText('Working. Clients on this computer can use it.');
   await expect(detail.getByTestId('connections')).toHaveText('2 now · 5 total');
-  await expect(detail.getByTestId('sign-in-state')).toHaveText('Expires in 42 min');
-  await expect(detail.getByTestId('transport')).toHaveText('Streamable HTTP');
-  await expect(detail.getByTestId('tool')).toHaveCount(4);
-  await expect(detail.getByTestId('tool').first()).toContainText('List issues');
-  await expect(detail.getByTestId('tool').first()).toContainText('list_issues');
+  await expect(detail.getByTestId('sign-in-state')).toHaveText('Signed in as ada@acme.dev · renews automatically');
+  await expect(detail.getByTestId('sign-out')).toHaveText('Sign out…');
 
   const install = (id: string) => detail.locator(`[data-testid="install-row"][data-client-id="${id}"]`);
   await expect(install('claude-desktop').getByTestId('install-state')).toHaveText('Installed as "linear"');
@@ -133,28 +168,59 @@ test('server detail: state in words, tools, install per client, embedded log', a
   await expect(detail.getByRole('status').filter({ hasText: 'Installed into VS Code' })).toHaveText(
     'Installed into VS Code. Run "MCP: List Servers" and start it.',
   );
+  await page.locator('main').evaluate((el) => el.scrollTo({ top: 0 }));
+  await page.mouse.move(0, 0);
+  await shot(page, 'server-detail.png', true);
   await install('vscode').getByRole('button', { name: 'Remove from VS Code' }).click();
   await expect(install('vscode').getByTestId('install-state')).toHaveText('Not installed');
+  // Removed: the client's own removal hint, never "start it".
+  await expect(detail.getByRole('status').filter({ hasText: 'Removed from VS Code' })).toHaveText(
+    'Removed from VS Code. VS Code drops it when it reloads its MCP configuration.',
+  );
   expect((await calls(page)).filter((c) => c.name === 'clients:install' || c.name === 'clients:uninstall')).toEqual([
     { name: 'clients:install', arg: { serverId: 'linear', clientId: 'vscode' } },
     { name: 'clients:uninstall', arg: { serverId: 'linear', clientId: 'vscode' } },
   ]);
+
+  await detail.getByRole('tab', { name: 'Tools' }).click();
+  await expect(detail.getByTestId('tool')).toHaveCount(4);
+  await expect(detail.getByTestId('tool').first()).toContainText('List issues');
+  await expect(detail.getByTestId('tool').first()).toContainText('list_issues');
   expect(await sent(page, 'servers:tools')).toEqual([{ name: 'servers:tools', arg: { serverId: 'linear' } }]);
+  await detail.getByRole('tab', { name: 'Settings' }).click();
+  await expect(detail.getByTestId('transport')).toHaveText('Streamable HTTP');
   expect(problems).toEqual([]);
-  await detail.getByRole('heading', { name: 'Linear', level: 2 }).scrollIntoViewIfNeeded();
-  await page.mouse.move(0, 0);
-  await shot(page, 'server-detail.png');
 });
 
-test('server detail: a failing server explains itself; refusals and tool errors are shown', async ({ page }) => {
+test('server detail: Edit a header value (write-only), the name; only what changed is sent', async ({ page }) => {
   await open(page);
-  await row(page, 'broken').click();
+  await row(page, 'sentry').getByRole('button', { name: 'Open Sentry' }).click();
+  const detail = page.getByTestId('server-detail');
+  await detail.getByRole('tab', { name: 'Settings' }).click();
+  const form = detail.getByTestId('edit-form');
+  await expect(form.getByLabel('New value for X-Org')).toHaveValue('');
+  await form.getByLabel('New value for X-Org').fill('acme-platform');
+  await form.getByLabel('Name', { exact: true }).fill('Sentry (Acme)');
+  await page.mouse.move(0, 0);
+  await shot(page, 'server-edit.png', true);
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await expect(form.getByRole('status')).toHaveText('Saved.');
+  await expect(detail.getByRole('heading', { name: 'Sentry (Acme)', level: 2 })).toBeVisible();
+  expect(await sent(page, 'servers:update')).toEqual([
+    { name: 'servers:update', arg: { serverId: 'sentry', name: 'Sentry (Acme)', headers: { 'X-Org': 'acme-platform' } } },
+  ]);
+});
+
+test('server detail: a failing server explains itself and carries Restart · Show log; refusals and tool errors are shown', async ({ page }) => {
+  await open(page);
+  await row(page, 'broken').getByRole('button', { name: 'Open Internal tools' }).click();
   const detail = page.getByTestId('server-detail');
   await expect(detail.getByTestId('state-detail')).toHaveText('Stopped after 5 crashes in 60 s; fix the cause, then restart.');
   await expect(detail.getByTestId('last-error')).toHaveText('Last error connect ECONNREFUSED 10.0.4.12:443');
-  await expect(detail.getByTestId('tools')).toContainText('The tools are listed once the server is ready.');
-  await detail.getByRole('button', { name: 'Restart proxy' }).click();
+  await detail.getByRole('button', { name: 'Restart', exact: true }).click();
   await expect(detail.getByRole('alert')).toHaveText('Could not restart: the proxy did not stop within 5 s');
+  await detail.getByRole('tab', { name: 'Tools' }).click();
+  await expect(detail.getByTestId('tools')).toContainText('The tools are listed once the server is ready.');
 
   // A ready server whose tools/list fails says so.
   await page.evaluate((now) => {
@@ -173,7 +239,8 @@ test('server detail: a failing server explains itself; refusals and tool errors 
 
 test('server detail: remove asks in a dialog (Escape cancels), then reports where it was uninstalled', async ({ page }) => {
   await open(page);
-  await row(page, 'linear').click();
+  await row(page, 'linear').getByRole('button', { name: 'Open Linear' }).click();
+  await page.getByRole('tab', { name: 'Settings' }).click();
   const removeButton = page.getByRole('button', { name: 'Remove server' });
   await removeButton.click();
   const dialog = page.getByRole('dialog', { name: 'Remove Linear?' });
@@ -192,45 +259,41 @@ test('server detail: remove asks in a dialog (Escape cancels), then reports wher
   await expect(page.getByTestId('server')).toHaveCount(5);
   const notice = page.getByTestId('notice');
   await expect(notice).toContainText('Removed Linear.');
-  await expect(notice).toContainText('Removed from Claude Desktop. Quit and reopen Claude Desktop.');
-  await expect(notice).toContainText('Removed from Cursor. Cursor picks up the change by itself.');
+  await expect(notice).toContainText('Removed from Claude Desktop. Claude Desktop drops it the next time it starts.');
+  await expect(notice).toContainText('Removed from Cursor. Cursor drops it by itself.');
   expect(await sent(page, 'servers:remove')).toEqual([{ name: 'servers:remove', arg: { serverId: 'linear' } }]);
 });
 
-test('server detail: sign in, then "Reset sign-in" after confirmation', async ({ page }) => {
-  await open(page);
-  await row(page, 'notion').click();
+test('server detail: sign in from the page, then "Sign out…" after a plain-words confirmation', async ({ page }) => {
+  await open(page, seed({ signInDelayMs: 600_000 }));
+  await row(page, 'notion').getByRole('button', { name: 'Open Notion' }).click();
   const detail = page.getByTestId('server-detail');
   await expect(detail.getByTestId('state')).toHaveText('Needs sign-in');
   await detail.getByTestId('sign-in').click();
+  const waiting = detail.getByTestId('sign-in-waiting');
+  await expect(waiting.getByTestId('sign-in-time-left')).toHaveText(/This page works for 5:00 more\./);
+  await expect(waiting.getByRole('button', { name: 'Copy link' })).toBeEnabled();
+  await page.evaluate(() => window.__fakeSwitchboard.finishSignIns());
   await expect(detail.getByTestId('state')).toHaveText('Ready');
-  await expect(detail.getByTestId('sign-in-state')).toHaveText('Expires in 55 min');
+  await expect(detail.getByTestId('sign-in-state')).toHaveText('Signed in · renews automatically');
   await expect(detail.getByTestId('sign-in')).toHaveCount(0);
 
-  await detail.getByTestId('reset-sign-in').click();
-  const dialog = page.getByRole('dialog', { name: 'Reset sign-in for Notion?' });
+  await detail.getByTestId('sign-out').click();
+  const dialog = page.getByRole('dialog', { name: 'Sign out of Notion?' });
+  await expect(dialog).toContainText("Switchboard signs you out at Notion and forgets this computer's sign-in.");
+  await shot(page, 'sign-out-dialog.png');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   expect(await sent(page, 'auth:reset')).toEqual([]);
-  await detail.getByTestId('reset-sign-in').click();
-  await dialog.getByRole('button', { name: 'Reset sign-in' }).click();
+  await detail.getByTestId('sign-out').click();
+  await dialog.getByRole('button', { name: 'Sign out' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(detail.getByTestId('state')).toHaveText('Needs sign-in');
-  await expect(detail.getByRole('status').filter({ hasText: 'Signed out of Notion' })).toBeVisible();
-  expect(await sent(page, 'auth:')).toEqual([
-    { name: 'auth:sign-in', arg: { serverId: 'notion' } },
-    { name: 'auth:reset', arg: { serverId: 'notion' } },
-  ]);
-});
-
-test('server detail: enable a disabled server', async ({ page }) => {
-  await open(page);
-  await row(page, 'github').click();
-  const detail = page.getByTestId('server-detail');
-  await expect(detail.getByRole('button', { name: 'Restart proxy' })).toBeDisabled();
-  await detail.getByRole('button', { name: 'Enable' }).click();
-  await expect(detail.getByTestId('state')).toHaveText('Starting');
-  await expect(detail.getByRole('button', { name: 'Disable' })).toBeVisible();
-  expect(await sent(page, 'servers:set-enabled')).toEqual([{ name: 'servers:set-enabled', arg: { serverId: 'github', enabled: true } }]);
+  expect(await sent(page, 'auth:')).toEqual(
+    expect.arrayContaining([
+      { name: 'auth:sign-in', arg: { serverId: 'notion' } },
+      { name: 'auth:reset', arg: { serverId: 'notion' } },
+    ]),
+  );
 });
 
 test('add flow: bad URL and unreachable host are explained inline', async ({ page }) => {
@@ -249,18 +312,19 @@ test('add flow: bad URL and unreachable host are explained inline', async ({ pag
   await check.click();
   await expect(page.getByTestId('url-problem')).toContainText('Nothing answers at unreachable.example.com: connection refused.');
   await expect(page.getByRole('button', { name: 'add it anyway' })).toBeVisible();
+  await page.mouse.move(0, 0);
+  await shot(page, 'add-server-url.png');
   expect(await sent(page, 'servers:add')).toEqual([]);
 });
 
-test('add flow: probe → review → add → sign in → install into clients → done', async ({ page }) => {
-  const problems = await open(page, seed({ signInDelayMs: 400 }));
+test('add flow: probe → "Add and sign in" (kept once signed in) → install into clients → done', async ({ page }) => {
+  const problems = await open(page, seed({ signInDelayMs: 600_000 }));
   await page.getByRole('button', { name: 'Add server' }).click();
   await page.getByLabel('Server URL').fill(ACME_URL);
   await page.getByRole('button', { name: 'Check' }).click();
 
   const facts = page.getByTestId('probe-result');
   await expect(page.getByRole('heading', { name: 'The server answered' })).toBeVisible();
-  await expect(facts).toContainText('Streamable HTTP');
   await expect(page.getByTestId('probe-sign-in')).toHaveText('Needed — you sign in at auth.acme.dev');
   await expect(facts).toContainText('Acme Projects 2.3.1');
   await expect(page.getByLabel('Name')).toHaveValue('Acme Projects');
@@ -273,12 +337,17 @@ test('add flow: probe → review → add → sign in → install into clients �
   await page.getByLabel('Client ID').fill('switchboard-desktop');
   await shot(page, 'add-server-advanced.png', true);
 
-  await page.getByRole('button', { name: 'Add server' }).click();
-  await expect(page.getByRole('heading', { name: 'Sign in to Acme Projects' })).toBeVisible();
+  await page.getByRole('button', { name: 'Add and sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in to Acme Projects' })).toBeFocused();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByText('Waiting for you to finish in the browser…')).toBeVisible();
+  const waiting = page.getByTestId('sign-in-waiting');
+  await expect(waiting).toContainText('Finish signing in to Acme Projects in your browser at auth.acme.dev.');
+  for (const name of ['Open the sign-in page again', 'Copy link', 'Keep without signing in', 'Cancel'])
+    await expect(waiting.getByRole('button', { name })).toBeEnabled();
+  // Nothing is kept yet: the list and the summary do not count it.
+  await expect(page.getByRole('group', { name: 'Summary' })).toContainText('1 of 5 ready');
+  await page.mouse.move(0, 0);
   await shot(page, 'add-server-sign-in.png');
+  await page.evaluate(() => window.__fakeSwitchboard.finishSignIns());
 
   await expect(page.getByRole('heading', { name: 'Use Acme Projects in these clients' })).toBeVisible();
   const choices = page.getByRole('group', { name: 'Install into' }).getByRole('checkbox');
@@ -295,8 +364,9 @@ test('add flow: probe → review → add → sign in → install into clients �
 
   expect(await sent(page, 'servers:probe')).toEqual([{ name: 'servers:probe', arg: { url: ACME_URL } }]);
   expect(await sent(page, 'servers:add')).toEqual([
-    { name: 'servers:add', arg: { url: ACME_URL, name: 'Acme Projects', headers: { 'X-Team': 'platform' }, clientId: 'switchboard-desktop' } },
+    { name: 'servers:add', arg: { url: ACME_URL, name: 'Acme Projects', headers: { 'X-Team': 'platform' }, clientId: 'switchboard-desktop', draft: true } },
   ]);
+  expect(await sent(page, 'servers:keep')).toEqual([{ name: 'servers:keep', arg: { serverId: 'new-1' } }]);
   expect(await sent(page, 'clients:install')).toEqual([
     { name: 'clients:install', arg: { serverId: 'new-1', clientId: 'claude-desktop' } },
     { name: 'clients:install', arg: { serverId: 'new-1', clientId: 'cursor' } },
@@ -304,13 +374,26 @@ test('add flow: probe → review → add → sign in → install into clients �
   expect(problems).toEqual([]);
 });
 
+test('add flow: Cancel while the browser is open leaves nothing behind', async ({ page }) => {
+  await open(page, seed({ signInDelayMs: 60_000 }));
+  await page.getByRole('button', { name: 'Add server' }).click();
+  await page.getByLabel('Server URL').fill(ACME_URL);
+  await page.getByRole('button', { name: 'Check' }).click();
+  await page.getByRole('button', { name: 'Add and sign in' }).click();
+  await page.getByTestId('sign-in-waiting').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('heading', { name: 'The server answered' })).toBeVisible();
+  expect(await sent(page, 'servers:discard')).toEqual([{ name: 'servers:discard', arg: { serverId: 'new-1' } }]);
+  await nav(page, 'Servers').click();
+  await expect(page.getByTestId('server')).toHaveCount(6);
+  expect(await sent(page, 'servers:keep')).toEqual([]);
+});
+
 test('add flow: a sign-in error is shown and can be retried', async ({ page }) => {
   await open(page, seed({ signInError: 'The authorization server refused the code: invalid_grant' }));
   await page.getByRole('button', { name: 'Add server' }).click();
   await page.getByLabel('Server URL').fill(ACME_URL);
   await page.getByRole('button', { name: 'Check' }).click();
-  await page.getByRole('button', { name: 'Add server' }).click();
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Add and sign in' }).click();
   await expect(page.getByRole('alert')).toHaveText('Sign-in did not finish: The authorization server refused the code: invalid_grant');
   await page.getByRole('button', { name: 'Try again' }).click();
   await expect(page.getByRole('heading', { name: 'Use Acme Projects in these clients' })).toBeVisible();
@@ -330,44 +413,114 @@ test("add flow: a link's proposal pre-fills the URL and adds nothing until the u
   expect(await sent(page, 'servers:add')).toEqual([{ name: 'servers:add', arg: { url: 'https://mcp.example.org/mcp', name: 'Example' } }]);
 });
 
-test('logs: the full-size log viewer for all servers', async ({ page }) => {
+test('add flow: a link arriving while the user types starts a fresh form and says so', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Add server' }).click();
+  await page.getByLabel('Server URL').fill(ACME_URL);
+  await page.getByRole('button', { name: 'Check' }).click();
+  await page.getByRole('button', { name: /Advanced/ }).click();
+  await page.getByLabel(/Client secret/).fill('typed-for-acme');
+  await page.evaluate(() => window.__fakeSwitchboard.emit('app:did-propose-add', { url: 'https://mcp.example.org/mcp' }));
+  await expect(page.getByTestId('form-replaced')).toContainText('was cleared');
+  await page.getByRole('button', { name: 'Check' }).click();
+  await page.getByRole('button', { name: /Advanced/ }).click();
+  await expect(page.getByLabel(/Client secret/)).toHaveValue('');
+});
+
+test('the tray opens the add flow and a server on its log (view requests)', async ({ page }) => {
+  await open(page);
+  await page.evaluate(() => window.__fakeSwitchboard.emit('app:did-request-view', { view: 'server', serverId: 'broken', tab: 'log' }));
+  await expect(page.getByTestId('server-detail')).toHaveAttribute('data-server-id', 'broken');
+  await expect(page.getByRole('tab', { name: 'Log' })).toHaveAttribute('aria-selected', 'true');
+  await page.evaluate(() => window.__fakeSwitchboard.emit('app:did-request-view', { view: 'add' }));
+  await expect(page.getByRole('heading', { name: 'Add a remote server' })).toBeVisible();
+});
+
+test('logs: one row per call, a Client column, chips, info and above by default, a day separator, details on click', async ({ page }) => {
   const problems = await open(page);
   await nav(page, 'Logs').click();
   await expect(page.getByRole('heading', { name: 'Logs', level: 2 })).toBeVisible();
   await expect(nav(page, 'Logs')).toHaveAttribute('aria-current', 'page');
-  // The viewer renders its lines (or its placeholder) without errors.
-  await page.waitForTimeout(300);
-  expect(problems).toEqual([]);
+  const log = page.getByRole('log', { name: 'Log lines of all servers' });
+  const items = log.getByRole('listitem');
+  await expect(page.getByLabel('Level')).toHaveValue('info');
+  // initialize: the request and its answer are one row.
+  await expect(items.filter({ hasText: 'initialize #0' })).toHaveCount(1);
+  await expect(items.filter({ hasText: 'initialize #0' })).toContainText('Claude Desktop');
+  await expect(items.filter({ hasText: 'tools/call #7' })).toContainText('failed: Upstream answered 504 Gateway Timeout');
+  await expect(items.filter({ hasText: 'Switchboard (app)' })).toHaveCount(1);
+  await expect(items.first()).toHaveAttribute('data-day', 'Yesterday');
   await page.mouse.move(0, 0);
   await shot(page, 'logs.png');
+
+  await items.filter({ hasText: 'tools/call #7' }).click();
+  const details = page.getByTestId('log-details');
+  await expect(details.getByTestId('log-details-error')).toHaveText('failed: Upstream answered 504 Gateway Timeout');
+  await expect(details).toContainText('Cursor');
+  await details.locator('summary').click();
+  await expect(details.getByTestId('log-details-json')).toContainText('"request"');
+  await shot(page, 'logs-details.png');
+  await details.getByRole('button', { name: 'Close the details' }).click();
+
+  await page.getByRole('group', { name: 'Show only' }).getByRole('button', { name: 'Tool calls' }).click();
+  await expect(items).toHaveCount(2);
+  await page.getByRole('group', { name: 'Show only' }).getByRole('button', { name: 'Sign-in' }).click();
+  await expect(items).toHaveText([/Signed in to Linear/]);
+  expect(problems).toEqual([]);
 });
 
-test('clients: detected clients, what is installed where, and import of mcp-remote entries', async ({ page }) => {
-  const problems = await open(page);
+test('clients: found first, ~ paths with Reveal and Copy, a clickable matrix, backups with Restore, imports first', async ({ page }) => {
+  const problems = await open(
+    page,
+    seed({
+      backups: {
+        'claude-desktop': [
+          { id: 'claude_desktop_config.json.2026-03-03T14-10-00-000Z.bak', createdAt: NOW - 20 * 60_000, bytes: 812 },
+          { id: 'claude_desktop_config.json.2026-03-02T09-00-00-000Z.bak', createdAt: NOW - 29 * 3600_000, bytes: 640 },
+        ],
+      },
+    }),
+  );
   await nav(page, 'Clients').click();
   const clientRows = page.getByTestId('client-row');
-  await expect(clientRows).toHaveCount(5);
+  await expect(clientRows).toHaveCount(3);
   await expect(clientRows.first()).toContainText('Claude Desktop');
-  await expect(clientRows.first()).toContainText('/home/ada/.config/Claude/claude_desktop_config.json');
-  await expect(page.locator('[data-testid="client-row"][data-client-id="zed"]')).toContainText('Not found');
+  await expect(clientRows.first()).toContainText('~/.config/Claude/claude_desktop_config.json');
+  await expect(clientRows.first().getByRole('button', { name: /^Reveal / })).toBeVisible();
+  await expect(page.getByTestId('other-clients')).toHaveText('Also supported, not found here: Windsurf, Zed.');
 
   const cell = (s: string, c: string) => page.locator(`[data-testid="matrix-cell"][data-server-id="${s}"][data-client-id="${c}"]`);
   await expect(cell('linear', 'claude-desktop')).toHaveText('✓ Installed');
-  await expect(cell('linear', 'vscode')).toHaveText('—Not installed');
+  await expect(cell('linear', 'vscode')).toHaveText('+ Install');
   await expect(cell('notion', 'vscode')).toHaveText('✓ Installed');
 
   const imports = page.getByTestId('import-row');
   await expect(imports).toHaveCount(2);
   await expect(imports.first()).toContainText('atlassian');
-  await expect(imports.first()).toContainText('https://mcp.atlassian.com/v1/sse');
+  await clientRows.first().getByRole('button', { name: 'Backups' }).click();
+  await expect(clientRows.first().getByTestId('backup')).toHaveCount(2);
   await page.mouse.move(0, 0);
   await shot(page, 'clients.png', true);
+
+  await cell('linear', 'vscode').getByRole('button').click();
+  await expect(cell('linear', 'vscode')).toHaveText('✓ Installed');
+  await clientRows
+    .first()
+    .getByTestId('backup')
+    .first()
+    .getByRole('button', { name: /Restore/ })
+    .click();
+  await page.getByRole('dialog', { name: "Restore Claude Desktop's config?" }).getByRole('button', { name: 'Restore' }).click();
+  await expect(clientRows.first().getByRole('status')).toContainText("Restored Claude Desktop's config");
 
   await page.getByRole('button', { name: 'Import atlassian from Claude Desktop' }).click();
   await expect(imports.first().getByRole('status')).toHaveText('Imported as atlassian. Claude Desktop now reaches it through Switchboard.');
   await expect(page.getByTestId('matrix').locator('tbody tr')).toHaveCount(7);
   await expect(cell('imported-1', 'claude-desktop')).toHaveText('✓ Installed');
   expect(await sent(page, 'clients:import')).toEqual([{ name: 'clients:import', arg: { clientId: 'claude-desktop', entryName: 'atlassian' } }]);
+  expect(await sent(page, 'clients:restore-backup')).toEqual([
+    { name: 'clients:restore-backup', arg: { clientId: 'claude-desktop', backupId: 'claude_desktop_config.json.2026-03-03T14-10-00-000Z.bak' } },
+  ]);
   expect(problems).toEqual([]);
 });
 
@@ -375,8 +528,9 @@ test('settings: theme, retention, launch at login; the dark theme applies at onc
   const problems = await open(page);
   await nav(page, 'Settings').click();
   await expect(page.getByTestId('version')).toHaveText('0.1.0');
-  await expect(page.getByText('/home/ada/.config/mcp-switchboard')).toBeVisible();
-  await expect(page.getByTestId('secret-storage')).toContainText('Secure.');
+  await expect(page.getByText('~/.config/mcp-switchboard')).toBeVisible();
+  await expect(page.getByTestId('secret-storage')).toContainText('Protected. Sign-ins are encrypted with a key only your keyring holds: GNOME Keyring.');
+  await expect(page.getByText('Linux', { exact: true })).toBeVisible();
 
   const retention = page.getByLabel('Keep log files for');
   await retention.fill('400');
@@ -401,10 +555,16 @@ test('settings: theme, retention, launch at login; the dark theme applies at onc
   await nav(page, 'Servers').click();
   await page.mouse.move(0, 0);
   await shot(page, 'dark.png');
-  await row(page, 'linear').click();
-  await expect(page.getByTestId('tool')).toHaveCount(4);
+  await row(page, 'linear').getByRole('button', { name: 'Open Linear' }).click();
   await page.mouse.move(0, 0);
   await shot(page, 'dark-server-detail.png');
+  await nav(page, 'Logs').click();
+  await page.getByRole('log').getByRole('listitem').filter({ hasText: 'tools/call #7' }).click();
+  await page.mouse.move(0, 0);
+  await shot(page, 'dark-logs.png');
+  await nav(page, 'Clients').click();
+  await page.mouse.move(0, 0);
+  await shot(page, 'dark-clients.png', true);
   expect(problems).toEqual([]);
 });
 
@@ -416,7 +576,7 @@ test('theme "system" follows prefers-color-scheme', async ({ page }) => {
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
 });
 
-test('insecure token storage: a banner asks once; the choice is saved; login item unsupported is explained', async ({ page }) => {
+test('no keyring: asked once, at the first sign-in, in a sheet (no banner on every view); Settings says the same', async ({ page }) => {
   await open(
     page,
     seed({
@@ -425,26 +585,68 @@ test('insecure token storage: a banner asks once; the choice is saved; login ite
         dataDir: '/home/ada/.config/mcp-switchboard',
         platform: 'linux',
         loginItemSupported: false,
+        homeDir: '/home/ada',
         secretStorage: {
           secure: false,
-          backend: 'basic_text',
+          backend: 'safeStorage (basic_text)',
           warning: 'No keyring (GNOME Keyring or KWallet) was found, so tokens would be encrypted with a fixed key.',
         },
       },
     }),
   );
-  const banner = page.getByTestId('weak-storage-banner');
-  await expect(banner).toContainText('Sign-in tokens cannot be stored securely here.');
-  await shot(page, 'weak-storage-banner.png');
-  await banner.getByRole('button', { name: 'Details' }).click();
-  await expect(page.getByRole('heading', { name: 'Settings', level: 2 })).toBeVisible();
+  await expect(page.getByTestId('server')).toHaveCount(6);
+  await expect(page.getByTestId('storage-sheet')).toHaveCount(0);
+  await row(page, 'notion').getByTestId('fix').click();
+  const sheet = page.getByRole('dialog', { name: 'Before you sign in to Notion' });
+  await expect(sheet).toContainText('This computer has no keyring to protect your sign-ins.');
+  await page.mouse.move(0, 0);
+  await shot(page, 'storage-question.png');
+  await sheet.getByRole('button', { name: /Sign in again after each start/ }).click();
+  await expect(sheet).toHaveCount(0);
+  await expect(row(page, 'notion').getByTestId('state')).toHaveText('Ready');
+  expect(await sent(page, 'settings:set')).toEqual([{ name: 'settings:set', arg: { weakStorage: 'memory' } }]);
+
+  await nav(page, 'Settings').click();
   await expect(page.getByLabel('Launch at login')).toBeDisabled();
-  await expect(page.getByText('Not available here')).toBeVisible();
+  await expect(page.getByText('Only the desktop app can start at login')).toBeVisible();
+  await expect(page.getByTestId('storage-status')).toContainText('This computer has no keyring to protect your sign-ins.');
+  await expect(page.getByRole('radio', { name: /Sign in again after each start/ })).toBeChecked();
   await page.mouse.move(0, 0);
   await shot(page, 'settings-weak-storage.png', true);
-  await page.getByRole('radio', { name: /Keep tokens only in memory/ }).check();
-  await expect(banner).toHaveCount(0);
-  expect(await sent(page, 'settings:set')).toEqual([{ name: 'settings:set', arg: { weakStorage: 'memory' } }]);
+});
+
+test('the window at its 640 px minimum width: nothing clipped, every control reachable', async ({ page }) => {
+  await page.setViewportSize({ width: 640, height: 720 });
+  const problems = await open(page);
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(await overflow()).toBeLessThanOrEqual(0);
+  await page.mouse.move(0, 0);
+  await shot(page, 'narrow.png');
+  // No control sticks out of its card.
+  const clipped = await page.evaluate(() =>
+    [...document.querySelectorAll('main button, main input, main select')]
+      .map((el) => el as HTMLElement)
+      .filter((el) => el.offsetParent !== null)
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.right > window.innerWidth + 0.5 || r.left < -0.5;
+      })
+      .map((el) => el.textContent || el.getAttribute('aria-label') || el.tagName),
+  );
+  expect(clipped).toEqual([]);
+  for (const view of ['Logs', 'Clients', 'Settings']) {
+    await nav(page, view).click();
+    expect(await overflow(), view).toBeLessThanOrEqual(0);
+  }
+  await nav(page, 'Servers').click();
+  await row(page, 'linear').getByRole('button', { name: 'Open Linear' }).click();
+  expect(await overflow()).toBeLessThanOrEqual(0);
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  expect(await overflow()).toBeLessThanOrEqual(0);
+  await nav(page, 'Logs').click();
+  await page.mouse.move(0, 0);
+  await shot(page, 'narrow-logs.png');
+  expect(problems).toEqual([]);
 });
 
 test('status and list events update the views live', async ({ page }) => {

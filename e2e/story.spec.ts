@@ -1,10 +1,15 @@
 /**
- * The whole story in the real renderer, against the real core (issue 5 "Tests", issue 6 "Secrets"):
+ * The whole story in the real renderer, against the real core (issue 5 "Tests", issue 6 "Secrets",
+ * issue 14 "Done when"):
  *
- *   add a server that needs sign-in (paste the URL, the probe says so, add) → sign in → install into
- *   Claude Desktop and Cursor (the real files change) → an MCP client runs the installed entry and
- *   calls a tool through connector and proxy → the call shows in the live log → reset sign-in
- *   (confirm) → remove the server (confirm): gone from the window and from both config files.
+ *   an add abandoned at sign-in leaves nothing behind → add a server that needs sign-in (paste the
+ *   URL, the probe says so, "Add and sign in": token storage is asked once, there) → install into
+ *   Claude Desktop and Cursor (the real files change) → its page lists the tools without counting
+ *   as a client → edit its API key (the server gets the new value) → an MCP client runs the
+ *   installed entry and calls a tool through connector and proxy → the call shows in the live log,
+ *   one row, opened in the drawer → Claude Desktop's config restored from its backup, then
+ *   installed again from the matrix → sign out (confirm) and sign in again from the server's card
+ *   → remove the server (confirm): gone from the window and from both config files.
  *   Then no secret the story used may be found in logs, ring buffers, the diagnostics bundle, the
  *   proxies' and the connector's argv/env, the client configs, or anything sent to the renderer.
  *
@@ -70,8 +75,12 @@ function entryFor(file: string, serverId: string): [string, StdioEntry] | undefi
   return Object.entries(servers).find(([, e]) => Array.isArray(e.args) && e.args.includes(serverId));
 }
 
-test('add, sign in, install, use, watch, reset and remove a protected server; no secret leaks', async ({ page, context, browser }) => {
-  test.setTimeout(90_000);
+test('abandon an add; add, sign in, install, edit, use, watch, restore, sign out, fix from the card and remove a protected server; no secret leaks', async ({
+  page,
+  context,
+  browser,
+}) => {
+  test.setTimeout(180_000);
   const { shell, as } = backend;
   const opener = new ChromiumOpener(browser);
   backend.setOpener(opener);
@@ -115,15 +124,52 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
   backend.addSecret('shell:cookie', session?.value);
   await expect(page.getByRole('heading', { name: 'MCP Switchboard', level: 1 })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'No servers yet' })).toBeVisible();
+  await expect(page.getByTestId('found-clients')).toHaveText('MCP clients on this computer: Claude Desktop, Cursor.');
+  // No token-storage banner on every view: it is asked at the first sign-in that needs it.
+  await expect(page.getByRole('region', { name: /storage/i })).toHaveCount(0);
 
-  // The headless host keeps tokens in a plain file: the window asks first; the user keeps the file.
-  const storage = page.getByRole('region', { name: 'Token storage warning' });
-  await expect(storage).toBeVisible();
-  await storage.getByRole('button', { name: 'Store anyway' }).click();
-  await expect(storage).toBeHidden();
+  // ---- 0. An add abandoned while the browser is open leaves nothing behind.
+  const idle: string[] = [];
+  backend.setOpener({ open: async (url) => void idle.push(url) });
+  await page.getByRole('button', { name: 'Add your first server' }).click();
+  await page.getByLabel('Server URL').fill(as.mcpUrl);
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+  await page.getByLabel('Name').fill('Abandoned');
+  await page.getByRole('button', { name: /Advanced/ }).click();
+  await page.getByRole('button', { name: 'Add header' }).click();
+  await page.getByLabel('Header 1 name').fill(backend.header.name);
+  await page.getByLabel('Header 1 value').fill(backend.header.value);
+  await page.getByRole('button', { name: 'Add and sign in' }).click();
+  // The headless host keeps tokens in a plain file: asked here, once; the user keeps the file.
+  const sheet = page.getByRole('dialog', { name: 'Before you sign in to Abandoned' });
+  await expect(sheet).toBeVisible();
+  await shot(page, 'storage-question');
+  await sheet.getByRole('button', { name: /Keep me signed in/ }).click();
+  const waiting = page.getByTestId('sign-in-waiting');
+  await expect(waiting.getByTestId('sign-in-time-left')).toBeVisible({ timeout: 20_000 });
+  await expect(waiting).toContainText(`in your browser at ${new URL(as.issuer).host}`);
+  expect(idle).toHaveLength(1);
+  await waiting.getByRole('button', { name: 'Open the sign-in page again' }).click();
+  await expect.poll(() => idle.length).toBe(2);
+  expect(idle[1]).toBe(idle[0]);
+  await shot(page, 'add-sign-in');
+  // Nothing is kept while it waits: not listed, not counted.
+  expect(((await backend.call('servers:list')).value as unknown[]).length).toBe(0);
+  await waiting.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('heading', { name: 'The server answered' })).toBeVisible();
+  await page.getByRole('button', { name: 'All servers' }).click();
+  await expect(page.getByRole('heading', { name: 'No servers yet' })).toBeVisible();
+  expect(((await backend.call('servers:list')).value as unknown[]).length).toBe(0);
+  const settingsFile = path.join(backend.dataDir, 'settings.json');
+  expect(readJson(settingsFile).servers ?? []).toEqual([]);
+  expect(backend.core.tailLogs('abandoned')).toEqual([]);
+  const vaultFile = path.join(backend.dataDir, 'secrets.json');
+  const vaultKeys = fs.existsSync(vaultFile) ? Object.keys(readJson(vaultFile)) : [];
+  expect(vaultKeys.filter((k) => k.includes('abandoned') && !k.startsWith('oauth/port/'))).toEqual([]);
+  backend.setOpener(opener);
 
   // ---- 1. Add: paste the URL, the probe says sign-in is needed, add it with an API-key header.
-  await page.getByRole('button', { name: 'Add server' }).click();
+  await page.getByRole('button', { name: 'Add your first server' }).click();
   await page.getByLabel('Server URL').fill(as.mcpUrl);
   await page.getByRole('button', { name: 'Check', exact: true }).click();
   const probe = page.getByTestId('probe-result');
@@ -131,18 +177,15 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
   await expect(page.getByRole('heading', { name: 'The server answered' })).toBeVisible();
   await expect(page.getByTestId('probe-sign-in')).toHaveText(`Needed — you sign in at ${new URL(as.issuer).host}`);
   await page.getByLabel('Name').fill(NAME);
-  await page.getByRole('button', { name: /Advanced: headers/ }).click();
+  await page.getByRole('button', { name: /Advanced: API key or custom headers/ }).click();
   await page.getByRole('button', { name: 'Add header' }).click();
   await page.getByLabel('Header 1 name').fill(backend.header.name);
   await page.getByLabel('Header 1 value').fill(backend.header.value);
   await shot(page, 'add-probe');
-  await page.getByRole('button', { name: 'Add server' }).click();
-
-  // ---- 2. Sign in: the engine opens "the browser" (a headless Chromium tab follows the redirects).
+  // ---- 2. "Add and sign in": the engine opens "the browser" (a headless Chromium tab follows the
+  // redirects); the storage question was answered before, so it is not asked again.
+  await page.getByRole('button', { name: 'Add and sign in' }).click();
   await expect(page.getByRole('heading', { name: `Sign in to ${NAME}` })).toBeVisible();
-  const serverId = ((await backend.call('servers:list')).value as Array<{ id: string; name: string }>).find((s) => s.name === NAME)!.id;
-  expect(serverId).toBeTruthy();
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   try {
     await expect(page.getByRole('heading', { name: `Use ${NAME} in these clients` })).toBeVisible({ timeout: 20_000 });
   } catch (err) {
@@ -150,6 +193,9 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
   }
   await expect(page.getByRole('status').filter({ hasText: 'Signed in.' })).toBeVisible();
   expect(opener.opened).toHaveLength(1);
+  await expect(page.getByTestId('storage-sheet')).toHaveCount(0);
+  const serverId = ((await backend.call('servers:list')).value as Array<{ id: string; name: string }>).find((s) => s.name === NAME)!.id;
+  expect(serverId).toBeTruthy();
   await opener.settled();
   expect(opener.visits[0].page?.status, explainSignIn()).toBe(200);
   expect(opener.visits[0].code).toBeTruthy();
@@ -169,7 +215,9 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
   await expect(outcomes).toContainText('Installed into Cursor.');
   await shot(page, 'add-done');
 
-  // The real files hold entries that run the connector for this server with this runtime.
+  // The real files hold entries that run the connector for this server with this runtime; the
+  // user's own Claude Desktop entry is still there.
+  expect(readJson(backend.claudeConfig).mcpServers.notes).toEqual({ command: 'my-notes-server' });
   const claude = entryFor(backend.claudeConfig, serverId);
   const cursor = entryFor(backend.cursorConfig, serverId);
   expect(claude, fs.readFileSync(backend.claudeConfig, 'utf8')).toBeDefined();
@@ -179,18 +227,48 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
     expect(entry.args).toEqual([path.join(repoRoot, 'out', 'connector', 'index.js'), serverId]);
   }
 
-  // ---- The server's page: ready, signed in, its tools listed through its proxy.
+  // ---- The server's page: ready, signed in (renewed by the app: no countdown), its tools listed
+  // through its proxy without counting as a client.
   await page.getByRole('button', { name: `Open ${NAME}` }).click();
   const detail = page.getByTestId('server-detail');
   await expect(detail.getByRole('heading', { name: NAME, level: 2 })).toBeVisible();
   await expect(detail.getByTestId('state')).toHaveText('Ready', { timeout: 20_000 });
-  await expect(detail.getByTestId('sign-in-state')).toHaveText(/^(Signed in|Expires in .+)$/);
-  await expect(detail.getByTestId('tool')).toHaveText([/whoami/]);
+  await expect(detail.getByTestId('sign-in-state')).toHaveText('Signed in · renews automatically');
   await expect(detail.locator('[data-testid="install-row"][data-client-id="claude-desktop"] [data-testid="install-state"]')).toContainText(/Installed/);
-  await expect(detail.getByText(`Sends extra headers: ${backend.header.name}`)).toBeVisible();
+  await expect(detail.getByTestId('sign-in-section')).toContainText(`Sends ${backend.header.name} with every request`);
   await shot(page, 'server-detail');
+  await detail.getByRole('tab', { name: 'Tools' }).click();
+  await expect(detail.getByTestId('tool')).toHaveText([/whoami/]);
+  await detail.getByRole('tab', { name: 'Overview' }).click();
+  // The listing was the app's own: no client connected, no requests (the proxy counted them; the window does not).
+  await expect(detail.getByTestId('connections')).toHaveText('0 now · 0 total', { timeout: 10_000 });
+  await expect(detail.getByTestId('requests')).toHaveText('0');
+  await expect.poll(() => backend.core.tailLogs(serverId).some((e) => e.own && e.client === 'Switchboard' && /list the tools/.test(e.message))).toBe(true);
+  expect(backend.core.tailLogs(serverId).some((e) => /Client connected \(mcp-switchboard/.test(e.message))).toBe(false);
   backend.collect(); // tokens are in the vault now
   await snapshot('signed in');
+
+  // ---- Edit: rotate the API key without Remove + Add. The value is write-only: the window never
+  // sees the old one; the server gets the new one; the log names the header, not the value.
+  const rotated = { name: backend.header.name, value: `hdr-rotated-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}` };
+  backend.addSecret('header:value', rotated.value);
+  await detail.getByRole('tab', { name: 'Settings' }).click();
+  const form = detail.getByTestId('edit-form');
+  await expect(form.getByLabel(`New value for ${rotated.name}`)).toHaveValue('');
+  await form.getByLabel(`New value for ${rotated.name}`).fill(rotated.value);
+  await shot(page, 'server-edit');
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await expect(form.getByRole('status')).toHaveText('Saved.');
+  await expect(detail.getByTestId('state')).toHaveText('Ready', { timeout: 20_000 });
+  expect(backend.core.tailLogs(serverId).map((e) => e.message)).toContain(`Edited: header ${rotated.name} (new value)`);
+  const keysBefore = as.apiKeys.length;
+  await detail.getByRole('tab', { name: 'Tools' }).click();
+  await expect(detail.getByTestId('tool')).toHaveText([/whoami/]);
+  await expect.poll(() => as.apiKeys.length).toBeGreaterThan(keysBefore);
+  expect(new Set(as.apiKeys.slice(keysBefore))).toEqual(new Set([rotated.value]));
+  // Still installed: an edit is not Remove + Add.
+  expect(entryFor(backend.claudeConfig, serverId)).toBeDefined();
+  await detail.getByRole('tab', { name: 'Overview' }).click();
 
   // ---- 4. Use: run the Claude Desktop entry exactly as written, speak MCP over its stdio.
   const clientEnv = { HOME: backend.env.HOME, XDG_CONFIG_HOME: backend.env.XDG_CONFIG_HOME, PATH: backend.env.PATH };
@@ -212,12 +290,25 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
   }
   haystacks.push({ name: 'connector stderr', text: mcp.stderr() });
 
-  // ---- 5. Watch: the call is in the live log (all servers), with its method and direction.
+  // ---- 5. Watch: the call is in the live log (all servers): one row for the request and its
+  // answer, with its method and outcome; a click opens it in the drawer.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Logs' }).click();
   const log = page.getByRole('log', { name: 'Log lines of all servers' });
-  await expect(log.getByRole('listitem').filter({ hasText: 'tools/call' }).first()).toBeVisible();
-  await expect(log.getByRole('listitem').filter({ hasText: 'tools/call' }).filter({ hasText: NAME }).first()).toBeVisible();
+  const callRow = log.getByRole('listitem').filter({ hasText: 'tools/call' });
+  await expect(callRow).toHaveCount(1);
+  await expect(callRow.filter({ hasText: NAME })).toContainText('ok');
+  // The app's own listing is labelled as such.
+  await expect(log.getByRole('listitem').filter({ hasText: 'Switchboard (app)' }).first()).toBeVisible();
   await shot(page, 'logs');
+  await callRow.click();
+  const drawer = page.getByTestId('log-details');
+  await expect(drawer.getByRole('heading')).toHaveText(/^tools\/call #\d+ · ok$/);
+  await drawer.locator('summary').click();
+  const json = JSON.parse((await drawer.getByTestId('log-details-json').textContent())!);
+  expect(json.request).toMatchObject({ method: 'tools/call', direction: 'client-to-server', server: serverId });
+  expect(json.answer).toMatchObject({ method: 'tools/call', direction: 'server-to-client', level: 'info' });
+  await shot(page, 'log-details');
+  await drawer.getByRole('button', { name: 'Close the details' }).click();
   // Export diagnostics from the log view (the bundle is grepped below).
   await page.getByRole('button', { name: 'Export diagnostics' }).click();
   await expect(
@@ -227,34 +318,70 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
       .first(),
   ).toBeVisible();
 
+  // ---- Clients: Claude Desktop's config as it was before the install, from its backup; then
+  // installed again from the matrix.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Clients' }).click();
-  await expect(page.getByText('Claude Desktop').first()).toBeVisible();
+  const claudeRow = page.locator('[data-testid="client-row"][data-client-id="claude-desktop"]');
+  await expect(claudeRow).toContainText('~/.config/Claude/claude_desktop_config.json');
+  await claudeRow.getByRole('button', { name: 'Backups' }).click();
+  const backups = claudeRow.getByTestId('backup');
+  await expect(backups).toHaveCount(1);
   await shot(page, 'clients');
+  await backups
+    .first()
+    .getByRole('button', { name: /Restore/ })
+    .click();
+  await page.getByRole('dialog', { name: "Restore Claude Desktop's config?" }).getByRole('button', { name: 'Restore' }).click();
+  await expect(claudeRow.getByRole('status')).toContainText("Restored Claude Desktop's config");
+  expect(fs.readFileSync(backend.claudeConfig, 'utf8')).toBe(backend.claudeOriginal);
+  const claudeCell = page.locator(`[data-testid="matrix-cell"][data-server-id="${serverId}"][data-client-id="claude-desktop"]`);
+  await expect(claudeCell).toHaveText('+ Install');
+  await claudeCell.getByRole('button').click();
+  await expect(claudeCell).toHaveText('✓ Installed');
+  expect(entryFor(backend.claudeConfig, serverId)?.[1]).toEqual(claude![1]);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
   await shot(page, 'settings');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Servers' }).click();
   await expect(page.getByTestId('server')).toHaveCount(1);
   await expect(page.getByTestId('server').getByTestId('state')).toHaveText('Ready');
+  // The client's call counts; the app's own listings do not.
+  await expect(page.getByTestId('server').getByTestId('requests')).not.toHaveText('0');
   await shot(page, 'servers');
 
-  // ---- 6. Reset sign-in (confirmed): tokens revoked at the AS, the state changes.
+  // ---- 6. Sign out… (confirmed, in plain words): tokens revoked at the AS, the state changes.
   const refreshTokens = backend.secrets().filter((s) => s.kind === 'as:refresh_token');
   expect(refreshTokens.length).toBeGreaterThan(0);
   expect((await as.introspect(refreshTokens.at(-1)!.value)).active).toBe(true);
   await page.getByRole('button', { name: `Open ${NAME}` }).click();
-  await detail.getByRole('button', { name: 'Reset sign-in' }).click();
-  const resetDialog = page.getByRole('dialog', { name: `Reset sign-in for ${NAME}?` });
-  await expect(resetDialog).toBeVisible();
-  await shot(page, 'confirm-reset');
-  await resetDialog.getByRole('button', { name: 'Reset sign-in' }).click();
-  await expect(resetDialog).toBeHidden();
+  await detail.getByTestId('sign-out').click();
+  const signOutDialog = page.getByRole('dialog', { name: `Sign out of ${NAME}?` });
+  await expect(signOutDialog).toContainText(`Your MCP clients can't use ${NAME} until you sign in again.`);
+  await shot(page, 'confirm-sign-out');
+  await signOutDialog.getByRole('button', { name: 'Sign out' }).click();
+  await expect(signOutDialog).toBeHidden();
   await expect(detail.getByTestId('sign-in-state')).toHaveText('Sign-in needed');
   await expect(detail.getByTestId('state')).toHaveText('Needs sign-in', { timeout: 20_000 });
-  await expect(detail.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
   expect((await as.introspect(refreshTokens.at(-1)!.value)).active).toBe(false);
-  await snapshot('after reset');
+  await snapshot('after sign-out');
+
+  // ---- 6b. Fixed from its card: the Servers list puts it first, with Sign in on the card.
+  await page.getByRole('button', { name: 'All servers' }).click();
+  await expect(page.getByRole('group', { name: 'Summary' })).toContainText('1 needs attention');
+  const card = page.getByTestId('server');
+  await expect(card.getByTestId('fix')).toHaveText('Sign in');
+  await shot(page, 'servers-needs-sign-in');
+  const opened = opener.opened.length;
+  await card.getByTestId('fix').click();
+  await expect(card.getByTestId('state')).toHaveText('Ready', { timeout: 20_000 });
+  expect(opener.opened.length).toBe(opened + 1);
+  await opener.settled();
+  backend.collect();
+  await expect(card.getByTestId('sign-in-state')).toHaveText('Signed in · renews automatically');
+  await expect(page.getByRole('group', { name: 'Summary' })).not.toContainText('attention');
 
   // ---- 7. Remove (confirmed): gone from the window and from both config files.
+  await page.getByRole('button', { name: `Open ${NAME}` }).click();
+  await detail.getByRole('tab', { name: 'Settings' }).click();
   await detail.getByRole('button', { name: 'Remove server' }).click();
   const removeDialog = page.getByRole('dialog', { name: `Remove ${NAME}?` });
   await expect(removeDialog.getByTestId('remove-where')).toHaveText('Installed in: Claude Desktop, Cursor.');
@@ -262,12 +389,15 @@ test('add, sign in, install, use, watch, reset and remove a protected server; no
   await removeDialog.getByRole('button', { name: 'Remove server' }).click();
   const notice = page.getByTestId('notice');
   await expect(notice).toContainText(`Removed ${NAME}.`);
-  await expect(notice).toContainText('Removed from Claude Desktop.');
-  await expect(notice).toContainText('Removed from Cursor.');
+  // Each client's removal hint: what it does with a removed server, not how to start one.
+  await expect(notice).toContainText('Removed from Claude Desktop. Claude Desktop drops it the next time it starts');
+  await expect(notice).toContainText('Removed from Cursor. Cursor drops it after a refresh');
+  await expect(page.getByRole('heading', { name: 'No servers', exact: true })).toBeVisible();
   await expect(page.getByTestId('server')).toHaveCount(0);
   await shot(page, 'removed');
   expect(entryFor(backend.claudeConfig, serverId)).toBeUndefined();
   expect(entryFor(backend.cursorConfig, serverId)).toBeUndefined();
+  expect(readJson(backend.claudeConfig).mcpServers.notes).toEqual({ command: 'my-notes-server' });
   expect(((await backend.call('servers:list')).value as unknown[]).length).toBe(0);
   expect(problems).toEqual([]);
 

@@ -284,7 +284,7 @@ vi.mock('electron', async () => {
       },
       decryptStringAsync: async (data: Buffer) => ({ result: data.toString().slice(3), shouldReEncrypt: false }),
     },
-    shell: { openExternal: async () => {} },
+    shell: { openExternal: async () => {}, showItemInFolder: () => {} },
     Notification: class {
       static isSupported() {
         return false;
@@ -342,6 +342,9 @@ describe('main/index.ts (composition root)', () => {
         dataDir: home,
         platform: process.platform,
         loginItemSupported: true,
+        // The app shows files in the file manager (shell.showItemInFolder): Reveal buttons appear.
+        canReveal: true,
+        homeDir: expect.any(String),
         // The mocked safeStorage reports Linux's basic_text: the window must be told it is not secure.
         secretStorage: expect.objectContaining({ secure: false, warning: expect.stringContaining('keyring') }),
       },

@@ -15,7 +15,8 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { app, dialog, Menu } from 'electron';
+import { app, dialog, Menu, shell } from 'electron';
+import type { ViewRequest } from '../common/contract';
 import { createHost } from './core/host';
 import { parseAppLink } from './core/links';
 import type { Paths } from './core/ports';
@@ -38,8 +39,10 @@ import { rendererLocation } from './electron/security-policy';
 import { electronSettingsStore } from './electron/settings-store';
 import { acquireSingleInstanceLock } from './electron/single-instance';
 import { appendMainLog, startupFailure } from './electron/startup-failure';
+import { firstCloseHint } from './electron/close-hint';
 import { ElectronTray } from './electron/tray';
-import { createTrayActionHandler } from './electron/tray-actions';
+import { createTrayActionHandler, notificationAction } from './electron/tray-actions';
+import type { TrayAction } from './electron/tray-menu-model';
 import { ElectronWindows } from './electron/windows';
 
 /** Quit waits this long for proxies to shut down gracefully before exiting anyway. */
@@ -173,6 +176,13 @@ function run(identity: AppIdentity, paths: Paths, launch: LaunchOptions, started
         });
   // Client configs run the connector on the app's own runtime: no system Node, no npx.
   const { copyConnectorTo, ...clientLauncher } = clientLauncherFor(identity, process.execPath, real(path.join(outDir, 'connector', 'index.js')));
+  // The tray's actions, once the tray exists; notifications' buttons do the same.
+  let trayAction: (action: TrayAction) => void = () => openWindow();
+  let showView: (request: ViewRequest) => void = () => openWindow();
+  const notifier = new ElectronNotifier({
+    open: (serverId) => (serverId ? showView({ view: 'server', serverId }) : openWindow()),
+    act: (kind, serverId) => trayAction(notificationAction(kind, serverId)),
+  });
   const host = createHost({
     env: process.env,
     paths,
@@ -181,12 +191,17 @@ function run(identity: AppIdentity, paths: Paths, launch: LaunchOptions, started
     launcher: new ElectronChildLauncher(),
     proxyScript: real(path.join(outDir, 'proxy', 'index.js')),
     clientLauncher,
-    notifier: new ElectronNotifier(() => openWindow()),
+    notifier,
     loginItems,
+    reveal: (file) => shell.showItemInFolder(file),
     settings: electronSettingsStore(paths),
     version: app.getVersion(),
   });
   const core = host.core;
+  showView = (request) => {
+    core.requestView(request);
+    openWindow();
+  };
   if (copyConnectorTo) installConnectorCopy(real(path.join(outDir, 'connector', 'index.js')), copyConnectorTo);
   // What a connector needs to start the app the way this session would (display, proxies).
   try {
@@ -274,6 +289,12 @@ function run(identity: AppIdentity, paths: Paths, launch: LaunchOptions, started
         iconPath: path.join(assetsDir, 'icon.png'),
         onBlocked: (what, url) => console.warn(`[switchboard] blocked ${what}: ${url}`),
         onPageProblem: (message) => logProblem(message),
+        onClose: firstCloseHint({
+          platform: process.platform,
+          shownBefore: () => fs.existsSync(path.join(paths.dataDir, 'close-hint-shown')),
+          remember: () => fs.writeFileSync(path.join(paths.dataDir, 'close-hint-shown'), `${new Date().toISOString()}\n`, { mode: 0o600 }),
+          say: (title, body) => notifier.notify(title, body),
+        }),
       });
       disposables.push(windows);
       const tray: ElectronTray = new ElectronTray({
@@ -281,14 +302,32 @@ function run(identity: AppIdentity, paths: Paths, launch: LaunchOptions, started
         iconDir: path.join(assetsDir, 'tray'),
         template: process.platform === 'darwin',
         loginItemSupported: !!loginItems,
-        onAction: createTrayActionHandler({
-          core,
-          openWindow,
-          quit: () => app.quit(),
-          showError: (title, message) => dialog.showErrorBox(title, message),
-          logFailure: (serverId, message) => core.logs.append({ ts: Date.now(), level: 'warn', server: serverId, message }),
-          refreshTray: () => tray.refresh(),
-        }),
+        onAction: (action) => trayAction(action),
+      });
+      trayAction = createTrayActionHandler({
+        core,
+        openWindow,
+        showView,
+        quit: () => app.quit(),
+        showError: (title, message) => dialog.showErrorBox(title, message),
+        confirm: async (q) => {
+          const { response } = await dialog.showMessageBox({
+            type: 'question',
+            buttons: [q.confirm, 'Cancel'],
+            defaultId: 1,
+            cancelId: 1,
+            message: q.title,
+            detail: q.body,
+          });
+          return response === 0;
+        },
+        notify: (n) => notifier.notify(n.title, n.body, n.options),
+        storageUndecided: () => {
+          const storage = core.appInfo().secretStorage;
+          return !!storage && !storage.secure && core.getSettings().weakStorage === 'ask';
+        },
+        logFailure: (serverId, message) => core.logs.append({ ts: Date.now(), level: 'warn', server: serverId, message }),
+        refreshTray: () => tray.refresh(),
       });
       disposables.push(tray);
       started();

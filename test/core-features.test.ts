@@ -234,7 +234,7 @@ describe('diagnostics and the memory-only token choice, with a real sign-in', ()
     expect(json.logs[p.id].some((e: { message: string }) => e.message === 'upstream said: [redacted] / [redacted] / [redacted]')).toBe(true);
   });
 
-  it('memory: tokens and client secrets leave the disk but keep working; store puts them back', async () => {
+  it('memory: tokens leave the disk but keep working; the client secret the user typed stays; store puts the tokens back', async () => {
     const file = path.join(home.dataDir, 'secrets.json');
     const p = core.listServers().find((x) => x.name === 'Protected')!;
     const token = (await auth.heldTokens(p.id))!.accessToken;
@@ -243,7 +243,11 @@ describe('diagnostics and the memory-only token choice, with a real sign-in', ()
 
     await core.setSettings({ weakStorage: 'memory' });
     const disk = fs.readFileSync(file, 'utf8');
-    expect(JSON.parse(disk)).toEqual({});
+    // Issue 12 item 11: "memory only" is about tokens; what the user typed is never destroyed.
+    const pre = core.listServers().find((x) => x.name === 'Preregistered')!;
+    expect(Object.keys(JSON.parse(disk))).toEqual([`client-secret:${pre.id}`]);
+    expect(disk).not.toContain(token);
+    expect(disk).toContain(clientSecret);
     expect(core.appInfo().secretStorage).toMatchObject({ secure: false, backend: expect.stringMatching(/memory only/) });
     // The proxy still works with the token held in memory.
     expect((await core.listTools(p.id)).map((t) => t.name)).toEqual(['whoami']);

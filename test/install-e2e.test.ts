@@ -99,10 +99,10 @@ describe('install into clients', () => {
     core = await startCore(home, { clientLauncher: { command: process.execPath, connectorScript: CONNECTOR_SCRIPT, electronRunAsNode: false } });
     await waitForState(core, id, 'ready');
     // The repair runs in the background after the start and logs when it is done (or why not).
-    await waitFor(() => core.tailLogs(id).some((e) => /(Repaired|Could not repair) the claude-desktop entry/.test(e.message)), 'the repair on start');
+    await waitFor(() => core.tailLogs(id).some((e) => /(Repaired|Could not repair) the Claude Desktop entry/.test(e.message)), 'the repair on start');
     const state = (await core.installStatus(id)).find((s) => s.clientId === 'claude-desktop')!.state;
     expect(state).toBe('installed');
-    expect(core.tailLogs(id).some((e) => /Repaired the claude-desktop entry/.test(e.message))).toBe(true);
+    expect(core.tailLogs(id).some((e) => /Repaired the Claude Desktop entry/.test(e.message))).toBe(true);
   });
 
   it("uninstalls only our entry: the user's file comes back byte for byte", async () => {

@@ -39,11 +39,15 @@ export interface FakeSeed {
   signInError?: string;
   /** auth:sign-in waits this long before it resolves (the waiting state is visible). */
   signInDelayMs?: number;
+  /** Config backups per client id (clients:backups). */
+  backups?: Record<string, Array<{ id: string; createdAt: number; bytes: number }>>;
 }
 
 export interface FakeControl {
   calls: Array<{ name: string; arg: unknown }>;
   emit(name: string, payload: unknown): void;
+  /** Ends the sign-ins waiting for "the browser" (signInDelayMs) as if the user finished. */
+  finishSignIns(): void;
   listenerCount(name: string): number;
 }
 
@@ -81,11 +85,15 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
       dataDir: '/home/ada/.config/mcp-switchboard',
       platform: 'linux',
       loginItemSupported: true,
-      secretStorage: { secure: true, backend: 'gnome_libsecret' },
+      canReveal: true,
+      homeDir: '/home/ada',
+      secretStorage: { secure: true, backend: 'safeStorage (gnome_libsecret)' },
     },
   );
   let signInError = seed.signInError;
   let nextId = 1;
+  const drafts: ServerSummary[] = [];
+  const signingIn = new Map<string, (r: unknown) => void>();
 
   const emit = (name: string, payload: unknown) => {
     for (const l of [...(listeners.get(name) ?? [])]) l(clone(payload));
@@ -102,13 +110,13 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
     counters: { connections: 0, connectionsTotal: 0, requests: 0, errors: 0 },
   });
   const clientOf = (id: string) => clients.find((c) => c.id === id);
-  const installResult = (serverId: string, clientId: string): InstallResult => ({
+  const installResult = (serverId: string, clientId: string, removed = false): InstallResult => ({
     serverId,
     clientId,
     name: serverId,
     file: clientOf(clientId)?.configPath ?? `/home/ada/.config/${clientId}.json`,
     changed: true,
-    restartHint: clientOf(clientId)?.restartHint ?? 'Restart the client.',
+    restartHint: (removed ? clientOf(clientId)?.removeHint : undefined) ?? clientOf(clientId)?.restartHint ?? 'Restart the client.',
   });
   const checkUrl = (raw: string): URL | string => {
     let url: URL;
@@ -152,7 +160,7 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
       const p = probeOf(arg.url);
       return typeof p === 'string' ? fail(p) : ok(p);
     },
-    'servers:add': (arg: { url: string; name?: string; headers?: Record<string, string> }) => {
+    'servers:add': (arg: { url: string; name?: string; headers?: Record<string, string>; draft?: boolean }) => {
       const url = checkUrl(arg.url);
       if (typeof url === 'string') return fail(url);
       if (servers.some((s) => s.url === arg.url)) return fail(`${arg.url} is already in the list`);
@@ -165,12 +173,43 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
         url: arg.url,
         enabled: true,
         headerNames: Object.keys(arg.headers ?? {}),
-        status: status(id, needsSignIn ? 'needs-sign-in' : 'starting'),
+        status: status(id, arg.draft ? 'stopped' : needsSignIn ? 'needs-sign-in' : 'starting'),
         signIn: needsSignIn ? 'needs-sign-in' : 'none',
       };
+      if (arg.draft) {
+        drafts.push(summary);
+        return ok(summary);
+      }
       servers.push(summary);
       later(() => emit('servers:did-change-list', servers));
       return ok(summary);
+    },
+    'servers:keep': (arg: { serverId: string }) => {
+      const i = drafts.findIndex((d) => d.id === arg.serverId);
+      if (i < 0) return fail(`No draft "${arg.serverId}"`);
+      const [d] = drafts.splice(i, 1);
+      if (d!.signIn !== 'signed-in') d!.status = status(d!.id, 'needs-sign-in');
+      servers.push(d!);
+      later(() => emit('servers:did-change-list', servers));
+      return ok(d);
+    },
+    'servers:discard': (arg: { serverId: string }) => {
+      const i = drafts.findIndex((d) => d.id === arg.serverId);
+      if (i < 0) return fail(`"${arg.serverId}" is not a server being added`);
+      drafts.splice(i, 1);
+      return ok();
+    },
+    'servers:update': (arg: { serverId: string; name?: string; url?: string; headers?: Record<string, string | null> }) => {
+      const s = find(arg.serverId);
+      if (!s) return fail(`No server "${arg.serverId}"`);
+      if (arg.name) s.name = arg.name;
+      if (arg.url) s.url = arg.url;
+      for (const [name, value] of Object.entries(arg.headers ?? {})) {
+        s.headerNames = s.headerNames.filter((h) => h.toLowerCase() !== name.toLowerCase());
+        if (value !== null) s.headerNames.push(name);
+      }
+      later(() => emit('servers:did-change-list', servers));
+      return ok({ server: s, signedOut: arg.url !== undefined });
     },
     'servers:remove': (arg: { serverId: string; keepInClients?: boolean }) => {
       const i = servers.findIndex((s) => s.id === arg.serverId);
@@ -181,7 +220,7 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
         const [serverId, clientId] = key.split('/') as [string, string];
         if (serverId !== arg.serverId || arg.keepInClients) continue;
         installs.delete(key);
-        uninstalled.push(installResult(serverId, clientId));
+        uninstalled.push(installResult(serverId, clientId, true));
       }
       later(() => emit('servers:did-change-list', servers));
       return ok({ uninstalled, failed: [] });
@@ -206,9 +245,16 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
       return tools ? ok(tools) : fail(`${s.name} did not answer tools/list: HTTP 502 Bad Gateway`);
     },
     'auth:sign-in': async (arg: { serverId: string }) => {
-      const s = find(arg.serverId);
+      const s = find(arg.serverId) ?? drafts.find((d) => d.id === arg.serverId);
       if (!s) return fail(`No server "${arg.serverId}"`);
-      if (seed.signInDelayMs) await new Promise((r) => setTimeout(r, seed.signInDelayMs));
+      if (seed.signInDelayMs) {
+        const cancelled = await new Promise((r) => {
+          signingIn.set(s.id, r);
+          setTimeout(() => r(false), seed.signInDelayMs);
+        });
+        signingIn.delete(s.id);
+        if (cancelled) return fail('Sign-in was cancelled.');
+      }
       if (signInError) {
         const error = signInError;
         signInError = undefined;
@@ -218,6 +264,17 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
       s.signIn = 'signed-in';
       s.tokenExpiresAt = seed.now + 55 * 60_000;
       later(() => emit('servers:did-change-list', servers));
+      return ok();
+    },
+    'auth:sign-in-page': (arg: { serverId: string }) =>
+      ok(
+        signingIn.has(arg.serverId)
+          ? { url: `https://auth.acme.dev/authorize?client_id=switchboard&state=${arg.serverId}`, expiresAt: seed.now + 5 * 60_000 }
+          : null,
+      ),
+    'auth:open-sign-in-page': (arg: { serverId: string }) => (signingIn.has(arg.serverId) ? ok() : fail('No sign-in is waiting for the browser')),
+    'auth:cancel-sign-in': (arg: { serverId: string }) => {
+      signingIn.get(arg.serverId)?.(true);
       return ok();
     },
     'auth:reset': (arg: { serverId: string }) => {
@@ -248,8 +305,11 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
     },
     'clients:uninstall': (arg: { serverId: string; clientId: string }) => {
       installs.delete(`${arg.serverId}/${arg.clientId}`);
-      return ok(installResult(arg.serverId, arg.clientId));
+      return ok(installResult(arg.serverId, arg.clientId, true));
     },
+    'clients:backups': (arg: { clientId: string }) => ok(seed.backups?.[arg.clientId] ?? []),
+    'clients:restore-backup': (arg: { clientId: string }) =>
+      ok({ clientId: arg.clientId, file: clientOf(arg.clientId)?.configPath ?? '/f', restartHint: clientOf(arg.clientId)?.restartHint ?? '' }),
     'clients:find-imports': () => ok(imports),
     'clients:import': (arg: { clientId: string; entryName: string }) => {
       const i = imports.findIndex((c) => c.clientId === arg.clientId && c.entryName === arg.entryName);
@@ -288,6 +348,8 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
       return ok(settings);
     },
     'app:take-proposal': () => ok(null),
+    'app:take-view-request': () => ok(null),
+    'app:reveal': () => ok(),
     'app:info': () => ok(info),
   };
 
@@ -307,6 +369,13 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
 
   Object.defineProperty(window, 'switchboard', { value: Object.freeze(api), configurable: false, writable: false });
   Object.defineProperty(window, '__fakeSwitchboard', {
-    value: { calls, emit, listenerCount: (name: string) => listeners.get(name)?.size ?? 0 },
+    value: {
+      calls,
+      emit,
+      listenerCount: (name: string) => listeners.get(name)?.size ?? 0,
+      finishSignIns: () => {
+        for (const done of [...signingIn.values()]) done(false);
+      },
+    },
   });
 }

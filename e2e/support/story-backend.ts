@@ -64,6 +64,8 @@ export interface StoryBackend {
   logsDir: string;
   claudeConfig: string;
   cursorConfig: string;
+  /** Claude Desktop's config as the user had it before Switchboard touched it (one entry of their own). */
+  claudeOriginal: string;
   as: OidcFixture;
   core: AppCore;
   handlers: HandlerTable;
@@ -123,6 +125,9 @@ export async function startStoryBackend(opts: StoryBackendOptions): Promise<Stor
   const cursorConfig = path.join(home, '.cursor', 'mcp.json');
   fs.mkdirSync(path.dirname(claudeConfig), { recursive: true });
   fs.mkdirSync(path.dirname(cursorConfig), { recursive: true });
+  // Claude Desktop already has an entry of the user's: the first install keeps a backup of this file.
+  const claudeOriginal = '{\n  "mcpServers": {\n    "notes": { "command": "my-notes-server" }\n  }\n}\n';
+  fs.writeFileSync(claudeConfig, claudeOriginal);
 
   const known = new Map<string, KnownSecret>();
   const add = (kind: string, value: unknown) => {
@@ -218,6 +223,7 @@ export async function startStoryBackend(opts: StoryBackendOptions): Promise<Stor
     logsDir: paths.logsDir,
     claudeConfig,
     cursorConfig,
+    claudeOriginal,
     as,
     core: theCore,
     handlers,

@@ -4,7 +4,6 @@
  * settings). Built by createHost (main/core/host.ts) in every host; nothing else constructs one.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type * as net from 'node:net';
 import type {
   AddProposal,
@@ -12,6 +11,7 @@ import type {
   AppInfo,
   AppSettings,
   ClientApp,
+  ConfigBackup,
   DiagnosticsBundle,
   FindOrAddResult,
   ImportCandidateView,
@@ -21,31 +21,42 @@ import type {
   ProbeInput,
   ProbeResult,
   RemoveResult,
+  RestoreResult,
   ServerStatus,
   ServerSummary,
+  SignInPage,
   ToolInfo,
+  UpdateServerInput,
+  UpdateServerResult,
+  ViewRequest,
 } from '../../common/contract';
 import type { SwitchboardCore } from './api/core-port';
 import { isChoiceVault } from './auth/choice-vault';
 import { TokenBroker } from './auth/token-broker';
 import type { AuthEngine, SecretVault } from './auth/types';
-import { ClientService, type ChangeResult, type Launcher } from './clients';
-import { ImportService } from './clients/import-service';
+import { type ClientService, type Launcher } from './clients';
+import { clientNameForTag } from './clients/client-process';
+import { createInstallService, installResult, type InstallService } from './clients/install-service';
 import { serveControlConnection, type Dispatch } from './control';
 import { acquireInstanceLock } from './instance-lock';
+import { ConnectionLabels } from './logs/connection-labels';
 import { DiagnosticsService } from './logs/diagnostics-service';
 import { LogStore } from './logs/log-store';
+import { crashLoop } from './notifications';
 import type { ChildLauncher, Clock, LoginItems, Notifier, Paths } from './ports';
 import { probeServer } from './servers/probe';
+import { planEdit } from './servers/server-edit';
 import { matchServer, sameSecret } from './servers/server-match';
 import { resolveHeaders, validateHeaders, validateRetryBudget, validateServerUrl, type ServerRecord } from './servers/server-model';
 import { ServerRegistry } from './servers/server-registry';
 import { listToolsThroughProxy } from './servers/tools';
+import { revealTarget } from './reveal';
 import { SettingsService } from './settings';
 import { openSettingsStore, TrackedSettingsStore, type SettingsStore } from './settings-store';
 import { ProxySupervisor, type SupervisorOptions } from './supervisor/proxy-supervisor';
 import { initialStatus } from './supervisor/status';
-import { defaultDataDir, endpointFor, type Env } from '../shared/paths';
+import { WindowRequests } from './window-requests';
+import { endpointFor, homeDir, type Env } from '../shared/paths';
 import { loadOrCreateSecret } from '../shared/secret-file';
 
 export interface AppCoreOptions {
@@ -84,22 +95,14 @@ export interface AppCoreOptions {
   probeTimeoutMs?: number;
   /** Budget of one tools listing (default 15 s). */
   toolsTimeoutMs?: number;
+  /** Shows a file in the system's file manager (the desktop app); without it `app:reveal` is refused. */
+  reveal?: (file: string) => void;
+  /** The client's name for a connector's hello tag ("pid 4711" → "Claude Desktop"); default: from the process. */
+  clientName?: (tag: string) => string | undefined;
 }
 
 /** Rotated log files are pruned this often (and at start, and when the retention changes). */
 const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
-
-function installResult(r: ChangeResult): InstallResult {
-  return {
-    clientId: r.clientId,
-    serverId: r.serverId,
-    name: r.name,
-    file: r.file,
-    changed: r.changed,
-    restartHint: r.restartHint,
-    ...(r.backup ? { backup: r.backup } : {}),
-  };
-}
 
 /** The part of a record that its running proxy depends on. */
 function proxyKey(r: ServerRecord): string {
@@ -119,7 +122,7 @@ export class AppCore implements SwitchboardCore {
   readonly tokens: TokenBroker;
   /** Client config installer; absent when the host gave no launcher. */
   readonly clients?: ClientService;
-  private readonly imports?: ImportService;
+  private readonly installs?: InstallService;
   private readonly diagnostics: DiagnosticsService;
   private supervisor?: ProxySupervisor;
   private lock?: net.Server;
@@ -127,8 +130,10 @@ export class AppCore implements SwitchboardCore {
   private readonly serverListeners = new Set<(servers: ServerSummary[]) => void>();
   private readonly statusListeners = new Set<(status: ServerStatus) => void>();
   private readonly lastState = new Map<string, ServerStatus['state']>();
-  private proposal: AddProposal | null = null;
-  private readonly proposalListeners = new Set<(p: AddProposal) => void>();
+  /** A link's add proposal and the views the tray or a notification ask for, until a window takes them. */
+  private readonly requests = new WindowRequests();
+  /** Names the client on each proxy connection; keeps the app's own tools listings out of the counters. */
+  private readonly labels: ConnectionLabels;
   private control?: Dispatch;
   private pruneTimer?: NodeJS.Timeout;
   /** What each proxy was started with (URL and headers), to see when a change needs a restart. */
@@ -143,6 +148,7 @@ export class AppCore implements SwitchboardCore {
     this.registry = new ServerRegistry(store);
     this.settings = new SettingsService(store, opts.loginItems);
     this.logs = opts.logs ?? new LogStore({ logsDir: opts.paths.logsDir });
+    this.labels = new ConnectionLabels({ clientName: opts.clientName ?? ((tag) => clientNameForTag(tag)) });
     this.tokens = new TokenBroker({
       auth: opts.auth,
       registry: this.registry,
@@ -151,19 +157,19 @@ export class AppCore implements SwitchboardCore {
       autoSignIn: opts.autoSignIn,
       push: (id, token) => this.supervisor?.sendToken(id, token),
       onDidChange: () => this.emitServers(),
-      log: (server, level, message) => this.log(server, level, message),
+      log: (server, level, message) => this.log(server, level, message, 'sign-in'),
     });
     if (opts.clientLauncher) {
-      // Entries name the data directory when a client started from a desktop launcher would not find it.
-      const launcher = opts.paths.dataDir === defaultDataDir(opts.env) ? opts.clientLauncher : { ...opts.clientLauncher, dataDir: opts.paths.dataDir };
-      this.clients = new ClientService({ env: opts.env, launcher, backupDir: path.join(opts.paths.dataDir, 'backups') });
-      this.imports = new ImportService({
-        clients: this.clients,
+      this.installs = createInstallService({
+        env: opts.env,
+        dataDir: opts.paths.dataDir,
+        launcher: opts.clientLauncher,
         registry: this.registry,
         addServer: (input) => this.addServer(input),
         removeServer: (id) => this.removeServer(id, { keepInClients: true }),
-        log: (server, message) => this.log(server, 'info', message),
+        log: (server, level, message) => this.log(server, level, message),
       });
+      this.clients = this.installs.clients;
     }
     this.diagnostics = new DiagnosticsService({
       env: opts.env,
@@ -195,8 +201,8 @@ export class AppCore implements SwitchboardCore {
     });
   }
 
-  private log(server: string, level: LogEvent['level'], message: string): void {
-    this.logs.append({ ts: Date.now(), level, server, message });
+  private log(server: string, level: LogEvent['level'], message: string, topic?: LogEvent['topic']): void {
+    this.logs.append({ ts: Date.now(), level, server, message, ...(topic ? { topic } : {}) });
   }
 
   /** Takes the instance lock, creates the connector secret, starts every enabled server. */
@@ -229,7 +235,7 @@ export class AppCore implements SwitchboardCore {
       proxyScript: this.opts.proxyScript,
       secret: this.secret,
       endpointFor: (id) => endpointFor(this.opts.paths, id),
-      onLog: (e) => this.logs.append(e),
+      onLog: (e) => this.logs.append(this.labels.label(e)),
       onTransport: (id, transport) => {
         if (this.registry.get(id)) this.registry.update(id, { transport });
       },
@@ -247,12 +253,14 @@ export class AppCore implements SwitchboardCore {
       ...this.opts.supervisor,
     });
     this.supervisor.onDidChangeStatus((s) => {
+      this.labels.observePid(s.serverId, s.pid);
       if (s.state === 'error' && this.lastState.get(s.serverId) !== 'error') {
-        const name = this.registry.get(s.serverId)?.name ?? s.serverId;
-        this.opts.notifier?.notify(`${name} stopped`, `Its proxy kept crashing: ${s.lastError ?? 'see the log'}. Fix the cause, then press Restart.`);
+        const n = crashLoop({ id: s.serverId, name: this.registry.get(s.serverId)?.name ?? s.serverId }, s.lastError);
+        this.opts.notifier?.notify(n.title, n.body, n.options);
       }
       this.lastState.set(s.serverId, s.state);
-      for (const l of this.statusListeners) l(s);
+      const shown = this.clientStatus(s);
+      for (const l of this.statusListeners) l(shown);
     });
     this.tokens.start();
     await Promise.all(
@@ -261,19 +269,7 @@ export class AppCore implements SwitchboardCore {
         .filter((s) => s.enabled)
         .map((s) => this.startProxy(s)),
     );
-    void this.repairClientEntries();
-  }
-
-  /** Entries of ours that point at an old app location are rewritten; user-edited ones are left. */
-  private async repairClientEntries(): Promise<void> {
-    if (!this.clients) return;
-    const results = await this.clients
-      .repairAll(this.registry.list().map((s) => s.id))
-      .catch((err: Error) => [{ clientId: '*', serverId: '*', error: err.message }]);
-    for (const r of results) {
-      if ('error' in r) this.log(r.serverId, 'warn', `Could not repair the ${r.clientId} entry: ${r.error}`);
-      else if (r.changed) this.log(r.serverId, 'info', `Repaired the ${r.clientId} entry "${r.name}" in ${r.file}; ${r.restartHint}`);
-    }
+    void this.installs?.repairAll();
   }
 
   // ---- proxies -----------------------------------------------------------------------------
@@ -350,6 +346,11 @@ export class AppCore implements SwitchboardCore {
     return supervisor.status(serverId) ?? initialStatus(serverId, record.createdAt);
   }
 
+  /** A status as the window shows it: the counters without the app's own connections and requests. */
+  private clientStatus(s: ServerStatus): ServerStatus {
+    return { ...s, counters: this.labels.clientCounters(s.serverId, s.counters) };
+  }
+
   // ---- servers -----------------------------------------------------------------------------
 
   listServers(): ServerSummary[] {
@@ -359,26 +360,39 @@ export class AppCore implements SwitchboardCore {
   private summary(r: ServerRecord): ServerSummary {
     const expiresAt = this.tokens.expiresAt(r.id);
     const account = this.tokens.account(r.id);
+    const renews = this.tokens.renewsAutomatically(r.id);
+    const status = this.supervisor?.status(r.id);
     return {
       id: r.id,
       name: r.name,
       url: r.url,
       enabled: r.enabled,
       headerNames: Object.keys(r.headers),
-      status: this.supervisor?.status(r.id) ?? initialStatus(r.id, r.createdAt),
+      status: status ? this.clientStatus(status) : initialStatus(r.id, r.createdAt),
       signIn: this.tokens.signInState(r.id),
       ...(expiresAt !== undefined ? { tokenExpiresAt: expiresAt } : {}),
       ...(account !== undefined ? { account } : {}),
+      ...(renews !== undefined ? { renewsAutomatically: renews } : {}),
+      ...(r.clientId ? { clientId: r.clientId } : {}),
+      ...(r.scopes ? { scopes: r.scopes } : {}),
     };
   }
 
+  /**
+   * Adds a server and starts its proxy. A draft (the add flow, until its sign-in finished) is only
+   * remembered: not saved, listed or started until `keepServer`.
+   */
   async addServer(input: AddServerInput): Promise<ServerSummary> {
     if (input?.clientSecret && !input.clientId) throw new Error('A client secret needs its client ID.');
     if (input?.clientSecret && !this.tokens.canStoreClientSecrets) throw new Error('This host cannot store a client secret.');
     // Without a name it is named after its host for now (autoNamed), and takes the name the server
     // gives itself as soon as its proxy's health check hears it (onServerInfo below).
-    const record = this.registry.add(input);
+    const record = this.registry.add(input, { draft: input.draft === true });
     if (input.clientSecret) await this.tokens.storeClientSecret(record.id, input.clientSecret);
+    if (input.draft) {
+      this.log(record.id, 'info', `Checking ${record.url} before it is added: sign-in first`);
+      return this.summary(record);
+    }
     this.log(record.id, 'info', `Added ${record.url}`);
     if (this.supervisor) await this.startProxy(record);
     return this.summary(record);
@@ -416,6 +430,56 @@ export class AppCore implements SwitchboardCore {
     return { serverId: record.id, outcome };
   }
 
+  /** The add flow is done (signed in, or "keep without signing in"): the draft is saved and started. */
+  async keepServer(serverId: string): Promise<ServerSummary> {
+    const record = this.registry.keep(serverId);
+    this.log(record.id, 'info', `Added ${record.url}`);
+    this.tokens.keepFresh();
+    if (this.supervisor) await this.startProxy(record);
+    return this.summary(record);
+  }
+
+  /** The add flow was abandoned: the draft, its sign-in, client secret and log are forgotten. */
+  async discardServer(serverId: string): Promise<void> {
+    if (!this.registry.isDraft(serverId)) throw new Error(`"${serverId}" is not a server being added; remove it instead.`);
+    this.tokens.cancelSignIn(serverId);
+    await this.tokens.forget(serverId);
+    this.registry.discard(serverId);
+    this.logs.forget(serverId);
+    this.labels.forget(serverId);
+  }
+
+  /**
+   * The Edit form: name, address, header values (write-only), scopes, the pre-registered client. A
+   * new address or client ID resets the sign-in made for the old one; a changed address or header
+   * restarts the proxy. The log names what changed, never a value.
+   */
+  async updateServer(input: UpdateServerInput): Promise<UpdateServerResult> {
+    const record = this.registry.get(input.serverId);
+    if (!record || this.registry.isDraft(input.serverId)) throw new Error(`No server "${input.serverId}".`);
+    const plan = planEdit(record, input);
+    const clientId = plan.patch.clientId !== undefined ? plan.patch.clientId || undefined : record.clientId;
+    if (typeof input.clientSecret === 'string' && !clientId) throw new Error('A client secret needs its client ID.');
+    if (typeof input.clientSecret === 'string' && !this.tokens.canStoreClientSecrets) throw new Error('This host cannot store a client secret.');
+    if (plan.changes.length === 0) return { server: this.summary(record), signedOut: false };
+    const before = await this.tokens.authConfig(record.id);
+    const next = Object.keys(plan.patch).length ? this.registry.edit(record.id, plan.patch) : record;
+    if (typeof input.clientSecret === 'string') await this.tokens.setClientSecret(record.id, input.clientSecret);
+    else if (input.clientSecret === null || !clientId) await this.tokens.setClientSecret(record.id, undefined);
+    const signedIn = ['signed-in', 'error', 'signing-in'].includes(this.tokens.signInState(record.id));
+    let signedOut = false;
+    if (plan.resetsSignIn && signedIn) {
+      await this.tokens
+        .resetSignIn(record.id, before)
+        .catch((err: Error) => this.log(record.id, 'warn', `Could not sign out of the old address: ${err.message}`));
+      signedOut = true;
+    }
+    this.log(record.id, 'info', `Edited: ${plan.changes.join(', ')}${signedOut ? '; signed out (sign in again for the new address or client)' : ''}`);
+    if (next.enabled && this.supervisor && this.startedWith.get(next.id) !== proxyKey(next)) await this.startProxy(next);
+    this.tokens.keepFresh();
+    return { server: this.summary(this.registry.get(record.id)!), signedOut };
+  }
+
   /** What the add flow learns about a URL before adding it. */
   probeServer(input: ProbeInput): Promise<ProbeResult> {
     return probeServer(input, { env: this.opts.env, timeoutMs: this.opts.probeTimeoutMs });
@@ -438,6 +502,7 @@ export class AppCore implements SwitchboardCore {
     await this.tokens.forget(serverId);
     this.registry.remove(serverId);
     this.logs.forget(serverId);
+    this.labels.forget(serverId);
     this.lastState.delete(serverId);
     this.startedWith.delete(serverId);
     return result;
@@ -503,48 +568,61 @@ export class AppCore implements SwitchboardCore {
     return this.tokens.resetSignIn(serverId);
   }
 
+  /** The page of the browser sign-in waiting for the user (to open again, or copy), or null. */
+  signInPage(serverId: string): SignInPage | null {
+    return this.tokens.signInPage(serverId) ?? null;
+  }
+
+  openSignInPage(serverId: string): Promise<void> {
+    return this.tokens.openSignInPage(serverId);
+  }
+
+  async cancelSignIn(serverId: string): Promise<void> {
+    if (this.tokens.cancelSignIn(serverId)) this.log(serverId, 'info', 'Sign-in cancelled', 'sign-in');
+  }
+
   // ---- clients -----------------------------------------------------------------------------
 
-  private requireClients(): ClientService {
-    if (!this.clients) throw new Error('Installing into clients is not available in this host.');
-    return this.clients;
+  private requireClients(): InstallService {
+    if (!this.installs) throw new Error('Installing into clients is not available in this host.');
+    return this.installs;
   }
 
   listClients(): ClientApp[] {
-    return this.requireClients()
-      .clients()
-      .map(({ id, name, configPath, present, restartHint }) => ({ id, name, configPath, present, restartHint }));
+    return this.requireClients().list();
   }
 
   installStatus(serverId?: string): Promise<InstallStatus[]> {
-    const ids = serverId ? [serverId] : this.registry.list().map((s) => s.id);
-    return this.requireClients().status(ids) as Promise<InstallStatus[]>;
+    return this.requireClients().status(serverId);
   }
 
-  async install(serverId: string, clientId: string): Promise<InstallResult> {
-    if (!this.registry.get(serverId)) throw new Error(`No server "${serverId}".`);
-    const r = await this.requireClients().install(serverId, clientId);
-    this.log(serverId, 'info', `Installed into ${clientId} as "${r.name}" (${r.file}); ${r.restartHint}`);
-    return installResult(r);
+  install(serverId: string, clientId: string): Promise<InstallResult> {
+    return this.requireClients().install(serverId, clientId);
   }
 
-  async uninstall(serverId: string, clientId: string): Promise<InstallResult> {
-    const r = await this.requireClients().uninstall(serverId, clientId);
-    this.log(serverId, 'info', `Removed from ${clientId} (${r.file}); ${r.restartHint}`);
-    return installResult(r);
+  uninstall(serverId: string, clientId: string): Promise<InstallResult> {
+    return this.requireClients().uninstall(serverId, clientId);
   }
 
   /** `npx mcp-remote <url>` entries in client configs; header values stay here. */
   findImports(): Promise<ImportCandidateView[]> {
-    this.requireClients();
-    return this.imports!.find();
+    return this.requireClients().findImports();
   }
 
   /** Adds the server of a client's mcp-remote entry and points the entry at Switchboard. */
   async importEntry(clientId: string, entryName: string): Promise<ServerSummary> {
-    this.requireClients();
-    const id = await this.imports!.importEntry(clientId, entryName);
+    const id = await this.requireClients().importEntry(clientId, entryName);
     return this.summary(this.registry.get(id)!);
+  }
+
+  /** The copies of a client's config kept before Switchboard's changes, newest first. */
+  configBackups(clientId: string): Promise<ConfigBackup[]> {
+    return this.requireClients().backups(clientId);
+  }
+
+  /** Puts a kept copy back as the client's config (what it replaced is kept as a backup too). */
+  restoreBackup(clientId: string, backupId: string): Promise<RestoreResult> {
+    return this.requireClients().restore(clientId, backupId);
   }
 
   // ---- logs, settings, app info, diagnostics -----------------------------------------------
@@ -593,6 +671,8 @@ export class AppCore implements SwitchboardCore {
         ? { secretStorage: { secure: security.secure, backend: security.backend, ...(security.warning ? { warning: security.warning } : {}) } }
         : {}),
       loginItemSupported: this.loginItemSupported,
+      canReveal: !!this.opts.reveal,
+      homeDir: homeDir(this.opts.env),
     };
   }
 
@@ -615,19 +695,35 @@ export class AppCore implements SwitchboardCore {
 
   /** A link proposes a server: kept until the window takes it, and announced to open windows. */
   proposeAdd(proposal: AddProposal): void {
-    this.proposal = proposal;
-    for (const l of this.proposalListeners) l(proposal);
+    this.requests.proposals.put(proposal);
   }
 
   takeProposal(): AddProposal | null {
-    const p = this.proposal;
-    this.proposal = null;
-    return p;
+    return this.requests.proposals.take();
   }
 
   onDidProposeAdd(listener: (proposal: AddProposal) => void): () => void {
-    this.proposalListeners.add(listener);
-    return () => this.proposalListeners.delete(listener);
+    return this.requests.proposals.on(listener);
+  }
+
+  /** The tray or a notification asks the window for a view (the add flow, a server's log or sign-in). */
+  requestView(request: ViewRequest): void {
+    this.requests.views.put(request);
+  }
+
+  takeViewRequest(): ViewRequest | null {
+    return this.requests.views.take();
+  }
+
+  onDidRequestView(listener: (request: ViewRequest) => void): () => void {
+    return this.requests.views.on(listener);
+  }
+
+  /** Shows a file in the file manager: a client's config or something in the data folder (reveal.ts). */
+  async reveal(file: string): Promise<void> {
+    if (!this.opts.reveal) throw new Error('This host cannot show files in a file manager.');
+    const isConfigFile = (f: string) => this.installs?.isConfigFile(f) ?? false;
+    this.opts.reveal(revealTarget(file, { dataDir: this.opts.paths.dataDir, isConfigFile }));
   }
 
   onDidAppendLogs(listener: (events: LogEvent[]) => void): () => void {

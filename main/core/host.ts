@@ -33,6 +33,8 @@ export interface HostPorts {
   clientLauncher?: Launcher;
   notifier?: Notifier;
   loginItems?: LoginItems;
+  /** Shows a file in the file manager (the desktop app: Electron's shell.showItemInFolder). */
+  reveal?: (file: string) => void;
   clock?: Clock;
   /**
    * settings.json; by default conf in the data directory, watching the file so that changes made by
@@ -79,7 +81,7 @@ export function createHost(ports: HostPorts): Host {
     opener: ports.opener,
     notifier: ports.notifier,
     clientMetadataUrl: ports.env.MCP_SWITCHBOARD_CLIENT_METADATA_URL,
-    log: (serverId, level, message) => logs.append({ ts: Date.now(), level, server: serverId, message }),
+    log: (serverId, level, message) => logs.append({ ts: Date.now(), level, server: serverId, message, topic: 'sign-in' }),
     // Every token, code, verifier and client secret is registered with the log store's redactor
     // the moment the engine has it: one registry for everything the host writes.
     secrets: logs.redactor,
@@ -99,6 +101,7 @@ export function createHost(ports: HostPorts): Host {
     clientLauncher: ports.clientLauncher,
     notifier: ports.notifier,
     loginItems: ports.loginItems,
+    reveal: ports.reveal,
     version: ports.version,
     supervisor: ports.supervisor,
     probeTimeoutMs: ports.probeTimeoutMs,

@@ -25,8 +25,18 @@ export interface ChildLauncher {
   launch(spec: LaunchSpec): ChildProcess;
 }
 
+/** What a button on a notification does (beside the click, which opens the server's page). */
+export type NotificationActionKind = 'sign-in' | 'show-log' | 'restart';
+
+export interface NotificationOptions {
+  /** The server the notification is about: a click opens its page. */
+  serverId?: string;
+  /** Buttons, where the system shows them (macOS, Windows); elsewhere the click is the way in. */
+  actions?: ReadonlyArray<{ label: string; kind: NotificationActionKind }>;
+}
+
 export interface Notifier {
-  notify(title: string, body: string): void;
+  notify(title: string, body: string, options?: NotificationOptions): void;
 }
 
 export interface Clock {

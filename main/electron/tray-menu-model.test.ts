@@ -27,15 +27,15 @@ describe('buildTrayMenuModel', () => {
     ]);
   });
 
-  it('adds one submenu per server, labelled with its state', () => {
+  it('adds one submenu per server, labelled with its state, those that need the user first', () => {
     const model = buildTrayMenuModel([
       fakeServer('a', 'ready', { name: 'Linear' }),
       fakeServer('b', 'needs-sign-in', { name: 'Notion' }),
       fakeServer('c', 'error', { name: 'Sentry', enabled: false }),
     ]);
     expect(model.filter((i) => i.kind === 'submenu').map((i) => [i.label, (i as { serverId?: string }).serverId])).toEqual([
-      ['Linear — Ready', 'a'],
       ['Notion — Needs sign-in', 'b'],
+      ['Linear — Ready', 'a'],
       ['Sentry — Disabled', 'c'],
     ]);
     expect(model[0]).toMatchObject({ action: 'open' });
@@ -59,6 +59,27 @@ describe('buildTrayMenuModel', () => {
     expect(on.at(-2)).toEqual({ kind: 'action', action: { setting: 'launchAtLogin', value: false }, label: 'Launch at login', checked: true });
     // A host that cannot launch at login shows no such item.
     expect(buildTrayMenuModel([], undefined, {}).some((i) => i.kind === 'action' && i.label === 'Launch at login')).toBe(false);
+  });
+
+  it('leads with the fixes of the servers that need the user, as top-level actions', () => {
+    const model = buildTrayMenuModel([
+      fakeServer('a', 'ready', { name: 'Linear' }),
+      fakeServer('b', 'needs-sign-in', { name: 'Notion' }),
+      fakeServer('c', 'retrying', { name: 'Sentry' }),
+      fakeServer('d', 'error', { name: 'Internal tools' }),
+      fakeServer('e', 'stopped', { name: 'GitHub', enabled: false }),
+    ]);
+    expect(model.slice(0, 7).map((i) => (i.kind === 'separator' ? '-' : i.label))).toEqual([
+      'Open Switchboard',
+      '-',
+      'Sign in to Notion…',
+      'Try Sentry now',
+      'Restart Internal tools',
+      '-',
+      'Notion — Needs sign-in',
+    ]);
+    expect(model[2]).toEqual({ kind: 'action', action: { serverId: 'b', do: 'sign-in' }, label: 'Sign in to Notion…' });
+    expect(model[4]).toEqual({ kind: 'action', action: { serverId: 'd', do: 'restart' }, label: 'Restart Internal tools' });
   });
 
   it('has a label for every state', () => {
@@ -95,11 +116,11 @@ describe('serverSubmenu', () => {
     { serverId: 'a', clientId: 'vscode', state: 'cannot-install' as const, reason: 'mcp.json does not parse (line 3, column 5)' },
   ];
 
-  it('offers Sign in when needed, Reset when signed in, and Install into with check marks', () => {
+  it('offers Sign in when needed, Sign out… when signed in, and Install into with check marks', () => {
     const needs = serverSubmenu(fakeServer('a', 'needs-sign-in', { name: 'Linear' }), { clients, installs });
     expect(needs[0]).toEqual({ kind: 'action', action: { serverId: 'a', do: 'sign-in' }, label: 'Sign in…' });
     const signedIn = serverSubmenu(fakeServer('a', 'ready', { name: 'Linear', signIn: 'signed-in' }), { clients, installs });
-    expect(signedIn[0]).toEqual({ kind: 'action', action: { serverId: 'a', do: 'reset-sign-in' }, label: 'Reset sign-in' });
+    expect(signedIn[0]).toEqual({ kind: 'action', action: { serverId: 'a', do: 'reset-sign-in' }, label: 'Sign out…' });
     const install = signedIn.find((i) => i.kind === 'submenu') as { items: unknown[] };
     expect(install.items).toEqual([
       { kind: 'action', action: { serverId: 'a', do: 'uninstall', clientId: 'claude-desktop' }, label: 'Claude Desktop', checked: true },
@@ -108,8 +129,19 @@ describe('serverSubmenu', () => {
     ]);
     expect(signedIn.slice(-2)).toEqual([
       { kind: 'action', action: { serverId: 'a', do: 'restart' }, label: 'Restart', enabled: true },
-      { kind: 'action', action: { serverId: 'a', do: 'show-logs' }, label: 'Show logs' },
+      { kind: 'action', action: { serverId: 'a', do: 'show-logs' }, label: 'Show log' },
     ]);
+  });
+
+  it('carries the fix each state needs first: Try now, Restart (and Show log), Enable', () => {
+    const first = (state: Parameters<typeof fakeServer>[1], extra = {}) => serverSubmenu(fakeServer('a', state, { name: 'Sentry', ...extra }))[0];
+    expect(first('retrying')).toEqual({ kind: 'action', action: { serverId: 'a', do: 'restart' }, label: 'Try now' });
+    expect(first('error')).toEqual({ kind: 'action', action: { serverId: 'a', do: 'restart' }, label: 'Restart' });
+    expect(first('stopped', { enabled: false })).toEqual({ kind: 'action', action: { serverId: 'a', do: 'enable' }, label: 'Enable' });
+    // The failed server's Restart is its fix, not repeated below; Show log stays last.
+    const failed = serverSubmenu(fakeServer('a', 'error'));
+    expect(failed.filter((i) => i.kind === 'action' && i.label === 'Restart')).toHaveLength(1);
+    expect(failed.at(-1)).toEqual({ kind: 'action', action: { serverId: 'a', do: 'show-logs' }, label: 'Show log' });
   });
 
   it('says so when no client is on this machine, and disables Restart for a disabled server', () => {

@@ -13,7 +13,7 @@ export type TrayAction =
   | 'add-server'
   /** The "Launch at login" check box: the value it asks for (the opposite of its check mark). */
   | { setting: 'launchAtLogin'; value: boolean }
-  | { serverId: string; do: 'sign-in' | 'reset-sign-in' | 'restart' | 'show-logs' }
+  | { serverId: string; do: 'sign-in' | 'reset-sign-in' | 'restart' | 'show-logs' | 'enable' }
   | { serverId: string; do: 'install' | 'uninstall'; clientId: string };
 
 export type TrayMenuItem =
@@ -54,13 +54,48 @@ export function serverLine(server: ServerSummary): string {
   return `${name} — ${state}`;
 }
 
-/** One server's submenu: sign-in, Install into ▸ (check marks where installed), Restart, Show logs. */
+/** The server needs the user: it is on, and waiting for a sign-in, retrying, or stopped after crashes. */
+export function needsAttention(server: ServerSummary): boolean {
+  return server.enabled && (server.status.state === 'needs-sign-in' || server.status.state === 'retrying' || server.status.state === 'error');
+}
+
+/**
+ * The action a server's state needs (the window's cards carry the same): Sign in, Try now (retrying),
+ * Restart (stopped after crashes), Enable (turned off). None for a server that is fine.
+ */
+export function fixFor(server: ServerSummary): { do: 'sign-in' | 'restart' | 'enable'; label: string; top: string } | undefined {
+  const name = shorten(server.name || server.url, MAX_NAME).replace(/&/g, '&&');
+  if (!server.enabled) return { do: 'enable', label: 'Enable', top: `Enable ${name}` };
+  switch (server.status.state) {
+    case 'needs-sign-in':
+      return { do: 'sign-in', label: 'Sign in…', top: `Sign in to ${name}…` };
+    case 'retrying':
+      return { do: 'restart', label: 'Try now', top: `Try ${name} now` };
+    case 'error':
+      return { do: 'restart', label: 'Restart', top: `Restart ${name}` };
+    default:
+      return undefined;
+  }
+}
+
+/** Servers that need the user first, the rest in their order. */
+export function attentionFirst<T extends ServerSummary>(servers: readonly T[]): T[] {
+  return [...servers.filter(needsAttention), ...servers.filter((s) => !needsAttention(s))];
+}
+
+/** Top-level fixes shown above the server list (the most a menu should lead with). */
+export const MAX_TRAY_FIXES = 3;
+
+/**
+ * One server's submenu: the fix its state needs first (Sign in…, Try now, Restart, Enable), Sign
+ * out…, Install into ▸ (check marks where installed), Restart, Show log.
+ */
 export function serverSubmenu(server: ServerSummary, install?: TrayInstallInfo): TrayMenuItem[] {
   const items: TrayMenuItem[] = [];
   const serverId = server.id;
-  if (server.enabled && server.status.state === 'needs-sign-in') items.push({ kind: 'action', action: { serverId, do: 'sign-in' }, label: 'Sign in…' });
-  if (server.signIn === 'signed-in' || server.signIn === 'error')
-    items.push({ kind: 'action', action: { serverId, do: 'reset-sign-in' }, label: 'Reset sign-in' });
+  const fix = fixFor(server);
+  if (fix) items.push({ kind: 'action', action: { serverId, do: fix.do }, label: fix.label });
+  if (server.signIn === 'signed-in' || server.signIn === 'error') items.push({ kind: 'action', action: { serverId, do: 'reset-sign-in' }, label: 'Sign out…' });
   if (install) {
     const rows: TrayMenuItem[] = [];
     for (const c of install.clients) {
@@ -80,11 +115,9 @@ export function serverSubmenu(server: ServerSummary, install?: TrayInstallInfo):
     }
     items.push(rows.length ? { kind: 'submenu', label: 'Install into', items: rows } : { kind: 'info', label: 'No MCP clients found' });
   }
-  items.push(
-    { kind: 'separator' },
-    { kind: 'action', action: { serverId, do: 'restart' }, label: 'Restart', enabled: server.enabled },
-    { kind: 'action', action: { serverId, do: 'show-logs' }, label: 'Show logs' },
-  );
+  items.push({ kind: 'separator' });
+  if (fix?.do !== 'restart') items.push({ kind: 'action', action: { serverId, do: 'restart' }, label: 'Restart', enabled: server.enabled });
+  items.push({ kind: 'action', action: { serverId, do: 'show-logs' }, label: 'Show log' });
   return items;
 }
 
@@ -96,10 +129,18 @@ export interface TrayAppState {
 
 export function buildTrayMenuModel(servers: readonly ServerSummary[], install?: TrayInstallInfo, app: TrayAppState = {}): TrayMenuItem[] {
   const items: TrayMenuItem[] = [{ kind: 'action', action: 'open', label: 'Open Switchboard' }, { kind: 'separator' }];
+  // What needs the user leads the menu, as an action ("Sign in to Notion…"), not inside a submenu.
+  const fixes = servers.filter(needsAttention).slice(0, MAX_TRAY_FIXES);
+  for (const s of fixes) {
+    const fix = fixFor(s)!;
+    items.push({ kind: 'action', action: { serverId: s.id, do: fix.do }, label: fix.top });
+  }
+  if (fixes.length) items.push({ kind: 'separator' });
   if (servers.length === 0) {
     items.push({ kind: 'info', label: 'No servers yet' });
   } else {
-    for (const s of servers.slice(0, MAX_TRAY_SERVERS)) items.push({ kind: 'submenu', label: serverLine(s), serverId: s.id, items: serverSubmenu(s, install) });
+    for (const s of attentionFirst(servers).slice(0, MAX_TRAY_SERVERS))
+      items.push({ kind: 'submenu', label: serverLine(s), serverId: s.id, items: serverSubmenu(s, install) });
     const rest = servers.length - MAX_TRAY_SERVERS;
     if (rest > 0) items.push({ kind: 'info', label: `… and ${rest} more` });
   }

@@ -124,7 +124,7 @@ describe('ElectronTray', () => {
     const menu = state.menus[0]!;
     expect(labels(menu)).toEqual(['Open Switchboard', 'separator', 'Linear — Ready', 'separator', 'Add remote server…', 'separator', 'Quit']);
     const sub = menu[2]!.submenu as MenuItemConstructorOptions[];
-    expect(labels(sub)).toEqual(['separator', 'Restart', 'Show logs']);
+    expect(labels(sub)).toEqual(['separator', 'Restart', 'Show log']);
     (menu[0]!.click as () => void)();
     (menu[6]!.click as () => void)();
     (sub[1]!.click as () => void)();
@@ -139,16 +139,18 @@ describe('ElectronTray', () => {
     expect(state.menus).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(200);
     expect(state.menus).toHaveLength(2);
-    expect(state.menus[1]![2]!.label).toBe('Linear — Error');
+    // The failed server's fix leads the menu; its submenu follows.
+    expect(state.menus[1]![2]!.label).toBe('Restart Linear');
+    expect(state.menus[1]![4]!.label).toBe('Linear — Error');
     // The rebuilt menu knows the clients: "Install into ▸ Claude Desktop".
-    const rebuilt = state.menus[1]![2]!.submenu as MenuItemConstructorOptions[];
+    const rebuilt = state.menus[1]![4]!.submenu as MenuItemConstructorOptions[];
     const installInto = rebuilt.find((i) => i.label === 'Install into')!.submenu as MenuItemConstructorOptions[];
     expect(installInto.map((i) => [i.label, i.type, i.checked])).toEqual([['Claude Desktop', 'checkbox', false]]);
 
     expect(tray.snapshot()).toEqual({
       icon: 'error',
       tooltip: 'MCP Switchboard — 0 of 1 ready, 1 failed',
-      menu: ['Open Switchboard', '-', 'Linear — Error', '-', 'Add remote server…', '-', 'Quit'],
+      menu: ['Open Switchboard', '-', 'Restart Linear', '-', 'Linear — Error', '-', 'Add remote server…', '-', 'Quit'],
     });
     tray.dispose();
     expect(tray.snapshot()).toBeUndefined();
@@ -254,7 +256,7 @@ describe('ElectronTray', () => {
     state.current!.emit('menu-will-close');
     await vi.advanceTimersByTimeAsync(10);
     expect(state.menus.length).toBe(menusBefore + 1);
-    expect(state.menus.at(-1)![2]!.label).toBe('Linear — Error');
+    expect(state.menus.at(-1)![4]!.label).toBe('Linear — Error');
     // A servers change reads the clients' install states again.
     core.list.fire(core.servers);
     await vi.advanceTimersByTimeAsync(200);

@@ -20,6 +20,8 @@ export interface ElectronWindowsOptions {
   onBlocked?: (what: 'navigate' | 'window-open' | 'permission' | 'webview' | 'download', url: string) => void;
   /** The page did not load, or its renderer went away (for the app log). */
   onPageProblem?: (message: string) => void;
+  /** The user closed the window (the app keeps running in the tray). */
+  onClose?: () => void;
   /** process.platform by default. */
   platform?: NodeJS.Platform;
 }
@@ -173,6 +175,7 @@ export class ElectronWindows {
       this.options.onPageProblem?.(`the window's renderer went away (${details.reason}); it reloads when the window is opened again`);
       this.crashed = true;
     });
+    win.on('close', () => this.options.onClose?.());
     win.on('closed', () => {
       if (this.window === win) this.window = undefined;
     });

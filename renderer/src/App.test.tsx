@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import '@testing-library/jest-dom/vitest';
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AppInfo, AppSettings } from '../../common/contract';
@@ -69,11 +69,37 @@ describe('App shell', () => {
     await user.click(within(nav).getByRole('button', { name: /^Servers/ }));
     await user.click(screen.getByRole('button', { name: 'Open Linear' }));
     expect(screen.getByTestId('server-detail')).toHaveAttribute('data-server-id', 'linear');
+    await user.click(screen.getByRole('tab', { name: 'Log' }));
     expect(screen.getByTestId('log-viewer')).toHaveAttribute('data-server', 'linear');
     await user.click(screen.getByRole('button', { name: /All servers/ }));
     expect(screen.getByRole('heading', { name: 'Servers', level: 2 })).toBeInTheDocument();
     // No storage question when the keyring is secure.
-    expect(screen.queryByTestId('weak-storage-banner')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('storage-sheet')).not.toBeInTheDocument();
+  });
+
+  it('the tray and notifications open the add flow, or a server on its log or its sign-in', async () => {
+    const fake = settingsBridge({ ...INSECURE, secretStorage: { secure: true, backend: 'gnome_libsecret' } }, SETTINGS, {
+      'app:take-view-request': () => ok({ view: 'server', serverId: 'linear', tab: 'log' }),
+      'auth:sign-in': () => ok(undefined),
+    });
+    render(<App />);
+    expect(await screen.findByTestId('server-detail')).toHaveAttribute('data-server-id', 'linear');
+    expect(screen.getByRole('tab', { name: 'Log' })).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByTestId('log-viewer')).toHaveAttribute('data-server', 'linear');
+    act(() => fake.emit('app:did-request-view', { view: 'add' }));
+    expect(await screen.findByRole('heading', { name: 'Add a remote server' })).toBeInTheDocument();
+    act(() => fake.emit('app:did-request-view', { view: 'server', serverId: 'notion', signIn: true }));
+    await waitFor(() => expect(fake.callsOf('auth:sign-in')).toEqual([{ serverId: 'notion' }]));
+  });
+
+  it('"N need attention" is a link to the first server that needs the user', async () => {
+    const user = userEvent.setup();
+    settingsBridge({ ...INSECURE, secretStorage: { secure: true, backend: 'gnome_libsecret' } });
+    render(<App initialView={{ kind: 'settings' }} />);
+    await user.click(await screen.findByTestId('attention-link'));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Open Notion' })).toHaveFocus());
+    // Servers that need the user come first.
+    expect(screen.getAllByTestId('server').map((r) => r.dataset.serverId)).toEqual(['notion', 'linear']);
   });
 
   it("a link's proposal opens the add flow pre-filled, and adds nothing by itself", async () => {
@@ -85,17 +111,42 @@ describe('App shell', () => {
     expect(fake.callsOf('servers:add')).toEqual([]);
   });
 
-  it('asks what to do with tokens when storage is not secure, on every view, until the user chooses', async () => {
+  it('asks where to keep sign-ins once, at the first sign-in that needs it (no banner on every view)', async () => {
     const user = userEvent.setup();
-    const fake = settingsBridge(INSECURE);
+    const fake = settingsBridge(INSECURE, SETTINGS, { 'auth:sign-in': () => ok(undefined) });
     render(<App />);
-    const banner = await screen.findByTestId('weak-storage-banner');
-    expect(banner).toHaveTextContent('Sign-in tokens cannot be stored securely here. No keyring was found.');
+    await screen.findAllByTestId('server');
     await user.click(screen.getByRole('button', { name: 'Clients' }));
-    expect(screen.getByTestId('weak-storage-banner')).toBeInTheDocument();
-    await user.click(within(screen.getByTestId('weak-storage-banner')).getByRole('button', { name: 'Store anyway' }));
-    await waitFor(() => expect(screen.queryByTestId('weak-storage-banner')).not.toBeInTheDocument());
+    await user.click(screen.getByRole('button', { name: /^Servers/ }));
+    expect(screen.queryByTestId('storage-sheet')).not.toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: /storage/i })).not.toBeInTheDocument();
+
+    // The Sign in on Notion's card: the question first, with both consequences.
+    await user.click(within(screen.getAllByTestId('server')[0]!).getByTestId('fix'));
+    const sheet = await screen.findByRole('dialog', { name: 'Before you sign in to Notion' });
+    expect(sheet).toHaveTextContent('This computer has no keyring to protect your sign-ins.');
+    expect(sheet).toHaveTextContent('Installing and unlocking GNOME Keyring or KWallet protects them instead.');
+    expect(fake.callsOf('auth:sign-in')).toEqual([]);
+    await user.click(within(sheet).getByRole('button', { name: /Keep me signed in/ }));
+    await waitFor(() => expect(fake.callsOf('auth:sign-in')).toEqual([{ serverId: 'notion' }]));
     expect(fake.callsOf('settings:set')).toEqual([{ weakStorage: 'store' }]);
+    expect(screen.queryByTestId('storage-sheet')).not.toBeInTheDocument();
+
+    // Asked once: the next sign-in goes straight to the browser.
+    await user.click(screen.getAllByTestId('server')[0]!.querySelector<HTMLButtonElement>('[data-testid="fix"]')!);
+    await waitFor(() => expect(fake.callsOf('auth:sign-in')).toHaveLength(2));
+    expect(screen.queryByTestId('storage-sheet')).not.toBeInTheDocument();
+  });
+
+  it('Cancel on the storage question signs in nowhere', async () => {
+    const user = userEvent.setup();
+    const fake = settingsBridge(INSECURE, SETTINGS, { 'auth:sign-in': () => ok(undefined) });
+    render(<App />);
+    await user.click((await screen.findAllByTestId('fix'))[0]!);
+    await user.click(within(await screen.findByTestId('storage-sheet')).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByTestId('storage-sheet')).not.toBeInTheDocument();
+    expect(fake.callsOf('auth:sign-in')).toEqual([]);
+    expect(fake.callsOf('settings:set')).toEqual([]);
   });
 
   it('settings: theme applies at once, retention is checked, login item unsupported is explained', async () => {
@@ -106,10 +157,11 @@ describe('App shell', () => {
     expect(await screen.findByTestId('version')).toHaveTextContent('0.1.0');
     expect(screen.getByText('/home/ada/.config/mcp-switchboard')).toBeInTheDocument();
     expect(screen.getByLabelText('Launch at login')).toBeDisabled();
-    expect(screen.getByLabelText('Launch at login')).toHaveAccessibleDescription(/Not available here/);
+    expect(screen.getByLabelText('Launch at login')).toHaveAccessibleDescription(/Only the desktop app can start at login/);
 
-    // Not secure: the choice is offered here, with the current one checked.
-    expect(screen.getByRole('radio', { name: /Keep tokens only in memory/ })).toBeChecked();
+    // Not secure: the choice is offered here too, in the words of the first sign-in's question, the current one checked.
+    expect(screen.getByRole('radio', { name: /Sign in again after each start/ })).toBeChecked();
+    expect(screen.getByText('Linux')).toBeInTheDocument();
 
     await user.click(screen.getByRole('radio', { name: 'Dark' }));
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));

@@ -126,24 +126,93 @@ export function stateSentence(server: ServerSummary, nowMs: number): string {
   }
 }
 
-/** Sign-in and token expiry in a few words ("Expires in 42 min", "Not needed"). */
-export function signInText(server: ServerSummary, nowMs: number): string {
+/** A sign-in that ends by itself within this long is worth a warning (Tailscale warns under 8 h). */
+export const SIGN_IN_WARN_MS = 8 * 3600_000;
+
+/**
+ * Sign-in in a few words, and whether it needs the user. The app renews the access token by
+ * itself, so its expiry is not shown: "Signed in as ada@acme.dev · renews automatically". A
+ * warning only when the sign-in will end (no renewal possible) within 8 h, has ended, or failed.
+ */
+export function signInStatus(server: ServerSummary, nowMs: number): { text: string; warn: boolean } {
+  const as = server.account ? ` as ${server.account}` : '';
   switch (server.signIn) {
-    case 'signed-in':
-      if (server.tokenExpiresAt === undefined) return 'Signed in';
-      return server.tokenExpiresAt > nowMs ? `Expires ${inTime(server.tokenExpiresAt, nowMs)}` : expiredText(server.tokenExpiresAt, nowMs);
+    case 'signed-in': {
+      if (server.renewsAutomatically !== false || server.tokenExpiresAt === undefined) return { text: `Signed in${as} · renews automatically`, warn: false };
+      if (server.tokenExpiresAt <= nowMs) return { text: `Sign-in ${expiredText(server.tokenExpiresAt, nowMs)}`, warn: true };
+      const warn = server.tokenExpiresAt - nowMs < SIGN_IN_WARN_MS;
+      return { text: `Signed in${as} · ends ${inTime(server.tokenExpiresAt, nowMs)}${warn ? ', then sign in again' : ''}`, warn };
+    }
     case 'signing-in':
-      return 'Signing in…';
+      return { text: 'Signing in…', warn: false };
     case 'needs-sign-in':
-      return 'Sign-in needed';
+      return { text: 'Sign-in needed', warn: true };
     case 'error':
-      return 'Sign-in failed';
+      return { text: 'Renewing the sign-in failed: sign in again', warn: true };
     default:
-      return server.status.state === 'needs-sign-in' ? 'Sign-in needed' : 'Not needed';
+      return server.status.state === 'needs-sign-in' ? { text: 'Sign-in needed', warn: true } : { text: 'Not needed', warn: false };
   }
+}
+
+/** The sign-in in a few words (signInStatus's text). */
+export function signInText(server: ServerSummary, nowMs: number): string {
+  return signInStatus(server, nowMs).text;
 }
 
 function expiredText(atMs: number, nowMs: number): string {
   const ago = relativeTime(atMs, nowMs);
-  return ago === 'just now' ? 'Expired just now' : `Expired ${ago} ago`;
+  return ago === 'just now' ? 'ended just now' : `ended ${ago} ago`;
+}
+
+/** The server needs the user: it is on, and waits for a sign-in, retries, or stopped after crashes. */
+export function needsAttention(server: ServerSummary): boolean {
+  return server.enabled && ['error', 'needs-sign-in', 'retrying'].includes(server.status.state);
+}
+
+/** Servers that need the user first, the rest in their order. */
+export function attentionFirst(servers: readonly ServerSummary[]): ServerSummary[] {
+  return [...servers.filter(needsAttention), ...servers.filter((s) => !needsAttention(s))];
+}
+
+export type FixKind = 'sign-in' | 'try-now' | 'restart' | 'enable';
+
+/** The action a server's state needs, next to the state (the tray carries the same). */
+export function fixFor(server: ServerSummary): { kind: FixKind; label: string } | undefined {
+  if (!server.enabled) return { kind: 'enable', label: 'Enable' };
+  switch (server.status.state) {
+    case 'needs-sign-in':
+      return { kind: 'sign-in', label: 'Sign in' };
+    case 'retrying':
+      return { kind: 'try-now', label: 'Try now' };
+    case 'error':
+      return { kind: 'restart', label: 'Restart' };
+    default:
+      return server.signIn === 'error' || server.signIn === 'needs-sign-in' ? { kind: 'sign-in', label: 'Sign in' } : undefined;
+  }
+}
+
+/** "~/.cursor/mcp.json" for a path in the home folder. */
+export function tildePath(p: string, home: string | undefined): string {
+  if (!home) return p;
+  const h = home.replace(/[\\/]+$/, '');
+  if (p === h) return '~';
+  return p.startsWith(`${h}/`) || p.startsWith(`${h}\\`) ? `~${p.slice(h.length)}` : p;
+}
+
+const PLATFORMS: Record<string, string> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
+
+export function platformLabel(platform: string): string {
+  return PLATFORMS[platform] ?? platform;
+}
+
+/** Where tokens are kept, in words ("GNOME Keyring", not "safeStorage (gnome_libsecret)"). */
+export function storageLabel(backend: string): string {
+  const b = backend.toLowerCase();
+  if (b.startsWith('memory only')) return 'Memory only (nothing written to disk)';
+  if (b.includes('gnome_libsecret') || b.includes('libsecret')) return 'GNOME Keyring';
+  if (b.includes('kwallet')) return 'KWallet';
+  if (b.includes('keychain')) return 'macOS Keychain';
+  if (b.includes('dpapi')) return 'Windows (DPAPI)';
+  if (b.includes('basic_text') || b.includes('not encrypted') || b.includes('unencrypted')) return 'A file only your user account can read (no keyring)';
+  return backend;
 }

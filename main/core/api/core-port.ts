@@ -7,6 +7,7 @@ import type {
   AddServerInput,
   AppSettings,
   ClientApp,
+  ConfigBackup,
   DiagnosticsBundle,
   FindOrAddResult,
   ImportCandidateView,
@@ -16,16 +17,27 @@ import type {
   ProbeInput,
   ProbeResult,
   RemoveResult,
+  RestoreResult,
   ServerStatus,
   ServerSummary,
+  SignInPage,
   ToolInfo,
+  UpdateServerInput,
+  UpdateServerResult,
+  ViewRequest,
 } from '../../../common/contract';
 
 export interface SwitchboardCore {
   listServers(): ServerSummary[];
+  /** Adds a server; a draft (the add flow before sign-in) only once `keepServer` says so. */
   addServer(input: AddServerInput): Promise<ServerSummary>;
   /** `connect`'s server: found (same URL and header values), updated (same URL and name) or added; turned on. */
   findOrAddServer(input: AddServerInput): Promise<FindOrAddResult>;
+  keepServer(serverId: string): Promise<ServerSummary>;
+  /** Forgets a draft and its sign-in; refuses a server that is not a draft. */
+  discardServer(serverId: string): Promise<void>;
+  /** The Edit form; header values and the client secret are write-only. */
+  updateServer(input: UpdateServerInput): Promise<UpdateServerResult>;
   /** What is at a URL (add flow); refuses a URL the registry would refuse, with the reason. */
   probeServer(input: ProbeInput): Promise<ProbeResult>;
   /** Removes the server; unless `keepInClients`, first its entries in every client config. */
@@ -38,6 +50,9 @@ export interface SwitchboardCore {
   listTools(serverId: string): Promise<ToolInfo[]>;
   signIn(serverId: string): Promise<void>;
   resetSignIn(serverId: string): Promise<void>;
+  signInPage(serverId: string): SignInPage | null;
+  openSignInPage(serverId: string): Promise<void>;
+  cancelSignIn(serverId: string): Promise<void>;
   /** One server's recent events, or every server's merged by time when `serverId` is undefined. */
   tailLogs(serverId: string | undefined, limit?: number): LogEvent[];
   exportDiagnostics(): Promise<DiagnosticsBundle>;
@@ -47,6 +62,10 @@ export interface SwitchboardCore {
   uninstall(serverId: string, clientId: string): Promise<InstallResult>;
   findImports(): Promise<ImportCandidateView[]>;
   importEntry(clientId: string, entryName: string): Promise<ServerSummary>;
+  configBackups(clientId: string): Promise<ConfigBackup[]>;
+  restoreBackup(clientId: string, backupId: string): Promise<RestoreResult>;
+  /** Shows a file the app knows in the file manager; refuses any other. */
+  reveal(file: string): Promise<void>;
   getSettings(): AppSettings;
   setSettings(patch: Partial<AppSettings>): Promise<AppSettings>;
   onDidChangeStatus(listener: (status: ServerStatus) => void): () => void;
@@ -56,4 +75,7 @@ export interface SwitchboardCore {
   /** A link proposed a server (the window pre-fills the form; the user confirms). */
   onDidProposeAdd(listener: (proposal: AddProposal) => void): () => void;
   takeProposal(): AddProposal | null;
+  /** The tray or a notification asks the window for a view. */
+  onDidRequestView(listener: (request: ViewRequest) => void): () => void;
+  takeViewRequest(): ViewRequest | null;
 }

@@ -173,6 +173,26 @@ describe('createHandlers', () => {
     ['settings:set', { theme: 'blue' }, /theme must be one of system, light, dark/],
     ['settings:set', { weakStorage: 'disk' }, /weakStorage must be one of ask, store, memory/],
     ['settings:set', { fontSize: 3 }, /Unknown setting "fontSize"/],
+    ['servers:add', { url: 'https://x', draft: 'yes' }, /"draft" must be a boolean, got a string/],
+    ['servers:keep', {}, /"serverId" must be a string, got nothing/],
+    ['servers:discard', { serverId: 'alpha', url: 'x' }, /unknown field "url"/],
+    ['servers:update', undefined, /servers:update: expected an object/],
+    ['servers:update', { name: 'x' }, /"serverId" must be a string, got nothing/],
+    ['servers:update', { serverId: 'alpha', url: '  ' }, /"url" must not be empty/],
+    ['servers:update', { serverId: 'alpha', headers: { A: 1 } }, /header "A" must have a string value or null/],
+    ['servers:update', { serverId: 'alpha', headers: [] }, /"headers" must be an object of strings or nulls, got an array/],
+    ['servers:update', { serverId: 'alpha', clientSecret: '' }, /"clientSecret" must be null or a string of 1 to 8192 characters/],
+    ['servers:update', { serverId: 'alpha', transport: 'sse' }, /unknown field "transport"/],
+    ['auth:sign-in-page', { serverId: 1 }, /"serverId" must be a string, got a number/],
+    ['auth:open-sign-in-page', {}, /"serverId" must be a string, got nothing/],
+    ['auth:cancel-sign-in', null, /expected an object \{ serverId \}, got null/],
+    ['clients:backups', {}, /"clientId" must be a string, got nothing/],
+    ['clients:restore-backup', { clientId: 'cursor', backupId: '../../etc/passwd' }, /"backupId" is a backup's name, not a path/],
+    ['clients:restore-backup', { clientId: 'cursor', backupId: '..' }, /not a path/],
+    ['clients:restore-backup', { clientId: 'cursor' }, /"backupId" must be a string, got nothing/],
+    ['app:take-view-request', { view: 'add' }, /app:take-view-request: takes no argument/],
+    ['app:reveal', { path: 7 }, /"path" must be a string, got a number/],
+    ['app:reveal', { file: '/x' }, /unknown field "file"/],
   ];
 
   it.each(bad)('%s refuses %j', async (name, arg, message) => {
@@ -187,6 +207,62 @@ describe('createHandlers', () => {
     const { handlers } = setup();
     const result = await handlers['servers:add']({ url: 'https://x', headers: { Authorization: 'x'.repeat(LIMITS.headerValueLength + 1) } });
     expect(result).toEqual({ ok: false, error: 'servers:add: header "Authorization" is too long' });
+    const secret = `s3cret-${'y'.repeat(LIMITS.headerValueLength)}`;
+    for (const arg of [
+      { serverId: 'alpha', headers: { Authorization: secret } },
+      { serverId: 'alpha', clientSecret: secret },
+    ]) {
+      const r = await handlers['servers:update'](arg);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error).not.toContain('s3cret');
+    }
+  });
+
+  it('answers the calls of drafts, the Edit form, the sign-in page, backups, view requests and reveal', async () => {
+    const { core, handlers } = setup();
+    const draft = await handlers['servers:add']({ url: 'https://acme.example.com/mcp', name: 'Acme', draft: true });
+    expect(draft).toMatchObject({ ok: true, value: { name: 'Acme' } });
+    expect(core.calls.at(-1)).toEqual({ method: 'addServer', args: [{ url: 'https://acme.example.com/mcp', name: 'Acme', draft: true }] });
+    const id = draft.ok ? draft.value.id : '';
+    expect((await handlers['servers:list'](undefined)).ok && core.servers.some((s) => s.id === id)).toBe(false);
+    expect(await handlers['servers:keep']({ serverId: id })).toMatchObject({ ok: true, value: { id } });
+    expect(await handlers['servers:discard']({ serverId: id })).toMatchObject({ ok: false, error: expect.stringMatching(/not a server being added/) });
+
+    const edited = await handlers['servers:update']({
+      serverId: 'alpha',
+      name: 'Alpha',
+      headers: { 'X-Key': 'new', 'X-Old': null },
+      clientSecret: null,
+      scopes: '',
+    });
+    expect(edited).toMatchObject({ ok: true, value: { server: { name: 'Alpha', headerNames: ['X-Key'] }, signedOut: false } });
+    expect(core.calls.at(-1)!.args[0]).toEqual({
+      serverId: 'alpha',
+      name: 'Alpha',
+      headers: { 'X-Key': 'new', 'X-Old': null },
+      clientSecret: null,
+      scopes: '',
+    });
+
+    expect(await handlers['auth:sign-in-page']({ serverId: 'alpha' })).toEqual({ ok: true, value: null });
+    core.signInPages.alpha = { url: 'https://auth.example.com/authorize?state=s', expiresAt: 5 };
+    expect(await handlers['auth:sign-in-page']({ serverId: 'alpha' })).toEqual({ ok: true, value: core.signInPages.alpha });
+    expect(await handlers['auth:open-sign-in-page']({ serverId: 'alpha' })).toEqual({ ok: true, value: undefined });
+    expect(await handlers['auth:cancel-sign-in']({ serverId: 'alpha' })).toEqual({ ok: true, value: undefined });
+    expect(await handlers['auth:open-sign-in-page']({ serverId: 'alpha' })).toMatchObject({ ok: false });
+
+    expect(await handlers['clients:backups']({ clientId: 'claude-desktop' })).toMatchObject({ ok: true, value: [{ id: expect.stringMatching(/\.bak$/) }] });
+    expect(await handlers['clients:restore-backup']({ clientId: 'claude-desktop', backupId: 'x.bak' })).toMatchObject({
+      ok: true,
+      value: { file: '/fake/claude_desktop_config.json' },
+    });
+
+    expect(await handlers['app:take-view-request'](undefined)).toEqual({ ok: true, value: null });
+    core.requestView({ view: 'add' });
+    expect(await handlers['app:take-view-request'](null)).toEqual({ ok: true, value: { view: 'add' } });
+    expect(await handlers['app:take-view-request'](undefined)).toEqual({ ok: true, value: null });
+    expect(await handlers['app:reveal']({ path: '/fake/claude_desktop_config.json' })).toEqual({ ok: true, value: undefined });
+    expect(await handlers['app:reveal']({ path: '/etc/passwd' })).toMatchObject({ ok: false });
   });
 
   it('turns sync throws, async rejections and non-Error throws into errors', async () => {
@@ -222,7 +298,7 @@ describe('forwardEvents', () => {
     const core = new FakeSwitchboardCore();
     const seen: Array<[EventName, unknown]> = [];
     const dispose = forwardEvents(core, (name, payload) => seen.push([name, payload]));
-    expect(core.listenerCount).toBe(5);
+    expect(core.listenerCount).toBe(6);
 
     const status = fakeStatus('alpha', 'retrying');
     core.status.fire(status);
@@ -230,14 +306,16 @@ describe('forwardEvents', () => {
     core.settingsChanged.fire({ launchAtLogin: false, logRetentionDays: 7, theme: 'dark', weakStorage: 'memory' });
     core.appended.fire([{ ts: 2, level: 'warn', server: 'alpha', message: 'slow' }]);
     core.propose({ url: 'https://mcp.example.org/mcp' });
+    core.requestView({ view: 'server', serverId: 'alpha', tab: 'log' });
     expect(seen.map(([n]) => n)).toEqual([...EVENT_NAMES]);
+    expect(seen.at(-1)![1]).toEqual({ view: 'server', serverId: 'alpha', tab: 'log' });
     expect(seen[0]![1]).toBe(status);
 
     dispose();
     dispose();
     expect(core.listenerCount).toBe(0);
     core.status.fire(status);
-    expect(seen).toHaveLength(5);
+    expect(seen).toHaveLength(6);
   });
 
   it("hands a link's proposal to the window once", async () => {

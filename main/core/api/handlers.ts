@@ -17,6 +17,7 @@ import {
   type Events,
   type ProbeInput,
   type Result,
+  type UpdateServerInput,
 } from '../../../common/contract';
 import { parseSettingsPatch, SettingsError } from '../settings';
 import type { SwitchboardCore } from './core-port';
@@ -35,6 +36,8 @@ export const LIMITS = {
   tailLimit: 10_000,
   entryNameLength: 200,
   clientIdLength: 64,
+  backupIdLength: 300,
+  pathLength: 4096,
 } as const;
 
 /** Thrown by validators only; caught in `guard` and returned as the error string. */
@@ -91,7 +94,7 @@ function expectPair(name: CallName, arg: unknown): { serverId: string; clientId:
 
 export function parseAddServerInput(arg: unknown, name: CallName = 'servers:add'): AddServerInput {
   const obj = expectRecord(name, arg, 'an object { url, name?, headers?, clientId?, clientSecret?, scopes? }');
-  expectKnownKeys(name, obj, ['url', 'name', 'headers', 'clientId', 'clientSecret', 'scopes', 'retryBudgetSeconds']);
+  expectKnownKeys(name, obj, ['url', 'name', 'headers', 'clientId', 'clientSecret', 'scopes', 'retryBudgetSeconds', 'draft']);
   const input: AddServerInput = { url: expectString(name, 'url', obj.url, LIMITS.urlLength, true)!.trim() };
   // An empty name means "no name": the form sends what the user typed.
   const displayName = expectString(name, 'name', obj.name, LIMITS.nameLength, false)?.trim();
@@ -112,6 +115,57 @@ export function parseAddServerInput(arg: unknown, name: CallName = 'servers:add'
     if (typeof obj.retryBudgetSeconds !== 'number')
       throw new PayloadError(`${name}: "retryBudgetSeconds" must be a number, got ${describe(obj.retryBudgetSeconds)}`);
     input.retryBudgetSeconds = obj.retryBudgetSeconds;
+  }
+  if (obj.draft !== undefined && typeof obj.draft !== 'boolean') throw new PayloadError(`${name}: "draft" must be a boolean, got ${describe(obj.draft)}`);
+  if (obj.draft) input.draft = true;
+  return input;
+}
+
+/**
+ * The Edit form. Header values and the client secret are write-only: validated by length and type,
+ * never echoed in an error.
+ */
+export function parseUpdateServerInput(arg: unknown): UpdateServerInput {
+  const name: CallName = 'servers:update';
+  const obj = expectRecord(name, arg, 'an object { serverId, name?, url?, headers?, scopes?, clientId?, clientSecret? }');
+  expectKnownKeys(name, obj, ['serverId', 'name', 'url', 'headers', 'scopes', 'clientId', 'clientSecret']);
+  const input: UpdateServerInput = { serverId: expectServerId(name, obj) };
+  const displayName = expectString(name, 'name', obj.name, LIMITS.nameLength, false);
+  if (displayName !== undefined) input.name = displayName;
+  const url = expectString(name, 'url', obj.url, LIMITS.urlLength, false);
+  if (url !== undefined) {
+    if (url.trim() === '') throw new PayloadError(`${name}: "url" must not be empty`);
+    input.url = url.trim();
+  }
+  const scopes = expectString(name, 'scopes', obj.scopes, 1000, false);
+  if (scopes !== undefined) input.scopes = scopes;
+  const clientId = expectString(name, 'clientId', obj.clientId, LIMITS.urlLength, false);
+  if (clientId !== undefined) input.clientId = clientId;
+  if (obj.clientSecret !== undefined) {
+    if (
+      obj.clientSecret !== null &&
+      (typeof obj.clientSecret !== 'string' || obj.clientSecret.length === 0 || obj.clientSecret.length > LIMITS.headerValueLength)
+    ) {
+      throw new PayloadError(`${name}: "clientSecret" must be null or a string of 1 to ${LIMITS.headerValueLength} characters`);
+    }
+    input.clientSecret = obj.clientSecret as string | null;
+  }
+  if (obj.headers !== undefined) {
+    if (typeof obj.headers !== 'object' || obj.headers === null || Array.isArray(obj.headers)) {
+      throw new PayloadError(`${name}: "headers" must be an object of strings or nulls, got ${describe(obj.headers)}`);
+    }
+    const entries = Object.entries(obj.headers as Record<string, unknown>);
+    if (entries.length > LIMITS.headerCount) throw new PayloadError(`${name}: at most ${LIMITS.headerCount} headers`);
+    const headers: Record<string, string | null> = {};
+    for (const [key, v] of entries) {
+      if (key.length === 0 || key.length > LIMITS.headerNameLength) {
+        throw new PayloadError(`${name}: header names must be 1 to ${LIMITS.headerNameLength} characters`);
+      }
+      if (v !== null && typeof v !== 'string') throw new PayloadError(`${name}: header "${key}" must have a string value or null`);
+      if (typeof v === 'string' && v.length > LIMITS.headerValueLength) throw new PayloadError(`${name}: header "${key}" is too long`);
+      headers[key] = v as string | null;
+    }
+    input.headers = headers;
   }
   return input;
 }
@@ -194,6 +248,9 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
       }),
     'servers:add': (arg) => guard(() => core.addServer(parseAddServerInput(arg))),
     'servers:find-or-add': (arg) => guard(() => core.findOrAddServer(parseAddServerInput(arg, 'servers:find-or-add'))),
+    'servers:keep': onServer('servers:keep', (id) => core.keepServer(id)),
+    'servers:discard': onServer('servers:discard', (id) => core.discardServer(id)),
+    'servers:update': (arg) => guard(() => core.updateServer(parseUpdateServerInput(arg))),
     'servers:probe': (arg) => guard(() => core.probeServer(parseProbeInput(arg))),
     'servers:remove': (arg) =>
       guard(() => {
@@ -222,6 +279,9 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
     'servers:ensure-running': onServer('servers:ensure-running', (id) => core.ensureRunning(id)),
     'auth:sign-in': onServer('auth:sign-in', (id) => core.signIn(id)),
     'auth:reset': onServer('auth:reset', (id) => core.resetSignIn(id)),
+    'auth:sign-in-page': onServer('auth:sign-in-page', async (id) => core.signInPage(id)),
+    'auth:open-sign-in-page': onServer('auth:open-sign-in-page', (id) => core.openSignInPage(id)),
+    'auth:cancel-sign-in': onServer('auth:cancel-sign-in', (id) => core.cancelSignIn(id)),
     'logs:tail': (arg) =>
       guard(() => {
         const name: CallName = 'logs:tail';
@@ -277,6 +337,23 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
         const entryName = expectString(name, 'entryName', obj.entryName, LIMITS.entryNameLength, true)!;
         return core.importEntry(clientId, entryName);
       }),
+    'clients:backups': (arg) =>
+      guard(() => {
+        const name: CallName = 'clients:backups';
+        const obj = expectRecord(name, arg, 'an object { clientId }');
+        expectKnownKeys(name, obj, ['clientId']);
+        return core.configBackups(expectString(name, 'clientId', obj.clientId, LIMITS.clientIdLength, true)!);
+      }),
+    'clients:restore-backup': (arg) =>
+      guard(() => {
+        const name: CallName = 'clients:restore-backup';
+        const obj = expectRecord(name, arg, 'an object { clientId, backupId }');
+        expectKnownKeys(name, obj, ['clientId', 'backupId']);
+        const clientId = expectString(name, 'clientId', obj.clientId, LIMITS.clientIdLength, true)!;
+        const backupId = expectString(name, 'backupId', obj.backupId, LIMITS.backupIdLength, true)!;
+        if (/[\\/]|^\.\.?$/.test(backupId)) throw new PayloadError(`${name}: "backupId" is a backup's name, not a path`);
+        return core.restoreBackup(clientId, backupId);
+      }),
     'settings:get': (arg) =>
       guard(() => {
         expectNothing('settings:get', arg);
@@ -287,6 +364,18 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
       guard(() => {
         expectNothing('app:take-proposal', arg);
         return core.takeProposal();
+      }),
+    'app:take-view-request': (arg) =>
+      guard(() => {
+        expectNothing('app:take-view-request', arg);
+        return core.takeViewRequest();
+      }),
+    'app:reveal': (arg) =>
+      guard(() => {
+        const name: CallName = 'app:reveal';
+        const obj = expectRecord(name, arg, 'an object { path }');
+        expectKnownKeys(name, obj, ['path']);
+        return core.reveal(expectString(name, 'path', obj.path, LIMITS.pathLength, true)!);
       }),
     'app:info': (arg) =>
       guard(() => {
@@ -326,6 +415,7 @@ export function forwardEvents(core: SwitchboardCore, sink: EventSink): () => voi
     core.onDidChangeSettings((settings) => safe('settings:did-change', settings)),
     core.onDidAppendLogs((events) => safe('logs:did-append', events)),
     core.onDidProposeAdd((proposal) => safe('app:did-propose-add', proposal)),
+    core.onDidRequestView((request) => safe('app:did-request-view', request)),
   ];
   let disposed = false;
   return () => {

@@ -10,7 +10,8 @@
 import type { FetchLike, OAuthTokens } from '@modelcontextprotocol/client';
 import { urlSecrets } from '../../../common/url-secrets';
 import { Redactor } from '../logs/redactor';
-import { systemClock, type Clock } from '../ports';
+import { signInNeeded } from '../notifications';
+import { systemClock, type Clock, type Notifier } from '../ports';
 import { guardedFetch } from './auth-http';
 import { SignInError, sanitizeText, type CallbackGate, type CallbackListener } from './callback-listener';
 import { CredentialStore, type StoredTokens } from './credential-store';
@@ -23,7 +24,7 @@ export interface AuthContextOptions {
   vault: SecretVault;
   /** Never receives a secret. */
   log: (serverId: string, level: AuthLogLevel, message: string) => void;
-  notifier?: { notify(title: string, body: string): void };
+  notifier?: Notifier;
   /** Replaces global fetch for every request the engine makes (tests, proxies). */
   fetch?: FetchLike;
   /** Per-request timeout for authorization-server calls (default 30 s). */
@@ -46,6 +47,10 @@ export interface ServerRuntime {
   listener?: CallbackListener;
   /** The sign-in waiting for the app-scheme redirect (handed over by `handleRedirect`). */
   gate?: CallbackGate;
+  /** The sign-in in progress was stopped before it waited for the browser (it must not open it). */
+  abortedWith?: SignInError;
+  /** The page the browser was sent to, while the sign-in waits for it (to open again, or copy). */
+  page?: { url: string; expiresAt: number };
   /** The authorization server refused the app-scheme redirect; this server signs in through loopback. */
   appSchemeRefused?: string;
   // -- tokens
@@ -103,6 +108,11 @@ export class AuthContext {
     return r;
   }
 
+  /** The server's runtime if the engine has one (without creating it). */
+  peek(serverId: string): ServerRuntime | undefined {
+    return this.runtimes.get(serverId);
+  }
+
   /** Every server the engine has seen, with its runtime. */
   runtimeEntries(): Array<[string, ServerRuntime]> {
     return [...this.runtimes.entries()];
@@ -145,7 +155,8 @@ export class AuthContext {
     if (notify && !r.notified && this.o.notifier) {
       r.notified = true;
       try {
-        this.o.notifier.notify(`Sign in to ${server.name}`, this.redact(detail));
+        const n = signInNeeded(server, this.redact(detail));
+        this.o.notifier.notify(n.title, n.body, n.options);
       } catch {
         // notifications are best effort
       }

@@ -18,7 +18,7 @@
  * has it, and everything the engine says passes it.
  */
 import type { FetchLike } from '@modelcontextprotocol/client';
-import type { Clock } from '../ports';
+import type { Clock, Notifier } from '../ports';
 import { AuthContext, type SecretRegistry } from './auth-context';
 import { AuthorizationFlow } from './authorization-flow';
 import { SignInError } from './callback-listener';
@@ -28,7 +28,7 @@ import { Registration } from './registration';
 import { Revocation } from './revocation';
 import { StepUp } from './step-up';
 import { TokenKeeper, type RenewListener } from './tokens';
-import type { AuthEngine, AuthLogLevel, AuthServerConfig, AuthState, AuthStateChange, BrowserOpener, HeldTokens, SecretVault } from './types';
+import type { AuthEngine, AuthLogLevel, AuthServerConfig, AuthState, AuthStateChange, BrowserOpener, HeldTokens, SecretVault, SignInPage } from './types';
 
 export { InsecureEndpointError } from './auth-http';
 export type { SecretRegistry } from './auth-context';
@@ -38,7 +38,7 @@ export interface AuthServiceOptions {
   opener: BrowserOpener;
   /** Never receives a secret. */
   log: (serverId: string, level: AuthLogLevel, message: string) => void;
-  notifier?: { notify(title: string, body: string): void };
+  notifier?: Notifier;
   /** Replaces global fetch for every request the engine makes (tests, proxies). */
   fetch?: FetchLike;
   /** How long a browser sign-in may take (default 5 minutes). */
@@ -100,6 +100,18 @@ export class AuthService implements AuthEngine {
 
   accessToken(server: AuthServerConfig): Promise<string | undefined> {
     return this.tokens.accessToken(server);
+  }
+
+  signInPage(serverId: string): SignInPage | undefined {
+    return this.flow.page(serverId);
+  }
+
+  openSignInPage(serverId: string): Promise<void> {
+    return this.flow.openPageAgain(serverId);
+  }
+
+  cancelSignIn(serverId: string): boolean {
+    return this.flow.cancel(serverId);
   }
 
   onUnauthorized(server: AuthServerConfig, challenge: { status: number; wwwAuthenticate?: string; token?: string }): Promise<string | undefined> {

@@ -45,15 +45,41 @@ export class AuthorizationFlow {
     if (this.ctx.disposed) return Promise.reject(new Error('MCP Switchboard is shutting down.'));
     const rt = this.ctx.rt(server.id);
     if (!rt.signIn) {
+      rt.abortedWith = undefined;
       rt.signIn = this.run(server, rt).finally(() => {
         rt.signIn = undefined;
+        rt.abortedWith = undefined;
       });
     }
     return rt.signIn;
   }
 
+  /** The page the browser was sent to, while the sign-in waits for it. */
+  page(serverId: string): { url: string; expiresAt: number } | undefined {
+    const page = this.ctx.peek(serverId)?.page;
+    return page ? { ...page } : undefined;
+  }
+
+  /** Sends the browser to the waiting sign-in's page again. */
+  async openPageAgain(serverId: string): Promise<void> {
+    const page = this.ctx.peek(serverId)?.page;
+    if (!page) throw new SignInError('config', 'No sign-in is waiting for the browser; press Sign in to start one.');
+    this.ctx.log(serverId, 'info', `Opening the sign-in page again at ${new URL(page.url).origin}`);
+    await this.o.opener.open(page.url);
+  }
+
+  /** The user gave up on a sign-in waiting for the browser; false when none was. */
+  cancel(serverId: string): boolean {
+    const rt = this.ctx.peek(serverId);
+    if (!rt?.signIn) return false;
+    this.abort(rt, new SignInError('aborted', 'Sign-in was cancelled.'));
+    return true;
+  }
+
   /** Ends a sign-in waiting for the browser with `err` (reset, shutdown). */
   abort(rt: ServerRuntime, err: SignInError): void {
+    // Still finding the authorization server: it stops before it opens the browser.
+    if (rt.signIn) rt.abortedWith = err;
     rt.listener?.abort(err);
     rt.gate?.abort(err);
   }
@@ -206,6 +232,7 @@ export class AuthorizationFlow {
         if (refusal) throw new AppSchemeRefusedError(refusal);
         rt.gate = gate;
       }
+      if (rt.abortedWith) throw rt.abortedWith;
       const waiting = gate.wait({
         state: flow.state,
         issuer: metadata?.issuer,
@@ -245,6 +272,7 @@ export class AuthorizationFlow {
         },
       });
       if (!gate.ended) {
+        rt.page = { url: authorizationUrl.href, expiresAt: this.ctx.clock.now() + this.o.callbackTimeoutMs };
         this.ctx.log(
           server.id,
           'info',
@@ -256,6 +284,7 @@ export class AuthorizationFlow {
       }
       await waiting;
     } finally {
+      rt.page = undefined;
       if (rt.gate === gate) rt.gate = undefined;
       if (rt.listener === listener) rt.listener = undefined;
       await listener?.close();

@@ -42,12 +42,13 @@ describe('ChoiceVault', () => {
     expect(v.security.backend).toBe('file (not encrypted)');
   });
 
-  it('memory: persisted values move into memory and off the disk; new values never reach it', async () => {
+  it('memory: persisted tokens move into memory and off the disk; new tokens never reach it', async () => {
     const v = new ChoiceVault(new FileSecretVault(file), 'store');
     await v.set('oauth/tokens/a', 'token-before');
     await v.set('client-secret:x', 'client-secret-before');
     await v.setChoice('memory');
-    expect(onDisk()).toEqual({});
+    // The client secret the user typed is not a token: it stays (see the next test).
+    expect(onDisk()).toEqual({ 'client-secret:x': 'client-secret-before' });
     expect(await v.get('oauth/tokens/a')).toBe('token-before');
     await v.set('oauth/tokens/b', 'token-after');
     await v.delete('client-secret:x');
@@ -59,6 +60,23 @@ describe('ChoiceVault', () => {
     const restarted = new ChoiceVault(new FileSecretVault(file), 'memory');
     await restarted.setChoice('memory');
     expect(await restarted.keys('')).toEqual([]);
+  });
+
+  it('memory never destroys what the user typed: a client secret survives the choice and a restart, and can be replaced', async () => {
+    const v = new ChoiceVault(new FileSecretVault(file), 'store');
+    await v.set('client-secret:github', 'typed-secret');
+    await v.set('oauth/tokens/github', 'a-token');
+    await v.setChoice('memory');
+    expect(await v.get('client-secret:github')).toBe('typed-secret');
+    // Set while "memory only": persisted too (the Edit form enters it again).
+    await v.set('client-secret:entra', 'typed-later');
+    expect(onDisk()).toEqual({ 'client-secret:github': 'typed-secret', 'client-secret:entra': 'typed-later' });
+    expect((await v.keys('client-secret:')).sort()).toEqual(['client-secret:entra', 'client-secret:github']);
+    expect((await v.keys('')).sort()).toEqual(['client-secret:entra', 'client-secret:github', 'oauth/tokens/github']);
+    const restarted = new ChoiceVault(new FileSecretVault(file), 'memory');
+    await restarted.setChoice('memory');
+    expect(await restarted.get('client-secret:github')).toBe('typed-secret');
+    expect(await restarted.get('oauth/tokens/github')).toBeUndefined();
   });
 
   it('values found on disk at start with the memory choice are deleted from it', async () => {

@@ -8,6 +8,7 @@
 import type { SignInState } from '../../../common/contract';
 import { tokenHash } from '../../shared/token-hash';
 import type { ServerRegistry } from '../servers/server-registry';
+import { CLIENT_SECRET_PREFIX } from './choice-vault';
 import type { AuthEngine, AuthServerConfig, SecretVault } from './types';
 
 export interface TokenBrokerOptions {
@@ -28,7 +29,7 @@ export interface TokenBrokerOptions {
   log(serverId: string, level: 'info' | 'warn', message: string): void;
 }
 
-const CLIENT_SECRET_KEY = (serverId: string) => `client-secret:${serverId}`;
+const CLIENT_SECRET_KEY = (serverId: string) => `${CLIENT_SECRET_PREFIX}${serverId}`;
 
 export class TokenBroker {
   /** Fingerprint of the token each proxy holds, to push only changes. */
@@ -37,7 +38,11 @@ export class TokenBroker {
   private readonly expiry = new Map<string, number>();
   /** Which account each server is signed in with, when the authorization server said. */
   private readonly accounts = new Map<string, string>();
+  /** Whether each signed-in server's sign-in renews by itself (a refresh token is held). */
+  private readonly renewable = new Map<string, boolean>();
   private readonly unsubscribe: Array<() => void> = [];
+  /** Sign-ins asked for and not finished, to cancel one before the engine started it. */
+  private readonly starting = new Map<string, { cancelled: boolean }>();
   /** Only the newest keepFresh computation is applied (each reads the vault asynchronously). */
   private freshSeq = 0;
 
@@ -51,7 +56,10 @@ export class TokenBroker {
       auth.onDidChangeState((change) => {
         this.opts.onDidChange();
         void this.refreshExpiry(change.serverId);
-        this.opts.log(change.serverId, change.state === 'error' ? 'warn' : 'info', `Sign-in: ${change.state}${change.detail ? ` (${change.detail})` : ''}`);
+        // The engine logs its own "Signed in to …"; this line would only repeat it.
+        if (change.state !== 'signed-in') {
+          this.opts.log(change.serverId, change.state === 'error' ? 'warn' : 'info', `Sign-in: ${change.state}${change.detail ? ` (${change.detail})` : ''}`);
+        }
       }),
       auth.onDidRenewToken((serverId, token, expiresAt) => {
         if (!this.opts.registry.get(serverId)) return;
@@ -93,6 +101,11 @@ export class TokenBroker {
     return this.accounts.get(serverId);
   }
 
+  /** The sign-in renews by itself (true), ends at `expiresAt` (false), or is not known (no tokens). */
+  renewsAutomatically(serverId: string): boolean | undefined {
+    return this.renewable.get(serverId);
+  }
+
   async authConfig(serverId: string): Promise<AuthServerConfig> {
     const r = this.opts.registry.get(serverId);
     if (!r) throw new Error(`No server "${serverId}".`);
@@ -128,20 +141,62 @@ export class TokenBroker {
   /** Browser sign-in; resolves when the proxy has the new token. A second call joins the first. */
   async signIn(serverId: string): Promise<void> {
     const auth = this.requireAuth();
-    const cfg = await this.authConfig(serverId);
-    await auth.signIn(cfg);
-    this.pushIfChanged(serverId, await auth.accessToken(cfg));
+    const attempt = { cancelled: false };
+    this.starting.set(serverId, attempt);
+    try {
+      const cfg = await this.authConfig(serverId);
+      // Cancelled before the engine started it (the vault was still answering).
+      if (attempt.cancelled) throw new Error('Sign-in was cancelled.');
+      await auth.signIn(cfg);
+      this.pushIfChanged(serverId, await auth.accessToken(cfg));
+    } finally {
+      if (this.starting.get(serverId) === attempt) this.starting.delete(serverId);
+    }
     await this.refreshExpiry(serverId);
     this.keepFresh();
   }
 
-  /** The token reset button: revoke, forget tokens and registration, show "Sign in" again. */
-  async resetSignIn(serverId: string): Promise<void> {
+  /**
+   * The token reset button: revoke, forget tokens and registration, show "Sign in" again. `config`:
+   * the server as it was signed in (an edit resets the sign-in made for the old address or client).
+   */
+  async resetSignIn(serverId: string, config?: AuthServerConfig): Promise<void> {
     const auth = this.requireAuth();
-    await auth.reset(await this.authConfig(serverId));
+    await auth.reset(config ?? (await this.authConfig(serverId)));
     this.pushed.set(serverId, undefined);
     this.opts.push(serverId, undefined);
     await this.refreshExpiry(serverId);
+  }
+
+  private requireServer(serverId: string): void {
+    if (!this.opts.registry.get(serverId)) throw new Error(`No server "${serverId}".`);
+  }
+
+  /** The page of the browser sign-in waiting for the user, if any. */
+  signInPage(serverId: string): { url: string; expiresAt: number } | undefined {
+    this.requireServer(serverId);
+    return this.opts.auth?.signInPage?.(serverId);
+  }
+
+  async openSignInPage(serverId: string): Promise<void> {
+    this.requireServer(serverId);
+    const auth = this.requireAuth();
+    if (!auth.openSignInPage) throw new Error('This host cannot open the sign-in page again.');
+    await auth.openSignInPage(serverId);
+  }
+
+  /** Stops a sign-in in progress; false when none was running. */
+  cancelSignIn(serverId: string): boolean {
+    this.requireServer(serverId);
+    const attempt = this.starting.get(serverId);
+    if (attempt) attempt.cancelled = true;
+    return (this.opts.auth?.cancelSignIn?.(serverId) ?? false) || !!attempt;
+  }
+
+  /** Replaces (a string) or removes (undefined) the server's pre-registered client secret. */
+  async setClientSecret(serverId: string, secret: string | undefined): Promise<void> {
+    if (secret === undefined) await this.opts.vault?.delete(CLIENT_SECRET_KEY(serverId));
+    else await this.storeClientSecret(serverId, secret);
   }
 
   // ---- what the supervisor asks --------------------------------------------------------------
@@ -183,6 +238,7 @@ export class TokenBroker {
     await this.opts.vault?.delete(CLIENT_SECRET_KEY(serverId));
     this.expiry.delete(serverId);
     this.accounts.delete(serverId);
+    this.renewable.delete(serverId);
     this.pushed.delete(serverId);
     this.keepFresh();
   }
@@ -218,6 +274,12 @@ export class TokenBroker {
   private async refreshExpiry(serverId: string): Promise<void> {
     const held = await this.opts.auth?.heldTokens?.(serverId).catch(() => undefined);
     this.setAccount(serverId, held?.account);
+    const renews = held ? !!held.refreshToken : undefined;
+    if (renews !== this.renewable.get(serverId)) {
+      if (renews === undefined || !this.opts.registry.get(serverId)) this.renewable.delete(serverId);
+      else this.renewable.set(serverId, renews);
+      this.opts.onDidChange();
+    }
     this.setExpiry(serverId, held?.expiresAt);
   }
 

@@ -85,6 +85,12 @@ export interface HeldTokens {
   account?: string;
 }
 
+/** The page of a browser sign-in in progress, and when the sign-in stops waiting for it. */
+export interface SignInPage {
+  url: string;
+  expiresAt: number;
+}
+
 /** The engine's public surface, used by AppCore and the handler table. */
 export interface AuthEngine {
   /**
@@ -92,6 +98,12 @@ export interface AuthEngine {
    * message otherwise). A second call while one is running joins it: no second browser tab.
    */
   signIn(server: AuthServerConfig): Promise<void>;
+  /** The page of the browser sign-in waiting for the user, if one is (to open again, or copy). */
+  signInPage?(serverId: string): SignInPage | undefined;
+  /** Opens that page in the browser again (the user closed the tab). */
+  openSignInPage?(serverId: string): Promise<void>;
+  /** Ends the browser sign-in waiting for the user: its `signIn` rejects as cancelled. False: none was waiting. */
+  cancelSignIn?(serverId: string): boolean;
   /** A currently valid access token, refreshed first when it is about to expire; undefined if none. */
   accessToken(server: AuthServerConfig): Promise<string | undefined>;
   /**

@@ -102,7 +102,11 @@ describe.each(CLIENTS.map((c) => [c.id, c] as const))('%s', (_id, def) => {
     expect(def.fromEntry(entry)).toEqual({ command: LAUNCHER.command, args: [LAUNCHER.connectorScript, 'linear'], env: { ELECTRON_RUN_AS_NODE: '1' } });
     expect(await s.state('linear', def.id)).toEqual({ state: 'installed', name: 'linear' });
     expect((await s.install('linear', def.id)).changed).toBe(false); // idempotent
-    await s.uninstall('linear', def.id);
+    // Removal says what the client does with a removed server, never the install hint ("start it").
+    const removed = await s.uninstall('linear', def.id);
+    expect(removed.restartHint).toBe(def.removeHint);
+    expect(removed.restartHint).not.toBe(def.restartHint);
+    expect(removed.restartHint).not.toMatch(/\bstart (the|it)\b|trust prompt/i);
     expect(await s.state('linear', def.id)).toEqual({ state: 'not-installed' });
     expect(data(def, fs.readFileSync(file, 'utf8'))[def.key]).toBeUndefined();
   });

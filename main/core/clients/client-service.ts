@@ -24,6 +24,7 @@ import { jsonFormat } from './formats/json';
 import { tomlFormat } from './formats/toml';
 import { ConfigEditError, type ConfigFormat, type EmptyShape } from './formats/types';
 import { yamlFormat } from './formats/yaml';
+import { listConfigBackups, restoreConfigBackup, type BackupEntry } from './config-backups';
 import { parseMcpRemote } from './mcp-remote';
 import { backup, cleanStaleTemps, isReadOnly, listBackups, readIfExists, replaceIfUnchanged, resolveTarget, withLock, WriteError } from './safe-write';
 
@@ -54,6 +55,7 @@ export interface ClientInfo {
   present: boolean;
   configExists: boolean;
   restartHint: string;
+  removeHint: string;
 }
 
 export interface ChangeResult {
@@ -173,6 +175,7 @@ export class ClientService {
         present: configExists || d.detectPaths(ctx).some((p) => fs.existsSync(p)),
         configExists,
         restartHint: d.restartHint,
+        removeHint: d.removeHint,
       };
     });
   }
@@ -363,7 +366,27 @@ export class ClientService {
         written: () => this.setShape(def, l.file, undefined),
       };
     });
-    return { clientId, serverId, ...r, restartHint: def.restartHint };
+    return { clientId, serverId, ...r, restartHint: def.removeHint };
+  }
+
+  /** The copies of a client's config kept before our changes, newest first (none without a config file). */
+  async backupEntries(clientId: string): Promise<BackupEntry[]> {
+    const def = this.def(clientId);
+    const configPath = def.configPath(this.ctx);
+    if (!configPath) return [];
+    return listConfigBackups(await resolveTarget(configPath), path.join(this.backupDir, def.id));
+  }
+
+  /** Puts a kept copy back as the client's config (the current file is backed up first). */
+  async restoreBackup(clientId: string, backupId: string): Promise<{ clientId: string; file: string; changed: boolean; backup?: string; restartHint: string }> {
+    const def = this.def(clientId);
+    const configPath = def.configPath(this.ctx);
+    if (!configPath) throw new ClientConfigError(`${def.name} has no config file on this system.`);
+    const file = await resolveTarget(configPath);
+    const r = await restoreConfigBackup(file, path.join(this.backupDir, def.id), backupId, { clock: this.clock }).catch((err: Error) => {
+      throw new ClientConfigError(err.message);
+    });
+    return { clientId, file, ...r, restartHint: def.restartHint };
   }
 
   /**

@@ -77,6 +77,11 @@ export interface ClientDef {
   /** Extra characters forbidden in entry names (beyond our own a-z, 0-9, '-'). */
   maxNameLength: number;
   restartHint: string;
+  /**
+   * What the client needs to drop a removed server (never the install hint: "start the server"
+   * reads wrong for a server that was just removed).
+   */
+  removeHint: string;
   /** Honour the client's own lock directory `<file>.lock`. */
   lockDir?: boolean;
   note?: string;
@@ -191,6 +196,7 @@ export const CLIENTS: readonly ClientDef[] = [
     ...standard(),
     maxNameLength: 20,
     restartHint: 'Quit Claude Desktop completely (menu bar or tray ▸ Quit; closing the window is not enough) and open it again.',
+    removeHint: 'Claude Desktop drops it the next time it starts: quit it completely (menu bar or tray ▸ Quit) and open it again.',
     note: 'Linux: community builds only.',
   },
   {
@@ -203,6 +209,7 @@ export const CLIENTS: readonly ClientDef[] = [
     ...standard(),
     maxNameLength: 20,
     restartHint: 'In Cursor, open Settings ▸ MCP and press refresh (or reload the window).',
+    removeHint: 'Cursor drops it after a refresh in Settings ▸ MCP (or a reload of the window).',
   },
   {
     id: 'windsurf',
@@ -214,6 +221,7 @@ export const CLIENTS: readonly ClientDef[] = [
     ...standard(),
     maxNameLength: 20,
     restartHint: 'In Windsurf, press Refresh in the MCP panel.',
+    removeHint: 'Windsurf drops it after Refresh in the MCP panel.',
   },
   {
     id: 'vscode',
@@ -225,6 +233,7 @@ export const CLIENTS: readonly ClientDef[] = [
     ...standard({ type: 'stdio' }),
     maxNameLength: 20,
     restartHint: 'VS Code picks up the change; start the server from "MCP: List Servers" and confirm the trust prompt.',
+    removeHint: 'VS Code drops it when it reloads its MCP configuration (at once, or at the next window reload).',
   },
   {
     id: 'claude-code',
@@ -236,6 +245,7 @@ export const CLIENTS: readonly ClientDef[] = [
     ...standard({ type: 'stdio' }),
     maxNameLength: 20,
     restartHint: 'Start a new Claude Code session (restart `claude`).',
+    removeHint: 'Claude Code drops it in its next session (restart `claude`).',
   },
   {
     id: 'zed',
@@ -252,6 +262,7 @@ export const CLIENTS: readonly ClientDef[] = [
     ...standard(),
     maxNameLength: 20,
     restartHint: 'Zed applies settings live; if the server does not appear, restart it from the Agent panel settings.',
+    removeHint: 'Zed applies settings live: it drops the server at once.',
   },
   {
     id: 'codex',
@@ -263,6 +274,7 @@ export const CLIENTS: readonly ClientDef[] = [
     ...standard(),
     maxNameLength: 20,
     restartHint: 'Restart Codex (the CLI reads its config at start; the app has a Restart button).',
+    removeHint: 'Codex drops it the next time it starts.',
   },
   {
     id: 'gemini',
@@ -274,6 +286,7 @@ export const CLIENTS: readonly ClientDef[] = [
     ...standard(),
     maxNameLength: 20,
     restartHint: 'Restart Gemini CLI (`/mcp reload` does not re-read the file).',
+    removeHint: 'Gemini CLI drops it the next time it starts.',
   },
   {
     id: 'cline',
@@ -285,6 +298,7 @@ export const CLIENTS: readonly ClientDef[] = [
     ...standard({ type: 'stdio' }),
     maxNameLength: 20,
     restartHint: 'Cline reloads its MCP settings by itself.',
+    removeHint: 'Cline drops it by itself when it reloads its MCP settings.',
     lockDir: true,
   },
   {
@@ -297,6 +311,7 @@ export const CLIENTS: readonly ClientDef[] = [
     ...standard(),
     maxNameLength: 20,
     restartHint: 'In LM Studio, open the Program tab ▸ Install ▸ Edit mcp.json to reload, or restart LM Studio.',
+    removeHint: 'LM Studio drops it when it reloads mcp.json (Program tab ▸ Install ▸ Edit mcp.json) or restarts.',
   },
   {
     id: 'goose',
@@ -315,6 +330,7 @@ export const CLIENTS: readonly ClientDef[] = [
     },
     maxNameLength: 20,
     restartHint: 'Restart Goose.',
+    removeHint: 'Goose drops it the next time it starts.',
   },
   {
     id: 'opencode',
@@ -332,6 +348,7 @@ export const CLIENTS: readonly ClientDef[] = [
     },
     maxNameLength: 20,
     restartHint: 'Restart opencode.',
+    removeHint: 'opencode drops it the next time it starts.',
   },
   {
     id: 'kiro',
@@ -343,6 +360,7 @@ export const CLIENTS: readonly ClientDef[] = [
     ...standard(),
     maxNameLength: 20,
     restartHint: 'Kiro reloads MCP settings on save; if not, reconnect the server from the MCP panel.',
+    removeHint: 'Kiro drops it when it reloads its MCP settings (on save).',
   },
 ];
 

@@ -227,4 +227,52 @@ describe('ServerRegistry', () => {
     store.set('servers', 'corrupt');
     expect(new ServerRegistry(store).list()).toEqual([]);
   });
+  it('drafts: found by get, never listed, saved or announced until kept; discard forgets them', () => {
+    const reg = new ServerRegistry(openStore());
+    const changes: number[] = [];
+    reg.onDidChange((list) => changes.push(list.length));
+    const draft = reg.add({ url: 'https://mcp.acme.dev/mcp', name: 'Acme', headers: { 'X-Key': 'k' } }, { draft: true });
+    expect(reg.get(draft.id)).toMatchObject({ name: 'Acme', headers: { 'X-Key': 'k' } });
+    expect(reg.isDraft(draft.id)).toBe(true);
+    expect(reg.list()).toEqual([]);
+    expect(fs.existsSync(path.join(dir, 'settings.json')) ? (onDisk().servers ?? []) : []).toEqual([]);
+    expect(changes).toEqual([]);
+    // The draft's id is taken while it lives: a second server of the same name gets another.
+    expect(reg.add({ url: 'https://other.example.com/mcp', name: 'Acme' }).id).toBe('acme-2');
+    expect(reg.keep(draft.id).id).toBe(draft.id);
+    expect(reg.isDraft(draft.id)).toBe(false);
+    expect(onDisk().servers!.map((s) => s.id)).toEqual(['acme-2', 'acme']);
+    expect(changes).toEqual([1, 2]);
+    expectRefused(() => reg.keep(draft.id), /No draft "acme"/);
+
+    const gone = reg.add({ url: 'https://gone.example.com/mcp' }, { draft: true });
+    expect(reg.discard(gone.id)).toBe(true);
+    expect(reg.get(gone.id)).toBeUndefined();
+    expect(reg.discard(gone.id)).toBe(false);
+  });
+
+  it('a draft whose server was added meanwhile is refused at keep', () => {
+    const reg = new ServerRegistry(openStore());
+    const draft = reg.add({ url: 'https://mcp.acme.dev/mcp' }, { draft: true });
+    reg.add({ url: 'https://mcp.acme.dev/mcp', name: 'Acme by hand' });
+    expectRefused(() => reg.keep(draft.id), 'https://mcp.acme.dev/mcp was added meanwhile as "Acme by hand".');
+  });
+
+  it('edit: a new URL forgets the transport; scopes and client ID are set and cleared; all validated', () => {
+    const reg = new ServerRegistry(openStore());
+    const rec = reg.add({ url: 'https://a.example.com/mcp', name: 'A', clientId: 'app-1', scopes: 'read' });
+    reg.update(rec.id, { transport: { kind: 'sse', url: 'https://a.example.com/sse' } });
+    const moved = reg.edit(rec.id, { url: ' https://b.example.com/mcp ', scopes: 'read write', clientId: 'app-2' });
+    expect(moved).toMatchObject({ url: 'https://b.example.com/mcp', scopes: 'read write', clientId: 'app-2' });
+    expect(moved.transport).toBeUndefined();
+    const cleared = reg.edit(rec.id, { scopes: '', clientId: '' });
+    expect(cleared.scopes).toBeUndefined();
+    expect(cleared.clientId).toBeUndefined();
+    expectRefused(() => reg.edit(rec.id, { url: 'http://example.com/mcp' }), /Plain http:\/\/ is allowed only/);
+    expectRefused(() => reg.edit(rec.id, { clientId: 'has space' }), /client ID must be/);
+    expectRefused(() => reg.edit(rec.id, { scopes: 'a "b"' }), /is not a scope name/);
+    reg.add({ url: 'https://c.example.com/mcp', name: 'C' });
+    expectRefused(() => reg.edit(rec.id, { url: 'https://c.example.com/mcp' }), 'https://c.example.com/mcp is already added as "C".');
+    expect(reg.get(rec.id)!.url).toBe('https://b.example.com/mcp');
+  });
 });

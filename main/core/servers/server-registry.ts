@@ -1,6 +1,9 @@
 /**
  * The list of remote servers, persisted through a `conf`-compatible store (conf in the core and
  * tests, electron-store in the app). Validation happens here, so nothing invalid is ever saved.
+ *
+ * Drafts (the add flow before its sign-in finished) live in this process only: `get` finds them,
+ * `list` does not, nothing is saved and no change is announced until `keep`; `discard` forgets one.
  */
 import type { AddServerInput } from '../../../common/contract';
 import type { SettingsStore } from '../settings-store';
@@ -21,6 +24,7 @@ export class ServerRegistryError extends Error {}
 
 export class ServerRegistry {
   private readonly listeners = new Set<(servers: ServerRecord[]) => void>();
+  private readonly drafts = new Map<string, ServerRecord>();
 
   constructor(private readonly store: SettingsStore) {}
 
@@ -30,10 +34,33 @@ export class ServerRegistry {
   }
 
   get(id: string): ServerRecord | undefined {
-    return this.list().find((s) => s.id === id);
+    const draft = this.drafts.get(id);
+    return this.list().find((s) => s.id === id) ?? (draft ? { ...draft, headers: { ...draft.headers } } : undefined);
   }
 
-  add(input: AddServerInput): ServerRecord {
+  isDraft(id: string): boolean {
+    return this.drafts.has(id) && !this.list().some((s) => s.id === id);
+  }
+
+  /** Saves a draft: from now on it is listed (and announced). */
+  keep(id: string): ServerRecord {
+    const draft = this.drafts.get(id);
+    if (!draft) throw new ServerRegistryError(`No draft "${id}" (it was kept or discarded already).`);
+    const servers = this.list();
+    if (servers.some((s) => s.id === id)) throw new ServerRegistryError(`A server "${id}" was added meanwhile; add this one again.`);
+    const dup = servers.find((s) => s.url === draft.url && JSON.stringify(s.headers) === JSON.stringify(draft.headers));
+    if (dup) throw new ServerRegistryError(`${draft.url} was added meanwhile as "${dup.name}".`);
+    this.drafts.delete(id);
+    this.save([...servers, draft]);
+    return draft;
+  }
+
+  /** Forgets a draft; false when there was none. */
+  discard(id: string): boolean {
+    return this.drafts.delete(id);
+  }
+
+  add(input: AddServerInput, opts: { draft?: boolean } = {}): ServerRecord {
     if (!input || typeof input !== 'object') throw new ServerRegistryError('Nothing to add.');
     const url = validateServerUrl(input.url);
     if (!url.ok) throw new ServerRegistryError(url.error);
@@ -60,7 +87,7 @@ export class ServerRegistry {
     if (!retryBudget.ok) throw new ServerRegistryError(retryBudget.error);
     const displayName = name.value ?? defaultName(url.value);
     const record: ServerRecord = {
-      id: makeServerId(displayName, (id) => servers.some((s) => s.id === id)),
+      id: makeServerId(displayName, (id) => servers.some((s) => s.id === id) || this.drafts.has(id)),
       name: displayName,
       url: url.value,
       enabled: true,
@@ -71,8 +98,9 @@ export class ServerRegistry {
     if (input.clientId) record.clientId = input.clientId;
     if (scopes.value) record.scopes = scopes.value;
     if (retryBudget.value !== undefined) record.retryBudgetSeconds = retryBudget.value;
-    this.save([...servers, record]);
-    return record;
+    if (opts.draft) this.drafts.set(record.id, record);
+    else this.save([...servers, record]);
+    return { ...record, headers: { ...record.headers } };
   }
 
   remove(id: string): void {
@@ -82,6 +110,23 @@ export class ServerRegistry {
   }
 
   update(id: string, patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers' | 'retryBudgetSeconds'>>): ServerRecord {
+    const { enabled, name, transport, headers } = patch;
+    return this.change(id, { enabled, name, transport, headers, ...('retryBudgetSeconds' in patch ? { retryBudgetSeconds: patch.retryBudgetSeconds } : {}) });
+  }
+
+  /**
+   * The Edit form's change of a saved server. `url`: a new address (the transport that worked is
+   * forgotten); `scopes` and `clientId`: '' removes them.
+   */
+  edit(id: string, patch: Partial<Pick<ServerRecord, 'name' | 'url' | 'headers' | 'scopes' | 'clientId'>>): ServerRecord {
+    const { name, url, headers, scopes, clientId } = patch;
+    return this.change(id, { name, url, headers, scopes, clientId });
+  }
+
+  private change(
+    id: string,
+    patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers' | 'url' | 'scopes' | 'clientId' | 'retryBudgetSeconds'>>,
+  ): ServerRecord {
     const servers = this.list();
     const i = servers.findIndex((s) => s.id === id);
     if (i === -1) throw new ServerRegistryError(`No server "${id}".`);
@@ -108,6 +153,31 @@ export class ServerRegistry {
       if (!budget.ok) throw new ServerRegistryError(budget.error);
       if (budget.value === undefined) delete next.retryBudgetSeconds;
       else next.retryBudgetSeconds = budget.value;
+    }
+    if (patch.url !== undefined) {
+      const url = validateServerUrl(patch.url);
+      if (!url.ok) throw new ServerRegistryError(url.error);
+      if (url.value !== next.url) {
+        next.url = url.value;
+        delete next.transport;
+      }
+    }
+    if (patch.url !== undefined || patch.headers !== undefined) {
+      const dup = servers.find((s, j) => j !== i && s.url === next.url && JSON.stringify(s.headers) === JSON.stringify(next.headers));
+      if (dup) throw new ServerRegistryError(`${next.url} is already added as "${dup.name}".`);
+    }
+    if (patch.scopes !== undefined) {
+      const scopes = validateScopes(patch.scopes);
+      if (!scopes.ok) throw new ServerRegistryError(scopes.error);
+      if (scopes.value) next.scopes = scopes.value;
+      else delete next.scopes;
+    }
+    if (patch.clientId !== undefined) {
+      if (typeof patch.clientId !== 'string' || (patch.clientId !== '' && !/^[\x21-\x7e]{1,256}$/.test(patch.clientId))) {
+        throw new ServerRegistryError('The client ID must be 1–256 visible ASCII characters.');
+      }
+      if (patch.clientId) next.clientId = patch.clientId;
+      else delete next.clientId;
     }
     if (patch.transport !== undefined) {
       const t = patch.transport;

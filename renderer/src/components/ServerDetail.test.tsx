@@ -10,8 +10,8 @@ import { ServerDetail } from './ServerDetail';
 // The log viewer is another component with its own tests; here it only has to be rendered with
 // the right props, so a stand-in records them.
 vi.mock('./logs/LogViewer', () => ({
-  LogViewer: (props: { initialServerId?: string; compact?: boolean }) => (
-    <div data-testid="log-viewer" data-server={props.initialServerId} data-compact={String(!!props.compact)} />
+  LogViewer: (props: { initialServerId?: string; compact?: boolean; lockServer?: boolean }) => (
+    <div data-testid="log-viewer" data-server={props.initialServerId} data-compact={String(!!props.compact)} data-locked={String(!!props.lockServer)} />
   ),
 }));
 
@@ -35,7 +35,8 @@ const linear = server(
 );
 
 describe('ServerDetail', () => {
-  it('shows the state, tools, install rows and the embedded log', async () => {
+  it('Overview: the state, sign-in and install rows; Tools: the tools; Log: this server only', async () => {
+    const user = userEvent.setup();
     const fake = installFakeBridge({
       'servers:tools': () => ok([{ name: 'list_issues', title: 'List issues', description: 'List issues in the workspace.' }, { name: 'search' }]),
       'clients:status': () =>
@@ -44,21 +45,34 @@ describe('ServerDetail', () => {
           { serverId: 'linear', clientId: 'cursor', state: 'not-installed' },
         ]),
     });
-    renderDetail(linear);
+    renderDetail({ ...linear, account: 'ada@linear.example', headerNames: ['X-Org'] });
     expect(screen.getByRole('heading', { name: 'Linear', level: 2 })).toBeInTheDocument();
     expect(screen.getByTestId('state-detail')).toHaveTextContent('Working. Clients on this computer can use it.');
+    expect(screen.getByRole('tab', { name: 'Overview' })).toHaveAttribute('aria-selected', 'true');
     expect(screen.getByTestId('connections')).toHaveTextContent('2 now · 5 total');
-    expect(screen.getByTestId('sign-in-state')).toHaveTextContent('Expires in 42 min');
-    expect(screen.getByTestId('transport')).toHaveTextContent('Streamable HTTP');
-    const tools = await screen.findAllByTestId('tool');
-    expect(tools.map((t) => t.textContent)).toEqual(['List issueslist_issuesList issues in the workspace.', 'search']);
+    expect(screen.getByTestId('sign-in-state')).toHaveTextContent('Signed in as ada@linear.example · renews automatically');
+    expect(screen.getByTestId('sign-in-section')).toHaveTextContent('Sends X-Org with every request');
     const rows = await screen.findAllByTestId('install-row');
     expect(rows.map((r) => r.dataset.clientId)).toEqual(['claude-desktop', 'cursor']);
     await waitFor(() => expect(within(rows[0]!).getByTestId('install-state')).toHaveTextContent('Installed as "linear"'));
     expect(within(rows[0]!).getByText('Quit and reopen Claude Desktop.')).toBeInTheDocument();
-    expect(screen.getByTestId('log-viewer')).toHaveAttribute('data-server', 'linear');
-    expect(screen.getByTestId('log-viewer')).toHaveAttribute('data-compact', 'true');
+    // Tools are asked for only on their tab.
+    expect(fake.callsOf('servers:tools')).toEqual([]);
+
+    await user.click(screen.getByRole('tab', { name: 'Tools' }));
+    const tools = await screen.findAllByTestId('tool');
+    expect(tools.map((t) => t.textContent)).toEqual(['List issueslist_issuesList issues in the workspace.', 'search']);
     expect(fake.callsOf('servers:tools')).toEqual([{ serverId: 'linear' }]);
+
+    // Arrow keys move between tabs.
+    screen.getByRole('tab', { name: 'Tools' }).focus();
+    await user.keyboard('{ArrowRight}');
+    expect(screen.getByRole('tab', { name: 'Log' })).toHaveFocus();
+    expect(screen.getByTestId('log-viewer')).toHaveAttribute('data-server', 'linear');
+    expect(screen.getByTestId('log-viewer')).toHaveAttribute('data-locked', 'true');
+
+    await user.click(screen.getByRole('tab', { name: 'Settings' }));
+    expect(screen.getByTestId('transport')).toHaveTextContent('Streamable HTTP');
   });
 
   it('shows the last error only while it can matter: not once ready, not when the state sentence says it', () => {
@@ -103,7 +117,7 @@ describe('ServerDetail', () => {
   it('shows loading, then the error, when the tools cannot be listed; not-ready servers are not asked', async () => {
     const answer = deferred<ReturnType<typeof fail>>();
     const fake = installFakeBridge({ 'servers:tools': () => answer.promise });
-    const { rerender, props } = renderDetail(linear);
+    const { rerender, props } = renderDetail(linear, { tab: 'tools' });
     expect(await screen.findByText('Loading tools…')).toBeInTheDocument();
     answer.resolve(fail('Upstream answered 502 Bad Gateway'));
     expect(await within(screen.getByTestId('tools')).findByRole('alert')).toHaveTextContent('Could not list the tools: Upstream answered 502 Bad Gateway');
@@ -114,7 +128,7 @@ describe('ServerDetail', () => {
     expect(fake.callsOf('servers:tools')).toHaveLength(1);
   });
 
-  it('remove: a dialog names the clients, Escape cancels, confirming removes and reports', async () => {
+  it('remove (Settings): a dialog names the clients, Escape cancels, confirming removes and reports', async () => {
     const user = userEvent.setup();
     const result = {
       uninstalled: [
@@ -126,7 +140,7 @@ describe('ServerDetail', () => {
       'clients:status': () => ok([{ serverId: 'linear', clientId: 'cursor', state: 'installed', name: 'linear' }]),
       'servers:remove': () => ok(result),
     });
-    const { props } = renderDetail(linear);
+    const { props } = renderDetail(linear, { tab: 'settings' });
     const removeButton = screen.getByRole('button', { name: 'Remove server' });
     await user.click(removeButton);
     const dialog = screen.getByRole('dialog', { name: 'Remove Linear?' });
@@ -148,7 +162,7 @@ describe('ServerDetail', () => {
   it('remove: a refusal stays in the dialog and nothing is reported as removed', async () => {
     const user = userEvent.setup();
     installFakeBridge({ 'servers:remove': () => fail('The settings file is locked by another process') });
-    const { props } = renderDetail(linear);
+    const { props } = renderDetail(linear, { tab: 'settings' });
     await user.click(screen.getByRole('button', { name: 'Remove server' }));
     const dialog = screen.getByRole('dialog');
     await user.click(within(dialog).getByRole('button', { name: 'Remove server' }));
@@ -156,35 +170,49 @@ describe('ServerDetail', () => {
     expect(props.onRemoved).not.toHaveBeenCalled();
   });
 
-  it('reset sign-in: confirmed in a dialog, then the engine resets', async () => {
+  it('Sign out…: asked in plain words in a dialog, then the engine signs out; no second notice beside the state', async () => {
     const user = userEvent.setup();
     const fake = installFakeBridge({ 'auth:reset': () => ok(undefined) });
     renderDetail(linear);
-    await user.click(screen.getByTestId('reset-sign-in'));
-    const dialog = screen.getByRole('dialog', { name: 'Reset sign-in for Linear?' });
+    await user.click(screen.getByTestId('sign-out'));
+    const dialog = screen.getByRole('dialog', { name: 'Sign out of Linear?' });
+    expect(dialog).toHaveTextContent(
+      "Switchboard signs you out at Linear and forgets this computer's sign-in. Your MCP clients can't use Linear until you sign in again.",
+    );
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(fake.callsOf('auth:reset')).toEqual([]);
-    await user.click(screen.getByTestId('reset-sign-in'));
-    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Reset sign-in' }));
-    expect(await screen.findByText(/Signed out of Linear/)).toBeInTheDocument();
-    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    await user.click(screen.getByTestId('sign-out'));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Sign out' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     expect(fake.callsOf('auth:reset')).toEqual([{ serverId: 'linear' }]);
+    expect(screen.queryByRole('status')).toBeNull();
   });
 
-  it('sign in shows the waiting state, then the error in words', async () => {
+  it('Sign in: while the browser is open, Cancel, Open again and Copy link with the time left; then the error in words', async () => {
     const user = userEvent.setup();
     const answer = deferred<ReturnType<typeof fail>>();
-    installFakeBridge({ 'auth:sign-in': () => answer.promise });
+    const fake = installFakeBridge({
+      'auth:sign-in': () => answer.promise,
+      'auth:sign-in-page': () => ok({ url: 'https://auth.notion.example/authorize?state=x', expiresAt: NOW + 299_000 }),
+      'auth:open-sign-in-page': () => ok(undefined),
+    });
+    let copied = '';
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (t: string) => void (copied = t) } });
     renderDetail(server('notion', { signIn: 'needs-sign-in' }, { state: 'needs-sign-in' }));
     await user.click(screen.getByTestId('sign-in'));
-    expect(screen.getByTestId('sign-in')).toHaveTextContent('Waiting for the browser…');
-    expect(screen.getByText(/Your browser opened the sign-in page/)).toBeInTheDocument();
+    const waiting = await screen.findByTestId('sign-in-waiting');
+    expect(await within(waiting).findByTestId('sign-in-time-left')).toHaveTextContent('This page works for 4:59 more.');
+    expect(waiting).toHaveTextContent('Finish signing in to Notion in your browser at auth.notion.example.');
+    await user.click(within(waiting).getByRole('button', { name: 'Copy link' }));
+    expect(copied).toBe('https://auth.notion.example/authorize?state=x');
+    await user.click(within(waiting).getByRole('button', { name: 'Open the sign-in page again' }));
+    expect(fake.callsOf('auth:open-sign-in-page')).toEqual([{ serverId: 'notion' }]);
     answer.resolve(fail('The sign-in window was closed before it finished'));
     expect(await screen.findByRole('alert')).toHaveTextContent('The sign-in window was closed before it finished');
     expect(screen.getByTestId('sign-in')).toHaveTextContent('Sign in');
   });
 
-  it('restart and enable call the api; a refusal is shown', async () => {
+  it('the fix its state needs: Enable, Restart (and Show log); a refusal is shown', async () => {
     const user = userEvent.setup();
     const disabled = server('github', { enabled: false }, { state: 'stopped' });
     const fake = installFakeBridge({
@@ -192,12 +220,57 @@ describe('ServerDetail', () => {
       'servers:restart': () => fail('Could not restart: the proxy did not stop within 5 s'),
     });
     const { props, rerender } = renderDetail(disabled);
-    expect(screen.getByRole('button', { name: 'Restart proxy' })).toBeDisabled();
     await user.click(screen.getByRole('button', { name: 'Enable' }));
     await waitFor(() => expect(props.onChanged).toHaveBeenCalledWith({ ...disabled, enabled: true }));
-    rerender(<ServerDetail {...props} server={{ ...disabled, enabled: true }} />);
-    await user.click(screen.getByRole('button', { name: 'Restart proxy' }));
+    const failed = server('github', {}, { state: 'error', detail: 'Stopped after 5 crashes in 60 s' });
+    rerender(<ServerDetail {...props} server={failed} />);
+    await user.click(screen.getByRole('button', { name: 'Restart' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Could not restart: the proxy did not stop within 5 s');
+    await user.click(screen.getByRole('button', { name: 'Show log' }));
+    expect(screen.getByRole('tab', { name: 'Log' })).toHaveAttribute('aria-selected', 'true');
     expect(fake.callsOf('servers:set-enabled')).toEqual([{ serverId: 'github', enabled: true }]);
+  });
+
+  it('Edit: a new header value replaces the old one without ever showing it; only what changed is sent', async () => {
+    const user = userEvent.setup();
+    const keyed = server('acme', { headerNames: ['X-Api-Key', 'X-Team'], clientId: 'app-1', scopes: 'read' });
+    const fake = installFakeBridge({
+      'servers:update': () => ok({ server: { ...keyed, name: 'Acme Docs', headerNames: ['X-Api-Key', 'X-Org'] }, signedOut: false }),
+    });
+    const { props } = renderDetail(keyed, { tab: 'settings' });
+    const form = screen.getByTestId('edit-form');
+    expect(within(form).getByRole('button', { name: 'Save changes' })).toBeDisabled();
+    // Stored values are never in the form: the fields start empty.
+    expect(within(form).getByLabelText('New value for X-Api-Key')).toHaveValue('');
+    await user.clear(within(form).getByLabelText('Name'));
+    await user.type(within(form).getByLabelText('Name'), 'Acme Docs');
+    await user.type(within(form).getByLabelText('New value for X-Api-Key'), 'rotated-key');
+    await user.click(within(form).getByRole('button', { name: 'Remove X-Team' }));
+    await user.click(within(form).getByRole('button', { name: 'Add header' }));
+    await user.type(within(form).getByLabelText('Header 3 name'), 'X-Org');
+    await user.type(within(form).getByLabelText('Header 3 value'), 'acme');
+    expect(within(form).queryByText(/signs you out of the old one/)).toBeNull();
+    await user.click(within(form).getByRole('button', { name: 'Save changes' }));
+    expect(await within(form).findByRole('status')).toHaveTextContent('Saved.');
+    expect(fake.callsOf('servers:update')).toEqual([
+      { serverId: 'acme', name: 'Acme Docs', headers: { 'X-Api-Key': 'rotated-key', 'X-Team': null, 'X-Org': 'acme' } },
+    ]);
+    expect(props.onChanged).toHaveBeenCalledWith({ ...keyed, name: 'Acme Docs', headerNames: ['X-Api-Key', 'X-Org'] });
+  });
+
+  it('Edit: a new address or OAuth client says it signs out first; the client secret is write-only and can be removed', async () => {
+    const user = userEvent.setup();
+    const keyed = server('acme', { clientId: 'app-1' });
+    const fake = installFakeBridge({ 'servers:update': () => ok({ server: keyed, signedOut: true }) });
+    renderDetail(keyed, { tab: 'settings' });
+    const form = screen.getByTestId('edit-form');
+    expect(within(form).getByLabelText(/Client secret/)).toHaveAttribute('placeholder', 'unchanged (hidden)');
+    await user.clear(within(form).getByLabelText('Server URL'));
+    await user.type(within(form).getByLabelText('Server URL'), 'https://mcp.acme.example/v2/mcp');
+    expect(within(form).getByRole('note')).toHaveTextContent('A new address or OAuth app signs you out of the old one');
+    await user.click(within(form).getByLabelText('Remove the stored client secret'));
+    await user.click(within(form).getByRole('button', { name: 'Save changes' }));
+    expect(await within(form).findByRole('status')).toHaveTextContent('signed out of the old one: sign in again');
+    expect(fake.callsOf('servers:update')).toEqual([{ serverId: 'acme', url: 'https://mcp.acme.example/v2/mcp', clientSecret: null }]);
   });
 });

@@ -1,28 +1,42 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { ClientApp, InstallStatus, RemoveResult, ServerSummary, ToolInfo } from '../../../common/contract';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import type { AppInfo, ClientApp, RemoveResult, ServerSummary, ServerTab } from '../../../common/contract';
+import { signOutQuestion } from '../../../common/wording';
 import { call } from '../api';
-import { count, relativeTime, shownUrl, signInText, stateSentence, TRANSPORT_LABELS } from '../format';
+import { count, fixFor, relativeTime, shownUrl, signInStatus, stateSentence } from '../format';
+import { useSignIn } from '../sign-in';
 import { ConfirmDialog } from './ConfirmDialog';
 import { InstallPanel } from './InstallPanel';
 import { LogViewer } from './logs/LogViewer';
+import { ServerSettings } from './ServerSettings';
+import { SignInWaiting } from './SignInWaiting';
 import { StatePill } from './StatePill';
+import { ToolsPanel } from './ToolsPanel';
 
 interface Props {
   server: ServerSummary;
-  /** Every server (the embedded log viewer labels lines with them). */
+  /** Every server (the log viewer labels lines with them). */
   servers: ServerSummary[];
   clients: ClientApp[];
   now: number;
+  info?: AppInfo;
+  /** The tab to show (Overview by default); the tray's "Show log" opens the Log tab. */
+  tab?: ServerTab;
+  onTab?: (tab: ServerTab) => void;
+  /** Start the sign-in on arrival (the tray asked, and the storage question had to be asked here). */
+  signInOnOpen?: boolean;
   onBack: () => void;
   onChanged: (server: ServerSummary) => void;
   onRemoved: (server: ServerSummary, result: RemoveResult) => void;
   onInstallsChanged?: () => void;
 }
 
-type Busy = 'restart' | 'toggle' | 'sign-in' | undefined;
-type Confirm = { kind: 'reset' } | { kind: 'remove'; installedIn?: string[] } | undefined;
+const TABS: Array<{ id: ServerTab; label: string }> = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'tools', label: 'Tools' },
+  { id: 'log', label: 'Log' },
+  { id: 'settings', label: 'Settings' },
+];
 
-/** One server: its state in plain words, tools, where it is installed, actions and its log. */
 /**
  * The last error is history: once the server is ready it would read as a current fault, and when
  * the state sentence already says it (a sign-out, a crash loop) it would only repeat it.
@@ -41,73 +55,83 @@ function recoveryToday(server: ServerSummary, now: number): { saved: number; los
   return c.countedOn === today ? { saved: c.savedToday ?? 0, lost: c.lostToday ?? 0 } : { saved: 0, lost: 0 };
 }
 
-export function ServerDetail({ server, servers, clients, now, onBack, onChanged, onRemoved, onInstallsChanged }: Props) {
+/** One server: its state and the fix it needs, then tabs (Overview, Tools, Log, Settings with Edit). */
+export function ServerDetail(props: Props) {
+  const { server, servers, clients, now, info, onBack, onChanged, onRemoved, onInstallsChanged } = props;
   const { status } = server;
   const recovery = recoveryToday(server, now);
-  const [busy, setBusy] = useState<Busy>();
+  const [ownTab, setOwnTab] = useState<ServerTab>(props.tab ?? 'overview');
+  const tab = props.tab ?? ownTab;
+  const setTab = (t: ServerTab) => (props.onTab ? props.onTab(t) : setOwnTab(t));
+  const ids = useId();
+  const tabRefs = useRef<Array<HTMLButtonElement | null>>([]);
+  const signIns = useSignIn();
+  const signingIn = signIns.pending.has(server.id);
+  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
-  const [confirm, setConfirm] = useState<Confirm>();
+  const [confirmSignOut, setConfirmSignOut] = useState(false);
   const [confirmBusy, setConfirmBusy] = useState(false);
   const [confirmError, setConfirmError] = useState<string | undefined>();
+  const fix = fixFor(server);
+  const signIn = signInStatus(server, now);
+  const canSignOut = server.signIn === 'signed-in' || server.signIn === 'error';
+  const attention = server.enabled && ['error', 'needs-sign-in', 'retrying'].includes(status.state);
 
-  async function run(kind: Exclude<Busy, undefined>, action: () => Promise<{ ok: boolean; error?: string }>, done?: string) {
-    setBusy(kind);
+  async function startSignIn() {
     setError(undefined);
     setNotice(undefined);
-    const result = await action();
-    setBusy(undefined);
-    if (!result.ok) setError(result.error);
-    else if (done) setNotice(done);
+    const o = await signIns.signIn(server);
+    if (o.kind === 'failed') setError(o.error);
+    else if (o.kind === 'signed-in') setNotice(`Signed in to ${server.name}.`);
   }
 
-  const signIn = () => run('sign-in', () => call('auth:sign-in', { serverId: server.id }), `Signed in to ${server.name}.`);
-  const restart = () => run('restart', () => call('servers:restart', { serverId: server.id }), 'Restarting the proxy…');
-  const toggle = () =>
-    run('toggle', async () => {
-      const r = await call('servers:set-enabled', { serverId: server.id, enabled: !server.enabled });
-      if (r.ok) onChanged(r.value);
-      return r;
-    });
-
-  function openConfirm(next: Exclude<Confirm, undefined>) {
-    setConfirmError(undefined);
-    setConfirmBusy(false);
-    setConfirm(next);
-    if (next.kind === 'remove') {
-      // Say where the server is installed, so "also removes it from the clients" is concrete.
-      void call('clients:status', { serverId: server.id }).then((r) => {
-        if (!r.ok) return;
-        const names = r.value
-          .filter((s: InstallStatus) => s.state === 'installed' || s.state === 'stale')
-          .map((s) => clients.find((c) => c.id === s.clientId)?.name ?? s.clientId);
-        setConfirm((c) => (c?.kind === 'remove' ? { kind: 'remove', installedIn: names } : c));
-      });
+  const asked = useRef(false);
+  useEffect(() => {
+    if (props.signInOnOpen && !asked.current) {
+      asked.current = true;
+      void startSignIn();
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.signInOnOpen]);
+
+  async function runFix() {
+    if (!fix) return;
+    if (fix.kind === 'sign-in') return startSignIn();
+    setBusy(true);
+    setError(undefined);
+    setNotice(undefined);
+    if (fix.kind === 'enable') {
+      const r = await call('servers:set-enabled', { serverId: server.id, enabled: true });
+      if (r.ok) onChanged(r.value);
+      else setError(r.error);
+    } else {
+      const r = await call('servers:restart', { serverId: server.id });
+      if (r.ok) setNotice(fix.kind === 'try-now' ? 'Trying again now…' : 'Restarting…');
+      else setError(r.error);
+    }
+    setBusy(false);
   }
 
-  async function confirmed() {
-    if (!confirm) return;
+  async function signOut() {
     setConfirmBusy(true);
     setConfirmError(undefined);
-    if (confirm.kind === 'reset') {
-      const r = await call('auth:reset', { serverId: server.id });
-      setConfirmBusy(false);
-      if (!r.ok) return setConfirmError(r.error);
-      setConfirm(undefined);
-      setNotice(`Signed out of ${server.name}. Its tokens and client registration are gone; sign in again to use it.`);
-    } else {
-      const r = await call('servers:remove', { serverId: server.id });
-      setConfirmBusy(false);
-      if (!r.ok) return setConfirmError(r.error);
-      setConfirm(undefined);
-      onRemoved(server, r.value);
-    }
+    const r = await call('auth:reset', { serverId: server.id });
+    setConfirmBusy(false);
+    if (!r.ok) return setConfirmError(r.error);
+    setConfirmSignOut(false);
+    setNotice(undefined);
   }
 
-  const showSignIn = server.enabled && (status.state === 'needs-sign-in' || server.signIn === 'needs-sign-in' || server.signIn === 'error');
-  const canReset = server.signIn === 'signed-in' || server.signIn === 'error';
-  const attention = server.enabled && ['error', 'needs-sign-in', 'retrying'].includes(status.state);
+  function onTabKey(e: KeyboardEvent, i: number) {
+    const next = e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : undefined;
+    if (next === undefined) return;
+    e.preventDefault();
+    setTab(TABS[next]!.id);
+    tabRefs.current[next]?.focus();
+  }
+
+  const question = signOutQuestion(server.name);
 
   return (
     <section className="view detail" aria-labelledby="detail-title" data-testid="server-detail" data-server-id={server.id}>
@@ -127,46 +151,7 @@ export function ServerDetail({ server, servers, clients, now, onBack, onChanged,
         </div>
       </div>
 
-      <div className="actions" aria-label="Server actions" role="group">
-        {showSignIn && (
-          <button type="button" className="btn btn-primary" onClick={signIn} disabled={busy !== undefined} data-testid="sign-in">
-            {busy === 'sign-in' ? 'Waiting for the browser…' : 'Sign in'}
-          </button>
-        )}
-        <button type="button" className="btn" onClick={restart} disabled={busy !== undefined || !server.enabled}>
-          {busy === 'restart' ? 'Restarting…' : 'Restart proxy'}
-        </button>
-        <button type="button" className="btn" onClick={toggle} disabled={busy !== undefined}>
-          {busy === 'toggle' ? (server.enabled ? 'Disabling…' : 'Enabling…') : server.enabled ? 'Disable' : 'Enable'}
-        </button>
-        {canReset && (
-          <button type="button" className="btn" onClick={() => openConfirm({ kind: 'reset' })} disabled={busy !== undefined} data-testid="reset-sign-in">
-            Reset sign-in
-          </button>
-        )}
-        <span className="spacer" />
-        <button type="button" className="btn btn-quiet-danger" onClick={() => openConfirm({ kind: 'remove' })} disabled={busy !== undefined}>
-          Remove server
-        </button>
-      </div>
-      {busy === 'sign-in' && (
-        <p className="note" role="status">
-          Your browser opened the sign-in page. Finish there; this page updates by itself.
-        </p>
-      )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      {notice && !error && (
-        <p className="note-ok" role="status">
-          {notice}
-        </p>
-      )}
-
-      <div className="card panel">
-        <h3 className="panel-title">Status</h3>
+      <div className="detail-state card">
         <p className={`detail-sentence${attention ? ' attention' : ''}`} data-testid="state-detail">
           {stateSentence(server, now)}
         </p>
@@ -175,167 +160,165 @@ export function ServerDetail({ server, servers, clients, now, onBack, onChanged,
             <span className="label">Last error</span> {status.lastError}
           </p>
         )}
-        <dl className="counters">
-          <div>
-            <dt>Clients connected</dt>
-            <dd data-testid="connections">
-              {count(status.counters.connections)}
-              <small> now · {count(status.counters.connectionsTotal)} total</small>
-            </dd>
-          </div>
-          <div>
-            <dt>Requests</dt>
-            <dd data-testid="requests">{count(status.counters.requests)}</dd>
-          </div>
-          <div>
-            <dt>Errors</dt>
-            <dd data-testid="errors" className={status.counters.errors > 0 ? 'has-errors' : undefined}>
-              {count(status.counters.errors)}
-            </dd>
-          </div>
-          <div>
-            <dt>Calls today</dt>
-            <dd data-testid="recovery" className={recovery.lost > 0 ? 'has-errors' : undefined}>
-              {count(recovery.saved)} saved by a retry
-              <small> · {count(recovery.lost)} lost</small>
-            </dd>
-          </div>
-          <div>
-            <dt>Sign-in</dt>
-            <dd data-testid="sign-in-state">{signInText(server, now)}</dd>
-          </div>
-          <div>
-            <dt>Transport</dt>
-            <dd data-testid="transport">{status.transport ? TRANSPORT_LABELS[status.transport] : '—'}</dd>
-          </div>
-          <div>
-            <dt>{server.enabled ? 'In this state for' : 'Disabled for'}</dt>
-            <dd>
-              {relativeTime(status.since, now)}
-              {status.restarts > 0 && (
-                <small>
-                  {' '}
-                  · {status.restarts} restart{status.restarts === 1 ? '' : 's'}
-                </small>
+        {signingIn ? (
+          <SignInWaiting serverId={server.id} serverName={server.name} now={now} onCancel={() => void signIns.cancel(server.id)} />
+        ) : (
+          fix && (
+            <div className="actions" role="group" aria-label="Fix">
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={() => void runFix()}
+                disabled={busy}
+                data-testid={fix.kind === 'sign-in' ? 'sign-in' : 'fix'}
+              >
+                {busy ? `${fix.label}…` : fix.label}
+              </button>
+              {fix.kind === 'restart' && (
+                <button type="button" className="btn" onClick={() => setTab('log')}>
+                  Show log
+                </button>
               )}
-            </dd>
-          </div>
-        </dl>
-        {server.headerNames.length > 0 && (
-          <p className="muted small">
-            Sends extra headers: {server.headerNames.join(', ')} <span className="muted">(values stay in the app)</span>
+            </div>
+          )
+        )}
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        {notice && !error && (
+          <p className="note-ok" role="status">
+            {notice}
           </p>
         )}
       </div>
 
-      <div className="detail-grid">
-        <div className="card panel">
-          <h3 className="panel-title">Install into</h3>
-          <InstallPanel serverId={server.id} clients={clients} onChanged={onInstallsChanged} />
-        </div>
-        <div className="card panel">
-          <ToolsPanel server={server} />
-        </div>
+      <div className="tabs" role="tablist" aria-label={`${server.name} sections`}>
+        {TABS.map((t, i) => (
+          <button
+            key={t.id}
+            ref={(el) => {
+              tabRefs.current[i] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`${ids}-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`${ids}-panel`}
+            tabIndex={tab === t.id ? 0 : -1}
+            className={tab === t.id ? 'tab tab-current' : 'tab'}
+            onClick={() => setTab(t.id)}
+            onKeyDown={(e) => onTabKey(e, i)}
+          >
+            {t.label}
+          </button>
+        ))}
       </div>
 
-      <div className="card panel panel-logs">
-        <h3 className="panel-title">Log</h3>
-        <LogViewer servers={servers} initialServerId={server.id} compact />
+      <div className="tab-panel" role="tabpanel" id={`${ids}-panel`} aria-labelledby={`${ids}-tab-${tab}`}>
+        {tab === 'overview' && (
+          <>
+            <div className="card panel">
+              <h3 className="panel-title">Status</h3>
+              <dl className="counters">
+                <div>
+                  <dt>Clients connected</dt>
+                  <dd data-testid="connections">
+                    {count(status.counters.connections)}
+                    <small> now · {count(status.counters.connectionsTotal)} total</small>
+                  </dd>
+                </div>
+                <div>
+                  <dt>Requests</dt>
+                  <dd data-testid="requests">{count(status.counters.requests)}</dd>
+                </div>
+                <div>
+                  <dt>Errors</dt>
+                  <dd data-testid="errors" className={status.counters.errors > 0 ? 'has-errors' : undefined}>
+                    {status.counters.errors > 0 ? (
+                      <button type="button" className="btn-link" onClick={() => setTab('log')}>
+                        {count(status.counters.errors)}
+                      </button>
+                    ) : (
+                      count(status.counters.errors)
+                    )}
+                  </dd>
+                </div>
+                <div>
+                  <dt>Calls today</dt>
+                  <dd data-testid="recovery" className={recovery.lost > 0 ? 'has-errors' : undefined}>
+                    {count(recovery.saved)} saved by a retry
+                    <small> · {count(recovery.lost)} lost</small>
+                  </dd>
+                </div>
+                <div>
+                  <dt>{server.enabled ? 'In this state for' : 'Disabled for'}</dt>
+                  <dd>
+                    {relativeTime(status.since, now)}
+                    {status.restarts > 0 && (
+                      <small>
+                        {' '}
+                        · {status.restarts} restart{status.restarts === 1 ? '' : 's'}
+                      </small>
+                    )}
+                  </dd>
+                </div>
+              </dl>
+            </div>
+
+            <div className="card panel" data-testid="sign-in-section">
+              <div className="panel-title-row">
+                <h3 className="panel-title">Sign-in</h3>
+                {canSignOut && (
+                  <button type="button" className="btn btn-small" onClick={() => setConfirmSignOut(true)} data-testid="sign-out">
+                    Sign out…
+                  </button>
+                )}
+              </div>
+              <p data-testid="sign-in-state" className={signIn.warn ? 'warn-text' : undefined}>
+                {signIn.text}
+              </p>
+              {server.headerNames.length > 0 && (
+                <p className="muted small">
+                  Sends {server.headerNames.join(', ')} with every request <span className="muted">(values stay in the app; change them in Settings)</span>
+                </p>
+              )}
+            </div>
+
+            <div className="card panel">
+              <h3 className="panel-title">Install into</h3>
+              <InstallPanel serverId={server.id} clients={clients} onChanged={onInstallsChanged} />
+            </div>
+          </>
+        )}
+        {tab === 'tools' && (
+          <div className="card panel">
+            <ToolsPanel server={server} />
+          </div>
+        )}
+        {tab === 'log' && (
+          <div className="card panel panel-logs">
+            <LogViewer servers={servers} initialServerId={server.id} compact lockServer />
+          </div>
+        )}
+        {tab === 'settings' && <ServerSettings server={server} clients={clients} info={info} onChanged={onChanged} onRemoved={onRemoved} />}
       </div>
 
-      {confirm?.kind === 'reset' && (
+      {confirmSignOut && (
         <ConfirmDialog
-          title={`Reset sign-in for ${server.name}?`}
-          confirmLabel="Reset sign-in"
-          busyLabel="Resetting…"
+          title={question.title}
+          confirmLabel={question.confirm}
+          busyLabel="Signing out…"
           danger
           busy={confirmBusy}
           error={confirmError}
-          onConfirm={() => void confirmed()}
-          onCancel={() => setConfirm(undefined)}
+          onConfirm={() => void signOut()}
+          onCancel={() => setConfirmSignOut(false)}
         >
-          <p>
-            Switchboard revokes the tokens at the authorization server where it can, then forgets them and its client registration. Clients lose access to{' '}
-            {server.name} until you sign in again.
-          </p>
-        </ConfirmDialog>
-      )}
-      {confirm?.kind === 'remove' && (
-        <ConfirmDialog
-          title={`Remove ${server.name}?`}
-          confirmLabel="Remove server"
-          busyLabel="Removing…"
-          danger
-          busy={confirmBusy}
-          error={confirmError}
-          onConfirm={() => void confirmed()}
-          onCancel={() => setConfirm(undefined)}
-        >
-          <p>Its proxy stops, its tokens are forgotten, and it is also removed from the MCP clients where it is installed.</p>
-          <p className="dialog-where" data-testid="remove-where">
-            {confirm.installedIn === undefined
-              ? 'Checking which clients have it…'
-              : confirm.installedIn.length === 0
-                ? 'It is not installed in any client.'
-                : `Installed in: ${confirm.installedIn.join(', ')}.`}
-          </p>
+          <p>{question.body}</p>
         </ConfirmDialog>
       )}
     </section>
-  );
-}
-
-type ToolsLoad = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ready'; tools: ToolInfo[] } | { kind: 'failed'; error: string };
-
-/** The tools the server offers, listed through its own proxy once it is ready. */
-function ToolsPanel({ server }: { server: ServerSummary }) {
-  const ready = server.enabled && server.status.state === 'ready';
-  const [load, setLoad] = useState<ToolsLoad>({ kind: 'idle' });
-
-  const fetchTools = useCallback(async () => {
-    setLoad({ kind: 'loading' });
-    const r = await call('servers:tools', { serverId: server.id });
-    setLoad(r.ok ? { kind: 'ready', tools: r.value } : { kind: 'failed', error: r.error });
-  }, [server.id]);
-
-  useEffect(() => {
-    if (ready) void fetchTools();
-    else setLoad({ kind: 'idle' });
-  }, [ready, fetchTools]);
-
-  return (
-    <div className="tools" data-testid="tools">
-      <div className="panel-title-row">
-        <h3 className="panel-title">Tools{load.kind === 'ready' && load.tools.length > 0 && <span className="count">{load.tools.length}</span>}</h3>
-        {ready && (
-          <button type="button" className="btn btn-small btn-ghost" onClick={() => void fetchTools()} disabled={load.kind === 'loading'}>
-            Refresh
-          </button>
-        )}
-      </div>
-      {load.kind === 'idle' && <p className="muted">The tools are listed once the server is ready.</p>}
-      {load.kind === 'loading' && (
-        <p className="muted" role="status">
-          Loading tools…
-        </p>
-      )}
-      {load.kind === 'failed' && (
-        <p className="form-error" role="alert">
-          Could not list the tools: {load.error}
-        </p>
-      )}
-      {load.kind === 'ready' && load.tools.length === 0 && <p className="muted">The server offers no tools.</p>}
-      {load.kind === 'ready' && load.tools.length > 0 && (
-        <ul className="tool-list">
-          {load.tools.map((t) => (
-            <li key={t.name} data-testid="tool">
-              <span className="tool-name">{t.title ?? t.name}</span>
-              {t.title && t.title !== t.name && <code className="tool-id">{t.name}</code>}
-              {t.description && <p className="tool-desc">{t.description}</p>}
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
   );
 }

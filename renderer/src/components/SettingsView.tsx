@@ -1,5 +1,8 @@
 import { useEffect, useId, useState } from 'react';
 import type { AppInfo, AppSettings, ThemeSetting, WeakStorageChoice } from '../../../common/contract';
+import { STORAGE_CHOICES, STORAGE_PROBLEM } from '../../../common/wording';
+import { platformLabel, storageLabel } from '../format';
+import { PathActions } from './PathActions';
 
 interface Props {
   settings?: AppSettings;
@@ -14,17 +17,10 @@ const THEMES: Array<{ value: ThemeSetting; label: string }> = [
   { value: 'dark', label: 'Dark' },
 ];
 
+/** The two choices without a keyring, in the words the first sign-in's question uses (common/wording.ts). */
 export const WEAK_STORAGE_CHOICES: Array<{ value: Exclude<WeakStorageChoice, 'ask'>; label: string; hint: string }> = [
-  {
-    value: 'store',
-    label: 'Store tokens anyway',
-    hint: 'You stay signed in across restarts, but anyone who can read your files can read the tokens.',
-  },
-  {
-    value: 'memory',
-    label: 'Keep tokens only in memory',
-    hint: 'Nothing is written to disk; you sign in again after every start of the app.',
-  },
+  { value: 'store', ...STORAGE_CHOICES.store },
+  { value: 'memory', ...STORAGE_CHOICES.memory },
 ];
 
 export const RETENTION_MIN = 1;
@@ -110,7 +106,7 @@ export function SettingsView({ settings, settingsError, info, update }: Props) {
           </label>
           <p className="setting-hint" id={loginHintId}>
             {info?.loginItemSupported === false
-              ? 'Not available here: this host cannot register itself to start at login (only the desktop app can).'
+              ? 'Only the desktop app can start at login; this window belongs to Switchboard running without one.'
               : 'Starts in the background, in the tray, so your clients find their servers ready.'}
           </p>
         </div>
@@ -163,25 +159,25 @@ export function SettingsView({ settings, settingsError, info, update }: Props) {
       </div>
 
       <div className="card panel" data-testid="secret-storage">
-        <h3 className="panel-title">Token storage</h3>
+        <h3 className="panel-title">Sign-in storage</h3>
         {!info ? (
           <p className="muted">…</p>
         ) : !storage ? (
-          <p className="muted">This host does not sign in to servers, so it stores no tokens.</p>
+          <p className="muted">This host does not sign in to servers, so it stores no sign-ins.</p>
         ) : storage.secure ? (
           <p>
-            <span className="yes">Secure.</span> Tokens are encrypted with a key only your user's keyring holds ({storage.backend}).
+            <span className="yes">Protected.</span> Sign-ins are encrypted with a key only your keyring holds: {storageLabel(storage.backend)}.
           </p>
         ) : (
           <>
-            <div className="note-warn" role="note">
-              <p>
-                <strong>Your tokens cannot be stored securely on this computer.</strong>{' '}
-                {storage.warning ?? `No system keyring is available (${storage.backend}).`}
-              </p>
-            </div>
+            <p data-testid="storage-status">
+              <strong>{STORAGE_PROBLEM}</strong> {info.platform === 'linux' ? 'Installing and unlocking GNOME Keyring or KWallet protects them. ' : ''}
+              <span className="muted">Now: {storageLabel(storage.backend)}.</span>
+            </p>
             <fieldset className="fieldset choose-storage">
-              <legend>What should Switchboard do with sign-in tokens?</legend>
+              <legend>
+                {settings?.weakStorage === 'ask' ? 'You are asked at your first sign-in; or choose now:' : 'Where Switchboard keeps your sign-ins:'}
+              </legend>
               {WEAK_STORAGE_CHOICES.map((c) => (
                 <label key={c.value} className="check check-block">
                   <input
@@ -212,11 +208,11 @@ export function SettingsView({ settings, settingsError, info, update }: Props) {
           </div>
           <div>
             <dt>Data folder</dt>
-            <dd className="mono">{info?.dataDir ?? '…'}</dd>
+            <dd>{info?.dataDir ? <PathActions path={info.dataDir} home={info.homeDir} canReveal={info.canReveal} /> : '…'}</dd>
           </div>
           <div>
             <dt>Platform</dt>
-            <dd>{info?.platform ?? '…'}</dd>
+            <dd>{info ? platformLabel(info.platform) : '…'}</dd>
           </div>
         </dl>
       </div>

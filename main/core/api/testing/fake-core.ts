@@ -13,10 +13,15 @@ import type {
   ProbeInput,
   ProbeResult,
   RemoveResult,
+  RestoreResult,
   ServerState,
   ServerStatus,
   ServerSummary,
+  SignInPage,
   ToolInfo,
+  UpdateServerInput,
+  UpdateServerResult,
+  ViewRequest,
 } from '../../../../common/contract';
 import type { SwitchboardCore } from '../core-port';
 
@@ -103,11 +108,15 @@ export class FakeSwitchboardCore implements SwitchboardCore {
     this.record('addServer', input);
     if (!/^https?:\/\//.test(input.url)) throw new Error(`Not an http(s) URL: ${input.url}`);
     const id = `s${this.nextId++}`;
-    const summary = fakeServer(id, 'starting', {
+    const summary = fakeServer(id, input.draft ? 'stopped' : 'starting', {
       name: input.name ?? new URL(input.url).hostname,
       url: input.url,
       headerNames: Object.keys(input.headers ?? {}),
     });
+    if (input.draft) {
+      this.drafts.push(summary);
+      return summary;
+    }
     this.servers.push(summary);
     this.list.fire(this.servers);
     return summary;
@@ -117,6 +126,91 @@ export class FakeSwitchboardCore implements SwitchboardCore {
   async findOrAddServer(input: AddServerInput): Promise<FindOrAddResult> {
     this.record('findOrAddServer', input);
     return { serverId: (await this.addServer(input)).id, outcome: 'added' };
+  }
+
+  /** Drafts of the add flow: not listed until kept. */
+  drafts: ServerSummary[] = [];
+
+  async keepServer(serverId: string): Promise<ServerSummary> {
+    this.record('keepServer', serverId);
+    const d = this.drafts.find((x) => x.id === serverId);
+    if (!d) throw new Error(`No draft "${serverId}"`);
+    this.drafts = this.drafts.filter((x) => x !== d);
+    this.servers.push(d);
+    this.list.fire(this.servers);
+    return { ...d };
+  }
+
+  async discardServer(serverId: string): Promise<void> {
+    this.record('discardServer', serverId);
+    if (!this.drafts.some((x) => x.id === serverId)) throw new Error(`"${serverId}" is not a server being added`);
+    this.drafts = this.drafts.filter((x) => x.id !== serverId);
+  }
+
+  async updateServer(input: UpdateServerInput): Promise<UpdateServerResult> {
+    this.record('updateServer', input);
+    const s = this.find(input.serverId);
+    if (input.name !== undefined) s.name = input.name;
+    if (input.url !== undefined) s.url = input.url;
+    for (const [name, value] of Object.entries(input.headers ?? {})) {
+      s.headerNames = s.headerNames.filter((h) => h !== name);
+      if (value !== null) s.headerNames.push(name);
+    }
+    return { server: { ...s }, signedOut: input.url !== undefined };
+  }
+
+  signInPages: Record<string, SignInPage> = {};
+
+  signInPage(serverId: string): SignInPage | null {
+    this.record('signInPage', serverId);
+    this.find(serverId);
+    return this.signInPages[serverId] ?? null;
+  }
+
+  async openSignInPage(serverId: string): Promise<void> {
+    this.record('openSignInPage', serverId);
+    if (!this.signInPages[serverId]) throw new Error('No sign-in is waiting for the browser');
+  }
+
+  async cancelSignIn(serverId: string): Promise<void> {
+    this.record('cancelSignIn', serverId);
+    delete this.signInPages[serverId];
+  }
+
+  async configBackups(clientId: string) {
+    this.record('configBackups', clientId);
+    return [{ id: 'claude_desktop_config.json.2026-03-03T14-30-00-000Z.bak', createdAt: 1_700_000_000_000, bytes: 120 }];
+  }
+
+  async restoreBackup(clientId: string, backupId: string): Promise<RestoreResult> {
+    this.record('restoreBackup', clientId, backupId);
+    if (!backupId.endsWith('.bak')) throw new Error(`There is no backup "${backupId}"`);
+    return { clientId, file: '/fake/claude_desktop_config.json', restartHint: 'Quit and reopen Claude Desktop' };
+  }
+
+  async reveal(file: string): Promise<void> {
+    this.record('reveal', file);
+    if (!file.startsWith('/fake/')) throw new Error('Switchboard only shows its own files');
+  }
+
+  viewRequest: ViewRequest | null = null;
+  private readonly views = new Set<(v: ViewRequest) => void>();
+
+  requestView(v: ViewRequest): void {
+    this.viewRequest = v;
+    for (const l of this.views) l(v);
+  }
+
+  takeViewRequest(): ViewRequest | null {
+    this.record('takeViewRequest');
+    const v = this.viewRequest;
+    this.viewRequest = null;
+    return v;
+  }
+
+  onDidRequestView(listener: (v: ViewRequest) => void): () => void {
+    this.views.add(listener);
+    return () => this.views.delete(listener);
   }
 
   async removeServer(serverId: string, opts?: { keepInClients?: boolean }): Promise<RemoveResult> {
@@ -244,7 +338,15 @@ export class FakeSwitchboardCore implements SwitchboardCore {
 
   listClients() {
     this.record('listClients');
-    return [{ id: 'claude-desktop', name: 'Claude Desktop', present: true, restartHint: 'Quit and reopen Claude Desktop' }];
+    return [
+      {
+        id: 'claude-desktop',
+        name: 'Claude Desktop',
+        present: true,
+        restartHint: 'Quit and reopen Claude Desktop',
+        removeHint: 'Claude Desktop drops it the next time it starts',
+      },
+    ];
   }
 
   async installStatus(serverId?: string) {
@@ -284,6 +386,6 @@ export class FakeSwitchboardCore implements SwitchboardCore {
 
   /** Number of live subscriptions across all events (for dispose tests). */
   get listenerCount(): number {
-    return this.status.size + this.list.size + this.appended.size + this.proposals.size + this.settingsChanged.size;
+    return this.status.size + this.list.size + this.appended.size + this.proposals.size + this.settingsChanged.size + this.views.size;
   }
 }

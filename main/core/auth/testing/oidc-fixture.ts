@@ -68,6 +68,8 @@ export interface OidcFixture {
   authorizationServers: string[];
   /** Tool calls the MCP server served. */
   toolCalls: number;
+  /** The value of each request's `x-api-key` header at the MCP endpoint, in order (undefined: none sent). */
+  apiKeys: Array<string | undefined>;
   introspect(token: string): Promise<Introspection>;
   /** Add a client at the AS at run time (e.g. a pre-registered native client with a custom-scheme redirect). */
   addClient(metadata: Record<string, unknown>): Promise<void>;
@@ -159,6 +161,7 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
     htmlAtOAuthMetadata: false,
     authorizationServers: [issuer],
     toolCalls: 0,
+    apiKeys: [] as Array<string | undefined>,
   } as OidcFixture;
 
   provider.on('grant.success', (ctx) => fixture.grants.push({ grantType: String(ctx.oidc?.params?.grant_type), ok: true }));
@@ -259,6 +262,11 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
   rs.get('/.well-known/oauth-protected-resource', (_req, res) => res.json(prm()));
   rs.post(
     '/mcp',
+    (req, _res, next) => {
+      const key = req.headers['x-api-key'];
+      fixture.apiKeys.push(Array.isArray(key) ? key[0] : key);
+      next();
+    },
     express.json(),
     (req, res, next) => requireBearerAuth({ verifier, requiredScopes: fixture.requiredScopes, resourceMetadataUrl: prmUrl })(req, res, next),
     async (req, res) => {

@@ -1,6 +1,7 @@
 import { useEffect, useReducer, useRef } from 'react';
 import type { AddProposal, ClientApp, ServerSummary } from '../../../../common/contract';
 import { call } from '../../api';
+import { useSignIn } from '../../sign-in';
 import { addFlowReducer, addInput, canProbe, INITIAL_STATE, probeInput, selectedClients, visibleSteps, type InstallOutcome, type Step } from './add-flow-state';
 import { DoneStep } from './DoneStep';
 import { InstallStep } from './InstallStep';
@@ -16,26 +17,43 @@ interface Props {
   onAdded: (server: ServerSummary) => void;
   onOpenServer: (serverId: string) => void;
   onCancel: () => void;
+  /** The current time (the sign-in's time limit counts down). */
+  now?: number;
 }
 
 /**
  * The add flow: paste a URL → probe it (reachable? transport? sign-in, and by whom? its name) →
  * optional advanced fields → add → sign in when the server needs it → install into the chosen
- * clients → done. Every refusal is shown where it happened, in the server's or core's words.
- * The state and its transitions are in add-flow-state.ts; this component makes the calls to the
- * core and shows one step at a time.
+ * clients → done. A server that needs sign-in is added as a draft and kept only once the sign-in
+ * finished (or the user keeps it without): Cancel, or leaving the flow, leaves nothing behind.
+ * Every refusal is shown where it happened, in the server's or core's words. The state and its
+ * transitions are in add-flow-state.ts; this component makes the calls to the core.
  */
-export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, onOpenServer, onCancel }: Props) {
+export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, onOpenServer, onCancel, now = Date.now() }: Props) {
   const [state, dispatch] = useReducer(addFlowReducer, INITIAL_STATE);
   const { step, probe, added } = state;
   const present = clients.filter((c) => c.present);
   const presentIds = present.map((c) => c.id);
   const selected = selectedClients(state, presentIds);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const signIns = useSignIn();
+  /** The draft not kept yet: discarded when the flow is left, restarted, or a link replaces it. */
+  const draftRef = useRef<string | undefined>(undefined);
+  draftRef.current = state.draft ? added?.id : undefined;
+
+  const discardDraft = (serverId: string | undefined) => {
+    if (!serverId) return;
+    void call('auth:cancel-sign-in', { serverId }).finally(() => void call('servers:discard', { serverId }));
+  };
 
   useEffect(() => {
-    if (proposal) dispatch({ type: 'proposal-received', proposal });
+    if (!proposal) return;
+    discardDraft(draftRef.current);
+    dispatch({ type: 'proposal-received', proposal });
   }, [proposal]);
+
+  // Leaving the flow before the draft was kept: nothing stays behind.
+  useEffect(() => () => discardDraft(draftRef.current), []);
 
   // Move focus to the step's heading so keyboard and screen-reader users follow the flow.
   const firstRender = useRef(true);
@@ -57,20 +75,54 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
   async function add() {
     if (state.adding) return;
     dispatch({ type: 'add-started' });
-    const r = await call('servers:add', addInput(state));
+    const draft = probe?.signIn === 'needed';
+    const r = await call('servers:add', draft ? { ...addInput(state), draft: true } : addInput(state));
     if (!r.ok) {
       dispatch({ type: 'add-refused', error: r.error });
       return;
     }
-    dispatch({ type: 'added', server: r.value });
-    onAdded(r.value);
+    dispatch({ type: 'added', server: r.value, draft });
+    if (draft) void signIn(r.value, true);
+    else onAdded(r.value);
   }
 
-  async function signIn() {
-    if (!added || state.signingIn) return;
+  async function signIn(server: ServerSummary | undefined = added, isDraft = state.draft) {
+    if (!server || state.signingIn) return;
     dispatch({ type: 'sign-in-started' });
-    const r = await call('auth:sign-in', { serverId: added.id });
-    dispatch(r.ok ? { type: 'signed-in' } : { type: 'sign-in-failed', error: r.error });
+    const outcome = await signIns.signIn(server);
+    // Cancelled (here, or the storage question): the step offers Sign in again; no error to show.
+    if (outcome.kind === 'cancelled') return dispatch({ type: 'sign-in-failed', error: '' });
+    if (outcome.kind === 'failed') return dispatch({ type: 'sign-in-failed', error: outcome.error });
+    if (!isDraft) return dispatch({ type: 'signed-in' });
+    const kept = await call('servers:keep', { serverId: server.id });
+    if (!kept.ok) return dispatch({ type: 'sign-in-failed', error: kept.error });
+    dispatch({ type: 'signed-in', server: kept.value });
+    onAdded(kept.value);
+  }
+
+  /** Cancel: the sign-in stops; a draft is discarded and the form comes back as it was. */
+  async function cancelSignIn() {
+    if (!added) return;
+    if (!state.draft) {
+      await signIns.cancel(added.id);
+      return dispatch({ type: 'sign-in-skipped' });
+    }
+    const id = added.id;
+    draftRef.current = undefined;
+    await signIns.cancel(id);
+    await call('servers:discard', { serverId: id });
+    dispatch({ type: 'sign-in-cancelled' });
+  }
+
+  /** "Keep without signing in": the draft is saved as it is; its card offers Sign in later. */
+  async function keepWithout() {
+    if (!added) return;
+    if (!state.draft) return dispatch({ type: 'sign-in-skipped' });
+    await signIns.cancel(added.id);
+    const kept = await call('servers:keep', { serverId: added.id });
+    if (!kept.ok) return dispatch({ type: 'sign-in-failed', error: kept.error });
+    dispatch({ type: 'sign-in-skipped', server: kept.value });
+    onAdded(kept.value);
   }
 
   async function install() {
@@ -108,6 +160,7 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
           probing={state.probing}
           probe={probe}
           proposed={state.proposed}
+          replacedByLink={state.replacedByLink}
           dispatch={dispatch}
           onProbe={() => void runProbe()}
           onDismissProposal={() => {
@@ -123,11 +176,14 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
         <SignInStep
           headingRef={headingRef}
           server={added}
+          draft={state.draft}
           authorizationServer={probe?.authorizationServer}
           signingIn={state.signingIn}
           signInError={state.signInError}
+          now={now}
           onSignIn={() => void signIn()}
-          onSkip={() => dispatch({ type: 'sign-in-skipped' })}
+          onCancel={() => void cancelSignIn()}
+          onKeep={() => void keepWithout()}
         />
       )}
       {step === 'install' && added && (
@@ -166,7 +222,7 @@ function StepList({ steps, current }: { steps: ReadonlyArray<{ id: Step; label: 
           <span className="step-num" aria-hidden="true">
             {i < index ? '✓' : i + 1}
           </span>
-          {s.label}
+          <span className="step-label">{s.label}</span>
         </li>
       ))}
     </ol>

@@ -29,13 +29,16 @@ export function AdvancedFields({ open, headers, clientId, clientSecret, scopes, 
         <span className="disclosure-arrow" aria-hidden="true">
           ▸
         </span>
-        Advanced: headers, pre-registered client
+        Advanced: API key or custom headers, your own OAuth app, scopes
       </button>
       {open && (
         <div id="advanced-fields" className="advanced-fields">
           <fieldset className="fieldset">
             <legend>Extra headers</legend>
-            <p className="muted small">Sent with every request (an API key, an organization). Values are kept in the app and never shown again.</p>
+            <p className="muted small">
+              Sent with every request (an API key, an organization). Values are kept in the app and never shown again. To keep a value out of the app, write{' '}
+              <code>{'${env:NAME}'}</code>: it is read from the environment when the server starts.
+            </p>
             {headers.map((h, i) => (
               <div className="header-row" key={h.key}>
                 <input
@@ -50,7 +53,7 @@ export function AdvancedFields({ open, headers, clientId, clientSecret, scopes, 
                 <input
                   type="password"
                   aria-label={`Header ${i + 1} value`}
-                  placeholder="value"
+                  placeholder="value or ${env:NAME}"
                   value={h.value}
                   autoComplete="off"
                   onChange={(e) => dispatch({ type: 'header-edited', key: h.key, value: e.target.value })}
@@ -77,8 +80,10 @@ export function AdvancedFields({ open, headers, clientId, clientSecret, scopes, 
             </div>
           </fieldset>
           <fieldset className="fieldset">
-            <legend>Pre-registered client</legend>
-            <p className="muted small">Only when the authorization server does not let apps register themselves (GitHub, Entra ID, …).</p>
+            <legend>Your own OAuth app</legend>
+            <p className="muted small">
+              Only when the server's sign-in does not let apps register themselves (GitHub, Entra ID, …): the app you registered there.
+            </p>
             <div className="two-fields">
               <label className="field" htmlFor={clientIdId}>
                 <span>Client ID</span>
@@ -93,7 +98,7 @@ export function AdvancedFields({ open, headers, clientId, clientSecret, scopes, 
               </label>
               <label className="field" htmlFor={secretId}>
                 <span>
-                  Client secret <em>if confidential</em>
+                  Client secret <em>only if your OAuth app has one</em>
                 </span>
                 <input
                   id={secretId}

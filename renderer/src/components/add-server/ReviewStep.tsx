@@ -70,7 +70,7 @@ export function ReviewStep({ headingRef, probe, state, dispatch, onProbeAgain, o
           Back
         </button>
         <button type="submit" className="btn btn-primary" disabled={state.adding}>
-          {state.adding ? 'Adding…' : 'Add server'}
+          {probe.signIn === 'needed' ? (state.adding ? 'Starting the sign-in…' : 'Add and sign in') : state.adding ? 'Adding…' : 'Add server'}
         </button>
       </div>
     </form>

@@ -10,13 +10,15 @@ interface Props {
   probing: boolean;
   probe?: ProbeResult;
   proposed?: AddProposal;
+  /** The link replaced what the user had typed (headers, secret, scopes are gone): say so. */
+  replacedByLink?: boolean;
   dispatch: Dispatch<AddFlowAction>;
   onProbe: () => void;
   onDismissProposal: () => void;
 }
 
 /** Step 1: paste the URL and check it; a link's proposal and every refusal are shown here. */
-export function UrlStep({ headingRef, url, urlError, probing, probe, proposed, dispatch, onProbe, onDismissProposal }: Props) {
+export function UrlStep({ headingRef, url, urlError, probing, probe, proposed, replacedByLink, dispatch, onProbe, onDismissProposal }: Props) {
   const urlId = useId();
   const urlErrorId = useId();
   return (
@@ -39,6 +41,12 @@ export function UrlStep({ headingRef, url, urlError, probing, probe, proposed, d
             dismiss it
           </button>
           .
+          {replacedByLink && (
+            <span className="block" data-testid="form-replaced">
+              {' '}
+              The form started afresh: what you had typed for the other server (its headers, client secret and scopes) was cleared.
+            </span>
+          )}
         </p>
       )}
       <div className="url-row">

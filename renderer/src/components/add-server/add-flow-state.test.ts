@@ -95,6 +95,37 @@ describe('add flow: a link’s proposal', () => {
     expect(addFlowReducer(s, { type: 'proposal-dismissed' })).toMatchObject({ proposed: undefined, url: '', name: '' });
   });
 
+  it('starts a fresh form: nothing typed for another server reaches the one the link proposes, and it says so (issue 12 item 12)', () => {
+    const typedForOther = run(
+      [
+        { type: 'header-added' },
+        { type: 'header-edited', key: 1, name: 'Authorization', value: 'Bearer for-another-server' },
+        { type: 'text-edited', field: 'clientId', value: 'other-app' },
+        { type: 'text-edited', field: 'clientSecret', value: 'other-secret' },
+        { type: 'text-edited', field: 'scopes', value: 'admin' },
+        { type: 'advanced-toggled' },
+      ],
+      reviewing(),
+    );
+    const s = addFlowReducer(typedForOther, { type: 'proposal-received', proposal: { url: 'https://mcp.example.org/mcp' } });
+    expect(s).toMatchObject({
+      step: 'url',
+      url: 'https://mcp.example.org/mcp',
+      headers: [],
+      clientId: '',
+      clientSecret: '',
+      scopes: '',
+      advancedOpen: false,
+      replacedByLink: true,
+    });
+    expect(addInput(addFlowReducer(s, { type: 'probe-answered', result: { ...OPEN, url: 'https://mcp.example.org/mcp' } }))).toEqual({
+      url: 'https://mcp.example.org/mcp',
+      name: OPEN.suggestedName,
+    });
+    // An empty form: nothing to say.
+    expect(addFlowReducer(INITIAL_STATE, { type: 'proposal-received', proposal: { url: 'https://mcp.example.org/mcp' } }).replacedByLink).toBe(false);
+  });
+
   it('is forgotten once the server is added', () => {
     const s = run(
       [
@@ -165,6 +196,17 @@ describe('add flow: sign-in, clients, done', () => {
     const ok = run([{ type: 'sign-in-started' }, { type: 'signed-in' }], failed);
     expect(ok).toMatchObject({ step: 'install', signingIn: false, signInError: undefined, signedIn: true });
     expect(addFlowReducer(atSignIn(), { type: 'sign-in-skipped' })).toMatchObject({ step: 'install', signedIn: false });
+  });
+
+  it('a draft: kept once signed in (or kept without); cancelled, back to the form with nothing added', () => {
+    const draft = summary('needs-sign-in', 'stopped');
+    const waiting = run([{ type: 'add-started' }, { type: 'added', server: draft, draft: true }, { type: 'sign-in-started' }], reviewing(OPEN));
+    expect(waiting).toMatchObject({ step: 'sign-in', draft: true, signingIn: true });
+    const kept = { ...draft, status: { ...draft.status, state: 'starting' as const } };
+    expect(addFlowReducer(waiting, { type: 'signed-in', server: kept })).toMatchObject({ step: 'install', draft: false, added: kept, signedIn: true });
+    expect(addFlowReducer(waiting, { type: 'sign-in-skipped', server: kept })).toMatchObject({ step: 'install', draft: false, added: kept, signedIn: false });
+    const cancelled = addFlowReducer(waiting, { type: 'sign-in-cancelled' });
+    expect(cancelled).toMatchObject({ step: 'review', draft: false, added: undefined, signingIn: false, probe: OPEN });
   });
 
   it('every present client is ticked until the user unticks one', () => {

@@ -48,6 +48,13 @@ export interface AddFlowState {
   adding: boolean;
   addError?: string;
   added?: ServerSummary;
+  /**
+   * `added` is a draft (the server needs sign-in): nothing is saved until the sign-in finished or the
+   * user keeps it without; Cancel or leaving the flow discards it.
+   */
+  draft: boolean;
+  /** A link arrived while the form held what the user typed: the form was started afresh (and says so). */
+  replacedByLink: boolean;
   signingIn: boolean;
   signInError?: string;
   signedIn: boolean;
@@ -69,6 +76,8 @@ export const INITIAL_STATE: AddFlowState = {
   clientSecret: '',
   scopes: '',
   adding: false,
+  draft: false,
+  replacedByLink: false,
   signingIn: false,
   signedIn: false,
   installing: false,
@@ -93,11 +102,16 @@ export type AddFlowAction =
   | { type: 'back-to-url' }
   | { type: 'add-started' }
   | { type: 'add-refused'; error: string }
-  | { type: 'added'; server: ServerSummary }
+  /** `draft`: the server needs sign-in and is only kept once signed in (or kept without). */
+  | { type: 'added'; server: ServerSummary; draft?: boolean }
   | { type: 'sign-in-started' }
   | { type: 'sign-in-failed'; error: string }
-  | { type: 'signed-in' }
-  | { type: 'sign-in-skipped' }
+  /** `server`: the draft, now kept. */
+  | { type: 'signed-in'; server?: ServerSummary }
+  /** "Keep without signing in" (`server`: the draft, now kept), or "Sign in later" for a kept server. */
+  | { type: 'sign-in-skipped'; server?: ServerSummary }
+  /** The user cancelled the sign-in of a draft: it was discarded; back to the form as it was. */
+  | { type: 'sign-in-cancelled' }
   /** `present`: the ids of the clients on this machine, which are all ticked until the user changes one. */
   | { type: 'client-toggled'; clientId: string; checked: boolean; present: readonly string[] }
   | { type: 'install-started' }
@@ -108,18 +122,20 @@ export type AddFlowAction =
 export function addFlowReducer(state: AddFlowState, action: AddFlowAction): AddFlowState {
   switch (action.type) {
     case 'proposal-received':
-      // Nothing is probed or added until the user presses the buttons.
+      // A fresh form (issue 12 item 12): nothing typed for another server (headers, client secret,
+      // scopes) may go to the one a link proposes. Nothing is probed or added until the user
+      // presses the buttons.
       return {
-        ...state,
-        step: 'url',
+        ...INITIAL_STATE,
         url: action.proposal.url,
         name: action.proposal.name ?? '',
         proposed: action.proposal,
         probe: undefined,
         urlError: undefined,
+        replacedByLink: hasInput(state),
       };
     case 'proposal-dismissed':
-      return { ...state, proposed: undefined, url: '', name: '' };
+      return { ...state, proposed: undefined, url: '', name: '', replacedByLink: false };
     case 'url-edited':
       return { ...state, url: action.url, urlError: undefined };
     case 'text-edited':
@@ -163,17 +179,34 @@ export function addFlowReducer(state: AddFlowState, action: AddFlowAction): AddF
       return { ...state, adding: false, addError: action.error };
     case 'added': {
       const s = action.server;
-      const needsSignIn = state.probe?.signIn === 'needed' || s.status.state === 'needs-sign-in' || s.signIn === 'needs-sign-in';
-      return { ...state, adding: false, added: s, proposed: undefined, step: needsSignIn ? 'sign-in' : 'install' };
+      const needsSignIn = action.draft || state.probe?.signIn === 'needed' || s.status.state === 'needs-sign-in' || s.signIn === 'needs-sign-in';
+      return {
+        ...state,
+        adding: false,
+        added: s,
+        draft: !!action.draft,
+        proposed: undefined,
+        replacedByLink: false,
+        step: needsSignIn ? 'sign-in' : 'install',
+      };
     }
     case 'sign-in-started':
       return { ...state, signingIn: true, signInError: undefined };
     case 'sign-in-failed':
       return { ...state, signingIn: false, signInError: action.error };
     case 'signed-in':
-      return { ...state, signingIn: false, signedIn: true, step: 'install' };
+      return {
+        ...state,
+        signingIn: false,
+        signInError: undefined,
+        signedIn: true,
+        step: 'install',
+        ...(action.server ? { added: action.server, draft: false } : {}),
+      };
     case 'sign-in-skipped':
-      return { ...state, step: 'install' };
+      return { ...state, signingIn: false, step: 'install', ...(action.server ? { added: action.server, draft: false } : {}) };
+    case 'sign-in-cancelled':
+      return { ...state, signingIn: false, signInError: undefined, added: undefined, draft: false, step: 'review' };
     case 'client-toggled': {
       const next = new Set(selectedClients(state, action.present));
       if (action.checked) next.add(action.clientId);
@@ -190,6 +223,20 @@ export function addFlowReducer(state: AddFlowState, action: AddFlowAction): AddF
       // Everything goes, the folded-away advanced fields too: none may reach the next server unseen.
       return INITIAL_STATE;
   }
+}
+
+/** The user typed something of their own (a link then starts the form afresh, and says so). */
+export function hasInput(state: AddFlowState): boolean {
+  const typedName = state.name.trim() !== '' && state.name !== state.probe?.suggestedName && state.name !== state.proposed?.name;
+  return (
+    (state.url.trim() !== '' && state.url !== state.proposed?.url) ||
+    typedName ||
+    state.headers.some((h) => h.name.trim() !== '' || h.value !== '') ||
+    state.clientId.trim() !== '' ||
+    state.clientSecret !== '' ||
+    state.scopes.trim() !== '' ||
+    state.added !== undefined
+  );
 }
 
 /** The extra headers with a name, or undefined when there are none. */

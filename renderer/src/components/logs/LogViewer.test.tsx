@@ -82,8 +82,9 @@ const rows = () => within(list()).queryAllByRole('listitem');
 const rowTexts = () => rows().map((r) => r.textContent ?? '');
 const status = () => screen.getByText((_, el) => el?.classList.contains('lv-status') ?? false);
 
+/** Mounted showing every level (the protocol traffic too), unless a test says otherwise. */
 async function mount(props: Partial<Parameters<typeof LogViewer>[0]> = {}) {
-  const view = render(<LogViewer servers={SERVERS} {...props} />);
+  const view = render(<LogViewer servers={SERVERS} defaultLevel="debug" {...props} />);
   await act(async () => {
     await nextFrame();
   });
@@ -182,7 +183,8 @@ describe('LogViewer: lines', () => {
     const [process, traffic] = rows();
     expect(within(process).getByText('Alpha')).toBeTruthy();
     expect(within(process).getByText('info')).toBeTruthy();
-    expect(process.querySelector('.lv-c-time')?.textContent).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
+    // Milliseconds and the date are in the line's details; the row shows the time of day.
+    expect(process.querySelector('.lv-c-time')?.textContent).toMatch(/^\d\d:\d\d:\d\d$/);
     expect(within(traffic).getByText('Beta')).toBeTruthy();
     expect(within(traffic).getByLabelText('server to client').textContent).toBe('←');
     expect(within(traffic).getByText('tools/call #7')).toBeTruthy();
@@ -204,6 +206,106 @@ describe('LogViewer: lines', () => {
     expect(inDom.at(-1)?.getAttribute('aria-setsize')).toBe('100000');
     const spacer = list().querySelector<HTMLElement>('.lv-rows');
     expect(spacer?.style.height).toBe(`${100_000 * ROW_HEIGHT}px`);
+  });
+});
+
+describe('LogViewer: readable rows (issue 14)', () => {
+  const request = (id: number, method = 'tools/call', extra: Partial<LogEvent> = {}) =>
+    ev(`→ ${method}`, 'debug', 'srv-a', { method, id, direction: 'client-to-server', connection: 2, size: 120, client: 'Claude Desktop', ...extra });
+  const answer = (id: number, ok = true, method = 'tools/call', extra: Partial<LogEvent> = {}) =>
+    ev(ok ? `${method} ok` : `${method} failed: upstream said 500 Internal Server Error`, ok ? 'info' : 'warn', 'srv-a', {
+      method,
+      id,
+      direction: 'server-to-client',
+      connection: 2,
+      durationMs: 31,
+      size: 140,
+      client: 'Claude Desktop',
+      ...extra,
+    });
+
+  it('shows info and above by default: the protocol chatter is one choice away', async () => {
+    await mount({ defaultLevel: undefined });
+    expect(screen.getByLabelText<HTMLSelectElement>('Level').value).toBe('info');
+    await append([ev('debug chatter', 'debug'), ev('Proxy started', 'info')]);
+    expect(rowTexts()).toEqual([expect.stringMatching(/Proxy started$/)]);
+  });
+
+  it('a request and its answer are one row: method, outcome, duration, size; the client by name', async () => {
+    await mount();
+    await append([request(7)]);
+    expect(rowTexts()).toEqual([expect.stringMatching(/Claude Desktop\s+→ tools\/call #7 waiting for the answer · 120 B$/)]);
+    await append([answer(7)]);
+    expect(rows()).toHaveLength(1);
+    expect(rowTexts()[0]).toMatch(/Claude Desktop\s+⇄ tools\/call #7 ok · 31 ms · 140 B$/);
+    // A failed call reads as failed, with what the server said.
+    await append([request(8), answer(8, false)]);
+    expect(rows()).toHaveLength(2);
+    expect(rows()[1].querySelector('.lv-outcome-bad')?.textContent).toBe('failed: upstream said 500 Internal Server Error');
+  });
+
+  it("labels the app's own tools listing as the app, not as a client", async () => {
+    await mount();
+    await append([
+      ev('Switchboard connected to list the tools (the app itself, not a client)', 'info', 'srv-a', { connection: 3, own: true, client: 'Switchboard' }),
+    ]);
+    expect(rows()[0].classList.contains('lv-own')).toBe(true);
+    expect(rows()[0].querySelector('.lv-c-client')?.textContent).toBe('Switchboard (app)');
+  });
+
+  it('chips show only errors, sign-in lines or tool calls', async () => {
+    await mount();
+    await append([
+      ev('Signed in to Alpha', 'info', 'srv-a', { topic: 'sign-in' }),
+      request(1),
+      answer(1),
+      answer(2, true, 'tools/list'),
+      ev('Upstream answered 502', 'warn'),
+    ]);
+    const chips = screen.getByRole('group', { name: 'Show only' });
+    fireEvent.click(within(chips).getByRole('button', { name: 'Sign-in' }));
+    await waitFor(() => expect(rowTexts()).toEqual([expect.stringMatching(/Signed in to Alpha$/)]));
+    fireEvent.click(within(chips).getByRole('button', { name: 'Tool calls' }));
+    await waitFor(() => expect(rowTexts()).toEqual([expect.stringMatching(/tools\/call #1 ok/)]));
+    expect(within(chips).getByRole('button', { name: 'Tool calls' }).getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(within(chips).getByRole('button', { name: 'Errors' }));
+    await waitFor(() => expect(rowTexts()).toEqual([expect.stringMatching(/Upstream answered 502$/)]));
+    fireEvent.click(within(chips).getByRole('button', { name: 'Errors' }));
+    await waitFor(() => expect(rows()).toHaveLength(4));
+  });
+
+  it('a click opens the row in a drawer: full text, the request and answer as JSON, the error, Copy', async () => {
+    await mount();
+    const long = `Upstream failed: ${'x'.repeat(600)} END`;
+    await append([request(9), answer(9, false), ev(long, 'error')]);
+    fireEvent.click(within(rows()[0]).getByRole('button'));
+    const drawer = screen.getByTestId('log-details');
+    expect(within(drawer).getByRole('heading').textContent).toBe('tools/call #9 · failed: upstream said 500 Internal Server Error');
+    expect(within(drawer).getByTestId('log-details-error').textContent).toBe('failed: upstream said 500 Internal Server Error');
+    expect(drawer.textContent).toContain('ClientClaude Desktop');
+    const json = JSON.parse(within(drawer).getByTestId('log-details-json').textContent!);
+    expect(json.request).toMatchObject({ method: 'tools/call', id: 9, direction: 'client-to-server' });
+    expect(json.answer).toMatchObject({ method: 'tools/call', id: 9, durationMs: 31 });
+    fireEvent.click(within(drawer).getByRole('button', { name: 'Copy' }));
+    await waitFor(() => expect(clipboardText).toContain('"request"'));
+    // A long line: cut in the row, whole in the drawer.
+    fireEvent.click(within(rows()[1]).getByRole('button'));
+    expect(screen.getByTestId('log-details-text').textContent).toBe(long);
+    fireEvent.click(screen.getByRole('button', { name: 'Close the details' }));
+    expect(screen.queryByTestId('log-details')).toBeNull();
+  });
+
+  it('marks where a new day starts, with its date', async () => {
+    await mount();
+    const day = 86_400_000;
+    await append([
+      { ts: Date.UTC(2026, 0, 5, 10), level: 'info', server: 'srv-a', message: 'first day' },
+      { ts: Date.UTC(2026, 0, 5, 11), level: 'info', server: 'srv-a', message: 'same day' },
+      { ts: Date.UTC(2026, 0, 5, 10) + day, level: 'info', server: 'srv-a', message: 'next day' },
+    ]);
+    const marked = rows().map((r) => r.getAttribute('data-day'));
+    expect(marked).toEqual([expect.stringMatching(/5 Jan 2026/), null, expect.stringMatching(/6 Jan 2026/)]);
+    expect(rows()[2].textContent).toMatch(/^Tue, 6 Jan 2026: /);
   });
 });
 

@@ -1,6 +1,10 @@
 /**
  * The live log viewer: one timeline of traffic and process lines of one server or of all of them,
- * with level / server / text filters, pause and jump-to-latest, Copy and Export diagnostics.
+ * with level / server / text filters and quick chips (Errors, Sign-in, Tool calls), pause and
+ * jump-to-latest, Copy and Export diagnostics. A request and its answer are one row (method,
+ * duration, size, outcome); a Client column names who made the connection (the app's own tools
+ * listing is labelled as such); the message gets the width; a new day starts with its date; a
+ * click on a row opens its details (full text, the event as JSON, the error, Copy).
  *
  * Data: it subscribes to `logs:did-append` first, then asks for `logs:tail`, and joins the two
  * without duplicates (log-merge.ts). Lines live in a LogModel outside React (a ring capped at
@@ -8,14 +12,16 @@
  * one render per animation frame. The list is virtualized with a fixed row height
  * (log-window.ts): only the visible rows plus an overscan are in the DOM.
  */
-import { memo, useCallback, useDeferredValue, useEffect, useId, useLayoutEffect, useReducer, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useId, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import type { KeyboardEvent, UIEvent } from 'react';
 import type { LogEvent, LogLevel, ServerSummary } from '../../../../common/contract';
 import { call, on } from '../../api';
-import { clockTime, count, formatBytes } from '../../format';
-import { directionArrow, directionLabel, formatDuration, lineText, methodLabel, splitMatches, statusText } from './log-format';
+import { count, formatBytes } from '../../format';
+import { lineText, sameDay, statusText } from './log-format';
+import { LogDetails } from './LogDetails';
+import { LogLine, ROW_HEIGHT } from './LogLine';
 import { mergeTail } from './log-merge';
-import { DEFAULT_CAPACITY, LEVELS, LogModel, type LogFilter, type LogRow } from './log-model';
+import { DEFAULT_CAPACITY, LEVELS, LogModel, type LogFilter, type LogRow, type LogTopicFilter } from './log-model';
 import { computeWindow, isAtBottom, maxScrollTop, scrollTargetForKey } from './log-window';
 import './logs.css';
 
@@ -28,10 +34,13 @@ export interface LogViewerProps {
   compact?: boolean;
   /** Lines kept in memory (default DEFAULT_CAPACITY); older ones are dropped. */
   capacity?: number;
+  /** Only the server of `initialServerId` (the server page): no server choice. */
+  lockServer?: boolean;
+  /** The level shown at first (default: info and above; debug is the protocol traffic). */
+  defaultLevel?: LogLevel;
 }
 
-/** Pixel height of one row; the CSS (.lv-row) uses the same value. */
-export const ROW_HEIGHT = 22;
+export { ROW_HEIGHT };
 /** Rows rendered beyond each edge of the viewport: enough for a wheel step, few to rebuild on a jump. */
 export const OVERSCAN = 8;
 /** Lines asked of `logs:tail` (the handler's maximum). */
@@ -40,18 +49,31 @@ export const TAIL_LIMIT = 10_000;
 const FALLBACK_HEIGHT = { compact: 264, full: 528 };
 
 const LEVEL_OPTIONS: Record<LogLevel, string> = {
-  debug: 'All levels',
+  debug: 'All, with protocol traffic',
   info: 'Info and above',
   warn: 'Warnings and errors',
   error: 'Errors only',
 };
+
+const CHIPS: Array<{ id: LogTopicFilter; label: string }> = [
+  { id: 'errors', label: 'Errors' },
+  { id: 'sign-in', label: 'Sign-in' },
+  { id: 'tools', label: 'Tool calls' },
+];
 
 type Load = { kind: 'loading' } | { kind: 'ready' } | { kind: 'failed'; error: string };
 type Note = { kind: 'ok' | 'error'; text: string } | undefined;
 
 const raf: (cb: () => void) => unknown = typeof requestAnimationFrame === 'function' ? (cb) => requestAnimationFrame(cb) : (cb) => setTimeout(cb, 16);
 
-export function LogViewer({ servers, initialServerId, compact = false, capacity = DEFAULT_CAPACITY }: LogViewerProps) {
+export function LogViewer({
+  servers,
+  initialServerId,
+  compact = false,
+  capacity = DEFAULT_CAPACITY,
+  lockServer = false,
+  defaultLevel = 'info',
+}: LogViewerProps) {
   const ids = useId();
   const modelRef = useRef<LogModel | null>(null);
   if (modelRef.current === null || modelRef.current.ring.capacity !== capacity) modelRef.current = new LogModel(capacity);
@@ -73,9 +95,11 @@ export function LogViewer({ servers, initialServerId, compact = false, capacity 
   const [serverFilter, setServerFilter] = useState<string | undefined>(initialServerId);
   /** What was loaded: one server's log, or every server's (undefined). */
   const [scope, setScope] = useState<string | undefined>(initialServerId);
-  const [minLevel, setMinLevel] = useState<LogLevel>('debug');
+  const [minLevel, setMinLevel] = useState<LogLevel>(defaultLevel);
+  const [topic, setTopic] = useState<LogTopicFilter | undefined>();
   const [queryInput, setQueryInput] = useState('');
   const query = useDeferredValue(queryInput);
+  const [selected, setSelected] = useState<LogRow | undefined>();
 
   useEffect(() => {
     setServerFilter(initialServerId);
@@ -89,7 +113,7 @@ export function LogViewer({ servers, initialServerId, compact = false, capacity 
     if (scope !== undefined && next !== scope) setScope(next);
   };
 
-  const filter: LogFilter = { serverId: serverFilter, minLevel, query };
+  const filter: LogFilter = { serverId: serverFilter, minLevel, query, ...(topic ? { topic } : {}) };
   model.setFilter(filter); // idempotent; rebuilds the view only when the filter changed
   const view = model.view;
 
@@ -252,7 +276,7 @@ export function LogViewer({ servers, initialServerId, compact = false, capacity 
   };
 
   // ---- render ----
-  const filtered = serverFilter !== undefined || minLevel !== 'debug' || query.trim() !== '';
+  const filtered = (serverFilter !== undefined && !lockServer) || minLevel !== 'debug' || query.trim() !== '' || topic !== undefined;
   const oneServer = serverFilter !== undefined;
   const status = statusText({
     shown: rows,
@@ -265,24 +289,27 @@ export function LogViewer({ servers, initialServerId, compact = false, capacity 
     newWhilePaused,
   });
   const knownServer = serverFilter === undefined || servers.some((s) => s.id === serverFilter);
+  const nowRef = Date.now();
   const visible = view.slice(win.start, win.end);
   const listId = `${ids}-list`;
 
   return (
     <section className={`lv${compact ? ' lv-compact' : ''}${oneServer ? ' lv-one-server' : ''}`} aria-label="Logs">
       <div className="lv-toolbar">
-        <label className="lv-field">
-          <span className="lv-label">Server</span>
-          <select className="lv-select" value={serverFilter ?? ''} onChange={(e) => chooseServer(e.target.value)}>
-            <option value="">All servers</option>
-            {servers.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-            {!knownServer && serverFilter && <option value={serverFilter}>{serverFilter}</option>}
-          </select>
-        </label>
+        {!lockServer && (
+          <label className="lv-field">
+            <span className="lv-label">Server</span>
+            <select className="lv-select" value={serverFilter ?? ''} onChange={(e) => chooseServer(e.target.value)}>
+              <option value="">All servers</option>
+              {servers.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+              {!knownServer && serverFilter && <option value={serverFilter}>{serverFilter}</option>}
+            </select>
+          </label>
+        )}
         <label className="lv-field">
           <span className="lv-label">Level</span>
           <select className="lv-select" value={minLevel} onChange={(e) => setMinLevel(e.target.value as LogLevel)}>
@@ -293,6 +320,19 @@ export function LogViewer({ servers, initialServerId, compact = false, capacity 
             ))}
           </select>
         </label>
+        <div className="lv-chips" role="group" aria-label="Show only">
+          {CHIPS.map((c) => (
+            <button
+              key={c.id}
+              type="button"
+              className={`lv-chip${topic === c.id ? ' lv-chip-on' : ''}`}
+              aria-pressed={topic === c.id}
+              onClick={() => setTopic((t) => (t === c.id ? undefined : c.id))}
+            >
+              {c.label}
+            </button>
+          ))}
+        </div>
         <label className="lv-field lv-search">
           <span className="lv-sr-only">Search the log</span>
           <input
@@ -317,9 +357,11 @@ export function LogViewer({ servers, initialServerId, compact = false, capacity 
           <button type="button" className="btn btn-small lv-btn" onClick={() => void copy()} disabled={rows === 0}>
             Copy
           </button>
-          <button type="button" className="btn btn-small lv-btn" onClick={() => void exportDiagnostics()} disabled={exporting}>
-            {exporting ? 'Exporting…' : 'Export diagnostics'}
-          </button>
+          {!compact && (
+            <button type="button" className="btn btn-small lv-btn" onClick={() => void exportDiagnostics()} disabled={exporting}>
+              {exporting ? 'Exporting…' : 'Export diagnostics'}
+            </button>
+          )}
         </div>
       </div>
 
@@ -340,7 +382,10 @@ export function LogViewer({ servers, initialServerId, compact = false, capacity 
       )}
 
       <div className="lv-frame">
-        <HeadLine showServer={!oneServer} />
+        <div className="lv-row lv-head" aria-hidden="true">
+          <span className="lv-c-time">Time</span> <span className="lv-c-level">Level</span> {!oneServer && <span className="lv-c-server">Server</span>}{' '}
+          <span className="lv-c-client">Client</span> <span className="lv-c-msg">Message</span>
+        </div>
         <div
           ref={scrollerRef}
           className="lv-scroller"
@@ -355,17 +400,25 @@ export function LogViewer({ servers, initialServerId, compact = false, capacity 
           {/* Rows sit at their own offsets in one tall box: scrolling moves them natively, and a
               row that stays in the window is neither re-rendered nor repainted. */}
           <div id={listId} role="list" className="lv-rows" style={{ height: win.total }}>
-            {visible.map((row, i) => (
-              <LogLine
-                key={row.seq}
-                row={row}
-                serverName={nameOf(row.event.server)}
-                showServer={!oneServer}
-                query={query}
-                pos={win.start + i + 1}
-                size={rows}
-              />
-            ))}
+            {visible.map((row, i) => {
+              const pos = win.start + i + 1;
+              const prev = pos > 1 ? view.at(pos - 2) : undefined;
+              return (
+                <LogLine
+                  key={row.seq}
+                  row={row}
+                  serverName={nameOf(row.event.server)}
+                  showServer={!oneServer}
+                  query={query}
+                  pos={pos}
+                  size={rows}
+                  newDay={!prev || !sameDay(prev.event.ts, row.event.ts)}
+                  now={nowRef}
+                  selected={selected?.seq === row.seq}
+                  onSelect={setSelected}
+                />
+              );
+            })}
           </div>
           {rows === 0 && (
             <div className="lv-empty">{load.kind === 'loading' ? 'Loading…' : model.ring.size === 0 ? 'No log lines yet.' : 'No lines match the filters.'}</div>
@@ -377,90 +430,10 @@ export function LogViewer({ servers, initialServerId, compact = false, capacity 
           </button>
         )}
       </div>
+      {selected && <LogDetails row={selected} serverName={nameOf(selected.event.server)} onClose={() => setSelected(undefined)} />}
       <p className="lv-status" id={`${ids}-status`} role="status" aria-live="polite">
         {status}
       </p>
     </section>
   );
-}
-
-interface LineProps {
-  row: LogRow;
-  serverName: string;
-  showServer: boolean;
-  query: string;
-  pos: number;
-  size: number;
-}
-
-/** Characters of a message put in the DOM: a row shows at most about this many, Copy has them all. */
-export const DISPLAY_CHARS = 400;
-
-/** Column widths in characters (the list uses a monospace font; columns are padded text). */
-const COL = { time: 12, level: 5, server: 12, method: 20, duration: 8 } as const;
-
-/** Characters of a message offered on hover (the row's tooltip) when the row cuts it short. */
-const TITLE_CHARS = 2000;
-
-/** `s` in exactly `n` characters: padded, or cut with an ellipsis. */
-function fit(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n);
-}
-
-/**
- * One row: a single line of inline text runs in fixed-width columns (padded text in a monospace
- * font) rather than a grid of boxes; far less layout, clipping and painting per row while scrolling.
- */
-const LogLine = memo(function LogLine({ row, serverName, showServer, query, pos, size }: LineProps) {
-  const e = row.event;
-  const dir = directionLabel(e.direction);
-  const message = e.message.length > DISPLAY_CHARS ? `${e.message.slice(0, DISPLAY_CHARS)}…` : e.message;
-  return (
-    <div
-      role="listitem"
-      aria-posinset={pos}
-      aria-setsize={size}
-      className={`lv-row lv-${e.level}${pos % 2 ? '' : ' lv-even'}`}
-      style={{ top: (pos - 1) * ROW_HEIGHT }}
-      data-seq={row.seq}
-      title={e.message.length > TITLE_CHARS ? `${e.message.slice(0, TITLE_CHARS)}…` : e.message}
-    >
-      <span className="lv-c-time">{clockTime(e.ts)}</span> <span className="lv-c-level">{e.level.padEnd(COL.level)}</span>{' '}
-      {showServer && (
-        <>
-          <span className="lv-c-server">{fit(serverName, COL.server)}</span>{' '}
-        </>
-      )}
-      <span className="lv-c-dir" aria-label={dir || undefined}>
-        {directionArrow(e.direction) || ' '}
-      </span>{' '}
-      <span className="lv-c-method">
-        <Highlight text={fit(methodLabel(e), COL.method)} query={query} />
-      </span>{' '}
-      <span className="lv-c-dur">{formatDuration(e.durationMs).padStart(COL.duration)}</span>
-      {'  '}
-      <span className="lv-c-msg">
-        <Highlight text={message} query={query} />
-      </span>
-      {e.size !== undefined && <span className="lv-size"> · {formatBytes(e.size)}</span>}
-    </div>
-  );
-});
-
-/** The column titles, padded like the rows. */
-function HeadLine({ showServer }: { showServer: boolean }) {
-  const text =
-    `${'Time'.padEnd(COL.time)} ${'Level'.padEnd(COL.level)} ` +
-    (showServer ? `${'Server'.padEnd(COL.server)} ` : '') +
-    `  ${'Method'.padEnd(COL.method)} ${'Duration'.padStart(COL.duration)}  Message`;
-  return (
-    <div className="lv-row lv-head" aria-hidden="true">
-      {text}
-    </div>
-  );
-}
-
-function Highlight({ text, query }: { text: string; query: string }) {
-  if (!text || !query.trim()) return <>{text}</>;
-  return <>{splitMatches(text, query).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : p.text))}</>;
 }

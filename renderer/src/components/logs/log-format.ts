@@ -89,3 +89,44 @@ export function statusText(s: StatusInput): string {
   if (s.dropped > 0) parts.push(`${count(s.dropped)} older dropped (keeps the latest ${count(s.capacity)})`);
   return parts.join(' · ');
 }
+
+/** What an answer says beyond its method: "ok", "failed: …" (the proxy writes "tools/call ok"). */
+export function outcomeOf(e: LogEvent): string {
+  if (e.method && e.message.startsWith(`${e.method} `)) return e.message.slice(e.method.length + 1);
+  return e.message;
+}
+
+/** A line is traffic (a request or an answer) rather than a sentence about the server. */
+export function isTraffic(e: LogEvent): boolean {
+  return e.direction !== undefined && !!e.method;
+}
+
+/** Who made the line's connection, as the Client column shows it. */
+export function clientLabel(e: LogEvent): string {
+  if (e.own) return 'Switchboard (app)';
+  return e.client ?? '';
+}
+
+/** "Today", "Yesterday", "Tue 3 Mar 2026": the label of a date separator. */
+export function dayLabel(ts: number, now: number): string {
+  const d = new Date(ts);
+  const start = (x: Date) => new Date(x.getFullYear(), x.getMonth(), x.getDate()).getTime();
+  const days = Math.round((start(new Date(now)) - start(d)) / 86_400_000);
+  if (days === 0) return 'Today';
+  if (days === 1) return 'Yesterday';
+  return d.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/** Same calendar day (local time). */
+export function sameDay(a: number, b: number): boolean {
+  const x = new Date(a);
+  const y = new Date(b);
+  return x.getFullYear() === y.getFullYear() && x.getMonth() === y.getMonth() && x.getDate() === y.getDate();
+}
+
+/** The full date and time of a line, with milliseconds (the detail drawer). */
+export function fullTime(ts: number): string {
+  const d = new Date(ts);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}

@@ -157,3 +157,51 @@ describe('LogModel', () => {
     expect(model.filter.minLevel).toBe('warn');
   });
 });
+
+describe('LogModel: a request and its answer are one row', () => {
+  const req = (id: number, connection = 1, server = 'a'): LogEvent => ({
+    ts: id,
+    level: 'debug',
+    server,
+    connection,
+    message: '→ tools/call',
+    method: 'tools/call',
+    id,
+    direction: 'client-to-server',
+  });
+  const ans = (id: number, connection = 1, server = 'a'): LogEvent => ({
+    ts: id + 1,
+    level: 'info',
+    server,
+    connection,
+    message: 'tools/call ok',
+    method: 'tools/call',
+    id,
+    direction: 'server-to-client',
+    durationMs: 3,
+  });
+
+  it('the answer carries its request; the request leaves the view, in one batch or two', () => {
+    const m = new LogModel(100);
+    m.append([req(1), ans(1)]);
+    expect([...m.view].map((r) => r.event.direction)).toEqual(['server-to-client']);
+    expect([...m.view][0]!.request).toMatchObject({ id: 1, direction: 'client-to-server' });
+    m.append([req(2)]);
+    expect(m.view.length).toBe(2);
+    m.append([ans(2)]);
+    expect([...m.view].map((r) => `${r.event.id}${r.request ? '+' : ''}`)).toEqual(['1+', '2+']);
+    // Rebuilt for another filter: still one row per call.
+    m.setFilter({ minLevel: 'debug', query: 'tools' });
+    expect(m.view.length).toBe(2);
+  });
+
+  it('matches by server, connection and id only', () => {
+    const m = new LogModel(100);
+    m.append([req(1, 1), req(1, 2), req(1, 1, 'b'), ans(1, 2)]);
+    expect([...m.view].map((r) => `${r.event.server}${r.event.connection}${r.event.direction === 'server-to-client' ? '<' : '>'}`)).toEqual([
+      'a1>',
+      'b1>',
+      'a2<',
+    ]);
+  });
+});

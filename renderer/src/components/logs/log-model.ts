@@ -1,7 +1,9 @@
 /**
  * The log viewer's data, kept outside React: a capped ring of lines (oldest dropped first) and a
- * filtered view over it that is updated incrementally as lines arrive and drop. Pure TypeScript,
- * no DOM: unit-tested in log-model.test.ts.
+ * filtered view over it that is updated incrementally as lines arrive and drop. A request and its
+ * answer are one row: the answer's row carries the request, and the request's own row leaves the
+ * view once answered (the way a browser's network panel shows a request). Pure TypeScript, no DOM:
+ * unit-tested in log-model.test.ts.
  */
 import type { LogEvent, LogLevel } from '../../../../common/contract';
 
@@ -17,7 +19,14 @@ export interface LogRow {
   event: LogEvent;
   /** Lower-cased search text, computed on first search. */
   lower?: string;
+  /** On an answer: the request it answers (the two are shown as this one row). */
+  request?: LogEvent;
+  /** On a request: its answer arrived, so the answer's row shows both. */
+  answered?: boolean;
 }
+
+/** Quick filters beside the level: errors (and failed calls), the sign-in engine's lines, tool calls. */
+export type LogTopicFilter = 'errors' | 'sign-in' | 'tools';
 
 export interface LogFilter {
   /** Only this server's lines; absent: every server. */
@@ -26,19 +35,23 @@ export interface LogFilter {
   minLevel: LogLevel;
   /** Case-insensitive substring of the message or method; empty: no text filter. */
   query: string;
+  topic?: LogTopicFilter;
 }
 
 export const NO_FILTER: LogFilter = { minLevel: 'debug', query: '' };
 
+/** Requests remembered while they wait for an answer (one that never comes is forgotten eventually). */
+const MAX_WAITING = 10_000;
+
 export function sameFilter(a: LogFilter, b: LogFilter): boolean {
-  return a.serverId === b.serverId && a.minLevel === b.minLevel && a.query === b.query;
+  return a.serverId === b.serverId && a.minLevel === b.minLevel && a.query === b.query && a.topic === b.topic;
 }
 
 /** The text a search looks in: method and message (what the line shows). */
 export function searchText(row: LogRow): string {
   if (row.lower === undefined) {
     const e = row.event;
-    row.lower = (e.method ? `${e.method} ${e.message}` : e.message).toLowerCase();
+    row.lower = `${e.method ? `${e.method} ` : ''}${e.message}${e.client ? ` ${e.client}` : ''}`.toLowerCase();
   }
   return row.lower;
 }
@@ -48,10 +61,15 @@ export function rowMatcher(filter: LogFilter): (row: LogRow) => boolean {
   const min = LEVEL_RANK[filter.minLevel] ?? 0;
   const q = filter.query.trim().toLowerCase();
   const server = filter.serverId;
+  const topic = filter.topic;
   return (row) => {
     const e = row.event;
+    if (row.answered) return false;
     if (server !== undefined && e.server !== server) return false;
     if ((LEVEL_RANK[e.level] ?? 0) < min) return false;
+    if (topic === 'errors' && LEVEL_RANK[e.level] < LEVEL_RANK.warn) return false;
+    if (topic === 'sign-in' && e.topic !== 'sign-in') return false;
+    if (topic === 'tools' && e.method !== 'tools/call') return false;
     return q === '' || searchText(row).includes(q);
   };
 }
@@ -171,6 +189,16 @@ export class FilteredView {
     return n;
   }
 
+  /** Takes out one row (a request whose answer arrived): searched from the end, where it usually is. */
+  remove(row: LogRow): boolean {
+    for (let i = this.rows.length - 1; i >= this.head; i--) {
+      if (this.rows[i] !== row) continue;
+      this.rows.splice(i, 1);
+      return true;
+    }
+    return false;
+  }
+
   /** Removes front rows whose seq is below `seq` (the ring's oldest kept row). */
   dropBefore(seq: number): number {
     let n = 0;
@@ -212,9 +240,13 @@ export class LogModel {
     return this.current.filter;
   }
 
+  /** Requests waiting for their answer, by server, connection and id (bounded). */
+  private readonly waiting = new Map<string, LogRow>();
+
   append(events: readonly LogEvent[]): void {
     if (events.length === 0) return;
     const added = this.ring.push(events);
+    for (const row of added) this.pair(row);
     this.current.dropBefore(this.ring.firstSeq);
     this.current.add(added);
     // A batch larger than the ring may have dropped rows it just added.
@@ -229,7 +261,27 @@ export class LogModel {
     return true;
   }
 
+  /** A request waits for its answer; an answer takes its request into its row. */
+  private pair(row: LogRow): void {
+    const e = row.event;
+    if (e.id === undefined || e.id === null || !e.method || !e.direction) return;
+    const key = `${e.server}\u0000${e.connection ?? ''}\u0000${String(e.id)}`;
+    if (e.direction === 'client-to-server') {
+      if (this.waiting.size >= MAX_WAITING) this.waiting.delete(this.waiting.keys().next().value!);
+      this.waiting.set(key, row);
+      return;
+    }
+    const request = this.waiting.get(key);
+    if (!request || request.event.method !== e.method) return;
+    this.waiting.delete(key);
+    row.request = request.event;
+    row.lower = undefined;
+    request.answered = true;
+    this.current.remove(request);
+  }
+
   reset(): void {
+    this.waiting.clear();
     this.ring.clear();
     this.current = new FilteredView(this.current.filter);
     this.generation++;
