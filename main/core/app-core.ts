@@ -12,6 +12,9 @@ import type {
   AppInfo,
   AppSettings,
   ClientApp,
+  ClientContextCost,
+  ClientTools,
+  DefinitionKind,
   DiagnosticsBundle,
   ImportCandidateView,
   InstallResult,
@@ -23,6 +26,8 @@ import type {
   ServerStatus,
   ServerSummary,
   ToolInfo,
+  ToolPolicyMode,
+  ToolReview,
 } from '../../common/contract';
 import type { SwitchboardCore } from './api/core-port';
 import { isChoiceVault } from './auth/choice-vault';
@@ -34,7 +39,7 @@ import { serveControlConnection, type Dispatch } from './control';
 import { acquireInstanceLock } from './instance-lock';
 import { DiagnosticsService } from './logs/diagnostics-service';
 import { LogStore } from './logs/log-store';
-import type { ChildLauncher, Clock, LoginItems, Notifier, Paths } from './ports';
+import { systemClock, type ChildLauncher, type Clock, type LoginItems, type Notifier, type Paths } from './ports';
 import { probeServer } from './servers/probe';
 import { resolveHeaders, validateRetryBudget, type ServerRecord } from './servers/server-model';
 import { ServerRegistry } from './servers/server-registry';
@@ -42,6 +47,7 @@ import { listToolsThroughProxy } from './servers/tools';
 import { SettingsService } from './settings';
 import { openSettingsStore, TrackedSettingsStore, type SettingsStore } from './settings-store';
 import { ProxySupervisor, type SupervisorOptions } from './supervisor/proxy-supervisor';
+import { ToolPolicyService } from './tool-policy/tool-policy-service';
 import { initialStatus } from './supervisor/status';
 import { defaultDataDir, endpointFor, type Env } from '../shared/paths';
 import { loadOrCreateSecret } from '../shared/secret-file';
@@ -115,6 +121,8 @@ export class AppCore implements SwitchboardCore {
   readonly logs: LogStore;
   readonly settings: SettingsService;
   readonly tokens: TokenBroker;
+  /** What each client may see of each server's tools (pins, reviews, per-client tools, last connections). */
+  readonly toolPolicy: ToolPolicyService;
   /** Client config installer; absent when the host gave no launcher. */
   readonly clients?: ClientService;
   private readonly imports?: ImportService;
@@ -163,6 +171,19 @@ export class AppCore implements SwitchboardCore {
         log: (server, message) => this.log(server, 'info', message),
       });
     }
+    this.toolPolicy = new ToolPolicyService({
+      store,
+      clock: opts.clock ?? systemClock,
+      push: (id, policy) => this.supervisor?.sendPolicy(id, policy),
+      serverName: (id) => this.registry.get(id)?.name,
+      serverIds: () => this.registry.list().map((s) => s.id),
+      installs: this.clients
+        ? async (ids) => (await this.clients!.status(ids)).map((r) => ({ ...r, installed: r.state === 'installed' || r.state === 'stale' }))
+        : undefined,
+      clientName: (id) => this.clients?.clients().find((c) => c.id === id)?.name,
+      notifier: opts.notifier,
+      log: (server, level, message) => this.log(server, level, message),
+    });
     this.diagnostics = new DiagnosticsService({
       env: opts.env,
       dataDir: opts.paths.dataDir,
@@ -188,6 +209,7 @@ export class AppCore implements SwitchboardCore {
       this.emitServers();
       this.settings.announce();
       this.tokens.keepFresh();
+      this.toolPolicy.resync();
       void this.reconcile();
     });
   }
@@ -240,6 +262,9 @@ export class AppCore implements SwitchboardCore {
       },
       clock: this.opts.clock,
       tokenFor: (id) => this.tokens.tokenFor(id),
+      policyFor: (id) => this.toolPolicy.snapshot(id),
+      onDefinitions: (id, kind, items) => this.toolPolicy.observe(id, kind, items),
+      onClientHello: (id, hello) => this.toolPolicy.hello(id, hello),
       onUnauthorized: (id, info) => this.tokens.renewToken(id, info),
       ...this.opts.supervisor,
     });
@@ -401,6 +426,7 @@ export class AppCore implements SwitchboardCore {
     await this.tokens.forget(serverId);
     this.registry.remove(serverId);
     this.logs.forget(serverId);
+    this.toolPolicy.forget(serverId);
     this.lastState.delete(serverId);
     this.startedWith.delete(serverId);
     return result;
@@ -454,6 +480,40 @@ export class AppCore implements SwitchboardCore {
   /** The running proxy's pid (diagnostics and tests). */
   proxyPid(serverId: string): number | undefined {
     return this.supervisor?.pid(serverId);
+  }
+
+  // ---- tool policy (tool-policy/tool-policy-service.ts) ------------------------------------
+
+  async toolReview(serverId: string): Promise<ToolReview> {
+    return this.toolPolicy.review(serverId);
+  }
+
+  async approveDefinitions(serverId: string, kind: DefinitionKind, names: string[] | 'all'): Promise<ToolReview> {
+    return this.toolPolicy.approve(serverId, kind, names);
+  }
+
+  async blockDefinition(serverId: string, kind: DefinitionKind, name: string): Promise<ToolReview> {
+    return this.toolPolicy.block(serverId, kind, name);
+  }
+
+  async setToolPolicy(serverId: string, mode: ToolPolicyMode): Promise<ToolReview> {
+    return this.toolPolicy.setMode(serverId, mode);
+  }
+
+  clientTools(serverId: string): Promise<ClientTools[]> {
+    return this.toolPolicy.clients(serverId);
+  }
+
+  setToolHidden(serverId: string, clientId: string, tool: string, hidden: boolean): Promise<ClientTools> {
+    return this.toolPolicy.setHidden(serverId, clientId, tool, hidden);
+  }
+
+  contextCost(): Promise<ClientContextCost[]> {
+    return this.toolPolicy.contextCost();
+  }
+
+  onDidChangeTools(listener: (e: { serverId: string; pending: number }) => void): () => void {
+    return this.toolPolicy.onDidChange(listener);
   }
 
   // ---- sign-in -----------------------------------------------------------------------------

@@ -7,6 +7,9 @@ import type {
   AddServerInput,
   AppSettings,
   ClientApp,
+  ClientContextCost,
+  ClientTools,
+  DefinitionKind,
   DiagnosticsBundle,
   ImportCandidateView,
   InstallResult,
@@ -18,6 +21,8 @@ import type {
   ServerStatus,
   ServerSummary,
   ToolInfo,
+  ToolPolicyMode,
+  ToolReview,
 } from '../../../common/contract';
 
 export interface SwitchboardCore {
@@ -44,6 +49,15 @@ export interface SwitchboardCore {
   uninstall(serverId: string, clientId: string): Promise<InstallResult>;
   findImports(): Promise<ImportCandidateView[]>;
   importEntry(clientId: string, entryName: string): Promise<ServerSummary>;
+  /** The tool policy (main/core/tool-policy): review, approve, block, policy, per-client tools, context cost. */
+  toolReview(serverId: string): Promise<ToolReview>;
+  approveDefinitions(serverId: string, kind: DefinitionKind, names: string[] | 'all'): Promise<ToolReview>;
+  blockDefinition(serverId: string, kind: DefinitionKind, name: string): Promise<ToolReview>;
+  setToolPolicy(serverId: string, mode: ToolPolicyMode): Promise<ToolReview>;
+  clientTools(serverId: string): Promise<ClientTools[]>;
+  setToolHidden(serverId: string, clientId: string, tool: string, hidden: boolean): Promise<ClientTools>;
+  contextCost(): Promise<ClientContextCost[]>;
+  onDidChangeTools(listener: (e: { serverId: string; pending: number }) => void): () => void;
   getSettings(): AppSettings;
   setSettings(patch: Partial<AppSettings>): Promise<AppSettings>;
   onDidChangeStatus(listener: (status: ServerStatus) => void): () => void;
