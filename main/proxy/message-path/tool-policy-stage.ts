@@ -67,6 +67,13 @@ export class ToolPolicy {
   /** A complete listing came back: remember it, and report it to the host when it differs. */
   observe(kind: DefinitionKind, listing: Listing): void {
     this.latest.set(kind, listing);
+    const p = this.snapshot;
+    if (p?.adopt.includes(kind)) {
+      // The baseline is this listing: pinned here at once, as the host is about to, so that a
+      // server that changes before the host's next snapshot arrives is already held to it.
+      const pins = Object.fromEntries([...listing].filter(([name, v]) => p.blocked[kind]?.[name] !== v.digest).map(([name, v]) => [name, v.digest]));
+      this.snapshot = { ...p, adopt: p.adopt.filter((k) => k !== kind), approved: { ...p.approved, [kind]: { ...pins, ...p.approved[kind] } } };
+    }
     const signature = [...listing]
       .map(([name, v]) => `${name}\n${v.digest}`)
       .sort()
