@@ -251,7 +251,7 @@ export class ToolPolicyService {
     );
   }
 
-  setHidden(serverId: string, clientId: string, tool: string, hidden: boolean): Promise<ClientTools> {
+  async setHidden(serverId: string, clientId: string, tool: string, hidden: boolean): Promise<ClientTools> {
     this.requireServer(serverId);
     const r = this.records.get(serverId);
     if (!r.kinds.tools?.listed[tool] && !r.hidden[clientId]?.includes(tool))
@@ -265,7 +265,7 @@ export class ToolPolicyService {
     });
     this.opts.log(serverId, 'info', `Tool ${tool} turned ${hidden ? 'off' : 'on'} for ${this.opts.clientName(clientId) ?? clientId}`);
     this.changed(serverId);
-    return this.clients(serverId).then((rows) => rows.find((x) => x.clientId === clientId)!);
+    return (await this.clients(serverId)).find((x) => x.clientId === clientId)!;
   }
 
   private clientRow(serverId: string, clientId: string, r: ServerPolicyRecord, installed: boolean): ClientTools {

@@ -83,8 +83,9 @@ export class ToolPolicy {
     this.report({ type: 'definitions', kind, items: [...listing.values()].slice(0, MAX_REPORTED).map((v) => v.def) });
   }
 
+  /** Only a client whose entry carries an install tag has records at the host. */
   hello(h: ClientHello): void {
-    this.report({ type: 'client-hello', hello: h });
+    if (h.install) this.report({ type: 'client-hello', hello: h });
   }
 
   add(c: ToolPolicyStage): void {
