@@ -516,6 +516,11 @@ export class AppCore implements SwitchboardCore {
     return this.toolPolicy.onDidChange(listener);
   }
 
+  toolSummary(): Record<string, { pending: number; seen: string[] }> {
+    const ids = this.registry.list().map((s) => s.id);
+    return Object.fromEntries(ids.map((id) => [id, { pending: this.toolPolicy.pendingCount(id), seen: Object.keys(this.toolPolicy.seenInstalls(id)) }]));
+  }
+
   // ---- sign-in -----------------------------------------------------------------------------
 
   signIn(serverId: string): Promise<void> {

@@ -58,6 +58,8 @@ export interface SwitchboardCore {
   setToolHidden(serverId: string, clientId: string, tool: string, hidden: boolean): Promise<ClientTools>;
   contextCost(): Promise<ClientContextCost[]>;
   onDidChangeTools(listener: (e: { serverId: string; pending: number }) => void): () => void;
+  /** Per server: definitions waiting for review, and the client installs that connected (cheap: no client files read). */
+  toolSummary(): Record<string, { pending: number; seen: string[] }>;
   getSettings(): AppSettings;
   setSettings(patch: Partial<AppSettings>): Promise<AppSettings>;
   onDidChangeStatus(listener: (status: ServerStatus) => void): () => void;

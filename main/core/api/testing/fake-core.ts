@@ -337,6 +337,13 @@ export class FakeSwitchboardCore implements SwitchboardCore {
     return this.toolsChanged.on(listener);
   }
 
+  /** Per server: waiting reviews and installs seen (tests set it). */
+  toolStates: Record<string, { pending: number; seen: string[] }> = {};
+
+  toolSummary(): Record<string, { pending: number; seen: string[] }> {
+    return this.toolStates;
+  }
+
   /** Number of live subscriptions across all events (for dispose tests). */
   get listenerCount(): number {
     return this.status.size + this.list.size + this.appended.size + this.proposals.size + this.settingsChanged.size + this.toolsChanged.size;
