@@ -3,6 +3,7 @@ import type { ClientApp, ImportCandidateView, InstallStatus, ServerSummary } fro
 import { call } from '../api';
 import { shownUrl } from '../format';
 import { installStateText } from './InstallPanel';
+import { ContextCost } from './tools/ContextCost';
 
 interface Props {
   clients: ClientApp[];
@@ -157,6 +158,10 @@ export function ClientsView({ clients, clientsError, servers, onImported, onOpen
           </div>
         )}
         <p className="muted small">Open a server to install it into a client or remove it.</p>
+      </div>
+
+      <div className="card panel">
+        <ContextCost servers={servers} />
       </div>
 
       <div className="card panel" data-testid="imports">

@@ -4,6 +4,7 @@ import { call } from '../api';
 import { count, relativeTime, shownUrl, signInText, stateSentence, TRANSPORT_LABELS } from '../format';
 import { ConfirmDialog } from './ConfirmDialog';
 import { InstallPanel } from './InstallPanel';
+import { ServerToolsSection } from './tools/ServerToolsSection';
 import { LogViewer } from './logs/LogViewer';
 import { StatePill } from './StatePill';
 
@@ -237,6 +238,8 @@ export function ServerDetail({ server, servers, clients, now, onBack, onChanged,
           <ToolsPanel server={server} />
         </div>
       </div>
+
+      <ServerToolsSection serverId={server.id} serverName={server.name} now={now} />
 
       <div className="card panel panel-logs">
         <h3 className="panel-title">Log</h3>
