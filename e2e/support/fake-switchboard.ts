@@ -288,6 +288,10 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
       return ok(settings);
     },
     'app:take-proposal': () => ok(null),
+    // The tool policy (issue 16): nothing listed yet, no client connected (e2e/tools.spec.ts runs the real one).
+    'tools:review': (arg: { serverId: string }) => ok({ serverId: arg.serverId, mode: 'ask', items: [], pending: 0 }),
+    'tools:clients': () => ok([]),
+    'tools:context-cost': () => ok([]),
     'app:info': () => ok(info),
   };
 

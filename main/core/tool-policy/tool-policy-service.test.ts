@@ -186,6 +186,19 @@ describe('ToolPolicyService', () => {
     expect(s.snapshot('linear').hidden).toEqual({});
   });
 
+  it('bounds what a hostile server can make it keep or say: huge definitions withheld, long name lists cut', () => {
+    const s = service();
+    s.observe('linear', 'tools', [ECHO]);
+    const huge = { name: 'huge', description: 'x'.repeat(300 * 1024) };
+    const many = Array.from({ length: 7 }, (_, i) => ({ name: `t${i}`, description: 'new' }));
+    s.observe('linear', 'tools', [ECHO, huge, ...many]);
+    expect(s.review('linear').items.map((i) => i.name)).toEqual(['echo', 't0', 't1', 't2', 't3', 't4', 't5', 't6']);
+    expect(s.snapshot('linear').approved.tools).not.toHaveProperty('huge');
+    expect(notes).toEqual([
+      'Linear changed its tools | new tools: t0, t1, t2, t3, t4 and 2 more. Withheld from clients until you review them in MCP Switchboard (Linear › Tools).',
+    ]);
+  });
+
   it('reads a damaged record as absent parts, never as a grant; forgets a removed server', () => {
     store.set('toolPolicy', {
       linear: {

@@ -13,7 +13,8 @@
  */
 import type { ClientContextCost, ClientTools, DefinitionKind, DefinitionView, LastSeen, ToolPolicyMode, ToolReview } from '../../../common/contract';
 import { TOOL_POLICY_MODES } from '../../../common/contract';
-import { DEFINITION_KINDS, definitionDigest, definitionName, verdict, type ClientHello, type PolicySnapshot } from '../../shared/tool-policy';
+import { canonicalJson, DEFINITION_KINDS, definitionName, verdict, type ClientHello, type PolicySnapshot } from '../../shared/tool-policy';
+import { createHash } from 'node:crypto';
 import type { Clock, Notifier } from '../ports';
 import type { SettingsStore } from '../settings-store';
 import { changedFields, describeFields, estimateTokens } from './context-cost';
@@ -41,6 +42,12 @@ export interface ToolPolicyOptions {
 }
 
 const MAX_NAME = 200;
+/** A definition whose canonical JSON is longer is not kept (nor approved): it stays withheld, with a warning. */
+const MAX_DEFINITION_CHARS = 256 * 1024;
+/** Definitions of one kind kept per listing. */
+const MAX_DEFINITIONS = 2000;
+/** Names a notification lists before "and N more". */
+const MAX_NAMED = 5;
 const KIND_WORD: Record<DefinitionKind, [string, string]> = {
   tools: ['tool', 'tools'],
   prompts: ['prompt', 'prompts'],
@@ -48,6 +55,11 @@ const KIND_WORD: Record<DefinitionKind, [string, string]> = {
 };
 
 export class ToolPolicyError extends Error {}
+
+/** "a, b, c and 4 more". */
+function named(names: string[]): string {
+  return names.length <= MAX_NAMED ? names.join(', ') : `${names.slice(0, MAX_NAMED).join(', ')} and ${names.length - MAX_NAMED} more`;
+}
 
 export class ToolPolicyService {
   private readonly records: ToolPolicyStore;
@@ -86,14 +98,21 @@ export class ToolPolicyService {
     const now = this.opts.clock.now();
     const news: string[] = [];
     const changes: Array<{ name: string; fields: string[] }> = [];
+    const tooLarge: string[] = [];
     this.records.update(serverId, (r) => {
       const before = r.kinds[kind];
       const k: KindRecord = { approved: { ...before?.approved }, blocked: { ...before?.blocked }, listed: {}, listedAt: now };
-      for (const item of items) {
+      for (const item of items.slice(0, MAX_DEFINITIONS)) {
         const name = definitionName(kind, item);
         if (!name || name.length > MAX_NAME || k.listed[name]) continue;
         const def = item as Definition;
-        const digest = definitionDigest(def);
+        const text = canonicalJson(def);
+        if (text.length > MAX_DEFINITION_CHARS) {
+          tooLarge.push(name);
+          continue;
+        }
+        // The same digest as shared/tool-policy.ts definitionDigest, from the text made for the size check.
+        const digest = createHash('sha256').update(text).digest('hex');
         const approved = k.approved[name];
         const was = before?.listed[name];
         const since = was?.digest === digest ? was.since : now;
@@ -115,6 +134,8 @@ export class ToolPolicyService {
       }
       r.kinds[kind] = k;
     });
+    if (tooLarge.length)
+      this.opts.log(serverId, 'warn', `Withheld ${KIND_WORD[kind][1]} with definitions over 256 KB (not kept for review): ${named(tooLarge)}`);
     if (news.length || changes.length) this.announce(serverId, kind, news, changes);
     this.changed(serverId);
   }
@@ -354,8 +375,9 @@ export class ToolPolicyService {
     const server = this.serverLabel(serverId);
     const [one, many] = KIND_WORD[kind];
     const parts = [
-      ...changes.map((c) => `${c.name}: ${describeFields(c.fields)} changed`),
-      ...(news.length ? [`new ${news.length === 1 ? one : many}: ${news.join(', ')}`] : []),
+      ...changes.slice(0, MAX_NAMED).map((c) => `${c.name}: ${describeFields(c.fields)} changed`),
+      ...(changes.length > MAX_NAMED ? [`${changes.length - MAX_NAMED} more changed`] : []),
+      ...(news.length ? [`new ${news.length === 1 ? one : many}: ${named(news)}`] : []),
     ];
     const sentence = `${parts.join('; ')}. Withheld from clients until you review ${parts.length === 1 && !news.length ? 'it' : 'them'} in MCP Switchboard (${server} › Tools).`;
     this.opts.log(serverId, 'warn', `The server's ${many} changed: ${sentence}`);
