@@ -122,7 +122,7 @@ describe('pinned definitions', () => {
     await waitForReview((r) => r.pending === 1);
     const blocked = await call<ToolReview>('tools:block', { serverId: id, name: 'echo' });
     expect(blocked.items.find((i) => i.name === 'echo')).toMatchObject({ state: 'blocked', changed: ['description'] });
-    expect((await claude.call('echo', {})).error.message).toMatch(/was blocked in MCP Switchboard/);
+    expect((await claude.call('echo', {})).error.message).toMatch(/is blocked in MCP Switchboard: its current definition was not approved/);
     // Blocked stays blocked under any policy; a newer version under "allow everything" passes.
     await call('tools:set-policy', { serverId: id, mode: 'allow-all' });
     expect(names(await claude.request('tools/list', {}))).toEqual(['search']);

@@ -38,6 +38,8 @@ describe('verdict', () => {
 
   it('says why and where to approve', () => {
     expect(refusalMessage('tools', 'a', 'pending', 'Linear')).toMatch(/^Tool "a" of Linear is new or its definition changed.*Linear › Tools.*--approve a\)\.$/);
-    expect(refusalMessage('prompts', 'p', 'blocked', 'Linear')).toMatch(/^Prompt "p" of Linear was blocked/);
+    expect(refusalMessage('prompts', 'p', 'blocked', 'Linear')).toMatch(
+      /^Prompt "p" of Linear is blocked in MCP Switchboard: its current definition was not approved/,
+    );
   });
 });

@@ -88,7 +88,7 @@ export function refusalMessage(kind: DefinitionKind, name: string, why: Withheld
   if (why === 'hidden')
     return `${what} of ${server} is turned off for this client in MCP Switchboard. Turn it on in MCP Switchboard: ${server} › Tools › this client's checklist (or: npm run cli -- tools <server> --client <id> --enable ${name}).`;
   if (why === 'blocked')
-    return `${what} of ${server} was blocked in MCP Switchboard after its definition changed. Review it in MCP Switchboard: ${server} › Tools.`;
+    return `${what} of ${server} is blocked in MCP Switchboard: its current definition was not approved. Review it in MCP Switchboard: ${server} › Tools.`;
   return `${what} of ${server} is new or its definition changed since it was approved, so MCP Switchboard withholds it until you review it. Approve it in MCP Switchboard: ${server} › Tools (or: npm run cli -- tools <server> --approve ${name}).`;
 }
 

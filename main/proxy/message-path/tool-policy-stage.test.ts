@@ -133,6 +133,12 @@ describe('tool policy stage', () => {
       { type: 'client-hello', hello: { install: 'cursor', clientName: 'Cursor', clientVersion: '1.9.0' } },
       { type: 'client-hello', hello: { install: 'cursor', clientName: 'Cursor', clientVersion: '1.9.0', listedTools: true } },
     ]);
+    // A 2026-era client names itself in each request's _meta (once is enough).
+    const modern = setup(snapshot(), 'zed');
+    const meta = { _meta: { 'io.modelcontextprotocol/clientInfo': { name: 'Zed', version: '0.200' } } };
+    await modern.path.fromClient(toServer(req(1, 'tools/list', meta)));
+    await modern.path.fromClient(toServer(req(2, 'tools/list', meta)));
+    expect(modern.reports).toEqual([{ type: 'client-hello', hello: { install: 'zed', clientName: 'Zed', clientVersion: '0.200' } }]);
     const open = setup(null);
     await open.path.fromClient(toServer(req(1, 'tools/list')));
     open.reply(resultResponse(1, { tools: [SEARCH_CHANGED] }));

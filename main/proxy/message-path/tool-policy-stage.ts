@@ -12,6 +12,7 @@
  * listing as it passes, and reports each complete listing that differs from the last one reported
  * (`definitions`) and what each client said of itself (`client-hello`).
  */
+import { META_CLIENT_INFO } from '../../../common/protocol-versions';
 import type { ProxyToParent } from '../../shared/fork-protocol';
 import { ERR_INVALID_PARAMS, isNotification, isRequest, isResponse, JSONRPC_VERSION, type JsonRpcId, type JsonRpcMessage } from '../../shared/mcp-http';
 import {
@@ -110,6 +111,8 @@ export class ToolPolicyStage implements Stage {
   private readonly shown = new Map<DefinitionKind, string>();
   private hello: ClientHello;
   private toldListed = false;
+  /** The client said who it is (initialize, or a modern request's clientInfo). */
+  private named = false;
 
   constructor(
     private readonly link: StageLink,
@@ -127,6 +130,8 @@ export class ToolPolicyStage implements Stage {
     const refused: JsonRpcMessage[] = [];
     for (const x of messages) {
       if (isRequest(x)) {
+        // A 2026-era client has no initialize: each request carries its clientInfo in _meta.
+        if (!this.named && x.method !== 'initialize' && x.params?._meta?.[META_CLIENT_INFO]) this.noteClient(x.params._meta[META_CLIENT_INFO]);
         const kind = KIND_OF_LIST.get(x.method);
         if (kind) this.lists.set(x.id, { kind, first: typeof x.params?.cursor !== 'string' });
         else if (x.method === 'initialize') this.noteClient(x.params?.clientInfo);
@@ -197,6 +202,7 @@ export class ToolPolicyStage implements Stage {
   }
 
   private noteClient(info: unknown): void {
+    this.named = true;
     const i = info as { name?: unknown; version?: unknown } | undefined;
     const clientName = typeof i?.name === 'string' ? i.name.slice(0, 100) : undefined;
     const clientVersion = typeof i?.version === 'string' ? i.version.slice(0, 50) : undefined;
