@@ -230,6 +230,95 @@ export interface ToolInfo {
   description?: string;
 }
 
+/** What the tool policy covers: a server's tools, prompts and resource templates. */
+export type DefinitionKind = 'tools' | 'prompts' | 'resourceTemplates';
+
+/**
+ * Per server: `ask` — new and changed definitions wait for the user's review (default);
+ * `allow-new` — new ones reach clients at once, changed ones wait; `allow-all` — everything reaches
+ * clients (and is pinned), as before the policy.
+ */
+export type ToolPolicyMode = 'ask' | 'allow-new' | 'allow-all';
+
+export const TOOL_POLICY_MODES: readonly ToolPolicyMode[] = ['ask', 'allow-new', 'allow-all'];
+
+/** One definition (a tool, prompt or resource template) as the review shows it. */
+export interface DefinitionView {
+  kind: DefinitionKind;
+  name: string;
+  /**
+   * `approved`: clients may see it; `pending`: new or changed since approved, withheld from
+   * clients until reviewed; `blocked`: the user keeps this version from clients.
+   */
+  state: 'approved' | 'pending' | 'blocked';
+  /** The definition as the server lists it now (whole: description, schemas, annotations). */
+  current: Record<string, unknown>;
+  /** For a changed definition: the approved one it replaces (absent for a new one). */
+  previous?: Record<string, unknown>;
+  /** For a changed definition: the top-level fields that differ ("description", "inputSchema"). */
+  changed?: string[];
+  /** When it was approved, and how: at first use (the baseline), by the user, or by the server's policy. */
+  approvedAt?: number;
+  approvedHow?: 'first-use' | 'user' | 'policy';
+  /** Pending or blocked since (epoch ms). */
+  since?: number;
+  /** Estimated context cost of the definition, in tokens (see TOKEN_ESTIMATE). */
+  tokens: number;
+}
+
+/** A server's definitions under review, with its policy. */
+export interface ToolReview {
+  serverId: string;
+  mode: ToolPolicyMode;
+  /** When a listing was last seen (epoch ms); absent: no client nor the window has listed yet. */
+  listedAt?: number;
+  /** What the server lists now: approved, pending and blocked, by kind then name. */
+  items: DefinitionView[];
+  pending: number;
+}
+
+/** When a client install last connected to a server, as its proxy saw it. */
+export interface LastSeen {
+  at: number;
+  /** The client's own clientInfo from its initialize ("Cursor", "1.9.0"). */
+  clientName?: string;
+  clientVersion?: string;
+  /** Its last session got a tools/list answer. */
+  listedTools: boolean;
+}
+
+/** One server × client install: the tools it sees, the ones turned off, the context cost, the last connection. */
+export interface ClientTools {
+  serverId: string;
+  clientId: string;
+  /** The client's name (the table's, else what the client announced). */
+  clientName: string;
+  /** The server is in the client's config (installed, or ours but stale). */
+  installed: boolean;
+  /** The server's approved tools, each with whether this client has it turned off. */
+  tools: Array<{ name: string; hidden: boolean; tokens: number }>;
+  /** Tools this client sees, and their estimated cost in tokens. */
+  visible: number;
+  tokens: number;
+  lastSeen?: LastSeen;
+}
+
+/** Per client install, across servers: how many tool definitions it carries and their estimated cost. */
+export interface ClientContextCost {
+  clientId: string;
+  clientName: string;
+  servers: Array<{ serverId: string; visible: number; tokens: number }>;
+  visible: number;
+  tokens: number;
+}
+
+/**
+ * How tokens are estimated (no tokenizer ships with the app): the definition's JSON length in
+ * characters divided by this, rounded up. English prose and JSON average 3.5–4 characters per token
+ * in the common tokenizers; 4 keeps the estimate simple and close.
+ */
+export const TOKEN_ESTIMATE = { charsPerToken: 4 } as const;
+
 export interface RemoveResult {
   /** Clients the server was removed from. */
   uninstalled: InstallResult[];
@@ -336,6 +425,19 @@ export interface Calls {
   'clients:backups': [{ clientId: string }, ConfigBackup[]];
   /** Puts a backup back as the client's config file (the current file is backed up first). */
   'clients:restore-backup': [{ clientId: string; backupId: string }, RestoreResult];
+  /** The server's definitions under review (approved, pending with their diff, blocked) and its policy. */
+  'tools:review': [{ serverId: string }, ToolReview];
+  /** Approves pending definitions at their current version: the named ones (of `kind`, default tools), or every one with `all`. */
+  'tools:approve': [{ serverId: string; kind?: DefinitionKind; names?: string[]; all?: boolean }, ToolReview];
+  /** Keeps the current version of a definition from clients (until it changes again and is reviewed). */
+  'tools:block': [{ serverId: string; kind?: DefinitionKind; name: string }, ToolReview];
+  'tools:set-policy': [{ serverId: string; mode: ToolPolicyMode }, ToolReview];
+  /** Per client install of the server: its tools (with the ones turned off), context cost, last connection. */
+  'tools:clients': [{ serverId: string }, ClientTools[]];
+  /** Turns one tool off (`hidden: true`) or on for one client install of the server. */
+  'tools:set-hidden': [{ serverId: string; clientId: string; tool: string; hidden: boolean }, ClientTools];
+  /** Per client, across servers: the tool definitions it carries and their estimated tokens. */
+  'tools:context-cost': [void, ClientContextCost[]];
   'settings:get': [void, AppSettings];
   'settings:set': [Partial<AppSettings>, AppSettings];
   'app:info': [void, AppInfo];
@@ -410,6 +512,8 @@ export interface Events {
   'app:did-propose-add': AddProposal;
   /** The tray or a notification asks the window to show a view. */
   'app:did-request-view': ViewRequest;
+  /** A server's definitions or tool rules changed (a new listing, an approval, a client's tools): `pending` awaiting review. */
+  'tools:did-change': { serverId: string; pending: number };
 }
 
 export type CallName = keyof Calls;
@@ -445,6 +549,13 @@ export const CALL_NAMES: readonly CallName[] = [
   'clients:import',
   'clients:backups',
   'clients:restore-backup',
+  'tools:review',
+  'tools:approve',
+  'tools:block',
+  'tools:set-policy',
+  'tools:clients',
+  'tools:set-hidden',
+  'tools:context-cost',
   'settings:get',
   'settings:set',
   'app:info',
@@ -460,6 +571,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'logs:did-append',
   'app:did-propose-add',
   'app:did-request-view',
+  'tools:did-change',
 ];
 
 /** What the preload exposes as `window.switchboard` (and the browser shell's page script too). */

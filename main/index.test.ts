@@ -619,7 +619,7 @@ describe('main/index.ts where Electron behaves otherwise than a plain start', ()
       expect(entry).toEqual({
         command: appImage,
         args: [copy, added.value.id, '--no-sandbox'],
-        env: { ELECTRON_RUN_AS_NODE: '1', MCP_SWITCHBOARD_HOME: run.dataDir },
+        env: { ELECTRON_RUN_AS_NODE: '1', MCP_SWITCHBOARD_CLIENT: 'cursor', MCP_SWITCHBOARD_HOME: run.dataDir },
       });
 
       // No xdg-settings through Electron (it names a desktop file only the deb installs): our own file.

@@ -32,7 +32,8 @@ describe('cli: clients', () => {
       expect(entry).toEqual({
         command: process.execPath,
         args: [path.join(ROOT, 'out/connector/index.js'), 'linear'],
-        env: { MCP_SWITCHBOARD_HOME: h.dataDir },
+        // …and its install tag (the client it was written into: the proxy applies that client's tool rules).
+        env: { MCP_SWITCHBOARD_HOME: h.dataDir, MCP_SWITCHBOARD_CLIENT: 'cursor' },
       });
       const status = JSON.parse(cli(h.env, 'status', '--json').out);
       expect(status.find((s: { clientId: string }) => s.clientId === 'cursor')).toEqual({
@@ -68,7 +69,7 @@ describe('cli: clients', () => {
       expect(done.code).toBe(0);
       expect(JSON.parse(cli(h.env, 'list', '--json').out)).toEqual([expect.objectContaining({ url: 'https://mcp.notion.com/mcp' })]);
       expect(fs.readFileSync(file, 'utf8')).toMatch(
-        /^# codex\n\[mcp_servers\.notion\]\ncommand = ".*"\nargs = \[".*connector\/index\.js", "notion"\]\nenv = \{ MCP_SWITCHBOARD_HOME = ".*\/data" \}\n$/,
+        /^# codex\n\[mcp_servers\.notion\]\ncommand = ".*"\nargs = \[".*connector\/index\.js", "notion"\]\nenv = \{ MCP_SWITCHBOARD_HOME = ".*\/data", MCP_SWITCHBOARD_CLIENT = "codex" \}\n$/,
       );
       expect(JSON.parse(cli(h.env, 'status', '--json').out).find((s: { clientId: string }) => s.clientId === 'codex').state).toBe('installed');
     } finally {

@@ -124,7 +124,7 @@ describe('tools, remove, import, settings', () => {
     expect(written.mcpServers.fixture).toEqual({
       command: process.execPath,
       args: [CONNECTOR_SCRIPT, summary.id],
-      env: { MCP_SWITCHBOARD_HOME: home.dataDir },
+      env: { MCP_SWITCHBOARD_CLIENT: 'claude-desktop', MCP_SWITCHBOARD_HOME: home.dataDir },
     });
     expect(written.mcpServers.other).toEqual(config.mcpServers.other);
     await waitForState(core, summary.id, 'ready');

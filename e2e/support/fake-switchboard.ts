@@ -350,6 +350,10 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
     'app:take-proposal': () => ok(null),
     'app:take-view-request': () => ok(null),
     'app:reveal': () => ok(),
+    // The tool policy (issue 16): nothing listed yet, no client connected (e2e/tools.spec.ts runs the real one).
+    'tools:review': (arg: { serverId: string }) => ok({ serverId: arg.serverId, mode: 'ask', items: [], pending: 0 }),
+    'tools:clients': () => ok([]),
+    'tools:context-cost': () => ok([]),
     'app:info': () => ok(info),
   };
 

@@ -8,6 +8,7 @@ import { resolvePaths } from '../shared/paths';
 import { runHeadless } from '../headless/index';
 import { parseConnectArgs, runConnect, say } from './connect';
 import { reachHost } from './host-access';
+import { runTools, TOOLS_USAGE, UsageError } from './tools-command';
 
 const USAGE = `usage: mcp-switchboard <command> [options]
 
@@ -34,6 +35,7 @@ const USAGE = `usage: mcp-switchboard <command> [options]
   status [--json]                every server x client: installed, stale, not installed, cannot install
   import [--yes] [--json]        find "npx mcp-remote <url>" entries; with --yes, add them as
                                  servers and replace the entries (a backup is kept)
+${TOOLS_USAGE}
 
 Data directory: $MCP_SWITCHBOARD_HOME, else the platform's app data directory.
 When MCP Switchboard runs (the app, or "serve"), every command goes through it, so a server added
@@ -199,6 +201,18 @@ export async function main(argv: string[]): Promise<number> {
           );
           return 0;
         });
+      }
+      case 'tools': {
+        let r: { value: unknown; text: string };
+        try {
+          r = await withHost((call) => runTools(args, call));
+        } catch (err) {
+          if (!(err instanceof UsageError)) throw err;
+          console.error(`${err.message}\nusage:\n${TOOLS_USAGE}`);
+          return 2;
+        }
+        out(r.value, r.text);
+        return 0;
       }
       case undefined:
       case 'help':

@@ -16,7 +16,7 @@ import { endpointFor, resolvePaths } from '../shared/paths';
 import { readSessionEnv } from '../shared/session-env';
 import { appLaunchPlan } from './app-launch';
 import { ControlClient } from '../shared/control-client';
-import { connectToEndpoint } from '../shared/handshake';
+import { connectToEndpoint, INSTALL_ENV, INSTALL_TAG } from '../shared/handshake';
 import { ensureDataDir } from '../shared/local-socket';
 import { leadingRequestId, LineSplitter, MAX_MESSAGE_BYTES } from '../shared/wire';
 
@@ -188,8 +188,12 @@ export function runRelay(opts: RelayOptions): void {
   function attempt(): Promise<{ socket: net.Socket; rest: Buffer }> {
     const secret = readSecret();
     if (!secret) return Promise.reject(Object.assign(new Error('MCP Switchboard has not been set up yet'), { code: 'NOSECRET' }));
-    return connectToEndpoint(endpointFor(paths, serverId), { secret, server: serverId, client: clientTag() });
+    return connectToEndpoint(endpointFor(paths, serverId), { secret, server: serverId, client: clientTag(), install });
   }
+
+  /** The client install this entry was made for (its install tag), so the proxy applies that client's tool rules. */
+  const tag = env[INSTALL_ENV];
+  const install = tag && INSTALL_TAG.test(tag) ? tag : undefined;
 
   function clientTag(): string {
     return `pid ${process.ppid}`;

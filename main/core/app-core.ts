@@ -12,6 +12,9 @@ import type {
   AppSettings,
   ClientApp,
   ConfigBackup,
+  ClientContextCost,
+  ClientTools,
+  DefinitionKind,
   DiagnosticsBundle,
   FindOrAddResult,
   ImportCandidateView,
@@ -29,6 +32,8 @@ import type {
   UpdateServerInput,
   UpdateServerResult,
   ViewRequest,
+  ToolPolicyMode,
+  ToolReview,
 } from '../../common/contract';
 import type { SwitchboardCore } from './api/core-port';
 import { isChoiceVault } from './auth/choice-vault';
@@ -43,7 +48,7 @@ import { ConnectionLabels } from './logs/connection-labels';
 import { DiagnosticsService } from './logs/diagnostics-service';
 import { LogStore } from './logs/log-store';
 import { crashLoop } from './notifications';
-import type { ChildLauncher, Clock, LoginItems, Notifier, Paths } from './ports';
+import { systemClock, type ChildLauncher, type Clock, type LoginItems, type Notifier, type Paths } from './ports';
 import { probeServer } from './servers/probe';
 import { planEdit } from './servers/server-edit';
 import { matchServer, sameSecret } from './servers/server-match';
@@ -54,6 +59,7 @@ import { revealTarget } from './reveal';
 import { SettingsService } from './settings';
 import { openSettingsStore, TrackedSettingsStore, type SettingsStore } from './settings-store';
 import { ProxySupervisor, type SupervisorOptions } from './supervisor/proxy-supervisor';
+import { ToolPolicyService } from './tool-policy/tool-policy-service';
 import { initialStatus } from './supervisor/status';
 import { WindowRequests } from './window-requests';
 import { endpointFor, homeDir, type Env } from '../shared/paths';
@@ -120,6 +126,8 @@ export class AppCore implements SwitchboardCore {
   readonly logs: LogStore;
   readonly settings: SettingsService;
   readonly tokens: TokenBroker;
+  /** What each client may see of each server's tools (pins, reviews, per-client tools, last connections). */
+  readonly toolPolicy: ToolPolicyService;
   /** Client config installer; absent when the host gave no launcher. */
   readonly clients?: ClientService;
   private readonly installs?: InstallService;
@@ -171,6 +179,19 @@ export class AppCore implements SwitchboardCore {
       });
       this.clients = this.installs.clients;
     }
+    this.toolPolicy = new ToolPolicyService({
+      store,
+      clock: opts.clock ?? systemClock,
+      push: (id, policy) => this.supervisor?.sendPolicy(id, policy),
+      serverName: (id) => this.registry.get(id)?.name,
+      serverIds: () => this.registry.list().map((s) => s.id),
+      installs: this.clients
+        ? async (ids) => (await this.clients!.status(ids)).map((r) => ({ ...r, installed: r.state === 'installed' || r.state === 'stale' }))
+        : undefined,
+      clientName: (id) => this.clients?.clients().find((c) => c.id === id)?.name,
+      notifier: opts.notifier,
+      log: (server, level, message) => this.log(server, level, message),
+    });
     this.diagnostics = new DiagnosticsService({
       env: opts.env,
       dataDir: opts.paths.dataDir,
@@ -197,6 +218,7 @@ export class AppCore implements SwitchboardCore {
       this.emitServers();
       this.settings.announce();
       this.tokens.keepFresh();
+      this.toolPolicy.resync();
       void this.reconcile();
     });
   }
@@ -249,6 +271,9 @@ export class AppCore implements SwitchboardCore {
       },
       clock: this.opts.clock,
       tokenFor: (id) => this.tokens.tokenFor(id),
+      policyFor: (id) => this.toolPolicy.snapshot(id),
+      onDefinitions: (id, kind, items) => this.toolPolicy.observe(id, kind, items),
+      onClientHello: (id, hello) => this.toolPolicy.hello(id, hello),
       onUnauthorized: (id, info) => this.tokens.renewToken(id, info),
       ...this.opts.supervisor,
     });
@@ -503,6 +528,7 @@ export class AppCore implements SwitchboardCore {
     this.registry.remove(serverId);
     this.logs.forget(serverId);
     this.labels.forget(serverId);
+    this.toolPolicy.forget(serverId);
     this.lastState.delete(serverId);
     this.startedWith.delete(serverId);
     return result;
@@ -556,6 +582,45 @@ export class AppCore implements SwitchboardCore {
   /** The running proxy's pid (diagnostics and tests). */
   proxyPid(serverId: string): number | undefined {
     return this.supervisor?.pid(serverId);
+  }
+
+  // ---- tool policy (tool-policy/tool-policy-service.ts) ------------------------------------
+
+  async toolReview(serverId: string): Promise<ToolReview> {
+    return this.toolPolicy.review(serverId);
+  }
+
+  async approveDefinitions(serverId: string, kind: DefinitionKind, names: string[] | 'all'): Promise<ToolReview> {
+    return this.toolPolicy.approve(serverId, kind, names);
+  }
+
+  async blockDefinition(serverId: string, kind: DefinitionKind, name: string): Promise<ToolReview> {
+    return this.toolPolicy.block(serverId, kind, name);
+  }
+
+  async setToolPolicy(serverId: string, mode: ToolPolicyMode): Promise<ToolReview> {
+    return this.toolPolicy.setMode(serverId, mode);
+  }
+
+  clientTools(serverId: string): Promise<ClientTools[]> {
+    return this.toolPolicy.clients(serverId);
+  }
+
+  setToolHidden(serverId: string, clientId: string, tool: string, hidden: boolean): Promise<ClientTools> {
+    return this.toolPolicy.setHidden(serverId, clientId, tool, hidden);
+  }
+
+  contextCost(): Promise<ClientContextCost[]> {
+    return this.toolPolicy.contextCost();
+  }
+
+  onDidChangeTools(listener: (e: { serverId: string; pending: number }) => void): () => void {
+    return this.toolPolicy.onDidChange(listener);
+  }
+
+  toolSummary(): Record<string, { pending: number; seen: string[] }> {
+    const ids = this.registry.list().map((s) => s.id);
+    return Object.fromEntries(ids.map((id) => [id, { pending: this.toolPolicy.pendingCount(id), seen: Object.keys(this.toolPolicy.seenInstalls(id)) }]));
   }
 
   // ---- sign-in -----------------------------------------------------------------------------

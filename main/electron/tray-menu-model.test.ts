@@ -212,3 +212,36 @@ describe('trayIconName / trayAppearance', () => {
     expect(trayIconFile('attention', true)).toBe('tray-attentionTemplate.png');
   });
 });
+
+describe('tool policy in the tray', () => {
+  const clients = [
+    { id: 'claude-desktop', name: 'Claude Desktop', present: true, restartHint: '' },
+    { id: 'cursor', name: 'Cursor', present: true, restartHint: '' },
+  ];
+  const installs = [
+    { serverId: 'a', clientId: 'claude-desktop', state: 'installed' as const, name: 'linear' },
+    { serverId: 'a', clientId: 'cursor', state: 'installed' as const, name: 'linear' },
+  ];
+
+  it('marks installed-and-seen with the check mark alone and installed-only as not connected yet', () => {
+    const items = serverSubmenu(fakeServer('a', 'ready'), { clients, installs, seen: { a: ['cursor'] } });
+    const install = items.find((i) => i.kind === 'submenu') as { items: Array<{ label: string; checked?: boolean }> };
+    expect(install.items.map((i) => [i.label, i.checked])).toEqual([
+      ['Claude Desktop (not connected yet)', true],
+      ['Cursor', true],
+    ]);
+  });
+
+  it('a definition waiting for review shows on the server line, asks for attention and is counted in the tooltip', () => {
+    const servers = [fakeServer('a', 'ready', { name: 'Linear' }), fakeServer('b', 'ready', { name: 'Notion' })];
+    const reviews = { a: 2 };
+    expect(
+      buildTrayMenuModel(servers, undefined, { reviews })
+        .filter((i) => i.kind === 'submenu')
+        .map((i) => (i as { label: string }).label),
+    ).toEqual(['Linear — Ready · 2 to review', 'Notion — Ready']);
+    expect(trayAppearance(servers, reviews)).toEqual({ icon: 'attention', tooltip: 'MCP Switchboard — 2 of 2 ready; 2 tools to review' });
+    expect(trayIconName([fakeServer('a', 'error')], reviews)).toBe('error');
+    expect(trayAppearance(servers, {})).toEqual(trayAppearance(servers));
+  });
+});

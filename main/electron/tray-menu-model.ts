@@ -26,7 +26,16 @@ export type TrayMenuItem =
 export interface TrayInstallInfo {
   clients: readonly ClientApp[];
   installs: readonly InstallStatus[];
+  /**
+   * Per server, the client installs that have connected since (the tool policy's last-connected
+   * records): their check mark stands alone; an installed client not among them is marked
+   * "not connected yet" (it needs a restart to pick the entry up).
+   */
+  seen?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** Per server: definitions waiting for the user's review (tool policy); shown on its line, and the icon asks for attention. */
+export type TrayReviews = Readonly<Record<string, number>>;
 
 export const STATE_LABELS: Record<ServerState, string> = {
   stopped: 'Stopped',
@@ -47,11 +56,11 @@ function shorten(text: string, max: number): string {
   return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
 }
 
-/** "Name — Ready", "Name — Disabled". Ampersands are doubled: Windows menus treat & as a mnemonic. */
-export function serverLine(server: ServerSummary): string {
+/** "Name — Ready", "Name — Disabled", "Name — Ready · 2 to review". Ampersands are doubled: Windows menus treat & as a mnemonic. */
+export function serverLine(server: ServerSummary, toReview = 0): string {
   const state = server.enabled ? (STATE_LABELS[server.status.state] ?? server.status.state) : 'Disabled';
   const name = shorten(server.name || server.url, MAX_NAME).replace(/&/g, '&&');
-  return `${name} — ${state}`;
+  return `${name} — ${state}${toReview > 0 ? ` · ${toReview} to review` : ''}`;
 }
 
 /** The server needs the user: it is on, and waiting for a sign-in, retrying, or stopped after crashes. */
@@ -106,10 +115,12 @@ export function serverSubmenu(server: ServerSummary, install?: TrayInstallInfo):
         rows.push({ kind: 'action', action: { serverId, do: 'install', clientId: c.id }, label: c.name.replace(/&/g, '&&'), enabled: false });
         continue;
       }
+      // Installed and seen: the check mark alone; installed only (when the host knows who connected): said so.
+      const unseen = installed && install.seen !== undefined && !install.seen[serverId]?.includes(c.id);
       rows.push({
         kind: 'action',
         action: { serverId, do: installed ? 'uninstall' : 'install', clientId: c.id },
-        label: c.name.replace(/&/g, '&&'),
+        label: `${c.name.replace(/&/g, '&&')}${unseen ? ' (not connected yet)' : ''}`,
         checked: installed,
       });
     }
@@ -125,6 +136,7 @@ export function serverSubmenu(server: ServerSummary, install?: TrayInstallInfo):
 export interface TrayAppState {
   /** The check mark of "Launch at login"; absent: the host cannot launch at login (no item). */
   launchAtLogin?: boolean;
+  reviews?: TrayReviews;
 }
 
 export function buildTrayMenuModel(servers: readonly ServerSummary[], install?: TrayInstallInfo, app: TrayAppState = {}): TrayMenuItem[] {
@@ -140,7 +152,7 @@ export function buildTrayMenuModel(servers: readonly ServerSummary[], install?: 
     items.push({ kind: 'info', label: 'No servers yet' });
   } else {
     for (const s of attentionFirst(servers).slice(0, MAX_TRAY_SERVERS))
-      items.push({ kind: 'submenu', label: serverLine(s), serverId: s.id, items: serverSubmenu(s, install) });
+      items.push({ kind: 'submenu', label: serverLine(s, app.reviews?.[s.id]), serverId: s.id, items: serverSubmenu(s, install) });
     const rest = servers.length - MAX_TRAY_SERVERS;
     if (rest > 0) items.push({ kind: 'info', label: `… and ${rest} more` });
   }
@@ -169,9 +181,15 @@ const ICON_OF_STATE: Record<ServerState, TrayIconName> = {
   error: 'error',
 };
 
-export function trayIconName(servers: readonly ServerSummary[]): TrayIconName {
+export function trayIconName(servers: readonly ServerSummary[], reviews?: TrayReviews): TrayIconName {
   const worst = worstState(servers.filter((s) => s.enabled).map((s) => s.status.state));
-  return worst === undefined ? 'idle' : ICON_OF_STATE[worst];
+  const icon = worst === undefined ? 'idle' : ICON_OF_STATE[worst];
+  // A definition waiting for review (a changed or new tool) asks for attention, short of an error.
+  return icon !== 'error' && toReview(servers, reviews) > 0 ? 'attention' : icon;
+}
+
+function toReview(servers: readonly ServerSummary[], reviews?: TrayReviews): number {
+  return servers.reduce((n, s) => n + (reviews?.[s.id] ?? 0), 0);
 }
 
 /**
@@ -192,7 +210,12 @@ const TOOLTIP_PARTS: Array<{ states: readonly ServerState[]; one: string; many: 
 ];
 
 /** One-line summary for the tray tooltip: "MCP Switchboard — 2 of 3 ready, 1 needs sign-in". */
-export function trayTooltip(servers: readonly ServerSummary[]): string {
+export function trayTooltip(servers: readonly ServerSummary[], reviews?: TrayReviews): string {
+  const n = toReview(servers, reviews);
+  return n > 0 ? `${serversTooltip(servers)}; ${n} ${n === 1 ? 'tool' : 'tools'} to review` : serversTooltip(servers);
+}
+
+function serversTooltip(servers: readonly ServerSummary[]): string {
   if (servers.length === 0) return 'MCP Switchboard — no servers yet';
   const enabled = servers.filter((s) => s.enabled);
   const off = servers.length - enabled.length;
@@ -208,6 +231,6 @@ export function trayTooltip(servers: readonly ServerSummary[]): string {
 }
 
 /** What the tray shows for a server list: the icon and its tooltip. */
-export function trayAppearance(servers: readonly ServerSummary[]): { icon: TrayIconName; tooltip: string } {
-  return { icon: trayIconName(servers), tooltip: trayTooltip(servers) };
+export function trayAppearance(servers: readonly ServerSummary[], reviews?: TrayReviews): { icon: TrayIconName; tooltip: string } {
+  return { icon: trayIconName(servers, reviews), tooltip: trayTooltip(servers, reviews) };
 }

@@ -90,7 +90,7 @@ export class ElectronTray {
   private last: TraySnapshot | undefined;
 
   constructor(private readonly options: ElectronTrayOptions) {
-    this.icon = trayAppearance(this.servers()).icon;
+    this.icon = trayAppearance(this.servers(), this.reviews()).icon;
     this.tray = new Tray(this.image(this.icon));
     // Windows and Linux: a click on the icon opens the window. macOS opens the menu on the same click.
     if ((options.platform ?? process.platform) !== 'darwin') this.tray.on('click', () => options.onAction('open'));
@@ -99,6 +99,7 @@ export class ElectronTray {
       core.onDidChangeServers(() => this.schedule({ installs: true })),
       core.onDidChangeStatus(() => this.schedule({})),
       core.onDidChangeSettings(() => this.schedule({ installs: true, settings: true })),
+      core.onDidChangeTools(() => this.schedule({})),
     ];
     this.readSettings();
     this.render();
@@ -156,6 +157,20 @@ export class ElectronTray {
     }
   }
 
+  /** The tool policy's per-server summary: waiting reviews and the installs seen connecting. */
+  private toolSummary(): { reviews: Record<string, number>; seen: Record<string, string[]> } {
+    try {
+      const all = Object.entries(this.options.core.toolSummary());
+      return { reviews: Object.fromEntries(all.map(([id, t]) => [id, t.pending])), seen: Object.fromEntries(all.map(([id, t]) => [id, t.seen])) };
+    } catch {
+      return { reviews: {}, seen: {} };
+    }
+  }
+
+  private reviews(): Record<string, number> {
+    return this.toolSummary().reviews;
+  }
+
   private servers(): ServerSummary[] {
     try {
       return this.options.core.listServers();
@@ -167,7 +182,9 @@ export class ElectronTray {
   private render(): void {
     if (this.disposed) return;
     const servers = this.servers();
-    const model = buildTrayMenuModel(servers, this.install, { launchAtLogin: this.settings?.launchAtLogin });
+    const { reviews, seen } = this.toolSummary();
+    const install = this.install && { ...this.install, seen };
+    const model = buildTrayMenuModel(servers, install, { launchAtLogin: this.settings?.launchAtLogin, reviews });
     const menuKey = JSON.stringify(model);
     if (menuKey !== this.menuKey) {
       if (this.menuOpen) {
@@ -180,7 +197,7 @@ export class ElectronTray {
         this.tray.setContextMenu(this.buildMenu(model));
       }
     }
-    const look = trayAppearance(servers);
+    const look = trayAppearance(servers, reviews);
     if (look.icon !== this.icon) {
       this.icon = look.icon;
       this.tray.setImage(this.image(look.icon));

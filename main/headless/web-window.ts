@@ -25,6 +25,7 @@ export function coreEvents(core: SwitchboardCore): WebShellEvents {
     'logs:did-append': (l) => core.onDidAppendLogs(l),
     'app:did-propose-add': (l) => core.onDidProposeAdd(l),
     'app:did-request-view': (l) => core.onDidRequestView(l),
+    'tools:did-change': (l) => core.onDidChangeTools(l),
   };
 }
 

@@ -46,6 +46,7 @@ process.on('message', (raw: unknown) => {
       endpoint: msg.endpoint,
       secret: msg.secret,
       token: msg.token,
+      policy: msg.policy,
       emit,
       requestTimeoutMs: positiveInt(process.env.MCP_SWITCHBOARD_REQUEST_TIMEOUT_MS),
     });
@@ -55,6 +56,8 @@ process.on('message', (raw: unknown) => {
     });
   } else if (msg?.type === 'token') {
     runtime?.onToken(msg.token, msg.requestId);
+  } else if (msg?.type === 'policy') {
+    runtime?.onPolicy(msg.policy);
   } else if (msg?.type === 'shutdown') {
     void shutdown(0);
   }

@@ -16,6 +16,8 @@ export interface AcceptedConnection {
   /** Bytes that arrived after the handshake (already part of the JSON-RPC stream). */
   rest: Buffer;
   client?: string;
+  /** The install tag of the client entry (handshake `install`), when the connector sent one. */
+  install?: string;
 }
 
 export interface ListenerOptions {
@@ -58,6 +60,6 @@ function acceptOne(socket: net.Socket, opts: ListenerOptions): void {
     timeoutMs: opts.helloTimeoutMs,
     onRejected: opts.onRejected,
   }).then((accepted) => {
-    if (accepted) opts.onConnection({ socket, rest: accepted.rest, client: accepted.client });
+    if (accepted) opts.onConnection({ socket, rest: accepted.rest, client: accepted.client, install: accepted.install });
   });
 }

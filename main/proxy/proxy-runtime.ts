@@ -4,6 +4,7 @@
  * the upstream's health, and report logs, metrics and state to the parent through `emit`.
  */
 import type { ProxyServerConfig, ProxyToParent } from '../shared/fork-protocol';
+import type { PolicySnapshot } from '../shared/tool-policy';
 import type { LogLevel } from '../../common/contract';
 import { ClientConnection } from './client-connection';
 import { UpstreamHealth } from './health-check';
@@ -12,6 +13,7 @@ import { systemClock, type Clock } from './message-path/clock';
 import { RetryBudget } from './message-path/retry-budget';
 import { DEFAULT_RETRY_BUDGET_MS } from './message-path/retry-policy';
 import { ToolHints } from './message-path/tool-hints';
+import { ToolPolicy } from './message-path/tool-policy-stage';
 import { ParentReporter } from './parent-reporter';
 import { TokenRenewal } from './token-renewal';
 import { displayUrl } from './upstream-shared';
@@ -43,6 +45,8 @@ export interface ProxyRuntimeOptions {
   fetch?: typeof fetch;
   /** Time for retry backoff (tests pass a fake one). */
   clock?: Clock;
+  /** The tool policy from the start message; absent: definitions pass unfiltered until a `policy` comes. */
+  policy?: PolicySnapshot;
 }
 
 interface Conn {
@@ -65,10 +69,13 @@ export class ProxyRuntime {
   /** Shared by every client of this server: the retry budget, and what its tools say of themselves. */
   private readonly retryBudget = new RetryBudget();
   private readonly toolHints = new ToolHints();
+  /** The host's tool policy, applied on every connection. */
+  private readonly policy: ToolPolicy;
 
   constructor(private readonly opts: ProxyRuntimeOptions) {
     this.reporter = new ParentReporter(opts.server.id, opts.emit, opts.maxPendingLogs);
     this.auth = new TokenRenewal(opts.token, (msg) => opts.emit(msg), opts.renewTimeoutMs);
+    this.policy = new ToolPolicy(opts.policy, opts.server.name, (msg) => opts.emit(msg));
     this.health = new UpstreamHealth({
       server: opts.server,
       auth: this.auth,
@@ -83,6 +90,11 @@ export class ProxyRuntime {
   /** Main sent a token: an answer to `unauthorized`, or a push after sign-in/refresh/reset. */
   onToken(token: string | undefined, requestId?: number): void {
     if (!this.auth.receive(token, requestId)) this.health.onToken(token);
+  }
+
+  /** The host changed the tool policy. */
+  onPolicy(policy: PolicySnapshot): void {
+    this.policy.set(policy);
   }
 
   async start(): Promise<void> {
@@ -122,7 +134,7 @@ export class ProxyRuntime {
     );
   }
 
-  private acceptLoaded({ UpstreamSession }: UpstreamModule, { socket, rest, client: name }: AcceptedConnection): void {
+  private acceptLoaded({ UpstreamSession }: UpstreamModule, { socket, rest, client: name, install }: AcceptedConnection): void {
     const id = this.nextConn++;
     const { reporter, health } = this;
     const upstream = new UpstreamSession(
@@ -142,6 +154,7 @@ export class ProxyRuntime {
           onSaved: () => reporter.recovered('saved'),
           onLost: () => reporter.recovered('lost'),
         },
+        policy: { shared: this.policy, install },
       },
       {
         // (Nothing comes back before the client sent something: `client` exists by then.)
@@ -172,7 +185,7 @@ export class ProxyRuntime {
     reporter.counters.connections++;
     reporter.counters.connectionsTotal++;
     reporter.bumpMetrics();
-    this.log('info', `Client connected${name ? ` (${name})` : ''}`, id);
+    this.log('info', `Client connected${name ? ` (${name}${install ? `, ${install} entry` : ''})` : ''}`, id);
     const client = new ClientConnection(socket, rest, {
       onMessage: (message, line) => void upstream.fromClient(message, line.length, line),
       onDropped: (why) => {

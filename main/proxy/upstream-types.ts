@@ -5,6 +5,7 @@
 import type { UpstreamTarget } from '../shared/fork-protocol';
 import type { JsonRpcMessage } from '../shared/mcp-http';
 import type { RecoveryOptions } from './message-path/retry-stage';
+import type { ToolPolicy } from './message-path/tool-policy-stage';
 
 export type Id = string | number;
 
@@ -58,6 +59,12 @@ export interface UpstreamOptions {
    * hints. Absent: one attempt per request (the health check's own sessions).
    */
   recovery?: Omit<RecoveryOptions, 'log'>;
+  /**
+   * The tool policy (message-path/tool-policy-stage.ts), shared by the proxy's connections, and the
+   * install tag of this connection's client entry. Absent: definitions pass unfiltered (the health
+   * check's own sessions).
+   */
+  policy?: { shared: ToolPolicy; install?: string };
 }
 
 /** How a session gets and renews its bearer token; implemented by the proxy runtime over IPC. */

@@ -11,6 +11,7 @@ import { paramHeaders } from './message-path/param-headers-stage';
 import { requestLedger } from './message-path/request-ledger';
 import { recovery } from './message-path/retry-stage';
 import { textOf, type StageFactory } from './message-path/stage';
+import { toolPolicy } from './message-path/tool-policy-stage';
 import { UpstreamTransport } from './upstream-transport';
 import type { UpstreamEvents, UpstreamOptions } from './upstream-types';
 
@@ -48,12 +49,16 @@ export class UpstreamSession {
     //   answer the client gets, whichever stage made it: one answer per request, in time;
     // - then the stages that change what the client sees (protocol-era bridge, tool policy) and
     //   what the server gets (SEP-2243 headers): a new stage is one file implementing `Stage`
-    //   (message-path/stage.ts) and one line here;
+    //   (message-path/stage.ts) and one line here. The tool policy comes after the bridge, so it
+    //   sees the server's own listings and calls in the server's era, and before the SEP-2243
+    //   stage, so what it reports and filters is what that stage left of a listing;
     // - retry and resume next to the transport, so a retried request passes the other stages once
     //   (one count, one answer) and the stage sees each attempt's outcome as the transport tells it;
     // - the transport last: it owns the wire (fast path, SDK transports, session, re-initialize).
     const stages: StageFactory[] = [
       requestLedger({ timeoutMs, where: () => transport!.where(), events }),
+      // [the protocol-era bridge goes here]
+      ...(opts.policy ? [toolPolicy(opts.policy.shared, opts.policy.install)] : []),
       paramHeaders(events.log),
       ...(opts.recovery
         ? [recovery({ ...opts.recovery, budgetMs: Math.min(opts.recovery.budgetMs, timeoutMs * RETRY_SHARE_OF_TIMEOUT), log: events.log }, () => transport!)]

@@ -3,7 +3,8 @@
  * Secrets (connector secret, header values, later access tokens) travel only here: never in argv,
  * env or files the child reads.
  */
-import type { LogEvent, ServerCounters, ServerState, TransportKind } from '../../common/contract';
+import type { DefinitionKind, LogEvent, ServerCounters, ServerState, TransportKind } from '../../common/contract';
+import type { ClientHello, PolicySnapshot } from './tool-policy';
 
 export interface UpstreamTarget {
   kind: TransportKind;
@@ -23,7 +24,10 @@ export interface ProxyServerConfig {
 }
 
 export type ParentToProxy =
-  | { type: 'start'; server: ProxyServerConfig; endpoint: string; secret: string; token?: string }
+  /** `policy`: the tool policy to apply from the first client on; absent: every definition passes (no policy). */
+  | { type: 'start'; server: ProxyServerConfig; endpoint: string; secret: string; token?: string; policy?: PolicySnapshot }
+  /** The tool policy changed (an approval, a block, a mode, a client's hidden tools): apply it to every connection. */
+  | { type: 'policy'; policy: PolicySnapshot }
   /** A new access token (after sign-in or refresh), or none (signed out). `requestId` answers an `unauthorized`. */
   | { type: 'token'; token?: string; requestId?: number; reason?: string }
   | { type: 'shutdown' };
@@ -40,6 +44,14 @@ export type ProxyToParent =
   /** What the server says about itself (serverInfo), from a health check that got an answer. */
   | { type: 'server-info'; name?: string; title?: string; version?: string }
   | { type: 'fatal'; message: string }
+  /**
+   * A complete listing of one kind (every page of tools/list, prompts/list or resources/templates/list)
+   * as the server sent it, whole definitions: sent when it differs from the last one sent. The host
+   * pins, compares and decides (main/core/tool-policy).
+   */
+  | { type: 'definitions'; kind: DefinitionKind; items: Record<string, unknown>[] }
+  /** A client session said who it is (initialize) or got its tools/list answer. */
+  | { type: 'client-hello'; hello: ClientHello }
   /**
    * The upstream refused the current token (401, or 403 insufficient_scope). Main refreshes or
    * signs in and answers with `token` carrying the same requestId. `tokenHash` names the refused

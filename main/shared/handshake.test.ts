@@ -34,6 +34,13 @@ describe('handshake: both halves', () => {
     expect(r.verdict).toEqual({ ok: true });
   });
 
+  it('carries the install tag of the client entry; a malformed tag is dropped, not refused', () => {
+    const tagged = run(new ClientHandshake(SECRET, 'notion', 'pid 7', undefined, 'cursor'), server());
+    expect(tagged.second).toEqual({ answer: '{"ok":true}\n', next: 'accepted', client: 'pid 7', install: 'cursor' });
+    const odd = run(new ClientHandshake(SECRET, 'notion', 'pid 7', undefined, 'Cursor "../x"'), server());
+    expect(odd.second).toEqual({ answer: '{"ok":true}\n', next: 'accepted', client: 'pid 7' });
+  });
+
   it('the first line holds no secret and nothing derived from it: version, server id and a fresh nonce', () => {
     const a = new ClientHandshake(SECRET, 'notion');
     const b = new ClientHandshake(SECRET, 'notion');

@@ -5,12 +5,13 @@
  * should learns nothing from a client, and a client without the secret gets nothing from a server:
  *   → {"switchboard":2,"server":"<id>","nonce":"<client nonce>"}
  *   ← {"ok":true,"nonce":"<server nonce>","proof":"<server proof>"}         or {"ok":false,"error":"…"}
- *   → {"proof":"<client proof>","client":"pid 123"}
+ *   → {"proof":"<client proof>","client":"pid 123","install":"cursor"}
  *   ← {"ok":true}                                                          or {"ok":false,"error":"…"}
  * then the endpoint's own framing. Nonces are 32 random bytes in hex, fresh on each side for each
  * connection; a proof is HMAC-SHA256 under the secret of the role ("server" or "client"), the
  * endpoint's id and both nonces, so no answer can be replayed, reflected or used for another
- * endpoint. Each line is at most MAX_HELLO_BYTES; a refusal is one answer line, and nothing is read
+ * endpoint. `install` (optional) is the install tag of the client entry the connector runs (a client
+ * id, from INSTALL_ENV in the entry's env): the proxy applies that install's tool rules. Each line is at most MAX_HELLO_BYTES; a refusal is one answer line, and nothing is read
  * after it. Node built-ins only: the connector bundles this file.
  */
 import { createHmac, randomBytes } from 'node:crypto';
@@ -19,6 +20,12 @@ import { checkEndpointOwner } from './local-socket';
 import { MAX_HELLO_BYTES, safeEqual, WIRE_VERSION } from './wire';
 
 const NONCE = /^[0-9a-f]{64}$/;
+
+/** An install tag: a client id of the client table (lowercase letters, digits, '-'). */
+export const INSTALL_TAG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** The environment variable a client entry of ours carries its install tag in. */
+export const INSTALL_ENV = 'MCP_SWITCHBOARD_CLIENT';
 
 export function newNonce(): string {
   return randomBytes(32).toString('hex');
@@ -57,6 +64,8 @@ export interface ServerStep {
   error?: string;
   /** Free text for logs from an accepted client ("pid 123"). */
   client?: string;
+  /** The install tag the client sent (valid tags only). */
+  install?: string;
 }
 
 /** The server's half, fed one line at a time (pure but for the nonce it draws). */
@@ -110,7 +119,8 @@ export class ServerHandshake {
     const want = handshakeProof(n.secret, 'client', this.serverId, n.client, n.server);
     if (!msg || typeof msg.proof !== 'string' || !safeEqual(msg.proof, want)) return this.refuse('wrong connector secret');
     const client = typeof msg.client === 'string' ? msg.client.slice(0, 200) : undefined;
-    return { answer: answer({ ok: true }), next: 'accepted', client };
+    const install = typeof msg.install === 'string' && INSTALL_TAG.test(msg.install) ? msg.install : undefined;
+    return { answer: answer({ ok: true }), next: 'accepted', client, ...(install ? { install } : {}) };
   }
 }
 
@@ -129,6 +139,7 @@ export class ClientHandshake {
     private readonly serverId: string,
     private readonly client?: string,
     readonly nonce: string = newNonce(),
+    private readonly install?: string,
   ) {}
 
   /** The first line: no secret, nothing derived from it. */
@@ -155,7 +166,10 @@ export class ClientHandshake {
     }
     this.serverNonce = nonce;
     const proof = handshakeProof(this.secret, 'client', this.serverId, this.nonce, nonce);
-    return { ok: true, line: answer(this.client === undefined ? { proof } : { proof, client: this.client }) };
+    return {
+      ok: true,
+      line: answer({ proof, ...(this.client === undefined ? {} : { client: this.client }), ...(this.install === undefined ? {} : { install: this.install }) }),
+    };
   }
 
   /** The server's verdict on our proof. */
@@ -173,6 +187,8 @@ export interface ConnectOptions {
   server: string;
   /** Free text for the server's logs: which program connects. */
   client?: string;
+  /** The install tag of the client entry (see INSTALL_TAG); the proxy applies that install's tool rules. */
+  install?: string;
   /** Gives up on a server that does not finish the handshake (default 10 s). */
   timeoutMs?: number;
 }
@@ -187,7 +203,7 @@ export interface ConnectOptions {
  */
 export async function connectToEndpoint(endpoint: string, opts: ConnectOptions): Promise<{ socket: net.Socket; rest: Buffer }> {
   checkEndpointOwner(endpoint);
-  const hs = new ClientHandshake(opts.secret, opts.server, opts.client);
+  const hs = new ClientHandshake(opts.secret, opts.server, opts.client, undefined, opts.install);
   return new Promise((resolve, reject) => {
     const socket = net.connect(endpoint);
     let buf: Buffer = Buffer.alloc(0);
@@ -245,7 +261,7 @@ export interface AcceptOptions {
  * followed the client's proof line (already part of the endpoint's own stream) and the client's
  * tag, or undefined when the connection was refused (after one answer line) or went away.
  */
-export function acceptHandshake(socket: net.Socket, opts: AcceptOptions): Promise<{ rest: Buffer; client?: string } | undefined> {
+export function acceptHandshake(socket: net.Socket, opts: AcceptOptions): Promise<{ rest: Buffer; client?: string; install?: string } | undefined> {
   const hs = new ServerHandshake(opts.secret, opts.serverId);
   return new Promise((resolve) => {
     let buf: Buffer = Buffer.alloc(0);
@@ -278,7 +294,7 @@ export function acceptHandshake(socket: net.Socket, opts: AcceptOptions): Promis
         socket.write(step.answer);
         if (step.next === 'accepted') {
           finish();
-          return resolve({ rest: buf, client: step.client });
+          return resolve({ rest: buf, client: step.client, install: step.install });
         }
       }
       if (!done && buf.length > MAX_HELLO_BYTES) refuse('hello line too long');

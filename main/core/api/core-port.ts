@@ -8,6 +8,9 @@ import type {
   AppSettings,
   ClientApp,
   ConfigBackup,
+  ClientContextCost,
+  ClientTools,
+  DefinitionKind,
   DiagnosticsBundle,
   FindOrAddResult,
   ImportCandidateView,
@@ -25,6 +28,8 @@ import type {
   UpdateServerInput,
   UpdateServerResult,
   ViewRequest,
+  ToolPolicyMode,
+  ToolReview,
 } from '../../../common/contract';
 
 export interface SwitchboardCore {
@@ -66,6 +71,17 @@ export interface SwitchboardCore {
   restoreBackup(clientId: string, backupId: string): Promise<RestoreResult>;
   /** Shows a file the app knows in the file manager; refuses any other. */
   reveal(file: string): Promise<void>;
+  /** The tool policy (main/core/tool-policy): review, approve, block, policy, per-client tools, context cost. */
+  toolReview(serverId: string): Promise<ToolReview>;
+  approveDefinitions(serverId: string, kind: DefinitionKind, names: string[] | 'all'): Promise<ToolReview>;
+  blockDefinition(serverId: string, kind: DefinitionKind, name: string): Promise<ToolReview>;
+  setToolPolicy(serverId: string, mode: ToolPolicyMode): Promise<ToolReview>;
+  clientTools(serverId: string): Promise<ClientTools[]>;
+  setToolHidden(serverId: string, clientId: string, tool: string, hidden: boolean): Promise<ClientTools>;
+  contextCost(): Promise<ClientContextCost[]>;
+  onDidChangeTools(listener: (e: { serverId: string; pending: number }) => void): () => void;
+  /** Per server: definitions waiting for review, and the client installs that connected (cheap: no client files read). */
+  toolSummary(): Record<string, { pending: number; seen: string[] }>;
   getSettings(): AppSettings;
   setSettings(patch: Partial<AppSettings>): Promise<AppSettings>;
   onDidChangeStatus(listener: (status: ServerStatus) => void): () => void;

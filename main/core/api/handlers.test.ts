@@ -283,6 +283,60 @@ describe('createHandlers', () => {
   });
 });
 
+describe('the tool policy calls', () => {
+  it('pass validated arguments to the core', async () => {
+    const { core, handlers } = setup();
+    expect(await handlers['tools:review']({ serverId: 'alpha' })).toEqual({ ok: true, value: { serverId: 'alpha', mode: 'ask', items: [], pending: 0 } });
+    expect((await handlers['tools:approve']({ serverId: 'alpha', names: ['search'] })).ok).toBe(true);
+    expect((await handlers['tools:approve']({ serverId: 'alpha', kind: 'prompts', all: true })).ok).toBe(true);
+    expect((await handlers['tools:block']({ serverId: 'alpha', name: 'search' })).ok).toBe(true);
+    expect(await handlers['tools:set-policy']({ serverId: 'alpha', mode: 'allow-new' })).toMatchObject({ ok: true, value: { mode: 'allow-new' } });
+    expect((await handlers['tools:clients']({ serverId: 'alpha' })).ok).toBe(true);
+    expect(await handlers['tools:set-hidden']({ serverId: 'alpha', clientId: 'cursor', tool: 'echo', hidden: true })).toMatchObject({
+      ok: true,
+      value: { clientId: 'cursor', visible: 0 },
+    });
+    expect(await handlers['tools:context-cost'](undefined)).toEqual({ ok: true, value: [] });
+    expect(core.calls.map((c) => [c.method, ...c.args])).toEqual([
+      ['toolReview', 'alpha'],
+      ['approveDefinitions', 'alpha', 'tools', ['search']],
+      ['approveDefinitions', 'alpha', 'prompts', 'all'],
+      ['blockDefinition', 'alpha', 'tools', 'search'],
+      ['setToolPolicy', 'alpha', 'allow-new'],
+      ['clientTools', 'alpha'],
+      ['setToolHidden', 'alpha', 'cursor', 'echo', true],
+      ['contextCost'],
+    ]);
+  });
+
+  it('refuse malformed arguments with a sentence, before the core', async () => {
+    const { core, handlers } = setup();
+    const refused = async (p: Promise<{ ok: boolean; error?: string }>) => (await p).error;
+    expect(await refused(handlers['tools:approve']({ serverId: 'alpha' }))).toBe('tools:approve: give either "names" or "all": true');
+    expect(await refused(handlers['tools:approve']({ serverId: 'alpha', names: ['a'], all: true }))).toBe('tools:approve: give either "names" or "all": true');
+    expect(await refused(handlers['tools:approve']({ serverId: 'alpha', names: [] }))).toMatch(/"names" must be a list of 1 to 1000 names/);
+    expect(await refused(handlers['tools:approve']({ serverId: 'alpha', names: [7] }))).toMatch(/"names\[\]" must be a string/);
+    expect(await refused(handlers['tools:approve']({ serverId: 'alpha', all: true, kind: 'resources' }))).toMatch(
+      /"kind" must be one of tools, prompts, resourceTemplates/,
+    );
+    expect(await refused(handlers['tools:block']({ serverId: 'alpha' }))).toMatch(/"name" must be a string/);
+    expect(await refused(handlers['tools:set-policy']({ serverId: 'alpha', mode: 'yolo' }))).toBe(
+      'tools:set-policy: "mode" must be one of ask, allow-new, allow-all',
+    );
+    expect(await refused(handlers['tools:set-hidden']({ serverId: 'alpha', clientId: 'Cursor!', tool: 'x', hidden: true }))).toMatch(
+      /"clientId" must be a client id/,
+    );
+    expect(await refused(handlers['tools:set-hidden']({ serverId: 'alpha', clientId: 'cursor', tool: 'x', hidden: 'yes' }))).toMatch(
+      /"hidden" must be a boolean/,
+    );
+    expect(await refused(handlers['tools:set-hidden']({ serverId: 'alpha', clientId: 'cursor', tool: 'x', hidden: true, extra: 1 }))).toMatch(
+      /unknown field "extra"/,
+    );
+    expect(await refused(handlers['tools:context-cost']({}))).toMatch(/takes no argument/);
+    expect(core.calls).toEqual([]);
+  });
+});
+
 describe('dispatch', () => {
   it('refuses names outside the contract', async () => {
     const { handlers } = setup();
@@ -298,7 +352,7 @@ describe('forwardEvents', () => {
     const core = new FakeSwitchboardCore();
     const seen: Array<[EventName, unknown]> = [];
     const dispose = forwardEvents(core, (name, payload) => seen.push([name, payload]));
-    expect(core.listenerCount).toBe(6);
+    expect(core.listenerCount).toBe(7);
 
     const status = fakeStatus('alpha', 'retrying');
     core.status.fire(status);
@@ -307,15 +361,17 @@ describe('forwardEvents', () => {
     core.appended.fire([{ ts: 2, level: 'warn', server: 'alpha', message: 'slow' }]);
     core.propose({ url: 'https://mcp.example.org/mcp' });
     core.requestView({ view: 'server', serverId: 'alpha', tab: 'log' });
+    core.toolsChanged.fire({ serverId: 'alpha', pending: 2 });
     expect(seen.map(([n]) => n)).toEqual([...EVENT_NAMES]);
-    expect(seen.at(-1)![1]).toEqual({ view: 'server', serverId: 'alpha', tab: 'log' });
+    expect(seen.at(-2)![1]).toEqual({ view: 'server', serverId: 'alpha', tab: 'log' });
+    expect(seen.at(-1)![1]).toEqual({ serverId: 'alpha', pending: 2 });
     expect(seen[0]![1]).toBe(status);
 
     dispose();
     dispose();
     expect(core.listenerCount).toBe(0);
     core.status.fire(status);
-    expect(seen).toHaveLength(6);
+    expect(seen).toHaveLength(7);
   });
 
   it("hands a link's proposal to the window once", async () => {

@@ -13,11 +13,14 @@ import {
   type AppInfo,
   type CallName,
   type CallValue,
+  type DefinitionKind,
   type EventName,
   type Events,
   type ProbeInput,
   type Result,
   type UpdateServerInput,
+  type ToolPolicyMode,
+  TOOL_POLICY_MODES,
 } from '../../../common/contract';
 import { parseSettingsPatch, SettingsError } from '../settings';
 import type { SwitchboardCore } from './core-port';
@@ -38,7 +41,11 @@ export const LIMITS = {
   clientIdLength: 64,
   backupIdLength: 300,
   pathLength: 4096,
+  definitionNameLength: 200,
+  definitionNames: 1000,
 } as const;
+
+const DEFINITION_KIND_NAMES: readonly DefinitionKind[] = ['tools', 'prompts', 'resourceTemplates'];
 
 /** Thrown by validators only; caught in `guard` and returned as the error string. */
 class PayloadError extends Error {}
@@ -214,6 +221,32 @@ function parseSettings(arg: unknown): Partial<AppSettings> {
   }
 }
 
+function expectKind(name: CallName, value: unknown): DefinitionKind {
+  if (value === undefined) return 'tools';
+  if (!DEFINITION_KIND_NAMES.includes(value as DefinitionKind)) throw new PayloadError(`${name}: "kind" must be one of ${DEFINITION_KIND_NAMES.join(', ')}`);
+  return value as DefinitionKind;
+}
+
+function expectBoolean(name: CallName, field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new PayloadError(`${name}: "${field}" must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
+function parseApprove(arg: unknown): { serverId: string; kind: DefinitionKind; names: string[] | 'all' } {
+  const name: CallName = 'tools:approve';
+  const obj = expectRecord(name, arg, 'an object { serverId, kind?, names? | all? }');
+  expectKnownKeys(name, obj, ['serverId', 'kind', 'names', 'all']);
+  const serverId = expectServerId(name, obj);
+  const kind = expectKind(name, obj.kind);
+  const all = obj.all === undefined ? false : expectBoolean(name, 'all', obj.all);
+  if (all === (obj.names !== undefined)) throw new PayloadError(`${name}: give either "names" or "all": true`);
+  if (all) return { serverId, kind, names: 'all' };
+  if (!Array.isArray(obj.names) || obj.names.length === 0 || obj.names.length > LIMITS.definitionNames)
+    throw new PayloadError(`${name}: "names" must be a list of 1 to ${LIMITS.definitionNames} names`);
+  const names = obj.names.map((n) => expectString(name, 'names[]', n, LIMITS.definitionNameLength, true)!);
+  return { serverId, kind, names };
+}
+
 export function errorMessage(err: unknown): string {
   if (err instanceof Error && err.message) return err.message;
   if (typeof err === 'string' && err) return err;
@@ -354,6 +387,46 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
         if (/[\\/]|^\.\.?$/.test(backupId)) throw new PayloadError(`${name}: "backupId" is a backup's name, not a path`);
         return core.restoreBackup(clientId, backupId);
       }),
+    'tools:review': onServer('tools:review', (id) => core.toolReview(id)),
+    'tools:approve': (arg) =>
+      guard(() => {
+        const { serverId, kind, names } = parseApprove(arg);
+        return core.approveDefinitions(serverId, kind, names);
+      }),
+    'tools:block': (arg) =>
+      guard(() => {
+        const name: CallName = 'tools:block';
+        const obj = expectRecord(name, arg, 'an object { serverId, kind?, name }');
+        expectKnownKeys(name, obj, ['serverId', 'kind', 'name']);
+        const serverId = expectServerId(name, obj);
+        return core.blockDefinition(serverId, expectKind(name, obj.kind), expectString(name, 'name', obj.name, LIMITS.definitionNameLength, true)!);
+      }),
+    'tools:set-policy': (arg) =>
+      guard(() => {
+        const name: CallName = 'tools:set-policy';
+        const obj = expectRecord(name, arg, 'an object { serverId, mode }');
+        expectKnownKeys(name, obj, ['serverId', 'mode']);
+        const serverId = expectServerId(name, obj);
+        if (!TOOL_POLICY_MODES.includes(obj.mode as ToolPolicyMode)) throw new PayloadError(`${name}: "mode" must be one of ${TOOL_POLICY_MODES.join(', ')}`);
+        return core.setToolPolicy(serverId, obj.mode as ToolPolicyMode);
+      }),
+    'tools:clients': onServer('tools:clients', (id) => core.clientTools(id)),
+    'tools:set-hidden': (arg) =>
+      guard(() => {
+        const name: CallName = 'tools:set-hidden';
+        const obj = expectRecord(name, arg, 'an object { serverId, clientId, tool, hidden }');
+        expectKnownKeys(name, obj, ['serverId', 'clientId', 'tool', 'hidden']);
+        const serverId = expectServerId(name, obj);
+        const clientId = expectString(name, 'clientId', obj.clientId, LIMITS.clientIdLength, true)!;
+        if (!/^[a-z0-9][a-z0-9-]*$/.test(clientId)) throw new PayloadError(`${name}: "clientId" must be a client id (lowercase letters, digits, -)`);
+        const tool = expectString(name, 'tool', obj.tool, LIMITS.definitionNameLength, true)!;
+        return core.setToolHidden(serverId, clientId, tool, expectBoolean(name, 'hidden', obj.hidden));
+      }),
+    'tools:context-cost': (arg) =>
+      guard(() => {
+        expectNothing('tools:context-cost', arg);
+        return core.contextCost();
+      }),
     'settings:get': (arg) =>
       guard(() => {
         expectNothing('settings:get', arg);
@@ -416,6 +489,7 @@ export function forwardEvents(core: SwitchboardCore, sink: EventSink): () => voi
     core.onDidAppendLogs((events) => safe('logs:did-append', events)),
     core.onDidProposeAdd((proposal) => safe('app:did-propose-add', proposal)),
     core.onDidRequestView((request) => safe('app:did-request-view', request)),
+    core.onDidChangeTools((e) => safe('tools:did-change', e)),
   ];
   let disposed = false;
   return () => {

@@ -99,7 +99,12 @@ describe.each(CLIENTS.map((c) => [c.id, c] as const))('%s', (_id, def) => {
     const file = fileOf(def);
     expect(s.clients().find((c) => c.id === def.id)).toMatchObject({ present: true, configExists: true, configPath: file });
     const entry = (data(def, fs.readFileSync(file, 'utf8'))[def.key] as Record<string, unknown>).linear;
-    expect(def.fromEntry(entry)).toEqual({ command: LAUNCHER.command, args: [LAUNCHER.connectorScript, 'linear'], env: { ELECTRON_RUN_AS_NODE: '1' } });
+    // The entry carries its install tag: the client it was written into (issue 16).
+    expect(def.fromEntry(entry)).toEqual({
+      command: LAUNCHER.command,
+      args: [LAUNCHER.connectorScript, 'linear'],
+      env: { ELECTRON_RUN_AS_NODE: '1', MCP_SWITCHBOARD_CLIENT: def.id },
+    });
     expect(await s.state('linear', def.id)).toEqual({ state: 'installed', name: 'linear' });
     expect((await s.install('linear', def.id)).changed).toBe(false); // idempotent
     // Removal says what the client does with a removed server, never the install hint ("start it").
@@ -239,10 +244,13 @@ describe.each(CLIENTS.map((c) => [c.id, c] as const))('%s', (_id, def) => {
     expect(await s.repairAll(['linear'])).toEqual([expect.objectContaining({ clientId: def.id, serverId: 'linear', changed: true })]);
     expect(await s.state('linear', def.id)).toEqual({ state: 'installed', name: 'linear' });
     const entry = (data(def, fs.readFileSync(file, 'utf8'))[def.key] as Record<string, unknown>).linear;
-    expect(def.fromEntry(entry)?.env).toEqual({ ELECTRON_RUN_AS_NODE: '1', MCP_SWITCHBOARD_HOME: '/srv/switchboard data' });
+    expect(def.fromEntry(entry)?.env).toEqual({ ELECTRON_RUN_AS_NODE: '1', MCP_SWITCHBOARD_HOME: '/srv/switchboard data', MCP_SWITCHBOARD_CLIENT: def.id });
     // Back at the default data directory, the entry loses the variable again.
     expect(await service().repairAll(['linear'])).toEqual([expect.objectContaining({ serverId: 'linear', changed: true })]);
-    expect(def.fromEntry((data(def, fs.readFileSync(file, 'utf8'))[def.key] as Record<string, unknown>).linear)?.env).toEqual({ ELECTRON_RUN_AS_NODE: '1' });
+    expect(def.fromEntry((data(def, fs.readFileSync(file, 'utf8'))[def.key] as Record<string, unknown>).linear)?.env).toEqual({
+      ELECTRON_RUN_AS_NODE: '1',
+      MCP_SWITCHBOARD_CLIENT: def.id,
+    });
     await service().uninstall('linear', def.id);
     expect(fs.readFileSync(file, 'utf8')).toBe(rich(def));
   });
@@ -383,7 +391,7 @@ describe('client table', () => {
     expect(chooseEntryName('___', [])).toBe('server');
   });
 
-  it('plain node launcher: no ELECTRON_RUN_AS_NODE env', async () => {
+  it('plain node launcher: no ELECTRON_RUN_AS_NODE env (only the install tag)', async () => {
     const s = new ClientService({
       env,
       platform: 'linux',
@@ -392,7 +400,34 @@ describe('client table', () => {
     });
     await s.install('linear', 'cursor');
     const c = JSON.parse(fs.readFileSync(path.join(home, '.cursor', 'mcp.json'), 'utf8'));
-    expect(c.mcpServers.linear).toEqual({ command: process.execPath, args: ['/repo/out/connector/index.js', 'linear'] });
+    expect(c.mcpServers.linear).toEqual({
+      command: process.execPath,
+      args: ['/repo/out/connector/index.js', 'linear'],
+      env: { MCP_SWITCHBOARD_CLIENT: 'cursor' },
+    });
+  });
+
+  it('an entry from before install tags is ours, stale, and repaired with its tag; a tag of another client is repaired too', async () => {
+    const s = service();
+    const file = path.join(home, '.cursor', 'mcp.json');
+    const old = { command: LAUNCHER.command, args: [LAUNCHER.connectorScript, 'linear'], env: { ELECTRON_RUN_AS_NODE: '1' } };
+    write(file, JSON.stringify({ mcpServers: { linear: old } }));
+    expect(await s.state('linear', 'cursor')).toEqual({
+      state: 'stale',
+      name: 'linear',
+      reason: 'launcher',
+      detail: 'has no install tag (made before per-client tools)',
+    });
+    expect(await s.repairAll(['linear'])).toEqual([expect.objectContaining({ clientId: 'cursor', serverId: 'linear', changed: true })]);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).mcpServers.linear.env).toEqual({ ELECTRON_RUN_AS_NODE: '1', MCP_SWITCHBOARD_CLIENT: 'cursor' });
+    expect(await s.state('linear', 'cursor')).toEqual({ state: 'installed', name: 'linear' });
+    // Copied from another client's config: still ours, repaired to this client's tag.
+    write(file, JSON.stringify({ mcpServers: { linear: { ...old, env: { ELECTRON_RUN_AS_NODE: '1', MCP_SWITCHBOARD_CLIENT: 'vscode' } } } }));
+    expect(await s.state('linear', 'cursor')).toMatchObject({
+      state: 'stale',
+      reason: 'launcher',
+      detail: 'carries the install tag of another client (vscode)',
+    });
   });
 });
 
@@ -418,7 +453,7 @@ describe('launchers by packaging', () => {
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).mcpServers.linear).toEqual({
       command: '/home/u/Apps/MCP-Switchboard.AppImage',
       args: ['/home/u/.config/mcp-switchboard/connector/index.js', 'linear', '--no-sandbox'],
-      env: { ELECTRON_RUN_AS_NODE: '1' },
+      env: { ELECTRON_RUN_AS_NODE: '1', MCP_SWITCHBOARD_CLIENT: 'cursor' },
     });
     expect(await s.state('linear', 'cursor')).toEqual({ state: 'installed', name: 'linear' });
     // Another start of the same AppImage rewrites nothing.

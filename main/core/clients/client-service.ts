@@ -26,6 +26,7 @@ import { ConfigEditError, type ConfigFormat, type EmptyShape } from './formats/t
 import { yamlFormat } from './formats/yaml';
 import { listConfigBackups, restoreConfigBackup, type BackupEntry } from './config-backups';
 import { parseMcpRemote } from './mcp-remote';
+import { INSTALL_ENV } from '../../shared/handshake';
 import { backup, cleanStaleTemps, isReadOnly, listBackups, readIfExists, replaceIfUnchanged, resolveTarget, withLock, WriteError } from './safe-write';
 
 export class ClientConfigError extends Error {
@@ -150,8 +151,9 @@ export class ClientService {
     return d;
   }
 
-  launchFor(serverId: string): Launch {
-    return launchOf(this.launcher, serverId);
+  /** What an entry of `serverId` in client `clientId` runs (with the client's install tag). */
+  launchFor(serverId: string, clientId?: string): Launch {
+    return launchOf(this.launcher, serverId, clientId);
   }
 
   /** The server id an entry of ours runs, or undefined for anyone else's entry. */
@@ -224,7 +226,7 @@ export class ClientService {
       return { state: 'not-installed' };
     }
     const actual = l.container[name];
-    if (isDeepStrictEqual(actual, entryFor(l.def, name, this.launchFor(serverId)))) return { state: 'installed', name };
+    if (isDeepStrictEqual(actual, entryFor(l.def, name, this.launchFor(serverId, l.def.id)))) return { state: 'installed', name };
     const launch = l.def.fromEntry(actual)!;
     // Ours, written for another app location or data directory: the same shape with other values.
     const theirs: Launcher = {
@@ -234,9 +236,16 @@ export class ClientService {
       dataDir: launch.env.MCP_SWITCHBOARD_HOME,
       trailingArgs: launch.args.slice(2),
     };
-    const asWritten = entryFor(l.def, name, launchOf(theirs, serverId));
+    const tag = launch.env[INSTALL_ENV];
+    const asWritten = entryFor(l.def, name, launchOf(theirs, serverId, tag));
     if (isDeepStrictEqual(actual, asWritten)) {
-      return { state: 'stale', name, reason: 'launcher', detail: `runs ${launch.command} ${launch.args[0]} (an old app path)` };
+      // Only the install tag differs (an entry from before per-client tools, or copied from another client).
+      const detail = isDeepStrictEqual(actual, entryFor(l.def, name, launchOf(this.launcher, serverId, tag)))
+        ? tag
+          ? `carries the install tag of another client (${tag})`
+          : 'has no install tag (made before per-client tools)'
+        : `runs ${launch.command} ${launch.args[0]} (an old app path)`;
+      return { state: 'stale', name, reason: 'launcher', detail };
     }
     return { state: 'stale', name, reason: 'modified', detail: 'the entry was changed outside the app' };
   }
@@ -338,7 +347,7 @@ export class ClientService {
     if (this.launcher.unavailable) throw new ClientConfigError(this.launcher.unavailable);
     const r = await this.mutate(def, (l) => {
       const name = this.findOurs(l, serverId) ?? chooseEntryName(serverId, Object.keys(l.container), def.maxNameLength);
-      const entry = entryFor(def, name, this.launchFor(serverId));
+      const entry = entryFor(def, name, this.launchFor(serverId, def.id));
       if (isDeepStrictEqual(l.container[name], entry)) return { name, expect: entry };
       const fmt = FORMATS[def.format];
       const text = fmt.setEntry(l.text ?? '', def.key, name, entry);
@@ -461,7 +470,7 @@ export class ClientService {
       const still = launch && parseMcpRemote(launch);
       if (!still || still.url !== candidate.url)
         throw new ClientConfigError(`"${candidate.entryName}" in ${l.file} changed since it was found; run import again.`);
-      const entry = entryFor(def, candidate.entryName, this.launchFor(serverId));
+      const entry = entryFor(def, candidate.entryName, this.launchFor(serverId, def.id));
       return { name: candidate.entryName, expect: entry, text: FORMATS[def.format].setEntry(l.text ?? '', def.key, candidate.entryName, entry) };
     });
     return { clientId: def.id, serverId, ...r, restartHint: def.restartHint };

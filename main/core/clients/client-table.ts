@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { INSTALL_ENV } from '../../shared/handshake';
 import { homeDir, type Env } from '../../shared/paths';
 
 export type FormatId = 'json' | 'jsonc' | 'toml' | 'yaml';
@@ -33,17 +34,22 @@ export interface Launcher {
   unavailable?: string;
 }
 
-/** The environment variables an entry of ours may carry. */
-export const OUR_ENTRY_ENV = ['ELECTRON_RUN_AS_NODE', 'MCP_SWITCHBOARD_HOME'] as const;
+/**
+ * The environment variables an entry of ours may carry. MCP_SWITCHBOARD_CLIENT is the install tag:
+ * the id of the client the entry was written into, which the connector hands the proxy so that
+ * client's tool rules apply (entries from before it lack it and are repaired at start).
+ */
+export const OUR_ENTRY_ENV = ['ELECTRON_RUN_AS_NODE', 'MCP_SWITCHBOARD_HOME', INSTALL_ENV] as const;
 
 /** The arguments an entry of ours may carry after the server id. */
 export const OUR_TRAILING_ARGS: readonly string[] = ['--no-sandbox'];
 
-/** What an entry runs for `launcher` and a server id. */
-export function launchOf(launcher: Launcher, serverId: string): Launch {
+/** What an entry runs for `launcher` and a server id, in the client `install` (its install tag). */
+export function launchOf(launcher: Launcher, serverId: string, install?: string): Launch {
   const env: Record<string, string> = {};
   if (launcher.electronRunAsNode) env.ELECTRON_RUN_AS_NODE = '1';
   if (launcher.dataDir) env.MCP_SWITCHBOARD_HOME = launcher.dataDir;
+  if (install) env[INSTALL_ENV] = install;
   return { command: launcher.command, args: [launcher.connectorScript, serverId, ...(launcher.trailingArgs ?? [])], env };
 }
 

@@ -7,6 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { LogEvent, ServerStatus } from '../../../common/contract';
 import type { ProxyServerConfig, ProxyToParent, UpstreamTarget } from '../../shared/fork-protocol';
+import type { ClientHello, DefinitionKind, PolicySnapshot } from '../../shared/tool-policy';
 import type { ChildLauncher, Clock } from '../ports';
 import { systemClock } from '../ports';
 import { initialStatus, reduceStatus, type StatusEvent } from './status';
@@ -24,6 +25,12 @@ export interface SupervisorOptions {
   tokenFor?(serverId: string): Promise<string | undefined>;
   /** A proxy's token was refused: renew it (refresh, or sign in) and return the new one. */
   onUnauthorized?(serverId: string, info: { status: number; wwwAuthenticate?: string; tokenHash?: string }): Promise<string | undefined>;
+  /** The tool policy a starting proxy gets with its config (main/core/tool-policy). */
+  policyFor?(serverId: string): PolicySnapshot | undefined;
+  /** A proxy reported a complete listing of one kind (whole definitions). */
+  onDefinitions?(serverId: string, kind: DefinitionKind, items: Record<string, unknown>[]): void;
+  /** A proxy's client said who it is, or got its tools/list answer. */
+  onClientHello?(serverId: string, hello: ClientHello): void;
   clock?: Clock;
   /** Backoff after a crash: base * 2^n, capped, ±20 % jitter. */
   backoffBaseMs?: number;
@@ -163,7 +170,16 @@ export class ProxySupervisor {
     child.once('close', (code, signal) => this.onExit(h, child, code, signal));
     const configure = (token: string | undefined) => {
       if (h.child !== child || !child.connected) return;
-      child.send({ type: 'start', server: h.config, endpoint: this.opts.endpointFor(h.config.id), secret: this.opts.secret, token }, (err) => {
+      const policy = this.opts.policyFor?.(h.config.id);
+      const start = {
+        type: 'start' as const,
+        server: h.config,
+        endpoint: this.opts.endpointFor(h.config.id),
+        secret: this.opts.secret,
+        token,
+        ...(policy ? { policy } : {}),
+      };
+      child.send(start, (err) => {
         if (err) this.opts.onLog({ ts: this.clock.now(), level: 'warn', server: h.config.id, message: `could not configure the proxy: ${err.message}` });
       });
     };
@@ -179,6 +195,12 @@ export class ProxySupervisor {
   sendToken(serverId: string, token: string | undefined): void {
     const child = this.handles.get(serverId)?.child;
     if (child?.connected) child.send({ type: 'token', token }, () => {});
+  }
+
+  /** Hands a running proxy the server's new tool policy. */
+  sendPolicy(serverId: string, policy: PolicySnapshot): void {
+    const child = this.handles.get(serverId)?.child;
+    if (child?.connected) child.send({ type: 'policy', policy }, () => {});
   }
 
   private onMessage(h: Handle, child: ChildProcess, m: ProxyToParent): void {
@@ -206,6 +228,12 @@ export class ProxySupervisor {
         break;
       case 'server-info':
         this.opts.onServerInfo?.(h.config.id, { name: m.name, title: m.title, version: m.version });
+        break;
+      case 'definitions':
+        if (Array.isArray(m.items)) this.opts.onDefinitions?.(h.config.id, m.kind, m.items);
+        break;
+      case 'client-hello':
+        if (m.hello && typeof m.hello === 'object') this.opts.onClientHello?.(h.config.id, m.hello);
         break;
       case 'unauthorized': {
         const reply = (token: string | undefined) => {

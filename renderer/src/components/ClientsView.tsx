@@ -5,6 +5,7 @@ import { formatBytes, relativeTime, shownUrl } from '../format';
 import { ConfirmDialog } from './ConfirmDialog';
 import { installStateText } from './InstallPanel';
 import { PathActions } from './PathActions';
+import { ContextCost } from './tools/ContextCost';
 
 interface Props {
   clients: ClientApp[];
@@ -267,6 +268,10 @@ export function ClientsView({ clients, clientsError, servers, info, onImported, 
         ) : (
           <p className="muted small">Click a cell to install that server into that client, or to remove it.</p>
         )}
+      </div>
+
+      <div className="card panel">
+        <ContextCost servers={servers} />
       </div>
 
       {!importsFirst && importsPanel}

@@ -6,6 +6,7 @@ import { count, fixFor, relativeTime, shownUrl, signInStatus, stateSentence } fr
 import { useSignIn } from '../sign-in';
 import { ConfirmDialog } from './ConfirmDialog';
 import { InstallPanel } from './InstallPanel';
+import { ServerToolsSection } from './tools/ServerToolsSection';
 import { LogViewer } from './logs/LogViewer';
 import { ServerSettings } from './ServerSettings';
 import { SignInWaiting } from './SignInWaiting';
@@ -293,9 +294,12 @@ export function ServerDetail(props: Props) {
           </>
         )}
         {tab === 'tools' && (
-          <div className="card panel">
-            <ToolsPanel server={server} />
-          </div>
+          <>
+            <div className="card panel">
+              <ToolsPanel server={server} />
+            </div>
+            <ServerToolsSection serverId={server.id} serverName={server.name} now={now} />
+          </>
         )}
         {tab === 'log' && (
           <div className="card panel panel-logs">

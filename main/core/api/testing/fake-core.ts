@@ -8,6 +8,9 @@ import type {
   AddServerInput,
   AppSettings,
   FindOrAddResult,
+  ClientContextCost,
+  ClientTools,
+  DefinitionKind,
   ImportCandidateView,
   LogEvent,
   ProbeInput,
@@ -22,6 +25,8 @@ import type {
   UpdateServerInput,
   UpdateServerResult,
   ViewRequest,
+  ToolPolicyMode,
+  ToolReview,
 } from '../../../../common/contract';
 import type { SwitchboardCore } from '../core-port';
 
@@ -75,6 +80,8 @@ export class FakeSwitchboardCore implements SwitchboardCore {
   readonly list = new Emitter<ServerSummary[]>();
   readonly appended = new Emitter<LogEvent[]>();
   readonly settingsChanged = new Emitter<AppSettings>();
+  readonly toolsChanged = new Emitter<{ serverId: string; pending: number }>();
+  toolPolicyMode: ToolPolicyMode = 'ask';
   settings: AppSettings = { launchAtLogin: false, logRetentionDays: 14, theme: 'system', weakStorage: 'ask' };
   tools: Record<string, ToolInfo[]> = {};
   imports: ImportCandidateView[] = [];
@@ -384,8 +391,70 @@ export class FakeSwitchboardCore implements SwitchboardCore {
     return this.appended.on(listener);
   }
 
+  private review(serverId: string): ToolReview {
+    this.find(serverId);
+    return { serverId, mode: this.toolPolicyMode, items: [], pending: 0 };
+  }
+
+  async toolReview(serverId: string): Promise<ToolReview> {
+    this.record('toolReview', serverId);
+    return this.review(serverId);
+  }
+
+  async approveDefinitions(serverId: string, kind: DefinitionKind, names: string[] | 'all'): Promise<ToolReview> {
+    this.record('approveDefinitions', serverId, kind, names);
+    return this.review(serverId);
+  }
+
+  async blockDefinition(serverId: string, kind: DefinitionKind, name: string): Promise<ToolReview> {
+    this.record('blockDefinition', serverId, kind, name);
+    return this.review(serverId);
+  }
+
+  async setToolPolicy(serverId: string, mode: ToolPolicyMode): Promise<ToolReview> {
+    this.record('setToolPolicy', serverId, mode);
+    this.toolPolicyMode = mode;
+    return this.review(serverId);
+  }
+
+  async clientTools(serverId: string): Promise<ClientTools[]> {
+    this.record('clientTools', serverId);
+    this.find(serverId);
+    return [];
+  }
+
+  async setToolHidden(serverId: string, clientId: string, tool: string, hidden: boolean): Promise<ClientTools> {
+    this.record('setToolHidden', serverId, clientId, tool, hidden);
+    this.find(serverId);
+    return {
+      serverId,
+      clientId,
+      clientName: clientId,
+      installed: true,
+      tools: [{ name: tool, hidden, tokens: 10 }],
+      visible: hidden ? 0 : 1,
+      tokens: hidden ? 0 : 10,
+    };
+  }
+
+  async contextCost(): Promise<ClientContextCost[]> {
+    this.record('contextCost');
+    return [];
+  }
+
+  onDidChangeTools(listener: (e: { serverId: string; pending: number }) => void): () => void {
+    return this.toolsChanged.on(listener);
+  }
+
+  /** Per server: waiting reviews and installs seen (tests set it). */
+  toolStates: Record<string, { pending: number; seen: string[] }> = {};
+
+  toolSummary(): Record<string, { pending: number; seen: string[] }> {
+    return this.toolStates;
+  }
+
   /** Number of live subscriptions across all events (for dispose tests). */
   get listenerCount(): number {
-    return this.status.size + this.list.size + this.appended.size + this.proposals.size + this.settingsChanged.size + this.views.size;
+    return this.status.size + this.list.size + this.appended.size + this.proposals.size + this.settingsChanged.size + this.views.size + this.toolsChanged.size;
   }
 }
