@@ -32,9 +32,15 @@ export function transportCandidates(url: string, preferred?: UpstreamTarget): Up
   return list;
 }
 
-/** The old HTTP+SSE transport takes one message per POST; batches go out one by one. */
-export async function sendOn(t: Transport, message: JsonRpcMessage | JsonRpcMessage[], headers?: Record<string, string>): Promise<void> {
-  if (t instanceof StreamableHTTPClientTransport) return t.send(message as JSONRPCMessage | JSONRPCMessage[], headers ? { headers } : undefined);
+/**
+ * The old HTTP+SSE transport takes one message per POST; batches go out one by one. `signal` closes
+ * the request's stream (a 2026-07-28 request's cancellation over Streamable HTTP).
+ */
+export async function sendOn(t: Transport, message: JsonRpcMessage | JsonRpcMessage[], headers?: Record<string, string>, signal?: AbortSignal): Promise<void> {
+  if (t instanceof StreamableHTTPClientTransport) {
+    const options = headers || signal ? { ...(headers ? { headers } : {}), ...(signal ? { requestSignal: signal } : {}) } : undefined;
+    return t.send(message as JSONRPCMessage | JSONRPCMessage[], options);
+  }
   for (const m of Array.isArray(message) ? message : [message]) await t.send(m as JSONRPCMessage);
 }
 

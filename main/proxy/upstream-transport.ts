@@ -38,6 +38,11 @@ export class UpstreamTransport implements Stage {
   private protocolVersion?: string;
   /** Requests sent upstream and not answered yet, with their method. */
   private readonly outstanding = new Map<JsonRpcId, string>();
+  /**
+   * 2026-07-28 requests in flight: over Streamable HTTP that revision cancels a request by closing
+   * its stream, not with `notifications/cancelled` (a stateless server would not know the id).
+   */
+  private readonly streams = new Map<JsonRpcId, AbortController>();
   private readonly internal = new Map<string, (m: JsonRpcMessage) => void>();
   private reinitCount = 0;
   private order: Promise<void> = Promise.resolve();
@@ -71,9 +76,16 @@ export class UpstreamTransport implements Stage {
       if (isRequest(x)) {
         this.outstanding.set(x.id, x.method);
         if (x.method === 'initialize') this.initRequest = x;
+        if (isModernRequest(x)) this.streams.set(x.id, new AbortController());
       } else if (isNotification(x) && x.method === 'notifications/cancelled') {
         const method = this.outstanding.get(x.params?.requestId);
         this.outstanding.delete(x.params?.requestId);
+        const stream = this.streams.get(x.params?.requestId);
+        if (stream && list.length === 1) {
+          this.streams.delete(x.params?.requestId);
+          stream.abort();
+          return Promise.resolve();
+        }
         // A request the proxy gave up on: the server hears of it only when it has it, on a live
         // session, and never of an initialize.
         if (m.synthetic && (!this.transport || method === undefined || method === 'initialize')) return Promise.resolve();
@@ -107,11 +119,12 @@ export class UpstreamTransport implements Stage {
       return this.fail(list, this.sdk.withRetryAfter(err));
     }
     const gen = this.generation;
+    const signal = list.length === 1 && isRequest(list[0]) ? this.streams.get(list[0]!.id)?.signal : undefined;
     try {
       const fast = this.fastPostable(transport, list) ? await this.fastSend(transport, m, list) : 'fallback';
-      if (fast === 'fallback') await sendOn(transport, m.message, m.headers);
+      if (fast === 'fallback') await sendOn(transport, m.message, m.headers, signal);
     } catch (caught) {
-      if (this.closed) return;
+      if (this.closed || signal?.aborted) return;
       const err = this.sdk.withRetryAfter(caught);
       if (err instanceof InsufficientScopeError && mayRetry && this.opts.auth) {
         this.events.log?.('info', `The server asks for more permissions (${err.requiredScope ?? 'unspecified scope'})`);
@@ -227,6 +240,7 @@ export class UpstreamTransport implements Stage {
     if (isResponse(m)) {
       if (typeof m.id === 'string' && m.id.startsWith(REINIT_PREFIX)) return this.internal.get(m.id)?.(m);
       const method = this.outstanding.get(m.id);
+      this.streams.delete(m.id);
       if (method !== undefined) {
         this.outstanding.delete(m.id);
         if (method === 'initialize' && typeof m.result?.protocolVersion === 'string') this.useVersion(m.result.protocolVersion, t);
@@ -267,6 +281,7 @@ export class UpstreamTransport implements Stage {
   private failAllOutstanding(message: string): void {
     const ids = [...this.outstanding.keys()];
     this.outstanding.clear();
+    this.streams.clear();
     for (const id of ids) this.reply(id, ERR_UPSTREAM_GONE, `${message}. Retry the request.`);
   }
 
@@ -318,6 +333,7 @@ export class UpstreamTransport implements Stage {
         continue;
       }
       // Only when still unanswered (it may have timed out while this was being sent).
+      this.streams.delete(m.id);
       if (this.outstanding.delete(m.id)) this.reply(m.id, code, text);
     }
   }
@@ -331,6 +347,8 @@ export class UpstreamTransport implements Stage {
     if (this.closed) return;
     this.closed = true;
     this.abort.abort();
+    for (const stream of this.streams.values()) stream.abort();
+    this.streams.clear();
     const t = this.transport;
     this.transport = undefined;
     this.outstanding.clear();
