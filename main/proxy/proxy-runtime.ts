@@ -124,6 +124,7 @@ export class ProxyRuntime {
         fetch: this.opts.fetch,
         auth: this.auth,
         requestTimeoutMs: this.opts.requestTimeoutMs,
+        upstreamEra: () => health.knownEra(),
       },
       {
         // (Nothing comes back before the client sent something: `client` exists by then.)
@@ -148,6 +149,7 @@ export class ProxyRuntime {
         onUpstreamOk: () => health.ok(),
         onUpstreamFailure: (f) => health.failed(f),
         onTransport: (t) => health.rememberTransport(t),
+        onProtocol: (p) => reporter.protocol(p),
         log: (level, message) => this.log(level, message, id),
       },
     );

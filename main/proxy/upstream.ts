@@ -7,6 +7,7 @@
  */
 import type { JsonRpcMessage } from '../shared/mcp-http';
 import { linkStages, type MessagePath } from './message-path/chain';
+import { eraBridge } from './message-path/era-bridge';
 import { paramHeaders } from './message-path/param-headers-stage';
 import { requestLedger } from './message-path/request-ledger';
 import { textOf, type StageFactory } from './message-path/stage';
@@ -41,7 +42,9 @@ export class UpstreamSession {
     //   answer the client gets, whichever stage made it: one answer per request, in time;
     // - then the stages that change what the client sees (protocol-era bridge, tool policy) and
     //   what the server gets (SEP-2243 headers): a new stage is one file implementing `Stage`
-    //   (message-path/stage.ts) and one line here;
+    //   (message-path/stage.ts) and one line here. The era bridge comes first of them: the stages
+    //   after it see the server's era only (the SEP-2243 stage needs the 2026-07-28 requests the
+    //   bridge makes of a 2025 client's);
     // - retry and resume next to the transport, so a retried request passes the other stages once;
     // - the transport last: it owns the wire (fast path, SDK transports, session, re-initialize).
     const stages: StageFactory[] = [
@@ -50,6 +53,17 @@ export class UpstreamSession {
         where: () => transport!.where(),
         events,
       }),
+      ...(opts.upstreamEra
+        ? [
+            eraBridge({
+              serverName: opts.serverName,
+              upstreamEra: opts.upstreamEra,
+              onProtocol: events.onProtocol,
+              log: events.log,
+              timeoutMs: Math.min(opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, 60_000),
+            }),
+          ]
+        : []),
       paramHeaders(events.log),
       (link) => (transport = new UpstreamTransport(opts, events, link)),
     ];

@@ -4,6 +4,7 @@
  * env or files the child reads.
  */
 import type { LogEvent, ServerCounters, ServerState, TransportKind } from '../../common/contract';
+import type { ProtocolEra, ProtocolInUse } from '../../common/protocol-versions';
 
 export interface UpstreamTarget {
   kind: TransportKind;
@@ -18,6 +19,8 @@ export interface ProxyServerConfig {
   headers: Record<string, string>;
   /** The transport that worked last time, tried first. */
   transport?: UpstreamTarget;
+  /** The protocol era the server spoke last time: asked first, and known to clients before a check ends. */
+  era?: ProtocolEra;
 }
 
 export type ParentToProxy =
@@ -35,6 +38,11 @@ export type ProxyToParent =
   | { type: 'logs'; events: LogEvent[] }
   | { type: 'metrics'; counters: ServerCounters; lastError?: string }
   | { type: 'transport'; transport: UpstreamTarget }
+  /**
+   * The protocol spoken: the server's era and revision (from a health check), and on a client
+   * connection also the client's revision and whether the proxy bridges the two.
+   */
+  | ({ type: 'protocol'; era: ProtocolEra } & ProtocolInUse)
   /** What the server says about itself (serverInfo), from a health check that got an answer. */
   | { type: 'server-info'; name?: string; title?: string; version?: string }
   | { type: 'fatal'; message: string }
