@@ -8,6 +8,8 @@
  * Every call resolves to a `Result`; nothing throws across the boundary.
  */
 
+import type { ProtocolInUse } from './protocol-versions';
+
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Lifecycle of one server's proxy, as the user sees it. */
@@ -39,6 +41,8 @@ export interface ServerStatus {
   /** When in `retrying`: epoch ms of the next attempt. */
   nextRetryAt?: number;
   transport?: TransportKind;
+  /** The protocol revisions spoken (server, and the last client's), and whether the proxy bridges them. */
+  protocol?: ProtocolInUse;
   counters: ServerCounters;
 }
 

@@ -224,6 +224,10 @@ export class AppCore implements SwitchboardCore {
       onTransport: (id, transport) => {
         if (this.registry.get(id)) this.registry.update(id, { transport });
       },
+      onProtocolEra: (id, protocolEra) => {
+        const r = this.registry.get(id);
+        if (r && r.protocolEra !== protocolEra) this.registry.update(id, { protocolEra });
+      },
       onServerInfo: (id, info) => {
         // A server named after its host (it needed sign-in first) takes its own name once known.
         const name = (info.title ?? info.name)?.slice(0, 64);
@@ -276,7 +280,8 @@ export class AppCore implements SwitchboardCore {
     if (missing.length) {
       this.log(record.id, 'warn', `Environment variable(s) ${missing.join(', ')} used in headers are not set; sending them empty`);
     }
-    return this.requireSupervisor().start({ id: record.id, name: record.name, url: record.url, headers, transport: record.transport });
+    const { id, name, url, transport, protocolEra: era } = record;
+    return this.requireSupervisor().start({ id, name, url, headers, transport, era });
   }
 
   private requireSupervisor(): ProxySupervisor {

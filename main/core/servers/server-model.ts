@@ -2,6 +2,7 @@
  * The server model and its validation: pure functions, no I/O.
  */
 import type { TransportKind } from '../../../common/contract';
+import type { ProtocolEra } from '../../../common/protocol-versions';
 import { TRANSPORT_HEADERS } from '../../../common/protocol-versions';
 import { isLoopbackHost } from '../../../common/url-policy';
 
@@ -18,6 +19,8 @@ export interface ServerRecord {
   scopes?: string;
   /** The transport that worked last time. */
   transport?: { kind: TransportKind; url: string };
+  /** The protocol era the server spoke last time (2025 sessions, or 2026-07-28 stateless). */
+  protocolEra?: ProtocolEra;
   createdAt: number;
   /**
    * The name was made from the URL's host because the server did not say (it needed sign-in, or

@@ -62,7 +62,7 @@ export class ServerRegistry {
     this.save(servers.filter((s) => s.id !== id));
   }
 
-  update(id: string, patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers'>>): ServerRecord {
+  update(id: string, patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers' | 'protocolEra'>>): ServerRecord {
     const servers = this.list();
     const i = servers.findIndex((s) => s.id === id);
     if (i === -1) throw new ServerRegistryError(`No server "${id}".`);
@@ -91,6 +91,10 @@ export class ServerRegistry {
         throw new ServerRegistryError('The transport must be streamable-http or sse with a valid URL.');
       }
       next.transport = { kind: t.kind, url: url.value };
+    }
+    if (patch.protocolEra !== undefined) {
+      if (patch.protocolEra !== 'legacy' && patch.protocolEra !== 'modern') throw new ServerRegistryError('The protocol era must be legacy or modern.');
+      next.protocolEra = patch.protocolEra;
     }
     servers[i] = next;
     this.save(servers);

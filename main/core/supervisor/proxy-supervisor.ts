@@ -6,6 +6,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { LogEvent, ServerStatus } from '../../../common/contract';
+import type { ProtocolEra } from '../../../common/protocol-versions';
 import type { ProxyServerConfig, ProxyToParent, UpstreamTarget } from '../../shared/fork-protocol';
 import type { ChildLauncher, Clock } from '../ports';
 import { systemClock } from '../ports';
@@ -18,6 +19,8 @@ export interface SupervisorOptions {
   endpointFor(serverId: string): string;
   onLog(event: LogEvent): void;
   onTransport?(serverId: string, transport: UpstreamTarget): void;
+  /** The protocol era the server speaks, to remember for next time (like the transport). */
+  onProtocolEra?(serverId: string, era: ProtocolEra): void;
   /** What the server says about itself (serverInfo), after a health check got an answer. */
   onServerInfo?(serverId: string, info: { name?: string; title?: string; version?: string }): void;
   /** The access token to hand a starting proxy (over the fork channel), if any. */
@@ -204,6 +207,13 @@ export class ProxySupervisor {
         this.apply(h, { type: 'transport', transport: m.transport.kind });
         this.opts.onTransport?.(h.config.id, m.transport);
         break;
+      case 'protocol': {
+        const protocol = { server: m.server, ...(m.client !== undefined ? { client: m.client, bridged: m.bridged === true } : {}) };
+        h.config = { ...h.config, era: m.era };
+        this.apply(h, { type: 'protocol', protocol });
+        this.opts.onProtocolEra?.(h.config.id, m.era);
+        break;
+      }
       case 'server-info':
         this.opts.onServerInfo?.(h.config.id, { name: m.name, title: m.title, version: m.version });
         break;

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ClientApp, InstallStatus, RemoveResult, ServerSummary, ToolInfo } from '../../../common/contract';
+import { describeProtocol } from '../../../common/protocol-versions';
 import { call } from '../api';
 import { count, relativeTime, shownUrl, signInText, stateSentence, TRANSPORT_LABELS } from '../format';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -191,6 +192,10 @@ export function ServerDetail({ server, servers, clients, now, onBack, onChanged,
           <div>
             <dt>Transport</dt>
             <dd data-testid="transport">{status.transport ? TRANSPORT_LABELS[status.transport] : '—'}</dd>
+          </div>
+          <div>
+            <dt>Protocol</dt>
+            <dd data-testid="protocol">{status.protocol ? describeProtocol(status.protocol) : '—'}</dd>
           </div>
           <div>
             <dt>{server.enabled ? 'In this state for' : 'Disabled for'}</dt>
