@@ -13,10 +13,12 @@ import type {
   AppSettings,
   ClientApp,
   DiagnosticsBundle,
+  ElicitationReply,
   ImportCandidateView,
   InstallResult,
   InstallStatus,
   LogEvent,
+  PendingElicitation,
   ProbeInput,
   ProbeResult,
   RemoveResult,
@@ -27,14 +29,15 @@ import type {
 import type { SwitchboardCore } from './api/core-port';
 import { isChoiceVault } from './auth/choice-vault';
 import { TokenBroker } from './auth/token-broker';
-import type { AuthEngine, SecretVault } from './auth/types';
+import type { AuthEngine, BrowserOpener, SecretVault } from './auth/types';
 import { ClientService, type ChangeResult, type Launcher } from './clients';
 import { ImportService } from './clients/import-service';
 import { serveControlConnection, type Dispatch } from './control';
 import { acquireInstanceLock } from './instance-lock';
+import { ElicitationService } from './elicitation/elicitation-service';
 import { DiagnosticsService } from './logs/diagnostics-service';
 import { LogStore } from './logs/log-store';
-import type { ChildLauncher, Clock, LoginItems, Notifier, Paths } from './ports';
+import { systemClock, type ChildLauncher, type Clock, type LoginItems, type Notifier, type Paths } from './ports';
 import { probeServer } from './servers/probe';
 import { resolveHeaders, type ServerRecord } from './servers/server-model';
 import { ServerRegistry } from './servers/server-registry';
@@ -72,8 +75,10 @@ export interface AppCoreOptions {
   autoSignIn?: boolean;
   /** What client config entries run: the app's own executable and its unpacked connector. */
   clientLauncher?: Launcher;
-  /** System notifications, used sparingly: a proxy in a crash loop (sign-in is the engine's). */
+  /** System notifications, used sparingly: a proxy in a crash loop, a server's question (sign-in is the engine's). */
   notifier?: Notifier;
+  /** Opens the system browser: the page a server's URL-mode question names, once the user agreed. */
+  opener?: BrowserOpener;
   /** Launch at login (the Electron host); without it the setting cannot be turned on. */
   loginItems?: LoginItems;
   /** The app's version, for AppInfo and the diagnostics bundle. */
@@ -101,7 +106,7 @@ function installResult(r: ChangeResult): InstallResult {
 
 /** The part of a record that its running proxy depends on. */
 function proxyKey(r: ServerRecord): string {
-  return JSON.stringify([r.url, r.headers]);
+  return JSON.stringify([r.url, r.headers, r.standIns !== false]);
 }
 
 export class AppCore implements SwitchboardCore {
@@ -109,6 +114,8 @@ export class AppCore implements SwitchboardCore {
   readonly logs: LogStore;
   readonly settings: SettingsService;
   readonly tokens: TokenBroker;
+  /** Servers' questions for the user that their clients cannot ask (elicitation stand-in). */
+  readonly questions: ElicitationService;
   /** Client config installer; absent when the host gave no launcher. */
   readonly clients?: ClientService;
   private readonly imports?: ImportService;
@@ -123,7 +130,7 @@ export class AppCore implements SwitchboardCore {
   private readonly proposalListeners = new Set<(p: AddProposal) => void>();
   private control?: Dispatch;
   private pruneTimer?: NodeJS.Timeout;
-  /** What each proxy was started with (URL and headers), to see when a change needs a restart. */
+  /** What each proxy was started with (URL, headers, stand-ins), to see when a change needs a restart. */
   private readonly startedWith = new Map<string, string>();
   private readonly unwatchStore: () => void;
 
@@ -157,6 +164,12 @@ export class AppCore implements SwitchboardCore {
         log: (server, message) => this.log(server, 'info', message),
       });
     }
+    this.questions = new ElicitationService({
+      clock: opts.clock ?? systemClock,
+      notifier: opts.notifier,
+      opener: opts.opener,
+      log: (server, level, message) => this.log(server, level, message),
+    });
     this.diagnostics = new DiagnosticsService({
       env: opts.env,
       dataDir: opts.paths.dataDir,
@@ -228,6 +241,7 @@ export class AppCore implements SwitchboardCore {
         const r = this.registry.get(id);
         if (r && r.protocolEra !== protocolEra) this.registry.update(id, { protocolEra });
       },
+      onElicit: (id, ask) => this.questions.ask(id, this.registry.get(id)?.name ?? id, ask),
       onServerInfo: (id, info) => {
         // A server named after its host (it needed sign-in first) takes its own name once known.
         const name = (info.title ?? info.name)?.slice(0, 64);
@@ -281,7 +295,7 @@ export class AppCore implements SwitchboardCore {
       this.log(record.id, 'warn', `Environment variable(s) ${missing.join(', ')} used in headers are not set; sending them empty`);
     }
     const { id, name, url, transport, protocolEra: era } = record;
-    return this.requireSupervisor().start({ id, name, url, headers, transport, era });
+    return this.requireSupervisor().start({ id, name, url, headers, transport, era, ...(record.standIns === false ? { standIns: false } : {}) });
   }
 
   private requireSupervisor(): ProxySupervisor {
@@ -356,6 +370,7 @@ export class AppCore implements SwitchboardCore {
       status: this.supervisor?.status(r.id) ?? initialStatus(r.id, r.createdAt),
       signIn: this.tokens.signInState(r.id),
       ...(expiresAt !== undefined ? { tokenExpiresAt: expiresAt } : {}),
+      standIns: r.standIns !== false,
     };
   }
 
@@ -423,6 +438,30 @@ export class AppCore implements SwitchboardCore {
     if (enabled) await this.startProxy(record);
     else await this.supervisor?.stop(serverId);
     return this.summary(record);
+  }
+
+  async setStandIns(serverId: string, enabled: boolean): Promise<ServerSummary> {
+    const record = this.registry.update(serverId, { standIns: enabled });
+    // The proxy is started with the setting: a running one restarts to apply it.
+    if (record.enabled && this.supervisor?.isWanted(serverId)) await this.startProxy(record);
+    this.log(
+      serverId,
+      'info',
+      enabled ? 'Stand-ins on: questions clients cannot ask are asked in this window' : 'Stand-ins off: only clients that can ask questions get them',
+    );
+    return this.summary(record);
+  }
+
+  listElicitations(): PendingElicitation[] {
+    return this.questions.list();
+  }
+
+  answerElicitation(reply: ElicitationReply): Promise<void> {
+    return this.questions.answer(reply);
+  }
+
+  onDidChangeElicitations(listener: (pending: PendingElicitation[]) => void): () => void {
+    return this.questions.onDidChange(listener);
   }
 
   async restartServer(serverId: string): Promise<void> {
@@ -598,6 +637,7 @@ export class AppCore implements SwitchboardCore {
     this.unwatchStore();
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.tokens.dispose();
+    this.questions.dispose();
     await this.supervisor?.dispose();
     await this.opts.auth?.dispose();
     this.logs.dispose();

@@ -98,6 +98,7 @@ export function createHost(ports: HostPorts): Host {
     autoSignIn: ports.autoSignIn,
     clientLauncher: ports.clientLauncher,
     notifier: ports.notifier,
+    opener: ports.opener,
     loginItems: ports.loginItems,
     version: ports.version,
     supervisor: ports.supervisor,

@@ -24,6 +24,7 @@ export function coreEvents(core: SwitchboardCore): WebShellEvents {
     'settings:did-change': (l) => core.onDidChangeSettings(l),
     'logs:did-append': (l) => core.onDidAppendLogs(l),
     'app:did-propose-add': (l) => core.onDidProposeAdd(l),
+    'elicitation:did-change': (l) => core.onDidChangeElicitations(l),
   };
 }
 

@@ -55,6 +55,8 @@ process.on('message', (raw: unknown) => {
     });
   } else if (msg?.type === 'token') {
     runtime?.onToken(msg.token, msg.requestId);
+  } else if (msg?.type === 'elicit-answer') {
+    runtime?.onElicitAnswer(msg.requestId, msg.answer);
   } else if (msg?.type === 'shutdown') {
     void shutdown(0);
   }

@@ -3,13 +3,14 @@
  * endpoint, give every downstream connection its own upstream session (its message path), watch
  * the upstream's health, and report logs, metrics and state to the parent through `emit`.
  */
-import type { ProxyServerConfig, ProxyToParent } from '../shared/fork-protocol';
+import type { ElicitationAnswer, ProxyServerConfig, ProxyToParent } from '../shared/fork-protocol';
 import type { LogLevel } from '../../common/contract';
 import { ClientConnection } from './client-connection';
 import { UpstreamHealth } from './health-check';
 import { startListener, type AcceptedConnection } from './listener';
 import { ParentReporter } from './parent-reporter';
 import { TokenRenewal } from './token-renewal';
+import { UserQuestions } from './user-questions';
 import { displayUrl } from './upstream-shared';
 import type { UpstreamSession } from './upstream';
 import type * as net from 'node:net';
@@ -53,11 +54,13 @@ export class ProxyRuntime {
   private readonly reporter: ParentReporter;
   private readonly auth: TokenRenewal;
   private readonly health: UpstreamHealth;
+  private readonly questions: UserQuestions;
   private upstreamModule?: Promise<UpstreamModule>;
 
   constructor(private readonly opts: ProxyRuntimeOptions) {
     this.reporter = new ParentReporter(opts.server.id, opts.emit, opts.maxPendingLogs);
     this.auth = new TokenRenewal(opts.token, (msg) => opts.emit(msg), opts.renewTimeoutMs);
+    this.questions = new UserQuestions((msg) => opts.emit(msg));
     this.health = new UpstreamHealth({
       server: opts.server,
       auth: this.auth,
@@ -72,6 +75,11 @@ export class ProxyRuntime {
   /** Main sent a token: an answer to `unauthorized`, or a push after sign-in/refresh/reset. */
   onToken(token: string | undefined, requestId?: number): void {
     if (!this.auth.receive(token, requestId)) this.health.onToken(token);
+  }
+
+  /** Main's answer to a question a server put to the user (`elicit`). */
+  onElicitAnswer(requestId: number, answer: ElicitationAnswer): void {
+    this.questions.receive(requestId, answer);
   }
 
   async start(): Promise<void> {
@@ -125,6 +133,7 @@ export class ProxyRuntime {
         auth: this.auth,
         requestTimeoutMs: this.opts.requestTimeoutMs,
         upstreamEra: () => health.knownEra(),
+        askUser: this.opts.server.standIns === false ? undefined : (ask) => this.questions.ask(ask),
       },
       {
         // (Nothing comes back before the client sent something: `client` exists by then.)
@@ -189,6 +198,7 @@ export class ProxyRuntime {
     this.health.dispose();
     this.reporter.flushAll();
     this.auth.dispose();
+    this.questions.dispose();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
     await Promise.all(
       [...this.conns.values()].map(async (c) => {

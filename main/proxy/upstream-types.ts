@@ -3,7 +3,7 @@
  * file loads nothing, so the proxy runtime can name them without loading the SDK).
  */
 import type { ProtocolEra, ProtocolInUse } from '../../common/protocol-versions';
-import type { UpstreamTarget } from '../shared/fork-protocol';
+import type { ElicitationAnswer, ElicitationAsk, UpstreamTarget } from '../shared/fork-protocol';
 import type { JsonRpcMessage } from '../shared/mcp-http';
 
 export type Id = string | number;
@@ -58,6 +58,12 @@ export interface UpstreamOptions {
    * check's own sessions have none.
    */
   upstreamEra?: () => Promise<ProtocolEra | undefined>;
+  /**
+   * Puts a server's question to the user in the app's window. Given: the connection has the
+   * elicitation stand-in (for clients that declare no elicitation); absent when the server's
+   * stand-ins are turned off.
+   */
+  askUser?: (ask: ElicitationAsk) => Promise<ElicitationAnswer>;
   /**
    * How long a request may wait for its answer (progress notifications restart the wait). Past
    * it the client gets an error and the server a cancellation. Default 5 minutes.

@@ -7,6 +7,7 @@
  */
 import type { JsonRpcMessage } from '../shared/mcp-http';
 import { linkStages, type MessagePath } from './message-path/chain';
+import { elicitationStandIn } from './message-path/elicitation-stand-in';
 import { eraBridge } from './message-path/era-bridge';
 import { paramHeaders } from './message-path/param-headers-stage';
 import { requestLedger } from './message-path/request-ledger';
@@ -44,7 +45,8 @@ export class UpstreamSession {
     //   what the server gets (SEP-2243 headers): a new stage is one file implementing `Stage`
     //   (message-path/stage.ts) and one line here. The era bridge comes first of them: the stages
     //   after it see the server's era only (the SEP-2243 stage needs the 2026-07-28 requests the
-    //   bridge makes of a 2025 client's);
+    //   bridge makes of a 2025 client's). The elicitation stand-in follows it, so it sees the
+    //   server's era only;
     // - retry and resume next to the transport, so a retried request passes the other stages once;
     // - the transport last: it owns the wire (fast path, SDK transports, session, re-initialize).
     const stages: StageFactory[] = [
@@ -64,6 +66,7 @@ export class UpstreamSession {
             }),
           ]
         : []),
+      ...(opts.askUser ? [elicitationStandIn({ ask: opts.askUser, log: events.log })] : []),
       paramHeaders(events.log),
       (link) => (transport = new UpstreamTransport(opts, events, link)),
     ];

@@ -21,12 +21,32 @@ export interface ProxyServerConfig {
   transport?: UpstreamTarget;
   /** The protocol era the server spoke last time: asked first, and known to clients before a check ends. */
   era?: ProtocolEra;
+  /** False: the proxy stands in for nothing a client lacks (elicitation goes to clients that declare it only). */
+  standIns?: boolean;
+}
+
+/** A server's question for the user, asked in the app's window for a client that cannot ask it (elicitation). */
+export interface ElicitationAsk {
+  mode: 'form' | 'url';
+  message: string;
+  /** Form mode: the flat JSON schema of the answer (strings, numbers, booleans, enums). */
+  requestedSchema?: Record<string, unknown>;
+  /** URL mode: the page the server wants the user to open. */
+  url?: string;
+}
+
+/** The user's answer, as MCP's ElicitResult has it. */
+export interface ElicitationAnswer {
+  action: 'accept' | 'decline' | 'cancel';
+  content?: Record<string, string | number | boolean | string[]>;
 }
 
 export type ParentToProxy =
   | { type: 'start'; server: ProxyServerConfig; endpoint: string; secret: string; token?: string }
   /** A new access token (after sign-in or refresh), or none (signed out). `requestId` answers an `unauthorized`. */
   | { type: 'token'; token?: string; requestId?: number; reason?: string }
+  /** The user's answer to an `elicit` of the same requestId. */
+  | { type: 'elicit-answer'; requestId: number; answer: ElicitationAnswer }
   | { type: 'shutdown' };
 
 export type ProxyState = Extract<ServerState, 'connecting' | 'ready' | 'retrying' | 'needs-sign-in'>;
@@ -46,6 +66,8 @@ export type ProxyToParent =
   /** What the server says about itself (serverInfo), from a health check that got an answer. */
   | { type: 'server-info'; name?: string; title?: string; version?: string }
   | { type: 'fatal'; message: string }
+  /** A server asks the user something its client cannot ask (no elicitation): main shows it and answers with `elicit-answer`. */
+  | { type: 'elicit'; requestId: number; ask: ElicitationAsk }
   /**
    * The upstream refused the current token (401, or 403 insufficient_scope). Main refreshes or
    * signs in and answers with `token` carrying the same requestId. `tokenHash` names the refused

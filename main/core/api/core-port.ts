@@ -8,10 +8,12 @@ import type {
   AppSettings,
   ClientApp,
   DiagnosticsBundle,
+  ElicitationReply,
   ImportCandidateView,
   InstallResult,
   InstallStatus,
   LogEvent,
+  PendingElicitation,
   ProbeInput,
   ProbeResult,
   RemoveResult,
@@ -28,6 +30,8 @@ export interface SwitchboardCore {
   /** Removes the server; unless `keepInClients`, first its entries in every client config. */
   removeServer(serverId: string, opts?: { keepInClients?: boolean }): Promise<RemoveResult>;
   setEnabled(serverId: string, enabled: boolean): Promise<ServerSummary>;
+  /** Turns the stand-ins for what clients lack on or off (the proxy restarts to apply it). */
+  setStandIns(serverId: string, enabled: boolean): Promise<ServerSummary>;
   restartServer(serverId: string): Promise<void>;
   /** Starts the proxy if it is not running (a connector found none); refuses an unknown or disabled server. */
   ensureRunning(serverId: string): Promise<ServerStatus>;
@@ -53,4 +57,8 @@ export interface SwitchboardCore {
   /** A link proposed a server (the window pre-fills the form; the user confirms). */
   onDidProposeAdd(listener: (proposal: AddProposal) => void): () => void;
   takeProposal(): AddProposal | null;
+  /** Questions servers wait on the user to answer (elicitation stand-in). */
+  listElicitations(): PendingElicitation[];
+  answerElicitation(reply: ElicitationReply): Promise<void>;
+  onDidChangeElicitations(listener: (pending: PendingElicitation[]) => void): () => void;
 }

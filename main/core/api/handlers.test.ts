@@ -218,7 +218,7 @@ describe('forwardEvents', () => {
     const core = new FakeSwitchboardCore();
     const seen: Array<[EventName, unknown]> = [];
     const dispose = forwardEvents(core, (name, payload) => seen.push([name, payload]));
-    expect(core.listenerCount).toBe(5);
+    expect(core.listenerCount).toBe(6);
 
     const status = fakeStatus('alpha', 'retrying');
     core.status.fire(status);
@@ -226,6 +226,7 @@ describe('forwardEvents', () => {
     core.settingsChanged.fire({ launchAtLogin: false, logRetentionDays: 7, theme: 'dark', weakStorage: 'memory' });
     core.appended.fire([{ ts: 2, level: 'warn', server: 'alpha', message: 'slow' }]);
     core.propose({ url: 'https://mcp.example.org/mcp' });
+    core.elicitationsChanged.fire([]);
     expect(seen.map(([n]) => n)).toEqual([...EVENT_NAMES]);
     expect(seen[0]![1]).toBe(status);
 
@@ -233,7 +234,7 @@ describe('forwardEvents', () => {
     dispose();
     expect(core.listenerCount).toBe(0);
     core.status.fire(status);
-    expect(seen).toHaveLength(5);
+    expect(seen).toHaveLength(6);
   });
 
   it("hands a link's proposal to the window once", async () => {

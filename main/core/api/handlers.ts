@@ -13,6 +13,7 @@ import {
   type AppInfo,
   type CallName,
   type CallValue,
+  type ElicitationReply,
   type EventName,
   type Events,
   type ProbeInput,
@@ -155,6 +156,23 @@ function parseSettings(arg: unknown): Partial<AppSettings> {
   }
 }
 
+function parseElicitationReply(arg: unknown): ElicitationReply {
+  const name: CallName = 'elicitation:answer';
+  const obj = expectRecord(name, arg, 'an object { id, action, content? }');
+  expectKnownKeys(name, obj, ['id', 'action', 'content']);
+  const id = expectString(name, 'id', obj.id, 100, true)!;
+  if (obj.action !== 'accept' && obj.action !== 'decline' && obj.action !== 'cancel') {
+    throw new PayloadError(`${name}: "action" must be accept, decline or cancel`);
+  }
+  const reply: ElicitationReply = { id, action: obj.action };
+  if (obj.content !== undefined) {
+    const content = expectRecord(name, obj.content, 'an object of values');
+    if (Object.keys(content).length > 100 || JSON.stringify(content).length > 100_000) throw new PayloadError(`${name}: "content" is too large`);
+    reply.content = content as ElicitationReply['content'];
+  }
+  return reply;
+}
+
 export function errorMessage(err: unknown): string {
   if (err instanceof Error && err.message) return err.message;
   if (typeof err === 'string' && err) return err;
@@ -211,6 +229,15 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
           throw new PayloadError(`${name}: "enabled" must be a boolean, got ${describe(obj.enabled)}`);
         }
         return core.setEnabled(serverId, obj.enabled);
+      }),
+    'servers:set-stand-ins': (arg) =>
+      guard(() => {
+        const name: CallName = 'servers:set-stand-ins';
+        const obj = expectRecord(name, arg, 'an object { serverId, enabled }');
+        expectKnownKeys(name, obj, ['serverId', 'enabled']);
+        const serverId = expectServerId(name, obj);
+        if (typeof obj.enabled !== 'boolean') throw new PayloadError(`${name}: "enabled" must be a boolean, got ${describe(obj.enabled)}`);
+        return core.setStandIns(serverId, obj.enabled);
       }),
     'servers:restart': onServer('servers:restart', (id) => core.restartServer(id)),
     'servers:ensure-running': onServer('servers:ensure-running', (id) => core.ensureRunning(id)),
@@ -282,6 +309,12 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
         expectNothing('app:take-proposal', arg);
         return core.takeProposal();
       }),
+    'elicitation:list': (arg) =>
+      guard(() => {
+        expectNothing('elicitation:list', arg);
+        return core.listElicitations();
+      }),
+    'elicitation:answer': (arg) => guard(() => core.answerElicitation(parseElicitationReply(arg))),
     'app:info': (arg) =>
       guard(() => {
         expectNothing('app:info', arg);
@@ -320,6 +353,7 @@ export function forwardEvents(core: SwitchboardCore, sink: EventSink): () => voi
     core.onDidChangeSettings((settings) => safe('settings:did-change', settings)),
     core.onDidAppendLogs((events) => safe('logs:did-append', events)),
     core.onDidProposeAdd((proposal) => safe('app:did-propose-add', proposal)),
+    core.onDidChangeElicitations((pending) => safe('elicitation:did-change', pending)),
   ];
   let disposed = false;
   return () => {

@@ -21,6 +21,8 @@ export interface ServerRecord {
   transport?: { kind: TransportKind; url: string };
   /** The protocol era the server spoke last time (2025 sessions, or 2026-07-28 stateless). */
   protocolEra?: ProtocolEra;
+  /** False: the app stands in for nothing a client lacks (no questions asked in the window). */
+  standIns?: false;
   createdAt: number;
   /**
    * The name was made from the URL's host because the server did not say (it needed sign-in, or

@@ -62,7 +62,7 @@ export class ServerRegistry {
     this.save(servers.filter((s) => s.id !== id));
   }
 
-  update(id: string, patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers' | 'protocolEra'>>): ServerRecord {
+  update(id: string, patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers' | 'protocolEra'>> & { standIns?: boolean }): ServerRecord {
     const servers = this.list();
     const i = servers.findIndex((s) => s.id === id);
     if (i === -1) throw new ServerRegistryError(`No server "${id}".`);
@@ -95,6 +95,11 @@ export class ServerRegistry {
     if (patch.protocolEra !== undefined) {
       if (patch.protocolEra !== 'legacy' && patch.protocolEra !== 'modern') throw new ServerRegistryError('The protocol era must be legacy or modern.');
       next.protocolEra = patch.protocolEra;
+    }
+    if (patch.standIns !== undefined) {
+      if (typeof patch.standIns !== 'boolean') throw new ServerRegistryError('standIns must be true or false.');
+      if (patch.standIns) delete next.standIns;
+      else next.standIns = false;
     }
     servers[i] = next;
     this.save(servers);
