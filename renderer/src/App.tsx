@@ -3,6 +3,7 @@ import type { AddProposal, RemoveResult, ServerSummary } from '../../common/cont
 import { bridge, call, on } from './api';
 import { AddServerFlow } from './components/add-server/AddServerFlow';
 import { ClientsView } from './components/ClientsView';
+import { ElicitationSheet } from './components/ElicitationSheet';
 import { LogViewer } from './components/logs/LogViewer';
 import { ServerDetail } from './components/ServerDetail';
 import { ServersView } from './components/ServersView';
@@ -120,6 +121,7 @@ export function App({ initialView = { kind: 'servers' } }: { initialView?: View 
             </div>
           )}
           {askStorage && <WeakStorageBanner storage={storage} update={update} onDetails={() => go({ kind: 'settings' })} />}
+          <ElicitationSheet />
 
           {view.kind === 'servers' && (
             <>

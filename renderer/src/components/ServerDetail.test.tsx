@@ -183,4 +183,16 @@ describe('ServerDetail', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('Could not restart: the proxy did not stop within 5 s');
     expect(fake.callsOf('servers:set-enabled')).toEqual([{ serverId: 'github', enabled: true }]);
   });
+
+  it('shows the protocol spoken and turns the stand-ins off for this server', async () => {
+    const user = userEvent.setup();
+    const bridged = server('linear', {}, { protocol: { server: '2026-07-28', client: '2025-06-18', bridged: true } });
+    const fake = installFakeBridge({ 'servers:set-stand-ins': (arg: { serverId: string; enabled: boolean }) => ok({ ...bridged, standIns: arg.enabled }) });
+    const { props } = renderDetail(bridged);
+    expect(screen.getByTestId('protocol')).toHaveTextContent('client speaks 2025-06-18, server 2026-07-28, bridged');
+    expect(screen.getByTestId('stand-ins')).toBeChecked();
+    await user.click(screen.getByTestId('stand-ins'));
+    await waitFor(() => expect(props.onChanged).toHaveBeenCalledWith({ ...bridged, standIns: false }));
+    expect(fake.callsOf('servers:set-stand-ins')).toEqual([{ serverId: 'linear', enabled: false }]);
+  });
 });

@@ -198,6 +198,22 @@ export function ServerDetail({ server, servers, clients, now, onBack, onChanged,
             <dd data-testid="protocol">{status.protocol ? describeProtocol(status.protocol) : '—'}</dd>
           </div>
           <div>
+            <dt>Stand-ins</dt>
+            <dd>
+              <label className="check">
+                <input
+                  type="checkbox"
+                  data-testid="stand-ins"
+                  checked={server.standIns !== false}
+                  onChange={(e) =>
+                    void call('servers:set-stand-ins', { serverId: server.id, enabled: e.target.checked }).then((r) => r.ok && onChanged(r.value))
+                  }
+                />
+                <span className="check-label">Ask here what a client cannot (elicitation)</span>
+              </label>
+            </dd>
+          </div>
+          <div>
             <dt>{server.enabled ? 'In this state for' : 'Disabled for'}</dt>
             <dd>
               {relativeTime(status.since, now)}
