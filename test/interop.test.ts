@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppCore } from '../main/core/app-core';
 import { startEverything, type RunningServer } from './fixtures/everything';
 import { makeTempHome, startCore, waitForState, ROOT, type TempHome } from './fixtures/harness';
-import { CLIENT_KINDS, CLIENT_LABELS, connectInterop, type InteropClient } from './fixtures/interop-clients';
+import { CLIENT_KINDS, CLIENT_LABELS, answerElicitation, connectInterop, type ClientKind, type InteropClient } from './fixtures/interop-clients';
 import { GREETING_URI, startV1Server, startV2Server, type InteropServer } from './fixtures/interop-servers';
 import { waitFor } from './fixtures/ports';
 
@@ -216,6 +216,66 @@ describe('what was bridged', () => {
       expect(log.some((m) => /Bridging: the client speaks 2025-06-18/.test(m))).toBe(true);
     } finally {
       await c.close();
+    }
+  });
+});
+
+describe('elicitation stand-in: clients that declare no elicitation', () => {
+  /** Plays the user at the window: every question the app shows is answered from its form. */
+  function user() {
+    const asked: string[] = [];
+    const off = core.onDidChangeElicitations((pending) => {
+      for (const q of pending) {
+        asked.push(`${q.serverName}: ${q.message}`);
+        void core.answerElicitation({ id: q.id, action: 'accept', content: answerElicitation({ requestedSchema: q.requestedSchema }).content as never });
+      }
+    });
+    return { asked, off };
+  }
+
+  const cases: [ClientKind, string, string][] = [
+    ['sdk1-2025-06-18', 'sdk1-http', 'a 2025 client, a 2025 server'],
+    ['sdk1-2025-06-18', 'sdk2-modern', 'a 2025 client, a 2026-07-28 server (bridged)'],
+    ['sdk2-2026-07-28', 'sdk1-sse', 'a 2026-07-28 client, an HTTP+SSE server (bridged)'],
+    ['sdk2-2026-07-28', 'sdk2-modern', 'a 2026-07-28 client, a 2026-07-28 server'],
+  ];
+  for (const [kind, server, what] of cases) {
+    it(`asks in the window for ${what}`, async () => {
+      const u = user();
+      const c = await connectInterop(kind, home, running.get(server)!.id, { elicitation: false });
+      try {
+        expect(await c.callTool('ask-user', {})).toBe('accept: Ada');
+        expect(u.asked).toHaveLength(1);
+        expect(u.asked[0]).toMatch(/: Your name\?$/);
+        if (server === 'sdk2-modern') {
+          expect(await c.callTool('two-rounds', {})).toBe('Ada confirmed');
+          expect(u.asked).toHaveLength(3);
+        }
+        expect(c.seen.elicitations).toBe(0);
+      } finally {
+        u.off();
+        await c.close();
+      }
+    });
+  }
+
+  it("asks nothing when the server's stand-ins are off: the server hears the client cannot answer", async () => {
+    const id = running.get('sdk1-http')!.id;
+    await core.setStandIns(id, false);
+    try {
+      await waitForState(core, id, 'ready');
+      const u = user();
+      const c = await connectInterop('sdk1-2025-06-18', home, id, { elicitation: false });
+      try {
+        await expect(c.callTool('ask-user', {})).rejects.toThrow(/elicitation/i);
+        expect(u.asked).toEqual([]);
+      } finally {
+        u.off();
+        await c.close();
+      }
+    } finally {
+      await core.setStandIns(id, true);
+      await waitForState(core, id, 'ready');
     }
   });
 });
