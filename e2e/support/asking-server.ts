@@ -16,29 +16,31 @@ export interface AskingServer {
 
 function build(): McpServer {
   const server = new McpServer({ name: 'asking-fixture', version: '1.0.0' });
-  server.registerTool('book', { description: 'Books a table after asking for the details' }, async () => {
-    const r = await server.server.elicitInput({
-      message: 'Who is the booking for?',
-      requestedSchema: {
-        type: 'object',
-        properties: {
-          name: { type: 'string', title: 'Name' },
-          seats: { type: 'integer', title: 'Seats', minimum: 1, maximum: 8, default: 2 },
-          area: { type: 'string', title: 'Area', enum: ['inside', 'terrace'], enumNames: ['Inside', 'Terrace'] },
-          vegetarian: { type: 'boolean', title: 'Vegetarian' },
+  // The questions go on the tool call's own stream (relatedRequestId), as servers ask during a call.
+  server.registerTool('book', { description: 'Books a table after asking for the details' }, async (extra) => {
+    const r = await server.server.elicitInput(
+      {
+        message: 'Who is the booking for?',
+        requestedSchema: {
+          type: 'object',
+          properties: {
+            name: { type: 'string', title: 'Name' },
+            seats: { type: 'integer', title: 'Seats', minimum: 1, maximum: 8, default: 2 },
+            area: { type: 'string', title: 'Area', enum: ['inside', 'terrace'], enumNames: ['Inside', 'Terrace'] },
+            vegetarian: { type: 'boolean', title: 'Vegetarian' },
+          },
+          required: ['name', 'area'],
         },
-        required: ['name', 'area'],
       },
-    });
+      { relatedRequestId: extra.requestId },
+    );
     return { content: [{ type: 'text', text: `${r.action}: ${JSON.stringify(r.content ?? {})}` }] };
   });
-  server.registerTool('connect', { description: 'Asks the user to open the calendar sign-in page' }, async () => {
-    const r = await server.server.elicitInput({
-      mode: 'url',
-      message: 'Connect your calendar',
-      url: 'https://accounts.example.com/connect?state=e2e',
-      elicitationId: randomUUID(),
-    });
+  server.registerTool('connect', { description: 'Asks the user to open the calendar sign-in page' }, async (extra) => {
+    const r = await server.server.elicitInput(
+      { mode: 'url', message: 'Connect your calendar', url: 'https://accounts.example.com/connect?state=e2e', elicitationId: randomUUID() },
+      { relatedRequestId: extra.requestId },
+    );
     return { content: [{ type: 'text', text: r.action }] };
   });
   return server;
