@@ -42,7 +42,14 @@ describe('ElicitationService', () => {
     const { s, notified, logs, changes } = service();
     const answer = s.ask('srv', 'Deploys', { mode: 'form', message: 'Who are you?', requestedSchema: schema });
     const [q] = s.list();
-    expect(q).toMatchObject({ serverId: 'srv', serverName: 'Deploys', mode: 'form', message: 'Who are you?', requestedSchema: schema, expiresAt: 1_000 + QUESTION_TIMEOUT_MS });
+    expect(q).toMatchObject({
+      serverId: 'srv',
+      serverName: 'Deploys',
+      mode: 'form',
+      message: 'Who are you?',
+      requestedSchema: schema,
+      expiresAt: 1_000 + QUESTION_TIMEOUT_MS,
+    });
     expect(notified).toEqual(['Deploys asks you something: Who are you?']);
     await expect(s.answer({ id: q!.id, action: 'accept', content: { name: 'A' } })).rejects.toThrow('Name must be at least 2 characters.');
     expect(s.list()).toHaveLength(1); // still waiting after a refused answer
@@ -112,7 +119,12 @@ describe('ElicitationService limits', () => {
 
 describe('checkFormAnswer', () => {
   it('checks types, choices, bounds and required fields, and drops what the schema does not name', () => {
-    expect(checkFormAnswer(schema as never, { name: 'Ada', color: 'red', agree: true, tags: ['a'], x: 1 })).toEqual({ name: 'Ada', color: 'red', agree: true, tags: ['a'] });
+    expect(checkFormAnswer(schema as never, { name: 'Ada', color: 'red', agree: true, tags: ['a'], x: 1 })).toEqual({
+      name: 'Ada',
+      color: 'red',
+      agree: true,
+      tags: ['a'],
+    });
     const refused = (content: Record<string, unknown>) => {
       try {
         checkFormAnswer(schema as never, content);
