@@ -8,6 +8,8 @@
  * Every call resolves to a `Result`; nothing throws across the boundary.
  */
 
+import type { ProtocolInUse } from './protocol-versions';
+
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Lifecycle of one server's proxy, as the user sees it. */
@@ -45,6 +47,8 @@ export interface ServerStatus {
   /** When in `retrying`: epoch ms of the next attempt. */
   nextRetryAt?: number;
   transport?: TransportKind;
+  /** The protocol revisions spoken (server, and the last client's), and whether the proxy bridges them. */
+  protocol?: ProtocolInUse;
   counters: ServerCounters;
 }
 
@@ -78,6 +82,55 @@ export interface ServerSummary {
   clientId?: string;
   /** Extra scopes asked for at sign-in (space-separated), when the user gave some. */
   scopes?: string;
+  /** False: the app does not stand in for what a client lacks (ask a server's questions in the window). Absent: on. */
+  standIns?: boolean;
+}
+
+/**
+ * A server's question for the user, asked in the window because the client cannot ask it (it
+ * declares no elicitation). Form mode: fields from `requestedSchema`; URL mode: a page to open,
+ * after the user agreed to go to `domain`.
+ */
+export interface PendingElicitation {
+  id: string;
+  serverId: string;
+  serverName: string;
+  mode: 'form' | 'url';
+  message: string;
+  /** Form mode: a flat object schema (string, number, integer, boolean, enum; defaults, required). */
+  requestedSchema?: { type?: string; properties?: Record<string, ElicitationField>; required?: string[] };
+  /** URL mode: the address, secrets in it masked, for display. */
+  url?: string;
+  /** URL mode: the host the page is on ("accounts.example.com"). */
+  domain?: string;
+  /** Epoch ms: unanswered by then, the server gets "cancel". */
+  expiresAt: number;
+}
+
+/** One field of a form-mode question (MCP's restricted JSON schema). */
+export interface ElicitationField {
+  type?: 'string' | 'number' | 'integer' | 'boolean' | 'array';
+  title?: string;
+  description?: string;
+  default?: string | number | boolean | string[];
+  enum?: string[];
+  enumNames?: string[];
+  oneOf?: { const: string; title?: string }[];
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  items?: { type?: string; enum?: string[]; anyOf?: { const: string; title?: string }[] };
+}
+
+export type ElicitationAction = 'accept' | 'decline' | 'cancel';
+
+export interface ElicitationReply {
+  id: string;
+  action: ElicitationAction;
+  /** Accept in form mode: the values, by field name. */
+  content?: Record<string, string | number | boolean | string[]>;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -390,6 +443,8 @@ export interface Calls {
   /** Removes the server and, unless `keepInClients`, its entries in every client config. */
   'servers:remove': [{ serverId: string; keepInClients?: boolean }, RemoveResult];
   'servers:set-enabled': [{ serverId: string; enabled: boolean }, ServerSummary];
+  /** Turns the stand-ins (the window asking what a client cannot) on or off for one server. */
+  'servers:set-stand-ins': [{ serverId: string; enabled: boolean }, ServerSummary];
   'servers:restart': [{ serverId: string }, void];
   /**
    * Starts the server's proxy if it is not running (a connector found none while the host runs);
@@ -441,6 +496,10 @@ export interface Calls {
   'settings:get': [void, AppSettings];
   'settings:set': [Partial<AppSettings>, AppSettings];
   'app:info': [void, AppInfo];
+  /** Questions servers are waiting on the user to answer, oldest first. */
+  'elicitation:list': [void, PendingElicitation[]];
+  /** The user's answer; refused with a sentence when the values do not fit the form. */
+  'elicitation:answer': [ElicitationReply, void];
   /** The add proposal that arrived before the window was there (once), or null. */
   'app:take-proposal': [void, AddProposal | null];
   /** The view the tray or a notification asked for before the window was there (once), or null. */
@@ -514,6 +573,8 @@ export interface Events {
   'app:did-request-view': ViewRequest;
   /** A server's definitions or tool rules changed (a new listing, an approval, a client's tools): `pending` awaiting review. */
   'tools:did-change': { serverId: string; pending: number };
+  /** The questions waiting on the user changed (one was asked, answered or timed out). */
+  'elicitation:did-change': PendingElicitation[];
 }
 
 export type CallName = keyof Calls;
@@ -531,6 +592,7 @@ export const CALL_NAMES: readonly CallName[] = [
   'servers:probe',
   'servers:remove',
   'servers:set-enabled',
+  'servers:set-stand-ins',
   'servers:restart',
   'servers:ensure-running',
   'servers:tools',
@@ -562,6 +624,8 @@ export const CALL_NAMES: readonly CallName[] = [
   'app:take-proposal',
   'app:take-view-request',
   'app:reveal',
+  'elicitation:list',
+  'elicitation:answer',
 ];
 
 export const EVENT_NAMES: readonly EventName[] = [
@@ -572,6 +636,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'app:did-propose-add',
   'app:did-request-view',
   'tools:did-change',
+  'elicitation:did-change',
 ];
 
 /** What the preload exposes as `window.switchboard` (and the browser shell's page script too). */

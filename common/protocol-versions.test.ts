@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LATEST_LEGACY_VERSION, LATEST_MODERN_VERSION, PROTOCOL_REVISIONS, eraOf, isModernVersion } from './protocol-versions';
+import { LATEST_LEGACY_VERSION, LATEST_MODERN_VERSION, PROTOCOL_REVISIONS, describeProtocol, eraOf, isModernVersion } from './protocol-versions';
 
 describe('protocol revisions', () => {
   it('lists the revisions oldest first, each once', () => {
@@ -22,5 +22,11 @@ describe('protocol revisions', () => {
     expect(isModernVersion('2025-11-25')).toBe(false);
     expect(isModernVersion('2026-07-28')).toBe(true);
     expect(isModernVersion('2030-01-01')).toBe(true);
+  });
+
+  it('says what a connection speaks, in words for the server page', () => {
+    expect(describeProtocol({ server: '2026-07-28', client: '2025-06-18', bridged: true })).toBe('client speaks 2025-06-18, server 2026-07-28, bridged');
+    expect(describeProtocol({ server: '2025-11-25', client: '2025-11-25', bridged: false })).toBe('2025-11-25 (client and server)');
+    expect(describeProtocol({ server: '2026-07-28' })).toBe('server speaks 2026-07-28');
   });
 });

@@ -65,3 +65,35 @@ export const META_CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilit
 
 /** 2026-07-28: the JSON-RPC error a server answers a revision it does not support with. */
 export const ERR_UNSUPPORTED_PROTOCOL_VERSION = -32022;
+/** 2026-07-28: the log level a request opts into (replaces `logging/setLevel`). */
+export const META_LOG_LEVEL = 'io.modelcontextprotocol/logLevel';
+/** 2026-07-28: who answered, in a result's `_meta` (replaces initialize's `serverInfo`). */
+export const META_SERVER_INFO = 'io.modelcontextprotocol/serverInfo';
+/** 2026-07-28: the `subscriptions/listen` request a notification belongs to. */
+export const META_SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
+/** The reserved `_meta` keys of a request envelope (the bridge adds or removes them together). */
+export const ENVELOPE_META_KEYS: readonly string[] = [META_PROTOCOL_VERSION, META_CLIENT_INFO, META_CLIENT_CAPABILITIES, META_LOG_LEVEL];
+
+/** 2026-07-28: the request needs a client capability the request's envelope does not declare. */
+export const ERR_MISSING_CLIENT_CAPABILITY = -32021;
+
+/** 2026-07-28: `resultType` of a result that is final, and of one that needs input first (SEP-2322). */
+export const RESULT_COMPLETE = 'complete';
+export const RESULT_INPUT_REQUIRED = 'input_required';
+
+/** What a connection through the proxy speaks: the server's revision, the client's, and whether the proxy bridges them. */
+export interface ProtocolInUse {
+  /** The revision spoken with the server. */
+  server: string;
+  /** The revision the client speaks, once a client connected. */
+  client?: string;
+  /** The two differ in era and the proxy translates between them. */
+  bridged?: boolean;
+}
+
+/** "client speaks 2025-06-18, server 2026-07-28, bridged", for the server page and the log. */
+export function describeProtocol(p: ProtocolInUse): string {
+  if (p.client === undefined) return `server speaks ${p.server}`;
+  if (p.bridged) return `client speaks ${p.client}, server ${p.server}, bridged`;
+  return p.client === p.server ? `${p.server} (client and server)` : `client speaks ${p.client}, server ${p.server}`;
+}

@@ -17,10 +17,12 @@ import type {
   DefinitionKind,
   DiagnosticsBundle,
   FindOrAddResult,
+  ElicitationReply,
   ImportCandidateView,
   InstallResult,
   InstallStatus,
   LogEvent,
+  PendingElicitation,
   ProbeInput,
   ProbeResult,
   RemoveResult,
@@ -38,7 +40,7 @@ import type {
 import type { SwitchboardCore } from './api/core-port';
 import { isChoiceVault } from './auth/choice-vault';
 import { TokenBroker } from './auth/token-broker';
-import type { AuthEngine, SecretVault } from './auth/types';
+import type { AuthEngine, BrowserOpener, SecretVault } from './auth/types';
 import { type ClientService, type Launcher } from './clients';
 import { clientNameForTag } from './clients/client-process';
 import { createInstallService, installResult, type InstallService } from './clients/install-service';
@@ -48,6 +50,7 @@ import { ConnectionLabels } from './logs/connection-labels';
 import { DiagnosticsService } from './logs/diagnostics-service';
 import { LogStore } from './logs/log-store';
 import { crashLoop } from './notifications';
+import { ElicitationService } from './elicitation/elicitation-service';
 import { systemClock, type ChildLauncher, type Clock, type LoginItems, type Notifier, type Paths } from './ports';
 import { probeServer } from './servers/probe';
 import { planEdit } from './servers/server-edit';
@@ -91,8 +94,10 @@ export interface AppCoreOptions {
   autoSignIn?: boolean;
   /** What client config entries run: the app's own executable and its unpacked connector. */
   clientLauncher?: Launcher;
-  /** System notifications, used sparingly: a proxy in a crash loop (sign-in is the engine's). */
+  /** System notifications, used sparingly: a proxy in a crash loop, a server's question (sign-in is the engine's). */
   notifier?: Notifier;
+  /** Opens the system browser: the page a server's URL-mode question names, once the user agreed. */
+  opener?: BrowserOpener;
   /** Launch at login (the Electron host); without it the setting cannot be turned on. */
   loginItems?: LoginItems;
   /** The app's version, for AppInfo and the diagnostics bundle. */
@@ -112,7 +117,7 @@ const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
 
 /** The part of a record that its running proxy depends on. */
 function proxyKey(r: ServerRecord): string {
-  return JSON.stringify([r.url, r.headers, retryBudgetMs(r)]);
+  return JSON.stringify([r.url, r.headers, retryBudgetMs(r), r.standIns !== false]);
 }
 
 /** The record's retry budget for its proxy; a value damaged in settings.json means the default. */
@@ -128,6 +133,8 @@ export class AppCore implements SwitchboardCore {
   readonly tokens: TokenBroker;
   /** What each client may see of each server's tools (pins, reviews, per-client tools, last connections). */
   readonly toolPolicy: ToolPolicyService;
+  /** Servers' questions for the user that their clients cannot ask (elicitation stand-in). */
+  readonly questions: ElicitationService;
   /** Client config installer; absent when the host gave no launcher. */
   readonly clients?: ClientService;
   private readonly installs?: InstallService;
@@ -144,7 +151,7 @@ export class AppCore implements SwitchboardCore {
   private readonly labels: ConnectionLabels;
   private control?: Dispatch;
   private pruneTimer?: NodeJS.Timeout;
-  /** What each proxy was started with (URL and headers), to see when a change needs a restart. */
+  /** What each proxy was started with (URL, headers, stand-ins), to see when a change needs a restart. */
   private readonly startedWith = new Map<string, string>();
   private readonly unwatchStore: () => void;
 
@@ -190,6 +197,12 @@ export class AppCore implements SwitchboardCore {
         : undefined,
       clientName: (id) => this.clients?.clients().find((c) => c.id === id)?.name,
       notifier: opts.notifier,
+      log: (server, level, message) => this.log(server, level, message),
+    });
+    this.questions = new ElicitationService({
+      clock: opts.clock ?? systemClock,
+      notifier: opts.notifier,
+      opener: opts.opener,
       log: (server, level, message) => this.log(server, level, message),
     });
     this.diagnostics = new DiagnosticsService({
@@ -261,6 +274,11 @@ export class AppCore implements SwitchboardCore {
       onTransport: (id, transport) => {
         if (this.registry.get(id)) this.registry.update(id, { transport });
       },
+      onProtocolEra: (id, protocolEra) => {
+        const r = this.registry.get(id);
+        if (r && r.protocolEra !== protocolEra) this.registry.update(id, { protocolEra });
+      },
+      onElicit: (id, ask) => this.questions.ask(id, this.registry.get(id)?.name ?? id, ask),
       onServerInfo: (id, info) => {
         // A server named after its host (it needed sign-in first) takes its own name once known.
         const name = (info.title ?? info.name)?.slice(0, 64);
@@ -306,13 +324,16 @@ export class AppCore implements SwitchboardCore {
     if (missing.length) {
       this.log(record.id, 'warn', `Environment variable(s) ${missing.join(', ')} used in headers are not set; sending them empty`);
     }
+    const { id, name, url, transport, protocolEra: era } = record;
     return this.requireSupervisor().start({
-      id: record.id,
-      name: record.name,
-      url: record.url,
+      id,
+      name,
+      url,
       headers,
-      transport: record.transport,
+      transport,
+      era,
       retryBudgetMs: retryBudgetMs(record),
+      ...(record.standIns === false ? { standIns: false } : {}),
     });
   }
 
@@ -400,6 +421,7 @@ export class AppCore implements SwitchboardCore {
       ...(renews !== undefined ? { renewsAutomatically: renews } : {}),
       ...(r.clientId ? { clientId: r.clientId } : {}),
       ...(r.scopes ? { scopes: r.scopes } : {}),
+      standIns: r.standIns !== false,
     };
   }
 
@@ -559,6 +581,30 @@ export class AppCore implements SwitchboardCore {
     if (enabled) await this.startProxy(record);
     else await this.supervisor?.stop(serverId);
     return this.summary(record);
+  }
+
+  async setStandIns(serverId: string, enabled: boolean): Promise<ServerSummary> {
+    const record = this.registry.update(serverId, { standIns: enabled });
+    // The proxy is started with the setting: a running one restarts to apply it.
+    if (record.enabled && this.supervisor?.isWanted(serverId)) await this.startProxy(record);
+    this.log(
+      serverId,
+      'info',
+      enabled ? 'Stand-ins on: questions clients cannot ask are asked in this window' : 'Stand-ins off: only clients that can ask questions get them',
+    );
+    return this.summary(record);
+  }
+
+  listElicitations(): PendingElicitation[] {
+    return this.questions.list();
+  }
+
+  answerElicitation(reply: ElicitationReply): Promise<void> {
+    return this.questions.answer(reply);
+  }
+
+  onDidChangeElicitations(listener: (pending: PendingElicitation[]) => void): () => void {
+    return this.questions.onDidChange(listener);
   }
 
   async restartServer(serverId: string): Promise<void> {
@@ -804,6 +850,7 @@ export class AppCore implements SwitchboardCore {
     this.unwatchStore();
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.tokens.dispose();
+    this.questions.dispose();
     await this.supervisor?.dispose();
     await this.opts.auth?.dispose();
     this.logs.dispose();

@@ -100,6 +100,7 @@ export function createHost(ports: HostPorts): Host {
     autoSignIn: ports.autoSignIn,
     clientLauncher: ports.clientLauncher,
     notifier: ports.notifier,
+    opener: ports.opener,
     loginItems: ports.loginItems,
     reveal: ports.reveal,
     version: ports.version,

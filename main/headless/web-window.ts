@@ -26,6 +26,7 @@ export function coreEvents(core: SwitchboardCore): WebShellEvents {
     'app:did-propose-add': (l) => core.onDidProposeAdd(l),
     'app:did-request-view': (l) => core.onDidRequestView(l),
     'tools:did-change': (l) => core.onDidChangeTools(l),
+    'elicitation:did-change': (l) => core.onDidChangeElicitations(l),
   };
 }
 

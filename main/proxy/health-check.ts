@@ -5,6 +5,7 @@
  * that concern the whole server schedule the next check with exponential backoff and jitter (and
  * never sooner than the server's Retry-After).
  */
+import { LATEST_MODERN_VERSION, type ProtocolEra } from '../../common/protocol-versions';
 import type { ProxyServerConfig, ProxyState, UpstreamTarget } from '../shared/fork-protocol';
 import { discoverRequest, initializeRequest, isModernAnswer, serverFacts, type JsonRpcMessage } from '../shared/mcp-http';
 import { isProxyError } from './message-path/stage';
@@ -40,8 +41,10 @@ export class UpstreamHealth {
   state: ProxyState = 'connecting';
   /** The transport that worked last, tried first. */
   transport?: UpstreamTarget;
-  /** The upstream's protocol era, once a check found it. */
-  private era?: 'modern' | 'legacy';
+  /** The upstream's protocol era: found by a check, or remembered from the last run until one ends. */
+  private era?: ProtocolEra;
+  /** The check under way, for clients that wait for the era. */
+  private checking?: Promise<void>;
   private retryTimer?: NodeJS.Timeout;
   private retryAttempt = 0;
   private nextRetryAt?: number;
@@ -50,6 +53,19 @@ export class UpstreamHealth {
 
   constructor(private readonly opts: HealthOptions) {
     this.transport = opts.server.transport;
+    this.era = opts.server.era;
+  }
+
+  /**
+   * The server's protocol era, for a client that just connected: waits (at most `maxWaitMs`) for a
+   * check under way that has not found it yet. Undefined when no check found it.
+   */
+  async knownEra(maxWaitMs = 15_000): Promise<ProtocolEra | undefined> {
+    if (this.era || !this.checking) return this.era;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.checking, new Promise<void>((r) => (timer = setTimeout(r, maxWaitMs)))]);
+    clearTimeout(timer);
+    return this.era;
   }
 
   start(): void {
@@ -71,39 +87,61 @@ export class UpstreamHealth {
    * One round trip tells reachability, auth and transport. Both protocol eras are spoken: first a
    * 2026-07-28 `server/discover` (SEP-2575; a server of that era has no `initialize`), and when
    * the answer is not a modern one, the 2025 `initialize` (then DELETE). The era found is
-   * remembered, so later checks take one round trip.
+   * remembered (and reported, to be remembered across runs) and asked first next time, so later
+   * checks take one round trip; a server that changed era is found by the other question.
    */
-  async check(): Promise<void> {
-    if (this.disposed || this.probing) return;
+  check(): Promise<void> {
+    if (this.disposed || this.probing) return this.checking ?? Promise.resolve();
     this.probing = true;
+    this.checking = this.runCheck().finally(() => {
+      this.probing = false;
+      this.checking = undefined;
+    });
+    return this.checking;
+  }
+
+  private async runCheck(): Promise<void> {
     this.clearRetry();
     let outcome: 'ok' | UpstreamFailure | undefined;
     /** The successful answer (its serverInfo names the server). */
     let answered: JsonRpcMessage | undefined;
+    let found: { era: ProtocolEra; version?: string } | undefined;
     // A server that works over the old HTTP+SSE transport is of the 2025 era.
     if (this.transport?.kind === 'sse') this.era = 'legacy';
-    if (this.era !== 'legacy') {
-      const r = await this.probeWith(discoverRequest(PROBE_ID, PROBE_CLIENT), true);
-      if (r.outcome === 'ok' && isModernAnswer(r.answer)) {
-        this.era = 'modern';
-        outcome = 'ok';
-        answered = r.answer;
-      } else if (r.outcome !== 'ok' && r.outcome && !isEraRefusal(r.outcome)) {
-        outcome = r.outcome; // auth, network, 5xx: the same whatever the era
-      } else if (this.era === 'modern') {
+    const order: ProtocolEra[] = this.era === 'legacy' ? ['legacy', 'modern'] : ['modern', 'legacy'];
+    for (const era of order) {
+      if (this.disposed) break;
+      if (era === 'modern') {
+        const r = await this.probeWith(discoverRequest(PROBE_ID, PROBE_CLIENT), true);
         outcome = r.outcome;
+        if (r.outcome === 'ok' && isModernAnswer(r.answer)) {
+          const versions: unknown = r.answer?.result?.supportedVersions;
+          const version =
+            Array.isArray(versions) && !versions.includes(LATEST_MODERN_VERSION) ? String(versions[0] ?? LATEST_MODERN_VERSION) : LATEST_MODERN_VERSION;
+          found = { era, version: r.answer?.result ? version : undefined };
+          answered = r.answer;
+          break;
+        }
+        if (r.outcome === 'ok') outcome = undefined; // an answer, not a modern one: ask the other way
+      } else {
+        const r = await this.probeWith(initializeRequest(PROBE_ID, PROBE_CLIENT));
+        outcome = r.outcome;
+        if (r.outcome === 'ok' && r.answer?.result) {
+          const v = r.answer.result.protocolVersion;
+          found = { era, version: typeof v === 'string' ? v : undefined };
+          answered = r.answer;
+          break;
+        }
+        if (r.outcome === 'ok') break; // an error answer: reachable, and no other era to try
       }
+      // auth, network, 5xx: the same whatever the era
+      if (outcome && outcome !== 'ok' && !isEraRefusal(outcome)) break;
     }
-    if (!outcome && !this.disposed) {
-      const r = await this.probeWith(initializeRequest(PROBE_ID, PROBE_CLIENT));
-      outcome = r.outcome;
-      if (r.outcome === 'ok' && r.answer?.result) {
-        this.era = 'legacy';
-        answered = r.answer;
-      }
-    }
-    this.probing = false;
     if (this.disposed) return;
+    if (found) {
+      this.era = found.era;
+      if (found.version) this.opts.reporter.protocol({ server: found.version });
+    }
     if (outcome === 'ok' && answered?.result) {
       const facts = serverFacts(answered.result);
       if (facts.serverName || facts.title) this.opts.reporter.serverInfo({ name: facts.serverName, title: facts.title, version: facts.serverVersion });

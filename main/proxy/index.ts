@@ -58,6 +58,8 @@ process.on('message', (raw: unknown) => {
     runtime?.onToken(msg.token, msg.requestId);
   } else if (msg?.type === 'policy') {
     runtime?.onPolicy(msg.policy);
+  } else if (msg?.type === 'elicit-answer') {
+    runtime?.onElicitAnswer(msg.requestId, msg.answer);
   } else if (msg?.type === 'shutdown') {
     void shutdown(0);
   }

@@ -4,6 +4,7 @@
  * 100 ms.
  */
 import type { LogEvent, LogLevel, ServerCounters } from '../../common/contract';
+import { isModernVersion, type ProtocolInUse } from '../../common/protocol-versions';
 import type { ProxyState, ProxyToParent, UpstreamTarget } from '../shared/fork-protocol';
 
 export type Emit = (msg: ProxyToParent, sent?: () => void) => void;
@@ -12,6 +13,7 @@ export class ParentReporter {
   readonly counters: ServerCounters = { connections: 0, connectionsTotal: 0, requests: 0, errors: 0 };
   lastError?: string;
   private lastServerInfo?: string;
+  private lastProtocol?: string;
   private metricsTimer?: NodeJS.Timeout;
   private logBatch: LogEvent[] = [];
   /** A log batch was handed to `emit` and has not left the process yet. */
@@ -32,6 +34,15 @@ export class ParentReporter {
 
   transport(transport: UpstreamTarget): void {
     this.emit({ type: 'transport', transport });
+  }
+
+  /** The protocol in use (see the fork message); sent when it changes. */
+  protocol(p: ProtocolInUse): void {
+    const msg = { type: 'protocol' as const, era: isModernVersion(p.server) ? ('modern' as const) : ('legacy' as const), ...p };
+    const key = JSON.stringify(msg);
+    if (key === this.lastProtocol) return;
+    this.lastProtocol = key;
+    this.emit(msg);
   }
 
   /** serverInfo as the server gave it; sent when it changes. */

@@ -3,7 +3,7 @@
  * endpoint, give every downstream connection its own upstream session (its message path), watch
  * the upstream's health, and report logs, metrics and state to the parent through `emit`.
  */
-import type { ProxyServerConfig, ProxyToParent } from '../shared/fork-protocol';
+import type { ElicitationAnswer, ProxyServerConfig, ProxyToParent } from '../shared/fork-protocol';
 import type { PolicySnapshot } from '../shared/tool-policy';
 import type { LogLevel } from '../../common/contract';
 import { ClientConnection } from './client-connection';
@@ -16,6 +16,7 @@ import { ToolHints } from './message-path/tool-hints';
 import { ToolPolicy } from './message-path/tool-policy-stage';
 import { ParentReporter } from './parent-reporter';
 import { TokenRenewal } from './token-renewal';
+import { UserQuestions } from './user-questions';
 import { displayUrl } from './upstream-shared';
 import type { UpstreamSession } from './upstream';
 import type * as net from 'node:net';
@@ -63,6 +64,7 @@ export class ProxyRuntime {
   private readonly reporter: ParentReporter;
   private readonly auth: TokenRenewal;
   private readonly health: UpstreamHealth;
+  private readonly questions: UserQuestions;
   private upstreamModule?: Promise<UpstreamModule>;
   /** Connections whose upstream session is ending (DELETE under way): a shutdown waits for them. */
   private readonly closing = new Set<Promise<void>>();
@@ -76,6 +78,7 @@ export class ProxyRuntime {
     this.reporter = new ParentReporter(opts.server.id, opts.emit, opts.maxPendingLogs);
     this.auth = new TokenRenewal(opts.token, (msg) => opts.emit(msg), opts.renewTimeoutMs);
     this.policy = new ToolPolicy(opts.policy, opts.server.name, (msg) => opts.emit(msg));
+    this.questions = new UserQuestions((msg) => opts.emit(msg));
     this.health = new UpstreamHealth({
       server: opts.server,
       auth: this.auth,
@@ -95,6 +98,11 @@ export class ProxyRuntime {
   /** The host changed the tool policy. */
   onPolicy(policy: PolicySnapshot): void {
     this.policy.set(policy);
+  }
+
+  /** Main's answer to a question a server put to the user (`elicit`). */
+  onElicitAnswer(requestId: number, answer: ElicitationAnswer): void {
+    this.questions.receive(requestId, answer);
   }
 
   async start(): Promise<void> {
@@ -155,6 +163,8 @@ export class ProxyRuntime {
           onLost: () => reporter.recovered('lost'),
         },
         policy: { shared: this.policy, install },
+        upstreamEra: () => health.knownEra(),
+        askUser: this.opts.server.standIns === false ? undefined : (ask) => this.questions.ask(ask),
       },
       {
         // (Nothing comes back before the client sent something: `client` exists by then.)
@@ -179,6 +189,7 @@ export class ProxyRuntime {
         onUpstreamOk: () => health.ok(),
         onUpstreamFailure: (f) => health.failed(f),
         onTransport: (t) => health.rememberTransport(t),
+        onProtocol: (p) => reporter.protocol(p),
         log: (level, message) => this.log(level, message, id),
       },
     );
@@ -222,6 +233,7 @@ export class ProxyRuntime {
     this.health.dispose();
     this.reporter.flushAll();
     this.auth.dispose();
+    this.questions.dispose();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
     await Promise.all([
       ...[...this.conns.values()].map(async (c) => {

@@ -35,16 +35,22 @@ export function transportCandidates(url: string, preferred?: UpstreamTarget): Up
 /**
  * Sends on an SDK transport. The old HTTP+SSE transport takes one message per POST; batches go
  * out one by one. `onStreamEnd`: the Streamable HTTP answer stream of this POST ended (answered or
- * not; the SDK resumes a stream with event ids itself before it gives up).
+ * not; the SDK resumes a stream with event ids itself before it gives up). `signal` closes the
+ * request's stream (a 2026-07-28 request's cancellation over Streamable HTTP).
  */
 export async function sendOn(
   t: Transport,
   message: JsonRpcMessage | JsonRpcMessage[],
   headers?: Record<string, string>,
   onStreamEnd?: () => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   if (t instanceof StreamableHTTPClientTransport) {
-    return t.send(message as JSONRPCMessage | JSONRPCMessage[], headers || onStreamEnd ? { headers, onRequestStreamEnd: onStreamEnd } : undefined);
+    const options =
+      headers || onStreamEnd || signal
+        ? { ...(headers ? { headers } : {}), ...(onStreamEnd ? { onRequestStreamEnd: onStreamEnd } : {}), ...(signal ? { requestSignal: signal } : {}) }
+        : undefined;
+    return t.send(message as JSONRPCMessage | JSONRPCMessage[], options);
   }
   for (const m of Array.isArray(message) ? message : [message]) await t.send(m as JSONRPCMessage);
 }

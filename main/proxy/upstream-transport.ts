@@ -54,6 +54,11 @@ export class UpstreamTransport implements Stage, RecoveryControl {
   private readonly outstanding = new Map<JsonRpcId, Outstanding>();
   /** SDK transports of sessions the server lost, still carrying answers sent on them. */
   private readonly retired = new Set<Transport>();
+  /**
+   * 2026-07-28 requests in flight: over Streamable HTTP that revision cancels a request by closing
+   * its stream, not with `notifications/cancelled` (a stateless server would not know the id).
+   */
+  private readonly streams = new Map<JsonRpcId, AbortController>();
   private readonly internal = new Map<string, (m: JsonRpcMessage) => void>();
   private reinitCount = 0;
   private order: Promise<void> = Promise.resolve();
@@ -88,9 +93,15 @@ export class UpstreamTransport implements Stage, RecoveryControl {
       if (isRequest(x)) {
         this.outstanding.set(x.id, { method: x.method });
         if (x.method === 'initialize') this.initRequest = x;
+        if (isModernRequest(x)) this.streams.set(x.id, new AbortController());
       } else if (isNotification(x) && x.method === 'notifications/cancelled') {
         const method = this.outstanding.get(x.params?.requestId)?.method;
+        const stream = this.streams.get(x.params?.requestId);
         this.settle(x.params?.requestId);
+        if (stream && list.length === 1) {
+          stream.abort();
+          return Promise.resolve();
+        }
         // A request the proxy gave up on: the server hears of it only when it has it, on a live
         // session, and never of an initialize.
         if (m.synthetic && (!this.transport || method === undefined || method === 'initialize')) return Promise.resolve();
@@ -126,14 +137,15 @@ export class UpstreamTransport implements Stage, RecoveryControl {
     }
     const facts: AttemptFacts = {};
     if (transport instanceof StreamableHTTPClientTransport && transport.sessionId && !isInit) facts.sessionGeneration = this.generation;
+    const signal = list.length === 1 && isRequest(list[0]) ? this.streams.get(list[0]!.id)?.signal : undefined;
     try {
       const fast = this.fastPostable(transport, list) ? await this.fastSend(transport, m, list) : 'fallback';
       if (fast === 'fallback') {
         for (const x of list) if (isRequest(x)) this.outstanding.get(x.id)!.via = transport;
-        await sendOn(transport, m.message, m.headers, () => this.streamEnded(list, transport));
+        await sendOn(transport, m.message, m.headers, () => this.streamEnded(list, transport), signal);
       }
     } catch (caught) {
-      if (this.closed) return;
+      if (this.closed || signal?.aborted) return;
       const err = this.sdk.withRetryAfter(caught);
       if (err instanceof InsufficientScopeError && mayRenewToken && this.opts.auth) {
         this.events.log?.('info', `The server asks for more permissions (${err.requiredScope ?? 'unspecified scope'})`);
@@ -271,6 +283,7 @@ export class UpstreamTransport implements Stage, RecoveryControl {
   /** Forgets an outstanding request; closes a retired transport once nothing waits on it. */
   private settle(id: JsonRpcId | undefined): string | undefined {
     if (id === undefined) return undefined;
+    this.streams.delete(id);
     const o = this.outstanding.get(id);
     if (!o) return undefined;
     this.outstanding.delete(id);
@@ -392,6 +405,8 @@ export class UpstreamTransport implements Stage, RecoveryControl {
     if (this.closed) return;
     this.closed = true;
     this.abort.abort();
+    for (const stream of this.streams.values()) stream.abort();
+    this.streams.clear();
     const t = this.transport;
     this.transport = undefined;
     const unanswered = [...this.outstanding].filter(([id, o]) => o.method !== 'initialize' && !(typeof id === 'string' && id.startsWith(REINIT_PREFIX)));

@@ -2,7 +2,8 @@
  * The shapes an upstream session is made with and reports through (types only: importing this
  * file loads nothing, so the proxy runtime can name them without loading the SDK).
  */
-import type { UpstreamTarget } from '../shared/fork-protocol';
+import type { ProtocolEra, ProtocolInUse } from '../../common/protocol-versions';
+import type { ElicitationAnswer, ElicitationAsk, UpstreamTarget } from '../shared/fork-protocol';
 import type { JsonRpcMessage } from '../shared/mcp-http';
 import type { RecoveryOptions } from './message-path/retry-stage';
 import type { ToolPolicy } from './message-path/tool-policy-stage';
@@ -23,6 +24,8 @@ export interface UpstreamEvents {
   onUpstreamFailure?(failure: UpstreamFailure): void;
   /** The transport that worked, to remember for next time. */
   onTransport?(target: UpstreamTarget): void;
+  /** What this connection speaks: the server's revision, the client's, and whether the proxy bridges them. */
+  onProtocol?(p: ProtocolInUse): void;
   log?(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -49,6 +52,18 @@ export interface UpstreamOptions {
    * transport".
    */
   singleTransport?: boolean;
+  /**
+   * The server's protocol era, as the health checks found it (waiting for a check under way). Given:
+   * the connection has the era bridge (a client of one era, a server of the other). The health
+   * check's own sessions have none.
+   */
+  upstreamEra?: () => Promise<ProtocolEra | undefined>;
+  /**
+   * Puts a server's question to the user in the app's window. Given: the connection has the
+   * elicitation stand-in (for clients that declare no elicitation); absent when the server's
+   * stand-ins are turned off.
+   */
+  askUser?: (ask: ElicitationAsk) => Promise<ElicitationAnswer>;
   /**
    * How long a request may wait for its answer (progress notifications restart the wait). Past
    * it the client gets an error and the server a cancellation. Default 5 minutes.

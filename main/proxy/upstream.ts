@@ -7,6 +7,8 @@
  */
 import type { JsonRpcMessage } from '../shared/mcp-http';
 import { linkStages, type MessagePath } from './message-path/chain';
+import { elicitationStandIn } from './message-path/elicitation-stand-in';
+import { eraBridge } from './message-path/era-bridge';
 import { paramHeaders } from './message-path/param-headers-stage';
 import { requestLedger } from './message-path/request-ledger';
 import { recovery } from './message-path/retry-stage';
@@ -49,15 +51,29 @@ export class UpstreamSession {
     //   answer the client gets, whichever stage made it: one answer per request, in time;
     // - then the stages that change what the client sees (protocol-era bridge, tool policy) and
     //   what the server gets (SEP-2243 headers): a new stage is one file implementing `Stage`
-    //   (message-path/stage.ts) and one line here. The tool policy comes after the bridge, so it
-    //   sees the server's own listings and calls in the server's era, and before the SEP-2243
-    //   stage, so what it reports and filters is what that stage left of a listing;
+    //   (message-path/stage.ts) and one line here. The era bridge comes first of them: the stages
+    //   after it see the server's era only (the SEP-2243 stage needs the 2026-07-28 requests the
+    //   bridge makes of a 2025 client's). The elicitation stand-in follows it, so it sees the
+    //   server's era only. The tool policy comes after the bridge, so it sees the server's own
+    //   listings and calls in the server's era, and before the SEP-2243 stage, so what it reports
+    //   and filters is what that stage left of a listing;
     // - retry and resume next to the transport, so a retried request passes the other stages once
     //   (one count, one answer) and the stage sees each attempt's outcome as the transport tells it;
     // - the transport last: it owns the wire (fast path, SDK transports, session, re-initialize).
     const stages: StageFactory[] = [
       requestLedger({ timeoutMs, where: () => transport!.where(), events }),
-      // [the protocol-era bridge goes here]
+      ...(opts.upstreamEra
+        ? [
+            eraBridge({
+              serverName: opts.serverName,
+              upstreamEra: opts.upstreamEra,
+              onProtocol: events.onProtocol,
+              log: events.log,
+              timeoutMs: Math.min(timeoutMs, 60_000),
+            }),
+          ]
+        : []),
+      ...(opts.askUser ? [elicitationStandIn({ ask: opts.askUser, log: events.log })] : []),
       ...(opts.policy ? [toolPolicy(opts.policy.shared, opts.policy.install)] : []),
       paramHeaders(events.log),
       ...(opts.recovery

@@ -4,6 +4,7 @@
  * env or files the child reads.
  */
 import type { DefinitionKind, LogEvent, ServerCounters, ServerState, TransportKind } from '../../common/contract';
+import type { ProtocolEra, ProtocolInUse } from '../../common/protocol-versions';
 import type { ClientHello, PolicySnapshot } from './tool-policy';
 
 export interface UpstreamTarget {
@@ -21,6 +22,26 @@ export interface ProxyServerConfig {
   transport?: UpstreamTarget;
   /** How long a request may be retried (the server's retry budget setting); default 15 s. */
   retryBudgetMs?: number;
+  /** The protocol era the server spoke last time: asked first, and known to clients before a check ends. */
+  era?: ProtocolEra;
+  /** False: the proxy stands in for nothing a client lacks (elicitation goes to clients that declare it only). */
+  standIns?: boolean;
+}
+
+/** A server's question for the user, asked in the app's window for a client that cannot ask it (elicitation). */
+export interface ElicitationAsk {
+  mode: 'form' | 'url';
+  message: string;
+  /** Form mode: the flat JSON schema of the answer (strings, numbers, booleans, enums). */
+  requestedSchema?: Record<string, unknown>;
+  /** URL mode: the page the server wants the user to open. */
+  url?: string;
+}
+
+/** The user's answer, as MCP's ElicitResult has it. */
+export interface ElicitationAnswer {
+  action: 'accept' | 'decline' | 'cancel';
+  content?: Record<string, string | number | boolean | string[]>;
 }
 
 export type ParentToProxy =
@@ -30,6 +51,8 @@ export type ParentToProxy =
   | { type: 'policy'; policy: PolicySnapshot }
   /** A new access token (after sign-in or refresh), or none (signed out). `requestId` answers an `unauthorized`. */
   | { type: 'token'; token?: string; requestId?: number; reason?: string }
+  /** The user's answer to an `elicit` of the same requestId. */
+  | { type: 'elicit-answer'; requestId: number; answer: ElicitationAnswer }
   | { type: 'shutdown' };
 
 export type ProxyState = Extract<ServerState, 'connecting' | 'ready' | 'retrying' | 'needs-sign-in'>;
@@ -41,9 +64,16 @@ export type ProxyToParent =
   | { type: 'logs'; events: LogEvent[] }
   | { type: 'metrics'; counters: ServerCounters; lastError?: string }
   | { type: 'transport'; transport: UpstreamTarget }
+  /**
+   * The protocol spoken: the server's era and revision (from a health check), and on a client
+   * connection also the client's revision and whether the proxy bridges the two.
+   */
+  | ({ type: 'protocol'; era: ProtocolEra } & ProtocolInUse)
   /** What the server says about itself (serverInfo), from a health check that got an answer. */
   | { type: 'server-info'; name?: string; title?: string; version?: string }
   | { type: 'fatal'; message: string }
+  /** A server asks the user something its client cannot ask (no elicitation): main shows it and answers with `elicit-answer`. */
+  | { type: 'elicit'; requestId: number; ask: ElicitationAsk }
   /**
    * A complete listing of one kind (every page of tools/list, prompts/list or resources/templates/list)
    * as the server sent it, whole definitions: sent when it differs from the last one sent. The host

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AddProposal, RemoveResult, ServerSummary, ServerTab, ViewRequest } from '../../common/contract';
 import { bridge, call, on } from './api';
 import { AddServerFlow } from './components/add-server/AddServerFlow';
+import { ElicitationSheet } from './components/ElicitationSheet';
 import { ClientsView } from './components/ClientsView';
 import { LogViewer } from './components/logs/LogViewer';
 import { ServerDetail } from './components/ServerDetail';
@@ -147,6 +148,7 @@ export function App({ initialView = { kind: 'servers' } }: { initialView?: View 
           <Sidebar current={sectionOf(view)} onSelect={(s) => go({ kind: s })} attention={attention} version={info?.version} />
 
           <main className="main" ref={mainRef} tabIndex={-1} aria-label="Content">
+            <ElicitationSheet />
             {!bridge() && (
               <div className="banner banner-error" role="alert">
                 The Switchboard bridge is missing: this page only works inside the MCP Switchboard app.

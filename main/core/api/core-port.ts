@@ -13,10 +13,12 @@ import type {
   DefinitionKind,
   DiagnosticsBundle,
   FindOrAddResult,
+  ElicitationReply,
   ImportCandidateView,
   InstallResult,
   InstallStatus,
   LogEvent,
+  PendingElicitation,
   ProbeInput,
   ProbeResult,
   RemoveResult,
@@ -48,6 +50,8 @@ export interface SwitchboardCore {
   /** Removes the server; unless `keepInClients`, first its entries in every client config. */
   removeServer(serverId: string, opts?: { keepInClients?: boolean }): Promise<RemoveResult>;
   setEnabled(serverId: string, enabled: boolean): Promise<ServerSummary>;
+  /** Turns the stand-ins for what clients lack on or off (the proxy restarts to apply it). */
+  setStandIns(serverId: string, enabled: boolean): Promise<ServerSummary>;
   restartServer(serverId: string): Promise<void>;
   /** Starts the proxy if it is not running (a connector found none); refuses an unknown or disabled server. */
   ensureRunning(serverId: string): Promise<ServerStatus>;
@@ -94,4 +98,8 @@ export interface SwitchboardCore {
   /** The tray or a notification asks the window for a view. */
   onDidRequestView(listener: (request: ViewRequest) => void): () => void;
   takeViewRequest(): ViewRequest | null;
+  /** Questions servers wait on the user to answer (elicitation stand-in). */
+  listElicitations(): PendingElicitation[];
+  answerElicitation(reply: ElicitationReply): Promise<void>;
+  onDidChangeElicitations(listener: (pending: PendingElicitation[]) => void): () => void;
 }

@@ -352,7 +352,7 @@ describe('forwardEvents', () => {
     const core = new FakeSwitchboardCore();
     const seen: Array<[EventName, unknown]> = [];
     const dispose = forwardEvents(core, (name, payload) => seen.push([name, payload]));
-    expect(core.listenerCount).toBe(7);
+    expect(core.listenerCount).toBe(8);
 
     const status = fakeStatus('alpha', 'retrying');
     core.status.fire(status);
@@ -362,16 +362,18 @@ describe('forwardEvents', () => {
     core.propose({ url: 'https://mcp.example.org/mcp' });
     core.requestView({ view: 'server', serverId: 'alpha', tab: 'log' });
     core.toolsChanged.fire({ serverId: 'alpha', pending: 2 });
+    core.elicitationsChanged.fire([]);
     expect(seen.map(([n]) => n)).toEqual([...EVENT_NAMES]);
-    expect(seen.at(-2)![1]).toEqual({ view: 'server', serverId: 'alpha', tab: 'log' });
-    expect(seen.at(-1)![1]).toEqual({ serverId: 'alpha', pending: 2 });
+    expect(seen.at(-3)![1]).toEqual({ view: 'server', serverId: 'alpha', tab: 'log' });
+    expect(seen.at(-2)![1]).toEqual({ serverId: 'alpha', pending: 2 });
+    expect(seen.at(-1)![1]).toEqual([]);
     expect(seen[0]![1]).toBe(status);
 
     dispose();
     dispose();
     expect(core.listenerCount).toBe(0);
     core.status.fire(status);
-    expect(seen).toHaveLength(7);
+    expect(seen).toHaveLength(8);
   });
 
   it("hands a link's proposal to the window once", async () => {

@@ -14,6 +14,7 @@ import {
   type CallName,
   type CallValue,
   type DefinitionKind,
+  type ElicitationReply,
   type EventName,
   type Events,
   type ProbeInput,
@@ -247,6 +248,23 @@ function parseApprove(arg: unknown): { serverId: string; kind: DefinitionKind; n
   return { serverId, kind, names };
 }
 
+function parseElicitationReply(arg: unknown): ElicitationReply {
+  const name: CallName = 'elicitation:answer';
+  const obj = expectRecord(name, arg, 'an object { id, action, content? }');
+  expectKnownKeys(name, obj, ['id', 'action', 'content']);
+  const id = expectString(name, 'id', obj.id, 100, true)!;
+  if (obj.action !== 'accept' && obj.action !== 'decline' && obj.action !== 'cancel') {
+    throw new PayloadError(`${name}: "action" must be accept, decline or cancel`);
+  }
+  const reply: ElicitationReply = { id, action: obj.action };
+  if (obj.content !== undefined) {
+    const content = expectRecord(name, obj.content, 'an object of values');
+    if (Object.keys(content).length > 100 || JSON.stringify(content).length > 100_000) throw new PayloadError(`${name}: "content" is too large`);
+    reply.content = content as ElicitationReply['content'];
+  }
+  return reply;
+}
+
 export function errorMessage(err: unknown): string {
   if (err instanceof Error && err.message) return err.message;
   if (typeof err === 'string' && err) return err;
@@ -307,6 +325,15 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
           throw new PayloadError(`${name}: "enabled" must be a boolean, got ${describe(obj.enabled)}`);
         }
         return core.setEnabled(serverId, obj.enabled);
+      }),
+    'servers:set-stand-ins': (arg) =>
+      guard(() => {
+        const name: CallName = 'servers:set-stand-ins';
+        const obj = expectRecord(name, arg, 'an object { serverId, enabled }');
+        expectKnownKeys(name, obj, ['serverId', 'enabled']);
+        const serverId = expectServerId(name, obj);
+        if (typeof obj.enabled !== 'boolean') throw new PayloadError(`${name}: "enabled" must be a boolean, got ${describe(obj.enabled)}`);
+        return core.setStandIns(serverId, obj.enabled);
       }),
     'servers:restart': onServer('servers:restart', (id) => core.restartServer(id)),
     'servers:ensure-running': onServer('servers:ensure-running', (id) => core.ensureRunning(id)),
@@ -450,6 +477,12 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
         expectKnownKeys(name, obj, ['path']);
         return core.reveal(expectString(name, 'path', obj.path, LIMITS.pathLength, true)!);
       }),
+    'elicitation:list': (arg) =>
+      guard(() => {
+        expectNothing('elicitation:list', arg);
+        return core.listElicitations();
+      }),
+    'elicitation:answer': (arg) => guard(() => core.answerElicitation(parseElicitationReply(arg))),
     'app:info': (arg) =>
       guard(() => {
         expectNothing('app:info', arg);
@@ -490,6 +523,7 @@ export function forwardEvents(core: SwitchboardCore, sink: EventSink): () => voi
     core.onDidProposeAdd((proposal) => safe('app:did-propose-add', proposal)),
     core.onDidRequestView((request) => safe('app:did-request-view', request)),
     core.onDidChangeTools((e) => safe('tools:did-change', e)),
+    core.onDidChangeElicitations((pending) => safe('elicitation:did-change', pending)),
   ];
   let disposed = false;
   return () => {

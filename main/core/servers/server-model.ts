@@ -2,6 +2,7 @@
  * The server model and its validation: pure functions, no I/O.
  */
 import type { TransportKind } from '../../../common/contract';
+import type { ProtocolEra } from '../../../common/protocol-versions';
 import { TRANSPORT_HEADERS } from '../../../common/protocol-versions';
 import { isLoopbackHost } from '../../../common/url-policy';
 
@@ -20,6 +21,10 @@ export interface ServerRecord {
   transport?: { kind: TransportKind; url: string };
   /** How long the proxy may retry one call, in seconds (absent: the default, 15 s; 0: no retries). */
   retryBudgetSeconds?: number;
+  /** The protocol era the server spoke last time (2025 sessions, or 2026-07-28 stateless). */
+  protocolEra?: ProtocolEra;
+  /** False: the app stands in for nothing a client lacks (no questions asked in the window). */
+  standIns?: false;
   createdAt: number;
   /**
    * The name was made from the URL's host because the server did not say (it needed sign-in, or

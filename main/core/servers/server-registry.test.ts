@@ -165,6 +165,15 @@ describe('ServerRegistry', () => {
     expectRefused(() => reg.update('missing', { enabled: true }), 'No server "missing".');
   });
 
+  it('remembers the protocol era the server spoke, and nothing else in its place', () => {
+    const reg = new ServerRegistry(openStore());
+    const a = reg.add({ url: 'https://a.example.com/mcp', name: 'A' });
+    expect(reg.update(a.id, { protocolEra: 'modern' })).toEqual({ ...a, protocolEra: 'modern' });
+    expect(onDisk().servers).toEqual([{ ...a, protocolEra: 'modern' }]);
+    expectRefused(() => reg.update(a.id, { protocolEra: '2026' as never }), 'The protocol era must be legacy or modern.');
+    expect(reg.get(a.id)!.protocolEra).toBe('modern');
+  });
+
   it('never saves an invalid update', () => {
     const reg = new ServerRegistry(openStore());
     const a = reg.add({ url: 'https://a.example.com/mcp', name: 'A', headers: { 'X-A': '1' } });

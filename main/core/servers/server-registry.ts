@@ -109,9 +109,20 @@ export class ServerRegistry {
     this.save(servers.filter((s) => s.id !== id));
   }
 
-  update(id: string, patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers' | 'retryBudgetSeconds'>>): ServerRecord {
-    const { enabled, name, transport, headers } = patch;
-    return this.change(id, { enabled, name, transport, headers, ...('retryBudgetSeconds' in patch ? { retryBudgetSeconds: patch.retryBudgetSeconds } : {}) });
+  update(
+    id: string,
+    patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers' | 'retryBudgetSeconds' | 'protocolEra'>> & { standIns?: boolean },
+  ): ServerRecord {
+    const { enabled, name, transport, headers, protocolEra, standIns } = patch;
+    return this.change(id, {
+      enabled,
+      name,
+      transport,
+      headers,
+      protocolEra,
+      standIns,
+      ...('retryBudgetSeconds' in patch ? { retryBudgetSeconds: patch.retryBudgetSeconds } : {}),
+    });
   }
 
   /**
@@ -125,7 +136,9 @@ export class ServerRegistry {
 
   private change(
     id: string,
-    patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers' | 'url' | 'scopes' | 'clientId' | 'retryBudgetSeconds'>>,
+    patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers' | 'url' | 'scopes' | 'clientId' | 'retryBudgetSeconds' | 'protocolEra'>> & {
+      standIns?: boolean;
+    },
   ): ServerRecord {
     const servers = this.list();
     const i = servers.findIndex((s) => s.id === id);
@@ -186,6 +199,15 @@ export class ServerRegistry {
         throw new ServerRegistryError('The transport must be streamable-http or sse with a valid URL.');
       }
       next.transport = { kind: t.kind, url: url.value };
+    }
+    if (patch.protocolEra !== undefined) {
+      if (patch.protocolEra !== 'legacy' && patch.protocolEra !== 'modern') throw new ServerRegistryError('The protocol era must be legacy or modern.');
+      next.protocolEra = patch.protocolEra;
+    }
+    if (patch.standIns !== undefined) {
+      if (typeof patch.standIns !== 'boolean') throw new ServerRegistryError('standIns must be true or false.');
+      if (patch.standIns) delete next.standIns;
+      else next.standIns = false;
     }
     servers[i] = next;
     this.save(servers);

@@ -6,7 +6,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { LogEvent, ServerStatus } from '../../../common/contract';
-import type { ProxyServerConfig, ProxyToParent, UpstreamTarget } from '../../shared/fork-protocol';
+import type { ProtocolEra } from '../../../common/protocol-versions';
+import type { ElicitationAnswer, ElicitationAsk, ProxyServerConfig, ProxyToParent, UpstreamTarget } from '../../shared/fork-protocol';
 import type { ClientHello, DefinitionKind, PolicySnapshot } from '../../shared/tool-policy';
 import type { ChildLauncher, Clock } from '../ports';
 import { systemClock } from '../ports';
@@ -19,6 +20,10 @@ export interface SupervisorOptions {
   endpointFor(serverId: string): string;
   onLog(event: LogEvent): void;
   onTransport?(serverId: string, transport: UpstreamTarget): void;
+  /** The protocol era the server speaks, to remember for next time (like the transport). */
+  onProtocolEra?(serverId: string, era: ProtocolEra): void;
+  /** A server asks the user something its client cannot ask: resolves with the user's answer. */
+  onElicit?(serverId: string, ask: ElicitationAsk): Promise<ElicitationAnswer>;
   /** What the server says about itself (serverInfo), after a health check got an answer. */
   onServerInfo?(serverId: string, info: { name?: string; title?: string; version?: string }): void;
   /** The access token to hand a starting proxy (over the fork channel), if any. */
@@ -226,6 +231,21 @@ export class ProxySupervisor {
         this.apply(h, { type: 'transport', transport: m.transport.kind });
         this.opts.onTransport?.(h.config.id, m.transport);
         break;
+      case 'protocol': {
+        const protocol = { server: m.server, ...(m.client !== undefined ? { client: m.client, bridged: m.bridged === true } : {}) };
+        h.config = { ...h.config, era: m.era };
+        this.apply(h, { type: 'protocol', protocol });
+        this.opts.onProtocolEra?.(h.config.id, m.era);
+        break;
+      }
+      case 'elicit': {
+        const reply = (answer: ElicitationAnswer) => {
+          if (h.child === child && child.connected) child.send({ type: 'elicit-answer', requestId: m.requestId, answer }, () => {});
+        };
+        if (!this.opts.onElicit) reply({ action: 'cancel' });
+        else this.opts.onElicit(h.config.id, m.ask).then(reply, () => reply({ action: 'cancel' }));
+        break;
+      }
       case 'server-info':
         this.opts.onServerInfo?.(h.config.id, { name: m.name, title: m.title, version: m.version });
         break;

@@ -30,6 +30,16 @@ describe('initialStatus', () => {
 });
 
 describe('reduceStatus', () => {
+  it('protocol: a connection names both revisions; a health check of the same server revision keeps them', () => {
+    const bridged = { server: '2026-07-28', client: '2025-06-18', bridged: true };
+    const s = last([
+      { type: 'protocol', protocol: bridged },
+      { type: 'protocol', protocol: { server: '2026-07-28' } },
+    ]);
+    expect(s.protocol).toEqual(bridged);
+    expect(reduceStatus(s, { type: 'protocol', protocol: { server: '2025-11-25' } }, 999).protocol).toEqual({ server: '2025-11-25' });
+  });
+
   it('spawned → starting with the pid, since updated', () => {
     const s = reduceStatus(initialStatus('srv', 0), { type: 'spawned', pid: 42 }, 100);
     expect(s).toEqual({ serverId: 'srv', state: 'starting', since: 100, pid: 42, detail: 'Starting the proxy', restarts: 0, counters: ZERO_COUNTERS });

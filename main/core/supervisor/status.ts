@@ -3,6 +3,7 @@
  * processes or timers.
  */
 import type { ServerCounters, ServerState, ServerStatus, TransportKind } from '../../../common/contract';
+import type { ProtocolInUse } from '../../../common/protocol-versions';
 
 export type StatusEvent =
   | { type: 'spawned'; pid?: number }
@@ -10,6 +11,7 @@ export type StatusEvent =
   | { type: 'proxy-state'; state: Extract<ServerState, 'connecting' | 'ready' | 'retrying' | 'needs-sign-in'>; detail?: string; nextRetryAt?: number }
   | { type: 'metrics'; counters: ServerCounters; lastError?: string }
   | { type: 'transport'; transport: TransportKind }
+  | { type: 'protocol'; protocol: ProtocolInUse }
   | { type: 'crashed'; reason: string; nextRetryAt: number }
   | { type: 'crash-loop'; reason: string }
   | { type: 'stopped' };
@@ -49,6 +51,12 @@ export function reduceStatus(s: ServerStatus, ev: StatusEvent, now: number): Ser
       return { ...s, counters: { ...ev.counters }, lastError: ev.lastError ?? s.lastError };
     case 'transport':
       return s.transport === ev.transport ? s : { ...s, transport: ev.transport };
+    case 'protocol': {
+      // A health check names the server's revision only: the last client's stays while it is the same.
+      const p = ev.protocol;
+      const keep = p.client === undefined && s.protocol?.server === p.server ? s.protocol : undefined;
+      return { ...s, protocol: keep ?? { ...p } };
+    }
     case 'crashed':
       return withState(s, 'retrying', now, {
         pid: undefined,

@@ -230,6 +230,30 @@ describe('requestLedger', () => {
   });
 });
 
+describe('requestLedger and subscriptions', () => {
+  it('gives a 2026-07-28 subscriptions/listen no time limit: it lasts as long as the client listens', async () => {
+    vi.useFakeTimers();
+    const server = { received: [] as ToServer[], link: undefined as StageLink | undefined };
+    const delivered: JsonRpcMessage[] = [];
+    const path = linkStages(
+      [
+        requestLedger({ timeoutMs: 1000, where: () => 'http://up/mcp', events: {} }),
+        (l) => {
+          server.link = l;
+          return { fromClient: (m) => void server.received.push(m) };
+        },
+      ],
+      (m) => delivered.push(m.message),
+    );
+    await path.fromClient(toServer(req('listen:1', 'subscriptions/listen', { notifications: { toolsListChanged: true } })));
+    vi.advanceTimersByTime(60_000);
+    expect(delivered).toEqual([]);
+    expect(server.received).toHaveLength(1); // no cancellation either
+    await path.close();
+    vi.useRealTimers();
+  });
+});
+
 describe('paramHeaders (SEP-2243)', () => {
   const modern = (id: number, method: string, params: Record<string, unknown> = {}) =>
     req(id, method, { ...params, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' } });

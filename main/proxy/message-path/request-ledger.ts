@@ -7,7 +7,8 @@
  *   or after the client cancelled);
  * - answers a request the server leaves unanswered past the limit with an error, and sends the
  *   server `notifications/cancelled` down the chain (stages forget the request; the transport
- *   decides whether it goes on the wire). Progress notifications restart the limit.
+ *   decides whether it goes on the wire). Progress notifications restart the limit; a
+ *   `subscriptions/listen` (2026-07-28) has none: it lasts as long as the client listens.
  */
 import { isNotification, isRequest, isResponse, type JsonRpcId, type JsonRpcMessage } from '../../shared/mcp-http';
 import { ERR_UPSTREAM_TIMEOUT } from '../upstream-shared';
@@ -105,7 +106,8 @@ export class RequestLedger implements Stage {
       progressToken: typeof token === 'string' || typeof token === 'number' ? token : undefined,
     };
     this.pending.set(m.id, p);
-    this.arm(m.id, p);
+    // A 2026-07-28 subscription stays open as long as the client listens: it has no time limit.
+    if (m.method !== 'subscriptions/listen') this.arm(m.id, p);
   }
 
   private arm(id: JsonRpcId, p: Pending): void {

@@ -11,7 +11,9 @@ import {
   LATEST_LEGACY_VERSION,
   LATEST_MODERN_VERSION,
   META_CLIENT_CAPABILITIES,
+  ENVELOPE_META_KEYS,
   META_CLIENT_INFO,
+  META_LOG_LEVEL,
   META_PROTOCOL_VERSION,
   isModernVersion,
 } from '../../../common/protocol-versions';
@@ -35,12 +37,52 @@ export function initializeRequest(id: JsonRpcId, clientInfo: ClientInfo, version
 
 /** `server/discover` (SEP-2575): the stateless era's first question, with the request envelope. */
 export function discoverRequest(id: JsonRpcId, clientInfo: ClientInfo, version = LATEST_MODERN_VERSION): JsonRpcMessage {
+  return { jsonrpc: JSONRPC_VERSION, id, method: 'server/discover', params: { _meta: envelope(undefined, { version, clientInfo, capabilities: {} }) } };
+}
+
+/** What a 2026-07-28 request says about its client, in its `_meta` (SEP-2575). */
+export interface Envelope {
+  version: string;
+  clientInfo?: unknown;
+  capabilities?: Record<string, unknown>;
+  /** The log level the client opts into (replaces `logging/setLevel`). */
+  logLevel?: string;
+}
+
+/**
+ * A request's `_meta` with the envelope on top of what it already carried (a progress token,
+ * trace context, an extension's keys).
+ */
+export function envelope(meta: Record<string, unknown> | undefined, e: Envelope): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...meta, [META_PROTOCOL_VERSION]: e.version };
+  if (e.clientInfo !== undefined) out[META_CLIENT_INFO] = e.clientInfo;
+  out[META_CLIENT_CAPABILITIES] = e.capabilities ?? {};
+  if (e.logLevel !== undefined) out[META_LOG_LEVEL] = e.logLevel;
+  else delete out[META_LOG_LEVEL];
+  return out;
+}
+
+/** The envelope a request carries, if it carries one. */
+export function envelopeOf(m: JsonRpcMessage | undefined): Envelope | undefined {
+  const meta = m?.params?._meta;
+  const version = envelopeVersion(m);
+  if (version === undefined) return undefined;
+  const caps = meta[META_CLIENT_CAPABILITIES];
+  const level = meta[META_LOG_LEVEL];
   return {
-    jsonrpc: JSONRPC_VERSION,
-    id,
-    method: 'server/discover',
-    params: { _meta: { [META_PROTOCOL_VERSION]: version, [META_CLIENT_INFO]: clientInfo, [META_CLIENT_CAPABILITIES]: {} } },
+    version,
+    clientInfo: meta[META_CLIENT_INFO],
+    capabilities: caps && typeof caps === 'object' && !Array.isArray(caps) ? caps : {},
+    logLevel: typeof level === 'string' ? level : undefined,
   };
+}
+
+/** `_meta` without the envelope's reserved keys (what a 2025-era server is sent); undefined when nothing is left. */
+export function withoutEnvelope(meta: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!meta || typeof meta !== 'object') return undefined;
+  const rest = { ...meta };
+  for (const k of ENVELOPE_META_KEYS) delete rest[k];
+  return Object.keys(rest).length ? rest : undefined;
 }
 
 /** The revision a request names in its `_meta` envelope (2026-07-28 and later), if any. */

@@ -273,4 +273,16 @@ describe('ServerDetail', () => {
     expect(await within(form).findByRole('status')).toHaveTextContent('signed out of the old one: sign in again');
     expect(fake.callsOf('servers:update')).toEqual([{ serverId: 'acme', url: 'https://mcp.acme.example/v2/mcp', clientSecret: null }]);
   });
+
+  it('shows the protocol spoken and turns the stand-ins off for this server', async () => {
+    const user = userEvent.setup();
+    const bridged = server('linear', {}, { protocol: { server: '2026-07-28', client: '2025-06-18', bridged: true } });
+    const fake = installFakeBridge({ 'servers:set-stand-ins': (arg: { serverId: string; enabled: boolean }) => ok({ ...bridged, standIns: arg.enabled }) });
+    const { props } = renderDetail(bridged);
+    expect(screen.getByTestId('protocol')).toHaveTextContent('client speaks 2025-06-18, server 2026-07-28, bridged');
+    expect(screen.getByTestId('stand-ins')).toBeChecked();
+    await user.click(screen.getByTestId('stand-ins'));
+    await waitFor(() => expect(props.onChanged).toHaveBeenCalledWith({ ...bridged, standIns: false }));
+    expect(fake.callsOf('servers:set-stand-ins')).toEqual([{ serverId: 'linear', enabled: false }]);
+  });
 });

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { AppInfo, ClientApp, RemoveResult, ServerSummary, ServerTab } from '../../../common/contract';
+import { describeProtocol } from '../../../common/protocol-versions';
 import { signOutQuestion } from '../../../common/wording';
 import { call } from '../api';
 import { count, fixFor, relativeTime, shownUrl, signInStatus, stateSentence } from '../format';
@@ -251,6 +252,26 @@ export function ServerDetail(props: Props) {
                   <dd data-testid="recovery" className={recovery.lost > 0 ? 'has-errors' : undefined}>
                     {count(recovery.saved)} saved by a retry
                     <small> · {count(recovery.lost)} lost</small>
+                  </dd>
+                </div>
+                <div>
+                  <dt>Protocol</dt>
+                  <dd data-testid="protocol">{status.protocol ? describeProtocol(status.protocol) : '—'}</dd>
+                </div>
+                <div>
+                  <dt>Stand-ins</dt>
+                  <dd>
+                    <label className="check">
+                      <input
+                        type="checkbox"
+                        data-testid="stand-ins"
+                        checked={server.standIns !== false}
+                        onChange={(e) =>
+                          void call('servers:set-stand-ins', { serverId: server.id, enabled: e.target.checked }).then((r) => r.ok && onChanged(r.value))
+                        }
+                      />
+                      <span className="check-label">Ask here what a client cannot (elicitation)</span>
+                    </label>
                   </dd>
                 </div>
                 <div>

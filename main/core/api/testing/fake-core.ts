@@ -11,8 +11,10 @@ import type {
   ClientContextCost,
   ClientTools,
   DefinitionKind,
+  ElicitationReply,
   ImportCandidateView,
   LogEvent,
+  PendingElicitation,
   ProbeInput,
   ProbeResult,
   RemoveResult,
@@ -298,6 +300,32 @@ export class FakeSwitchboardCore implements SwitchboardCore {
     return { ...s };
   }
 
+  async setStandIns(serverId: string, enabled: boolean): Promise<ServerSummary> {
+    this.record('setStandIns', serverId, enabled);
+    const s = this.find(serverId);
+    s.standIns = enabled;
+    return { ...s };
+  }
+
+  /** Questions waiting on the user; `elicitationsChanged` announces them. */
+  elicitations: PendingElicitation[] = [];
+  readonly elicitationsChanged = new Emitter<PendingElicitation[]>();
+
+  listElicitations(): PendingElicitation[] {
+    this.record('listElicitations');
+    return this.elicitations.map((e) => ({ ...e }));
+  }
+
+  async answerElicitation(reply: ElicitationReply): Promise<void> {
+    this.record('answerElicitation', reply);
+    this.elicitations = this.elicitations.filter((e) => e.id !== reply.id);
+    this.elicitationsChanged.fire(this.elicitations);
+  }
+
+  onDidChangeElicitations(listener: (pending: PendingElicitation[]) => void): () => void {
+    return this.elicitationsChanged.on(listener);
+  }
+
   async restartServer(serverId: string): Promise<void> {
     this.record('restartServer', serverId);
     this.find(serverId).status.restarts += 1;
@@ -455,6 +483,15 @@ export class FakeSwitchboardCore implements SwitchboardCore {
 
   /** Number of live subscriptions across all events (for dispose tests). */
   get listenerCount(): number {
-    return this.status.size + this.list.size + this.appended.size + this.proposals.size + this.settingsChanged.size + this.views.size + this.toolsChanged.size;
+    return (
+      this.status.size +
+      this.list.size +
+      this.appended.size +
+      this.proposals.size +
+      this.settingsChanged.size +
+      this.views.size +
+      this.toolsChanged.size +
+      this.elicitationsChanged.size
+    );
   }
 }
