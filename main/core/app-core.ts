@@ -13,6 +13,8 @@ import type {
   AppSettings,
   ClientApp,
   DiagnosticsBundle,
+  EnterpriseConfigureInput,
+  EnterpriseStatus,
   FindOrAddResult,
   ImportCandidateView,
   InstallResult,
@@ -30,16 +32,19 @@ import { isChoiceVault } from './auth/choice-vault';
 import { TokenBroker } from './auth/token-broker';
 import type { AuthEngine, SecretVault } from './auth/types';
 import { ClientService, type ChangeResult, type Launcher } from './clients';
+import { EnterpriseAccess } from './enterprise-access';
+import { APP_PROXY, NetworkPlanner } from './network/network-planner';
 import { ImportService } from './clients/import-service';
 import { serveControlConnection, type Dispatch } from './control';
 import { acquireInstanceLock } from './instance-lock';
 import { DiagnosticsService } from './logs/diagnostics-service';
 import { LogStore } from './logs/log-store';
-import type { ChildLauncher, Clock, LoginItems, Notifier, Paths } from './ports';
+import type { ChildLauncher, Clock, LoginItems, Notifier, Paths, ProxyResolver } from './ports';
 import { probeServer } from './servers/probe';
 import { matchServer, sameSecret } from './servers/server-match';
 import { resolveHeaders, validateHeaders, validateRetryBudget, validateServerUrl, type ServerRecord } from './servers/server-model';
 import { ServerRegistry } from './servers/server-registry';
+import { signingAlgorithmFor } from './auth/oauth-provider';
 import { listToolsThroughProxy } from './servers/tools';
 import { SettingsService } from './settings';
 import { openSettingsStore, TrackedSettingsStore, type SettingsStore } from './settings-store';
@@ -84,6 +89,8 @@ export interface AppCoreOptions {
   probeTimeoutMs?: number;
   /** Budget of one tools listing (default 15 s). */
   toolsTimeoutMs?: number;
+  /** The operating system's proxy settings (the desktop app); without it, the environment only. */
+  proxyResolver?: ProxyResolver;
 }
 
 /** Rotated log files are pruned this often (and at start, and when the retention changes). */
@@ -101,9 +108,9 @@ function installResult(r: ChangeResult): InstallResult {
   };
 }
 
-/** The part of a record that its running proxy depends on. */
-function proxyKey(r: ServerRecord): string {
-  return JSON.stringify([r.url, r.headers, retryBudgetMs(r)]);
+/** The part of a record (and of Settings ▸ Network) that its running proxy depends on. */
+function proxyKey(r: ServerRecord, s: AppSettings): string {
+  return JSON.stringify([r.url, r.headers, retryBudgetMs(r), r.proxy, r.caFile, s.caFile, s.proxyUsername]);
 }
 
 /** The record's retry budget for its proxy; a value damaged in settings.json means the default. */
@@ -117,6 +124,9 @@ export class AppCore implements SwitchboardCore {
   readonly logs: LogStore;
   readonly settings: SettingsService;
   readonly tokens: TokenBroker;
+  /** The route and trust of every outbound request (proxy children, probe, sign-in engine). */
+  readonly network: NetworkPlanner;
+  private readonly enterprise: EnterpriseAccess;
   /** Client config installer; absent when the host gave no launcher. */
   readonly clients?: ClientService;
   private readonly imports?: ImportService;
@@ -143,6 +153,22 @@ export class AppCore implements SwitchboardCore {
     this.registry = new ServerRegistry(store);
     this.settings = new SettingsService(store, opts.loginItems);
     this.logs = opts.logs ?? new LogStore({ logsDir: opts.paths.logsDir });
+    this.network = new NetworkPlanner({
+      env: opts.env,
+      settings: () => this.settings.get(),
+      registry: this.registry,
+      vault: opts.vault,
+      resolver: opts.proxyResolver,
+      secrets: this.logs.redactor,
+      log: (server, level, message) => this.log(server, level, message),
+    });
+    this.enterprise = new EnterpriseAccess({
+      settings: this.settings,
+      vault: opts.vault,
+      auth: opts.auth,
+      secrets: this.logs.redactor,
+      onDidChange: () => this.tokens.keepFresh(),
+    });
     this.tokens = new TokenBroker({
       auth: opts.auth,
       registry: this.registry,
@@ -152,6 +178,7 @@ export class AppCore implements SwitchboardCore {
       push: (id, token) => this.supervisor?.sendToken(id, token),
       onDidChange: () => this.emitServers(),
       log: (server, level, message) => this.log(server, level, message),
+      enterprise: () => this.enterprise.config(),
     });
     if (opts.clientLauncher) {
       // Entries name the data directory when a client started from a desktop launcher would not find it.
@@ -278,8 +305,8 @@ export class AppCore implements SwitchboardCore {
 
   // ---- proxies -----------------------------------------------------------------------------
 
-  private startProxy(record: ServerRecord): Promise<void> {
-    this.startedWith.set(record.id, proxyKey(record));
+  private async startProxy(record: ServerRecord): Promise<void> {
+    this.startedWith.set(record.id, proxyKey(record, this.settings.get()));
     const { headers, missing } = resolveHeaders(record.headers, this.opts.env);
     this.logs.redactor.add(...Object.values(headers));
     if (missing.length) {
@@ -292,6 +319,7 @@ export class AppCore implements SwitchboardCore {
       headers,
       transport: record.transport,
       retryBudgetMs: retryBudgetMs(record),
+      network: await this.network.forServer(record),
     });
   }
 
@@ -318,7 +346,7 @@ export class AppCore implements SwitchboardCore {
     }
     for (const r of records) {
       const running = supervisor.isWanted(r.id);
-      if (r.enabled && (!running || this.startedWith.get(r.id) !== proxyKey(r))) {
+      if (r.enabled && (!running || this.startedWith.get(r.id) !== proxyKey(r, this.settings.get()))) {
         if (!running) this.log(r.id, 'info', 'Added or enabled outside this window; starting its proxy');
         work.push(this.startProxy(r));
       } else if (!r.enabled && running) {
@@ -377,8 +405,11 @@ export class AppCore implements SwitchboardCore {
     if (input?.clientSecret && !this.tokens.canStoreClientSecrets) throw new Error('This host cannot store a client secret.');
     // Without a name it is named after its host for now (autoNamed), and takes the name the server
     // gives itself as soon as its proxy's health check hears it (onServerInfo below).
+    if (input?.privateKey) signingAlgorithmFor(input.privateKey); // a key that cannot sign is refused before anything is saved
     const record = this.registry.add(input);
     if (input.clientSecret) await this.tokens.storeClientSecret(record.id, input.clientSecret);
+    if (input.privateKey) await this.tokens.storePrivateKey(record.id, input.privateKey);
+    await this.network.storeProxyPasswordOf(record.id, input.proxy);
     this.log(record.id, 'info', `Added ${record.url}`);
     if (this.supervisor) await this.startProxy(record);
     return this.summary(record);
@@ -417,8 +448,8 @@ export class AppCore implements SwitchboardCore {
   }
 
   /** What the add flow learns about a URL before adding it. */
-  probeServer(input: ProbeInput): Promise<ProbeResult> {
-    return probeServer(input, { env: this.opts.env, timeoutMs: this.opts.probeTimeoutMs });
+  async probeServer(input: ProbeInput): Promise<ProbeResult> {
+    return probeServer(input, { env: this.opts.env, timeoutMs: this.opts.probeTimeoutMs, net: await this.network.forProbe(input) });
   }
 
   /**
@@ -563,8 +594,21 @@ export class AppCore implements SwitchboardCore {
     const after = this.settings.set(patch);
     if (after.weakStorage !== before.weakStorage && isChoiceVault(this.opts.vault)) await this.opts.vault.setChoice(after.weakStorage);
     if (after.logRetentionDays !== before.logRetentionDays) this.pruneLogs(after.logRetentionDays);
+    if (after.caFile !== before.caFile || after.proxyUsername !== before.proxyUsername) await this.reconcile();
     return after;
   }
+
+  /** Settings ▸ Network's proxy password (for `proxyUsername`), into the vault; proxies restart with it. */
+  async setProxyPassword(password: string | null): Promise<void> {
+    await this.network.storeProxyPassword(APP_PROXY, password);
+    for (const r of this.registry.list()) if (r.enabled && this.supervisor?.isWanted(r.id)) await this.startProxy(r);
+  }
+
+  // Settings ▸ Company sign-in (enterprise-managed authorization): enterprise-access.ts.
+  enterpriseStatus = (): Promise<EnterpriseStatus> => this.enterprise.status();
+  configureEnterprise = (input: EnterpriseConfigureInput): Promise<EnterpriseStatus> => this.enterprise.configure(input);
+  signInToEnterprise = (): Promise<EnterpriseStatus> => this.enterprise.signIn();
+  signOutOfEnterprise = (): Promise<EnterpriseStatus> => this.enterprise.signOut();
 
   onDidChangeSettings(listener: (settings: AppSettings) => void): () => void {
     return this.settings.onDidChange(listener);

@@ -26,6 +26,14 @@ export function retryAfterOf(err: unknown): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
 export function describeFailure(err: unknown, url: string): UpstreamFailure {
   const status = httpStatusOf(err);
   const where = displayUrl(url);
@@ -41,7 +49,7 @@ export function describeFailure(err: unknown, url: string): UpstreamFailure {
     const asks = retryAfterS !== undefined ? ` (it asks to retry after ${retryAfterS} s)` : '';
     return { kind: 'http', status, message: `Upstream ${where} answered ${status}${text ? ' ' + text : ''}${asks}`, retryAfterS };
   }
-  const reason = networkReason(err);
+  const reason = networkReason(err, hostOf(url));
   if (reason) return { kind: 'network', message: `Cannot reach upstream ${where}: ${reason}` };
   const msg = err instanceof Error ? err.message : String(err);
   return { kind: 'protocol', message: `Upstream ${where} failed: ${msg}` };

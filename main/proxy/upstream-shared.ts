@@ -3,6 +3,7 @@
  * upstream.ts so that an idle proxy does not load the SDK (see ProxyRuntime.loadUpstream).
  */
 import { maskUrlSecrets } from '../../common/url-secrets';
+import { describeTlsFailure, tlsCodeOf } from '../shared/net/tls-words';
 
 /** JSON-RPC error codes the proxy itself produces (the server-defined range). */
 export const ERR_UPSTREAM_HTTP = -32010;
@@ -38,8 +39,16 @@ export const STATUS_TEXT: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-/** A network error's cause in words ("connection refused (ECONNREFUSED)"). */
-export function networkReason(err: unknown): string | undefined {
+/**
+ * A network error's cause in words ("connection refused (ECONNREFUSED)"). With the `host` it
+ * concerns, a TLS failure is a sentence about that host's certificate and what to do
+ * (shared/net/tls-words.ts); `issuer` names who issued it, when a look found out.
+ */
+export function networkReason(err: unknown, host?: string, issuer?: string): string | undefined {
+  if (host !== undefined) {
+    const tls = describeTlsFailure(tlsCodeOf(err), host, issuer);
+    if (tls) return tls;
+  }
   let e: any = err;
   for (let depth = 0; e && depth < 5; depth++, e = e.cause) {
     const code = typeof e.code === 'string' ? e.code : undefined;

@@ -3,6 +3,7 @@
  * file loads nothing, so the proxy runtime can name them without loading the SDK).
  */
 import type { UpstreamTarget } from '../shared/fork-protocol';
+import type { NetworkConfig } from '../shared/net/network-config';
 import type { JsonRpcMessage } from '../shared/mcp-http';
 import type { RecoveryOptions } from './message-path/retry-stage';
 
@@ -40,6 +41,8 @@ export interface UpstreamOptions {
   /** Transport that worked before, tried first. */
   preferred?: UpstreamTarget;
   fetch?: typeof fetch;
+  /** How the server is reached (proxy, trusted CAs): the SDK transports' fetch and the fast path's agents. */
+  network?: NetworkConfig;
   /** Access tokens from the main process. Absent: the server needs no sign-in (or none yet). */
   auth?: UpstreamAuth;
   /**

@@ -4,6 +4,7 @@
  * env or files the child reads.
  */
 import type { LogEvent, ServerCounters, ServerState, TransportKind } from '../../common/contract';
+import type { NetworkConfig } from './net/network-config';
 
 export interface UpstreamTarget {
   kind: TransportKind;
@@ -20,6 +21,12 @@ export interface ProxyServerConfig {
   transport?: UpstreamTarget;
   /** How long a request may be retried (the server's retry budget setting); default 15 s. */
   retryBudgetMs?: number;
+  /**
+   * How this server is reached: direct or through an HTTP proxy (with the proxy's credentials from
+   * the vault: this channel only), and which CAs its certificate may chain to. Absent: Node's
+   * defaults (direct, bundled CAs).
+   */
+  network?: NetworkConfig;
 }
 
 export type ParentToProxy =

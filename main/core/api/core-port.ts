@@ -8,6 +8,8 @@ import type {
   AppSettings,
   ClientApp,
   DiagnosticsBundle,
+  EnterpriseConfigureInput,
+  EnterpriseStatus,
   FindOrAddResult,
   ImportCandidateView,
   InstallResult,
@@ -49,6 +51,12 @@ export interface SwitchboardCore {
   importEntry(clientId: string, entryName: string): Promise<ServerSummary>;
   getSettings(): AppSettings;
   setSettings(patch: Partial<AppSettings>): Promise<AppSettings>;
+  /** The password of Settings ▸ Network's proxy user, into the vault (null removes it). */
+  setProxyPassword(password: string | null): Promise<void>;
+  enterpriseStatus(): Promise<EnterpriseStatus>;
+  configureEnterprise(input: EnterpriseConfigureInput): Promise<EnterpriseStatus>;
+  signInToEnterprise(): Promise<EnterpriseStatus>;
+  signOutOfEnterprise(): Promise<EnterpriseStatus>;
   onDidChangeStatus(listener: (status: ServerStatus) => void): () => void;
   onDidChangeServers(listener: (servers: ServerSummary[]) => void): () => void;
   onDidAppendLogs(listener: (events: LogEvent[]) => void): () => void;
