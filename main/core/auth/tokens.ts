@@ -23,7 +23,7 @@ import {
 } from '@modelcontextprotocol/client';
 import type { AuthContext, ServerRuntime } from './auth-context';
 import { InsecureEndpointError } from './auth-http';
-import { sanitizeText } from './callback-listener';
+import { SignInError, sanitizeText } from './callback-listener';
 import type { ServerSession, StoredTokens } from './credential-store';
 import type { Discovery } from './discovery';
 import type { Registration } from './registration';
@@ -312,6 +312,12 @@ export class TokenKeeper {
         if (session) await this.drop(server.id, session, rt);
         this.ctx.setState(server.id, 'error', err.message);
         this.ctx.log(server.id, 'warn', err.message);
+        return undefined;
+      }
+      if (raw instanceof SignInError && raw.kind === 'config') {
+        // Enterprise: the company's identity provider needs the user again (signed out, expired).
+        this.ctx.needsSignIn(server, this.ctx.redact(raw.message), true);
+        this.ctx.log(server.id, 'warn', raw.message);
         return undefined;
       }
       throw this.ctx.safeError(describeSignInFailure(server, raw));
