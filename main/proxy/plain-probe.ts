@@ -9,7 +9,7 @@ import { HEADER_SESSION_ID } from '../../common/protocol-versions';
 import { endSession, envelopeHeaders, envelopeVersion, headerOf, postRequest, type ExchangeAnswer, type JsonRpcMessage } from '../shared/mcp-http';
 import { certificateIssuer, isUntrustedCertificate, tlsCodeOf } from '../shared/net/tls-words';
 import type { NetworkConfig } from '../shared/net/network-config';
-import { STATUS_TEXT, displayUrl, networkReason, parseRetryAfter } from './upstream-shared';
+import { STATUS_TEXT, displayUrl, networkReason, parseRetryAfter, proxyAuthFailure } from './upstream-shared';
 import type { UpstreamAuth, UpstreamFailure } from './upstream';
 
 /** The most a health check reads of one answer's event (an initialize result is a few KB). */
@@ -69,6 +69,7 @@ export async function plainProbe(opts: PlainProbeOptions): Promise<ProbeResult |
     return { outcome: 'ok', answer: answer.message };
   }
   if (status === 401) return { outcome: { kind: 'auth', status, message: `Upstream ${where} answered 401 Unauthorized` } };
+  if (status === 407) return { outcome: { kind: 'network', status, message: `Cannot reach upstream ${where}: ${proxyAuthFailure()}` } };
   if ([400, 404, 405, 406].includes(status) && !opts.singleTransport) return 'use-sdk';
   if (status < 200 || status >= 300) {
     const text = STATUS_TEXT[status] ?? answer.statusText;

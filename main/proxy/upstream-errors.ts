@@ -4,7 +4,7 @@
  * Unavailable (it asks to retry after 5 s)").
  */
 import { InsufficientScopeError, UnauthorizedError } from '@modelcontextprotocol/client';
-import { ERR_NEEDS_SIGN_IN, ERR_UPSTREAM_HTTP, ERR_UPSTREAM_UNREACHABLE, STATUS_TEXT, displayUrl, networkReason } from './upstream-shared';
+import { ERR_NEEDS_SIGN_IN, ERR_UPSTREAM_HTTP, ERR_UPSTREAM_UNREACHABLE, STATUS_TEXT, displayUrl, networkReason, proxyAuthFailure } from './upstream-shared';
 import type { DeliveryFailure } from './message-path/delivery';
 import type { UpstreamFailure } from './upstream-types';
 
@@ -43,6 +43,7 @@ export function describeFailure(err: unknown, url: string): UpstreamFailure {
   if (status === 401 || err instanceof UnauthorizedError || /unauthori[sz]ed/i.test(String((err as Error)?.name ?? ''))) {
     return { kind: 'auth', status: 401, message: `Upstream ${where} answered 401 Unauthorized` };
   }
+  if (status === 407) return { kind: 'network', status, message: `Cannot reach upstream ${where}: ${proxyAuthFailure()}` };
   if (status !== undefined) {
     const text = STATUS_TEXT[status] ?? '';
     const retryAfterS = retryAfterOf(err);

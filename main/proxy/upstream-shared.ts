@@ -30,6 +30,7 @@ export const STATUS_TEXT: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  407: 'Proxy Authentication Required',
   408: 'Request Timeout',
   410: 'Gone',
   429: 'Too Many Requests',
@@ -89,6 +90,11 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   const at = Date.parse(v);
   if (!Number.isFinite(at) || !/[a-z]/i.test(v)) return undefined;
   return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** 407 from the forward proxy: what to do, in words (the proxy is not the server). */
+export function proxyAuthFailure(): string {
+  return 'the proxy asks for a user name and password (407 Proxy Authentication Required): set them in Settings ▸ Network, or in the proxy URL of this server';
 }
 
 /** Statuses whose Retry-After the SDK path keeps for the failure (the SDK's errors drop it). */

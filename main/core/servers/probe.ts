@@ -254,6 +254,10 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
     }
     return result;
   }
+  if (answer.status === 407) {
+    result.problem = `The proxy between this computer and ${host} asks for a user name and password (407): set them in Settings ▸ Network, or in the proxy URL under Advanced.`;
+    return result;
+  }
   result.reachable = true;
 
   if (answer.status === 401) {

@@ -12,6 +12,8 @@ import { proxyUrlWithCredentials } from './proxy-route';
 
 const agents = new Map<string, http.Agent>();
 
+type ConnectOptions = Parameters<import('https-proxy-agent').HttpsProxyAgent<string>['connect']>[1];
+
 export interface AgentOptions {
   keepAlive: boolean;
   maxSockets?: number;
@@ -37,7 +39,14 @@ export function agentFor(url: URL, net: NetworkConfig | undefined, o: AgentOptio
   } else if (secure) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { HttpsProxyAgent } = require('https-proxy-agent') as typeof import('https-proxy-agent');
-    agent = new HttpsProxyAgent(proxyUrlWithCredentials(route), base);
+    // https-proxy-agent keeps its constructor's `ca` for the TLS to the proxy only: the TLS to the
+    // server through the tunnel takes the request's options, so the CAs are added there.
+    class TrustingProxyAgent extends HttpsProxyAgent<string> {
+      override connect(req: http.ClientRequest, opts: ConnectOptions) {
+        return super.connect(req, ca ? ({ ...opts, ca } as ConnectOptions) : opts);
+      }
+    }
+    agent = new TrustingProxyAgent(proxyUrlWithCredentials(route).href, base);
   } else {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { HttpProxyAgent } = require('http-proxy-agent') as typeof import('http-proxy-agent');
