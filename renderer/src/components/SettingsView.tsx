@@ -1,5 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { AppInfo, AppSettings, ThemeSetting, WeakStorageChoice } from '../../../common/contract';
+import { CompanySignIn } from './settings/CompanySignIn';
+import { NetworkSettings } from './settings/NetworkSettings';
 
 interface Props {
   settings?: AppSettings;
@@ -202,6 +204,9 @@ export function SettingsView({ settings, settingsError, info, update }: Props) {
           </>
         )}
       </div>
+
+      <NetworkSettings settings={settings} save={save} />
+      {storage && <CompanySignIn />}
 
       <div className="card panel">
         <h3 className="panel-title">About</h3>
