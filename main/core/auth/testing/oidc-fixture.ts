@@ -223,7 +223,6 @@ export async function startOidcFixture(opts: OidcFixtureOptions = {}): Promise<O
   } as OidcFixture;
 
   provider.on('grant.success', (ctx) => fixture.grants.push({ grantType: String(ctx.oidc?.params?.grant_type), ok: true }));
-  if (process.env.FIXTURE_DEBUG) provider.on('grant.error', (ctx, err) => console.error('grant.error', ctx.oidc?.params?.grant_type, err));
   provider.on('grant.error', (ctx, err: { error?: string }) =>
     fixture.grants.push({ grantType: String(ctx.oidc?.params?.grant_type), ok: false, error: err?.error }),
   );
@@ -242,8 +241,7 @@ export async function startOidcFixture(opts: OidcFixtureOptions = {}): Promise<O
       try {
         const { payload } = await provider.IdToken.validate(p.subject_token, ctx.oidc.client);
         sub = String(payload.sub);
-      } catch (err) {
-        if (process.env.FIXTURE_DEBUG) console.error('id token verify', err);
+      } catch {
         throw new errors.InvalidGrant('the subject token is not a valid ID token of this client');
       }
       const resource = String(p.resource ?? '');
@@ -268,8 +266,7 @@ export async function startOidcFixture(opts: OidcFixtureOptions = {}): Promise<O
       try {
         if (jose.decodeProtectedHeader(String(p.assertion)).typ !== 'oauth-id-jag+jwt') throw new Error('typ');
         ({ payload: claims } = await jose.jwtVerify(String(p.assertion), jag.publicKey, { issuer, audience: issuer }));
-      } catch (err) {
-        if (process.env.FIXTURE_DEBUG) console.error('jag verify', err);
+      } catch {
         throw new errors.InvalidGrant('the assertion is not an identity assertion grant of this IdP for this server');
       }
       if (claims.client_id !== ctx.oidc.client.clientId || claims.resource !== mcpUrl)
