@@ -68,9 +68,10 @@ export interface AuthServerConfig {
    */
   allowUnadvertisedPkce?: boolean;
   /**
-   * `client_credentials`: a pre-registered confidential client (clientId + clientSecret) that gets
-   * tokens without a user or browser (machine-to-machine servers, the conformance extension
-   * scenarios). Default: the browser sign-in (authorization code + PKCE).
+   * `client_credentials`: a pre-registered confidential client (clientId + clientSecret, or
+   * + privateKey) that gets tokens without a user or browser (machine-to-machine servers);
+   * `enterprise`: the company's identity provider vouches for the user (see GrantType). Default:
+   * the browser sign-in (authorization code + PKCE).
    */
   grantType?: GrantType;
   /**
