@@ -180,7 +180,28 @@ export interface AddServerInput {
    * sign-in. An abandoned add leaves nothing behind.
    */
   draft?: boolean;
+  /**
+   * How tokens are got: `browser` (default: the user signs in), `client-credentials` (a confidential
+   * client with no user: `clientId` plus `clientSecret` or `privateKey`), or `enterprise` (the
+   * company's identity provider, set up in Settings, vouches for the user: cross-app access;
+   * `clientId`/`clientSecret` are the client the server's authorization server issued).
+   */
+  signIn?: SignInMode;
+  /** client-credentials with `private_key_jwt` (RFC 7523): the client's PEM private key. Kept in the vault, never sent back. */
+  privateKey?: string;
+  /** The JWS algorithm for `privateKey` (ES256, RS256, …); default: from the key's type. */
+  signingAlgorithm?: string;
+  /**
+   * How to reach the server: absent or `system` (the system's proxy settings, or HTTPS_PROXY and
+   * NO_PROXY), `direct`, or a proxy URL (`http://[user[:password]@]host:port`; the password goes to
+   * the vault).
+   */
+  proxy?: string;
+  /** A CA certificate file (PEM) to trust for this server, besides the system's and Settings ▸ Network's. */
+  caFile?: string;
 }
+
+export type SignInMode = 'browser' | 'client-credentials' | 'enterprise';
 
 /** What `servers:find-or-add` did: nothing but the server's id leaves the host. */
 export interface FindOrAddResult {
@@ -254,6 +275,9 @@ export type ViewRequest =
 export interface ProbeInput {
   url: string;
   headers?: Record<string, string>;
+  /** The Advanced fields that change how the server is reached (see AddServerInput). */
+  proxy?: string;
+  caFile?: string;
 }
 
 export interface ProbeResult {
@@ -405,6 +429,46 @@ export interface AppSettings {
   logRetentionDays: number;
   theme: ThemeSetting;
   weakStorage: WeakStorageChoice;
+  /** Settings ▸ Network: a CA certificate file (PEM) trusted for every server, besides the system's store. */
+  caFile?: string;
+  /**
+   * Settings ▸ Network: the user name for the system's (or HTTPS_PROXY's) proxy when it asks for
+   * one; its password is set with `network:set-proxy-password` and kept in the vault.
+   */
+  proxyUsername?: string;
+  /** Settings ▸ Company sign-in: the identity provider for enterprise-managed authorization. */
+  enterpriseIdp?: EnterpriseIdpSettings;
+}
+
+export interface EnterpriseIdpSettings {
+  /** The identity provider's issuer URL (https). */
+  issuer: string;
+  /** The app's client at the identity provider. */
+  clientId: string;
+}
+
+/** The company's identity provider as the window shows it. */
+export interface EnterpriseStatus {
+  configured: boolean;
+  issuer?: string;
+  clientId?: string;
+  /** A client secret for the identity provider is kept in the vault. */
+  hasClientSecret: boolean;
+  signedIn: boolean;
+  /** Who is signed in there. */
+  account?: string;
+  /** Epoch ms when the held ID token expires. */
+  expiresAt?: number;
+}
+
+/** `enterprise:configure`: the identity provider, its client secret and (automation) an ID token from elsewhere. */
+export interface EnterpriseConfigureInput {
+  issuer: string;
+  clientId: string;
+  /** Kept in the vault; absent leaves the stored one, '' removes it. */
+  clientSecret?: string;
+  /** An ID token of this identity provider obtained elsewhere (automation); kept in the vault. */
+  idToken?: string;
 }
 
 export interface SecretStorageInfo {
@@ -495,6 +559,15 @@ export interface Calls {
   'tools:context-cost': [void, ClientContextCost[]];
   'settings:get': [void, AppSettings];
   'settings:set': [Partial<AppSettings>, AppSettings];
+  /** The password for the proxy of Settings ▸ Network (`proxyUsername`), kept in the vault; null removes it. */
+  'network:set-proxy-password': [{ password: string | null }, void];
+  /** The company's identity provider (enterprise-managed authorization): configured, signed in, as whom. */
+  'enterprise:status': [void, EnterpriseStatus];
+  /** Sets the identity provider (and its client secret, or an ID token from elsewhere). */
+  'enterprise:configure': [EnterpriseConfigureInput, EnterpriseStatus];
+  /** Opens the browser to sign in to the identity provider; resolves when signed in. */
+  'enterprise:sign-in': [void, EnterpriseStatus];
+  'enterprise:sign-out': [void, EnterpriseStatus];
   'app:info': [void, AppInfo];
   /** Questions servers are waiting on the user to answer, oldest first. */
   'elicitation:list': [void, PendingElicitation[]];
@@ -620,6 +693,11 @@ export const CALL_NAMES: readonly CallName[] = [
   'tools:context-cost',
   'settings:get',
   'settings:set',
+  'network:set-proxy-password',
+  'enterprise:status',
+  'enterprise:configure',
+  'enterprise:sign-in',
+  'enterprise:sign-out',
   'app:info',
   'app:take-proposal',
   'app:take-view-request',

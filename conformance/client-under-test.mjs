@@ -177,7 +177,24 @@ async function main() {
   const args = [CLI, 'connect', serverUrl];
   if (context.client_id) args.push('--client-id', context.client_id);
   if (context.client_secret) args.push('--client-secret', context.client_secret);
+  const secrets = {};
+  // Extension scenarios (SEP-1046, SEP-990): sign-in without a user at a browser.
+  if (scenario.startsWith('auth/client-credentials')) args.push('--sign-in', 'client-credentials');
+  if (context.private_key_pem) {
+    // The key goes to a file of the profile (0600), as a user would keep it; connect reads it.
+    const keyFile = path.join(home, 'client-key.pem');
+    fs.writeFileSync(keyFile, context.private_key_pem, { mode: 0o600 });
+    args.push('--private-key-file', keyFile);
+    if (context.signing_algorithm) args.push('--signing-alg', context.signing_algorithm);
+  }
+  if (context.idp_issuer) {
+    // The company's identity provider, and the ID token the user got there (from connect's env).
+    args.push('--sign-in', 'enterprise', '--idp-issuer', context.idp_issuer, '--idp-client-id', context.idp_client_id);
+    args.push('--idp-id-token', '${IDP_ID_TOKEN}');
+    secrets.IDP_ID_TOKEN = context.idp_id_token;
+  }
   const env = {
+    ...secrets,
     PATH: process.env.PATH ?? '',
     HOME: home,
     TMPDIR: os.tmpdir(),

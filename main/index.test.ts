@@ -205,6 +205,7 @@ vi.mock('electron', async () => {
       setPermissionCheckHandler: () => {},
       setDevicePermissionHandler: () => {},
       on: () => {},
+      resolveProxy: async () => 'DIRECT',
     },
   };
   // As Electron documents it: privileged schemes only before ready and only once; handlers only after ready.

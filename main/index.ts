@@ -15,7 +15,7 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { app, dialog, Menu, shell } from 'electron';
+import { app, dialog, Menu, session, shell } from 'electron';
 import type { ViewRequest } from '../common/contract';
 import { createHost } from './core/host';
 import { parseAppLink } from './core/links';
@@ -28,6 +28,7 @@ import { appIdentity, clientLauncherFor, protocolRegistration, transientReason, 
 import { installConnectorCopy } from './electron/appimage-connector';
 import { createBrowserOpener } from './electron/browser-opener';
 import { ElectronChildLauncher } from './electron/child-launcher';
+import { ElectronProxyResolver } from './electron/proxy-resolver';
 import { ElectronNotifier } from './electron/notifier';
 import { ElectronSafeStorageCipher } from './electron/safe-storage-cipher';
 import { ElectronIpcTransport } from './electron/ipc-transport';
@@ -196,6 +197,11 @@ function run(identity: AppIdentity, paths: Paths, launch: LaunchOptions, started
     reveal: (file) => shell.showItemInFolder(file),
     settings: electronSettingsStore(paths),
     version: app.getVersion(),
+    // The system's proxy settings (PAC included) for every outbound request; HTTPS_PROXY wins when set.
+    proxyResolver: new ElectronProxyResolver(
+      () => app.whenReady(),
+      () => session.defaultSession,
+    ),
   });
   const core = host.core;
   showView = (request) => {

@@ -1,5 +1,73 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandFromEnv, parseConnectArgs } from './connect';
+
+describe('parseConnectArgs: sign-in without a user and the network (issue 17)', () => {
+  it('reads the sign-in mode, a private key file, the company IdP (secrets from the environment) and the network options', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-connect-'));
+    try {
+      const key = path.join(dir, 'key.pem');
+      fs.writeFileSync(key, '-----BEGIN PRIVATE KEY-----\nMIG\n-----END PRIVATE KEY-----\n');
+      const warned: string[] = [];
+      const args = parseConnectArgs(
+        [
+          'https://mcp.example.com/mcp',
+          '--sign-in',
+          'client-credentials',
+          '--client-id',
+          'app',
+          '--private-key-file',
+          key,
+          '--signing-alg',
+          'ES256',
+          '--proxy',
+          'http://ann:${PROXY_PW}@p:3128',
+          '--ca-file',
+          '/etc/corp/root.pem',
+        ],
+        { PROXY_PW: 'pw' },
+        (m) => warned.push(m),
+      );
+      expect(args).toMatchObject({
+        signIn: 'client-credentials',
+        clientId: 'app',
+        signingAlgorithm: 'ES256',
+        proxy: 'http://ann:pw@p:3128',
+        caFile: '/etc/corp/root.pem',
+      });
+      expect(args.privateKey).toMatch(/BEGIN PRIVATE KEY/);
+      expect(warned).toEqual([]);
+      const idp = parseConnectArgs(
+        [
+          'https://mcp.example.com/mcp',
+          '--sign-in',
+          'enterprise',
+          '--idp-issuer',
+          'https://login.corp',
+          '--idp-client-id',
+          'sb',
+          '--idp-id-token',
+          '${IDP_TOKEN}',
+        ],
+        { IDP_TOKEN: 'eyJ.x.y' },
+      );
+      expect(idp).toMatchObject({ signIn: 'enterprise', idp: { issuer: 'https://login.corp', clientId: 'sb', idToken: 'eyJ.x.y' } });
+      parseConnectArgs(['https://m.example/mcp', '--proxy', 'http://ann:literal-pw@p:1'], {}, (m) => warned.push(m));
+      expect(warned.join('')).toMatch(/The proxy password is written in the command line/);
+      expect(warned.join('')).not.toContain('literal-pw');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a bad mode, an unreadable key and half an IdP', () => {
+    expect(() => parseConnectArgs(['https://m.example/mcp', '--sign-in', 'magic'])).toThrow(/--sign-in must be one of/);
+    expect(() => parseConnectArgs(['https://m.example/mcp', '--private-key-file', '/nonexistent/key.pem'])).toThrow(/cannot be read \(ENOENT\)/);
+    expect(() => parseConnectArgs(['https://m.example/mcp', '--idp-issuer', 'https://login.corp'])).toThrow(/go together/);
+  });
+});
 
 describe('parseConnectArgs', () => {
   it('reads the URL, headers, a pre-registered client, scopes (repeatable) and a name', () => {

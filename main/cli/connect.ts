@@ -6,7 +6,8 @@
  *
  * stdout carries only protocol messages: everything else goes to stderr.
  */
-import type { AddServerInput, FindOrAddResult, Result, ServerSummary } from '../../common/contract';
+import * as fs from 'node:fs';
+import type { AddServerInput, EnterpriseStatus, FindOrAddResult, Result, ServerSummary, SignInMode } from '../../common/contract';
 import { resolvePaths } from '../shared/paths';
 import { validateServerUrl } from '../core/servers/server-model';
 import { runRelay } from '../connector/relay';
@@ -21,6 +22,16 @@ export interface ConnectArgs {
   /** Extra OAuth scopes to ask for at sign-in, space-separated. */
   scopes?: string;
   name?: string;
+  /** How tokens are got (default: the browser). */
+  signIn?: SignInMode;
+  /** client-credentials with private_key_jwt: the PEM key (read from --private-key-file). */
+  privateKey?: string;
+  signingAlgorithm?: string;
+  /** `direct`, `system` or a proxy URL for this server. */
+  proxy?: string;
+  caFile?: string;
+  /** The company's identity provider (enterprise-managed authorization), set app-wide before the server. */
+  idp?: { issuer: string; clientId: string; clientSecret?: string; idToken?: string };
 }
 
 export const say = (message: string) => process.stderr.write(`[mcp-switchboard connect] ${message}\n`);
@@ -45,6 +56,15 @@ async function ensureServer(call: Call, args: ConnectArgs): Promise<ServerSummar
   if (args.clientId) input.clientId = args.clientId;
   if (args.clientSecret) input.clientSecret = args.clientSecret;
   if (args.scopes) input.scopes = args.scopes;
+  if (args.signIn) input.signIn = args.signIn;
+  if (args.privateKey) input.privateKey = args.privateKey;
+  if (args.signingAlgorithm) input.signingAlgorithm = args.signingAlgorithm;
+  if (args.proxy) input.proxy = args.proxy;
+  if (args.caFile) input.caFile = args.caFile;
+  if (args.idp) {
+    const idp = await unwrap(call<EnterpriseStatus>('enterprise:configure', args.idp));
+    say(`company identity provider ${idp.issuer}: ${idp.signedIn ? `signed in${idp.account ? ` as ${idp.account}` : ''}` : 'not signed in'}`);
+  }
   const { serverId, outcome } = await unwrap(call<FindOrAddResult>('servers:find-or-add', input));
   if (outcome === 'added') say(`added ${url.value} as "${serverId}"`);
   if (outcome === 'updated') say(`updated "${serverId}" with the header values (or client secret) given here`);
@@ -205,12 +225,48 @@ export function parseConnectArgs(argv: string[], env: NodeJS.ProcessEnv = {}, wa
       out.clientSecret = expandFromEnv(raw, env, '--client-secret');
     } else if (a === '--name') out.name = value();
     else if (a === '--scope') out.scopes = [out.scopes, value()].filter(Boolean).join(' ');
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    else if (a === '--sign-in') {
+      const mode = value();
+      if (!SIGN_IN_MODES.includes(mode as SignInMode)) throw new Error(`--sign-in must be one of ${SIGN_IN_MODES.join(', ')}`);
+      out.signIn = mode as SignInMode;
+    } else if (a === '--private-key-file') out.privateKey = readKeyFile(expandFromEnv(value(), env, '--private-key-file'));
+    else if (a === '--signing-alg') out.signingAlgorithm = value();
+    else if (a === '--proxy') {
+      const raw = value();
+      if (/:\/\/[^/@:]*:[^/@]+@/.test(raw.replace(ENV_REFERENCE, ''))) inArgv('The proxy password', '--proxy "http://user:${PROXY_PASSWORD}@host:port"');
+      out.proxy = expandFromEnv(raw, env, '--proxy');
+    } else if (a === '--ca-file') out.caFile = expandFromEnv(value(), env, '--ca-file');
+    else if (a === '--idp-issuer') (out.idp ??= { issuer: '', clientId: '' }).issuer = expandFromEnv(value(), env, '--idp-issuer');
+    else if (a === '--idp-client-id') (out.idp ??= { issuer: '', clientId: '' }).clientId = expandFromEnv(value(), env, '--idp-client-id');
+    else if (a === '--idp-client-secret') {
+      const raw = value();
+      if (literalCredential(raw)) inArgv('The identity provider client secret', '--idp-client-secret "${IDP_CLIENT_SECRET}"');
+      (out.idp ??= { issuer: '', clientId: '' }).clientSecret = expandFromEnv(raw, env, '--idp-client-secret');
+    } else if (a === '--idp-id-token') {
+      const raw = value();
+      if (literalCredential(raw)) inArgv('The ID token', '--idp-id-token "${IDP_ID_TOKEN}"');
+      (out.idp ??= { issuer: '', clientId: '' }).idToken = expandFromEnv(raw, env, '--idp-id-token');
+    } else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else if (!out.url) out.url = a;
     else throw new Error(`unexpected argument "${a}"`);
   }
   if (!out.url) throw new Error('connect needs the server URL');
+  if (out.idp && (!out.idp.issuer || !out.idp.clientId)) throw new Error('--idp-issuer and --idp-client-id go together');
   return out;
+}
+
+const SIGN_IN_MODES: readonly SignInMode[] = ['browser', 'client-credentials', 'enterprise'];
+
+/** A PEM private key file (private_key_jwt); read here, so the key travels to the host, never in argv. */
+export function readKeyFile(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`--private-key-file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
+  if (!/-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(text)) throw new Error(`--private-key-file ${file} holds no PEM private key`);
+  return text;
 }
 
 /** A variable name to suggest for a header ("X-Api-Key" → X_API_KEY). */

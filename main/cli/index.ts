@@ -3,10 +3,19 @@
  * manages the server list and runs the headless host; client installation and sign-in commands
  * come with their engines.
  */
-import type { ClientApp, ImportCandidateView, InstallResult, InstallStatus, RemoveResult, ServerSummary } from '../../common/contract';
+import type {
+  AddServerInput,
+  ClientApp,
+  ImportCandidateView,
+  InstallResult,
+  InstallStatus,
+  RemoveResult,
+  ServerSummary,
+  SignInMode,
+} from '../../common/contract';
 import { resolvePaths } from '../shared/paths';
 import { runHeadless } from '../headless/index';
-import { parseConnectArgs, runConnect, say } from './connect';
+import { parseConnectArgs, readKeyFile, runConnect, say } from './connect';
 import { reachHost } from './host-access';
 import { runTools, TOOLS_USAGE, UsageError } from './tools-command';
 
@@ -16,14 +25,23 @@ const USAGE = `usage: mcp-switchboard <command> [options]
                                  a stdio MCP server for client configs, in place of
                                  "npx mcp-remote <url>": adds the server, signs in, relays;
                                  header values and S may use \${NAME}: read from connect's
-                                 own environment (the client config's "env"), never argv
+                                 own environment (the client config's "env"), never argv.
+                                 Without a user: --sign-in client-credentials (with --client-secret
+                                 or --private-key-file PEM [--signing-alg ES256]); --sign-in
+                                 enterprise with --idp-issuer URL --idp-client-id ID
+                                 [--idp-client-secret S] [--idp-id-token T] (the company's IdP).
+                                 Network: --proxy direct|system|http://[user:\${PASS}@]host:port,
+                                 --ca-file PEM (besides the system's CAs)
   serve [--web [--port N]]       run the proxies in the foreground (no tray); with --web, the
                                  window in your browser on 127.0.0.1 (the link works once)
   list [--json]                  list the remote servers
   add <url> [--name N] [--header "Name: value"]... [--scope "a b"] [--json]
+      [--sign-in browser|client-credentials|enterprise] [--client-id ID] [--client-secret-env VAR]
+      [--private-key-file PEM] [--proxy direct|system|URL] [--ca-file PEM]
                                  add a remote server (values may use \${env:VAR}, kept as
                                  typed and read from the environment of the MCP Switchboard
-                                 that runs the proxies; --scope adds OAuth scopes to ask for)
+                                 that runs the proxies; --scope adds OAuth scopes to ask for;
+                                 the client secret is read from the variable VAR)
   remove <server id> [--keep-in-clients] [--json]
                                  remove a server and its entries in every client config
                                  (with --keep-in-clients: leave the client configs alone)
@@ -75,6 +93,35 @@ function takeOption(args: string[], name: string): string[] {
   return values;
 }
 
+/** `add`'s sign-in and network options (secrets from a file or a variable, never argv). */
+function takeAccessOptions(args: string[]): Partial<AddServerInput> {
+  const out: Partial<AddServerInput> = {};
+  const one = (name: string) => takeOption(args, name).pop();
+  const signIn = one('--sign-in');
+  if (signIn !== undefined) {
+    if (!['browser', 'client-credentials', 'enterprise'].includes(signIn))
+      throw new CommandError('--sign-in must be browser, client-credentials or enterprise');
+    out.signIn = signIn as SignInMode;
+  }
+  const clientId = one('--client-id');
+  if (clientId) out.clientId = clientId;
+  const secretVar = one('--client-secret-env');
+  if (secretVar !== undefined) {
+    const v = process.env[secretVar];
+    if (v === undefined) throw new CommandError(`--client-secret-env: ${secretVar} is not set`);
+    out.clientSecret = v;
+  }
+  const keyFile = one('--private-key-file');
+  if (keyFile) out.privateKey = readKeyFile(keyFile);
+  const alg = one('--signing-alg');
+  if (alg) out.signingAlgorithm = alg;
+  const proxy = one('--proxy');
+  if (proxy) out.proxy = proxy;
+  const ca = one('--ca-file');
+  if (ca) out.caFile = ca;
+  return out;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const args = [...argv];
   const json = args.includes('--json');
@@ -112,9 +159,10 @@ export async function main(argv: string[]): Promise<number> {
           if (i < 1) throw new CommandError(`--header "${h}" must look like "Name: value"`);
           headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
         }
+        const access = takeAccessOptions(args);
         const url = args.shift();
         if (!url || args.length) throw new CommandError(args.length ? `unexpected argument "${args[0]}"` : 'add needs a URL');
-        const input = { url, headers, ...(names[0] !== undefined ? { name: names[0] } : {}), ...(scopes ? { scopes } : {}) };
+        const input = { url, headers, ...(names[0] !== undefined ? { name: names[0] } : {}), ...(scopes ? { scopes } : {}), ...access };
         const s = await withHost((call) => call<ServerSummary>('servers:add', input));
         out({ id: s.id, name: s.name, url: s.url }, `Added "${s.name}" as ${s.id}`);
         return 0;

@@ -16,6 +16,8 @@ import type {
   ClientTools,
   DefinitionKind,
   DiagnosticsBundle,
+  EnterpriseConfigureInput,
+  EnterpriseStatus,
   FindOrAddResult,
   ElicitationReply,
   ImportCandidateView,
@@ -44,6 +46,8 @@ import type { AuthEngine, BrowserOpener, SecretVault } from './auth/types';
 import { type ClientService, type Launcher } from './clients';
 import { clientNameForTag } from './clients/client-process';
 import { createInstallService, installResult, type InstallService } from './clients/install-service';
+import { EnterpriseAccess } from './enterprise-access';
+import { APP_PROXY, NetworkPlanner } from './network/network-planner';
 import { serveControlConnection, type Dispatch } from './control';
 import { acquireInstanceLock } from './instance-lock';
 import { ConnectionLabels } from './logs/connection-labels';
@@ -51,12 +55,13 @@ import { DiagnosticsService } from './logs/diagnostics-service';
 import { LogStore } from './logs/log-store';
 import { crashLoop } from './notifications';
 import { ElicitationService } from './elicitation/elicitation-service';
-import { systemClock, type ChildLauncher, type Clock, type LoginItems, type Notifier, type Paths } from './ports';
+import { systemClock, type ChildLauncher, type Clock, type LoginItems, type Notifier, type Paths, type ProxyResolver } from './ports';
 import { probeServer } from './servers/probe';
 import { planEdit } from './servers/server-edit';
 import { matchServer, sameSecret } from './servers/server-match';
 import { resolveHeaders, validateHeaders, validateRetryBudget, validateServerUrl, type ServerRecord } from './servers/server-model';
 import { ServerRegistry } from './servers/server-registry';
+import { signingAlgorithmFor } from './auth/oauth-provider';
 import { listToolsThroughProxy } from './servers/tools';
 import { revealTarget } from './reveal';
 import { SettingsService } from './settings';
@@ -110,14 +115,16 @@ export interface AppCoreOptions {
   reveal?: (file: string) => void;
   /** The client's name for a connector's hello tag ("pid 4711" → "Claude Desktop"); default: from the process. */
   clientName?: (tag: string) => string | undefined;
+  /** The operating system's proxy settings (the desktop app); without it, the environment only. */
+  proxyResolver?: ProxyResolver;
 }
 
 /** Rotated log files are pruned this often (and at start, and when the retention changes). */
 const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
 
-/** The part of a record that its running proxy depends on. */
-function proxyKey(r: ServerRecord): string {
-  return JSON.stringify([r.url, r.headers, retryBudgetMs(r), r.standIns !== false]);
+/** The part of a record (and of Settings ▸ Network) that its running proxy depends on. */
+function proxyKey(r: ServerRecord, s: AppSettings): string {
+  return JSON.stringify([r.url, r.headers, retryBudgetMs(r), r.standIns !== false, r.proxy, r.caFile, s.caFile, s.proxyUsername]);
 }
 
 /** The record's retry budget for its proxy; a value damaged in settings.json means the default. */
@@ -135,6 +142,9 @@ export class AppCore implements SwitchboardCore {
   readonly toolPolicy: ToolPolicyService;
   /** Servers' questions for the user that their clients cannot ask (elicitation stand-in). */
   readonly questions: ElicitationService;
+  /** The route and trust of every outbound request (proxy children, probe, sign-in engine). */
+  readonly network: NetworkPlanner;
+  private readonly enterprise: EnterpriseAccess;
   /** Client config installer; absent when the host gave no launcher. */
   readonly clients?: ClientService;
   private readonly installs?: InstallService;
@@ -164,6 +174,22 @@ export class AppCore implements SwitchboardCore {
     this.settings = new SettingsService(store, opts.loginItems);
     this.logs = opts.logs ?? new LogStore({ logsDir: opts.paths.logsDir });
     this.labels = new ConnectionLabels({ clientName: opts.clientName ?? ((tag) => clientNameForTag(tag)) });
+    this.network = new NetworkPlanner({
+      env: opts.env,
+      settings: () => this.settings.get(),
+      registry: this.registry,
+      vault: opts.vault,
+      resolver: opts.proxyResolver,
+      secrets: this.logs.redactor,
+      log: (server, level, message) => this.log(server, level, message),
+    });
+    this.enterprise = new EnterpriseAccess({
+      settings: this.settings,
+      vault: opts.vault,
+      auth: opts.auth,
+      secrets: this.logs.redactor,
+      onDidChange: () => this.tokens.keepFresh(),
+    });
     this.tokens = new TokenBroker({
       auth: opts.auth,
       registry: this.registry,
@@ -173,6 +199,7 @@ export class AppCore implements SwitchboardCore {
       push: (id, token) => this.supervisor?.sendToken(id, token),
       onDidChange: () => this.emitServers(),
       log: (server, level, message) => this.log(server, level, message, 'sign-in'),
+      enterprise: () => this.enterprise.config(),
     });
     if (opts.clientLauncher) {
       this.installs = createInstallService({
@@ -317,8 +344,8 @@ export class AppCore implements SwitchboardCore {
 
   // ---- proxies -----------------------------------------------------------------------------
 
-  private startProxy(record: ServerRecord): Promise<void> {
-    this.startedWith.set(record.id, proxyKey(record));
+  private async startProxy(record: ServerRecord): Promise<void> {
+    this.startedWith.set(record.id, proxyKey(record, this.settings.get()));
     const { headers, missing } = resolveHeaders(record.headers, this.opts.env);
     this.logs.redactor.add(...Object.values(headers));
     if (missing.length) {
@@ -334,6 +361,7 @@ export class AppCore implements SwitchboardCore {
       era,
       retryBudgetMs: retryBudgetMs(record),
       ...(record.standIns === false ? { standIns: false } : {}),
+      network: await this.network.forServer(record),
     });
   }
 
@@ -360,7 +388,7 @@ export class AppCore implements SwitchboardCore {
     }
     for (const r of records) {
       const running = supervisor.isWanted(r.id);
-      if (r.enabled && (!running || this.startedWith.get(r.id) !== proxyKey(r))) {
+      if (r.enabled && (!running || this.startedWith.get(r.id) !== proxyKey(r, this.settings.get()))) {
         if (!running) this.log(r.id, 'info', 'Added or enabled outside this window; starting its proxy');
         work.push(this.startProxy(r));
       } else if (!r.enabled && running) {
@@ -434,8 +462,11 @@ export class AppCore implements SwitchboardCore {
     if (input?.clientSecret && !this.tokens.canStoreClientSecrets) throw new Error('This host cannot store a client secret.');
     // Without a name it is named after its host for now (autoNamed), and takes the name the server
     // gives itself as soon as its proxy's health check hears it (onServerInfo below).
+    if (input?.privateKey) signingAlgorithmFor(input.privateKey); // a key that cannot sign is refused before anything is saved
     const record = this.registry.add(input, { draft: input.draft === true });
     if (input.clientSecret) await this.tokens.storeClientSecret(record.id, input.clientSecret);
+    if (input.privateKey) await this.tokens.storePrivateKey(record.id, input.privateKey);
+    await this.network.storeProxyPasswordOf(record.id, input.proxy);
     if (input.draft) {
       this.log(record.id, 'info', `Checking ${record.url} before it is added: sign-in first`);
       return this.summary(record);
@@ -522,14 +553,14 @@ export class AppCore implements SwitchboardCore {
       signedOut = true;
     }
     this.log(record.id, 'info', `Edited: ${plan.changes.join(', ')}${signedOut ? '; signed out (sign in again for the new address or client)' : ''}`);
-    if (next.enabled && this.supervisor && this.startedWith.get(next.id) !== proxyKey(next)) await this.startProxy(next);
+    if (next.enabled && this.supervisor && this.startedWith.get(next.id) !== proxyKey(next, this.settings.get())) await this.startProxy(next);
     this.tokens.keepFresh();
     return { server: this.summary(this.registry.get(record.id)!), signedOut };
   }
 
   /** What the add flow learns about a URL before adding it. */
-  probeServer(input: ProbeInput): Promise<ProbeResult> {
-    return probeServer(input, { env: this.opts.env, timeoutMs: this.opts.probeTimeoutMs });
+  async probeServer(input: ProbeInput): Promise<ProbeResult> {
+    return probeServer(input, { env: this.opts.env, timeoutMs: this.opts.probeTimeoutMs, net: await this.network.forProbe(input) });
   }
 
   /**
@@ -752,8 +783,21 @@ export class AppCore implements SwitchboardCore {
     const after = this.settings.set(patch);
     if (after.weakStorage !== before.weakStorage && isChoiceVault(this.opts.vault)) await this.opts.vault.setChoice(after.weakStorage);
     if (after.logRetentionDays !== before.logRetentionDays) this.pruneLogs(after.logRetentionDays);
+    if (after.caFile !== before.caFile || after.proxyUsername !== before.proxyUsername) await this.reconcile();
     return after;
   }
+
+  /** Settings ▸ Network's proxy password (for `proxyUsername`), into the vault; proxies restart with it. */
+  async setProxyPassword(password: string | null): Promise<void> {
+    await this.network.storeProxyPassword(APP_PROXY, password);
+    for (const r of this.registry.list()) if (r.enabled && this.supervisor?.isWanted(r.id)) await this.startProxy(r);
+  }
+
+  // Settings ▸ Company sign-in (enterprise-managed authorization): enterprise-access.ts.
+  enterpriseStatus = (): Promise<EnterpriseStatus> => this.enterprise.status();
+  configureEnterprise = (input: EnterpriseConfigureInput): Promise<EnterpriseStatus> => this.enterprise.configure(input);
+  signInToEnterprise = (): Promise<EnterpriseStatus> => this.enterprise.signIn();
+  signOutOfEnterprise = (): Promise<EnterpriseStatus> => this.enterprise.signOut();
 
   onDidChangeSettings(listener: (settings: AppSettings) => void): () => void {
     return this.settings.onDidChange(listener);

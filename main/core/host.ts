@@ -15,7 +15,7 @@ import { ChoiceVault } from './auth/choice-vault';
 import type { BrowserOpener, SecretVault } from './auth/types';
 import type { Launcher } from './clients';
 import { LogStore } from './logs/log-store';
-import type { ChildLauncher, Clock, LoginItems, Notifier, Paths } from './ports';
+import type { ChildLauncher, Clock, LoginItems, Notifier, Paths, ProxyResolver } from './ports';
 import { openSettingsStore, type SettingsStore } from './settings-store';
 
 export interface HostPorts {
@@ -50,6 +50,11 @@ export interface HostPorts {
   signIn?: Pick<AuthServiceOptions, 'refreshSkewMs' | 'callbackTimeoutMs' | 'httpTimeoutMs' | 'fetch'>;
   probeTimeoutMs?: number;
   toolsTimeoutMs?: number;
+  /**
+   * The operating system's proxy settings (the desktop app: Electron's session.resolveProxy). The
+   * headless host and the command line have none: the environment (HTTPS_PROXY, NO_PROXY) only.
+   */
+  proxyResolver?: ProxyResolver;
 }
 
 export type Call = (name: unknown, arg?: unknown) => Promise<Result<unknown>>;
@@ -86,8 +91,10 @@ export function createHost(ports: HostPorts): Host {
     // the moment the engine has it: one registry for everything the host writes.
     secrets: logs.redactor,
     clock: ports.clock,
+    // Every request the engine makes for a server goes the way that server's requests go (proxy, CAs).
+    networkFetch: (server) => core.network.fetchFor(server),
   });
-  const core = new AppCore({
+  const core: AppCore = new AppCore({
     env: ports.env,
     paths: ports.paths,
     logs,
@@ -107,6 +114,7 @@ export function createHost(ports: HostPorts): Host {
     supervisor: ports.supervisor,
     probeTimeoutMs: ports.probeTimeoutMs,
     toolsTimeoutMs: ports.toolsTimeoutMs,
+    proxyResolver: ports.proxyResolver,
   });
   const appInfo = () => core.appInfo();
   const handlers = createHandlers(core, appInfo);

@@ -62,3 +62,13 @@ export interface LoginItems {
   /** Registers or removes the app; when launched at login the app starts in the background. */
   setEnabled(enabled: boolean): void;
 }
+
+/**
+ * The operating system's proxy settings for a URL, PAC included, as a PAC answer
+ * ("PROXY proxy.corp:3128; DIRECT"). The desktop app asks Electron (`session.resolveProxy`,
+ * main/electron/proxy-resolver.ts); the headless host and the command line have none and use the
+ * environment (HTTPS_PROXY, NO_PROXY) only.
+ */
+export interface ProxyResolver {
+  resolve(url: string): Promise<string>;
+}

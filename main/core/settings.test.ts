@@ -30,6 +30,40 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+describe('Settings ▸ Network and Company sign-in (issue 17)', () => {
+  it('takes an absolute CA file, a proxy user and an https identity provider; empty clears them', () => {
+    expect(
+      parseSettingsPatch({ caFile: '/etc/corp/root.pem', proxyUsername: 'ann', enterpriseIdp: { issuer: 'https://login.corp.example/', clientId: 'sb' } }),
+    ).toEqual({
+      caFile: '/etc/corp/root.pem',
+      proxyUsername: 'ann',
+      enterpriseIdp: { issuer: 'https://login.corp.example', clientId: 'sb' },
+    });
+    expect(parseSettingsPatch({ caFile: '', proxyUsername: '', enterpriseIdp: null })).toEqual({
+      caFile: undefined,
+      proxyUsername: undefined,
+      enterpriseIdp: undefined,
+    });
+    expect(() => parseSettingsPatch({ caFile: 'root.pem' })).toThrow(/absolute path/);
+    expect(() => parseSettingsPatch({ proxyUsername: 'a:b' })).toThrow(/no colon/);
+    expect(() => parseSettingsPatch({ enterpriseIdp: { issuer: 'http://login.corp.example', clientId: 'sb' } })).toThrow(/https/);
+    expect(() => parseSettingsPatch({ enterpriseIdp: { issuer: 'https://login.corp.example', clientId: '' } })).toThrow(/client ID/);
+  });
+
+  it('are kept, told to listeners, and removed again (absent, not empty)', () => {
+    const store = conf();
+    const s = new SettingsService(store);
+    const seen: AppSettings[] = [];
+    s.onDidChange((x) => seen.push(x));
+    s.set({ caFile: '/etc/corp/root.pem', enterpriseIdp: { issuer: 'https://login.corp.example', clientId: 'sb' } });
+    expect(s.get()).toMatchObject({ caFile: '/etc/corp/root.pem', enterpriseIdp: { issuer: 'https://login.corp.example', clientId: 'sb' } });
+    s.set({ caFile: '', enterpriseIdp: null });
+    expect(s.get()).toEqual(DEFAULT_SETTINGS);
+    expect(Object.keys(store.get('app') as object).sort()).toEqual(Object.keys(DEFAULT_SETTINGS).sort());
+    expect(seen).toHaveLength(2);
+  });
+});
+
 describe('parseSettingsPatch', () => {
   it('accepts each valid field and refuses everything else with the field named', () => {
     expect(parseSettingsPatch({})).toEqual({});

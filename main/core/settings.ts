@@ -1,10 +1,13 @@
 /**
- * The app's settings (launch at login, log retention, theme, weak-storage choice), persisted under
+ * The app's settings (launch at login, log retention, theme, weak-storage choice, Settings ▸
+ * Network's CA file and proxy user, Settings ▸ Company sign-in's identity provider), persisted under
  * their own key (`app`) in the same settings.json as the server list. Validation is pure
  * (`parseSettingsPatch`); effects (the login item, pruning logs, the vault's storage mode) are
  * run by whoever owns them through `onDidChange` and the LoginItems port.
  */
-import type { AppSettings, ThemeSetting, WeakStorageChoice } from '../../common/contract';
+import type { AppSettings, EnterpriseIdpSettings, ThemeSetting, WeakStorageChoice } from '../../common/contract';
+import { isSecureOrLoopback } from '../../common/url-policy';
+import * as path from 'node:path';
 import type { LoginItems } from './ports';
 import type { SettingsStore } from './servers/server-registry';
 
@@ -17,7 +20,36 @@ export const DEFAULT_SETTINGS: AppSettings = {
 
 const THEMES: readonly ThemeSetting[] = ['system', 'light', 'dark'];
 const WEAK: readonly WeakStorageChoice[] = ['ask', 'store', 'memory'];
-const KEYS = Object.keys(DEFAULT_SETTINGS) as Array<keyof AppSettings>;
+/** Settings without a default: absent until set; '' (or null for the IdP) clears them. */
+const OPTIONAL_KEYS = ['caFile', 'proxyUsername', 'enterpriseIdp'] as const;
+const KEYS = [...(Object.keys(DEFAULT_SETTINGS) as Array<keyof AppSettings>), ...OPTIONAL_KEYS];
+
+/** A CA file path as typed: absolute, at most 1024 characters; '' clears. */
+export function parseCaFile(value: unknown, field = 'caFile'): string | undefined {
+  if (typeof value !== 'string' || value.length > 1024 || /[\0\r\n]/.test(value))
+    throw new SettingsError(`${field} must be the path of a PEM file, got ${describe(value)}.`);
+  const file = value.trim();
+  if (!file) return undefined;
+  if (!path.isAbsolute(file)) throw new SettingsError(`${field} must be an absolute path (the whole path of the PEM file).`);
+  return file;
+}
+
+function parseIdp(value: unknown): EnterpriseIdpSettings | undefined {
+  if (value === null || value === '') return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new SettingsError(`enterpriseIdp must be { issuer, clientId } or null, got ${describe(value)}.`);
+  const { issuer, clientId, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length) throw new SettingsError(`enterpriseIdp takes only issuer and clientId.`);
+  let url: URL;
+  try {
+    url = new URL(String(issuer));
+  } catch {
+    throw new SettingsError(`The identity provider's issuer must be a URL (https://login.example.com), got ${describe(issuer)}.`);
+  }
+  if (!isSecureOrLoopback(url)) throw new SettingsError('The identity provider must be served over https.');
+  if (typeof clientId !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(clientId.trim()))
+    throw new SettingsError('The identity provider client ID must be 1–256 visible ASCII characters.');
+  return { issuer: url.href.replace(/\/$/, url.pathname === '/' ? '' : '/'), clientId: clientId.trim() };
+}
 export const MIN_RETENTION_DAYS = 1;
 export const MAX_RETENTION_DAYS = 90;
 
@@ -55,6 +87,17 @@ export function parseSettingsPatch(input: unknown): Partial<AppSettings> {
         if (!WEAK.includes(value as WeakStorageChoice)) throw new SettingsError(`weakStorage must be one of ${WEAK.join(', ')}, got ${describe(value)}.`);
         out.weakStorage = value as WeakStorageChoice;
         break;
+      case 'caFile':
+        out.caFile = parseCaFile(value);
+        break;
+      case 'proxyUsername':
+        if (typeof value !== 'string' || value.length > 256 || /[\u0000-\u001f:]/.test(value))
+          throw new SettingsError(`proxyUsername must be a user name (no colon), got ${describe(value)}.`);
+        out.proxyUsername = value.trim() || undefined;
+        break;
+      case 'enterpriseIdp':
+        out.enterpriseIdp = parseIdp(value);
+        break;
       default:
         throw new SettingsError(`Unknown setting "${key.slice(0, 64)}" (known: ${KEYS.join(', ')}).`);
     }
@@ -67,12 +110,15 @@ function fromStore(raw: unknown): AppSettings {
   const out: AppSettings = { ...DEFAULT_SETTINGS };
   if (typeof raw !== 'object' || raw === null) return out;
   for (const key of KEYS) {
+    const value = (raw as Record<string, unknown>)[key];
+    if (value === undefined && (OPTIONAL_KEYS as readonly string[]).includes(key)) continue;
     try {
-      Object.assign(out, parseSettingsPatch({ [key]: (raw as Record<string, unknown>)[key] }));
+      Object.assign(out, parseSettingsPatch({ [key]: value }));
     } catch {
       // keep the default for this field
     }
   }
+  for (const key of OPTIONAL_KEYS) if (out[key] === undefined) delete out[key];
   return out;
 }
 
@@ -114,10 +160,11 @@ export class SettingsService {
         this.loginItems.setEnabled(p.launchAtLogin);
       }
     }
-    const stored = { ...fromStore(this.store.get('app')), ...p };
+    const stored: Record<string, unknown> = { ...fromStore(this.store.get('app')), ...p };
+    for (const key of OPTIONAL_KEYS) if (stored[key] === undefined) delete stored[key];
     this.store.set('app', stored);
     const after = this.get();
-    if (KEYS.some((k) => after[k] !== before[k])) for (const l of [...this.listeners]) l(after);
+    if (KEYS.some((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k]))) for (const l of [...this.listeners]) l(after);
     return after;
   }
 

@@ -12,6 +12,8 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { contentTypeOf, headerOf, isResponse, MCP_POST_HEADERS, parseMessages, SseParser } from '../shared/mcp-http';
+import { agentFor } from '../shared/net/http-agents';
+import type { NetworkConfig } from '../shared/net/network-config';
 import { MAX_MESSAGE_BYTES } from '../shared/wire';
 import { OversizedAnswerError } from './bounded-body';
 import { parseRetryAfter } from './upstream-shared';
@@ -35,6 +37,8 @@ export interface FastPostRequest {
   /** The stream broke without a resumable event id: the request will get no answer. */
   onLost(reason: string): void;
   signal?: AbortSignal;
+  /** The server's route and trust (proxy, CAs); absent: the direct keep-alive agents below. */
+  network?: NetworkConfig;
 }
 
 export class FastPostHttpError extends Error {
@@ -87,7 +91,9 @@ function exchange(method: 'POST' | 'GET', req: FastPostRequest, fresh: boolean):
   return new Promise((resolve, reject) => {
     const mod = req.url.protocol === 'https:' ? https : http;
     // `fresh`: a new connection of its own, outside the keep-alive pool (see the retry below).
-    const agent = fresh ? false : agents[req.url.protocol as 'http:' | 'https:'];
+    const agent =
+      (req.network && agentFor(req.url, req.network, fresh ? { keepAlive: false } : { keepAlive: true, maxSockets: 256 })) ||
+      (fresh ? false : agents[req.url.protocol as 'http:' | 'https:']);
     let responded = false;
     let written = false;
     const headers: Record<string, string | number> =

@@ -156,7 +156,15 @@ export class UpstreamHealth {
     // Plain HTTP first: it answers for Streamable HTTP servers without loading the SDK.
     if (this.transport?.kind !== 'sse') {
       const url = this.transport?.url ?? server.url;
-      const plain = await plainProbe({ url, serverName: server.name, headers: server.headers, request, auth: this.opts.auth, singleTransport });
+      const plain = await plainProbe({
+        url,
+        serverName: server.name,
+        headers: server.headers,
+        request,
+        auth: this.opts.auth,
+        singleTransport,
+        net: server.network,
+      });
       if (plain !== 'use-sdk') {
         if (plain.outcome === 'ok') this.rememberTransport({ kind: 'streamable-http', url });
         return plain;
@@ -180,6 +188,7 @@ export class UpstreamHealth {
           headers: server.headers,
           preferred: this.transport,
           fetch: this.opts.fetch,
+          network: server.network,
           auth: this.opts.auth,
           singleTransport,
         },

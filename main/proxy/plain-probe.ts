@@ -7,7 +7,9 @@
  */
 import { HEADER_SESSION_ID } from '../../common/protocol-versions';
 import { endSession, envelopeHeaders, envelopeVersion, headerOf, postRequest, type ExchangeAnswer, type JsonRpcMessage } from '../shared/mcp-http';
-import { STATUS_TEXT, displayUrl, networkReason, parseRetryAfter } from './upstream-shared';
+import { certificateIssuer, isUntrustedCertificate, tlsCodeOf } from '../shared/net/tls-words';
+import type { NetworkConfig } from '../shared/net/network-config';
+import { STATUS_TEXT, displayUrl, networkReason, parseRetryAfter, proxyAuthFailure } from './upstream-shared';
 import type { UpstreamAuth, UpstreamFailure } from './upstream';
 
 /** The most a health check reads of one answer's event (an initialize result is a few KB). */
@@ -22,6 +24,8 @@ export interface PlainProbeOptions {
   /** Era detection: a 400/404/405/406 answer is the result, not a reason to try other transports. */
   singleTransport?: boolean;
   timeoutMs?: number;
+  /** The route and trust (proxy, CAs) of this server. */
+  net?: NetworkConfig;
 }
 
 export interface ProbeResult {
@@ -39,6 +43,7 @@ export async function plainProbe(opts: PlainProbeOptions): Promise<ProbeResult |
       request: opts.request,
       token,
       signal: AbortSignal.timeout(opts.timeoutMs ?? 20_000),
+      net: opts.net,
       maxBytes: PROBE_MAX_BYTES,
       bound: 'event',
     });
@@ -51,7 +56,10 @@ export async function plainProbe(opts: PlainProbeOptions): Promise<ProbeResult |
     }
   } catch (err) {
     if ((err as Error).name === 'TimeoutError') return { outcome: { kind: 'network', message: `Upstream ${where} did not answer within 20 s` } };
-    const reason = networkReason(err) ?? (err as Error).message;
+    const url = new URL(opts.url);
+    // An untrusted certificate: who issued it (a TLS-inspecting proxy's root?) makes the sentence.
+    const issuer = isUntrustedCertificate(tlsCodeOf(err)) ? await certificateIssuer(url, opts.net) : undefined;
+    const reason = networkReason(err, url.host, issuer) ?? (err as Error).message;
     return { outcome: { kind: 'network', message: `Cannot reach upstream ${where}: ${reason}` } };
   }
   const { status } = answer;
@@ -61,6 +69,7 @@ export async function plainProbe(opts: PlainProbeOptions): Promise<ProbeResult |
     return { outcome: 'ok', answer: answer.message };
   }
   if (status === 401) return { outcome: { kind: 'auth', status, message: `Upstream ${where} answered 401 Unauthorized` } };
+  if (status === 407) return { outcome: { kind: 'network', status, message: `Cannot reach upstream ${where}: ${proxyAuthFailure()}` } };
   if ([400, 404, 405, 406].includes(status) && !opts.singleTransport) return 'use-sdk';
   if (status < 200 || status >= 300) {
     const text = STATUS_TEXT[status] ?? answer.statusText;
@@ -77,6 +86,7 @@ export async function plainProbe(opts: PlainProbeOptions): Promise<ProbeResult |
       protocolVersion: answer.message?.result?.protocolVersion,
       token: opts.auth?.token(),
       signal: AbortSignal.timeout(2000),
+      net: opts.net,
     });
   }
   return { outcome: 'ok', answer: answer.message };

@@ -152,6 +152,7 @@ export class ProxyRuntime {
         headers: this.opts.server.headers,
         preferred: health.transport,
         fetch: this.opts.fetch,
+        network: this.opts.server.network,
         auth: this.auth,
         requestTimeoutMs: this.opts.requestTimeoutMs,
         recovery: {

@@ -4,7 +4,7 @@
  * Unavailable (it asks to retry after 5 s)").
  */
 import { InsufficientScopeError, UnauthorizedError } from '@modelcontextprotocol/client';
-import { ERR_NEEDS_SIGN_IN, ERR_UPSTREAM_HTTP, ERR_UPSTREAM_UNREACHABLE, STATUS_TEXT, displayUrl, networkReason } from './upstream-shared';
+import { ERR_NEEDS_SIGN_IN, ERR_UPSTREAM_HTTP, ERR_UPSTREAM_UNREACHABLE, STATUS_TEXT, displayUrl, networkReason, proxyAuthFailure } from './upstream-shared';
 import type { DeliveryFailure } from './message-path/delivery';
 import type { UpstreamFailure } from './upstream-types';
 
@@ -26,6 +26,14 @@ export function retryAfterOf(err: unknown): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
 export function describeFailure(err: unknown, url: string): UpstreamFailure {
   const status = httpStatusOf(err);
   const where = displayUrl(url);
@@ -35,13 +43,14 @@ export function describeFailure(err: unknown, url: string): UpstreamFailure {
   if (status === 401 || err instanceof UnauthorizedError || /unauthori[sz]ed/i.test(String((err as Error)?.name ?? ''))) {
     return { kind: 'auth', status: 401, message: `Upstream ${where} answered 401 Unauthorized` };
   }
+  if (status === 407) return { kind: 'network', status, message: `Cannot reach upstream ${where}: ${proxyAuthFailure()}` };
   if (status !== undefined) {
     const text = STATUS_TEXT[status] ?? '';
     const retryAfterS = retryAfterOf(err);
     const asks = retryAfterS !== undefined ? ` (it asks to retry after ${retryAfterS} s)` : '';
     return { kind: 'http', status, message: `Upstream ${where} answered ${status}${text ? ' ' + text : ''}${asks}`, retryAfterS };
   }
-  const reason = networkReason(err);
+  const reason = networkReason(err, hostOf(url));
   if (reason) return { kind: 'network', message: `Cannot reach upstream ${where}: ${reason}` };
   const msg = err instanceof Error ? err.message : String(err);
   return { kind: 'protocol', message: `Upstream ${where} failed: ${msg}` };

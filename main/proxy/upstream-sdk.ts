@@ -7,6 +7,7 @@
 import { SSEClientTransport, StreamableHTTPClientTransport, UnauthorizedError, type JSONRPCMessage } from '@modelcontextprotocol/client';
 import type { JsonRpcMessage } from '../shared/mcp-http';
 import type { UpstreamTarget } from '../shared/fork-protocol';
+import { fetchFor } from '../shared/net/fetch';
 import { boundResponse } from './bounded-body';
 import { describeFailure, httpStatusOf, retryAfterOf } from './upstream-errors';
 import { RETRYABLE_STATUSES, displayUrl, parseRetryAfter } from './upstream-shared';
@@ -66,11 +67,15 @@ export interface TransportHooks {
 export class SdkTransports {
   /** Retry-After of the last error answer the SDK transport saw, by status (the SDK's errors drop headers). */
   private readonly retryAfters = new Map<number, { seconds: number; at: number }>();
+  /** The fetch of the server's network configuration (proxy, CAs); the runtime's own without one. */
+  private readonly networkFetch: typeof fetch;
 
   constructor(
     private readonly opts: UpstreamOptions,
     private readonly hooks: TransportHooks,
-  ) {}
+  ) {
+    this.networkFetch = fetchFor(opts.network);
+  }
 
   create(target: UpstreamTarget, protocolVersion?: string): Transport {
     const url = new URL(target.url);
@@ -143,7 +148,7 @@ export class SdkTransports {
   }
 
   private readonly noteRetryAfter: typeof fetch = async (input, init) => {
-    const res = await (this.opts.fetch ?? globalThis.fetch)(input, init);
+    const res = await (this.opts.fetch ?? this.networkFetch)(input, init);
     if (!res.ok && RETRYABLE_STATUSES.has(res.status)) {
       const seconds = parseRetryAfter(res.headers.get('retry-after'));
       if (seconds === undefined) this.retryAfters.delete(res.status);

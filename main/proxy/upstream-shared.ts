@@ -3,6 +3,7 @@
  * upstream.ts so that an idle proxy does not load the SDK (see ProxyRuntime.loadUpstream).
  */
 import { maskUrlSecrets } from '../../common/url-secrets';
+import { describeTlsFailure, tlsCodeOf } from '../shared/net/tls-words';
 
 /** JSON-RPC error codes the proxy itself produces (the server-defined range). */
 export const ERR_UPSTREAM_HTTP = -32010;
@@ -29,6 +30,7 @@ export const STATUS_TEXT: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  407: 'Proxy Authentication Required',
   408: 'Request Timeout',
   410: 'Gone',
   429: 'Too Many Requests',
@@ -38,8 +40,16 @@ export const STATUS_TEXT: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-/** A network error's cause in words ("connection refused (ECONNREFUSED)"). */
-export function networkReason(err: unknown): string | undefined {
+/**
+ * A network error's cause in words ("connection refused (ECONNREFUSED)"). With the `host` it
+ * concerns, a TLS failure is a sentence about that host's certificate and what to do
+ * (shared/net/tls-words.ts); `issuer` names who issued it, when a look found out.
+ */
+export function networkReason(err: unknown, host?: string, issuer?: string): string | undefined {
+  if (host !== undefined) {
+    const tls = describeTlsFailure(tlsCodeOf(err), host, issuer);
+    if (tls) return tls;
+  }
   let e: any = err;
   for (let depth = 0; e && depth < 5; depth++, e = e.cause) {
     const code = typeof e.code === 'string' ? e.code : undefined;
@@ -80,6 +90,11 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   const at = Date.parse(v);
   if (!Number.isFinite(at) || !/[a-z]/i.test(v)) return undefined;
   return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** 407 from the forward proxy: what to do, in words (the proxy is not the server). */
+export function proxyAuthFailure(): string {
+  return 'the proxy asks for a user name and password (407 Proxy Authentication Required): set them in Settings ▸ Network, or in the proxy URL of this server';
 }
 
 /** Statuses whose Retry-After the SDK path keeps for the failure (the SDK's errors drop it). */

@@ -215,6 +215,7 @@ export class UpstreamTransport implements Stage, RecoveryControl {
   ): Omit<FastPostRequest, 'body' | 'headers'> {
     return {
       url: new URL(this.target?.url ?? this.opts.url),
+      network: this.opts.network,
       signal: this.abort.signal,
       onMessage: (x) => this.fromUpstream(x, t),
       onResume: (lastEventId, retryMs) =>
@@ -431,6 +432,7 @@ export class UpstreamTransport implements Stage, RecoveryControl {
       if (!this.fastPostable(t, [cancel])) return await sendOn(t, cancel);
       await fastPost({
         url: new URL(this.target?.url ?? this.opts.url),
+        network: this.opts.network,
         body: JSON.stringify(cancel),
         headers: this.fastHeaders(t.sessionId, this.protocolVersion!),
         signal: AbortSignal.timeout(CANCEL_WAIT_MS),

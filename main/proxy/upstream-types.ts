@@ -4,6 +4,7 @@
  */
 import type { ProtocolEra, ProtocolInUse } from '../../common/protocol-versions';
 import type { ElicitationAnswer, ElicitationAsk, UpstreamTarget } from '../shared/fork-protocol';
+import type { NetworkConfig } from '../shared/net/network-config';
 import type { JsonRpcMessage } from '../shared/mcp-http';
 import type { RecoveryOptions } from './message-path/retry-stage';
 import type { ToolPolicy } from './message-path/tool-policy-stage';
@@ -44,6 +45,8 @@ export interface UpstreamOptions {
   /** Transport that worked before, tried first. */
   preferred?: UpstreamTarget;
   fetch?: typeof fetch;
+  /** How the server is reached (proxy, trusted CAs): the SDK transports' fetch and the fast path's agents. */
+  network?: NetworkConfig;
   /** Access tokens from the main process. Absent: the server needs no sign-in (or none yet). */
   auth?: UpstreamAuth;
   /**

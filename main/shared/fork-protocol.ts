@@ -6,6 +6,7 @@
 import type { DefinitionKind, LogEvent, ServerCounters, ServerState, TransportKind } from '../../common/contract';
 import type { ProtocolEra, ProtocolInUse } from '../../common/protocol-versions';
 import type { ClientHello, PolicySnapshot } from './tool-policy';
+import type { NetworkConfig } from './net/network-config';
 
 export interface UpstreamTarget {
   kind: TransportKind;
@@ -22,6 +23,12 @@ export interface ProxyServerConfig {
   transport?: UpstreamTarget;
   /** How long a request may be retried (the server's retry budget setting); default 15 s. */
   retryBudgetMs?: number;
+  /**
+   * How this server is reached: direct or through an HTTP proxy (with the proxy's credentials from
+   * the vault: this channel only), and which CAs its certificate may chain to. Absent: Node's
+   * defaults (direct, bundled CAs).
+   */
+  network?: NetworkConfig;
   /** The protocol era the server spoke last time: asked first, and known to clients before a check ends. */
   era?: ProtocolEra;
   /** False: the proxy stands in for nothing a client lacks (elicitation goes to clients that declare it only). */

@@ -12,6 +12,8 @@ import type {
   ClientTools,
   DefinitionKind,
   DiagnosticsBundle,
+  EnterpriseConfigureInput,
+  EnterpriseStatus,
   FindOrAddResult,
   ElicitationReply,
   ImportCandidateView,
@@ -88,6 +90,12 @@ export interface SwitchboardCore {
   toolSummary(): Record<string, { pending: number; seen: string[] }>;
   getSettings(): AppSettings;
   setSettings(patch: Partial<AppSettings>): Promise<AppSettings>;
+  /** The password of Settings ▸ Network's proxy user, into the vault (null removes it). */
+  setProxyPassword(password: string | null): Promise<void>;
+  enterpriseStatus(): Promise<EnterpriseStatus>;
+  configureEnterprise(input: EnterpriseConfigureInput): Promise<EnterpriseStatus>;
+  signInToEnterprise(): Promise<EnterpriseStatus>;
+  signOutOfEnterprise(): Promise<EnterpriseStatus>;
   onDidChangeStatus(listener: (status: ServerStatus) => void): () => void;
   onDidChangeServers(listener: (servers: ServerSummary[]) => void): () => void;
   onDidAppendLogs(listener: (events: LogEvent[]) => void): () => void;

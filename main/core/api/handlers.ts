@@ -12,6 +12,8 @@ import {
   type AppSettings,
   type AppInfo,
   type CallName,
+  type EnterpriseConfigureInput,
+  type SignInMode,
   type CallValue,
   type DefinitionKind,
   type ElicitationReply,
@@ -102,7 +104,21 @@ function expectPair(name: CallName, arg: unknown): { serverId: string; clientId:
 
 export function parseAddServerInput(arg: unknown, name: CallName = 'servers:add'): AddServerInput {
   const obj = expectRecord(name, arg, 'an object { url, name?, headers?, clientId?, clientSecret?, scopes? }');
-  expectKnownKeys(name, obj, ['url', 'name', 'headers', 'clientId', 'clientSecret', 'scopes', 'retryBudgetSeconds', 'draft']);
+  expectKnownKeys(name, obj, [
+    'url',
+    'name',
+    'headers',
+    'clientId',
+    'clientSecret',
+    'scopes',
+    'retryBudgetSeconds',
+    'signIn',
+    'privateKey',
+    'signingAlgorithm',
+    'proxy',
+    'caFile',
+    'draft',
+  ]);
   const input: AddServerInput = { url: expectString(name, 'url', obj.url, LIMITS.urlLength, true)!.trim() };
   // An empty name means "no name": the form sends what the user typed.
   const displayName = expectString(name, 'name', obj.name, LIMITS.nameLength, false)?.trim();
@@ -124,6 +140,18 @@ export function parseAddServerInput(arg: unknown, name: CallName = 'servers:add'
       throw new PayloadError(`${name}: "retryBudgetSeconds" must be a number, got ${describe(obj.retryBudgetSeconds)}`);
     input.retryBudgetSeconds = obj.retryBudgetSeconds;
   }
+  if (obj.signIn !== undefined) {
+    if (!SIGN_IN_MODES.includes(obj.signIn as SignInMode)) throw new PayloadError(`${name}: "signIn" must be one of ${SIGN_IN_MODES.join(', ')}`);
+    input.signIn = obj.signIn as SignInMode;
+  }
+  // Never echo the key back in an error.
+  if (obj.privateKey !== undefined && (typeof obj.privateKey !== 'string' || obj.privateKey.length > 16_384)) {
+    throw new PayloadError(`${name}: "privateKey" must be a PEM text of at most 16384 characters`);
+  }
+  if (obj.privateKey) input.privateKey = obj.privateKey as string;
+  const alg = expectString(name, 'signingAlgorithm', obj.signingAlgorithm, 16, false)?.trim();
+  if (alg) input.signingAlgorithm = alg;
+  Object.assign(input, parseNetworkFields(name, obj));
   if (obj.draft !== undefined && typeof obj.draft !== 'boolean') throw new PayloadError(`${name}: "draft" must be a boolean, got ${describe(obj.draft)}`);
   if (obj.draft) input.draft = true;
   return input;
@@ -178,6 +206,21 @@ export function parseUpdateServerInput(arg: unknown): UpdateServerInput {
   return input;
 }
 
+const SIGN_IN_MODES: readonly SignInMode[] = ['browser', 'client-credentials', 'enterprise'];
+
+/** The Advanced fields about the network: a proxy (may hold a password: never echoed) and a CA file. */
+function parseNetworkFields(name: CallName, obj: Record<string, unknown>): { proxy?: string; caFile?: string } {
+  const out: { proxy?: string; caFile?: string } = {};
+  if (obj.proxy !== undefined && (typeof obj.proxy !== 'string' || obj.proxy.length > LIMITS.urlLength)) {
+    throw new PayloadError(`${name}: "proxy" must be "system", "direct" or a proxy URL of at most ${LIMITS.urlLength} characters`);
+  }
+  const proxy = (obj.proxy as string | undefined)?.trim();
+  if (proxy) out.proxy = proxy;
+  const caFile = expectString(name, 'caFile', obj.caFile, 1024, false)?.trim();
+  if (caFile) out.caFile = caFile;
+  return out;
+}
+
 /** Extra headers: names and lengths checked here (the registry checks the rest); values never echoed. */
 function parseHeaders(name: CallName, value: unknown): Record<string, string> | undefined {
   if (value === undefined) return undefined;
@@ -204,10 +247,11 @@ function parseHeaders(name: CallName, value: unknown): Record<string, string> | 
 export function parseProbeInput(arg: unknown): ProbeInput {
   const name: CallName = 'servers:probe';
   const obj = expectRecord(name, arg, 'an object { url, headers? }');
-  expectKnownKeys(name, obj, ['url', 'headers']);
+  expectKnownKeys(name, obj, ['url', 'headers', 'proxy', 'caFile']);
   const input: ProbeInput = { url: expectString(name, 'url', obj.url, LIMITS.urlLength, true)!.trim() };
   const headers = parseHeaders(name, obj.headers);
   if (headers) input.headers = headers;
+  Object.assign(input, parseNetworkFields(name, obj));
   return input;
 }
 
@@ -263,6 +307,24 @@ function parseElicitationReply(arg: unknown): ElicitationReply {
     reply.content = content as ElicitationReply['content'];
   }
   return reply;
+}
+
+function parseEnterpriseInput(arg: unknown): EnterpriseConfigureInput {
+  const name: CallName = 'enterprise:configure';
+  const obj = expectRecord(name, arg, 'an object { issuer, clientId, clientSecret?, idToken? }');
+  expectKnownKeys(name, obj, ['issuer', 'clientId', 'clientSecret', 'idToken']);
+  const input: EnterpriseConfigureInput = {
+    issuer: expectString(name, 'issuer', obj.issuer, LIMITS.urlLength, true)!.trim(),
+    clientId: expectString(name, 'clientId', obj.clientId, 256, true)!.trim(),
+  };
+  // Secrets: never echoed.
+  for (const field of ['clientSecret', 'idToken'] as const) {
+    const v = obj[field];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || v.length > 65_536) throw new PayloadError(`${name}: "${field}" must be a string of at most 65536 characters`);
+    input[field] = v;
+  }
+  return input;
 }
 
 export function errorMessage(err: unknown): string {
@@ -460,6 +522,32 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
         return core.getSettings();
       }),
     'settings:set': (arg) => guard(() => core.setSettings(parseSettings(arg))),
+    'network:set-proxy-password': (arg) =>
+      guard(() => {
+        const name: CallName = 'network:set-proxy-password';
+        const obj = expectRecord(name, arg, 'an object { password }');
+        expectKnownKeys(name, obj, ['password']);
+        if (obj.password !== null && (typeof obj.password !== 'string' || obj.password.length > LIMITS.headerValueLength)) {
+          throw new PayloadError(`${name}: "password" must be a string or null`);
+        }
+        return core.setProxyPassword((obj.password as string | null) || null);
+      }),
+    'enterprise:status': (arg) =>
+      guard(() => {
+        expectNothing('enterprise:status', arg);
+        return core.enterpriseStatus();
+      }),
+    'enterprise:configure': (arg) => guard(() => core.configureEnterprise(parseEnterpriseInput(arg))),
+    'enterprise:sign-in': (arg) =>
+      guard(() => {
+        expectNothing('enterprise:sign-in', arg);
+        return core.signInToEnterprise();
+      }),
+    'enterprise:sign-out': (arg) =>
+      guard(() => {
+        expectNothing('enterprise:sign-out', arg);
+        return core.signOutOfEnterprise();
+      }),
     'app:take-proposal': (arg) =>
       guard(() => {
         expectNothing('app:take-proposal', arg);

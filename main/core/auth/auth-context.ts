@@ -27,6 +27,12 @@ export interface AuthContextOptions {
   notifier?: Notifier;
   /** Replaces global fetch for every request the engine makes (tests, proxies). */
   fetch?: FetchLike;
+  /**
+   * The network configuration's fetch for requests made on behalf of a server (its proxy and
+   * trusted CAs; main/core/network/network-planner.ts). Without it (and without `fetch`), the
+   * runtime's own fetch.
+   */
+  networkFetch?(server: { id: string; url: string }): FetchLike;
   /** Per-request timeout for authorization-server calls (default 30 s). */
   httpTimeoutMs?: number;
   /** Time and timers (default: the system clock). */
@@ -202,6 +208,11 @@ export class AuthContext {
    */
   fetchFor(server: Pick<AuthServerConfig, 'id' | 'url'>): FetchLike {
     this.remember(...urlSecrets(server.url));
-    return guardedFetch({ base: this.o.fetch, serverUrl: server.url, timeoutMs: this.httpTimeoutMs, debug: (m) => this.log(server.id, 'debug', m) });
+    return guardedFetch({
+      base: this.o.fetch ?? this.o.networkFetch?.(server),
+      serverUrl: server.url,
+      timeoutMs: this.httpTimeoutMs,
+      debug: (m) => this.log(server.id, 'debug', m),
+    });
   }
 }

@@ -8,7 +8,10 @@
  * - registration.ts (+ oauth-provider.ts): pre-registered client, client ID metadata document,
  *   dynamic registration, the app-scheme redirect refused;
  * - authorization-flow.ts: browser + PKCE + state, the loopback or app-scheme redirect, the code
- *   exchange, the client-credentials grant (sign-in-failures.ts words every failure);
+ *   exchange, the grants without a user: client credentials (a secret or `private_key_jwt`) and
+ *   enterprise-managed authorization (sign-in-failures.ts words every failure);
+ * - enterprise-idp.ts: the user's sign-in to the company's identity provider and the token
+ *   exchange (RFC 8693) that turns its ID token into an identity assertion for one server;
  * - tokens.ts: the stored tokens, single-flight rotation-safe refresh; step-up.ts: scopes and
  *   step-up; refresh-schedule.ts: the proactive refresh on the Clock;
  * - revocation.ts: reset.
@@ -23,12 +26,24 @@ import { AuthContext, type SecretRegistry } from './auth-context';
 import { AuthorizationFlow } from './authorization-flow';
 import { SignInError } from './callback-listener';
 import { Discovery } from './discovery';
+import { EnterpriseIdp, type EnterpriseIdpStatus } from './enterprise-idp';
 import { RefreshSchedule } from './refresh-schedule';
 import { Registration } from './registration';
 import { Revocation } from './revocation';
 import { StepUp } from './step-up';
 import { TokenKeeper, type RenewListener } from './tokens';
-import type { AuthEngine, AuthLogLevel, AuthServerConfig, AuthState, AuthStateChange, BrowserOpener, HeldTokens, SecretVault, SignInPage } from './types';
+import type {
+  AuthEngine,
+  AuthLogLevel,
+  AuthServerConfig,
+  AuthState,
+  AuthStateChange,
+  BrowserOpener,
+  EnterpriseIdpConfig,
+  HeldTokens,
+  SecretVault,
+  SignInPage,
+} from './types';
 
 export { InsecureEndpointError } from './auth-http';
 export type { SecretRegistry } from './auth-context';
@@ -41,6 +56,8 @@ export interface AuthServiceOptions {
   notifier?: Notifier;
   /** Replaces global fetch for every request the engine makes (tests, proxies). */
   fetch?: FetchLike;
+  /** The fetch of the network configuration for a server's requests (proxy, CAs). */
+  networkFetch?(server: { id: string; url: string }): FetchLike;
   /** How long a browser sign-in may take (default 5 minutes). */
   callbackTimeoutMs?: number;
   /** Refresh this long before the access token expires (default 60 s). */
@@ -67,11 +84,17 @@ export class AuthService implements AuthEngine {
   private readonly tokens: TokenKeeper;
   private readonly schedule: RefreshSchedule;
   private readonly revocation: Revocation;
+  private readonly idp: EnterpriseIdp;
 
   constructor(opts: AuthServiceOptions) {
     const ctx = (this.ctx = new AuthContext(opts));
     const discovery = new Discovery(ctx);
-    const registration = new Registration(ctx, { clientMetadataUrl: opts.clientMetadataUrl });
+    const callbackTimeoutMs = opts.callbackTimeoutMs ?? 5 * 60_000;
+    this.idp = new EnterpriseIdp(ctx, { opener: opts.opener, callbackTimeoutMs });
+    const registration = new Registration(ctx, {
+      clientMetadataUrl: opts.clientMetadataUrl,
+      assertion: (server, target) => this.idp.assertion(server.name, server.enterprise, target),
+    });
     const stepUp = new StepUp(ctx, opts.maxStepUpAttempts ?? 2);
     this.tokens = new TokenKeeper(ctx, discovery, registration, stepUp, {
       skewMs: opts.refreshSkewMs ?? 60_000,
@@ -79,7 +102,7 @@ export class AuthService implements AuthEngine {
     });
     this.flow = new AuthorizationFlow(ctx, discovery, registration, this.tokens, {
       opener: opts.opener,
-      callbackTimeoutMs: opts.callbackTimeoutMs ?? 5 * 60_000,
+      callbackTimeoutMs,
     });
     this.schedule = new RefreshSchedule(ctx, this.tokens);
     this.revocation = new Revocation(ctx, { discovery, registration, flow: this.flow, tokens: this.tokens, stepUp });
@@ -132,6 +155,26 @@ export class AuthService implements AuthEngine {
 
   reset(server: AuthServerConfig): Promise<void> {
     return this.revocation.reset(server);
+  }
+
+  // ---- the company's identity provider (enterprise-managed authorization) -------------------
+
+  /** The browser sign-in to the company's identity provider; its ID token serves every enterprise server. */
+  signInToIdp(idp: EnterpriseIdpConfig | undefined): Promise<void> {
+    return this.idp.signIn(idp);
+  }
+
+  /** Keeps an ID token of the identity provider obtained elsewhere (automation, `connect --idp-id-token`). */
+  useIdpIdToken(idp: EnterpriseIdpConfig, idToken: string): Promise<void> {
+    return this.idp.useIdToken(idp, idToken);
+  }
+
+  signOutOfIdp(idp: EnterpriseIdpConfig | undefined): Promise<void> {
+    return this.idp.signOut(idp);
+  }
+
+  idpStatus(idp: EnterpriseIdpConfig | undefined): Promise<EnterpriseIdpStatus> {
+    return this.idp.status(idp);
   }
 
   state(serverId: string): AuthState {

@@ -90,7 +90,7 @@ export class AuthorizationFlow {
       rt.stepUpExhausted = undefined;
       throw new SignInError('config', message);
     }
-    if (server.grantType === 'client_credentials') return this.runClientCredentials(server, rt);
+    if (server.grantType === 'client_credentials' || server.grantType === 'enterprise') return this.runClientCredentials(server, rt);
     const previous = { state: rt.state, detail: rt.detail };
     const attempt: { flow?: SignInFlow } = {};
     try {
@@ -324,20 +324,44 @@ export class AuthorizationFlow {
     return true;
   }
 
-  /** A confidential client with no user: one token request, no browser. */
+  /**
+   * A grant with no browser: a confidential client (client credentials, with its secret or a
+   * signed JWT), or enterprise-managed authorization (the company's identity provider vouches for
+   * the user). One token request at the server's authorization server.
+   */
   private async runClientCredentials(server: AuthServerConfig, rt: ServerRuntime): Promise<void> {
+    const enterprise = server.grantType === 'enterprise';
     try {
       checkServerUrl(server);
-      if (!server.clientId || !server.clientSecret) {
-        throw new SignInError('config', `${server.name} is set to sign in as an app (client credentials), which needs a client ID and a client secret.`);
+      if (enterprise && !server.clientId) {
+        throw new SignInError(
+          'config',
+          `${server.name} is set to sign in through your company's identity provider, which needs the client ID its authorization server issued to MCP Switchboard.`,
+        );
+      }
+      if (!enterprise && (!server.clientId || (!server.clientSecret && !server.privateKey))) {
+        throw new SignInError(
+          'config',
+          `${server.name} is set to sign in as an app (client credentials), which needs a client ID and a client secret or private key.`,
+        );
       }
       this.ctx.setState(server.id, 'signing-in', `Getting a token for ${server.name}`);
       if (!rt.challenge) await this.discovery.probe(server, rt);
       await this.clientCredentialsGrant(server, rt);
       rt.notified = false;
       rt.stepUp = undefined;
-      this.ctx.setState(server.id, 'signed-in', `Signed in to ${server.name} as an app`);
-      this.ctx.log(server.id, 'info', `Signed in to ${server.name} with client credentials`);
+      this.ctx.setState(
+        server.id,
+        'signed-in',
+        enterprise ? `Signed in to ${server.name} through your company's identity provider` : `Signed in to ${server.name} as an app`,
+      );
+      this.ctx.log(
+        server.id,
+        'info',
+        enterprise
+          ? `Signed in to ${server.name} with an identity assertion from your company's identity provider`
+          : `Signed in to ${server.name} with client credentials`,
+      );
     } catch (raw) {
       const err = this.ctx.safeError(
         raw instanceof OAuthError ? await this.exchangeFailure(server, raw, 'pre-registered') : describeSignInFailure(server, raw),
@@ -348,7 +372,7 @@ export class AuthorizationFlow {
     }
   }
 
-  /** The client-credentials token request; saves the tokens and resolves with the access token. */
+  /** The token request of a grant without a user; saves the tokens and resolves with the access token. */
   async clientCredentialsGrant(server: AuthServerConfig, rt: ServerRuntime): Promise<string> {
     const flow: SignInFlow = { state: '', redirectUrl: '' };
     const scope = rt.stepUp ?? rt.challenge?.scope;
@@ -370,7 +394,7 @@ export class AuthorizationFlow {
       resource: flow.resource,
       requestedScope: scope,
       clientKind: 'pre-registered',
-      grantType: 'client_credentials',
+      grantType: server.grantType === 'enterprise' ? 'enterprise' : 'client_credentials',
     };
     await this.tokens.saveSignIn(server, rt, session, discovery, flow.tokens);
     return flow.tokens.access_token;

@@ -18,7 +18,7 @@
  * again (`onMigrated` says so).
  */
 import type { AuthorizationServerMetadata, OAuthDiscoveryState, OAuthTokens, StoredOAuthClientInformation } from '@modelcontextprotocol/client';
-import type { SecretVault } from './types';
+import type { GrantType, SecretVault } from './types';
 
 export type ClientKind = 'dcr' | 'cimd' | 'pre-registered';
 
@@ -54,7 +54,7 @@ export interface ServerSession {
   requestedScope?: string;
   clientKind: ClientKind;
   /** How the tokens were obtained; client-credentials tokens are renewed by asking again. */
-  grantType?: 'authorization_code' | 'client_credentials';
+  grantType?: GrantType;
   /** Who signed in (the ID token's email, user name or `sub`; account.ts), for the window. */
   account?: string;
 }
@@ -80,6 +80,18 @@ const SESSION_PREFIX = `${PREFIX}session/`;
 const discoveryKey = (serverId: string) => `${PREFIX}discovery/${enc(serverId)}`;
 const sessionKey = (serverId: string) => `${SESSION_PREFIX}${enc(serverId)}`;
 const portKey = (serverId: string) => `${PREFIX}port/${enc(serverId)}`;
+const idpKey = (issuer: string) => `${PREFIX}idp/${enc(issuer)}`;
+
+/** The user's sign-in to the company's identity provider (enterprise-managed authorization). */
+export interface IdpTokens {
+  id_token: string;
+  refresh_token?: string;
+  /** Epoch ms when the ID token expires (its `exp`), when it says. */
+  expires_at?: number;
+  obtained_at: number;
+  /** The client the ID token was issued to. */
+  client_id: string;
+}
 
 export interface CredentialStoreOptions {
   /** Tokens that several servers shared were given to one of them (see the file comment). */
@@ -263,5 +275,17 @@ export class CredentialStore {
 
   savePort(serverId: string, port: number): Promise<void> {
     return this.setJson(portKey(serverId), port);
+  }
+
+  getIdpTokens(issuer: string): Promise<IdpTokens | undefined> {
+    return this.getJson<IdpTokens>(idpKey(issuer));
+  }
+
+  saveIdpTokens(issuer: string, tokens: IdpTokens): Promise<void> {
+    return this.setJson(idpKey(issuer), tokens);
+  }
+
+  deleteIdpTokens(issuer: string): Promise<void> {
+    return this.vault.delete(idpKey(issuer));
   }
 }

@@ -6,7 +6,9 @@
  * browser flow on its own or refresh behind the engine's back.
  */
 import {
+  createPrivateKeyJwtAuth,
   validateClientMetadataUrl,
+  type AddClientAuthentication,
   type OAuthClientInformationContext,
   type OAuthClientMetadata,
   type OAuthClientProvider,
@@ -14,12 +16,37 @@ import {
   type OAuthTokens,
   type StoredOAuthClientInformation,
 } from '@modelcontextprotocol/client';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { endpointRefusal, isSecureOrLoopback } from '../../../common/url-policy';
 import { SignInError } from './callback-listener';
 import type { ClientKind, CredentialStore } from './credential-store';
 import type { AuthServerConfig } from './types';
 
 export const CLIENT_NAME = 'MCP Switchboard';
+/** RFC 7523 §2.1: the JWT bearer grant (enterprise-managed authorization redeems its assertion with it). */
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/**
+ * The JWS algorithm for a private key: ES256/384/512 for the P-curves, RS256 for RSA, EdDSA for
+ * Ed25519. Throws a sentence for anything else (or a key that does not parse).
+ */
+export function signingAlgorithmFor(pem: string): string {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem);
+  } catch {
+    throw new SignInError('config', 'The private key is not a PEM private key (PKCS #8, "-----BEGIN PRIVATE KEY-----").');
+  }
+  const type = key.asymmetricKeyType;
+  if (type === 'rsa' || type === 'rsa-pss') return 'RS256';
+  if (type === 'ed25519') return 'EdDSA';
+  if (type === 'ec') {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    const alg = curve === 'prime256v1' ? 'ES256' : curve === 'secp384r1' ? 'ES384' : curve === 'secp521r1' ? 'ES512' : undefined;
+    if (alg) return alg;
+  }
+  throw new SignInError('config', `MCP Switchboard cannot sign with a ${type ?? 'unknown'} key; use an RSA, P-256, P-384, P-521 or Ed25519 key.`);
+}
 
 /** What one sign-in remembers between building the authorization URL and redeeming the code. */
 export interface SignInFlow {
@@ -31,8 +58,10 @@ export interface SignInFlow {
   resource?: string;
   /** The client used for this sign-in (with a pre-registered secret, in memory only). */
   client?: { info: StoredOAuthClientInformation; kind: ClientKind };
-  /** Only for non-interactive grants, which the app does not use today. */
+  /** The tokens of a non-interactive grant (client credentials, enterprise). */
   tokens?: OAuthTokens;
+  /** The authorization server's issuer, as the SDK found it (the audience of an identity assertion). */
+  issuer?: string;
   /** The discovered authorization server was checked for `openid` (once per sign-in). */
   openIdChecked?: boolean;
 }
@@ -71,6 +100,11 @@ export interface SwitchboardProviderOptions {
   requestedScope?: string;
   /** Every secret seen passes through here so the engine can keep it out of logs. */
   onSecret(secret: string): void;
+  /**
+   * Enterprise-managed authorization: the identity assertion grant (ID-JAG) for this server's
+   * authorization server and resource, from the company's identity provider (enterprise-idp.ts).
+   */
+  assertion?(target: { authorizationServer: string; resource: string; scope?: string }): Promise<string>;
   log(level: 'debug' | 'info' | 'warn', message: string): void;
 }
 
@@ -95,8 +129,14 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
     }
   }
 
+  /** A grant without a user at a browser: client credentials, or enterprise-managed authorization. */
   private get clientCredentials(): boolean {
-    return this.o.server.grantType === 'client_credentials';
+    return this.o.server.grantType === 'client_credentials' || this.o.server.grantType === 'enterprise';
+  }
+
+  /** `private_key_jwt` (RFC 7523 §2.2): a client-credentials client that signs its assertions. */
+  private get signsAssertions(): boolean {
+    return this.o.server.grantType === 'client_credentials' && !!this.o.server.privateKey;
   }
 
   /** Undefined for the client-credentials grant: the SDK then runs a non-interactive token request. */
@@ -105,8 +145,16 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
   }
 
   get clientMetadata(): OAuthClientMetadata {
+    if (this.o.server.grantType === 'enterprise') {
+      return { client_name: CLIENT_NAME, redirect_uris: [], grant_types: [JWT_BEARER_GRANT], token_endpoint_auth_method: 'client_secret_basic' };
+    }
     if (this.clientCredentials) {
-      return { client_name: CLIENT_NAME, redirect_uris: [], grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' };
+      return {
+        client_name: CLIENT_NAME,
+        redirect_uris: [],
+        grant_types: ['client_credentials'],
+        token_endpoint_auth_method: this.signsAssertions ? 'private_key_jwt' : 'client_secret_basic',
+      };
     }
     return {
       client_name: CLIENT_NAME,
@@ -191,12 +239,47 @@ export class SwitchboardOAuthProvider implements OAuthClientProvider {
     if (kind === 'cimd') this.o.log('info', `Using the client ID metadata document with ${issuer}`);
   }
 
-  /** The client-credentials token request (the SDK adds client authentication and `resource`). */
-  prepareTokenRequest(scope?: string): URLSearchParams | undefined {
+  /**
+   * The token request of a grant without a user (the SDK adds client authentication and
+   * `resource`): client credentials, or the JWT bearer grant with the identity assertion the
+   * company's identity provider issued for this server (enterprise-managed authorization).
+   */
+  async prepareTokenRequest(scope?: string): Promise<URLSearchParams | undefined> {
     if (!this.clientCredentials) return undefined;
-    const params = new URLSearchParams({ grant_type: 'client_credentials' });
+    let params: URLSearchParams;
+    if (this.o.server.grantType === 'enterprise') {
+      const { flow } = this.o;
+      const authorizationServer = flow.issuer ?? flow.discovery?.authorizationServerMetadata?.issuer ?? flow.discovery?.authorizationServerUrl;
+      const resource = flow.resource ?? canonicalResource(this.o.server.url).href;
+      if (!authorizationServer || !this.o.assertion)
+        throw new SignInError('config', `${this.o.server.name} has no authorization server to exchange an identity assertion with.`);
+      const assertion = await this.o.assertion({ authorizationServer, resource, scope });
+      this.o.onSecret(assertion);
+      params = new URLSearchParams({ grant_type: JWT_BEARER_GRANT, assertion });
+    } else {
+      params = new URLSearchParams({ grant_type: 'client_credentials' });
+    }
     if (scope) params.set('scope', scope);
     return params;
+  }
+
+  /**
+   * `private_key_jwt`: each token request carries a fresh JWT signed with the client's key (iss
+   * and sub the client ID, aud the authorization server's issuer, five minutes, a unique jti).
+   */
+  get addClientAuthentication(): AddClientAuthentication | undefined {
+    const { server } = this.o;
+    if (!this.signsAssertions || !server.clientId || !server.privateKey) return undefined;
+    return createPrivateKeyJwtAuth({
+      issuer: server.clientId,
+      subject: server.clientId,
+      privateKey: server.privateKey,
+      alg: server.signingAlgorithm ?? signingAlgorithmFor(server.privateKey),
+    });
+  }
+
+  saveAuthorizationServerUrl(issuer: string): void {
+    this.o.flow.issuer = issuer;
   }
 
   /** Tokens stay with the engine: the SDK never refreshes on its own. */

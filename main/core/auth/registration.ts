@@ -26,6 +26,8 @@ export class AppSchemeRefusedError extends Error {}
 export interface RegistrationOptions {
   /** Our client ID metadata document (https URL with a path), used when a server supports CIMD. */
   clientMetadataUrl?: string;
+  /** Enterprise-managed authorization: the identity assertion for a server (enterprise-idp.ts). */
+  assertion?(server: AuthServerConfig, target: { authorizationServer: string; resource: string; scope?: string }): Promise<string>;
 }
 
 /** `invalid_client`/`unauthorized_client` for a client we registered: the registration is gone. */
@@ -49,6 +51,7 @@ export class Registration {
       requestedScope,
       onSecret: (secret) => this.ctx.remember(secret),
       log: (level, message) => this.ctx.log(server.id, level, message),
+      assertion: server.grantType === 'enterprise' && this.o.assertion ? (target) => this.o.assertion!(server, target) : undefined,
     });
   }
 

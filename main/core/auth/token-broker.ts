@@ -9,7 +9,7 @@ import type { SignInState } from '../../../common/contract';
 import { tokenHash } from '../../shared/token-hash';
 import type { ServerRegistry } from '../servers/server-registry';
 import { CLIENT_SECRET_PREFIX } from './choice-vault';
-import type { AuthEngine, AuthServerConfig, SecretVault } from './types';
+import type { AuthEngine, AuthServerConfig, EnterpriseIdpConfig, SecretVault } from './types';
 
 export interface TokenBrokerOptions {
   /** The sign-in engine; without it servers that need sign-in stay `needs-sign-in`. */
@@ -27,9 +27,13 @@ export interface TokenBrokerOptions {
   onDidChange(): void;
   /** Something for the server's log. */
   log(serverId: string, level: 'info' | 'warn', message: string): void;
+  /** The company's identity provider (Settings ▸ Company sign-in), for servers set to `enterprise`. */
+  enterprise?(): Promise<EnterpriseIdpConfig | undefined>;
 }
 
 const CLIENT_SECRET_KEY = (serverId: string) => `${CLIENT_SECRET_PREFIX}${serverId}`;
+/** A client-credentials client's private key (private_key_jwt), PEM. */
+const CLIENT_KEY_KEY = (serverId: string) => `client-key:${serverId}`;
 
 export class TokenBroker {
   /** Fingerprint of the token each proxy holds, to push only changes. */
@@ -110,7 +114,16 @@ export class TokenBroker {
     const r = this.opts.registry.get(serverId);
     if (!r) throw new Error(`No server "${serverId}".`);
     const clientSecret = r.clientId ? await this.clientSecret(serverId) : undefined;
-    return { id: r.id, name: r.name, url: r.url, clientId: r.clientId, clientSecret, scopes: r.scopes };
+    const cfg: AuthServerConfig = { id: r.id, name: r.name, url: r.url, clientId: r.clientId, clientSecret, scopes: r.scopes };
+    if (r.grantType) cfg.grantType = r.grantType;
+    if (r.grantType === 'client_credentials') {
+      const privateKey = await this.opts.vault?.get(CLIENT_KEY_KEY(serverId)).catch(() => undefined);
+      this.opts.secrets.add(privateKey);
+      if (privateKey) cfg.privateKey = privateKey;
+      if (r.signingAlgorithm) cfg.signingAlgorithm = r.signingAlgorithm;
+    }
+    if (r.grantType === 'enterprise') cfg.enterprise = await this.opts.enterprise?.();
+    return cfg;
   }
 
   // ---- client secrets ------------------------------------------------------------------------
@@ -125,6 +138,13 @@ export class TokenBroker {
     if (!this.opts.vault) throw new Error('This host cannot store a client secret.');
     this.opts.secrets.add(secret);
     await this.opts.vault.set(CLIENT_SECRET_KEY(serverId), secret);
+  }
+
+  /** A client-credentials client's private key (private_key_jwt), into the vault. */
+  async storePrivateKey(serverId: string, pem: string): Promise<void> {
+    if (!this.opts.vault) throw new Error('This host cannot store a private key.');
+    this.opts.secrets.add(pem);
+    await this.opts.vault.set(CLIENT_KEY_KEY(serverId), pem);
   }
 
   get canStoreClientSecrets(): boolean {
@@ -236,6 +256,7 @@ export class TokenBroker {
   async forget(serverId: string): Promise<void> {
     if (this.opts.auth) await this.opts.auth.reset(await this.authConfig(serverId)).catch(() => {});
     await this.opts.vault?.delete(CLIENT_SECRET_KEY(serverId));
+    await this.opts.vault?.delete(CLIENT_KEY_KEY(serverId));
     this.expiry.delete(serverId);
     this.accounts.delete(serverId);
     this.renewable.delete(serverId);

@@ -8,7 +8,7 @@
  *   (the user is notified once); `invalid_client` ⇒ the registration is dropped so the next
  *   sign-in registers afresh; 403 insufficient_scope ⇒ step-up (step-up.ts); a server that moved
  *   to another authorization server ⇒ needs-sign-in without refreshing the old grant.
- * - Client-credentials tokens are renewed by asking again.
+ * - Tokens of a grant without a user (client credentials, enterprise-managed) are renewed by asking again.
  * - Every new access token is announced (`onDidRenewToken`), and every change of the stored
  *   tokens is told to `onDidChangeTokens` (the refresh schedule listens).
  */
@@ -23,13 +23,16 @@ import {
 } from '@modelcontextprotocol/client';
 import type { AuthContext, ServerRuntime } from './auth-context';
 import { InsecureEndpointError } from './auth-http';
-import { sanitizeText } from './callback-listener';
+import { SignInError, sanitizeText } from './callback-listener';
 import type { ServerSession, StoredTokens } from './credential-store';
 import type { Discovery } from './discovery';
 import type { Registration } from './registration';
 import { describeExchangeFailure, describeSignInFailure } from './sign-in-failures';
 import type { StepUp } from './step-up';
 import type { AuthServerConfig, HeldTokens } from './types';
+
+/** Tokens of a grant without a user (client credentials, enterprise): renewed by asking again. */
+const withoutUser = (session: ServerSession) => session.grantType === 'client_credentials' || session.grantType === 'enterprise';
 
 const fingerprint = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
 
@@ -117,7 +120,7 @@ export class TokenKeeper {
     const expiresAt = current?.tokens.expires_at;
     if (!current || expiresAt === undefined) return undefined;
     const { tokens, session } = current;
-    if (!tokens.refresh_token && session.grantType !== 'client_credentials') return expiresAt;
+    if (!tokens.refresh_token && !withoutUser(session)) return expiresAt;
     const beforeExpiry = expiresAt - this.o.skewMs;
     return Number.isFinite(tokens.obtained_at) ? Math.max(beforeExpiry, tokens.obtained_at + (expiresAt - tokens.obtained_at) / 2) : beforeExpiry;
   }
@@ -159,7 +162,7 @@ export class TokenKeeper {
     if (rt.state === 'unknown') this.ctx.setState(server.id, 'signed-in', `Signed in to ${server.name}`);
     const now = this.ctx.now();
     if (tokens.expires_at === undefined || now < tokens.expires_at - this.o.skewMs) return tokens.access_token;
-    if (!tokens.refresh_token && current.session.grantType !== 'client_credentials') {
+    if (!tokens.refresh_token && !withoutUser(current.session)) {
       if (now < tokens.expires_at) return tokens.access_token;
       await this.drop(server.id, current.session, rt);
       this.ctx.needsSignIn(server, `Your sign-in to ${server.name} has expired. Sign in again.`, true);
@@ -192,7 +195,7 @@ export class TokenKeeper {
     if (challenge.token && challenge.token !== current.tokens.access_token && !this.expiring(current.tokens)) {
       return current.tokens.access_token;
     }
-    if (!current.tokens.refresh_token && current.session.grantType !== 'client_credentials') {
+    if (!current.tokens.refresh_token && !withoutUser(current.session)) {
       await this.drop(server.id, current.session, rt);
       this.ctx.needsSignIn(server, `${server.name} no longer accepts your sign-in. Sign in again.`, true);
       return undefined;
@@ -227,7 +230,7 @@ export class TokenKeeper {
 
   private async doRefresh(server: AuthServerConfig, rt: ServerRuntime): Promise<string | undefined> {
     const current = await this.current(server.id, rt);
-    if (current?.session.grantType === 'client_credentials' && !current.tokens.refresh_token) return this.renewClientCredentials(server, rt);
+    if (current && withoutUser(current.session) && !current.tokens.refresh_token) return this.renewClientCredentials(server, rt);
     if (!current?.tokens.refresh_token) return undefined;
     const { session, tokens } = current;
     const used = tokens.refresh_token!;
@@ -309,6 +312,12 @@ export class TokenKeeper {
         if (session) await this.drop(server.id, session, rt);
         this.ctx.setState(server.id, 'error', err.message);
         this.ctx.log(server.id, 'warn', err.message);
+        return undefined;
+      }
+      if (raw instanceof SignInError && raw.kind === 'config') {
+        // Enterprise: the company's identity provider needs the user again (signed out, expired).
+        this.ctx.needsSignIn(server, this.ctx.redact(raw.message), true);
+        this.ctx.log(server.id, 'warn', raw.message);
         return undefined;
       }
       throw this.ctx.safeError(describeSignInFailure(server, raw));

@@ -33,6 +33,24 @@ export interface BrowserOpener {
   open(url: string): Promise<void>;
 }
 
+/**
+ * How a server's tokens are obtained: the browser sign-in (authorization code + PKCE), a
+ * confidential client with no user (client credentials), or enterprise-managed authorization
+ * (the MCP cross-app access extension: the user's ID token from the company's identity provider is
+ * exchanged there for an identity assertion grant, RFC 8693, which the server's authorization
+ * server redeems with the JWT bearer grant, RFC 7523).
+ */
+export type GrantType = 'authorization_code' | 'client_credentials' | 'enterprise';
+
+/** The company's identity provider for enterprise-managed authorization (Settings). */
+export interface EnterpriseIdpConfig {
+  /** The IdP's issuer (its metadata is discovered from it). */
+  issuer: string;
+  /** The app's client at the IdP (token exchange and the user's IdP sign-in). */
+  clientId: string;
+  clientSecret?: string;
+}
+
 /** What the engine needs to know about one server. */
 export interface AuthServerConfig {
   id: string;
@@ -50,11 +68,24 @@ export interface AuthServerConfig {
    */
   allowUnadvertisedPkce?: boolean;
   /**
-   * `client_credentials`: a pre-registered confidential client (clientId + clientSecret) that gets
-   * tokens without a user or browser (machine-to-machine servers, the conformance extension
-   * scenarios). Default: the browser sign-in (authorization code + PKCE).
+   * `client_credentials`: a pre-registered confidential client (clientId + clientSecret, or
+   * + privateKey) that gets tokens without a user or browser (machine-to-machine servers);
+   * `enterprise`: the company's identity provider vouches for the user (see GrantType). Default:
+   * the browser sign-in (authorization code + PKCE).
    */
-  grantType?: 'authorization_code' | 'client_credentials';
+  grantType?: GrantType;
+  /**
+   * How a `client_credentials` client proves itself at the token endpoint: its secret (default), or
+   * a JWT signed with its private key (`private_key_jwt`, RFC 7523 §2.2) when `privateKey` is set.
+   */
+  privateKey?: string;
+  /** The JWS algorithm for `privateKey` (ES256, RS256, …); default: from the key's type. */
+  signingAlgorithm?: string;
+  /**
+   * `enterprise`: the company's identity provider (set once in Settings) and, from the vault, the
+   * secret of the app's client there. The ID token comes from the engine's own IdP sign-in.
+   */
+  enterprise?: EnterpriseIdpConfig;
   /**
    * Where the browser comes back to. `loopback` (default): `http://127.0.0.1:<port>/oauth/callback`,
    * served by the engine. `app-scheme`: the app's own `mcp-switchboard://oauth/callback` (RFC 8252
@@ -141,4 +172,9 @@ export interface AuthEngine {
   onDidRenewToken(listener: (serverId: string, accessToken: string, expiresAt: number | undefined) => void): () => void;
   /** Stops the schedule, ends sign-ins in progress, waits for refreshes in flight. */
   dispose(): Promise<void>;
+  // ---- the company's identity provider (enterprise-managed authorization; enterprise-idp.ts)
+  signInToIdp?(idp: EnterpriseIdpConfig | undefined): Promise<void>;
+  useIdpIdToken?(idp: EnterpriseIdpConfig, idToken: string): Promise<void>;
+  signOutOfIdp?(idp: EnterpriseIdpConfig | undefined): Promise<void>;
+  idpStatus?(idp: EnterpriseIdpConfig | undefined): Promise<{ signedIn: boolean; account?: string; expiresAt?: number }>;
 }

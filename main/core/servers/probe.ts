@@ -37,6 +37,8 @@ import {
   type ServerFacts,
 } from '../../shared/mcp-http';
 import type { Env } from '../../shared/paths';
+import type { NetworkConfig } from '../../shared/net/network-config';
+import { certificateIssuer, describeTlsFailure, isUntrustedCertificate, tlsCodeOf } from '../../shared/net/tls-words';
 import { resolveHeaders, validateHeaders, validateServerUrl } from './server-model';
 
 export interface ProbeOptions {
@@ -47,10 +49,12 @@ export interface ProbeOptions {
   ca?: string | Buffer;
   /** Name resolution for tests (a made-up public name for a fixture on this computer); the app never sets it. */
   lookup?: LookupFunction;
+  /** The route and trust (proxy, CAs) the server would have once added (core/network). */
+  net?: NetworkConfig;
 }
 
-/** The test-only connection overrides, passed along as they came. */
-type Net = Pick<ProbeOptions, 'ca' | 'lookup'>;
+/** The connection options (network configuration; test-only overrides), passed along as they came. */
+type Net = Pick<ProbeOptions, 'ca' | 'lookup' | 'net'>;
 
 const CLIENT_INFO = { name: 'mcp-switchboard-probe', version: '0.1.0' };
 /** Bodies the probe reads are small JSON documents; anything larger is cut off. */
@@ -150,43 +154,47 @@ function openLegacyStream(
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const waiters = new Map<string, (m: any) => void>();
-    const req = httpModuleFor(u).request(u, { method: 'GET', headers: { ...headers, accept: 'text/event-stream' }, signal, ...testConnect(net) }, (res) => {
-      const type = contentTypeOf(res.headers);
-      const base = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers };
-      const close = () => res.destroy();
-      const waitFor = (id: string) =>
-        new Promise<any>((ok) => {
-          waiters.set(id, ok);
-          res.once('close', () => ok(undefined));
-        });
-      if (base.status < 200 || base.status >= 300 || type !== 'text/event-stream') {
-        res.resume();
-        return resolve({ ...base, waitFor, close });
-      }
-      res.setEncoding('utf8');
-      let announced = false;
-      const parser = new SseParser(({ event, data }) => {
-        if (event === 'endpoint' && !announced) {
-          announced = true;
-          let endpoint: string | undefined;
-          try {
-            endpoint = new URL(data.trim(), url).href;
-          } catch {
-            endpoint = undefined;
-          }
-          resolve({ ...base, endpoint, waitFor, close });
-        } else if (event === 'message') {
-          const m = parseJson(data);
-          const w = m && waiters.get(String(m.id));
-          if (w) w(m);
+    const req = httpModuleFor(u).request(
+      u,
+      { method: 'GET', headers: { ...headers, accept: 'text/event-stream' }, signal, ...testConnect({ ...net, url: u }) },
+      (res) => {
+        const type = contentTypeOf(res.headers);
+        const base = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers };
+        const close = () => res.destroy();
+        const waitFor = (id: string) =>
+          new Promise<any>((ok) => {
+            waiters.set(id, ok);
+            res.once('close', () => ok(undefined));
+          });
+        if (base.status < 200 || base.status >= 300 || type !== 'text/event-stream') {
+          res.resume();
+          return resolve({ ...base, waitFor, close });
         }
-      }, MAX_BODY);
-      res.on('data', (chunk: string) => {
-        if (!parser.push(chunk)) close();
-      });
-      res.on('end', () => resolve({ ...base, waitFor, close }));
-      res.on('error', () => resolve({ ...base, waitFor, close }));
-    });
+        res.setEncoding('utf8');
+        let announced = false;
+        const parser = new SseParser(({ event, data }) => {
+          if (event === 'endpoint' && !announced) {
+            announced = true;
+            let endpoint: string | undefined;
+            try {
+              endpoint = new URL(data.trim(), url).href;
+            } catch {
+              endpoint = undefined;
+            }
+            resolve({ ...base, endpoint, waitFor, close });
+          } else if (event === 'message') {
+            const m = parseJson(data);
+            const w = m && waiters.get(String(m.id));
+            if (w) w(m);
+          }
+        }, MAX_BODY);
+        res.on('data', (chunk: string) => {
+          if (!parser.push(chunk)) close();
+        });
+        res.on('end', () => resolve({ ...base, waitFor, close }));
+        res.on('error', () => resolve({ ...base, waitFor, close }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -229,7 +237,7 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
     const friendly = facts.title ?? facts.serverName;
     if (friendly) result.suggestedName = friendly;
   };
-  const net: Net = { ca: opts.ca, lookup: opts.lookup };
+  const net: Net = { ca: opts.ca, lookup: opts.lookup, net: opts.net };
   const post = (request: JsonRpcMessage) => postRequest({ url, headers: userHeaders, request, signal: deadline.signal(), ...net, maxBytes: MAX_BODY });
 
   let answer: Answer;
@@ -237,6 +245,17 @@ export async function probeServer(input: ProbeInput, opts: ProbeOptions = {}): P
     answer = await post(initializeRequest('probe-1', CLIENT_INFO));
   } catch (err) {
     result.problem = describeNetworkError(err, host);
+    const code = tlsCodeOf(err);
+    if (isUntrustedCertificate(code) && !opts.ca) {
+      // Who issued it (a company's TLS-inspecting proxy?), and what to do, before the server is added.
+      const issuer = await certificateIssuer(new URL(url), opts.net, { lookup: opts.lookup, timeoutMs: 3000 });
+      const words = describeTlsFailure(code, host, issuer);
+      if (words) result.problem = `${result.problem} ${words[0]!.toUpperCase()}${words.slice(1)}.`;
+    }
+    return result;
+  }
+  if (answer.status === 407) {
+    result.problem = `The proxy between this computer and ${host} asks for a user name and password (407): set them in Settings ▸ Network, or in the proxy URL under Advanced.`;
     return result;
   }
   result.reachable = true;

@@ -25,6 +25,20 @@ export interface ServerRecord {
   protocolEra?: ProtocolEra;
   /** False: the app stands in for nothing a client lacks (no questions asked in the window). */
   standIns?: false;
+  /**
+   * How tokens are got without a browser: `client_credentials` (clientId + the vault's client
+   * secret or private key) or `enterprise` (the company's identity provider). Absent: the browser.
+   */
+  grantType?: 'client_credentials' | 'enterprise';
+  /** The JWS algorithm for the vault's private key (private_key_jwt); absent: from the key's type. */
+  signingAlgorithm?: string;
+  /**
+   * How the server is reached: `direct`, or a proxy URL (`http://user@proxy:3128`, the password in
+   * the vault). Absent: the system's proxy settings.
+   */
+  proxy?: string;
+  /** A CA certificate file (PEM) trusted for this server. */
+  caFile?: string;
   createdAt: number;
   /**
    * The name was made from the URL's host because the server did not say (it needed sign-in, or

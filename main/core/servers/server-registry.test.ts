@@ -38,6 +38,30 @@ afterEach(() => {
 });
 
 describe('ServerRegistry', () => {
+  it('keeps the sign-in mode and network fields without a secret: the proxy URL without its password (issue 17)', () => {
+    const reg = new ServerRegistry(openStore());
+    const r = reg.add({
+      url: 'https://mcp.example.com/mcp',
+      name: 'Machine',
+      signIn: 'client-credentials',
+      clientId: 'app',
+      privateKey: '-----BEGIN PRIVATE KEY-----x',
+      signingAlgorithm: 'ES256',
+      proxy: 'http://ann:secret-pw@proxy.corp:3128',
+      caFile: '/etc/corp/root.pem',
+    });
+    expect(r).toMatchObject({ grantType: 'client_credentials', signingAlgorithm: 'ES256', proxy: 'http://ann@proxy.corp:3128', caFile: '/etc/corp/root.pem' });
+    expect(JSON.stringify(onDisk())).not.toMatch(/secret-pw|PRIVATE KEY/);
+    expect(reg.add({ url: 'https://mcp.example.com/mcp', name: 'Direct', proxy: 'direct' }).proxy).toBe('direct');
+    expect(reg.add({ url: 'https://mcp.example.com/mcp', name: 'System', proxy: 'system' }).proxy).toBeUndefined();
+    expect(reg.add({ url: 'https://mcp.example.com/mcp', name: 'Company', signIn: 'enterprise', clientId: 'c' }).grantType).toBe('enterprise');
+    expectRefused(() => reg.add({ url: 'https://x.example/mcp', signIn: 'client-credentials', clientId: 'a' }), /needs a client secret or a private key/);
+    expectRefused(() => reg.add({ url: 'https://x.example/mcp', signIn: 'enterprise' }), /needs the client ID/);
+    expectRefused(() => reg.add({ url: 'https://x.example/mcp', proxy: 'socks5://s:1080' }), /Only HTTP proxies/);
+    expectRefused(() => reg.add({ url: 'https://x.example/mcp', caFile: 'relative.pem' }), /absolute path/);
+    expectRefused(() => reg.add({ url: 'https://x.example/mcp', privateKey: 'k' }), /only to sign in as an app/);
+  });
+
   it('starts empty', () => {
     const reg = new ServerRegistry(openStore());
     expect(reg.list()).toEqual([]);

@@ -6,6 +6,8 @@
  * `list` does not, nothing is saved and no change is announced until `keep`; `discard` forgets one.
  */
 import type { AddServerInput } from '../../../common/contract';
+import { parseProxyUrl } from '../../shared/net/proxy-route';
+import { parseCaFile, type SettingsError } from '../settings';
 import type { SettingsStore } from '../settings-store';
 import {
   defaultName,
@@ -21,6 +23,54 @@ import {
 export type { SettingsStore } from '../settings-store';
 
 export class ServerRegistryError extends Error {}
+
+/**
+ * The sign-in mode and network fields of an add, as stored: no secret (the proxy's password and
+ * the private key go to the vault, AppCore.addServer), the proxy URL without its password.
+ */
+export function accessFields(input: AddServerInput): Pick<ServerRecord, 'grantType' | 'signingAlgorithm' | 'proxy' | 'caFile'> {
+  const out: Pick<ServerRecord, 'grantType' | 'signingAlgorithm' | 'proxy' | 'caFile'> = {};
+  const mode = input.signIn ?? 'browser';
+  if (!['browser', 'client-credentials', 'enterprise'].includes(mode))
+    throw new ServerRegistryError('signIn must be browser, client-credentials or enterprise.');
+  if (mode === 'client-credentials') {
+    if (!input.clientId) throw new ServerRegistryError('Signing in as an app (client credentials) needs the client ID.');
+    if (!input.clientSecret && !input.privateKey)
+      throw new ServerRegistryError('Signing in as an app (client credentials) needs a client secret or a private key.');
+    out.grantType = 'client_credentials';
+  } else if (mode === 'enterprise') {
+    if (!input.clientId)
+      throw new ServerRegistryError("Signing in through your company's identity provider needs the client ID the server's authorization server issued.");
+    out.grantType = 'enterprise';
+  } else if (input.privateKey) {
+    throw new ServerRegistryError('A private key is used only to sign in as an app (client credentials).');
+  }
+  if (input.signingAlgorithm !== undefined) {
+    if (!/^(RS|PS|ES)(256|384|512)$|^EdDSA$/.test(input.signingAlgorithm))
+      throw new ServerRegistryError('The signing algorithm must be RS256, ES256, PS256, EdDSA or the like.');
+    out.signingAlgorithm = input.signingAlgorithm;
+  }
+  const proxy = input.proxy?.trim();
+  if (proxy && proxy !== 'system') {
+    if (proxy === 'direct') out.proxy = 'direct';
+    else {
+      const parsed = parseProxyUrl(proxy);
+      if (!parsed.ok) throw new ServerRegistryError(parsed.error);
+      const u = new URL(parsed.value.url);
+      if (parsed.value.username !== undefined) u.username = encodeURIComponent(parsed.value.username);
+      out.proxy = u.href.replace(/\/$/, '');
+    }
+  }
+  if (input.caFile !== undefined) {
+    try {
+      const file = parseCaFile(input.caFile, 'The CA file');
+      if (file) out.caFile = file;
+    } catch (err) {
+      throw new ServerRegistryError((err as SettingsError).message);
+    }
+  }
+  return out;
+}
 
 export class ServerRegistry {
   private readonly listeners = new Set<(servers: ServerRecord[]) => void>();
@@ -85,6 +135,7 @@ export class ServerRegistry {
     if (!scopes.ok) throw new ServerRegistryError(scopes.error);
     const retryBudget = validateRetryBudget(input.retryBudgetSeconds);
     if (!retryBudget.ok) throw new ServerRegistryError(retryBudget.error);
+    const access = accessFields(input);
     const displayName = name.value ?? defaultName(url.value);
     const record: ServerRecord = {
       id: makeServerId(displayName, (id) => servers.some((s) => s.id === id) || this.drafts.has(id)),
@@ -98,6 +149,7 @@ export class ServerRegistry {
     if (input.clientId) record.clientId = input.clientId;
     if (scopes.value) record.scopes = scopes.value;
     if (retryBudget.value !== undefined) record.retryBudgetSeconds = retryBudget.value;
+    Object.assign(record, access);
     if (opts.draft) this.drafts.set(record.id, record);
     else this.save([...servers, record]);
     return { ...record, headers: { ...record.headers } };

@@ -34,6 +34,12 @@ describe('scrubEnv', () => {
     });
   });
 
+  it('drops the proxy variables (they may carry a password; main hands each child its route)', () => {
+    expect(
+      scrubEnv({ HTTPS_PROXY: 'http://ann:pw@p:3128', http_proxy: 'http://p:3128', NO_PROXY: 'corp', all_proxy: 'socks5://s', PROXY_HOST: 'kept' }),
+    ).toEqual({ PROXY_HOST: 'kept' });
+  });
+
   it('drops NODE_OPTIONS and NODE_INSPECT (no inherited --require or inspector) and undefined values', () => {
     expect(scrubEnv({ NODE_OPTIONS: '--require x.js', NODE_INSPECT: '1', NODE_ENV: 'production', EMPTY: undefined })).toEqual({
       NODE_ENV: 'production',

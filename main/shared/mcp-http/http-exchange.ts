@@ -7,6 +7,8 @@
 import * as http from 'node:http';
 import type * as Https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { agentFor } from '../net/http-agents';
+import type { NetworkConfig } from '../net/network-config';
 import { answerIn, isJsonObject, parseJson, type JsonRpcId, type JsonRpcMessage } from './jsonrpc';
 import { SseParser } from './sse';
 
@@ -22,9 +24,13 @@ export function httpModuleFor(url: URL): typeof http | typeof Https {
   return url.protocol === 'https:' ? (require('node:https') as typeof Https) : http;
 }
 
-/** A test's TLS trust and name resolution, as request options (none in the app). */
-export function testConnect(o: { ca?: string | Buffer; lookup?: LookupFunction }): Https.RequestOptions {
-  return { ...(o.ca ? { ca: o.ca } : {}), ...(o.lookup ? { lookup: o.lookup } : {}) };
+/**
+ * The connection options of a request: the network configuration's agent (proxy, trusted CAs),
+ * and a test's TLS trust and name resolution (none in the app).
+ */
+export function testConnect(o: { ca?: string | Buffer; lookup?: LookupFunction; net?: NetworkConfig; url?: URL }): Https.RequestOptions {
+  const agent = o.net && o.url ? agentFor(o.url, o.net, { keepAlive: false }) : undefined;
+  return { ...(agent ? { agent } : {}), ...(o.ca ? { ca: o.ca } : {}), ...(o.lookup ? { lookup: o.lookup } : {}) };
 }
 
 /** The media type of an answer, lower case, without parameters ('' when none). */
@@ -53,6 +59,8 @@ export interface ExchangeSpec {
   ca?: string | Buffer;
   /** Name resolution (a test's made-up public name for a fixture on this computer); the app never sets it. */
   lookup?: LookupFunction;
+  /** The route and trust (proxy, CAs); absent: Node's defaults. */
+  net?: NetworkConfig;
   /** The most read of an answer; past it the read stops with what was found so far. */
   maxBytes: number;
   /** 'event': an event stream is bounded per event rather than in total (default 'body'). */
@@ -79,7 +87,7 @@ export function exchange(spec: ExchangeSpec): Promise<ExchangeAnswer> {
     const url = typeof spec.url === 'string' ? new URL(spec.url) : spec.url;
     const headers: Record<string, string | number> = { ...spec.headers };
     if (spec.body !== undefined) headers['content-length'] = Buffer.byteLength(spec.body);
-    const options: Https.RequestOptions = { method: spec.method, headers, signal: spec.signal, ...testConnect(spec) };
+    const options: Https.RequestOptions = { method: spec.method, headers, signal: spec.signal, ...testConnect({ ...spec, url }) };
     const req = httpModuleFor(url).request(url, options, (res) => {
       const base: ExchangeAnswer = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers };
       const type = contentTypeOf(res.headers);

@@ -20,6 +20,7 @@ import {
 import type { LookupFunction } from 'node:net';
 import { exchange, httpModuleFor, MCP_POST_HEADERS, testConnect, type ExchangeAnswer } from './http-exchange';
 import { JSONRPC_VERSION, type JsonRpcId, type JsonRpcMessage } from './jsonrpc';
+import type { NetworkConfig } from '../net/network-config';
 
 export interface ClientInfo {
   name: string;
@@ -119,6 +120,8 @@ export interface PostRequestOptions {
   signal: AbortSignal;
   ca?: string | Buffer;
   lookup?: LookupFunction;
+  /** The route and trust (proxy, CAs). */
+  net?: NetworkConfig;
   maxBytes: number;
   bound?: 'body' | 'event';
 }
@@ -136,6 +139,7 @@ export function postRequest(opts: PostRequestOptions): Promise<ExchangeAnswer> {
     signal: opts.signal,
     ca: opts.ca,
     lookup: opts.lookup,
+    net: opts.net,
     maxBytes: opts.maxBytes,
     bound: opts.bound,
   });
@@ -151,6 +155,7 @@ export interface EndSessionOptions {
   signal: AbortSignal;
   ca?: string | Buffer;
   lookup?: LookupFunction;
+  net?: NetworkConfig;
 }
 
 /** DELETE of a session the caller opened: best effort, never rejects. */
@@ -160,7 +165,7 @@ export function endSession(opts: EndSessionOptions): Promise<void> {
     if (typeof opts.protocolVersion === 'string') headers[HEADER_PROTOCOL_VERSION] = opts.protocolVersion;
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     const url = new URL(opts.url);
-    const options = { method: 'DELETE', headers, signal: opts.signal, ...testConnect(opts) };
+    const options = { method: 'DELETE', headers, signal: opts.signal, ...testConnect({ ...opts, url }) };
     const req = httpModuleFor(url).request(url, options, (res) => {
       res.resume();
       res.on('close', () => resolve());

@@ -3,6 +3,8 @@ import type { AppInfo, AppSettings, ThemeSetting, WeakStorageChoice } from '../.
 import { STORAGE_CHOICES, STORAGE_PROBLEM } from '../../../common/wording';
 import { platformLabel, storageLabel } from '../format';
 import { PathActions } from './PathActions';
+import { CompanySignIn } from './settings/CompanySignIn';
+import { NetworkSettings } from './settings/NetworkSettings';
 
 interface Props {
   settings?: AppSettings;
@@ -198,6 +200,9 @@ export function SettingsView({ settings, settingsError, info, update }: Props) {
           </>
         )}
       </div>
+
+      <NetworkSettings settings={settings} save={save} />
+      {storage && <CompanySignIn />}
 
       <div className="card panel">
         <h3 className="panel-title">About</h3>

@@ -4,6 +4,8 @@
  * in main/core. Calls are recorded so tests can assert what reached the core.
  */
 import type {
+  EnterpriseConfigureInput,
+  EnterpriseStatus,
   AddProposal,
   AddServerInput,
   AppSettings,
@@ -278,6 +280,35 @@ export class FakeSwitchboardCore implements SwitchboardCore {
   getSettings(): AppSettings {
     this.record('getSettings');
     return { ...this.settings };
+  }
+
+  async setProxyPassword(password: string | null): Promise<void> {
+    this.record('setProxyPassword', password === null ? null : '(set)');
+  }
+
+  enterprise: EnterpriseStatus = { configured: false, hasClientSecret: false, signedIn: false };
+
+  async enterpriseStatus(): Promise<EnterpriseStatus> {
+    this.record('enterpriseStatus');
+    return { ...this.enterprise };
+  }
+
+  async configureEnterprise(input: EnterpriseConfigureInput): Promise<EnterpriseStatus> {
+    this.record('configureEnterprise', input.issuer, input.clientId);
+    this.enterprise = { ...this.enterprise, configured: true, issuer: input.issuer, clientId: input.clientId, hasClientSecret: !!input.clientSecret };
+    return { ...this.enterprise };
+  }
+
+  async signInToEnterprise(): Promise<EnterpriseStatus> {
+    this.record('signInToEnterprise');
+    this.enterprise = { ...this.enterprise, signedIn: true };
+    return { ...this.enterprise };
+  }
+
+  async signOutOfEnterprise(): Promise<EnterpriseStatus> {
+    this.record('signOutOfEnterprise');
+    this.enterprise = { ...this.enterprise, signedIn: false };
+    return { ...this.enterprise };
   }
 
   async setSettings(patch: Partial<AppSettings>): Promise<AppSettings> {

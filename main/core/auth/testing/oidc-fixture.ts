@@ -11,7 +11,9 @@
  * `iss` on every authorization response.
  */
 import * as http from 'node:http';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import * as jose from 'jose';
 import express from 'express';
 import Provider, { errors, type ClientModel } from 'oidc-provider';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -22,6 +24,17 @@ import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.
 export const RS_CLIENT = { id: 'mcp-resource-server', secret: 'rs-introspection-secret-0123456789' };
 export const PRE_REGISTERED = { id: 'switchboard-preregistered', secret: 'pre-registered-secret-abcdefghijkl' };
 export const APP_CLIENT = { id: 'switchboard-machine', secret: 'machine-client-secret-mnopqrstuvwx' };
+/** A client-credentials client that authenticates with a signed JWT (private_key_jwt, ES256). */
+export const KEYED_CLIENT = { id: 'switchboard-keyed' };
+/**
+ * Enterprise-managed authorization: the app's public client at the company's identity provider
+ * (the user's sign-in there, then RFC 8693 token exchange), and its client at the MCP server's
+ * authorization server (the JWT bearer grant). This one provider plays both parts.
+ */
+export const IDP_CLIENT = { id: 'switchboard-idp' };
+export const ENTERPRISE_CLIENT = { id: 'switchboard-enterprise', secret: 'enterprise-client-secret-0123456789ab' };
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** The accounts that can log in (OidcFixture.account), with their e-mail addresses. */
 export const ACCOUNTS: Record<string, string> = { alice: 'alice@example.test', bob: 'bob@example.test' };
 
@@ -77,23 +90,42 @@ export interface OidcFixture {
   deleteClient(clientId: string): Promise<void>;
   /** Revoke a token at the AS as its client would (RFC 7009). */
   revoke(token: string, clientId: string, hint?: string): Promise<number>;
+  /** KEYED_CLIENT's private key (PKCS #8 PEM). */
+  keyedClientKey: string;
+  /** Token exchanges (ID token → ID-JAG) and JWT bearer grants this provider served. */
+  enterprise: { exchanges: Array<{ audience: string; resource: string; sub: string }>; jwtBearer: number };
   close(): Promise<void>;
 }
 
-async function listen(server: http.Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+export interface OidcFixtureOptions {
+  accessTokenTtl?: number;
+  /** Where both servers listen (default 127.0.0.1). */
+  host?: string;
+  /**
+   * Serve only connections from this address (a forward proxy's outgoing address): anything else
+   * has its connection dropped, except the resource server's own introspection calls.
+   */
+  onlyFrom?: string;
+}
+
+async function listen(server: http.Server, host = '127.0.0.1'): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return (server.address() as AddressInfo).port;
 }
 
-export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): Promise<OidcFixture> {
+export async function startOidcFixture(opts: OidcFixtureOptions = {}): Promise<OidcFixture> {
+  const host = opts.host ?? '127.0.0.1';
   const asServer = http.createServer();
   const rsServer = http.createServer();
-  const asPort = await listen(asServer);
-  const rsPort = await listen(rsServer);
-  const issuer = `http://127.0.0.1:${asPort}`;
-  const mcpUrl = `http://127.0.0.1:${rsPort}/mcp`;
-  const prmUrl = `http://127.0.0.1:${rsPort}/.well-known/oauth-protected-resource/mcp`;
+  const asPort = await listen(asServer, host);
+  const rsPort = await listen(rsServer, host);
+  const issuer = `http://${host}:${asPort}`;
+  const mcpUrl = `http://${host}:${rsPort}/mcp`;
+  const prmUrl = `http://${host}:${rsPort}/.well-known/oauth-protected-resource/mcp`;
   const ttl = opts.accessTokenTtl ?? 3600;
+  const keyed = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const keyedJwk = { ...keyed.publicKey.export({ format: 'jwk' }), kid: 'keyed-1', alg: 'ES256', use: 'sig' };
+  const jag = await jose.generateKeyPair('ES256');
 
   const provider = new Provider(issuer, {
     clients: [
@@ -113,6 +145,33 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
         redirect_uris: [],
         response_types: [],
         grant_types: ['client_credentials'],
+        token_endpoint_auth_method: 'client_secret_basic',
+        scope: 'mcp:tools',
+      },
+      {
+        client_id: KEYED_CLIENT.id,
+        redirect_uris: [],
+        response_types: [],
+        grant_types: ['client_credentials'],
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'ES256',
+        jwks: { keys: [keyedJwk] },
+        scope: 'mcp:tools',
+      },
+      {
+        client_id: IDP_CLIENT.id,
+        application_type: 'native',
+        redirect_uris: ['http://127.0.0.1/oauth/callback'],
+        grant_types: ['authorization_code', 'refresh_token', TOKEN_EXCHANGE_GRANT],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+      },
+      {
+        client_id: ENTERPRISE_CLIENT.id,
+        client_secret: ENTERPRISE_CLIENT.secret,
+        redirect_uris: [],
+        response_types: [],
+        grant_types: [JWT_BEARER_GRANT],
         token_endpoint_auth_method: 'client_secret_basic',
         scope: 'mcp:tools',
       },
@@ -148,6 +207,8 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
   });
 
   const fixture = {
+    keyedClientKey: keyed.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    enterprise: { exchanges: [] as OidcFixture['enterprise']['exchanges'], jwtBearer: 0 },
     issuer,
     mcpUrl,
     prmUrl,
@@ -169,6 +230,63 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
     fixture.grants.push({ grantType: String(ctx.oidc?.params?.grant_type), ok: false, error: err?.error }),
   );
   provider.on('registration_create.success', (_ctx, client: ClientModel) => fixture.registrations.push(client));
+
+  // ---- enterprise-managed authorization: token exchange (the IdP) and the JWT bearer grant (the AS) ----
+  provider.registerGrantType(
+    TOKEN_EXCHANGE_GRANT,
+    async (ctx: any) => {
+      const p = ctx.oidc.params as Record<string, string | undefined>;
+      if (p.requested_token_type !== 'urn:ietf:params:oauth:token-type:id-jag' || p.subject_token_type !== 'urn:ietf:params:oauth:token-type:id_token') {
+        throw new errors.InvalidRequest('only ID token → ID-JAG exchanges are served');
+      }
+      if (!p.subject_token || !p.audience) throw new errors.InvalidRequest('subject_token and audience are required');
+      let sub: string;
+      try {
+        const { payload } = await provider.IdToken.validate(p.subject_token, ctx.oidc.client);
+        sub = String(payload.sub);
+      } catch {
+        throw new errors.InvalidGrant('the subject token is not a valid ID token of this client');
+      }
+      const resource = String(p.resource ?? '');
+      fixture.enterprise.exchanges.push({ audience: p.audience, resource, sub });
+      const grant = await new jose.SignJWT({ sub, resource, client_id: ENTERPRISE_CLIENT.id, scope: 'mcp:tools' })
+        .setProtectedHeader({ alg: 'ES256', typ: 'oauth-id-jag+jwt' })
+        .setIssuer(issuer)
+        .setAudience(p.audience)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .setJti(randomUUID())
+        .sign(jag.privateKey);
+      ctx.body = { access_token: grant, issued_token_type: 'urn:ietf:params:oauth:token-type:id-jag', token_type: 'N_A', expires_in: 300 };
+    },
+    ['subject_token', 'subject_token_type', 'requested_token_type', 'audience', 'scope', 'resource'],
+  );
+  provider.registerGrantType(
+    JWT_BEARER_GRANT,
+    async (ctx: any) => {
+      const p = ctx.oidc.params as Record<string, string | undefined>;
+      let claims: jose.JWTPayload;
+      try {
+        if (jose.decodeProtectedHeader(String(p.assertion)).typ !== 'oauth-id-jag+jwt') throw new Error('typ');
+        ({ payload: claims } = await jose.jwtVerify(String(p.assertion), jag.publicKey, { issuer, audience: issuer }));
+      } catch {
+        throw new errors.InvalidGrant('the assertion is not an identity assertion grant of this IdP for this server');
+      }
+      if (claims.client_id !== ctx.oidc.client.clientId || claims.resource !== mcpUrl)
+        throw new errors.InvalidGrant('the assertion is for another client or resource');
+      fixture.enterprise.jwtBearer++;
+      const token = new provider.ClientCredentials({ client: ctx.oidc.client, scope: 'mcp:tools' });
+      token.resourceServer = new provider.ResourceServer(mcpUrl, {
+        audience: mcpUrl,
+        scope: 'mcp:tools mcp:admin',
+        accessTokenTTL: ttl,
+        accessTokenFormat: 'opaque',
+      });
+      const value = await token.save();
+      ctx.body = { access_token: value, token_type: 'Bearer', expires_in: token.expiration, scope: 'mcp:tools' };
+    },
+    ['assertion', 'scope', 'resource'],
+  );
 
   // ---- authorization server ----
   const as = express();
@@ -201,7 +319,10 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
   });
   const callback = provider.callback();
   as.use((req, res) => callback(req, res));
+  // Only the forward proxy may connect (and the resource server's introspection, from this process).
+  const refused = (req: http.IncomingMessage) => opts.onlyFrom !== undefined && req.socket.remoteAddress !== opts.onlyFrom;
   asServer.on('request', (req, res) => {
+    if (refused(req) && !(req.url ?? '').startsWith('/token/introspection')) return void req.socket.destroy();
     fixture.requests.push({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0], at: Date.now() });
     as(req, res);
   });
@@ -286,7 +407,7 @@ export async function startOidcFixture(opts: { accessTokenTtl?: number } = {}): 
     },
   );
   rs.all('/mcp', (_req, res) => res.status(405).set('Allow', 'POST').end());
-  rsServer.on('request', rs);
+  rsServer.on('request', (req, res) => (refused(req) ? req.socket.destroy() : rs(req, res)));
 
   const close = (s: http.Server) =>
     new Promise<void>((resolve) => {

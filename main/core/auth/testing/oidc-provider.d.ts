@@ -56,9 +56,20 @@ declare module 'oidc-provider' {
       validate(metadata: Record<string, unknown>): Promise<void>;
       adapter: { destroy(id: string): Promise<void>; upsert(id: string, metadata: Record<string, unknown>): Promise<void> };
     };
+    /** A grant type of one's own (the token exchange and JWT bearer grants of the enterprise tests). */
+    registerGrantType(name: string, handler: (ctx: any) => Promise<void>, params?: string[]): void;
+    IdToken: { validate(jwt: string, client: unknown): Promise<{ payload: Record<string, unknown> }> };
+    ClientCredentials: new (properties: { client: unknown; scope?: string }) => {
+      resourceServer: unknown;
+      expiration: number;
+      save(): Promise<string>;
+    };
+    ResourceServer: new (identifier: string, data: { audience: string; scope: string; accessTokenTTL: number; accessTokenFormat: string }) => unknown;
   }
 
   export const errors: {
     InvalidTarget: new (description?: string) => Error;
+    InvalidRequest: new (description?: string) => Error;
+    InvalidGrant: new (description?: string) => Error;
   };
 }

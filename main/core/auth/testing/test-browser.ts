@@ -44,6 +44,8 @@ export class TestBrowser implements BrowserOpener {
    */
   appSchemeHandler?: (url: string) => Promise<boolean>;
   readonly visits: Visit[] = [];
+  /** How the browser reaches the authorization server (a test behind a forward proxy gives one through it). */
+  fetchPages: typeof fetch = (input, init) => fetch(input, init);
   private readonly walks: Promise<Visit>[] = [];
 
   async open(url: string): Promise<void> {
@@ -84,7 +86,7 @@ export class TestBrowser implements BrowserOpener {
         return visit;
       }
       const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-      const res = await fetch(current, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+      const res = await this.fetchPages(current, { redirect: 'manual', headers: cookie ? { cookie } : {} });
       for (const line of res.headers.getSetCookie()) {
         const [pair, ...attrs] = line.split(';');
         const eq = pair.indexOf('=');

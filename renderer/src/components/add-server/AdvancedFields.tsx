@@ -1,5 +1,6 @@
 import { useId, type Dispatch } from 'react';
-import type { AddFlowAction, HeaderRow } from './add-flow-state';
+import { AccessFields } from './AccessFields';
+import type { AccessDraft, AddFlowAction, HeaderRow } from './add-flow-state';
 
 interface Props {
   open: boolean;
@@ -7,13 +8,15 @@ interface Props {
   clientId: string;
   clientSecret: string;
   scopes: string;
+  /** Sign-in without a user and the network (AccessFields); absent: those fields are not offered. */
+  access?: AccessDraft;
   probing: boolean;
   dispatch: Dispatch<AddFlowAction>;
   onProbeAgain: () => void;
 }
 
 /** The review step's disclosure: extra headers, a pre-registered OAuth client, extra scopes. */
-export function AdvancedFields({ open, headers, clientId, clientSecret, scopes, probing, dispatch, onProbeAgain }: Props) {
+export function AdvancedFields({ open, headers, clientId, clientSecret, scopes, access, probing, dispatch, onProbeAgain }: Props) {
   const clientIdId = useId();
   const secretId = useId();
   const scopesId = useId();
@@ -72,7 +75,7 @@ export function AdvancedFields({ open, headers, clientId, clientSecret, scopes, 
               <button type="button" className="btn btn-small" onClick={() => dispatch({ type: 'header-added' })}>
                 Add header
               </button>
-              {headers.some((h) => h.name.trim()) && (
+              {(headers.some((h) => h.name.trim()) || !!access?.proxy.trim() || !!access?.caFile.trim()) && (
                 <button type="button" className="btn btn-small btn-ghost" onClick={onProbeAgain} disabled={probing}>
                   {probing ? 'Checking…' : 'Check again with these headers'}
                 </button>
@@ -128,6 +131,7 @@ export function AdvancedFields({ open, headers, clientId, clientSecret, scopes, 
             </label>
             <p className="muted small">Most servers need none: they name the scopes they want when you sign in.</p>
           </fieldset>
+          {access && <AccessFields access={access} dispatch={dispatch} />}
         </div>
       )}
     </div>

@@ -7,7 +7,8 @@ import { ProbeFacts } from './ProbeFacts';
 interface Props {
   headingRef: Ref<HTMLHeadingElement>;
   probe: ProbeResult;
-  state: Pick<AddFlowState, 'name' | 'advancedOpen' | 'headers' | 'clientId' | 'clientSecret' | 'scopes' | 'probing' | 'adding' | 'addError'>;
+  state: Pick<AddFlowState, 'name' | 'advancedOpen' | 'headers' | 'clientId' | 'clientSecret' | 'scopes' | 'probing' | 'adding' | 'addError'> &
+    Partial<Pick<AddFlowState, 'access'>>;
   dispatch: Dispatch<AddFlowAction>;
   onProbeAgain: () => void;
   onAdd: () => void;
@@ -55,6 +56,7 @@ export function ReviewStep({ headingRef, probe, state, dispatch, onProbeAgain, o
         clientId={state.clientId}
         clientSecret={state.clientSecret}
         scopes={state.scopes}
+        access={state.access}
         probing={state.probing}
         dispatch={dispatch}
         onProbeAgain={onProbeAgain}

@@ -172,6 +172,34 @@ describe('add flow: the review step', () => {
     expect(addInput(run([{ type: 'text-edited', field: 'name', value: '  ' }], typed(' https://a/mcp ')))).toEqual({ url: 'https://a/mcp' });
   });
 
+  it('Advanced ▸ sign-in and network: only what was chosen, the key only for client credentials; the probe gets the network fields (issue 17)', () => {
+    const s = run(
+      [
+        { type: 'text-edited', field: 'clientId', value: 'machine' },
+        { type: 'access-edited', patch: { signIn: 'client-credentials', privateKey: '-----BEGIN PRIVATE KEY-----' } },
+        { type: 'access-edited', patch: { proxy: ' http://proxy.corp:3128 ', caFile: ' /etc/corp/root.pem ' } },
+      ],
+      run([
+        { type: 'url-edited', url: 'mcp.acme.dev/mcp' },
+        { type: 'probe-answered', result: ACME },
+      ]),
+    );
+    expect(addInput(s)).toEqual({
+      url: ACME.url,
+      name: 'Acme Projects',
+      clientId: 'machine',
+      signIn: 'client-credentials',
+      privateKey: '-----BEGIN PRIVATE KEY-----',
+      proxy: 'http://proxy.corp:3128',
+      caFile: '/etc/corp/root.pem',
+    });
+    expect(probeInput(s)).toMatchObject({ proxy: 'http://proxy.corp:3128', caFile: '/etc/corp/root.pem' });
+    const enterprise = run([{ type: 'access-edited', patch: { signIn: 'enterprise' } }], s);
+    expect(addInput(enterprise)).not.toHaveProperty('privateKey');
+    expect(addInput(enterprise).signIn).toBe('enterprise');
+    expect(run([{ type: 'started-over' }], s).access).toEqual(INITIAL_STATE.access);
+  });
+
   it('a refused add stays on review with the reason; the next try clears it', () => {
     const refused = run([{ type: 'add-started' }, { type: 'add-refused', error: 'already in the list' }], reviewing());
     expect(refused).toMatchObject({ step: 'review', adding: false, addError: 'already in the list' });

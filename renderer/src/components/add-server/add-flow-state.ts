@@ -4,7 +4,7 @@
  * The calls to the core (probe, add, sign in, install) are made by AddServerFlow, which reports
  * their start and their answer here as actions.
  */
-import type { AddProposal, AddServerInput, InstallResult, ProbeResult, ServerSummary } from '../../../../common/contract';
+import type { AddProposal, AddServerInput, InstallResult, ProbeResult, ServerSummary, ProbeInput, SignInMode } from '../../../../common/contract';
 import { hostOf } from '../../format';
 
 export type Step = 'url' | 'review' | 'sign-in' | 'install' | 'done';
@@ -45,6 +45,8 @@ export interface AddFlowState {
   clientId: string;
   clientSecret: string;
   scopes: string;
+  /** Advanced ▸ sign-in without a user and the network (AccessFields.tsx). */
+  access: AccessDraft;
   adding: boolean;
   addError?: string;
   added?: ServerSummary;
@@ -75,6 +77,7 @@ export const INITIAL_STATE: AddFlowState = {
   clientId: '',
   clientSecret: '',
   scopes: '',
+  access: { signIn: 'browser', privateKey: '', proxy: '', caFile: '' },
   adding: false,
   draft: false,
   replacedByLink: false,
@@ -91,6 +94,7 @@ export type AddFlowAction =
   | { type: 'url-edited'; url: string }
   | { type: 'text-edited'; field: TextField; value: string }
   | { type: 'advanced-toggled' }
+  | { type: 'access-edited'; patch: Partial<AccessDraft> }
   | { type: 'header-added' }
   | { type: 'header-edited'; key: number; name?: string; value?: string }
   | { type: 'header-removed'; key: number }
@@ -142,6 +146,8 @@ export function addFlowReducer(state: AddFlowState, action: AddFlowAction): AddF
       return { ...state, [action.field]: action.value };
     case 'advanced-toggled':
       return { ...state, advancedOpen: !state.advancedOpen };
+    case 'access-edited':
+      return { ...state, access: { ...state.access, ...action.patch } };
     case 'header-added':
       return { ...state, headers: [...state.headers, { key: state.nextHeaderKey, name: '', value: '' }], nextHeaderKey: state.nextHeaderKey + 1 };
     case 'header-edited':
@@ -250,10 +256,13 @@ export function canProbe(state: AddFlowState): boolean {
   return !state.probing && state.url.trim() !== '';
 }
 
-/** What `servers:probe` is asked. */
-export function probeInput(state: AddFlowState): { url: string; headers?: Record<string, string> } {
+/** What `servers:probe` is asked (with the Advanced network fields, when filled). */
+export function probeInput(state: AddFlowState): ProbeInput {
   const headers = headerRecord(state.headers);
-  return headers ? { url: state.url.trim(), headers } : { url: state.url.trim() };
+  const input: ProbeInput = headers ? { url: state.url.trim(), headers } : { url: state.url.trim() };
+  if (state.access.proxy.trim()) input.proxy = state.access.proxy.trim();
+  if (state.access.caFile.trim()) input.caFile = state.access.caFile.trim();
+  return input;
 }
 
 /** What `servers:add` is asked: the probed (normalized) URL and only the fields the user filled. */
@@ -265,7 +274,22 @@ export function addInput(state: AddFlowState): AddServerInput {
   if (state.clientId.trim()) input.clientId = state.clientId.trim();
   if (state.clientSecret) input.clientSecret = state.clientSecret;
   if (state.scopes.trim()) input.scopes = state.scopes.trim();
+  const { signIn, privateKey, proxy, caFile } = state.access;
+  if (signIn !== 'browser') input.signIn = signIn;
+  if (signIn === 'client-credentials' && privateKey.trim()) input.privateKey = privateKey;
+  if (proxy.trim()) input.proxy = proxy.trim();
+  if (caFile.trim()) input.caFile = caFile.trim();
   return input;
+}
+
+/** Advanced ▸ how the server signs in without a user, and how it is reached. */
+export interface AccessDraft {
+  signIn: SignInMode;
+  /** client-credentials with private_key_jwt: the PEM key (pasted); else the client secret is used. */
+  privateKey: string;
+  /** '' (the system's settings), 'direct', or a proxy URL. */
+  proxy: string;
+  caFile: string;
 }
 
 /** The clients ticked on the install step (every present one until the user changes the choice). */
