@@ -48,7 +48,9 @@ test('a server asks through a client without elicitation: the window asks, the c
     .first()
     .click();
   await expect(page.getByTestId('state')).toHaveText('Ready', { timeout: 20_000 });
+  await page.getByTestId('server-detail').getByRole('tab', { name: 'Settings' }).click();
   await expect(page.getByTestId('stand-ins')).toBeChecked();
+  await page.getByTestId('server-detail').getByRole('tab', { name: 'Overview' }).click();
 
   const connector = path.join(repoRoot, 'out', 'connector', 'index.js');
   const mcp = spawnStdio({ command: process.execPath, args: [connector, id] }, backend.env);

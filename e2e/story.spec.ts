@@ -233,7 +233,7 @@ test('abandon an add; add, sign in, install, edit, use, watch, restore, sign out
   const detail = page.getByTestId('server-detail');
   await expect(detail.getByRole('heading', { name: NAME, level: 2 })).toBeVisible();
   await expect(detail.getByTestId('state')).toHaveText('Ready', { timeout: 20_000 });
-  await expect(detail.getByTestId('sign-in-state')).toHaveText('Signed in · renews automatically');
+  await expect(detail.getByTestId('sign-in-state')).toHaveText('Signed in as alice · renews automatically');
   await expect(detail.locator('[data-testid="install-row"][data-client-id="claude-desktop"] [data-testid="install-state"]')).toContainText(/Installed/);
   await expect(detail.getByTestId('sign-in-section')).toContainText(`Sends ${backend.header.name} with every request`);
   await shot(page, 'server-detail');
@@ -376,7 +376,7 @@ test('abandon an add; add, sign in, install, edit, use, watch, restore, sign out
   expect(opener.opened.length).toBe(opened + 1);
   await opener.settled();
   backend.collect();
-  await expect(card.getByTestId('sign-in-state')).toHaveText('Signed in · renews automatically');
+  await expect(card.getByTestId('sign-in-state')).toHaveText('Signed in as alice · renews automatically');
   await expect(page.getByRole('group', { name: 'Summary' })).not.toContainText('attention');
 
   // ---- 7. Remove (confirmed): gone from the window and from both config files.

@@ -73,6 +73,8 @@ test('review a changed tool with its diff, approve it, turn a tool off for one c
 
   await page.goto(backend.shell.url);
   await page.getByRole('button', { name: `Open ${NAME}` }).click();
+  // The review lives in the server page's Tools tab.
+  await page.getByTestId('server-detail').getByRole('tab', { name: 'Tools' }).click();
   const review = page.getByTestId('tool-review');
   await expect(review.getByText('1 to review')).toBeVisible();
   const item = review.getByTestId('review-item');

@@ -280,6 +280,8 @@ describe('ServerDetail', () => {
     const fake = installFakeBridge({ 'servers:set-stand-ins': (arg: { serverId: string; enabled: boolean }) => ok({ ...bridged, standIns: arg.enabled }) });
     const { props } = renderDetail(bridged);
     expect(screen.getByTestId('protocol')).toHaveTextContent('client speaks 2025-06-18, server 2026-07-28, bridged');
+    // The stand-ins are a setting of the server: its Settings tab.
+    await user.click(screen.getByRole('tab', { name: 'Settings' }));
     expect(screen.getByTestId('stand-ins')).toBeChecked();
     await user.click(screen.getByTestId('stand-ins'));
     await waitFor(() => expect(props.onChanged).toHaveBeenCalledWith({ ...bridged, standIns: false }));

@@ -248,33 +248,6 @@ export function ServerDetail(props: Props) {
                   </dd>
                 </div>
                 <div>
-                  <dt>Calls today</dt>
-                  <dd data-testid="recovery" className={recovery.lost > 0 ? 'has-errors' : undefined}>
-                    {count(recovery.saved)} saved by a retry
-                    <small> · {count(recovery.lost)} lost</small>
-                  </dd>
-                </div>
-                <div>
-                  <dt>Protocol</dt>
-                  <dd data-testid="protocol">{status.protocol ? describeProtocol(status.protocol) : '—'}</dd>
-                </div>
-                <div>
-                  <dt>Stand-ins</dt>
-                  <dd>
-                    <label className="check">
-                      <input
-                        type="checkbox"
-                        data-testid="stand-ins"
-                        checked={server.standIns !== false}
-                        onChange={(e) =>
-                          void call('servers:set-stand-ins', { serverId: server.id, enabled: e.target.checked }).then((r) => r.ok && onChanged(r.value))
-                        }
-                      />
-                      <span className="check-label">Ask here what a client cannot (elicitation)</span>
-                    </label>
-                  </dd>
-                </div>
-                <div>
                   <dt>{server.enabled ? 'In this state for' : 'Disabled for'}</dt>
                   <dd>
                     {relativeTime(status.since, now)}
@@ -284,6 +257,19 @@ export function ServerDetail(props: Props) {
                         · {status.restarts} restart{status.restarts === 1 ? '' : 's'}
                       </small>
                     )}
+                  </dd>
+                </div>
+                <div className="wide">
+                  <dt>Calls today</dt>
+                  <dd data-testid="recovery" className={recovery.lost > 0 ? 'has-errors wrap' : 'wrap'}>
+                    {count(recovery.saved)} saved by a retry
+                    <small> · {count(recovery.lost)} lost</small>
+                  </dd>
+                </div>
+                <div className="wide">
+                  <dt>Protocol</dt>
+                  <dd data-testid="protocol" className="wrap">
+                    {status.protocol ? describeProtocol(status.protocol) : '—'}
                   </dd>
                 </div>
               </dl>

@@ -290,6 +290,22 @@ export function ServerSettings({ server, clients, info, onChanged, onRemoved }: 
             <dt>Speaks</dt>
             <dd data-testid="transport">{server.status.transport ? TRANSPORT_LABELS[server.status.transport] : '—'}</dd>
           </div>
+          <div>
+            <dt>Stand-ins</dt>
+            <dd>
+              <label className="check">
+                <input
+                  type="checkbox"
+                  data-testid="stand-ins"
+                  checked={server.standIns !== false}
+                  onChange={(e) =>
+                    void call('servers:set-stand-ins', { serverId: server.id, enabled: e.target.checked }).then((r) => r.ok && onChanged(r.value))
+                  }
+                />
+                <span className="check-label">Ask here, in this window, what a client cannot ask you itself (elicitation)</span>
+              </label>
+            </dd>
+          </div>
           {info?.dataDir && (
             <div>
               <dt>Server id</dt>
