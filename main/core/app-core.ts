@@ -57,15 +57,16 @@ import { crashLoop } from './notifications';
 import { ElicitationService } from './elicitation/elicitation-service';
 import { systemClock, type ChildLauncher, type Clock, type LoginItems, type Notifier, type Paths, type ProxyResolver } from './ports';
 import { probeServer } from './servers/probe';
-import { planEdit } from './servers/server-edit';
-import { matchServer, sameSecret } from './servers/server-match';
-import { resolveHeaders, validateHeaders, validateRetryBudget, validateServerUrl, type ServerRecord } from './servers/server-model';
+import type { ServerRecord } from './servers/server-model';
 import { ServerRegistry } from './servers/server-registry';
+import { serverSummary } from './servers/server-summary';
 import { signingAlgorithmFor } from './auth/oauth-provider';
-import { listToolsThroughProxy } from './servers/tools';
+import { listToolsThroughProxy, toolsUnavailable } from './servers/tools';
 import { revealTarget } from './reveal';
 import { SettingsService } from './settings';
 import { openSettingsStore, TrackedSettingsStore, type SettingsStore } from './settings-store';
+import { ServerChanges } from './servers/server-changes';
+import { ProxyFleet } from './supervisor/proxy-fleet';
 import { ProxySupervisor, type SupervisorOptions } from './supervisor/proxy-supervisor';
 import { ToolPolicyService } from './tool-policy/tool-policy-service';
 import { initialStatus } from './supervisor/status';
@@ -122,17 +123,6 @@ export interface AppCoreOptions {
 /** Rotated log files are pruned this often (and at start, and when the retention changes). */
 const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
 
-/** The part of a record (and of Settings ▸ Network) that its running proxy depends on. */
-function proxyKey(r: ServerRecord, s: AppSettings): string {
-  return JSON.stringify([r.url, r.headers, retryBudgetMs(r), r.standIns !== false, r.proxy, r.caFile, s.caFile, s.proxyUsername]);
-}
-
-/** The record's retry budget for its proxy; a value damaged in settings.json means the default. */
-function retryBudgetMs(r: ServerRecord): number | undefined {
-  const budget = validateRetryBudget(r.retryBudgetSeconds);
-  return budget.ok && budget.value !== undefined ? budget.value * 1000 : undefined;
-}
-
 export class AppCore implements SwitchboardCore {
   readonly registry: ServerRegistry;
   readonly logs: LogStore;
@@ -149,7 +139,9 @@ export class AppCore implements SwitchboardCore {
   readonly clients?: ClientService;
   private readonly installs?: InstallService;
   private readonly diagnostics: DiagnosticsService;
-  private supervisor?: ProxySupervisor;
+  /** The proxies as the registry wants them (supervisor/proxy-fleet.ts). */
+  private readonly fleet: ProxyFleet;
+  private readonly changes: ServerChanges;
   private lock?: net.Server;
   private secret?: string;
   private readonly serverListeners = new Set<(servers: ServerSummary[]) => void>();
@@ -161,8 +153,6 @@ export class AppCore implements SwitchboardCore {
   private readonly labels: ConnectionLabels;
   private control?: Dispatch;
   private pruneTimer?: NodeJS.Timeout;
-  /** What each proxy was started with (URL, headers, stand-ins), to see when a change needs a restart. */
-  private readonly startedWith = new Map<string, string>();
   private readonly unwatchStore: () => void;
 
   constructor(private readonly opts: AppCoreOptions) {
@@ -183,6 +173,14 @@ export class AppCore implements SwitchboardCore {
       secrets: this.logs.redactor,
       log: (server, level, message) => this.log(server, level, message),
     });
+    this.fleet = new ProxyFleet({
+      registry: this.registry,
+      env: opts.env,
+      secrets: this.logs.redactor,
+      settings: () => this.settings.get(),
+      networkFor: (record) => this.network.forServer(record),
+      log: (server, level, message) => this.log(server, level, message),
+    });
     this.enterprise = new EnterpriseAccess({
       settings: this.settings,
       vault: opts.vault,
@@ -196,7 +194,7 @@ export class AppCore implements SwitchboardCore {
       vault: opts.vault,
       secrets: this.logs.redactor,
       autoSignIn: opts.autoSignIn,
-      push: (id, token) => this.supervisor?.sendToken(id, token),
+      push: (id, token) => this.fleet.running?.sendToken(id, token),
       onDidChange: () => this.emitServers(),
       log: (server, level, message) => this.log(server, level, message, 'sign-in'),
       enterprise: () => this.enterprise.config(),
@@ -216,7 +214,7 @@ export class AppCore implements SwitchboardCore {
     this.toolPolicy = new ToolPolicyService({
       store,
       clock: opts.clock ?? systemClock,
-      push: (id, policy) => this.supervisor?.sendPolicy(id, policy),
+      push: (id, policy) => this.fleet.running?.sendPolicy(id, policy),
       serverName: (id) => this.registry.get(id)?.name,
       serverIds: () => this.registry.list().map((s) => s.id),
       installs: this.clients
@@ -231,6 +229,19 @@ export class AppCore implements SwitchboardCore {
       notifier: opts.notifier,
       opener: opts.opener,
       log: (server, level, message) => this.log(server, level, message),
+    });
+    this.changes = new ServerChanges({
+      registry: this.registry,
+      tokens: this.tokens,
+      fleet: this.fleet,
+      log: (server, level, message) => this.log(server, level, message),
+      summary: (record) => this.summary(record),
+      addServer: (input) => this.addServer(input),
+      setEnabled: (id, enabled) => this.setEnabled(id, enabled),
+      forgetLog: (id) => {
+        this.logs.forget(id);
+        this.labels.forget(id);
+      },
     });
     this.diagnostics = new DiagnosticsService({
       env: opts.env,
@@ -292,7 +303,7 @@ export class AppCore implements SwitchboardCore {
     this.pruneLogs(settings.logRetentionDays);
     this.pruneTimer = setInterval(() => this.pruneLogs(this.settings.get().logRetentionDays), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
-    this.supervisor = new ProxySupervisor({
+    const supervisor = new ProxySupervisor({
       launcher: this.opts.launcher,
       proxyScript: this.opts.proxyScript,
       secret: this.secret,
@@ -322,7 +333,8 @@ export class AppCore implements SwitchboardCore {
       onUnauthorized: (id, info) => this.tokens.renewToken(id, info),
       ...this.opts.supervisor,
     });
-    this.supervisor.onDidChangeStatus((s) => {
+    this.fleet.attach(supervisor);
+    supervisor.onDidChangeStatus((s) => {
       this.labels.observePid(s.serverId, s.pid);
       if (s.state === 'error' && this.lastState.get(s.serverId) !== 'error') {
         const n = crashLoop({ id: s.serverId, name: this.registry.get(s.serverId)?.name ?? s.serverId }, s.lastError);
@@ -337,87 +349,21 @@ export class AppCore implements SwitchboardCore {
       this.registry
         .list()
         .filter((s) => s.enabled)
-        .map((s) => this.startProxy(s)),
+        .map((s) => this.fleet.start(s)),
     );
     void this.installs?.repairAll();
   }
 
   // ---- proxies -----------------------------------------------------------------------------
 
-  private async startProxy(record: ServerRecord): Promise<void> {
-    this.startedWith.set(record.id, proxyKey(record, this.settings.get()));
-    const { headers, missing } = resolveHeaders(record.headers, this.opts.env);
-    this.logs.redactor.add(...Object.values(headers));
-    if (missing.length) {
-      this.log(record.id, 'warn', `Environment variable(s) ${missing.join(', ')} used in headers are not set; sending them empty`);
-    }
-    const { id, name, url, transport, protocolEra: era } = record;
-    return this.requireSupervisor().start({
-      id,
-      name,
-      url,
-      headers,
-      transport,
-      era,
-      retryBudgetMs: retryBudgetMs(record),
-      ...(record.standIns === false ? { standIns: false } : {}),
-      network: await this.network.forServer(record),
-    });
+  /** Makes the running proxies match the registry (after another process changed settings.json). */
+  reconcile(): Promise<void> {
+    return this.fleet.reconcile();
   }
 
-  private requireSupervisor(): ProxySupervisor {
-    if (!this.supervisor) throw new Error('MCP Switchboard core is not started');
-    return this.supervisor;
-  }
-
-  /**
-   * Makes the running proxies match the registry: starts enabled servers that have none (or whose
-   * URL or headers changed), stops disabled ones, and forgets removed ones.
-   */
-  async reconcile(): Promise<void> {
-    const supervisor = this.supervisor;
-    if (!supervisor) return;
-    const records = this.registry.list();
-    const known = new Set(records.map((r) => r.id));
-    const work: Array<Promise<unknown>> = [];
-    for (const id of supervisor.ids()) {
-      if (known.has(id)) continue;
-      this.log(id, 'info', 'Removed outside this window; stopping its proxy');
-      work.push(supervisor.remove(id));
-      this.startedWith.delete(id);
-    }
-    for (const r of records) {
-      const running = supervisor.isWanted(r.id);
-      if (r.enabled && (!running || this.startedWith.get(r.id) !== proxyKey(r, this.settings.get()))) {
-        if (!running) this.log(r.id, 'info', 'Added or enabled outside this window; starting its proxy');
-        work.push(this.startProxy(r));
-      } else if (!r.enabled && running) {
-        work.push(supervisor.stop(r.id));
-      }
-    }
-    await Promise.all(work.map((p) => p.catch((err: Error) => this.log('*', 'warn', `Could not apply a change to settings.json: ${err.message}`))));
-  }
-
-  /**
-   * A connector found no proxy for this server while this host runs: start it (as at startup), or
-   * say in a sentence why not. Returns the state the proxy is in now.
-   */
-  async ensureRunning(serverId: string): Promise<ServerStatus> {
-    const record = this.registry.get(serverId);
-    if (!record) {
-      throw new Error(
-        `MCP Switchboard has no server "${serverId}" (it was removed, or this entry was made with another data directory). ` +
-          `Add the server again in MCP Switchboard and install it into this client, or remove this entry.`,
-      );
-    }
-    if (!record.enabled) throw new Error(`"${record.name}" is turned off in MCP Switchboard. Turn it on in the window (or the tray), then retry.`);
-    const supervisor = this.requireSupervisor();
-    if (!supervisor.isWanted(serverId) || supervisor.status(serverId)?.state === 'error') {
-      this.log(serverId, 'info', 'A client asked for this server and its proxy was not running; starting it');
-      if (supervisor.status(serverId)?.state === 'error') await supervisor.restart(serverId);
-      else await this.startProxy(record);
-    }
-    return supervisor.status(serverId) ?? initialStatus(serverId, record.createdAt);
+  /** A connector found no proxy for this server: start it, or say why not. */
+  ensureRunning(serverId: string): Promise<ServerStatus> {
+    return this.fleet.ensureRunning(serverId);
   }
 
   /** A status as the window shows it: the counters without the app's own connections and requests. */
@@ -432,25 +378,8 @@ export class AppCore implements SwitchboardCore {
   }
 
   private summary(r: ServerRecord): ServerSummary {
-    const expiresAt = this.tokens.expiresAt(r.id);
-    const account = this.tokens.account(r.id);
-    const renews = this.tokens.renewsAutomatically(r.id);
-    const status = this.supervisor?.status(r.id);
-    return {
-      id: r.id,
-      name: r.name,
-      url: r.url,
-      enabled: r.enabled,
-      headerNames: Object.keys(r.headers),
-      status: status ? this.clientStatus(status) : initialStatus(r.id, r.createdAt),
-      signIn: this.tokens.signInState(r.id),
-      ...(expiresAt !== undefined ? { tokenExpiresAt: expiresAt } : {}),
-      ...(account !== undefined ? { account } : {}),
-      ...(renews !== undefined ? { renewsAutomatically: renews } : {}),
-      ...(r.clientId ? { clientId: r.clientId } : {}),
-      ...(r.scopes ? { scopes: r.scopes } : {}),
-      standIns: r.standIns !== false,
-    };
+    const status = this.fleet.status(r.id);
+    return serverSummary(r, status ? this.clientStatus(status) : initialStatus(r.id, r.createdAt), this.tokens);
   }
 
   /**
@@ -472,90 +401,28 @@ export class AppCore implements SwitchboardCore {
       return this.summary(record);
     }
     this.log(record.id, 'info', `Added ${record.url}`);
-    if (this.supervisor) await this.startProxy(record);
+    await this.fleet.startIfHosting(record);
     return this.summary(record);
   }
 
-  /**
-   * The server `connect` means (servers:find-or-add, servers/server-match.ts): found, updated (the
-   * same name, other header values or client secret) or added; then turned on. Header values and
-   * the client secret are compared here and never sent back.
-   */
-  async findOrAddServer(input: AddServerInput): Promise<FindOrAddResult> {
-    const url = validateServerUrl(input?.url);
-    if (!url.ok) throw new Error(url.error);
-    const headers = validateHeaders(input.headers);
-    if (!headers.ok) throw new Error(headers.error);
-    const match = matchServer(this.registry.list(), { url: url.value, name: input.name, headers: headers.value });
-    if (match.kind === 'none') return { serverId: (await this.addServer(input)).id, outcome: 'added' };
-    let record = match.record;
-    let outcome: FindOrAddResult['outcome'] = 'found';
-    if (match.kind === 'named') {
-      record = this.registry.update(record.id, { headers: headers.value });
-      outcome = 'updated';
-      this.log(record.id, 'info', `Header values replaced: \`connect\` named this server with other values`);
-    }
-    if (input.clientSecret && record.clientId) {
-      const stored = await this.tokens.clientSecret(record.id);
-      if (stored === undefined || !sameSecret(stored, input.clientSecret)) {
-        await this.tokens.storeClientSecret(record.id, input.clientSecret);
-        outcome = 'updated';
-        this.log(record.id, 'info', `Client secret replaced: \`connect\` gave another one`);
-      }
-    }
-    if (!record.enabled) await this.setEnabled(record.id, true);
-    else if (match.kind === 'named' && this.supervisor) await this.startProxy(record);
-    return { serverId: record.id, outcome };
+  /** `connect`'s server: found (same URL and header values), updated (same URL and name) or added. */
+  findOrAddServer(input: AddServerInput): Promise<FindOrAddResult> {
+    return this.changes.findOrAdd(input);
   }
 
-  /** The add flow is done (signed in, or "keep without signing in"): the draft is saved and started. */
-  async keepServer(serverId: string): Promise<ServerSummary> {
-    const record = this.registry.keep(serverId);
-    this.log(record.id, 'info', `Added ${record.url}`);
-    this.tokens.keepFresh();
-    if (this.supervisor) await this.startProxy(record);
-    return this.summary(record);
+  /** The add flow is done: the draft is saved and started. */
+  keepServer(serverId: string): Promise<ServerSummary> {
+    return this.changes.keep(serverId);
   }
 
-  /** The add flow was abandoned: the draft, its sign-in, client secret and log are forgotten. */
-  async discardServer(serverId: string): Promise<void> {
-    if (!this.registry.isDraft(serverId)) throw new Error(`"${serverId}" is not a server being added; remove it instead.`);
-    this.tokens.cancelSignIn(serverId);
-    await this.tokens.forget(serverId);
-    this.registry.discard(serverId);
-    this.logs.forget(serverId);
-    this.labels.forget(serverId);
+  /** The add flow was abandoned: the draft and all it left are forgotten. */
+  discardServer(serverId: string): Promise<void> {
+    return this.changes.discard(serverId);
   }
 
-  /**
-   * The Edit form: name, address, header values (write-only), scopes, the pre-registered client. A
-   * new address or client ID resets the sign-in made for the old one; a changed address or header
-   * restarts the proxy. The log names what changed, never a value.
-   */
-  async updateServer(input: UpdateServerInput): Promise<UpdateServerResult> {
-    const record = this.registry.get(input.serverId);
-    if (!record || this.registry.isDraft(input.serverId)) throw new Error(`No server "${input.serverId}".`);
-    const plan = planEdit(record, input);
-    const clientId = plan.patch.clientId !== undefined ? plan.patch.clientId || undefined : record.clientId;
-    if (typeof input.clientSecret === 'string' && !clientId) throw new Error('A client secret needs its client ID.');
-    if (typeof input.clientSecret === 'string' && !this.tokens.canStoreClientSecrets) throw new Error('This host cannot store a client secret.');
-    if (plan.changes.length === 0) return { server: this.summary(record), signedOut: false };
-    const before = await this.tokens.authConfig(record.id);
-    const next = Object.keys(plan.patch).length ? this.registry.edit(record.id, plan.patch) : record;
-    if (typeof input.clientSecret === 'string') await this.tokens.setClientSecret(record.id, input.clientSecret);
-    else if (input.clientSecret === null || !clientId) await this.tokens.setClientSecret(record.id, undefined);
-    const signedIn = ['signed-in', 'error', 'signing-in'].includes(this.tokens.signInState(record.id));
-    let signedOut = false;
-    if (plan.resetsSignIn && signedIn) {
-      await this.tokens
-        .resetSignIn(record.id, before)
-        .catch((err: Error) => this.log(record.id, 'warn', `Could not sign out of the old address: ${err.message}`));
-      signedOut = true;
-    }
-    this.log(record.id, 'info', `Edited: ${plan.changes.join(', ')}${signedOut ? '; signed out (sign in again for the new address or client)' : ''}`);
-    if (next.enabled && this.supervisor && this.startedWith.get(next.id) !== proxyKey(next, this.settings.get())) await this.startProxy(next);
-    this.tokens.keepFresh();
-    return { server: this.summary(this.registry.get(record.id)!), signedOut };
+  /** The Edit form (server-changes.ts). */
+  updateServer(input: UpdateServerInput): Promise<UpdateServerResult> {
+    return this.changes.update(input);
   }
 
   /** What the add flow learns about a URL before adding it. */
@@ -576,14 +443,13 @@ export class AppCore implements SwitchboardCore {
       result.uninstalled = r.uninstalled.map(installResult);
       result.failed = r.failed;
     }
-    await this.supervisor?.remove(serverId);
+    await this.fleet.remove(serverId);
     await this.tokens.forget(serverId);
     this.registry.remove(serverId);
     this.logs.forget(serverId);
     this.labels.forget(serverId);
     this.toolPolicy.forget(serverId);
     this.lastState.delete(serverId);
-    this.startedWith.delete(serverId);
     return result;
   }
 
@@ -591,13 +457,8 @@ export class AppCore implements SwitchboardCore {
   async listTools(serverId: string): Promise<ToolInfo[]> {
     const record = this.registry.get(serverId);
     if (!record) throw new Error(`No server "${serverId}".`);
-    if (!record.enabled) throw new Error(`"${record.name}" is disabled; enable it to see its tools.`);
-    const status = this.supervisor?.status(serverId);
-    if (!status || status.state !== 'ready' || !this.secret) {
-      if (status?.state === 'needs-sign-in') throw new Error(`Sign in to "${record.name}" to see its tools.`);
-      const state = status?.state ?? 'stopped';
-      throw new Error(`"${record.name}" is not ready (${state}${status?.detail ? `: ${status.detail}` : ''}); its tools can be listed once it is ready.`);
-    }
+    const why = toolsUnavailable(record, this.secret ? this.fleet.status(serverId) : undefined);
+    if (why || !this.secret) throw new Error(why);
     return listToolsThroughProxy({
       endpoint: endpointFor(this.opts.paths, serverId),
       secret: this.secret,
@@ -609,15 +470,15 @@ export class AppCore implements SwitchboardCore {
 
   async setEnabled(serverId: string, enabled: boolean): Promise<ServerSummary> {
     const record = this.registry.update(serverId, { enabled });
-    if (enabled) await this.startProxy(record);
-    else await this.supervisor?.stop(serverId);
+    if (enabled) await this.fleet.start(record);
+    else await this.fleet.stop(serverId);
     return this.summary(record);
   }
 
   async setStandIns(serverId: string, enabled: boolean): Promise<ServerSummary> {
     const record = this.registry.update(serverId, { standIns: enabled });
     // The proxy is started with the setting: a running one restarts to apply it.
-    if (record.enabled && this.supervisor?.isWanted(serverId)) await this.startProxy(record);
+    await this.fleet.applyChanges(record, { onlyIfRunning: true });
     this.log(
       serverId,
       'info',
@@ -626,24 +487,15 @@ export class AppCore implements SwitchboardCore {
     return this.summary(record);
   }
 
-  listElicitations(): PendingElicitation[] {
-    return this.questions.list();
-  }
-
-  answerElicitation(reply: ElicitationReply): Promise<void> {
-    return this.questions.answer(reply);
-  }
-
-  onDidChangeElicitations(listener: (pending: PendingElicitation[]) => void): () => void {
-    return this.questions.onDidChange(listener);
-  }
+  listElicitations = (): PendingElicitation[] => this.questions.list();
+  answerElicitation = (reply: ElicitationReply): Promise<void> => this.questions.answer(reply);
+  onDidChangeElicitations = (listener: (pending: PendingElicitation[]) => void): (() => void) => this.questions.onDidChange(listener);
 
   async restartServer(serverId: string): Promise<void> {
     const record = this.registry.get(serverId);
     if (!record) throw new Error(`No server "${serverId}".`);
     if (!record.enabled) throw new Error(`"${record.name}" is disabled; enable it first.`);
-    if (this.supervisor?.status(serverId)) await this.supervisor.restart(serverId);
-    else await this.startProxy(record);
+    await this.fleet.restart(record);
   }
 
   /** Serve the handler table on the control endpoint (for `connect` and support scripts). */
@@ -658,42 +510,21 @@ export class AppCore implements SwitchboardCore {
 
   /** The running proxy's pid (diagnostics and tests). */
   proxyPid(serverId: string): number | undefined {
-    return this.supervisor?.pid(serverId);
+    return this.fleet.pid(serverId);
   }
 
   // ---- tool policy (tool-policy/tool-policy-service.ts) ------------------------------------
 
-  async toolReview(serverId: string): Promise<ToolReview> {
-    return this.toolPolicy.review(serverId);
-  }
-
-  async approveDefinitions(serverId: string, kind: DefinitionKind, names: string[] | 'all'): Promise<ToolReview> {
-    return this.toolPolicy.approve(serverId, kind, names);
-  }
-
-  async blockDefinition(serverId: string, kind: DefinitionKind, name: string): Promise<ToolReview> {
-    return this.toolPolicy.block(serverId, kind, name);
-  }
-
-  async setToolPolicy(serverId: string, mode: ToolPolicyMode): Promise<ToolReview> {
-    return this.toolPolicy.setMode(serverId, mode);
-  }
-
-  clientTools(serverId: string): Promise<ClientTools[]> {
-    return this.toolPolicy.clients(serverId);
-  }
-
-  setToolHidden(serverId: string, clientId: string, tool: string, hidden: boolean): Promise<ClientTools> {
-    return this.toolPolicy.setHidden(serverId, clientId, tool, hidden);
-  }
-
-  contextCost(): Promise<ClientContextCost[]> {
-    return this.toolPolicy.contextCost();
-  }
-
-  onDidChangeTools(listener: (e: { serverId: string; pending: number }) => void): () => void {
-    return this.toolPolicy.onDidChange(listener);
-  }
+  toolReview = async (serverId: string): Promise<ToolReview> => this.toolPolicy.review(serverId);
+  approveDefinitions = async (serverId: string, kind: DefinitionKind, names: string[] | 'all'): Promise<ToolReview> =>
+    this.toolPolicy.approve(serverId, kind, names);
+  blockDefinition = async (serverId: string, kind: DefinitionKind, name: string): Promise<ToolReview> => this.toolPolicy.block(serverId, kind, name);
+  setToolPolicy = async (serverId: string, mode: ToolPolicyMode): Promise<ToolReview> => this.toolPolicy.setMode(serverId, mode);
+  clientTools = (serverId: string): Promise<ClientTools[]> => this.toolPolicy.clients(serverId);
+  setToolHidden = (serverId: string, clientId: string, tool: string, hidden: boolean): Promise<ClientTools> =>
+    this.toolPolicy.setHidden(serverId, clientId, tool, hidden);
+  contextCost = (): Promise<ClientContextCost[]> => this.toolPolicy.contextCost();
+  onDidChangeTools = (listener: (e: { serverId: string; pending: number }) => void): (() => void) => this.toolPolicy.onDidChange(listener);
 
   toolSummary(): Record<string, { pending: number; seen: string[] }> {
     const ids = this.registry.list().map((s) => s.id);
@@ -702,22 +533,11 @@ export class AppCore implements SwitchboardCore {
 
   // ---- sign-in -----------------------------------------------------------------------------
 
-  signIn(serverId: string): Promise<void> {
-    return this.tokens.signIn(serverId);
-  }
-
-  resetSignIn(serverId: string): Promise<void> {
-    return this.tokens.resetSignIn(serverId);
-  }
-
+  signIn = (serverId: string): Promise<void> => this.tokens.signIn(serverId);
+  resetSignIn = (serverId: string): Promise<void> => this.tokens.resetSignIn(serverId);
   /** The page of the browser sign-in waiting for the user (to open again, or copy), or null. */
-  signInPage(serverId: string): SignInPage | null {
-    return this.tokens.signInPage(serverId) ?? null;
-  }
-
-  openSignInPage(serverId: string): Promise<void> {
-    return this.tokens.openSignInPage(serverId);
-  }
+  signInPage = (serverId: string): SignInPage | null => this.tokens.signInPage(serverId) ?? null;
+  openSignInPage = (serverId: string): Promise<void> => this.tokens.openSignInPage(serverId);
 
   async cancelSignIn(serverId: string): Promise<void> {
     if (this.tokens.cancelSignIn(serverId)) this.log(serverId, 'info', 'Sign-in cancelled', 'sign-in');
@@ -730,26 +550,12 @@ export class AppCore implements SwitchboardCore {
     return this.installs;
   }
 
-  listClients(): ClientApp[] {
-    return this.requireClients().list();
-  }
-
-  installStatus(serverId?: string): Promise<InstallStatus[]> {
-    return this.requireClients().status(serverId);
-  }
-
-  install(serverId: string, clientId: string): Promise<InstallResult> {
-    return this.requireClients().install(serverId, clientId);
-  }
-
-  uninstall(serverId: string, clientId: string): Promise<InstallResult> {
-    return this.requireClients().uninstall(serverId, clientId);
-  }
-
+  listClients = (): ClientApp[] => this.requireClients().list();
+  installStatus = (serverId?: string): Promise<InstallStatus[]> => this.requireClients().status(serverId);
+  install = (serverId: string, clientId: string): Promise<InstallResult> => this.requireClients().install(serverId, clientId);
+  uninstall = (serverId: string, clientId: string): Promise<InstallResult> => this.requireClients().uninstall(serverId, clientId);
   /** `npx mcp-remote <url>` entries in client configs; header values stay here. */
-  findImports(): Promise<ImportCandidateView[]> {
-    return this.requireClients().findImports();
-  }
+  findImports = (): Promise<ImportCandidateView[]> => this.requireClients().findImports();
 
   /** Adds the server of a client's mcp-remote entry and points the entry at Switchboard. */
   async importEntry(clientId: string, entryName: string): Promise<ServerSummary> {
@@ -758,14 +564,9 @@ export class AppCore implements SwitchboardCore {
   }
 
   /** The copies of a client's config kept before Switchboard's changes, newest first. */
-  configBackups(clientId: string): Promise<ConfigBackup[]> {
-    return this.requireClients().backups(clientId);
-  }
-
+  configBackups = (clientId: string): Promise<ConfigBackup[]> => this.requireClients().backups(clientId);
   /** Puts a kept copy back as the client's config (what it replaced is kept as a backup too). */
-  restoreBackup(clientId: string, backupId: string): Promise<RestoreResult> {
-    return this.requireClients().restore(clientId, backupId);
-  }
+  restoreBackup = (clientId: string, backupId: string): Promise<RestoreResult> => this.requireClients().restore(clientId, backupId);
 
   // ---- logs, settings, app info, diagnostics -----------------------------------------------
 
@@ -790,7 +591,7 @@ export class AppCore implements SwitchboardCore {
   /** Settings ▸ Network's proxy password (for `proxyUsername`), into the vault; proxies restart with it. */
   async setProxyPassword(password: string | null): Promise<void> {
     await this.network.storeProxyPassword(APP_PROXY, password);
-    for (const r of this.registry.list()) if (r.enabled && this.supervisor?.isWanted(r.id)) await this.startProxy(r);
+    await this.fleet.restartRunning();
   }
 
   // Settings ▸ Company sign-in (enterprise-managed authorization): enterprise-access.ts.
@@ -849,30 +650,13 @@ export class AppCore implements SwitchboardCore {
   }
 
   /** A link proposes a server: kept until the window takes it, and announced to open windows. */
-  proposeAdd(proposal: AddProposal): void {
-    this.requests.proposals.put(proposal);
-  }
-
-  takeProposal(): AddProposal | null {
-    return this.requests.proposals.take();
-  }
-
-  onDidProposeAdd(listener: (proposal: AddProposal) => void): () => void {
-    return this.requests.proposals.on(listener);
-  }
-
+  proposeAdd = (proposal: AddProposal): void => this.requests.proposals.put(proposal);
+  takeProposal = (): AddProposal | null => this.requests.proposals.take();
+  onDidProposeAdd = (listener: (proposal: AddProposal) => void): (() => void) => this.requests.proposals.on(listener);
   /** The tray or a notification asks the window for a view (the add flow, a server's log or sign-in). */
-  requestView(request: ViewRequest): void {
-    this.requests.views.put(request);
-  }
-
-  takeViewRequest(): ViewRequest | null {
-    return this.requests.views.take();
-  }
-
-  onDidRequestView(listener: (request: ViewRequest) => void): () => void {
-    return this.requests.views.on(listener);
-  }
+  requestView = (request: ViewRequest): void => this.requests.views.put(request);
+  takeViewRequest = (): ViewRequest | null => this.requests.views.take();
+  onDidRequestView = (listener: (request: ViewRequest) => void): (() => void) => this.requests.views.on(listener);
 
   /** Shows a file in the file manager: a client's config or something in the data folder (reveal.ts). */
   async reveal(file: string): Promise<void> {
@@ -895,7 +679,7 @@ export class AppCore implements SwitchboardCore {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.tokens.dispose();
     this.questions.dispose();
-    await this.supervisor?.dispose();
+    await this.fleet.dispose();
     await this.opts.auth?.dispose();
     this.logs.dispose();
     await new Promise<void>((r) => (this.lock ? this.lock.close(() => r()) : r()));

@@ -5,7 +5,7 @@
  * nextCursor, bounded), then close. Plain Node: no SDK.
  */
 import type * as net from 'node:net';
-import type { ToolInfo } from '../../../common/contract';
+import type { ServerStatus, ToolInfo } from '../../../common/contract';
 import { ERR_METHOD_NOT_FOUND, errorResponse, initializeParams, isRequest, JSONRPC_VERSION, parseJson, resultResponse } from '../../shared/mcp-http';
 import { connectToEndpoint } from '../../shared/handshake';
 import { LineSplitter } from '../../shared/wire';
@@ -36,6 +36,15 @@ export function toToolInfo(t: any): ToolInfo | undefined {
   const description = str(t.description, 4000);
   if (description) info.description = description;
   return info;
+}
+
+/** Why a server's tools cannot be listed now (disabled, signed out, not ready), or undefined when they can. */
+export function toolsUnavailable(server: { name: string; enabled: boolean }, status: ServerStatus | undefined): string | undefined {
+  if (!server.enabled) return `"${server.name}" is disabled; enable it to see its tools.`;
+  if (status?.state === 'ready') return undefined;
+  if (status?.state === 'needs-sign-in') return `Sign in to "${server.name}" to see its tools.`;
+  const state = status?.state ?? 'stopped';
+  return `"${server.name}" is not ready (${state}${status?.detail ? `: ${status.detail}` : ''}); its tools can be listed once it is ready.`;
 }
 
 export async function listToolsThroughProxy(opts: ListToolsOptions): Promise<ToolInfo[]> {
