@@ -127,6 +127,12 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^[^.]', message: 'common/ imports nothing but common/.' }] }],
     },
   },
+  // A file of main/ reads in one sitting: 700 lines at most (tests aside).
+  {
+    files: ['main/**/*.ts'],
+    ignores: TESTS,
+    rules: { 'max-lines': ['error', { max: 700 }] },
+  },
   // The connector starts on every client launch: Node built-ins only.
   {
     files: ['main/connector/**/*.ts'],

@@ -66,3 +66,12 @@ describe('import rules', () => {
     expect(await problems(file, code)).toEqual([]);
   });
 });
+
+describe('file size', () => {
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `export const a${i} = ${i};`).join('\n') + '\n';
+  it('refuses a source file of main/ over 700 lines, not a test or a file elsewhere', async () => {
+    expect(await problems('main/core/x.ts', lines(701))).toContain('max-lines');
+    expect(await problems('main/core/x.ts', lines(700))).toEqual([]);
+    expect(await problems('main/core/x.test.ts', lines(701))).not.toContain('max-lines');
+  });
+});
