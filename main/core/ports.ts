@@ -39,19 +39,7 @@ export interface Notifier {
   notify(title: string, body: string, options?: NotificationOptions): void;
 }
 
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): { cancel(): void };
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout(fn, ms) {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return { cancel: () => clearTimeout(t) };
-  },
-};
+export { systemClock, type Clock } from '../shared/clock';
 
 /**
  * Launch at login. The Electron host implements it (app.setLoginItemSettings on macOS/Windows,

@@ -9,7 +9,7 @@ import type { AppSettings, EnterpriseIdpSettings, ThemeSetting, WeakStorageChoic
 import { isSecureOrLoopback } from '../../common/url-policy';
 import * as path from 'node:path';
 import type { LoginItems } from './ports';
-import type { SettingsStore } from './servers/server-registry';
+import type { SettingsStore } from './settings-store';
 
 export const DEFAULT_SETTINGS: AppSettings = {
   launchAtLogin: false,

@@ -9,7 +9,7 @@ import type { LogLevel } from '../../common/contract';
 import { ClientConnection } from './client-connection';
 import { UpstreamHealth } from './health-check';
 import { startListener, type AcceptedConnection } from './listener';
-import { systemClock, type Clock } from './message-path/clock';
+import { systemClock, type Clock } from '../shared/clock';
 import { RetryBudget } from './message-path/retry-budget';
 import { DEFAULT_RETRY_BUDGET_MS } from './message-path/retry-policy';
 import { ToolHints } from './message-path/tool-hints';

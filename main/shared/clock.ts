@@ -1,6 +1,6 @@
 /**
- * Time for the stages that wait (retry backoff and budgets): the same shape as the host's Clock
- * port, so unit tests drive it with fake time and never wait for real.
+ * The Clock port: time for whatever waits (the supervisor's backoff, the refresh schedule, the
+ * proxy's retry stages), so tests drive it with fake time and never wait for real.
  */
 export interface Clock {
   now(): number;

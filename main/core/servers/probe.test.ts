@@ -1,18 +1,15 @@
 // The add flow's probe against real servers: the SDK's reference servers (Streamable HTTP and
 // HTTP+SSE), a 2026-07-28 server, server-everything as a child process, oidc-provider in front of
 // a protected MCP server, a refused port and a self-signed TLS server (certificate made by openssl).
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSdkServer, type SdkServer } from '../../../test/fixtures/sdk-server';
 import { startModernServer, type ModernServer } from '../../../test/fixtures/modern-server';
 import { startEverything, type RunningServer } from '../../../test/fixtures/everything';
 import { freePort } from '../../../test/fixtures/ports';
+import { makeCertificate } from '../../../test/fixtures/hostile-auth-server';
 import { startOidcFixture, type OidcFixture } from '../auth/testing/oidc-fixture';
 import { describeNetworkError, nameFromHost, probeServer, protectedResourceMetadataUrls, resourceMetadataFrom } from './probe';
 
@@ -151,41 +148,15 @@ describe('probeServer against real servers', () => {
   });
 
   it('a self-signed TLS certificate: a sentence about the certificate', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-tls-'));
+    const server = https.createServer(makeCertificate(['localhost']), (_req, res) => res.end('{}'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          path.join(dir, 'k.pem'),
-          '-out',
-          path.join(dir, 'c.pem'),
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-        ],
-        { stdio: 'ignore' },
-      );
-      const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) }, (_req, res) =>
-        res.end('{}'),
-      );
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      try {
-        const r = await probeServer({ url: `https://localhost:${(server.address() as AddressInfo).port}/mcp` });
-        expect(r.reachable).toBe(false);
-        expect(r.problem).toMatch(/TLS certificate of localhost:\d+ is not trusted: the certificate is self-signed/);
-      } finally {
-        server.closeAllConnections();
-        server.close();
-      }
+      const r = await probeServer({ url: `https://localhost:${(server.address() as AddressInfo).port}/mcp` });
+      expect(r.reachable).toBe(false);
+      expect(r.problem).toMatch(/TLS certificate of localhost:\d+ is not trusted: the certificate is self-signed/);
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      server.closeAllConnections();
+      server.close();
     }
   });
 });

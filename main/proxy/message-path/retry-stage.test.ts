@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { isRequest, resultResponse, type JsonRpcId, type JsonRpcMessage } from '../../shared/mcp-http';
 import { linkStages } from './chain';
-import type { Clock } from './clock';
+import type { Clock } from '../../shared/clock';
 import type { DeliveryFailure, RecoveryControl, ResumePoint } from './delivery';
 import { RetryBudget } from './retry-budget';
 import { backoffDelay, DEFAULT_BACKOFF, isRepeatable, plan, SIDE_EFFECT_FREE_METHODS } from './retry-policy';

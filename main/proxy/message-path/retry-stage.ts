@@ -18,7 +18,7 @@
  */
 import { isNotification, isRequest, isResponse, type JsonRpcId, type JsonRpcMessage } from '../../shared/mcp-http';
 import { failureAnswer } from '../upstream-errors';
-import type { Clock } from './clock';
+import type { Clock } from '../../shared/clock';
 import { DeliveryFailureError, type DeliveryFailure, type RecoveryControl } from './delivery';
 import type { RetryBudget } from './retry-budget';
 import { backoffDelay, isRepeatable, plan, seconds, type Plan } from './retry-policy';
