@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ClientTools } from '../../../../common/contract';
-import { call, on } from '../../api';
+import { call } from '../../api';
 import { lastSeenText, tokens } from './tool-text';
+import { useToolsLoad } from './use-tools-load';
 import './tools.css';
 
 interface Props {
@@ -9,28 +10,15 @@ interface Props {
   now: number;
 }
 
-type Load = { kind: 'loading' } | { kind: 'ready'; rows: ClientTools[] } | { kind: 'failed'; error: string };
-
 /**
  * Per client install of the server: when it last connected (and as what), the tools it sees with a
  * check box each (off: left out of its tools/list and refused on call), and what they cost its
  * context. A change reaches the connected client at once (tools/list_changed).
  */
 export function ClientToolChecklist({ serverId, now }: Props) {
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const [load, setLoad] = useToolsLoad(() => call('tools:clients', { serverId }), serverId, [serverId]);
   const [busy, setBusy] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
-
-  const refresh = useCallback(async () => {
-    const r = await call('tools:clients', { serverId });
-    setLoad(r.ok ? { kind: 'ready', rows: r.value } : { kind: 'failed', error: r.error });
-  }, [serverId]);
-
-  useEffect(() => {
-    const off = on('tools:did-change', (e) => e.serverId === serverId && void refresh());
-    void refresh();
-    return off;
-  }, [serverId, refresh]);
 
   async function toggle(row: ClientTools, tool: string, hidden: boolean) {
     const key = `${row.clientId}:${tool}`;
@@ -39,7 +27,7 @@ export function ClientToolChecklist({ serverId, now }: Props) {
     const r = await call('tools:set-hidden', { serverId, clientId: row.clientId, tool, hidden });
     setBusy(undefined);
     if (!r.ok) return setError(r.error);
-    setLoad((l) => (l.kind === 'ready' ? { kind: 'ready', rows: l.rows.map((x) => (x.clientId === row.clientId ? r.value : x)) } : l));
+    setLoad((l) => (l.kind === 'ready' ? { kind: 'ready', value: l.value.map((x) => (x.clientId === row.clientId ? r.value : x)) } : l));
   }
 
   return (
@@ -60,9 +48,9 @@ export function ClientToolChecklist({ serverId, now }: Props) {
           {error}
         </p>
       )}
-      {load.kind === 'ready' && load.rows.length === 0 && <p className="muted">Install the server into a client to choose the tools it sees.</p>}
+      {load.kind === 'ready' && load.value.length === 0 && <p className="muted">Install the server into a client to choose the tools it sees.</p>}
       {load.kind === 'ready' &&
-        load.rows.map((row) => (
+        load.value.map((row) => (
           <fieldset key={row.clientId} className="client-tools-row" data-testid="client-tools-row" data-client-id={row.clientId}>
             <legend>
               <span className="client-tools-name">{row.clientName}</span>

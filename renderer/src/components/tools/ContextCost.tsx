@@ -1,14 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { ClientContextCost, ServerSummary } from '../../../../common/contract';
-import { call, on } from '../../api';
+import type { ServerSummary } from '../../../../common/contract';
+import { call } from '../../api';
 import { tokens } from './tool-text';
+import { useToolsLoad } from './use-tools-load';
 import './tools.css';
 
 interface Props {
   servers: ServerSummary[];
 }
-
-type Load = { kind: 'loading' } | { kind: 'ready'; rows: ClientContextCost[] } | { kind: 'failed'; error: string };
 
 /**
  * Per client, across servers: how many tool definitions it carries into every conversation and an
@@ -16,16 +14,7 @@ type Load = { kind: 'loading' } | { kind: 'ready'; rows: ClientContextCost[] } |
  * trim (a server's page › Tools per client).
  */
 export function ContextCost({ servers }: Props) {
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
-  const refresh = useCallback(async () => {
-    const r = await call('tools:context-cost', undefined);
-    setLoad(r.ok ? { kind: 'ready', rows: r.value } : { kind: 'failed', error: r.error });
-  }, []);
-  useEffect(() => {
-    const off = on('tools:did-change', () => void refresh());
-    void refresh();
-    return off;
-  }, [refresh, servers.length]);
+  const [load] = useToolsLoad(() => call('tools:context-cost', undefined), undefined, [servers.length]);
   const name = (id: string) => servers.find((s) => s.id === id)?.name ?? id;
 
   return (
@@ -44,8 +33,8 @@ export function ContextCost({ servers }: Props) {
           Could not estimate the context cost: {load.error}
         </p>
       )}
-      {load.kind === 'ready' && load.rows.length === 0 && <p className="muted">No client has a server installed yet.</p>}
-      {load.kind === 'ready' && load.rows.length > 0 && (
+      {load.kind === 'ready' && load.value.length === 0 && <p className="muted">No client has a server installed yet.</p>}
+      {load.kind === 'ready' && load.value.length > 0 && (
         <table className="cost-table">
           <thead>
             <tr>
@@ -56,7 +45,7 @@ export function ContextCost({ servers }: Props) {
             </tr>
           </thead>
           <tbody>
-            {load.rows.map((r) => (
+            {load.value.map((r) => (
               <tr key={r.clientId} data-testid="cost-row" data-client-id={r.clientId}>
                 <th scope="row">{r.clientName}</th>
                 <td>{r.visible}</td>

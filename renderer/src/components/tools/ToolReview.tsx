@@ -1,17 +1,16 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { DefinitionView, ToolPolicyMode, ToolReview as Review } from '../../../../common/contract';
 import { TOOL_POLICY_MODES } from '../../../../common/contract';
-import { call, on } from '../../api';
+import { call } from '../../api';
 import { ToolDiff } from './ToolDiff';
 import { MODE_LABELS, tokens } from './tool-text';
+import { useToolsLoad } from './use-tools-load';
 import './tools.css';
 
 interface Props {
   serverId: string;
   serverName: string;
 }
-
-type Load = { kind: 'loading' } | { kind: 'ready'; review: Review } | { kind: 'failed'; error: string };
 
 const KIND = { tools: 'Tool', prompts: 'Prompt', resourceTemplates: 'Resource template' } as const;
 const HOW = { 'first-use': 'approved at first use', user: 'approved by you', policy: 'approved by the policy' } as const;
@@ -22,27 +21,16 @@ const HOW = { 'first-use': 'approved at first use', user: 'approved by you', pol
  * what is approved, and the server's policy. Kept live by `tools:did-change`.
  */
 export function ToolReview({ serverId, serverName }: Props) {
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const [load, setLoad] = useToolsLoad(() => call('tools:review', { serverId }), serverId, [serverId]);
   const [busy, setBusy] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
-
-  const refresh = useCallback(async () => {
-    const r = await call('tools:review', { serverId });
-    setLoad(r.ok ? { kind: 'ready', review: r.value } : { kind: 'failed', error: r.error });
-  }, [serverId]);
-
-  useEffect(() => {
-    const off = on('tools:did-change', (e) => e.serverId === serverId && void refresh());
-    void refresh();
-    return off;
-  }, [serverId, refresh]);
 
   async function act(key: string, run: () => ReturnType<typeof call<'tools:review'>>) {
     setBusy(key);
     setError(undefined);
     const r = await run();
     setBusy(undefined);
-    if (r.ok) setLoad({ kind: 'ready', review: r.value });
+    if (r.ok) setLoad({ kind: 'ready', value: r.value });
     else setError(r.error);
   }
 
@@ -68,7 +56,7 @@ export function ToolReview({ serverId, serverName }: Props) {
         Could not load the tool review: {load.error}
       </p>
     );
-  const { review } = load;
+  const review = load.value;
   const waiting = review.items.filter((i) => i.state !== 'approved');
   const approved = review.items.filter((i) => i.state === 'approved');
   return (
