@@ -20,6 +20,8 @@ let backend: StoryBackend;
 let server: AskingServer;
 
 test.beforeAll(async () => {
+  // Real servers, an authorization server and a host start here: give a busy machine time.
+  test.setTimeout(120_000);
   ensureRendererBuilt();
   ensureNodeBuilt();
   [backend, server] = await Promise.all([loadStoryBackend().startStoryBackend({ repoRoot }), startAskingServer()]);

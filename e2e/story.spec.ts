@@ -39,6 +39,8 @@ const NAME = 'Acme Docs';
 let backend: StoryBackend;
 
 test.beforeAll(async () => {
+  // Real servers, an authorization server and a host start here: give a busy machine time.
+  test.setTimeout(120_000);
   ensureRendererBuilt();
   ensureNodeBuilt();
   backend = await loadStoryBackend().startStoryBackend({ repoRoot });
