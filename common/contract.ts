@@ -84,6 +84,8 @@ export interface ServerSummary {
   scopes?: string;
   /** False: the app does not stand in for what a client lacks (ask a server's questions in the window). Absent: on. */
   standIns?: boolean;
+  /** Client installs (client ids) that get no stand-ins while `standIns` is on. */
+  standInsOffFor?: string[];
 }
 
 /**
@@ -507,8 +509,11 @@ export interface Calls {
   /** Removes the server and, unless `keepInClients`, its entries in every client config. */
   'servers:remove': [{ serverId: string; keepInClients?: boolean }, RemoveResult];
   'servers:set-enabled': [{ serverId: string; enabled: boolean }, ServerSummary];
-  /** Turns the stand-ins (the window asking what a client cannot) on or off for one server. */
-  'servers:set-stand-ins': [{ serverId: string; enabled: boolean }, ServerSummary];
+  /**
+   * Turns the stand-ins (the window asking what a client cannot) on or off for one server, or, with
+   * `clientId`, for that client's install of it only.
+   */
+  'servers:set-stand-ins': [{ serverId: string; enabled: boolean; clientId?: string }, ServerSummary];
   'servers:restart': [{ serverId: string }, void];
   /**
    * Starts the server's proxy if it is not running (a connector found none while the host runs);

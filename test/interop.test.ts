@@ -278,4 +278,30 @@ describe('elicitation stand-in: clients that declare no elicitation', () => {
       await waitForState(core, id, 'ready');
     }
   });
+
+  it('asks nothing for a client install whose stand-ins are off, and still asks for another client', async () => {
+    const id = running.get('sdk1-http')!.id;
+    await core.setStandIns(id, false, 'cursor');
+    try {
+      expect(core.registry.get(id)!.standInsOffFor).toEqual(['cursor']);
+      expect(core.listServers().find((s) => s.id === id)).toMatchObject({ standIns: true, standInsOffFor: ['cursor'] });
+      await waitForState(core, id, 'ready');
+      const u = user();
+      const cursor = await connectInterop('sdk1-2025-06-18', home, id, { elicitation: false, install: 'cursor' });
+      const claude = await connectInterop('sdk1-2025-06-18', home, id, { elicitation: false, install: 'claude-desktop' });
+      try {
+        await expect(cursor.callTool('ask-user', {})).rejects.toThrow(/elicitation/i);
+        expect(u.asked).toEqual([]);
+        expect(await claude.callTool('ask-user', {})).toBe('accept: Ada');
+        expect(u.asked).toHaveLength(1);
+      } finally {
+        u.off();
+        await Promise.all([cursor.close(), claude.close()]);
+      }
+    } finally {
+      await core.setStandIns(id, true, 'cursor');
+      expect(core.registry.get(id)!.standInsOffFor).toBeUndefined();
+      await waitForState(core, id, 'ready');
+    }
+  });
 });

@@ -475,15 +475,16 @@ export class AppCore implements SwitchboardCore {
     return this.summary(record);
   }
 
-  async setStandIns(serverId: string, enabled: boolean): Promise<ServerSummary> {
-    const record = this.registry.update(serverId, { standIns: enabled });
+  /** Stand-ins on or off for the server, or with `clientId` for that client's install only. */
+  async setStandIns(serverId: string, enabled: boolean, clientId?: string): Promise<ServerSummary> {
+    const off = new Set(this.registry.get(serverId)?.standInsOffFor);
+    if (clientId !== undefined) off[enabled ? 'delete' : 'add'](clientId);
+    const record = this.registry.update(serverId, clientId === undefined ? { standIns: enabled } : { standInsOffFor: [...off] });
     // The proxy is started with the setting: a running one restarts to apply it.
     await this.fleet.applyChanges(record, { onlyIfRunning: true });
-    this.log(
-      serverId,
-      'info',
-      enabled ? 'Stand-ins on: questions clients cannot ask are asked in this window' : 'Stand-ins off: only clients that can ask questions get them',
-    );
+    const client = clientId && (this.clients?.clients().find((c) => c.id === clientId)?.name ?? clientId);
+    const words = enabled ? 'questions a client cannot ask are asked in this window' : 'only clients that can ask questions get them';
+    this.log(serverId, 'info', `Stand-ins ${enabled ? 'on' : 'off'}${client ? ` for ${client}` : ''}: ${words}`);
     return this.summary(record);
   }
 

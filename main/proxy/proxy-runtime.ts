@@ -165,7 +165,7 @@ export class ProxyRuntime {
         },
         policy: { shared: this.policy, install },
         upstreamEra: () => health.knownEra(),
-        askUser: this.opts.server.standIns === false ? undefined : (ask) => this.questions.ask(ask),
+        askUser: this.standInsFor(install) ? (ask) => this.questions.ask(ask) : undefined,
       },
       {
         // (Nothing comes back before the client sent something: `client` exists by then.)
@@ -209,6 +209,12 @@ export class ProxyRuntime {
       onClose: () => void this.closeConn(id),
     });
     this.conns.set(id, { id, client, upstream });
+  }
+
+  /** Whether this connection's client gets the stand-ins: on for the server and not turned off for its install. */
+  private standInsFor(install: string | undefined): boolean {
+    const { standIns, standInsOffFor } = this.opts.server;
+    return standIns !== false && !(install && standInsOffFor?.includes(install));
   }
 
   private closeConn(id: number): Promise<void> {

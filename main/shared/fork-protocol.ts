@@ -33,6 +33,8 @@ export interface ProxyServerConfig {
   era?: ProtocolEra;
   /** False: the proxy stands in for nothing a client lacks (elicitation goes to clients that declare it only). */
   standIns?: boolean;
+  /** Client installs (the connector's install tag) whose connections get no stand-ins. */
+  standInsOffFor?: string[];
 }
 
 /** A server's question for the user, asked in the app's window for a client that cannot ask it (elicitation). */

@@ -53,7 +53,7 @@ export interface SwitchboardCore {
   removeServer(serverId: string, opts?: { keepInClients?: boolean }): Promise<RemoveResult>;
   setEnabled(serverId: string, enabled: boolean): Promise<ServerSummary>;
   /** Turns the stand-ins for what clients lack on or off (the proxy restarts to apply it). */
-  setStandIns(serverId: string, enabled: boolean): Promise<ServerSummary>;
+  setStandIns(serverId: string, enabled: boolean, clientId?: string): Promise<ServerSummary>;
   restartServer(serverId: string): Promise<void>;
   /** Starts the proxy if it is not running (a connector found none); refuses an unknown or disabled server. */
   ensureRunning(serverId: string): Promise<ServerStatus>;

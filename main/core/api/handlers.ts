@@ -391,11 +391,14 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
     'servers:set-stand-ins': (arg) =>
       guard(() => {
         const name: CallName = 'servers:set-stand-ins';
-        const obj = expectRecord(name, arg, 'an object { serverId, enabled }');
-        expectKnownKeys(name, obj, ['serverId', 'enabled']);
+        const obj = expectRecord(name, arg, 'an object { serverId, enabled, clientId? }');
+        expectKnownKeys(name, obj, ['serverId', 'enabled', 'clientId']);
         const serverId = expectServerId(name, obj);
         if (typeof obj.enabled !== 'boolean') throw new PayloadError(`${name}: "enabled" must be a boolean, got ${describe(obj.enabled)}`);
-        return core.setStandIns(serverId, obj.enabled);
+        if (obj.clientId !== undefined && (typeof obj.clientId !== 'string' || !obj.clientId)) {
+          throw new PayloadError(`${name}: "clientId" must be a client id, got ${describe(obj.clientId)}`);
+        }
+        return core.setStandIns(serverId, obj.enabled, obj.clientId);
       }),
     'servers:restart': onServer('servers:restart', (id) => core.restartServer(id)),
     'servers:ensure-running': onServer('servers:ensure-running', (id) => core.ensureRunning(id)),

@@ -25,6 +25,8 @@ export interface ServerRecord {
   protocolEra?: ProtocolEra;
   /** False: the app stands in for nothing a client lacks (no questions asked in the window). */
   standIns?: false;
+  /** Client installs (client ids) whose connections get no stand-ins while the server has them on. */
+  standInsOffFor?: string[];
   /**
    * How tokens are got without a browser: `client_credentials` (clientId + the vault's client
    * secret or private key) or `enterprise` (the company's identity provider). Absent: the browser.

@@ -198,6 +198,18 @@ describe('ServerRegistry', () => {
     expect(reg.get(a.id)!.protocolEra).toBe('modern');
   });
 
+  it('keeps the client installs without stand-ins, sorted and unique; an empty list removes the field; refuses bad ids', () => {
+    const reg = new ServerRegistry(openStore());
+    const a = reg.add({ url: 'https://a.example.com/mcp', name: 'A' });
+    expect(reg.update(a.id, { standInsOffFor: ['cursor', 'claude-desktop', 'cursor'] }).standInsOffFor).toEqual(['claude-desktop', 'cursor']);
+    expect(onDisk().servers[0].standInsOffFor).toEqual(['claude-desktop', 'cursor']);
+    expectRefused(() => reg.update(a.id, { standInsOffFor: ['../etc'] }), 'standInsOffFor must be a list of client ids.');
+    expectRefused(() => reg.update(a.id, { standInsOffFor: 'cursor' as never }), 'standInsOffFor must be a list of client ids.');
+    expect(reg.get(a.id)!.standInsOffFor).toEqual(['claude-desktop', 'cursor']);
+    expect(reg.update(a.id, { standInsOffFor: [] })).toEqual(a);
+    expect(onDisk().servers).toEqual([a]);
+  });
+
   it('never saves an invalid update', () => {
     const reg = new ServerRegistry(openStore());
     const a = reg.add({ url: 'https://a.example.com/mcp', name: 'A', headers: { 'X-A': '1' } });

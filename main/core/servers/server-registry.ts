@@ -163,9 +163,11 @@ export class ServerRegistry {
 
   update(
     id: string,
-    patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers' | 'retryBudgetSeconds' | 'protocolEra'>> & { standIns?: boolean },
+    patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers' | 'retryBudgetSeconds' | 'protocolEra' | 'standInsOffFor'>> & {
+      standIns?: boolean;
+    },
   ): ServerRecord {
-    const { enabled, name, transport, headers, protocolEra, standIns } = patch;
+    const { enabled, name, transport, headers, protocolEra, standIns, standInsOffFor } = patch;
     return this.change(id, {
       enabled,
       name,
@@ -173,6 +175,7 @@ export class ServerRegistry {
       headers,
       protocolEra,
       standIns,
+      standInsOffFor,
       ...('retryBudgetSeconds' in patch ? { retryBudgetSeconds: patch.retryBudgetSeconds } : {}),
     });
   }
@@ -188,7 +191,9 @@ export class ServerRegistry {
 
   private change(
     id: string,
-    patch: Partial<Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers' | 'url' | 'scopes' | 'clientId' | 'retryBudgetSeconds' | 'protocolEra'>> & {
+    patch: Partial<
+      Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers' | 'url' | 'scopes' | 'clientId' | 'retryBudgetSeconds' | 'protocolEra' | 'standInsOffFor'>
+    > & {
       standIns?: boolean;
     },
   ): ServerRecord {
@@ -260,6 +265,15 @@ export class ServerRegistry {
       if (typeof patch.standIns !== 'boolean') throw new ServerRegistryError('standIns must be true or false.');
       if (patch.standIns) delete next.standIns;
       else next.standIns = false;
+    }
+    if (patch.standInsOffFor !== undefined) {
+      const ids = patch.standInsOffFor;
+      if (!Array.isArray(ids) || ids.length > 64 || !ids.every((c) => typeof c === 'string' && /^[a-z0-9][a-z0-9-]{0,63}$/.test(c))) {
+        throw new ServerRegistryError('standInsOffFor must be a list of client ids.');
+      }
+      const unique = [...new Set(ids)].sort();
+      if (unique.length) next.standInsOffFor = unique;
+      else delete next.standInsOffFor;
     }
     servers[i] = next;
     this.save(servers);

@@ -23,5 +23,6 @@ export function serverSummary(r: ServerRecord, status: ServerStatus, tokens: Sig
     ...(r.clientId ? { clientId: r.clientId } : {}),
     ...(r.scopes ? { scopes: r.scopes } : {}),
     standIns: r.standIns !== false,
+    ...(r.standInsOffFor?.length ? { standInsOffFor: [...r.standInsOffFor] } : {}),
   };
 }

@@ -33,7 +33,7 @@ export function retryBudgetMs(r: ServerRecord): number | undefined {
 
 /** The part of a record (and of Settings ▸ Network) that its running proxy depends on. */
 export function proxyKey(r: ServerRecord, s: AppSettings): string {
-  return JSON.stringify([r.url, r.headers, retryBudgetMs(r), r.standIns !== false, r.proxy, r.caFile, s.caFile, s.proxyUsername]);
+  return JSON.stringify([r.url, r.headers, retryBudgetMs(r), r.standIns !== false, r.standInsOffFor ?? [], r.proxy, r.caFile, s.caFile, s.proxyUsername]);
 }
 
 export class ProxyFleet {
@@ -75,6 +75,7 @@ export class ProxyFleet {
       era,
       retryBudgetMs: retryBudgetMs(record),
       ...(record.standIns === false ? { standIns: false } : {}),
+      ...(record.standInsOffFor?.length ? { standInsOffFor: record.standInsOffFor } : {}),
       network: await this.opts.networkFor(record),
     });
   }

@@ -287,4 +287,31 @@ describe('ServerDetail', () => {
     await waitFor(() => expect(props.onChanged).toHaveBeenCalledWith({ ...bridged, standIns: false }));
     expect(fake.callsOf('servers:set-stand-ins')).toEqual([{ serverId: 'linear', enabled: false }]);
   });
+
+  it('turns the stand-ins off for one client install, offered only for the clients it is installed in', async () => {
+    const user = userEvent.setup();
+    const fake = installFakeBridge({
+      'clients:status': () =>
+        ok([
+          { serverId: 'linear', clientId: 'claude-desktop', state: 'installed', name: 'linear' },
+          { serverId: 'linear', clientId: 'cursor', state: 'not-installed' },
+        ]),
+      'servers:set-stand-ins': (arg: { serverId: string; enabled: boolean; clientId?: string }) =>
+        ok({ ...linear, standInsOffFor: arg.clientId && !arg.enabled ? [arg.clientId] : undefined }),
+    });
+    const { props, rerender } = renderDetail(linear, { tab: 'settings' });
+    const forClaude = await screen.findByTestId('stand-ins-claude-desktop');
+    expect(forClaude).toBeChecked();
+    expect(screen.getByLabelText('For Claude Desktop')).toBe(forClaude);
+    expect(screen.queryByTestId('stand-ins-cursor')).toBeNull();
+    await user.click(forClaude);
+    expect(fake.callsOf('servers:set-stand-ins')).toEqual([{ serverId: 'linear', enabled: false, clientId: 'claude-desktop' }]);
+    const changed = { ...linear, standInsOffFor: ['claude-desktop'] };
+    await waitFor(() => expect(props.onChanged).toHaveBeenCalledWith(changed));
+    rerender(<ServerDetail {...props} server={changed} />);
+    expect(screen.getByTestId('stand-ins-claude-desktop')).not.toBeChecked();
+    // With the stand-ins off for the whole server there is nothing to choose per client.
+    rerender(<ServerDetail {...props} server={{ ...changed, standIns: false }} />);
+    expect(screen.queryByTestId('stand-ins-claude-desktop')).toBeNull();
+  });
 });

@@ -3,6 +3,7 @@ import type { AppInfo, ClientApp, InstallStatus, RemoveResult, ServerSummary, Up
 import { call } from '../api';
 import { TRANSPORT_LABELS } from '../format';
 import { ConfirmDialog } from './ConfirmDialog';
+import { StandInsSetting } from './StandInsSetting';
 
 interface Props {
   server: ServerSummary;
@@ -293,17 +294,7 @@ export function ServerSettings({ server, clients, info, onChanged, onRemoved }: 
           <div>
             <dt>Stand-ins</dt>
             <dd>
-              <label className="check">
-                <input
-                  type="checkbox"
-                  data-testid="stand-ins"
-                  checked={server.standIns !== false}
-                  onChange={(e) =>
-                    void call('servers:set-stand-ins', { serverId: server.id, enabled: e.target.checked }).then((r) => r.ok && onChanged(r.value))
-                  }
-                />
-                <span className="check-label">Ask here, in this window, what a client cannot ask you itself (elicitation)</span>
-              </label>
+              <StandInsSetting server={server} clients={clients} onChanged={onChanged} />
             </dd>
           </div>
           {info?.dataDir && (

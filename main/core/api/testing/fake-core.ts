@@ -331,10 +331,16 @@ export class FakeSwitchboardCore implements SwitchboardCore {
     return { ...s };
   }
 
-  async setStandIns(serverId: string, enabled: boolean): Promise<ServerSummary> {
-    this.record('setStandIns', serverId, enabled);
+  async setStandIns(serverId: string, enabled: boolean, clientId?: string): Promise<ServerSummary> {
+    this.record('setStandIns', serverId, enabled, clientId);
     const s = this.find(serverId);
-    s.standIns = enabled;
+    if (clientId === undefined) s.standIns = enabled;
+    else {
+      const off = new Set(s.standInsOffFor ?? []);
+      if (enabled) off.delete(clientId);
+      else off.add(clientId);
+      s.standInsOffFor = off.size ? [...off].sort() : undefined;
+    }
     return { ...s };
   }
 
