@@ -189,6 +189,17 @@ test('server detail: tabs; state, sign-in, installs; tools; the removal hint is 
   expect(await sent(page, 'servers:tools')).toEqual([{ name: 'servers:tools', arg: { serverId: 'linear' } }]);
   await detail.getByRole('tab', { name: 'Settings' }).click();
   await expect(detail.getByTestId('transport')).toHaveText('Streamable HTTP');
+  // Stand-ins: on for the server, and a check box per client it is installed in.
+  const forCursor = detail.getByRole('checkbox', { name: 'For Cursor' });
+  await expect(forCursor).toBeChecked();
+  await forCursor.uncheck();
+  await expect(forCursor).not.toBeChecked();
+  expect(await sent(page, 'servers:set-stand-ins')).toEqual([
+    { name: 'servers:set-stand-ins', arg: { serverId: 'linear', enabled: false, clientId: 'cursor' } },
+  ]);
+  await detail.getByText('Connection', { exact: true }).scrollIntoViewIfNeeded();
+  await page.mouse.move(0, 0);
+  await shot(page, 'server-stand-ins.png');
   expect(problems).toEqual([]);
 });
 

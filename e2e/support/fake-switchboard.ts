@@ -232,6 +232,18 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
       s.status = status(s.id, arg.enabled ? 'starting' : 'stopped');
       return ok(s);
     },
+    'servers:set-stand-ins': (arg: { serverId: string; enabled: boolean; clientId?: string }) => {
+      const s = find(arg.serverId);
+      if (!s) return fail(`No server "${arg.serverId}"`);
+      if (arg.clientId === undefined) s.standIns = arg.enabled;
+      else {
+        const off = new Set(s.standInsOffFor ?? []);
+        if (arg.enabled) off.delete(arg.clientId);
+        else off.add(arg.clientId);
+        s.standInsOffFor = off.size ? [...off].sort() : undefined;
+      }
+      return ok(s);
+    },
     'servers:restart': (arg: { serverId: string }) => {
       const s = find(arg.serverId);
       if (!s) return fail(`No server "${arg.serverId}"`);

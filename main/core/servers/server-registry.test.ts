@@ -202,7 +202,7 @@ describe('ServerRegistry', () => {
     const reg = new ServerRegistry(openStore());
     const a = reg.add({ url: 'https://a.example.com/mcp', name: 'A' });
     expect(reg.update(a.id, { standInsOffFor: ['cursor', 'claude-desktop', 'cursor'] }).standInsOffFor).toEqual(['claude-desktop', 'cursor']);
-    expect(onDisk().servers[0].standInsOffFor).toEqual(['claude-desktop', 'cursor']);
+    expect(onDisk().servers?.[0]?.standInsOffFor).toEqual(['claude-desktop', 'cursor']);
     expectRefused(() => reg.update(a.id, { standInsOffFor: ['../etc'] }), 'standInsOffFor must be a list of client ids.');
     expectRefused(() => reg.update(a.id, { standInsOffFor: 'cursor' as never }), 'standInsOffFor must be a list of client ids.');
     expect(reg.get(a.id)!.standInsOffFor).toEqual(['claude-desktop', 'cursor']);
