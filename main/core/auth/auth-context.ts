@@ -18,7 +18,7 @@ import { CredentialStore, type StoredTokens } from './credential-store';
 import type { AuthLogLevel, AuthServerConfig, AuthState, AuthStateChange, SecretVault } from './types';
 
 /** Where secrets are registered and log text is cleaned (the LogStore's redactor fits). */
-export type SecretRegistry = Pick<Redactor, 'add' | 'redact'>;
+export type SecretRegistry = Pick<Redactor, 'add' | 'addPassing' | 'redact'>;
 
 export interface AuthContextOptions {
   vault: SecretVault;
@@ -177,7 +177,7 @@ export class AuthContext {
   }
 
   rememberTokens(t: OAuthTokens | StoredTokens | undefined): void {
-    if (t) this.remember(t.access_token, t.refresh_token, t.id_token);
+    if (t) this.secrets.addPassing(t.access_token, t.refresh_token, t.id_token);
   }
 
   redact(text: string): string {

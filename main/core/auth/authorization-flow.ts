@@ -242,7 +242,7 @@ export class AuthorizationFlow {
         clock: this.ctx.clock,
         onIgnored: (reason) => this.ctx.log(server.id, 'warn', `Sign-in: ${reason}`),
         exchange: async (code, iss) => {
-          this.ctx.remember(code);
+          this.ctx.secrets.addPassing(code);
           let tokens: OAuthTokens;
           try {
             tokens = await exchangeAuthorization(discovery.authorizationServerUrl, {

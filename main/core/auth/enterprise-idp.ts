@@ -143,7 +143,7 @@ export class EnterpriseIdp {
     if (!cfg?.issuer) return { signedIn: false, renewable: false };
     const held = await this.ctx.store.getIdpTokens(cfg.issuer);
     if (!held || held.client_id !== cfg.clientId) return { signedIn: false, renewable: false };
-    this.ctx.remember(held.id_token, held.refresh_token);
+    this.ctx.secrets.addPassing(held.id_token, held.refresh_token);
     const account = accountFromIdToken(held.id_token, { issuer: cfg.issuer, clientId: cfg.clientId });
     return { signedIn: true, renewable: !!held.refresh_token, ...(account ? { account } : {}), ...(held.expires_at ? { expiresAt: held.expires_at } : {}) };
   }
@@ -151,7 +151,7 @@ export class EnterpriseIdp {
   /** Keeps an ID token obtained elsewhere (automation); it must be a JWT. */
   async useIdToken(config: EnterpriseIdpConfig, idToken: string): Promise<void> {
     const cfg = this.checked(config);
-    this.ctx.remember(idToken);
+    this.ctx.secrets.addPassing(idToken);
     if (!claimsOf(idToken)) throw new SignInError('config', 'The ID token given for the identity provider is not a JWT.');
     await this.save(cfg, { id_token: idToken });
     this.ctx.log(IDP_LOG_ID, 'info', `Using an ID token from ${this.host(cfg)} given from outside the app`);
@@ -245,7 +245,7 @@ export class EnterpriseIdp {
     const held = await this.ctx.store.getIdpTokens(cfg.issuer);
     const signIn = `Sign in to your company's identity provider (${this.host(cfg)}) in Settings ▸ Company sign-in.`;
     if (!held || held.client_id !== cfg.clientId) throw new SignInError('config', `Not signed in to your company's identity provider. ${signIn}`);
-    this.ctx.remember(held.id_token, held.refresh_token);
+    this.ctx.secrets.addPassing(held.id_token, held.refresh_token);
     if (held.expires_at === undefined || this.ctx.now() < held.expires_at - EXPIRY_SKEW_MS) return held.id_token;
     if (!held.refresh_token) throw new SignInError('config', `Your sign-in to your company's identity provider has expired. ${signIn}`);
     this.renewing ??= this.renew(cfg, held).finally(() => {

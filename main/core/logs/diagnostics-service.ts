@@ -46,7 +46,7 @@ export class DiagnosticsService {
       redactor.add(...Object.values(r.headers), ...Object.values(resolveHeaders(r.headers, this.opts.env).headers), ...urlSecrets(r.url));
       if (r.clientId) await tokens.clientSecret(r.id);
       const held = await this.opts.auth?.heldTokens?.(r.id).catch(() => undefined);
-      if (held) redactor.add(held.accessToken, held.refreshToken);
+      if (held) redactor.addPassing(held.accessToken, held.refreshToken);
     }
     redactor.add(this.opts.connectorSecret());
     const logsById: Record<string, LogEvent[]> = {};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor } from './redactor';
+import { PASSING_MAX, Redactor } from './redactor';
 
 describe('Redactor', () => {
   it('removes registered secret values everywhere they appear', () => {
@@ -65,5 +65,23 @@ describe('Redactor', () => {
     r.add('s3cr3t-value');
     const text = 'Client connected (claude); 3 requests, 0 errors';
     expect(r.redact(text)).toBe(text);
+  });
+
+  it('keeps only the newest short-lived values, never forgets a lasting one, and still masks an old token sent as Bearer', () => {
+    const r = new Redactor();
+    r.add('connector-secret-1');
+    const tokens = Array.from({ length: PASSING_MAX + 10 }, (_, i) => `access-token-${String(i).padStart(4, '0')}`);
+    r.addPassing(...tokens.slice(0, PASSING_MAX));
+    r.addPassing(tokens[0]); // used again: the newest now
+    r.addPassing(...tokens.slice(PASSING_MAX)); // ten more: the ten oldest (1 to 10) go
+    expect(r.redact(`${tokens.at(-1)} ${tokens[11]} ${tokens[0]} connector-secret-1`)).toBe('[redacted] [redacted] [redacted] [redacted]');
+    // The oldest ones are forgotten as values...
+    expect(r.redact(`x ${tokens[1]} y`)).toBe(`x ${tokens[1]} y`);
+    // ...but a token in a header line is masked by its shape.
+    expect(r.redact(`Authorization: Bearer ${tokens[1]}`)).toBe('Authorization: Bearer [redacted]');
+    // A value registered as lasting stays so, whatever passes after it.
+    r.addPassing('connector-secret-1');
+    r.addPassing(...Array.from({ length: PASSING_MAX }, (_, i) => `later-token-${i}`));
+    expect(r.redact('connector-secret-1')).toBe('[redacted]');
   });
 });
