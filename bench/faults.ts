@@ -95,6 +95,8 @@ async function switchboard(tmp: string): Promise<Subject> {
     clientLauncher: undefined,
   });
   await host.start();
+  // Measured: what happens to calls under faults, not the review of a new server's tools.
+  await host.call('settings:set', { newServerTools: 'trust' });
   const id = (await host.core.addServer({ url: server.url, name: 'Misbehaving' })).id;
   for (let i = 0; i < 200 && host.core.listServers()[0]?.status.state !== 'ready'; i++) await sleep(100);
   return {

@@ -425,12 +425,21 @@ export type ThemeSetting = 'system' | 'light' | 'dark';
  */
 export type WeakStorageChoice = 'ask' | 'store' | 'memory';
 
+export type NewServerTools = 'review' | 'trust';
+export const NEW_SERVER_TOOLS: readonly NewServerTools[] = ['review', 'trust'];
+
 export interface AppSettings {
   launchAtLogin: boolean;
   /** Days of rotated log files kept on disk (1–90). */
   logRetentionDays: number;
   theme: ThemeSetting;
   weakStorage: WeakStorageChoice;
+  /**
+   * A newly added server's tools: `review` (default) withholds its first listing from every client
+   * until the user approves it; `trust` takes the first listing as approved (shown "approved at
+   * first use"). Later changes follow the server's policy either way.
+   */
+  newServerTools: NewServerTools;
   /** Settings ▸ Network: a CA certificate file (PEM) trusted for every server, besides the system's store. */
   caFile?: string;
   /**

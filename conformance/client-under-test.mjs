@@ -174,6 +174,10 @@ async function main() {
   if (!/^https?:\/\//.test(serverUrl ?? '')) throw new Error(`usage: client-under-test.mjs <server-url> (got ${serverUrl})`);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), `sb-conformance-${scenario.replace(/[^\w-]+/g, '_')}-`));
   const dataDir = path.join(home, 'data');
+  // The scenarios test the protocol and sign-in through `connect`, not the review of a new server's
+  // tools (Settings "review", the default, withholds its first listing until the user approves).
+  fs.mkdirSync(dataDir, { mode: 0o700 });
+  fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ app: { newServerTools: 'trust' } }), { mode: 0o600 });
   const args = [CLI, 'connect', serverUrl];
   if (context.client_id) args.push('--client-id', context.client_id);
   if (context.client_secret) args.push('--client-secret', context.client_secret);

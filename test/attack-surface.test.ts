@@ -35,7 +35,7 @@ beforeAll(async () => {
   // Under a temp directory other users can search, where there is one, so the other-uid test can run.
   home = makeTempHome(searchableTempDirs()[0] ?? os.tmpdir());
   // A data dir that already exists with the usual 0755 (made by an older version, or by hand).
-  fs.mkdirSync(home.dataDir, { mode: 0o755 });
+  fs.mkdirSync(home.dataDir, { recursive: true, mode: 0o755 });
   fs.chmodSync(home.dataDir, 0o755);
   core = await startCore(home);
   id = (await core.addServer({ url: server.url, name: 'Local', headers: { 'X-Api-Key': 'static-key-attack-surface-1' } })).id;
@@ -255,7 +255,7 @@ describe.runIf(unix)('a fresh install made by the command line or the connector 
   const modes = (t: TempHome) => Object.fromEntries(walk(t.dataDir).map((p) => [path.relative(t.home, p) || '.', (fs.statSync(p).mode & 0o777).toString(8)]));
 
   it('the connector run before anything else (it writes its log first): data and logs directories 0700, the log 0600', async () => {
-    const t = makeTempHome();
+    const t = makeTempHome(undefined, { fresh: true });
     try {
       const c = RawConnector.start(t, 'never-added', { MCP_SWITCHBOARD_APP_COMMAND: JSON.stringify(['true']), MCP_SWITCHBOARD_CONNECT_TIMEOUT_MS: '500' });
       expect(await initializeError(c)).toMatch(/never finished starting/);
@@ -267,7 +267,7 @@ describe.runIf(unix)('a fresh install made by the command line or the connector 
   });
 
   it('the command line adding the first server: data directory 0700, settings.json 0600', () => {
-    const t = makeTempHome();
+    const t = makeTempHome(undefined, { fresh: true });
     try {
       expect(runCli(t.env, 'add', 'https://mcp.example.com/mcp', '--header', 'X-Api-Key: fresh-install-key').code).toBe(0);
       const m = modes(t);
@@ -389,7 +389,7 @@ describe.runIf(unix)('a program listening where our sockets go gets nothing from
     const exe = otherRuntime(ctx);
     if (!exe) return;
     const t = walkableHome();
-    fs.mkdirSync(t.dataDir, { mode: 0o755 });
+    fs.mkdirSync(t.dataDir, { recursive: true, mode: 0o755 });
     fs.chmodSync(t.dataDir, 0o755);
     const paths = resolvePaths(t.env);
     const secret = loadOrCreateSecret(paths.secretFile);

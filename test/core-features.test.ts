@@ -160,7 +160,7 @@ describe('tools, remove, import, settings', () => {
     const threeDaysAgo = new Date(Date.now() - 3 * 24 * 3600 * 1000);
     fs.utimesSync(old, threeDaysAgo, threeDaysAgo);
     const after = await core.setSettings({ logRetentionDays: 2, theme: 'dark' });
-    expect(after).toEqual({ launchAtLogin: false, logRetentionDays: 2, theme: 'dark', weakStorage: 'ask' });
+    expect(after).toEqual({ launchAtLogin: false, logRetentionDays: 2, theme: 'dark', weakStorage: 'ask', newServerTools: 'trust' });
     expect(fs.existsSync(old)).toBe(false);
     expect(fs.existsSync(recent)).toBe(true);
     expect(seen).toEqual([after]);
@@ -219,7 +219,7 @@ describe('diagnostics and the memory-only token choice, with a real sign-in', ()
     const json = JSON.parse(text);
     expect(json.app).toMatchObject({ version: '7.7.7', node: process.versions.node, platform: process.platform, arch: process.arch });
     expect(json.secretStorage).toMatchObject({ secure: false });
-    expect(json.settings).toMatchObject({ weakStorage: 'ask' });
+    expect(json.settings).toMatchObject({ weakStorage: 'ask', newServerTools: 'trust' });
     expect(json.servers.find((x: { id: string }) => x.id === p.id)).toMatchObject({
       url: oidc.mcpUrl,
       headerNames: ['X-Diag-Key'],

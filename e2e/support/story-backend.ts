@@ -166,6 +166,9 @@ export async function startStoryBackend(opts: StoryBackendOptions): Promise<Stor
     },
   });
   await host.start();
+  // The story is about adding, signing in, installing and using; the review of a new server's first
+  // tools listing (Settings "review", the default) is test/tool-review.test.ts.
+  await host.call('settings:set', { newServerTools: 'trust' });
   const theCore = host.core;
   const handlers = host.handlers;
   const call = (name: string, arg?: unknown) => host.call(name, arg) as Promise<{ ok: boolean; value?: any; error?: string }>;

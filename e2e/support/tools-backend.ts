@@ -49,7 +49,9 @@ export async function startToolsBackend(opts: { repoRoot: string; name: string }
   });
   await host.start();
   // The window would ask how to keep tokens (the headless host's plain file); this server needs none.
-  await host.call('settings:set', { weakStorage: 'store' });
+  // This story starts after the first listing was approved at first use (Settings: "trust"); the
+  // review of a new server's first listing ("review", the default) is test/tool-review.test.ts.
+  await host.call('settings:set', { weakStorage: 'store', newServerTools: 'trust' });
   const server = await startChangingToolsServer();
   const serverId = (await host.core.addServer({ url: server.url, name: opts.name })).id;
   for (let i = 0; host.core.listServers().find((s) => s.id === serverId)?.status.state !== 'ready'; i++) {

@@ -7,12 +7,13 @@
  * stdout carries only protocol messages: everything else goes to stderr.
  */
 import * as fs from 'node:fs';
-import type { AddServerInput, EnterpriseStatus, FindOrAddResult, Result, ServerSummary, SignInMode } from '../../common/contract';
+import type { AddServerInput, AppSettings, EnterpriseStatus, FindOrAddResult, Result, ServerSummary, SignInMode } from '../../common/contract';
 import { resolvePaths } from '../shared/paths';
 import { validateServerUrl } from '../core/servers/server-model';
 import { runRelay } from '../connector/relay';
 import { LineSplitter } from '../shared/wire';
 import { reachOrStartHost, type Call } from './host-access';
+import { reviewHint } from './tools-command';
 
 export interface ConnectArgs {
   url: string;
@@ -67,6 +68,7 @@ async function ensureServer(call: Call, args: ConnectArgs): Promise<ServerSummar
   }
   const { serverId, outcome } = await unwrap(call<FindOrAddResult>('servers:find-or-add', input));
   if (outcome === 'added') say(`added ${url.value} as "${serverId}"`);
+  if (outcome === 'added' && (await unwrap(call<AppSettings>('settings:get'))).newServerTools === 'review') say(reviewHint(args.name ?? serverId, serverId));
   if (outcome === 'updated') say(`updated "${serverId}" with the header values (or client secret) given here`);
   const server = (await unwrap(call<ServerSummary[]>('servers:list'))).find((s) => s.id === serverId);
   if (!server) throw new Error(`server "${serverId}" disappeared`);

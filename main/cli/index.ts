@@ -5,6 +5,7 @@
  */
 import type {
   AddServerInput,
+  AppSettings,
   ClientApp,
   ImportCandidateView,
   InstallResult,
@@ -17,7 +18,7 @@ import { resolvePaths } from '../shared/paths';
 import { runHeadless } from '../headless/index';
 import { parseConnectArgs, readKeyFile, runConnect, say } from './connect';
 import { reachHost } from './host-access';
-import { runTools, TOOLS_USAGE, UsageError } from './tools-command';
+import { reviewHint, runTools, TOOLS_USAGE, UsageError } from './tools-command';
 
 const USAGE = `usage: mcp-switchboard <command> [options]
 
@@ -163,8 +164,13 @@ export async function main(argv: string[]): Promise<number> {
         const url = args.shift();
         if (!url || args.length) throw new CommandError(args.length ? `unexpected argument "${args[0]}"` : 'add needs a URL');
         const input = { url, headers, ...(names[0] !== undefined ? { name: names[0] } : {}), ...(scopes ? { scopes } : {}), ...access };
-        const s = await withHost((call) => call<ServerSummary>('servers:add', input));
-        out({ id: s.id, name: s.name, url: s.url }, `Added "${s.name}" as ${s.id}`);
+        const [s, settings] = await withHost(
+          async (call) => [await call<ServerSummary>('servers:add', input), await call<AppSettings>('settings:get')] as const,
+        );
+        out(
+          { id: s.id, name: s.name, url: s.url },
+          `Added "${s.name}" as ${s.id}${settings.newServerTools === 'review' ? `\n${reviewHint(s.name, s.id)}` : ''}`,
+        );
         return 0;
       }
       case 'remove': {

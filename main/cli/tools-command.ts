@@ -20,6 +20,11 @@ export const TOOLS_USAGE = `  tools <server> [--client <id>] [--disable <tool> |
 
 export class UsageError extends Error {}
 
+/** Said when a server was added while Settings says "review new servers' tools" (the default). */
+export function reviewHint(name: string, serverId: string): string {
+  return `Its tools wait for your review before any client sees them: approve them in MCP Switchboard (${name} › Tools) or run: mcp-switchboard tools ${serverId} --approve-all`;
+}
+
 function take(args: string[], name: string): string[] {
   const values: string[] = [];
   for (let i = args.indexOf(name); i !== -1; i = args.indexOf(name)) {

@@ -340,6 +340,9 @@ export class AppCore implements SwitchboardCore {
         const n = crashLoop({ id: s.serverId, name: this.registry.get(s.serverId)?.name ?? s.serverId }, s.lastError);
         this.opts.notifier?.notify(n.title, n.body, n.options);
       }
+      // A new server's tools are listed once it is ready, so its review is there before a client asks.
+      if (s.state === 'ready' && this.lastState.get(s.serverId) !== 'ready' && this.toolPolicy.awaitsFirstListing(s.serverId))
+        void this.listTools(s.serverId).catch((err: Error) => this.log(s.serverId, 'warn', `Could not list its tools for review: ${err.message}`));
       this.lastState.set(s.serverId, s.state);
       const shown = this.clientStatus(s);
       for (const l of this.statusListeners) l(shown);
@@ -357,14 +360,10 @@ export class AppCore implements SwitchboardCore {
   // ---- proxies -----------------------------------------------------------------------------
 
   /** Makes the running proxies match the registry (after another process changed settings.json). */
-  reconcile(): Promise<void> {
-    return this.fleet.reconcile();
-  }
+  reconcile = (): Promise<void> => this.fleet.reconcile();
 
   /** A connector found no proxy for this server: start it, or say why not. */
-  ensureRunning(serverId: string): Promise<ServerStatus> {
-    return this.fleet.ensureRunning(serverId);
-  }
+  ensureRunning = (serverId: string): Promise<ServerStatus> => this.fleet.ensureRunning(serverId);
 
   /** A status as the window shows it: the counters without the app's own connections and requests. */
   private clientStatus(s: ServerStatus): ServerStatus {
@@ -401,29 +400,33 @@ export class AppCore implements SwitchboardCore {
       return this.summary(record);
     }
     this.log(record.id, 'info', `Added ${record.url}`);
+    this.welcomeTools(record.id);
     await this.fleet.startIfHosting(record);
     return this.summary(record);
   }
 
   /** `connect`'s server: found (same URL and header values), updated (same URL and name) or added. */
-  findOrAddServer(input: AddServerInput): Promise<FindOrAddResult> {
-    return this.changes.findOrAdd(input);
-  }
+  findOrAddServer = (input: AddServerInput): Promise<FindOrAddResult> => this.changes.findOrAdd(input);
 
   /** The add flow is done: the draft is saved and started. */
   keepServer(serverId: string): Promise<ServerSummary> {
-    return this.changes.keep(serverId);
+    this.welcomeTools(serverId);
+    return this.changes.keep(serverId).catch((err: Error) => {
+      this.toolPolicy.forget(serverId);
+      throw err;
+    });
+  }
+
+  /** Settings ▸ Tools says "review new servers' tools": its first listing waits for the user. */
+  private welcomeTools(serverId: string): void {
+    if (this.settings.get().newServerTools === 'review') this.toolPolicy.welcome(serverId);
   }
 
   /** The add flow was abandoned: the draft and all it left are forgotten. */
-  discardServer(serverId: string): Promise<void> {
-    return this.changes.discard(serverId);
-  }
+  discardServer = (serverId: string): Promise<void> => this.changes.discard(serverId);
 
   /** The Edit form (server-changes.ts). */
-  updateServer(input: UpdateServerInput): Promise<UpdateServerResult> {
-    return this.changes.update(input);
-  }
+  updateServer = (input: UpdateServerInput): Promise<UpdateServerResult> => this.changes.update(input);
 
   /** What the add flow learns about a URL before adding it. */
   async probeServer(input: ProbeInput): Promise<ProbeResult> {

@@ -5,7 +5,8 @@
  * (`parseSettingsPatch`); effects (the login item, pruning logs, the vault's storage mode) are
  * run by whoever owns them through `onDidChange` and the LoginItems port.
  */
-import type { AppSettings, EnterpriseIdpSettings, ThemeSetting, WeakStorageChoice } from '../../common/contract';
+import type { AppSettings, EnterpriseIdpSettings, NewServerTools, ThemeSetting, WeakStorageChoice } from '../../common/contract';
+import { NEW_SERVER_TOOLS } from '../../common/contract';
 import { isSecureOrLoopback } from '../../common/url-policy';
 import * as path from 'node:path';
 import type { LoginItems } from './ports';
@@ -16,6 +17,7 @@ export const DEFAULT_SETTINGS: AppSettings = {
   logRetentionDays: 14,
   theme: 'system',
   weakStorage: 'ask',
+  newServerTools: 'review',
 };
 
 const THEMES: readonly ThemeSetting[] = ['system', 'light', 'dark'];
@@ -86,6 +88,11 @@ export function parseSettingsPatch(input: unknown): Partial<AppSettings> {
       case 'weakStorage':
         if (!WEAK.includes(value as WeakStorageChoice)) throw new SettingsError(`weakStorage must be one of ${WEAK.join(', ')}, got ${describe(value)}.`);
         out.weakStorage = value as WeakStorageChoice;
+        break;
+      case 'newServerTools':
+        if (!NEW_SERVER_TOOLS.includes(value as NewServerTools))
+          throw new SettingsError(`newServerTools must be one of ${NEW_SERVER_TOOLS.join(', ')}, got ${describe(value)}.`);
+        out.newServerTools = value as NewServerTools;
         break;
       case 'caFile':
         out.caFile = parseCaFile(value);

@@ -20,7 +20,7 @@ afterEach(() => {
   delete document.documentElement.dataset.theme;
 });
 
-const SETTINGS: AppSettings = { launchAtLogin: false, logRetentionDays: 14, theme: 'light', weakStorage: 'ask' };
+const SETTINGS: AppSettings = { launchAtLogin: false, logRetentionDays: 14, theme: 'light', weakStorage: 'ask', newServerTools: 'review' };
 const INSECURE: AppInfo = {
   version: '0.1.0',
   dataDir: '/home/ada/.config/mcp-switchboard',
@@ -176,6 +176,14 @@ describe('App shell', () => {
     await user.type(retention, '30{Enter}');
     expect(await screen.findByRole('status')).toHaveTextContent('Saved. Log files are kept for 30 days.');
     expect(fake.callsOf('settings:set')).toEqual([{ theme: 'dark' }, { logRetentionDays: 30 }]);
+
+    // New servers' tools: reviewed first by default; unchecking trusts their first listing.
+    const review = screen.getByRole('checkbox', { name: "Review a new server's tools before any client sees them" });
+    expect(review).toBeChecked();
+    await user.click(review);
+    expect(await screen.findByRole('status')).toHaveTextContent("Saved. A new server's first tools are approved as they are.");
+    expect(fake.callsOf('settings:set').at(-1)).toEqual({ newServerTools: 'trust' });
+    await waitFor(() => expect(review).not.toBeChecked());
   });
 
   it('resolves the theme: explicit settings win, system follows the media query', () => {

@@ -3,7 +3,7 @@
  * id) through the same store as the server registry. What is read back is checked field by field:
  * a damaged value counts as absent, never as a grant. A server without a record is one whose
  * definitions were never listed since the policy exists (added before it, or not listed yet): its
- * first listing of each kind is pinned as the baseline.
+ * first listing of each kind is pinned as the baseline, unless the record says `reviewFirst`.
  */
 import type { DefinitionKind, LastSeen, ToolPolicyMode } from '../../../common/contract';
 import { TOOL_POLICY_MODES } from '../../../common/contract';
@@ -37,6 +37,12 @@ export interface KindRecord {
 
 export interface ServerPolicyRecord {
   mode: ToolPolicyMode;
+  /**
+   * Added while Settings said "review new servers' tools": a kind's first listing waits for the
+   * user like any new definition. Absent (servers from before the policy, or "trust"): the first
+   * listing is the baseline.
+   */
+  reviewFirst?: true;
   /** A kind absent here has never been listed: its first listing is the baseline. */
   kinds: Partial<Record<DefinitionKind, KindRecord>>;
   /** Per client install: the tools it does not see. */
@@ -88,6 +94,7 @@ export function readRecord(v: unknown): ServerPolicyRecord {
   const r = emptyRecord();
   if (!isObj(v)) return r;
   if (TOOL_POLICY_MODES.includes(v.mode as ToolPolicyMode)) r.mode = v.mode as ToolPolicyMode;
+  if (v.reviewFirst === true) r.reviewFirst = true;
   if (isObj(v.kinds)) {
     for (const kind of DEFINITION_KINDS) {
       const k = readKind(v.kinds[kind]);

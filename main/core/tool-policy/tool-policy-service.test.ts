@@ -55,6 +55,39 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('ToolPolicyService', () => {
+  it('a welcomed server adopts nothing: its first listing of every kind waits for review, announced once, and survives a reload', () => {
+    const s = service();
+    s.welcome('linear');
+    expect(pushed.at(-1)).toEqual(['linear', { mode: 'ask', adopt: [], approved: {}, blocked: {}, hidden: {} }]);
+    expect(s.awaitsFirstListing('linear')).toBe(true);
+    expect(s.awaitsFirstListing('notion')).toBe(false); // never welcomed: its first listing is the baseline
+    s.observe('linear', 'tools', [SEARCH, ECHO]);
+    expect(s.awaitsFirstListing('linear')).toBe(false);
+    expect(s.review('linear').items.map((i) => [i.name, i.state])).toEqual([
+      ['echo', 'pending'],
+      ['search', 'pending'],
+    ]);
+    expect(pushed.at(-1)![1]).toMatchObject({ adopt: [], approved: { tools: {} } });
+    expect(notes).toEqual([
+      "Review Linear's tools | Linear offers 2 tools: search, echo. Clients see them once you approve in MCP Switchboard (Linear › Tools).",
+    ]);
+    s.observe('linear', 'tools', [SEARCH, ECHO]);
+    expect(notes).toHaveLength(1);
+    // A new service on the same file (the app restarted) still withholds them and still adopts nothing.
+    const again = service();
+    expect(again.pendingCount('linear')).toBe(2);
+    expect(again.snapshot('linear').adopt).toEqual([]);
+    again.approve('linear', 'tools', 'all');
+    expect(again.review('linear').items.map((i) => [i.name, i.state, i.approvedHow])).toEqual([
+      ['echo', 'approved', 'user'],
+      ['search', 'approved', 'user'],
+    ]);
+    // "allow everything" on a welcomed server takes a first listing of prompts at once, by the policy.
+    again.setMode('linear', 'allow-all');
+    again.observe('linear', 'prompts', [{ name: 'summarize' }]);
+    expect(again.review('linear').items.find((i) => i.name === 'summarize')).toMatchObject({ state: 'approved', approvedHow: 'policy' });
+  });
+
   it('pins the first listing as the baseline, then withholds a changed and a new tool under "ask"', () => {
     const s = service();
     expect(s.snapshot('linear')).toEqual({ mode: 'ask', adopt: ['tools', 'prompts', 'resourceTemplates'], approved: {}, blocked: {}, hidden: {} });

@@ -7,9 +7,10 @@
  * turned off and the last connection (`client-hello`), and answers the window's and the command
  * line's review, approvals, blocks, checklists and context-cost numbers.
  *
- * A kind never listed before is pinned as it is at its first listing (the baseline): servers added
- * before the policy keep every tool on upgrade, and a new server's first listing is the one the
- * user reviews (shown "approved at first use"). From then on the policy governs.
+ * A server added while Settings says "review new servers' tools" (the default) is `welcome`d: each
+ * kind's first listing waits for the user like any new definition, withheld from every client until
+ * approved. Other servers (from before the policy, or added under "trust") take a kind's first
+ * listing as the baseline (shown "approved at first use"). From then on the policy governs.
  */
 import type { ClientContextCost, ClientTools, DefinitionKind, DefinitionView, LastSeen, ToolPolicyMode, ToolReview } from '../../../common/contract';
 import { TOOL_POLICY_MODES } from '../../../common/contract';
@@ -82,7 +83,21 @@ export class ToolPolicyService {
       approved[kind] = Object.fromEntries(Object.entries(k.approved).map(([n, p]) => [n, p.digest]));
       blocked[kind] = Object.fromEntries(Object.entries(k.blocked).map(([n, b]) => [n, b.digest]));
     }
-    return { mode: r.mode, adopt: DEFINITION_KINDS.filter((k) => !r.kinds[k]), approved, blocked, hidden: r.hidden };
+    return { mode: r.mode, adopt: r.reviewFirst ? [] : DEFINITION_KINDS.filter((k) => !r.kinds[k]), approved, blocked, hidden: r.hidden };
+  }
+
+  /** A server added now whose first listing the user reviews before any client sees it. */
+  welcome(serverId: string): void {
+    this.records.update(serverId, (r) => {
+      r.reviewFirst = true;
+    });
+    this.opts.push(serverId, this.snapshot(serverId));
+  }
+
+  /** Whether the server's tools were never listed (the window lists them once it is ready, so the review is there at once). */
+  awaitsFirstListing(serverId: string): boolean {
+    const r = this.records.get(serverId);
+    return r.reviewFirst === true && !r.kinds.tools;
   }
 
   /** Every server's proxy gets its snapshot again (settings.json changed elsewhere). */
@@ -99,8 +114,10 @@ export class ToolPolicyService {
     const news: string[] = [];
     const changes: Array<{ name: string; fields: string[] }> = [];
     const tooLarge: string[] = [];
+    let first = false;
     this.records.update(serverId, (r) => {
       const before = r.kinds[kind];
+      first = !before;
       const k: KindRecord = { approved: { ...before?.approved }, blocked: { ...before?.blocked }, listed: {}, listedAt: now };
       for (const item of items.slice(0, MAX_DEFINITIONS)) {
         const name = definitionName(kind, item);
@@ -120,7 +137,7 @@ export class ToolPolicyService {
           k.listed[name] = { digest, since };
           continue;
         }
-        const auto = !before ? 'first-use' : r.mode === 'allow-all' || (r.mode === 'allow-new' && !approved) ? 'policy' : undefined;
+        const auto = !before && !r.reviewFirst ? 'first-use' : r.mode === 'allow-all' || (r.mode === 'allow-new' && !approved) ? 'policy' : undefined;
         if (auto && k.blocked[name]?.digest !== digest) {
           k.approved[name] = { digest, definition: def, at: now, how: auto };
           k.listed[name] = { digest, since };
@@ -136,7 +153,7 @@ export class ToolPolicyService {
     });
     if (tooLarge.length)
       this.opts.log(serverId, 'warn', `Withheld ${KIND_WORD[kind][1]} with definitions over 256 KB (not kept for review): ${named(tooLarge)}`);
-    if (news.length || changes.length) this.announce(serverId, kind, news, changes);
+    if (news.length || changes.length) this.announce(serverId, kind, news, changes, first);
     this.changed(serverId);
   }
 
@@ -371,9 +388,15 @@ export class ToolPolicyService {
   }
 
   /** One notification per listing: which server changed what, and where to review it. */
-  private announce(serverId: string, kind: DefinitionKind, news: string[], changes: Array<{ name: string; fields: string[] }>): void {
+  private announce(serverId: string, kind: DefinitionKind, news: string[], changes: Array<{ name: string; fields: string[] }>, first: boolean): void {
     const server = this.serverLabel(serverId);
     const [one, many] = KIND_WORD[kind];
+    if (first) {
+      const sentence = `${server} offers ${news.length === 1 ? `1 ${one}` : `${news.length} ${many}`}: ${named(news)}. Clients see ${news.length === 1 ? 'it' : 'them'} once you approve in MCP Switchboard (${server} › Tools).`;
+      this.opts.log(serverId, 'info', `First listing of its ${many}, waiting for your review: ${sentence}`);
+      this.opts.notifier?.notify(`Review ${server}'s ${many}`, sentence, { serverId });
+      return;
+    }
     const parts = [
       ...changes.slice(0, MAX_NAMED).map((c) => `${c.name}: ${describeFields(c.fields)} changed`),
       ...(changes.length > MAX_NAMED ? [`${changes.length - MAX_NAMED} more changed`] : []),
@@ -381,7 +404,7 @@ export class ToolPolicyService {
     ];
     const sentence = `${parts.join('; ')}. Withheld from clients until you review ${parts.length === 1 && !news.length ? 'it' : 'them'} in MCP Switchboard (${server} › Tools).`;
     this.opts.log(serverId, 'warn', `The server's ${many} changed: ${sentence}`);
-    this.opts.notifier?.notify(`${server} changed its ${many}`, sentence);
+    this.opts.notifier?.notify(`${server} changed its ${many}`, sentence, { serverId });
   }
 
   private notWaiting(serverId: string, kind: DefinitionKind, name: string, k: KindRecord | undefined): string {

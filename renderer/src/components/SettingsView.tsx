@@ -140,6 +140,33 @@ export function SettingsView({ settings, settingsError, info, update }: Props) {
       </div>
 
       <div className="card panel">
+        <h3 className="panel-title">Tools of new servers</h3>
+        <div className="setting">
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="review-new-tools"
+              checked={(settings?.newServerTools ?? 'review') === 'review'}
+              disabled={!settings}
+              onChange={(e) =>
+                void save(
+                  { newServerTools: e.target.checked ? 'review' : 'trust' },
+                  e.target.checked
+                    ? "A new server's tools wait for your review before any client sees them."
+                    : "A new server's first tools are approved as they are.",
+                )
+              }
+            />
+            <span className="check-label">Review a new server&apos;s tools before any client sees them</span>
+          </label>
+          <p className="setting-hint">
+            Recommended. Off: the tools a new server lists first are approved as they are. Either way, a tool that changes later waits for your review (each
+            server&apos;s Tools tab).
+          </p>
+        </div>
+      </div>
+
+      <div className="card panel">
         <fieldset className="fieldset-plain">
           <legend className="panel-title">Appearance</legend>
           <div className="segmented">
