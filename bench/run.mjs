@@ -27,6 +27,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { cpuMs, exited, mean, percentile, round, rssMb, sleep, tail, within } from './lib.mjs';
 import { runSoak, SOAK_CONFIG } from './soak.mjs';
 import { LOGVIEW_BUDGET_MS, runLogviewBench } from './logview.mjs';
+import { FLOOR_TARGETS, runFloorBench } from './floor.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
@@ -62,7 +63,8 @@ const TARGETS = {
   latency_p50_ratio_vs_direct: 1.2,
   latency_p99_ratio_vs_direct: 1.5,
   coldstart_ratio_vs_mcp_remote: 0.25,
-  proxy_rss_ratio_idle_vs_mcp_remote: 0.5,
+  proxy_rss_ratio_idle_vs_mcp_remote: 0.4,
+  ...FLOOR_TARGETS,
 };
 
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
@@ -74,6 +76,8 @@ const live = new Set();
 let tmp;
 let hostChild;
 let serverChild;
+/** The second upstream of the floor bench (the other answer framing). */
+let floorServerChild;
 
 function killChild(child) {
   if (child && child.exitCode === null && child.signalCode === null) {
@@ -92,6 +96,7 @@ function emergencyCleanup() {
   if (hostChild?.connected) hostChild.disconnect(); // the host stops its proxies when the channel closes
   setTimeout(() => killChild(hostChild), 3000).unref();
   killChild(serverChild);
+  killChild(floorServerChild);
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 }
 
@@ -123,18 +128,25 @@ async function bundleHost(outDir) {
 }
 
 async function startServer() {
-  const args = CONFIG.jsonUpstream ? ['--json'] : [];
-  serverChild = fork(path.join(BENCH, 'server.mjs'), args, { cwd: ROOT, execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  const err = tail(serverChild.stderr);
+  serverChild = forkServer(CONFIG.jsonUpstream);
+  return serverUrl(serverChild);
+}
+
+function forkServer(json) {
+  return fork(path.join(BENCH, 'server.mjs'), json ? ['--json'] : [], { cwd: ROOT, execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+}
+
+async function serverUrl(child) {
+  const err = tail(child.stderr);
   let out = '';
   const port = await within(
     new Promise((resolve, reject) => {
-      serverChild.stdout.on('data', (d) => {
+      child.stdout.on('data', (d) => {
         out += d;
         const m = /\{"port":(\d+)\}/.exec(out);
         if (m) resolve(Number(m[1]));
       });
-      serverChild.once('exit', (code) => reject(new Error(`upstream server exited (${code}): ${err()}`)));
+      child.once('exit', (code) => reject(new Error(`upstream server exited (${code}): ${err()}`)));
     }),
     15_000,
     'upstream server to listen',
@@ -194,12 +206,41 @@ async function stopHost() {
   killChild(hostChild);
 }
 
-async function stopServer() {
-  if (!serverChild || serverChild.exitCode !== null) return;
-  const done = exited(serverChild);
-  serverChild.kill('SIGTERM');
+async function stopServer(child = serverChild) {
+  if (!child || child.exitCode !== null) return;
+  const done = exited(child);
+  child.kill('SIGTERM');
   await Promise.race([done, sleep(3000)]);
-  killChild(serverChild);
+  killChild(child);
+}
+
+// ---- the floor (bench/floor.mjs) -----------------------------------------------------------
+
+/**
+ * The hops without any SDK, for SSE and for JSON answers: the run's own upstream and proxy, and a
+ * second bench/server.mjs with the other framing, added to the host as a server of its own.
+ */
+async function measureFloor(ctx, proxyPid) {
+  const own = { tag: CONFIG.jsonUpstream ? 'json' : 'sse', url: ctx.url, serverId: ctx.serverId, proxyPid };
+  floorServerChild = forkServer(!CONFIG.jsonUpstream);
+  const url = await serverUrl(floorServerChild);
+  hostChild.send({ type: 'add', url });
+  const added = await hostAnswer('ready', 30_000);
+  const other = { tag: CONFIG.jsonUpstream ? 'sse' : 'json', url, serverId: added.id, proxyPid: added.proxyPid };
+  const figures = await runFloorBench({
+    log,
+    upstreams: CONFIG.jsonUpstream ? [other, own] : [own, other],
+    connectorScript: CONNECTOR_SCRIPT,
+    connectorEnv: ctx.connectorEnv,
+    hostPid: hostChild.pid,
+    tmp,
+    calls: CONFIG.calls,
+    warmup: CONFIG.warmup,
+    rounds: CONFIG.rounds,
+    live,
+  });
+  await stopServer(floorServerChild);
+  return figures;
 }
 
 // ---- MCP sessions ------------------------------------------------------------------------
@@ -448,6 +489,9 @@ async function main() {
 
   // 7. Log viewer: 100,000 lines appended to the built renderer in Chromium, then scrolled: bench/logview.mjs.
   Object.assign(f, await runLogviewBench({ log, rendererRoot: path.join(ROOT, 'out'), optional: true }));
+
+  // 8. The floor: the same messages with no SDK, straight to the upstream and through the hops: bench/floor.mjs.
+  Object.assign(f, await measureFloor(ctx, proxyPid));
 
   // The proxy must have served the whole run without a restart, or the memory figures lie.
   hostChild.send({ type: 'pid', id: serverId });
