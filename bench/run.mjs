@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { cpuMs, exited, mean, percentile, round, rssMb, sleep, tail, within } from './lib.mjs';
+import { cpuMs, exited, mean, percentile, round, rssAnonMb, rssMb, sleep, tail, within } from './lib.mjs';
 import { runSoak, SOAK_CONFIG } from './soak.mjs';
 import { LOGVIEW_BUDGET_MS, runLogviewBench } from './logview.mjs';
 import { FLOOR_TARGETS, runFloorBench } from './floor.mjs';
@@ -355,6 +355,21 @@ async function bareNodeStart() {
   return performance.now() - t0;
 }
 
+/**
+ * The floor under any Node process's RSS: a bare Node forked with an IPC channel, as the supervisor
+ * forks a proxy, that loads nothing. Most of it is the Node binary's own pages (RssFile).
+ */
+async function bareNodeRss() {
+  const code = "process.on('message', () => {}); setInterval(() => {}, 60_000);";
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  try {
+    await sleep(300);
+    return { rss: await settledRss(child.pid), anon: rssAnonMb(child.pid) };
+  } finally {
+    killChild(child);
+  }
+}
+
 /** RSS read a few times after a pause, median (RSS of an idle process barely moves). */
 async function settledRss(pid) {
   await sleep(CONFIG.settleMs);
@@ -405,6 +420,8 @@ async function main() {
 
   // 1. Idle proxy memory: listening, health probe done, no client yet.
   const proxyIdle = await settledRss(proxyPid);
+  const proxyIdleAnon = rssAnonMb(proxyPid);
+  const bareRss = await bareNodeRss();
 
   // 2. Cold start. One discarded warm-up each (disk cache), then alternating runs.
   log(`cold start: ${CONFIG.coldRuns} runs each`);
@@ -430,6 +447,7 @@ async function main() {
     for (let i = 0; i < 3; i++) await echo(sessions[kind]);
   }
   const remoteRss = await settledRss(sessions['mcp-remote'].pid);
+  const remoteAnon = rssAnonMb(sessions['mcp-remote'].pid);
   const connectorRss = rssMb(sessions.switchboard.pid);
   const proxyOneSession = rssMb(proxyPid);
 
@@ -530,6 +548,12 @@ async function main() {
   f.switchboard_rss_mb_total_10_sessions = round(proxyManySessions + connectorsTotal, 1);
   f.mcp_remote_rss_mb_total_10_sessions = round(remotesTotal, 1);
   f.proxy_rss_ratio_idle_vs_mcp_remote = round(proxyIdle / remoteRss, 2);
+  f.node_bare_rss_mb = round(bareRss.rss, 1);
+  f.node_bare_rss_ratio_vs_mcp_remote = round(bareRss.rss / remoteRss, 2);
+  f.proxy_rss_anon_mb_idle = round(proxyIdleAnon, 1);
+  f.node_bare_rss_anon_mb = round(bareRss.anon, 1);
+  f.mcp_remote_rss_anon_mb = round(remoteAnon, 1);
+  f.proxy_rss_anon_ratio_idle_vs_mcp_remote = round(proxyIdleAnon / remoteAnon, 2);
   // The figures the issue names, last and in this order.
   f.latency_p50_ratio_vs_direct = round(p('switchboard', 50) / p('direct', 50), 2);
   f.latency_p99_ratio_vs_direct = round(p('switchboard', 99) / p('direct', 99), 2);
