@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // MCP Switchboard benchmark: latency, cold start and memory of the connector + proxy path against
 // a direct SDK client and against mcp-remote, all measured in one run against the same local
-// upstream (bench/server.mjs). See bench/README.md for what each figure means.
+// upstream (bench/server.mjs), then the floor: the same messages with no SDK (bench/floor.mjs).
+// See bench/README.md for what each figure means.
 //
 //   npm run bench                     (builds, then runs this file)
 //   node bench/run.mjs                (uses the existing out/; builds the cli entries if missing)
