@@ -32,6 +32,17 @@ export function rssMb(pid) {
   }
 }
 
+/** The private part of a live process's RSS in MB (RssAnon: its heap and stacks, not the shared pages of its binary). */
+export function rssAnonMb(pid) {
+  if (!pid) return undefined;
+  try {
+    const m = /^RssAnon:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Rejects with `what` if `promise` does not settle within `ms`. */

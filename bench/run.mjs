@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // MCP Switchboard benchmark: latency, cold start and memory of the connector + proxy path against
 // a direct SDK client and against mcp-remote, all measured in one run against the same local
-// upstream (bench/server.mjs). See bench/README.md for what each figure means.
+// upstream (bench/server.mjs), then the floor: the same messages with no SDK (bench/floor.mjs).
+// See bench/README.md for what each figure means.
 //
 //   npm run bench                     (builds, then runs this file)
 //   node bench/run.mjs                (uses the existing out/; builds the cli entries if missing)
@@ -24,9 +25,10 @@ import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { cpuMs, exited, mean, percentile, round, rssMb, sleep, tail, within } from './lib.mjs';
+import { cpuMs, exited, mean, percentile, round, rssAnonMb, rssMb, sleep, tail, within } from './lib.mjs';
 import { runSoak, SOAK_CONFIG } from './soak.mjs';
 import { LOGVIEW_BUDGET_MS, runLogviewBench } from './logview.mjs';
+import { FLOOR_TARGETS, runFloorBench } from './floor.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
@@ -62,7 +64,8 @@ const TARGETS = {
   latency_p50_ratio_vs_direct: 1.2,
   latency_p99_ratio_vs_direct: 1.5,
   coldstart_ratio_vs_mcp_remote: 0.25,
-  proxy_rss_ratio_idle_vs_mcp_remote: 0.5,
+  proxy_rss_ratio_idle_vs_mcp_remote: 0.4,
+  ...FLOOR_TARGETS,
 };
 
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
@@ -74,6 +77,8 @@ const live = new Set();
 let tmp;
 let hostChild;
 let serverChild;
+/** The second upstream of the floor bench (the other answer framing). */
+let floorServerChild;
 
 function killChild(child) {
   if (child && child.exitCode === null && child.signalCode === null) {
@@ -92,6 +97,7 @@ function emergencyCleanup() {
   if (hostChild?.connected) hostChild.disconnect(); // the host stops its proxies when the channel closes
   setTimeout(() => killChild(hostChild), 3000).unref();
   killChild(serverChild);
+  killChild(floorServerChild);
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 }
 
@@ -123,18 +129,25 @@ async function bundleHost(outDir) {
 }
 
 async function startServer() {
-  const args = CONFIG.jsonUpstream ? ['--json'] : [];
-  serverChild = fork(path.join(BENCH, 'server.mjs'), args, { cwd: ROOT, execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  const err = tail(serverChild.stderr);
+  serverChild = forkServer(CONFIG.jsonUpstream);
+  return serverUrl(serverChild);
+}
+
+function forkServer(json) {
+  return fork(path.join(BENCH, 'server.mjs'), json ? ['--json'] : [], { cwd: ROOT, execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+}
+
+async function serverUrl(child) {
+  const err = tail(child.stderr);
   let out = '';
   const port = await within(
     new Promise((resolve, reject) => {
-      serverChild.stdout.on('data', (d) => {
+      child.stdout.on('data', (d) => {
         out += d;
         const m = /\{"port":(\d+)\}/.exec(out);
         if (m) resolve(Number(m[1]));
       });
-      serverChild.once('exit', (code) => reject(new Error(`upstream server exited (${code}): ${err()}`)));
+      child.once('exit', (code) => reject(new Error(`upstream server exited (${code}): ${err()}`)));
     }),
     15_000,
     'upstream server to listen',
@@ -194,12 +207,41 @@ async function stopHost() {
   killChild(hostChild);
 }
 
-async function stopServer() {
-  if (!serverChild || serverChild.exitCode !== null) return;
-  const done = exited(serverChild);
-  serverChild.kill('SIGTERM');
+async function stopServer(child = serverChild) {
+  if (!child || child.exitCode !== null) return;
+  const done = exited(child);
+  child.kill('SIGTERM');
   await Promise.race([done, sleep(3000)]);
-  killChild(serverChild);
+  killChild(child);
+}
+
+// ---- the floor (bench/floor.mjs) -----------------------------------------------------------
+
+/**
+ * The hops without any SDK, for SSE and for JSON answers: the run's own upstream and proxy, and a
+ * second bench/server.mjs with the other framing, added to the host as a server of its own.
+ */
+async function measureFloor(ctx, proxyPid) {
+  const own = { tag: CONFIG.jsonUpstream ? 'json' : 'sse', url: ctx.url, serverId: ctx.serverId, proxyPid };
+  floorServerChild = forkServer(!CONFIG.jsonUpstream);
+  const url = await serverUrl(floorServerChild);
+  hostChild.send({ type: 'add', url });
+  const added = await hostAnswer('ready', 30_000);
+  const other = { tag: CONFIG.jsonUpstream ? 'sse' : 'json', url, serverId: added.id, proxyPid: added.proxyPid };
+  const figures = await runFloorBench({
+    log,
+    upstreams: CONFIG.jsonUpstream ? [other, own] : [own, other],
+    connectorScript: CONNECTOR_SCRIPT,
+    connectorEnv: ctx.connectorEnv,
+    hostPid: hostChild.pid,
+    tmp,
+    calls: CONFIG.calls,
+    warmup: CONFIG.warmup,
+    rounds: CONFIG.rounds,
+    live,
+  });
+  await stopServer(floorServerChild);
+  return figures;
 }
 
 // ---- MCP sessions ------------------------------------------------------------------------
@@ -314,6 +356,21 @@ async function bareNodeStart() {
   return performance.now() - t0;
 }
 
+/**
+ * The floor under any Node process's RSS: a bare Node forked with an IPC channel, as the supervisor
+ * forks a proxy, that loads nothing. Most of it is the Node binary's own pages (RssFile).
+ */
+async function bareNodeRss() {
+  const code = "process.on('message', () => {}); setInterval(() => {}, 60_000);";
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  try {
+    await sleep(300);
+    return { rss: await settledRss(child.pid), anon: rssAnonMb(child.pid) };
+  } finally {
+    killChild(child);
+  }
+}
+
 /** RSS read a few times after a pause, median (RSS of an idle process barely moves). */
 async function settledRss(pid) {
   await sleep(CONFIG.settleMs);
@@ -364,6 +421,8 @@ async function main() {
 
   // 1. Idle proxy memory: listening, health probe done, no client yet.
   const proxyIdle = await settledRss(proxyPid);
+  const proxyIdleAnon = rssAnonMb(proxyPid);
+  const bareRss = await bareNodeRss();
 
   // 2. Cold start. One discarded warm-up each (disk cache), then alternating runs.
   log(`cold start: ${CONFIG.coldRuns} runs each`);
@@ -389,6 +448,7 @@ async function main() {
     for (let i = 0; i < 3; i++) await echo(sessions[kind]);
   }
   const remoteRss = await settledRss(sessions['mcp-remote'].pid);
+  const remoteAnon = rssAnonMb(sessions['mcp-remote'].pid);
   const connectorRss = rssMb(sessions.switchboard.pid);
   const proxyOneSession = rssMb(proxyPid);
 
@@ -449,6 +509,9 @@ async function main() {
   // 7. Log viewer: 100,000 lines appended to the built renderer in Chromium, then scrolled: bench/logview.mjs.
   Object.assign(f, await runLogviewBench({ log, rendererRoot: path.join(ROOT, 'out'), optional: true }));
 
+  // 8. The floor: the same messages with no SDK, straight to the upstream and through the hops: bench/floor.mjs.
+  Object.assign(f, await measureFloor(ctx, proxyPid));
+
   // The proxy must have served the whole run without a restart, or the memory figures lie.
   hostChild.send({ type: 'pid', id: serverId });
   const after = await hostAnswer('pid', 5000);
@@ -486,6 +549,12 @@ async function main() {
   f.switchboard_rss_mb_total_10_sessions = round(proxyManySessions + connectorsTotal, 1);
   f.mcp_remote_rss_mb_total_10_sessions = round(remotesTotal, 1);
   f.proxy_rss_ratio_idle_vs_mcp_remote = round(proxyIdle / remoteRss, 2);
+  f.node_bare_rss_mb = round(bareRss.rss, 1);
+  f.node_bare_rss_ratio_vs_mcp_remote = round(bareRss.rss / remoteRss, 2);
+  f.proxy_rss_anon_mb_idle = round(proxyIdleAnon, 1);
+  f.node_bare_rss_anon_mb = round(bareRss.anon, 1);
+  f.mcp_remote_rss_anon_mb = round(remoteAnon, 1);
+  f.proxy_rss_anon_ratio_idle_vs_mcp_remote = round(proxyIdleAnon / remoteAnon, 2);
   // The figures the issue names, last and in this order.
   f.latency_p50_ratio_vs_direct = round(p('switchboard', 50) / p('direct', 50), 2);
   f.latency_p99_ratio_vs_direct = round(p('switchboard', 99) / p('direct', 99), 2);

@@ -11,6 +11,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { contentTypeOf, headerOf, isResponse, MCP_POST_HEADERS, parseMessages, SseParser } from '../shared/mcp-http';
 import { agentFor } from '../shared/net/http-agents';
 import type { NetworkConfig } from '../shared/net/network-config';
@@ -24,6 +25,7 @@ const agents = {
 };
 
 export interface FastPostRequest {
+  /** The server's URL: reuse one object per server, its request options are worked out once. */
   url: URL;
   body: string;
   headers: Record<string, string>;
@@ -98,7 +100,7 @@ function exchange(method: 'POST' | 'GET', req: FastPostRequest, fresh: boolean):
     let written = false;
     const headers: Record<string, string | number> =
       method === 'POST' ? { ...req.headers, ...MCP_POST_HEADERS, 'content-length': Buffer.byteLength(req.body) } : req.headers;
-    const r = mod.request(req.url, { method, agent, signal: req.signal, headers }, (res) => {
+    const r = mod.request({ ...requestOptions(req.url), method, agent, headers }, (res) => {
       responded = true;
       const status = res.statusCode ?? 0;
       if (status === 202) {
@@ -144,6 +146,7 @@ function exchange(method: 'POST' | 'GET', req: FastPostRequest, fresh: boolean):
       res.resume();
       reject(new Error(`Unexpected content type: ${type || '(none)'}`));
     });
+    abortOn(req.signal, r);
     r.on('finish', () => (written = true));
     r.on('error', (err: NodeJS.ErrnoException) => {
       // A kept-alive connection that died while idle (the laptop slept, the network changed, a
@@ -157,6 +160,51 @@ function exchange(method: 'POST' | 'GET', req: FastPostRequest, fresh: boolean):
     });
     r.end(method === 'POST' ? req.body : undefined);
   });
+}
+
+/** node:http's options for a URL (what `request(url, …)` works out on every call), once per URL object. */
+const optionsOfUrl = new WeakMap<URL, http.RequestOptions>();
+
+function requestOptions(url: URL): http.RequestOptions {
+  let o = optionsOfUrl.get(url);
+  if (!o) optionsOfUrl.set(url, (o = urlToHttpOptions(url)));
+  return o;
+}
+
+/**
+ * The requests in flight under each signal. node:http's own `signal` option adds and removes an
+ * abort listener and a stream-end watcher on every request; here a signal gets one listener, and
+ * aborting it destroys its requests with an AbortError, as that option does.
+ */
+const inFlight = new WeakMap<AbortSignal, Set<http.ClientRequest>>();
+
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
+function abortOn(signal: AbortSignal | undefined, r: http.ClientRequest): void {
+  if (!signal) return;
+  if (signal.aborted) {
+    r.destroy(abortError(signal));
+    return;
+  }
+  let requests = inFlight.get(signal);
+  if (!requests) {
+    const live = new Set<http.ClientRequest>();
+    inFlight.set(signal, live);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const x of live) x.destroy(abortError(signal));
+        live.clear();
+      },
+      { once: true },
+    );
+    requests = live;
+  }
+  const live = requests;
+  live.add(r);
+  r.once('close', () => live.delete(r));
 }
 
 /**

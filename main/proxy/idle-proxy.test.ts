@@ -63,6 +63,21 @@ describe('an idle proxy', () => {
     expect(files.has(path.join(PROXY, 'proxy-runtime.ts'))).toBe(true); // the walk did follow the entry
   });
 
+  it('runs from a built entry that holds neither the SDK nor undici: they are files of their own, required when needed', () => {
+    // Built by the global setup (test/global-setup.ts), as the app ships it (scripts/build.mjs).
+    const out = path.resolve(PROXY, '../../out/proxy');
+    const entry = fs.readFileSync(path.join(out, 'index.js'), 'utf8');
+    const packages = [...entry.matchAll(/^\s*\/\/ .*node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((m) => m[1]!);
+    expect(packages.length).toBeGreaterThan(0); // esbuild marks each bundled file with its path
+    expect(packages.filter((p) => p.startsWith('@modelcontextprotocol/') || p === 'undici' || p === 'zod')).toEqual([]);
+    expect(entry).toContain('require("./upstream.js")');
+    expect(entry).toContain('require("./undici.js")');
+    const upstream = fs.readFileSync(path.join(out, 'upstream.js'), 'utf8');
+    expect(upstream).toMatch(/node_modules\/@modelcontextprotocol\//);
+    expect(upstream).not.toMatch(/node_modules\/undici\//); // one copy of undici, in undici.js
+    expect(fs.existsSync(path.join(out, 'undici.js'))).toBe(true);
+  });
+
   it('has the SDK imported only by the upstream* files', () => {
     const sources = fs
       .readdirSync(PROXY, { recursive: true, encoding: 'utf8' })

@@ -1,13 +1,17 @@
 /**
  * What a proxy tells main: its state, the transport that worked, logs and metrics. Logs go in
- * batches, one IPC message per tick and one batch in flight at a time; metrics at most every
- * 100 ms.
+ * batches, one batch in flight at a time: a log line leaves at the next tick, the per-message
+ * traffic lines (`traffic`) within TRAFFIC_BATCH_MS, so a client calling one tool after another
+ * costs main one IPC message per batch instead of two per call; metrics at most every 100 ms.
  */
 import type { LogEvent, LogLevel, ServerCounters } from '../../common/contract';
 import { isModernVersion, type ProtocolInUse } from '../../common/protocol-versions';
 import type { ProxyState, ProxyToParent, UpstreamTarget } from '../shared/fork-protocol';
 
 export type Emit = (msg: ProxyToParent, sent?: () => void) => void;
+
+/** How long traffic lines may wait to share a batch (a log line sends them at once, in order). */
+export const TRAFFIC_BATCH_MS = 50;
 
 export class ParentReporter {
   readonly counters: ServerCounters = { connections: 0, connectionsTotal: 0, requests: 0, errors: 0 };
@@ -20,6 +24,9 @@ export class ParentReporter {
   private logsInFlight = false;
   /** Log events dropped since the last batch because main could not keep up. */
   private droppedLogs = 0;
+  /** The next batch leaves at the next tick (a log line), or at the end of the traffic window. */
+  private flushTick?: NodeJS.Immediate;
+  private flushTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly serverId: string,
@@ -59,8 +66,9 @@ export class ParentReporter {
     this.queueLog(event);
   }
 
+  /** A line per message on the path: it may wait up to TRAFFIC_BATCH_MS for company. */
   traffic(level: LogLevel, connection: number, message: string, extra: Partial<LogEvent>): void {
-    this.queueLog({ ts: Date.now(), level, server: this.serverId, connection, message, ...extra });
+    this.queueLog({ ts: Date.now(), level, server: this.serverId, connection, message, ...extra }, false);
   }
 
   /** A call saved by a retry, or lost to an upstream fault: counted per local day. */
@@ -100,16 +108,25 @@ export class ParentReporter {
    * sustained load a busy main would otherwise grow this process's memory for as long as the load
    * lasts; instead events wait here, bounded, and the overflow is counted and reported in one line.
    */
-  private queueLog(event: LogEvent): void {
+  private queueLog(event: LogEvent, soon = true): void {
     if (this.logBatch.length >= this.maxPendingLogs) {
       this.droppedLogs++;
       return;
     }
     this.logBatch.push(event);
-    if (this.logBatch.length === 1 && !this.logsInFlight) setImmediate(() => this.flushLogs());
+    if (this.logsInFlight || this.flushTick) return; // the batch in flight, or the next tick, takes it
+    if (soon) {
+      this.flushTick = setImmediate(() => this.flushLogs());
+    } else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.flushLogs(), TRAFFIC_BATCH_MS);
+      this.flushTimer.unref();
+    }
   }
 
   private flushLogs(): void {
+    if (this.flushTick) clearImmediate(this.flushTick);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTick = this.flushTimer = undefined;
     if (this.logsInFlight || (!this.logBatch.length && !this.droppedLogs)) return;
     const events = this.logBatch;
     this.logBatch = [];
@@ -125,7 +142,7 @@ export class ParentReporter {
     this.logsInFlight = true;
     this.emit({ type: 'logs', events }, () => {
       this.logsInFlight = false;
-      if (this.logBatch.length || this.droppedLogs) setImmediate(() => this.flushLogs());
+      if ((this.logBatch.length || this.droppedLogs) && !this.flushTick) this.flushTick = setImmediate(() => this.flushLogs());
     });
   }
 }

@@ -67,6 +67,8 @@ export class UpstreamTransport implements Stage, RecoveryControl {
   private closed = false;
   /** Counts sessions: a failure names the one its request went out on. */
   private generation = 0;
+  /** The upstream's URL object, for the fast path (one per URL: fast-post.ts caches its request options). */
+  private fastUrl?: { href: string; url: URL };
 
   constructor(
     private readonly opts: UpstreamOptions,
@@ -214,7 +216,7 @@ export class UpstreamTransport implements Stage, RecoveryControl {
     protocolVersion: string,
   ): Omit<FastPostRequest, 'body' | 'headers'> {
     return {
-      url: new URL(this.target?.url ?? this.opts.url),
+      url: this.upstreamUrl(),
       network: this.opts.network,
       signal: this.abort.signal,
       onMessage: (x) => this.fromUpstream(x, t),
@@ -222,6 +224,12 @@ export class UpstreamTransport implements Stage, RecoveryControl {
         this.failIds(ids, ERR_UPSTREAM_GONE, this.cut('the event stream was cut before the answer', { lastEventId, retryMs, sessionId, protocolVersion })),
       onLost: (reason) => this.failIds(ids, ERR_UPSTREAM_GONE, this.cut(reason)),
     };
+  }
+
+  private upstreamUrl(): URL {
+    const href = this.target?.url ?? this.opts.url;
+    if (this.fastUrl?.href !== href) this.fastUrl = { href, url: new URL(href) };
+    return this.fastUrl.url;
   }
 
   private fastSend(t: StreamableHTTPClientTransport, m: ToServer, list: JsonRpcMessage[]) {
@@ -431,7 +439,7 @@ export class UpstreamTransport implements Stage, RecoveryControl {
     try {
       if (!this.fastPostable(t, [cancel])) return await sendOn(t, cancel);
       await fastPost({
-        url: new URL(this.target?.url ?? this.opts.url),
+        url: this.upstreamUrl(),
         network: this.opts.network,
         body: JSON.stringify(cancel),
         headers: this.fastHeaders(t.sessionId, this.protocolVersion!),

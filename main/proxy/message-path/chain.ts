@@ -12,15 +12,25 @@ export interface MessagePath {
   close(): Promise<void>;
 }
 
+const DONE: Promise<void> = Promise.resolve();
+
 export function linkStages(factories: readonly StageFactory[], deliver: (m: ToClient) => void): MessagePath {
   const stages: Stage[] = [];
   let closed = false;
-  const toServerFrom = (i: number) => async (m: ToServer) => {
+  // Not async: a message crosses every stage on the way, and each async hop would cost a promise.
+  const toServerFrom = (i: number) => (m: ToServer) => {
     // A stage has nothing past it? Then the message is dropped (only the transport is last).
     for (let j = i + 1; j < stages.length && !closed; j++) {
       const s = stages[j]!;
-      if (s.fromClient) return s.fromClient(m);
+      if (s.fromClient) {
+        try {
+          return s.fromClient(m) ?? DONE;
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
     }
+    return DONE;
   };
   const toClientFrom = (i: number) => (m: ToClient) => {
     for (let j = i - 1; j >= 0 && !closed; j--) {

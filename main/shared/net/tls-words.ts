@@ -6,7 +6,7 @@
  * certificate chain and sends nothing (`certificateIssuer`), through the same proxy as the request.
  */
 import type { LookupFunction } from 'node:net';
-import * as tls from 'node:tls';
+import type * as tls from 'node:tls';
 import type { NetworkConfig } from './network-config';
 import { proxyAuthorization } from './proxy-route';
 
@@ -102,7 +102,8 @@ export async function certificateIssuer(url: URL, net?: NetworkConfig, o: { time
   try {
     const socket = await rawSocket(host, port, net, signal);
     return await new Promise<string | undefined>((resolve) => {
-      const s = tls.connect({
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const s = (require('node:tls') as typeof tls).connect({
         ...(socket ? { socket } : { host, port, ...(o.lookup ? { lookup: o.lookup } : {}) }),
         servername: /^[\d.:]+$/.test(host) ? undefined : host,
         rejectUnauthorized: false,

@@ -7,7 +7,11 @@
  * gets their PEM text over the fork channel and reads the system store itself.
  */
 import * as fs from 'node:fs';
-import * as tls from 'node:tls';
+import type * as Tls from 'node:tls';
+
+/** node:tls, loaded when first asked: an idle proxy never needs it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const tlsModule = () => require('node:tls') as typeof Tls;
 
 export interface TrustConfig {
   /** PEM certificates to trust besides the bundled and system ones. */
@@ -42,6 +46,7 @@ let systemStore: string[] | null | undefined;
 /** The operating system's trusted roots, where this runtime can read them (Node 22.15+, Electron 35+); null otherwise. */
 export function systemCertificates(): string[] | null {
   if (systemStore !== undefined) return systemStore;
+  const tls = tlsModule();
   const get = (tls as unknown as { getCACertificates?: (type: string) => string[] }).getCACertificates;
   try {
     systemStore = typeof get === 'function' ? get('system') : null;
@@ -52,6 +57,7 @@ export function systemCertificates(): string[] | null {
 }
 
 function bundledCertificates(): readonly string[] {
+  const tls = tlsModule();
   const get = (tls as unknown as { getCACertificates?: (type: string) => string[] }).getCACertificates;
   try {
     if (typeof get === 'function') return get('bundled');
