@@ -777,6 +777,8 @@ export interface AddProposal {
   entry?: RegistryEntry;
   /** The link itself (what the consent step shows as its origin). */
   link?: string;
+  /** The link could not be followed (an unknown registry, a server it does not list): why. */
+  problem?: string;
 }
 
 export interface Events {
