@@ -27,6 +27,7 @@ const DEFAULTS: Partial<Record<CallName, Handler>> = {
   'settings:get': () => ok({ launchAtLogin: false, logRetentionDays: 14, theme: 'light', weakStorage: 'ask' }),
   'app:info': () => ok({ version: '0.1.0', dataDir: '/home/ada/.config/mcp-switchboard', platform: 'linux', loginItemSupported: true }),
   'app:take-proposal': () => ok(null),
+  'registry:sources': () => ok([]),
   'tools:review': (arg) => ok({ serverId: arg?.serverId, mode: 'ask', items: [], pending: 0 }),
   'tools:clients': () => ok([]),
   'tools:context-cost': () => ok([]),
