@@ -28,6 +28,7 @@ const DEFAULTS: Partial<Record<CallName, Handler>> = {
   'app:info': () => ok({ version: '0.1.0', dataDir: '/home/ada/.config/mcp-switchboard', platform: 'linux', loginItemSupported: true }),
   'app:take-proposal': () => ok(null),
   'registry:sources': () => ok([]),
+  'registry:check-update': () => ok(null),
   'tools:review': (arg) => ok({ serverId: arg?.serverId, mode: 'ask', items: [], pending: 0 }),
   'tools:clients': () => ok([]),
   'tools:context-cost': () => ok([]),
