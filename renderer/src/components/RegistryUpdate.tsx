@@ -42,9 +42,10 @@ export function RegistryUpdate({ server, onApplied }: { server: ServerSummary; o
 
   return (
     <div className="card panel note-update" data-testid="registry-update">
-      <h3 className="panel-title">
-        Version {update.latest} is out <span className="muted small">(you have {update.current})</span>
-      </h3>
+      <h3 className="panel-title">Update from the registry</h3>
+      <p>
+        Version {update.latest} is out (you have {update.current}). It changes:
+      </p>
       <ul className="small">
         {update.changes.map((c) => (
           <li key={c}>{c}</li>
@@ -67,6 +68,7 @@ export function RegistryUpdate({ server, onApplied }: { server: ServerSummary; o
               placeholder={h.value ?? ''}
               onChange={(e) => setValues({ ...values, [h.name]: e.target.value })}
             />
+            {h.description && <small className="muted">{h.description}</small>}
           </label>
         );
       })}

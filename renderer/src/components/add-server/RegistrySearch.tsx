@@ -65,7 +65,7 @@ export function RegistrySearch({ onPick, autoFocus }: Props) {
   }
 
   const anyLoading = results.some((r) => r.loading);
-  const names = sources?.map((s) => s.name).join(' and ');
+  const names = listed(sources?.map((s) => s.name) ?? []);
   return (
     <div className="registry-search" data-testid="registry-search">
       <label className="field" htmlFor={inputId}>
@@ -81,6 +81,7 @@ export function RegistrySearch({ onPick, autoFocus }: Props) {
           // Enter searches (it already does as you type); it must not submit the address form around it.
           onKeyDown={(e) => e.key === 'Enter' && e.preventDefault()}
           autoFocus={autoFocus}
+          data-autofocus={autoFocus ? '' : undefined}
           disabled={sources?.length === 0}
         />
       </label>
@@ -88,7 +89,7 @@ export function RegistrySearch({ onPick, autoFocus }: Props) {
       {sources?.length === 0 && (
         <p className="muted small">No registry is turned on: add or turn one on in Settings ▸ Registries, or paste an address below.</p>
       )}
-      <div aria-live="polite" aria-busy={anyLoading}>
+      <div className="registry-results-all" aria-live="polite" aria-busy={anyLoading}>
         {results.map((x) => (
           <section key={x.source.id} className="registry-results" aria-label={`Results from ${x.source.name}`} data-testid="registry-results">
             <h4 className="registry-results-head">
@@ -132,6 +133,11 @@ export function RegistrySearch({ onPick, autoFocus }: Props) {
       </div>
     </div>
   );
+}
+
+/** "A", "A and B", "A, B and C". */
+function listed(names: string[]): string {
+  return names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 function merge(x: SourceResults, page: RegistryPage | undefined, error: string | undefined): SourceResults {

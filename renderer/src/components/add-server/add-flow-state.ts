@@ -176,6 +176,8 @@ export function addFlowReducer(state: AddFlowState, action: AddFlowAction): AddF
     case 'header-edited':
       return {
         ...state,
+        // What Check said was missing is being filled in.
+        urlError: state.step === 'url' && state.picked ? undefined : state.urlError,
         headers: state.headers.map((h) =>
           h.key === action.key
             ? { ...h, ...(action.name !== undefined && { name: action.name }), ...(action.value !== undefined && { value: action.value }) }

@@ -54,7 +54,7 @@ export function RegistrySettings() {
                 </div>
               </div>
               <div className="row-gap">
-                <label className="field-inline small">
+                <label className="field field-inline">
                   <input
                     type="checkbox"
                     checked={s.enabled}
@@ -113,9 +113,11 @@ export function RegistrySettings() {
           </span>
           <input id={tokenId} type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
         </label>
-        <button type="button" className="btn btn-small" disabled={busy || !url.trim()} onClick={() => void add()}>
-          Add registry
-        </button>
+        <div className="row-gap">
+          <button type="button" className="btn btn-small" disabled={busy || !url.trim()} onClick={() => void add()}>
+            Add registry
+          </button>
+        </div>
       </fieldset>
       {message && (
         <p className={message.ok ? 'muted small' : 'form-error'} role={message.ok ? 'status' : 'alert'}>
