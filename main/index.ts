@@ -227,10 +227,13 @@ function run(identity: AppIdentity, paths: Paths, launch: LaunchOptions, started
       openWindow();
     } else if (link.kind === 'install') {
       // The registry's entry pre-fills the form (or the reason it cannot): the user still confirms.
-      void proposalFromInstallLink(link, host.registries).then((proposal) => {
-        core.proposeAdd(proposal);
-        openWindow();
-      });
+      void proposalFromInstallLink(link, host.registries).then(
+        (proposal) => {
+          core.proposeAdd(proposal);
+          openWindow();
+        },
+        (err: unknown) => console.warn(`[switchboard] could not follow an install link: ${String(err)}`),
+      );
     } else {
       console.warn(`[switchboard] ignored a link: ${link.reason}`);
     }

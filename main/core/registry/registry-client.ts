@@ -67,7 +67,8 @@ export async function getJson(url: string, http: RegistryHttp, what: string): Pr
   try {
     let res: Response;
     try {
-      res = await http.fetch(url, { headers, signal: controller.signal, redirect: 'follow' });
+      // A registry with a token is not followed elsewhere: its token must not travel with a redirect.
+      res = await http.fetch(url, { headers, signal: controller.signal, redirect: http.token ? 'manual' : 'follow' });
     } catch (err) {
       if (controller.signal.aborted) throw new RegistryError(`${what} did not answer within ${Math.round(http.timeoutMs / 1000)} s.`);
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
@@ -78,6 +79,10 @@ export async function getJson(url: string, http: RegistryHttp, what: string): Pr
       throw new RegistryError(
         `${what} refused the request (${res.status})${http.token ? ': its token may be wrong or expired' : ': it may need a token'} (Settings ▸ Registries).`,
       );
+    }
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel().catch(() => {});
+      throw new RegistryError(`${what} redirected elsewhere (${res.status}); give its final address in Settings ▸ Registries.`);
     }
     if (res.status === 404) {
       await res.body?.cancel().catch(() => {});

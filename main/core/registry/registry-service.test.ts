@@ -191,6 +191,20 @@ describe('RegistryService: Settings ▸ Registries', () => {
     expect((await svc.sources()).map((s) => s.id)).toEqual(['official']);
   });
 
+  it("a private registry's token never follows a redirect to another host", async () => {
+    const elsewhere = await registry();
+    const moved = await registry({ redirectTo: elsewhere.url });
+    const { svc } = service(elsewhere.url);
+    const added = await svc.addSource({ url: moved.url, token: 'corp-token-redirect' });
+    await expect(svc.search({ registryId: added.id, query: '' })).rejects.toThrow(/redirected elsewhere \(302\); give its final address/);
+    expect(elsewhere.requests).toEqual([]);
+    // Without a token a moved registry is followed.
+    const openMoved = await registry({ redirectTo: elsewhere.url });
+    const plain = await svc.addSource({ url: openMoved.url });
+    expect((await svc.search({ registryId: plain.id, query: 'weather' })).entries.map((e) => e.name)).toEqual(['com.example/weather']);
+    expect(elsewhere.requests.every((r) => !r.authorized)).toBe(true);
+  });
+
   it('refuses registry URLs it must not use, with the reason', () => {
     expect(() => parseRegistryUrl('http://registry.example.com')).toThrow(/https:\/\//);
     expect(() => parseRegistryUrl('https://u:p@registry.example.com')).toThrow(/token field/);

@@ -51,6 +51,7 @@ export function RegistryUpdate({ server, onApplied }: { server: ServerSummary; o
           <li key={c}>{c}</li>
         ))}
       </ul>
+      {update.url && <p className="muted small">At a new address the server asks you to sign in again (where it needs sign-in).</p>}
       {update.newHeaders.map((h) => {
         const id = `${baseId}-${h.name}`;
         return (
