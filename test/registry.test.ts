@@ -5,11 +5,12 @@
  * search that did not go through HTTP_PROXY fails; its token goes to it alone and never reaches
  * settings.json or anything the window is sent.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Host } from '../main/core/host';
-import { makeTempHome, startHost, type TempHome } from './fixtures/harness';
+import { CLI_SCRIPT, makeTempHome, startHost, type TempHome } from './fixtures/harness';
 import { INSIDE, PROXY_EGRESS, startForwardProxy } from './fixtures/network';
 import { startRegistryServer } from './fixtures/registry-server';
 
@@ -67,5 +68,66 @@ describe('registries in the host', () => {
     const r = await h.call('registry:search', { registryId: added.value.id, query: '' });
     expect(r.ok).toBe(false);
     expect((r as { error: string }).error).toMatch(new RegExp(`^The registry ${company.url.slice(7).replace(/\./g, '\\.')} could not be reached`));
+  });
+});
+
+/** The bundled CLI, run without blocking this process (the registries answering it live here). */
+function runCli(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI_SCRIPT, ...args], { env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('registries from the command line (the bundled CLI, no host running: it builds its own)', () => {
+  it('search lists each registry’s servers or its reason; add --from adds the latest version, asks for required headers, remembers the origin', async () => {
+    const company = await startRegistryServer();
+    cleanup.push(() => company.close());
+    const down = await startRegistryServer({ mode: 'failing' });
+    cleanup.push(() => down.close());
+    const home = makeTempHome();
+    cleanup.push(() => home.cleanup());
+    // Settings ▸ Registries as the window would leave them: the public one off, two private ones.
+    const h = await startHost(home);
+    for (const [url, name] of [
+      [company.url, 'Acme internal'],
+      [down.url, 'Partner'],
+    ])
+      expect((await h.call('registry:add-source', { url, name })).ok).toBe(true);
+    expect((await h.call('registry:update-source', { registryId: 'official', enabled: false })).ok).toBe(true);
+    await h.dispose();
+
+    const found = await runCli(home.env, 'search', 'acme');
+    expect(found.code, found.err).toBe(0);
+    expect(found.out).toContain(
+      'io.github.acme/issues\t1.1.0\tAcme Issues\thttps://mcp.acme.example/v2/mcp\t[Acme internal]\tneeds X-Acme-Workspace, X-Api-Key (secret)',
+    );
+    expect(found.out).toMatch(/^Partner: The registry 127\.0\.0\.1:\d+ answered 500 Internal Server Error; try again later\.$/m);
+
+    const refused = await runCli(home.env, 'add', '--from', 'io.github.acme/issues', '--registry', 'Acme internal');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('io.github.acme/issues needs the headers X-Acme-Workspace, X-Api-Key: give --header "Name: value"');
+    const added = await runCli(
+      home.env,
+      'add',
+      '--from',
+      'io.github.acme/issues',
+      '--registry',
+      'Acme internal',
+      '--header',
+      'X-Acme-Workspace: team',
+      '--header',
+      'X-Api-Key: ${env:ACME_KEY}',
+      '--json',
+    );
+    expect(added.code, added.err).toBe(0);
+    const server = JSON.parse(added.out) as { id: string; name: string; url: string };
+    expect(server).toMatchObject({ name: 'Acme Issues', url: 'https://mcp.acme.example/v2/mcp' });
+    const settings = JSON.parse(fs.readFileSync(path.join(home.dataDir, 'settings.json'), 'utf8'));
+    expect(settings.registryOrigins[server.id]).toEqual({ registryId: expect.stringMatching(/^r-/), name: 'io.github.acme/issues', version: '1.1.0' });
   });
 });
