@@ -180,6 +180,11 @@ test('an install link opens the form with its origin; nothing is added until the
   await expect(page.getByLabel('Server URL')).toHaveValue(backend.as.mcpUrl);
   await expect(page.getByLabel(/^X-Api-Key/)).toHaveValue('');
   await shot(page, 'install-link');
+  // The same in the dark theme (every screen has both).
+  await backend.call('settings:set', { theme: 'dark' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await shot(page, 'install-link-dark');
+  await backend.call('settings:set', { theme: 'light' });
   const before = ((await backend.call('servers:list')).value as unknown[]).length;
   // A link naming a registry the user never added: the window says so, that registry is not asked.
   const stranger = await startRegistryServer();
