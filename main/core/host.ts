@@ -131,6 +131,7 @@ export function createHost(ports: HostPorts): Host {
     servers: core.registry,
     officialUrl: ports.registry?.officialUrl,
     timeoutMs: ports.registry?.timeoutMs,
+    clock: ports.clock,
   });
   const appInfo = () => core.appInfo();
   const handlers = createHandlers(core, appInfo, registries);

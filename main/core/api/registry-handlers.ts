@@ -29,7 +29,8 @@ export interface RegistryCalls {
   entry(registryId: string, name: string): Promise<RegistryEntry>;
   openLink(registryId: string, name: string, which: 'repository' | 'website'): Promise<void>;
   resolveDomain(input: string): Promise<RegistryEntry | null>;
-  checkUpdate(serverId: string): Promise<RegistryUpdate | null>;
+  /** `fresh`: ask the registry now (before applying), not the cached answer. */
+  checkUpdate(serverId: string, fresh?: boolean): Promise<RegistryUpdate | null>;
   rememberOrigin(serverId: string, origin: RegistryOrigin): void;
   markUpdated(serverId: string, version: string): void;
 }
@@ -191,7 +192,7 @@ export function registryHandlers(registry: RegistryCalls | undefined, servers: S
           }
         }
         const r = need();
-        const update = await r.checkUpdate(serverId);
+        const update = await r.checkUpdate(serverId, true);
         if (!update) throw new Error('There is no update to apply: the registry lists no newer version with changes.');
         const headers: Record<string, string> = {};
         for (const h of update.newHeaders) {

@@ -11,7 +11,8 @@ import { fixtureEntries, startRegistryServer, type RawItem, type RegistryServer 
 import { FileSecretVault } from '../auth/file-vault';
 import { openSettingsStore } from '../settings-store';
 import { MAX_DESCRIPTION } from './registry-entry';
-import { describeUpdate, OFFICIAL_ID, parseRegistryUrl, RegistryService } from './registry-service';
+import { FakeClock } from '../testing/fake-clock';
+import { describeUpdate, LATEST_TTL_MS, OFFICIAL_ID, parseRegistryUrl, RegistryService } from './registry-service';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -26,7 +27,7 @@ async function registry(opts: Parameters<typeof startRegistryServer>[0] = {}): P
 
 function service(
   officialUrl: string,
-  o: { timeoutMs?: number; maxBytes?: number; servers?: Record<string, { url: string; headers: Record<string, string> }> } = {},
+  o: { timeoutMs?: number; maxBytes?: number; servers?: Record<string, { url: string; headers: Record<string, string> }>; clock?: FakeClock } = {},
 ) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-reg-'));
   cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -44,6 +45,7 @@ function service(
     officialUrl,
     timeoutMs: o.timeoutMs,
     maxBytes: o.maxBytes,
+    clock: o.clock,
   });
   return { svc, dir, opened, secrets, settingsFile: path.join(dir, 'settings.json'), vaultFile: path.join(dir, 'secrets.json') };
 }
@@ -230,6 +232,22 @@ describe('RegistryService: servers added from a registry', () => {
     ]);
     svc.markUpdated('s1', '1.1.0');
     expect(await svc.checkUpdate('s1')).toBeNull();
+  });
+
+  it('update checks reuse the latest version for a while (the registry asks hosts to cache); applying asks again', async () => {
+    const reg = await registry();
+    const clock = new FakeClock(1_000_000);
+    const { svc } = service(reg.url, { clock, servers: { s1: { url: 'https://mcp.acme.example/mcp', headers: {} } } });
+    svc.rememberOrigin('s1', { registryId: OFFICIAL_ID, name: 'io.github.acme/issues', version: '1.0.0' });
+    const asked = () => reg.requests.filter((r) => r.path.endsWith('/versions/latest')).length;
+    expect((await svc.checkUpdate('s1'))!.latest).toBe('1.1.0');
+    expect((await svc.checkUpdate('s1'))!.latest).toBe('1.1.0');
+    expect(asked()).toBe(1);
+    expect(await svc.checkUpdate('s1', true)).not.toBeNull();
+    expect(asked()).toBe(2);
+    clock.advance(LATEST_TTL_MS);
+    await svc.checkUpdate('s1');
+    expect(asked()).toBe(3);
   });
 
   it('a newer version that changes nothing the server uses is no update', () => {

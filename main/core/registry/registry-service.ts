@@ -21,6 +21,7 @@ import type {
 } from '../../../common/contract';
 import { isSecureOrLoopback } from '../../../common/url-policy';
 import type { BrowserOpener, SecretVault } from '../auth/types';
+import { systemClock, type Clock } from '../../shared/clock';
 import type { SettingsStore } from '../settings-store';
 import { fetchLatest, fetchServerPage, RegistryError, type RegistryHttp } from './registry-client';
 import { isLocalOnly, plainText, toEntry } from './registry-entry';
@@ -32,6 +33,8 @@ export const OFFICIAL_ID = 'official';
 export const REGISTRY_TOKEN_KEY = (id: string) => `registry-token:${id}`;
 const MAX_PRIVATE = 20;
 const MAX_SEEN = 2000;
+/** How long a server's latest version is reused for update checks (the registry asks hosts to cache). */
+export const LATEST_TTL_MS = 15 * 60_000;
 
 interface StoredSource {
   id: string;
@@ -59,6 +62,8 @@ export interface RegistryServiceOptions {
   officialUrl?: string;
   timeoutMs?: number;
   maxBytes?: number;
+  /** Time for the update checks' cache. */
+  clock?: Clock;
 }
 
 /** A registry's base URL as typed: https (or http on this computer), no credentials, no query. */
@@ -80,6 +85,8 @@ export function parseRegistryUrl(input: unknown): string {
 
 export class RegistryService {
   private readonly seen = new Map<string, RegistryEntry>();
+  /** Latest versions fetched for update checks, with when. */
+  private readonly latest = new Map<string, { entry: RegistryEntry; at: number }>();
 
   constructor(private readonly o: RegistryServiceOptions) {}
 
@@ -269,13 +276,24 @@ export class RegistryService {
   }
 
   /** The registry's latest version of a server added from it, when it moved the address or asks for new headers. */
-  async checkUpdate(serverId: string): Promise<RegistryUpdate | null> {
+  async checkUpdate(serverId: string, fresh = false): Promise<RegistryUpdate | null> {
     const origin = this.origin(serverId);
     const server = this.o.servers.get(serverId);
     if (!origin || !server) return null;
-    const latest = await this.entry(origin.registryId, origin.name);
+    const latest = await this.cachedEntry(origin.registryId, origin.name, fresh);
     if (latest.version === origin.version) return null;
     return describeUpdate(serverId, origin, server, latest);
+  }
+
+  /** The latest version, asked again only after LATEST_TTL_MS (or when `fresh`: before applying it). */
+  private async cachedEntry(registryId: string, name: string, fresh: boolean): Promise<RegistryEntry> {
+    const key = `${registryId}\n${name}`;
+    const now = (this.o.clock ?? systemClock).now();
+    const hit = this.latest.get(key);
+    if (hit && !fresh && now - hit.at < LATEST_TTL_MS) return hit.entry;
+    const entry = await this.entry(registryId, name);
+    this.latest.set(key, { entry, at: now });
+    return entry;
   }
 
   /** After an update was applied: the server is at `version` now. */
