@@ -201,6 +201,8 @@ export interface AddServerInput {
   proxy?: string;
   /** A CA certificate file (PEM) to trust for this server, besides the system's and Settings ▸ Network's. */
   caFile?: string;
+  /** The registry entry it was picked from (the core checks it against the registry's latest version). */
+  origin?: RegistryOrigin;
 }
 
 export type SignInMode = 'browser' | 'client-credentials' | 'enterprise';
@@ -300,6 +302,118 @@ export interface ProbeResult {
   suggestedName: string;
   /** A sentence when something is wrong ("Nothing answers at mcp.example.com: connection refused"). */
   problem?: string;
+}
+
+/**
+ * A registry of MCP servers the add flow searches (Settings ▸ Registries): the official MCP
+ * Registry (on by default; a company may turn it off) and any number of private ones speaking the
+ * same API (`GET /v0.1/servers`). A private registry's bearer token stays in the vault.
+ */
+export interface RegistrySource {
+  /** `official`, or the id given to a private registry when it was added. */
+  id: string;
+  name: string;
+  /** The base URL the API paths are appended to (https://registry.modelcontextprotocol.io). */
+  url: string;
+  official: boolean;
+  enabled: boolean;
+  /** A bearer token is kept in the vault for this registry (the token itself never leaves main). */
+  hasToken: boolean;
+}
+
+export interface RegistryAddInput {
+  url: string;
+  name?: string;
+  /** Sent as `Authorization: Bearer …` to this registry only; kept in the vault. */
+  token?: string;
+}
+
+export interface RegistryUpdateInput {
+  registryId: string;
+  enabled?: boolean;
+  name?: string;
+  /** A new token (write-only); null removes the stored one; absent keeps it. */
+  token?: string | null;
+}
+
+/** A header or URL variable a registry entry asks for, as the add form shows it. */
+export interface RegistryField {
+  name: string;
+  /** The publisher's words, cleaned (plain text, one paragraph, at most 300 characters). */
+  description?: string;
+  required: boolean;
+  /** A secret (an API key): the form masks it and it is stored like every header value. */
+  secret: boolean;
+  /** A fixed value or a default the entry gives (never for a secret). */
+  value?: string;
+  choices?: string[];
+}
+
+/** One remote endpoint of a registry entry. */
+export interface RegistryRemote {
+  transport: TransportKind;
+  /** The URL; `{name}` parts are variables the user fills in (see `variables`). */
+  url: string;
+  headers: RegistryField[];
+  variables: RegistryField[];
+}
+
+/** A server as a registry lists it, cleaned: plain text, bounded, links only http(s). */
+export interface RegistryEntry {
+  registryId: string;
+  registryName: string;
+  /** The registry's name for it, reverse-DNS (`io.github.acme/issues`). */
+  name: string;
+  title?: string;
+  description: string;
+  version: string;
+  /** Who published it: the namespace of `name` (`io.github.acme`). */
+  publisher: string;
+  /** Only http(s) links; open them with `registry:open-link`. */
+  repositoryUrl?: string;
+  websiteUrl?: string;
+  status: 'active' | 'deprecated';
+  /** Remote endpoints (streamable-http first); entries without one are not listed. */
+  remotes: RegistryRemote[];
+}
+
+export interface RegistrySearchInput {
+  registryId: string;
+  /** Matched by the registry against names (and descriptions); '' lists from the start. */
+  query: string;
+  /** The page after the one that returned this cursor. */
+  cursor?: string;
+}
+
+/** One page of one registry's answer. */
+export interface RegistryPage {
+  registryId: string;
+  entries: RegistryEntry[];
+  nextCursor?: string;
+  /** Entries that did not match the registry schema, each with the reason (they are left out). */
+  skipped: string[];
+  /** Entries left out because they have no remote endpoint (packages to run locally only). */
+  localOnly: number;
+}
+
+/** Where a server added from a registry came from, kept on the server to look for updates. */
+export interface RegistryOrigin {
+  registryId: string;
+  name: string;
+  version: string;
+}
+
+/** What changed in a registry's newer version of a server added from it. */
+export interface RegistryUpdate {
+  serverId: string;
+  current: string;
+  latest: string;
+  /** Sentences: "The address changed to https://…", "A new header X-Region is required". */
+  changes: string[];
+  /** The new address (when it changed). */
+  url?: string;
+  /** Headers the new version asks for that the server does not have yet. */
+  newHeaders: RegistryField[];
 }
 
 /** A tool the server offers (from tools/list through the server's own proxy). */
@@ -571,6 +685,28 @@ export interface Calls {
   'tools:set-hidden': [{ serverId: string; clientId: string; tool: string; hidden: boolean }, ClientTools];
   /** Per client, across servers: the tool definitions it carries and their estimated tokens. */
   'tools:context-cost': [void, ClientContextCost[]];
+  /** The registries the add flow searches (Settings ▸ Registries). */
+  'registry:sources': [void, RegistrySource[]];
+  'registry:add-source': [RegistryAddInput, RegistrySource];
+  /** Turns a registry on or off, renames it, or sets (null: removes) its token. */
+  'registry:update-source': [RegistryUpdateInput, RegistrySource];
+  /** Removes a private registry and its token (the official one can only be turned off). */
+  'registry:remove-source': [{ registryId: string }, void];
+  /** One page of one registry's servers with remote endpoints, matching `query` (latest versions). */
+  'registry:search': [RegistrySearchInput, RegistryPage];
+  /** The latest version of one server of a registry. */
+  'registry:entry': [{ registryId: string; name: string }, RegistryEntry];
+  /** Opens an entry's repository or website in the browser (only an http(s) link the core has seen in that entry). */
+  'registry:open-link': [{ registryId: string; name: string; which: 'repository' | 'website' }, void];
+  /**
+   * Resolves a domain or page (`example.com`) to an MCP server through its published metadata (a
+   * server card, an AI catalog); null when it publishes none.
+   */
+  'registry:resolve-domain': [{ input: string }, RegistryEntry | null];
+  /** For a server added from a registry: the latest version, when its address or headers changed; else null. */
+  'registry:check-update': [{ serverId: string }, RegistryUpdate | null];
+  /** Applies a registry update: the new address and version (new header values as given). */
+  'registry:apply-update': [{ serverId: string; headers?: Record<string, string> }, ServerSummary];
   'settings:get': [void, AppSettings];
   'settings:set': [Partial<AppSettings>, AppSettings];
   /** The password for the proxy of Settings ▸ Network (`proxyUsername`), kept in the vault; null removes it. */
@@ -648,6 +784,15 @@ export interface AppInfo {
 export interface AddProposal {
   url: string;
   name?: string;
+  /**
+   * An install link (mcp-switchboard://install?registry=…&name=…): the registry's entry it names,
+   * as the core fetched it. The form shows where it came from and what will be added.
+   */
+  entry?: RegistryEntry;
+  /** The link itself (what the consent step shows as its origin). */
+  link?: string;
+  /** The link could not be followed (an unknown registry, a server it does not list): why. */
+  problem?: string;
 }
 
 export interface Events {
@@ -705,6 +850,16 @@ export const CALL_NAMES: readonly CallName[] = [
   'tools:clients',
   'tools:set-hidden',
   'tools:context-cost',
+  'registry:sources',
+  'registry:add-source',
+  'registry:update-source',
+  'registry:remove-source',
+  'registry:search',
+  'registry:entry',
+  'registry:open-link',
+  'registry:resolve-domain',
+  'registry:check-update',
+  'registry:apply-update',
   'settings:get',
   'settings:set',
   'network:set-proxy-password',

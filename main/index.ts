@@ -19,6 +19,7 @@ import { app, dialog, Menu, session, shell } from 'electron';
 import type { ViewRequest } from '../common/contract';
 import { createHost } from './core/host';
 import { parseAppLink } from './core/links';
+import { proposalFromInstallLink } from './core/registry/install-link';
 import type { Paths } from './core/ports';
 import { resolvePaths } from './shared/paths';
 import { writeSessionEnv } from './shared/session-env';
@@ -224,6 +225,15 @@ function run(identity: AppIdentity, paths: Paths, launch: LaunchOptions, started
       // Never added by the link itself: the window pre-fills the form and the user confirms.
       core.proposeAdd({ url: link.url, name: link.name });
       openWindow();
+    } else if (link.kind === 'install') {
+      // The registry's entry pre-fills the form (or the reason it cannot): the user still confirms.
+      void proposalFromInstallLink(link, host.registries).then(
+        (proposal) => {
+          core.proposeAdd(proposal);
+          openWindow();
+        },
+        (err: unknown) => console.warn(`[switchboard] could not follow an install link: ${String(err)}`),
+      );
     } else {
       console.warn(`[switchboard] ignored a link: ${link.reason}`);
     }

@@ -363,6 +363,11 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
     },
     'app:take-proposal': () => ok(null),
     'app:take-view-request': () => ok(null),
+    // Registries (issue 18): the official one, which lists nothing here (e2e/registry.spec.ts runs real ones).
+    'registry:sources': () =>
+      ok([{ id: 'official', name: 'MCP Registry', url: 'https://registry.modelcontextprotocol.io', official: true, enabled: true, hasToken: false }]),
+    'registry:search': (arg: { registryId: string }) => ok({ registryId: arg.registryId, entries: [], skipped: [], localOnly: 0 }),
+    'registry:check-update': () => ok(null),
     'app:reveal': () => ok(),
     // The tool policy (issue 16): nothing listed yet, no client connected (e2e/tools.spec.ts runs the real one).
     'tools:review': (arg: { serverId: string }) => ok({ serverId: arg.serverId, mode: 'ask', items: [], pending: 0 }),

@@ -34,6 +34,9 @@ import type { BrowserOpener } from '../../main/core/auth/types';
 import { resolvePaths } from '../../main/shared/paths';
 import { startWebShell, type Refusal, type SentPayload, type WebShell } from '../../main/headless/web-shell';
 import { coreEvents } from '../../main/headless/web-window';
+import { parseAppLink } from '../../main/core/links';
+import { proposalFromInstallLink } from '../../main/core/registry/install-link';
+import type { RegistryService } from '../../main/core/registry/registry-service';
 
 /** A browser shell over the story's core, with what it sent and refused (for the assertions). */
 export interface StoryShell extends WebShell {
@@ -53,6 +56,8 @@ export interface KnownSecret {
 
 export interface StoryBackendOptions {
   repoRoot: string;
+  /** The official registry's address (a local registry, test/fixtures/registry-server.ts) and time limit. */
+  registry?: { officialUrl?: string; timeoutMs?: number };
 }
 
 export interface StoryBackend {
@@ -86,6 +91,10 @@ export interface StoryBackend {
   secrets(): KnownSecret[];
   /** Reads the vault and the connector secret file into the known secrets. */
   collect(): void;
+  /** The registries of Settings ▸ Registries (the host's RegistryService). */
+  registries: RegistryService;
+  /** What the desktop app does with an install link (mcp-switchboard://install?…): a proposal for the window. */
+  proposeInstall(link: string): Promise<void>;
   /** Appends a log line through the core (for the grep's positive control). */
   plant(serverId: string, marker: string): void;
   close(): Promise<void>;
@@ -164,6 +173,7 @@ export async function startStoryBackend(opts: StoryBackendOptions): Promise<Stor
       connectorScript: path.join(opts.repoRoot, 'out', 'connector', 'index.js'),
       electronRunAsNode: false,
     },
+    registry: opts.registry,
   });
   await host.start();
   // The story is about adding, signing in, installing and using; the review of a new server's first
@@ -241,6 +251,12 @@ export async function startStoryBackend(opts: StoryBackendOptions): Promise<Stor
     addSecret: add,
     secrets: () => [...known.values()],
     collect,
+    registries: host.registries,
+    proposeInstall: async (raw) => {
+      const link = parseAppLink(raw);
+      if (link.kind !== 'install') throw new Error(`not an install link: ${JSON.stringify(link)}`);
+      theCore.proposeAdd(await proposalFromInstallLink(link, host.registries));
+    },
     plant: (serverId, marker) => theCore.logs.append({ ts: Date.now(), level: 'info', server: serverId, message: marker }),
     close: async () => {
       for (const s of shells) await s.close();

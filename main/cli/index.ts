@@ -18,6 +18,7 @@ import { resolvePaths } from '../shared/paths';
 import { runHeadless } from '../headless/index';
 import { parseConnectArgs, readKeyFile, runConnect, say } from './connect';
 import { reachHost } from './host-access';
+import { inputFromRegistry, missingHeaders, runSearch, SEARCH_USAGE } from './search-command';
 import { reviewHint, runTools, TOOLS_USAGE, UsageError } from './tools-command';
 
 const USAGE = `usage: mcp-switchboard <command> [options]
@@ -55,6 +56,7 @@ const USAGE = `usage: mcp-switchboard <command> [options]
   import [--yes] [--json]        find "npx mcp-remote <url>" entries; with --yes, add them as
                                  servers and replace the entries (a backup is kept)
 ${TOOLS_USAGE}
+${SEARCH_USAGE}
 
 Data directory: $MCP_SWITCHBOARD_HOME, else the platform's app data directory.
 When MCP Switchboard runs (the app, or "serve"), every command goes through it, so a server added
@@ -161,12 +163,21 @@ export async function main(argv: string[]): Promise<number> {
           headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
         }
         const access = takeAccessOptions(args);
-        const url = args.shift();
-        if (!url || args.length) throw new CommandError(args.length ? `unexpected argument "${args[0]}"` : 'add needs a URL');
-        const input = { url, headers, ...(names[0] !== undefined ? { name: names[0] } : {}), ...(scopes ? { scopes } : {}), ...access };
-        const [s, settings] = await withHost(
-          async (call) => [await call<ServerSummary>('servers:add', input), await call<AppSettings>('settings:get')] as const,
-        );
+        const from = takeOption(args, '--from').pop();
+        const registry = takeOption(args, '--registry').pop();
+        const url = from ? '' : args.shift();
+        if ((!url && !from) || args.length)
+          throw new CommandError(args.length ? `unexpected argument "${args[0]}"` : 'add needs a URL (or --from <registry name>)');
+        const [s, settings] = await withHost(async (call) => {
+          const base: AddServerInput = from ? await inputFromRegistry(from, registry, call) : { url: url! };
+          if (from) {
+            const missing = await missingHeaders(from, registry, headers, call);
+            if (missing.length)
+              throw new CommandError(`${from} needs the header${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: give --header "Name: value"`);
+          }
+          const input = { ...base, headers, ...(names[0] !== undefined ? { name: names[0] } : {}), ...(scopes ? { scopes } : {}), ...access };
+          return [await call<ServerSummary>('servers:add', input), await call<AppSettings>('settings:get')] as const;
+        });
         out(
           { id: s.id, name: s.name, url: s.url },
           `Added "${s.name}" as ${s.id}${settings.newServerTools === 'review' ? `\n${reviewHint(s.name, s.id)}` : ''}`,
@@ -255,6 +266,14 @@ export async function main(argv: string[]): Promise<number> {
           );
           return 0;
         });
+      }
+      case 'search': {
+        const registry = takeOption(args, '--registry').pop();
+        const query = args.join(' ').trim();
+        if (!query) throw new CommandError('search needs words to look for');
+        const r = await withHost((call) => runSearch(query, registry, call));
+        out(r.value, r.text);
+        return 0;
       }
       case 'tools': {
         let r: { value: unknown; text: string };

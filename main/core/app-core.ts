@@ -127,6 +127,8 @@ export class AppCore implements SwitchboardCore {
   readonly registry: ServerRegistry;
   readonly logs: LogStore;
   readonly settings: SettingsService;
+  /** settings.json as this process writes it (the registries' settings live there too). */
+  readonly settingsStore: TrackedSettingsStore;
   readonly tokens: TokenBroker;
   /** What each client may see of each server's tools (pins, reviews, per-client tools, last connections). */
   readonly toolPolicy: ToolPolicyService;
@@ -159,7 +161,7 @@ export class AppCore implements SwitchboardCore {
     fs.mkdirSync(opts.paths.dataDir, { recursive: true, mode: 0o700 });
     // An existing data dir keeps its mode on mkdir: make it ours only (settings hold header values).
     if (process.platform !== 'win32') fs.chmodSync(opts.paths.dataDir, 0o700);
-    const store = new TrackedSettingsStore(opts.settings ?? openSettingsStore(opts.paths, { watch: false }));
+    const store = (this.settingsStore = new TrackedSettingsStore(opts.settings ?? openSettingsStore(opts.paths, { watch: false })));
     this.registry = new ServerRegistry(store);
     this.settings = new SettingsService(store, opts.loginItems);
     this.logs = opts.logs ?? new LogStore({ logsDir: opts.paths.logsDir });

@@ -15,6 +15,8 @@ import { ChoiceVault } from './auth/choice-vault';
 import type { BrowserOpener, SecretVault } from './auth/types';
 import type { Launcher } from './clients';
 import { LogStore } from './logs/log-store';
+import { RegistryService } from './registry/registry-service';
+import { fetchFor } from '../shared/net/fetch';
 import type { ChildLauncher, Clock, LoginItems, Notifier, Paths, ProxyResolver } from './ports';
 import { openSettingsStore, type SettingsStore } from './settings-store';
 
@@ -50,6 +52,8 @@ export interface HostPorts {
   signIn?: Pick<AuthServiceOptions, 'refreshSkewMs' | 'callbackTimeoutMs' | 'httpTimeoutMs' | 'fetch'>;
   probeTimeoutMs?: number;
   toolsTimeoutMs?: number;
+  /** Tests: the official registry's address (a local registry), the registries' time limit. */
+  registry?: { officialUrl?: string; timeoutMs?: number };
   /**
    * The operating system's proxy settings (the desktop app: Electron's session.resolveProxy). The
    * headless host and the command line have none: the environment (HTTPS_PROXY, NO_PROXY) only.
@@ -63,6 +67,7 @@ export interface Host {
   readonly core: AppCore;
   readonly auth: AuthService;
   readonly logs: LogStore;
+  readonly registries: RegistryService;
   readonly handlers: HandlerTable;
   /** Calls the handler table in this process (what the IPC transport and the control socket do). */
   readonly call: Call;
@@ -116,8 +121,20 @@ export function createHost(ports: HostPorts): Host {
     toolsTimeoutMs: ports.toolsTimeoutMs,
     proxyResolver: ports.proxyResolver,
   });
+  const registries = new RegistryService({
+    store: core.settingsStore,
+    vault,
+    // A registry is asked the way every request of the app goes (proxy, CAs), as the app itself.
+    fetchFor: async (url) => fetchFor(await core.network.forRequest(undefined, url)),
+    opener: ports.opener,
+    secrets: logs.redactor,
+    servers: core.registry,
+    officialUrl: ports.registry?.officialUrl,
+    timeoutMs: ports.registry?.timeoutMs,
+    clock: ports.clock,
+  });
   const appInfo = () => core.appInfo();
-  const handlers = createHandlers(core, appInfo);
+  const handlers = createHandlers(core, appInfo, registries);
   const call: Call = (name, arg) => dispatch(handlers, name, arg);
   // The control socket answers with the same table as the window: `connect`, the command line and
   // connectors drive a running host through it.
@@ -126,6 +143,7 @@ export function createHost(ports: HostPorts): Host {
     core,
     auth,
     logs,
+    registries,
     handlers,
     call,
     forwardEvents: (sink) => forwardEvents(core, sink),

@@ -25,6 +25,11 @@ function checkVerdict(raw: unknown): void {
     expect(new URL(r.url).protocol).toBe('mcp-switchboard:');
     return;
   }
+  if (r.kind === 'install') {
+    expect(r.name).toMatch(/^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/);
+    expect(CONTROL.test(r.registry)).toBe(false);
+    return;
+  }
   expect(r.kind).toBe('add');
   const u = new URL(r.url);
   expect(['https:', 'http:']).toContain(u.protocol);

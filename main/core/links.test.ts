@@ -32,3 +32,30 @@ describe('parseAppLink', () => {
     expect((r as { reason: string }).reason).toMatch(reason);
   });
 });
+
+describe('install links', () => {
+  it('name a registry server; the registry defaults to the official one', () => {
+    expect(parseAppLink('mcp-switchboard://install?name=io.github.acme%2Fissues')).toEqual({
+      kind: 'install',
+      registry: 'official',
+      name: 'io.github.acme/issues',
+      link: 'mcp-switchboard://install?name=io.github.acme%2Fissues',
+    });
+    expect(parseAppLink('mcp-switchboard://install?registry=https%3A%2F%2Fregistry.acme.example&name=com.acme/tools')).toMatchObject({
+      kind: 'install',
+      registry: 'https://registry.acme.example',
+      name: 'com.acme/tools',
+    });
+  });
+
+  it.each([
+    ['mcp-switchboard://install', /not a registry name/],
+    ['mcp-switchboard://install?name=no-slash', /not a registry name/],
+    ['mcp-switchboard://install?name=a/b%0A', /not a registry name/],
+    ['mcp-switchboard://install?name=a/b&registry=%E2%80%AEevil', /registry was refused/],
+  ])('%s is refused', (link, reason) => {
+    const r = parseAppLink(link);
+    expect(r.kind).toBe('invalid');
+    expect((r as { reason: string }).reason).toMatch(reason);
+  });
+});

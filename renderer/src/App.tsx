@@ -82,7 +82,9 @@ export function App({ initialView = { kind: 'servers' } }: { initialView?: View 
       return;
     }
     if (attentionFocus.current) return;
-    mainRef.current?.focus({ preventScroll: true });
+    // A view may name the field to start in (the add flow: the registry search).
+    const start = mainRef.current?.querySelector<HTMLElement>('[data-autofocus]');
+    (start ?? mainRef.current)?.focus({ preventScroll: true });
     mainRef.current?.scrollTo?.({ top: 0 });
   }, [viewKey]);
 

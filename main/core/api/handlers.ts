@@ -27,6 +27,7 @@ import {
 } from '../../../common/contract';
 import { parseSettingsPatch, SettingsError } from '../settings';
 import type { SwitchboardCore } from './core-port';
+import { parseOrigin, registryHandlers, type RegistryCalls } from './registry-handlers';
 
 export type Handler<K extends CallName> = (arg: unknown) => Promise<Result<CallValue<K>>>;
 export type HandlerTable = { readonly [K in CallName]: Handler<K> };
@@ -118,6 +119,7 @@ export function parseAddServerInput(arg: unknown, name: CallName = 'servers:add'
     'proxy',
     'caFile',
     'draft',
+    'origin',
   ]);
   const input: AddServerInput = { url: expectString(name, 'url', obj.url, LIMITS.urlLength, true)!.trim() };
   // An empty name means "no name": the form sends what the user typed.
@@ -154,6 +156,8 @@ export function parseAddServerInput(arg: unknown, name: CallName = 'servers:add'
   Object.assign(input, parseNetworkFields(name, obj));
   if (obj.draft !== undefined && typeof obj.draft !== 'boolean') throw new PayloadError(`${name}: "draft" must be a boolean, got ${describe(obj.draft)}`);
   if (obj.draft) input.draft = true;
+  const origin = parseOrigin(name, obj.origin);
+  if (origin) input.origin = origin;
   return input;
 }
 
@@ -352,14 +356,23 @@ function onServer<T>(name: CallName, action: (serverId: string) => Promise<T>) {
     });
 }
 
-export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => AppInfo)): HandlerTable {
+/** `registry`: the registries' calls (absent: this host searches none, and says so). */
+export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => AppInfo), registry?: RegistryCalls): HandlerTable {
   const table: HandlerTable = {
+    ...registryHandlers(registry, core),
     'servers:list': (arg) =>
       guard(() => {
         expectNothing('servers:list', arg);
         return core.listServers();
       }),
-    'servers:add': (arg) => guard(() => core.addServer(parseAddServerInput(arg))),
+    'servers:add': (arg) =>
+      guard(async () => {
+        const input = parseAddServerInput(arg);
+        const server = await core.addServer(input);
+        // Picked from a registry: remembered, so a newer version's changes can be offered.
+        if (input.origin) registry?.rememberOrigin(server.id, input.origin);
+        return server;
+      }),
     'servers:find-or-add': (arg) => guard(() => core.findOrAddServer(parseAddServerInput(arg, 'servers:find-or-add'))),
     'servers:keep': onServer('servers:keep', (id) => core.keepServer(id)),
     'servers:discard': onServer('servers:discard', (id) => core.discardServer(id)),

@@ -7,6 +7,7 @@ import { count, fixFor, relativeTime, shownUrl, signInStatus, stateSentence } fr
 import { useSignIn } from '../sign-in';
 import { ConfirmDialog } from './ConfirmDialog';
 import { InstallPanel } from './InstallPanel';
+import { RegistryUpdate } from './RegistryUpdate';
 import { ServerToolsSection } from './tools/ServerToolsSection';
 import { LogViewer } from './logs/LogViewer';
 import { ServerSettings } from './ServerSettings';
@@ -221,6 +222,7 @@ export function ServerDetail(props: Props) {
       <div className="tab-panel" role="tabpanel" id={`${ids}-panel`} aria-labelledby={`${ids}-tab-${tab}`}>
         {tab === 'overview' && (
           <>
+            <RegistryUpdate server={server} />
             <div className="card panel">
               <h3 className="panel-title">Status</h3>
               <dl className="counters">

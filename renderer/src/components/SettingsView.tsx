@@ -5,6 +5,7 @@ import { platformLabel, storageLabel } from '../format';
 import { PathActions } from './PathActions';
 import { CompanySignIn } from './settings/CompanySignIn';
 import { NetworkSettings } from './settings/NetworkSettings';
+import { RegistrySettings } from './settings/RegistrySettings';
 
 interface Props {
   settings?: AppSettings;
@@ -228,6 +229,7 @@ export function SettingsView({ settings, settingsError, info, update }: Props) {
         )}
       </div>
 
+      <RegistrySettings />
       <NetworkSettings settings={settings} save={save} />
       {storage && <CompanySignIn />}
 

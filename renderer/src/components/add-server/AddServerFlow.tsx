@@ -2,7 +2,21 @@ import { useEffect, useReducer, useRef } from 'react';
 import type { AddProposal, ClientApp, ServerSummary } from '../../../../common/contract';
 import { call } from '../../api';
 import { useSignIn } from '../../sign-in';
-import { addFlowReducer, addInput, canProbe, INITIAL_STATE, probeInput, selectedClients, visibleSteps, type InstallOutcome, type Step } from './add-flow-state';
+import {
+  addFlowReducer,
+  addInput,
+  canProbe,
+  INITIAL_STATE,
+  looksLikeDomain,
+  missingRequired,
+  probeInput,
+  selectedClients,
+  unfilledVariables,
+  visibleSteps,
+  type AddFlowState,
+  type InstallOutcome,
+  type Step,
+} from './add-flow-state';
 import { DoneStep } from './DoneStep';
 import { InstallStep } from './InstallStep';
 import { ReviewStep } from './ReviewStep';
@@ -65,10 +79,27 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
     headingRef.current?.focus();
   }, [step]);
 
-  async function runProbe() {
-    if (!canProbe(state)) return;
+  async function runProbe(current: AddFlowState = state) {
+    if (!canProbe(current)) return;
+    const vars = unfilledVariables(current);
+    if (vars.length) return dispatch({ type: 'probe-refused', error: `Fill in ${vars.map((v) => `{${v.name}}`).join(' and ')} in the address first.` });
+    const missing = missingRequired(current);
+    if (missing.length)
+      return dispatch({ type: 'probe-refused', error: `Fill in the ${missing.map((h) => h.name).join(' and ')} header first: the server needs it.` });
     dispatch({ type: 'probe-started' });
-    const r = await call('servers:probe', probeInput(state));
+    // A domain (example.com): the server its site publishes, when it publishes one; else as typed.
+    if (!current.picked && looksLikeDomain(current.url)) {
+      const found = await call('registry:resolve-domain', { input: current.url.trim() });
+      if (found.ok && found.value) {
+        const action = { type: 'entry-picked', entry: found.value } as const;
+        dispatch(action);
+        const next = addFlowReducer(current, action);
+        // Nothing to fill in: check it at once; else the user fills in what it asks for first.
+        if (!missingRequired(next).length && !unfilledVariables(next).length) return runProbe(next);
+        return;
+      }
+    }
+    const r = await call('servers:probe', probeInput(current));
     dispatch(r.ok ? { type: 'probe-answered', result: r.value } : { type: 'probe-refused', error: r.error });
   }
 
@@ -161,6 +192,8 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
           probe={probe}
           proposed={state.proposed}
           replacedByLink={state.replacedByLink}
+          picked={state.picked}
+          headers={state.headers}
           dispatch={dispatch}
           onProbe={() => void runProbe()}
           onDismissProposal={() => {

@@ -42,35 +42,37 @@ export function AdvancedFields({ open, headers, clientId, clientSecret, scopes, 
               Sent with every request (an API key, an organization). Values are kept in the app and never shown again. To keep a value out of the app, write{' '}
               <code>{'${env:NAME}'}</code>: it is read from the environment when the server starts.
             </p>
-            {headers.map((h, i) => (
-              <div className="header-row" key={h.key}>
-                <input
-                  type="text"
-                  aria-label={`Header ${i + 1} name`}
-                  placeholder="X-Api-Key"
-                  value={h.name}
-                  autoComplete="off"
-                  spellCheck={false}
-                  onChange={(e) => dispatch({ type: 'header-edited', key: h.key, name: e.target.value })}
-                />
-                <input
-                  type="password"
-                  aria-label={`Header ${i + 1} value`}
-                  placeholder="value or ${env:NAME}"
-                  value={h.value}
-                  autoComplete="off"
-                  onChange={(e) => dispatch({ type: 'header-edited', key: h.key, value: e.target.value })}
-                />
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  aria-label={`Remove header ${i + 1}`}
-                  onClick={() => dispatch({ type: 'header-removed', key: h.key })}
-                >
-                  Remove
-                </button>
-              </div>
-            ))}
+            {headers
+              .filter((h) => !h.from)
+              .map((h, i) => (
+                <div className="header-row" key={h.key}>
+                  <input
+                    type="text"
+                    aria-label={`Header ${i + 1} name`}
+                    placeholder="X-Api-Key"
+                    value={h.name}
+                    autoComplete="off"
+                    spellCheck={false}
+                    onChange={(e) => dispatch({ type: 'header-edited', key: h.key, name: e.target.value })}
+                  />
+                  <input
+                    type="password"
+                    aria-label={`Header ${i + 1} value`}
+                    placeholder="value or ${env:NAME}"
+                    value={h.value}
+                    autoComplete="off"
+                    onChange={(e) => dispatch({ type: 'header-edited', key: h.key, value: e.target.value })}
+                  />
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    aria-label={`Remove header ${i + 1}`}
+                    onClick={() => dispatch({ type: 'header-removed', key: h.key })}
+                  >
+                    Remove
+                  </button>
+                </div>
+              ))}
             <div className="row-gap">
               <button type="button" className="btn btn-small" onClick={() => dispatch({ type: 'header-added' })}>
                 Add header

@@ -2,6 +2,7 @@ import { useId, type Dispatch, type Ref } from 'react';
 import type { ProbeResult } from '../../../../common/contract';
 import { AdvancedFields } from './AdvancedFields';
 import type { AddFlowAction, AddFlowState } from './add-flow-state';
+import { RegistryHeaderFields } from './PickedEntry';
 import { ProbeFacts } from './ProbeFacts';
 
 interface Props {
@@ -49,6 +50,8 @@ export function ReviewStep({ headingRef, probe, state, dispatch, onProbeAgain, o
           placeholder={probe.suggestedName}
         />
       </label>
+
+      <RegistryHeaderFields headers={state.headers} dispatch={dispatch} />
 
       <AdvancedFields
         open={state.advancedOpen}

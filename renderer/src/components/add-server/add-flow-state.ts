@@ -4,7 +4,17 @@
  * The calls to the core (probe, add, sign in, install) are made by AddServerFlow, which reports
  * their start and their answer here as actions.
  */
-import type { AddProposal, AddServerInput, InstallResult, ProbeResult, ServerSummary, ProbeInput, SignInMode } from '../../../../common/contract';
+import type {
+  AddProposal,
+  AddServerInput,
+  InstallResult,
+  ProbeResult,
+  RegistryEntry,
+  RegistryField,
+  ServerSummary,
+  ProbeInput,
+  SignInMode,
+} from '../../../../common/contract';
 import { hostOf } from '../../format';
 
 export type Step = 'url' | 'review' | 'sign-in' | 'install' | 'done';
@@ -22,6 +32,8 @@ export interface HeaderRow {
   key: number;
   name: string;
   value: string;
+  /** A header the picked registry entry asks for (its description, whether it is secret or required). */
+  from?: RegistryField;
 }
 
 export type InstallOutcome = { clientId: string; clientName: string } & ({ ok: true; result: InstallResult } | { ok: false; error: string });
@@ -38,6 +50,8 @@ export interface AddFlowState {
   probe?: ProbeResult;
   /** A link's proposal, shown on the URL step until the server is added or the user dismisses it. */
   proposed?: AddProposal;
+  /** The registry entry (or server card) the form was filled from; its headers are rows with `from`. */
+  picked?: RegistryEntry;
   name: string;
   advancedOpen: boolean;
   headers: HeaderRow[];
@@ -91,6 +105,9 @@ export type AddFlowAction =
   /** A link (mcp-switchboard://add?url=…) proposed a server: back to the URL step, pre-filled. */
   | { type: 'proposal-received'; proposal: AddProposal }
   | { type: 'proposal-dismissed' }
+  /** A search result (or a pasted domain's server card) fills the form: address, name, the headers it asks for. */
+  | { type: 'entry-picked'; entry: RegistryEntry }
+  | { type: 'entry-cleared' }
   | { type: 'url-edited'; url: string }
   | { type: 'text-edited'; field: TextField; value: string }
   | { type: 'advanced-toggled' }
@@ -125,11 +142,11 @@ export type AddFlowAction =
 
 export function addFlowReducer(state: AddFlowState, action: AddFlowAction): AddFlowState {
   switch (action.type) {
-    case 'proposal-received':
+    case 'proposal-received': {
       // A fresh form (issue 12 item 12): nothing typed for another server (headers, client secret,
       // scopes) may go to the one a link proposes. Nothing is probed or added until the user
       // presses the buttons.
-      return {
+      const fresh: AddFlowState = {
         ...INITIAL_STATE,
         url: action.proposal.url,
         name: action.proposal.name ?? '',
@@ -138,8 +155,14 @@ export function addFlowReducer(state: AddFlowState, action: AddFlowAction): AddF
         urlError: undefined,
         replacedByLink: hasInput(state),
       };
+      return action.proposal.entry ? { ...pick(fresh, action.proposal.entry), name: action.proposal.name ?? fresh.name } : fresh;
+    }
     case 'proposal-dismissed':
-      return { ...state, proposed: undefined, url: '', name: '', replacedByLink: false };
+      return { ...state, proposed: undefined, picked: undefined, headers: state.headers.filter((h) => !h.from), url: '', name: '', replacedByLink: false };
+    case 'entry-picked':
+      return { ...pick(state, action.entry), probing: false };
+    case 'entry-cleared':
+      return { ...state, picked: undefined, headers: state.headers.filter((h) => !h.from), url: '', name: '', probe: undefined, urlError: undefined };
     case 'url-edited':
       return { ...state, url: action.url, urlError: undefined };
     case 'text-edited':
@@ -153,6 +176,8 @@ export function addFlowReducer(state: AddFlowState, action: AddFlowAction): AddF
     case 'header-edited':
       return {
         ...state,
+        // What Check said was missing is being filled in.
+        urlError: state.step === 'url' && state.picked ? undefined : state.urlError,
         headers: state.headers.map((h) =>
           h.key === action.key
             ? { ...h, ...(action.name !== undefined && { name: action.name }), ...(action.value !== undefined && { value: action.value }) }
@@ -231,6 +256,47 @@ export function addFlowReducer(state: AddFlowState, action: AddFlowAction): AddF
   }
 }
 
+/** The address of an entry's first remote, its variables filled with their defaults ({region} → eu). */
+export function entryUrl(entry: RegistryEntry): string {
+  const remote = entry.remotes[0]!;
+  return remote.url.replace(/\{([^}]{1,64})\}/g, (whole, name: string) => remote.variables.find((v) => v.name === name)?.value ?? whole);
+}
+
+/** The variables of the picked entry's address still to be filled in by the user ({tenant}). */
+export function unfilledVariables(state: Pick<AddFlowState, 'picked' | 'url'>): RegistryField[] {
+  const vars = state.picked?.remotes[0]?.variables ?? [];
+  return vars.filter((v) => state.url.includes(`{${v.name}}`));
+}
+
+function pick(state: AddFlowState, entry: RegistryEntry): AddFlowState {
+  const remote = entry.remotes[0]!;
+  let key = state.nextHeaderKey;
+  // What the user typed for headers of their own stays; the previous entry's headers go.
+  const own = state.headers.filter((h) => !h.from && (h.name.trim() !== '' || h.value !== ''));
+  const asked = remote.headers.map((h) => ({ key: key++, name: h.name, value: h.secret ? '' : (h.value ?? ''), from: h }));
+  return {
+    ...state,
+    step: 'url',
+    picked: entry,
+    url: entryUrl(entry),
+    name: entry.title ?? entry.name.split('/')[1] ?? entry.name,
+    headers: [...asked, ...own],
+    nextHeaderKey: key,
+    probe: undefined,
+    urlError: undefined,
+  };
+}
+
+/** A domain or page without a scheme (`example.com`, `acme.example/mcp`): looked up before it is probed. */
+export function looksLikeDomain(text: string): boolean {
+  return /^(?![a-z][a-z0-9+.-]*:\/\/)[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/\S*)?$/i.test(text.trim());
+}
+
+/** Headers the picked entry requires that are still empty (Check says which before it probes). */
+export function missingRequired(state: Pick<AddFlowState, 'headers'>): HeaderRow[] {
+  return state.headers.filter((h) => h.from?.required && h.value.trim() === '');
+}
+
 /** The user typed something of their own (a link then starts the form afresh, and says so). */
 export function hasInput(state: AddFlowState): boolean {
   const typedName = state.name.trim() !== '' && state.name !== state.probe?.suggestedName && state.name !== state.proposed?.name;
@@ -279,6 +345,9 @@ export function addInput(state: AddFlowState): AddServerInput {
   if (signIn === 'client-credentials' && privateKey.trim()) input.privateKey = privateKey;
   if (proxy.trim()) input.proxy = proxy.trim();
   if (caFile.trim()) input.caFile = caFile.trim();
+  // Picked from a registry (not a site's server card): remembered, so a newer version can be offered.
+  const p = state.picked;
+  if (p && p.registryId !== 'card') input.origin = { registryId: p.registryId, name: p.name, version: p.version };
   return input;
 }
 
