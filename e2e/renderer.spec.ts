@@ -370,7 +370,12 @@ test('add flow: probe → "Add and sign in" (kept once signed in) → install in
   const outcomes = page.getByTestId('install-outcomes');
   await expect(outcomes).toContainText('Installed into Claude Desktop. Quit and reopen Claude Desktop.');
   await expect(outcomes).toContainText('Installed into Cursor. Cursor picks up the change by itself.');
-  await page.getByRole('button', { name: 'Open Acme Projects' }).click();
+  await expect(page.getByTestId('tools-to-review')).toContainText('Its 4 tools wait for your review: clients see them once you approve.');
+  await page.mouse.move(0, 0);
+  await shot(page, 'add-server-done.png');
+  await page.getByRole('button', { name: 'Review tools' }).click();
+  await expect(page.getByTestId('server-detail').getByRole('tab', { name: 'Tools', selected: true })).toBeVisible();
+  await page.getByRole('tab', { name: 'Overview' }).click();
   await expect(page.getByTestId('server-detail').getByTestId('state')).toHaveText('Ready');
 
   expect(await sent(page, 'servers:probe')).toEqual([{ name: 'servers:probe', arg: { url: ACME_URL } }]);

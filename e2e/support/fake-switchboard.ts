@@ -370,7 +370,8 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
     'registry:check-update': () => ok(null),
     'app:reveal': () => ok(),
     // The tool policy (issue 16): nothing listed yet, no client connected (e2e/tools.spec.ts runs the real one).
-    'tools:review': (arg: { serverId: string }) => ok({ serverId: arg.serverId, mode: 'ask', items: [], pending: 0 }),
+    // A server added here is new: its first listing waits for review (Settings: "review", the default).
+    'tools:review': (arg: { serverId: string }) => ok({ serverId: arg.serverId, mode: 'ask', items: [], pending: arg.serverId.startsWith('new-') ? 4 : 0 }),
     'tools:clients': () => ok([]),
     'tools:context-cost': () => ok([]),
     'app:info': () => ok(info),

@@ -221,7 +221,7 @@ export function App({ initialView = { kind: 'servers' } }: { initialView?: View 
                 now={now}
                 onDismissProposal={() => setProposal(undefined)}
                 onAdded={upsert}
-                onOpenServer={(id) => go({ kind: 'server', id })}
+                onOpenServer={(id, tab) => go({ kind: 'server', id, tab })}
                 onCancel={() => {
                   setProposal(undefined);
                   go({ kind: 'servers' });

@@ -89,6 +89,8 @@ describe('AddServerFlow', () => {
       'auth:sign-in-page': () => ok({ url: 'https://auth.acme.dev/authorize?state=abc', expiresAt: NOW + 4 * 60_000 + 30_000 }),
       'auth:open-sign-in-page': () => ok(undefined),
       'servers:keep': () => ok(kept),
+      // Settings say "review new servers' tools": the first listing waits.
+      'tools:review': () => ok({ serverId: 'acme', mode: 'ask', items: [], pending: 3 }),
       'clients:install': (arg: { serverId: string; clientId: string }) =>
         arg.clientId === 'cursor'
           ? fail('Cursor’s mcp.json is not valid JSON (line 4); it was left as it is')
@@ -142,8 +144,12 @@ describe('AddServerFlow', () => {
     expect(within(outcomes).getByRole('alert')).toHaveTextContent(
       'Could not install into Cursor: Cursor’s mcp.json is not valid JSON (line 4); it was left as it is',
     );
+    // Its tools wait for review, with the way there beside the sentence.
+    expect(await screen.findByTestId('tools-to-review')).toHaveTextContent('Its 3 tools wait for your review: clients see them once you approve.');
+    await user.click(screen.getByRole('button', { name: 'Review tools' }));
+    expect(props.onOpenServer).toHaveBeenCalledWith('acme', 'tools');
     await user.click(screen.getByRole('button', { name: 'Open Acme Projects' }));
-    expect(props.onOpenServer).toHaveBeenCalledWith('acme');
+    expect(props.onOpenServer).toHaveBeenLastCalledWith('acme');
 
     expect(fake.callsOf('servers:add')).toEqual([
       {

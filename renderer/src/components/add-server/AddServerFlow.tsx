@@ -29,7 +29,8 @@ interface Props {
   proposal?: AddProposal;
   onDismissProposal?: () => void;
   onAdded: (server: ServerSummary) => void;
-  onOpenServer: (serverId: string) => void;
+  /** Opens the added server's page (on its Tools tab, to review them). */
+  onOpenServer: (serverId: string, tab?: 'tools') => void;
   onCancel: () => void;
   /** The current time (the sign-in's time limit counts down). */
   now?: number;
@@ -239,6 +240,7 @@ export function AddServerFlow({ clients, proposal, onDismissProposal, onAdded, o
           outcomes={state.outcomes}
           onStartOver={() => dispatch({ type: 'started-over' })}
           onOpenServer={() => onOpenServer(added.id)}
+          onReviewTools={() => onOpenServer(added.id, 'tools')}
         />
       )}
     </section>
