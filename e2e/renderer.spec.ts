@@ -570,7 +570,7 @@ test('settings: theme, retention, launch at login; the dark theme applies at onc
 
 test('theme "system" follows prefers-color-scheme', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
-  await open(page, seed({ settings: { launchAtLogin: false, logRetentionDays: 14, theme: 'system', weakStorage: 'ask' } }));
+  await open(page, seed({ settings: { launchAtLogin: false, logRetentionDays: 14, proxyIdleMinutes: 5, theme: 'system', weakStorage: 'ask' } }));
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.emulateMedia({ colorScheme: 'light' });
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');

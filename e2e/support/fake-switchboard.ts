@@ -78,7 +78,7 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
     ],
   );
   const imports: ImportCandidateView[] = clone(seed.imports ?? []);
-  let settings: AppSettings = clone(seed.settings ?? { launchAtLogin: false, logRetentionDays: 14, theme: 'light', weakStorage: 'ask' });
+  let settings: AppSettings = clone(seed.settings ?? { launchAtLogin: false, logRetentionDays: 14, proxyIdleMinutes: 5, theme: 'light', weakStorage: 'ask' });
   const info: AppInfo = clone(
     seed.info ?? {
       version: '0.1.0',

@@ -55,7 +55,7 @@ import { DiagnosticsService } from './logs/diagnostics-service';
 import { LogStore } from './logs/log-store';
 import { crashLoop } from './notifications';
 import { ElicitationService } from './elicitation/elicitation-service';
-import { systemClock, type ChildLauncher, type Clock, type LoginItems, type Notifier, type Paths, type ProxyResolver } from './ports';
+import { systemClock, type ChildLauncher, type Clock, type LoginItems, type Notifier, type Paths, type ProxyResolver, type SystemEvents } from './ports';
 import { probeServer } from './servers/probe';
 import type { ServerRecord } from './servers/server-model';
 import { ServerRegistry } from './servers/server-registry';
@@ -118,6 +118,8 @@ export interface AppCoreOptions {
   clientName?: (tag: string) => string | undefined;
   /** The operating system's proxy settings (the desktop app); without it, the environment only. */
   proxyResolver?: ProxyResolver;
+  /** Wake from sleep, network changes (the desktop app): servers with no proxy are checked again. */
+  systemEvents?: SystemEvents;
 }
 
 /** Rotated log files are pruned this often (and at start, and when the retention changes). */
@@ -180,6 +182,8 @@ export class AppCore implements SwitchboardCore {
       settings: () => this.settings.get(),
       networkFor: (record) => this.network.forServer(record),
       log: (server, level, message) => this.log(server, level, message),
+      tokenFor: (id) => this.tokens.heldToken(id),
+      clock: opts.clock,
     });
     this.enterprise = new EnterpriseAccess({
       settings: this.settings,
@@ -194,7 +198,7 @@ export class AppCore implements SwitchboardCore {
       vault: opts.vault,
       secrets: this.logs.redactor,
       autoSignIn: opts.autoSignIn,
-      push: (id, token) => this.fleet.running?.sendToken(id, token),
+      push: (id, token) => this.fleet.pushToken(id, token),
       onDidChange: () => this.emitServers(),
       log: (server, level, message) => this.log(server, level, message, 'sign-in'),
       enterprise: () => this.enterprise.config(),
@@ -278,7 +282,7 @@ export class AppCore implements SwitchboardCore {
     this.logs.append({ ts: Date.now(), level, server, message, ...(topic ? { topic } : {}) });
   }
 
-  /** Takes the instance lock, creates the connector secret, starts every enabled server. */
+  /** Takes the instance lock, creates the connector secret, starts (or, on demand, parks) every enabled server. */
   async start(): Promise<void> {
     if (!this.opts.skipInstanceLock) {
       this.lock = await acquireInstanceLock(this.opts.paths, (socket) =>
@@ -349,8 +353,9 @@ export class AppCore implements SwitchboardCore {
       this.registry
         .list()
         .filter((s) => s.enabled)
-        .map((s) => this.fleet.start(s)),
+        .map((s) => this.fleet.bring(s)),
     );
+    this.opts.systemEvents?.onDidWake(() => void this.checkIdleServers());
     void this.installs?.repairAll();
   }
 
@@ -360,6 +365,9 @@ export class AppCore implements SwitchboardCore {
   reconcile(): Promise<void> {
     return this.fleet.reconcile();
   }
+
+  /** Checks the servers that have no proxy now (wake from sleep, a network change). */
+  checkIdleServers = (): Promise<void> => this.fleet.checkIdleNow();
 
   /** A connector found no proxy for this server: start it, or say why not. */
   ensureRunning(serverId: string): Promise<ServerStatus> {
@@ -457,6 +465,7 @@ export class AppCore implements SwitchboardCore {
   async listTools(serverId: string): Promise<ToolInfo[]> {
     const record = this.registry.get(serverId);
     if (!record) throw new Error(`No server "${serverId}".`);
+    if (record.enabled && this.secret) await this.fleet.startForUse(serverId, this.opts.toolsTimeoutMs ?? 15_000);
     const why = toolsUnavailable(record, this.secret ? this.fleet.status(serverId) : undefined);
     if (why || !this.secret) throw new Error(why);
     return listToolsThroughProxy({
@@ -585,6 +594,7 @@ export class AppCore implements SwitchboardCore {
     if (after.weakStorage !== before.weakStorage && isChoiceVault(this.opts.vault)) await this.opts.vault.setChoice(after.weakStorage);
     if (after.logRetentionDays !== before.logRetentionDays) this.pruneLogs(after.logRetentionDays);
     if (after.caFile !== before.caFile || after.proxyUsername !== before.proxyUsername) await this.reconcile();
+    if (after.proxyIdleMinutes !== before.proxyIdleMinutes) await this.fleet.settingsChanged();
     return after;
   }
 

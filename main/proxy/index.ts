@@ -60,6 +60,10 @@ process.on('message', (raw: unknown) => {
     runtime?.onPolicy(msg.policy);
   } else if (msg?.type === 'elicit-answer') {
     runtime?.onElicitAnswer(msg.requestId, msg.answer);
+  } else if (msg?.type === 'stop-if-idle') {
+    const answer = runtime?.stopIfIdle() ?? { stopping: true, connections: 0 };
+    emit({ type: 'idle', ...answer });
+    if (answer.stopping) void shutdown(0);
   } else if (msg?.type === 'shutdown') {
     void shutdown(0);
   }

@@ -14,7 +14,7 @@ import { NetworkSettings } from './NetworkSettings';
 
 afterEach(cleanup);
 
-const SETTINGS: AppSettings = { launchAtLogin: false, logRetentionDays: 14, theme: 'light', weakStorage: 'ask' };
+const SETTINGS: AppSettings = { launchAtLogin: false, logRetentionDays: 14, proxyIdleMinutes: 5, theme: 'light', weakStorage: 'ask' };
 
 describe('NetworkSettings', () => {
   it('saves the CA file and the proxy user, and sends the password to the vault once', async () => {
