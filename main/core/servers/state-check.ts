@@ -33,17 +33,15 @@ const ID = 'switchboard-state-check';
 export async function checkServerState(input: StateCheckInput): Promise<StateCheckResult> {
   const url = new URL(input.url);
   const request = input.era === 'modern' ? discoverRequest(ID, CLIENT) : initializeRequest(ID, CLIENT);
+  const signal = AbortSignal.timeout(input.timeoutMs ?? 15_000);
+  const post = () =>
+    postRequest({ url: input.url, headers: input.headers, request, token: input.token, signal, net: input.net, maxBytes: 1024 * 1024, bound: 'event' });
   let answer;
   try {
-    answer = await postRequest({
-      url: input.url,
-      headers: input.headers,
-      request,
-      token: input.token,
-      signal: AbortSignal.timeout(input.timeoutMs ?? 15_000),
-      net: input.net,
-      maxBytes: 1024 * 1024,
-      bound: 'event',
+    answer = await post().catch((err: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed meanwhile says nothing about the server: ask again on a new one.
+      if (err?.code === 'ECONNRESET' || err?.code === 'EPIPE') return post();
+      throw err;
     });
   } catch (err) {
     return { outcome: 'unreachable', detail: describeNetworkError(err, url.host) };
