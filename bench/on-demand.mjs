@@ -61,15 +61,17 @@ async function startBenchHost(hostJs, env, proxyScript) {
   const answer = (type, ms) =>
     within(
       new Promise((resolve, reject) => {
+        const onExit = (code) => reject(new Error(`on-demand host exited (${code}): ${err()}`));
         const onMsg = (m) => {
           if (m?.type === type || m?.type === 'error') {
             child.off('message', onMsg);
+            child.off('exit', onExit);
             if (m.type === 'error') reject(new Error(`on-demand host: ${m.message}`));
             else resolve(m);
           }
         };
         child.on('message', onMsg);
-        child.once('exit', (code) => reject(new Error(`on-demand host exited (${code}): ${err()}`)));
+        child.once('exit', onExit);
       }),
       ms,
       `on-demand host to answer ${type}`,

@@ -676,7 +676,9 @@ test('without a bridge the page says so instead of failing silently', async ({ p
 test('on demand: an idle server reads as working, and Settings says how long an unused proxy runs', async ({ page }) => {
   const base = seed();
   const servers = base.servers.map((s) =>
-    s.id === 'linear' ? { ...s, status: { ...s.status, state: 'idle' as const, pid: undefined, detail: undefined, counters: { ...s.status.counters, connections: 0 } } } : s,
+    s.id === 'linear'
+      ? { ...s, status: { ...s.status, state: 'idle' as const, pid: undefined, detail: undefined, counters: { ...s.status.counters, connections: 0 } } }
+      : s,
   );
   const problems = await open(page, seed({ servers }));
   const linear = row(page, 'linear');

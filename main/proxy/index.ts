@@ -47,6 +47,7 @@ process.on('message', (raw: unknown) => {
       secret: msg.secret,
       token: msg.token,
       policy: msg.policy,
+      warm: msg.warm === true,
       emit,
       requestTimeoutMs: positiveInt(process.env.MCP_SWITCHBOARD_REQUEST_TIMEOUT_MS),
     });

@@ -48,6 +48,8 @@ export interface ProxyRuntimeOptions {
   clock?: Clock;
   /** The tool policy from the start message; absent: definitions pass unfiltered until a `policy` comes. */
   policy?: PolicySnapshot;
+  /** Started on demand for a client about to connect: load the upstream code right after listening. */
+  warm?: boolean;
 }
 
 interface Conn {
@@ -122,6 +124,8 @@ export class ProxyRuntime {
     this.opts.emit({ type: 'listening', endpoint: this.opts.endpoint });
     this.log('info', `Listening for clients; upstream ${displayUrl(this.opts.server.url)}`);
     this.health.start();
+    // The client that asked for this proxy connects within milliseconds: its upstream code loads meanwhile.
+    if (this.opts.warm) setImmediate(() => void this.loadUpstream().catch(() => undefined));
   }
 
   /**

@@ -53,7 +53,16 @@ export interface ElicitationAnswer {
 
 export type ParentToProxy =
   /** `policy`: the tool policy to apply from the first client on; absent: every definition passes (no policy). */
-  | { type: 'start'; server: ProxyServerConfig; endpoint: string; secret: string; token?: string; policy?: PolicySnapshot }
+  | {
+      type: 'start';
+      server: ProxyServerConfig;
+      endpoint: string;
+      secret: string;
+      token?: string;
+      policy?: PolicySnapshot;
+      /** Started on demand for a client about to connect: load the upstream code now, not at its connection. */
+      warm?: boolean;
+    }
   /** The tool policy changed (an approval, a block, a mode, a client's hidden tools): apply it to every connection. */
   | { type: 'policy'; policy: PolicySnapshot }
   /** A new access token (after sign-in or refresh), or none (signed out). `requestId` answers an `unauthorized`. */

@@ -159,9 +159,9 @@ export class ProxyFleet {
   }
 
   /** Starts (or, with a changed configuration, restarts) the server's proxy. */
-  async start(record: ServerRecord): Promise<void> {
+  async start(record: ServerRecord, opts: { forClient?: boolean } = {}): Promise<void> {
     this.startedWith.set(record.id, proxyKey(record, this.opts.settings()));
-    return this.require().start(await this.configFor(record));
+    return this.require().start(await this.configFor(record), opts);
   }
 
   /** Starts the proxy when the host runs (an unstarted host, e.g. the command line's, runs none). */
@@ -243,7 +243,7 @@ export class ProxyFleet {
         parked ? 'A client connected; starting its proxy' : 'A client asked for this server and its proxy was not running; starting it',
       );
       if (supervisor.status(serverId)?.state === 'error') await supervisor.restart(serverId);
-      else await this.start(record);
+      else await this.start(record, { forClient: true });
     }
     // Answer once the proxy listens, so the connector's next attempt connects.
     await this.untilState(serverId, (s) => s.state !== 'starting', this.opts.listenTimeoutMs ?? 20_000);

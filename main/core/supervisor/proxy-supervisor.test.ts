@@ -48,6 +48,17 @@ const SCRIPTS = {
       if (m.type === 'shutdown') process.exit(0);
     });
   `,
+  // Says whether its start message asked it to warm up.
+  warmth: `
+    process.on('message', (m) => {
+      if (m.type === 'start') {
+        process.send({ type: 'log', event: { ts: 1, level: 'info', server: 'x', message: 'warm ' + (m.warm === true) } });
+        process.send({ type: 'listening', endpoint: m.endpoint });
+        process.send({ type: 'state', state: 'ready' });
+      }
+      if (m.type === 'shutdown') process.exit(0);
+    });
+  `,
   // A well-behaved proxy.
   good: `
     process.on('message', (m) => {
@@ -497,5 +508,14 @@ describe('ProxySupervisor with real child processes', () => {
     await waitFor('b ready', () => r.sup.status('b')?.state === 'ready');
     r.sup.applyCheck('b', { type: 'checked', outcome: 'unreachable' });
     expect(r.sup.status('b')?.state).toBe('ready');
+  });
+
+  it('a proxy started for a client is told to warm up; its restarts are not', async () => {
+    const r = rig(() => script('warmth'));
+    await r.sup.start(config('a'), { forClient: true });
+    await waitFor('ready', () => r.sup.status('a')?.state === 'ready');
+    await r.sup.restart('a');
+    await waitFor('second start', () => r.logs.filter((l) => /^warm /.test(l.message)).length === 2);
+    expect(r.logs.filter((l) => /^warm /.test(l.message)).map((l) => l.message)).toEqual(['warm true', 'warm false']);
   });
 });

@@ -58,6 +58,8 @@ interface Handle {
   wanted: boolean;
   /** No proxy runs on purpose until a client connects (on demand: never started, or stopped for idle). */
   parked?: boolean;
+  /** Started for a client about to connect (the next spawn warms up; restarts do not). */
+  forClient?: boolean;
   stderrTail: string[];
   fatal?: string;
 }
@@ -100,8 +102,12 @@ export class ProxySupervisor {
     return () => this.listeners.delete(listener);
   }
 
-  /** Starts (or, with a changed config, restarts) the proxy of one server. */
-  async start(config: ProxyServerConfig): Promise<void> {
+  /**
+   * Starts (or, with a changed config, restarts) the proxy of one server. `forClient`: a client is
+   * about to connect (on demand), so the proxy loads its upstream code at once instead of at that
+   * connection.
+   */
+  async start(config: ProxyServerConfig, opts: { forClient?: boolean } = {}): Promise<void> {
     if (this.disposed) return;
     const existing = this.handles.get(config.id);
     if (existing?.child && existing.wanted && JSON.stringify(existing.config) === JSON.stringify(config)) return;
@@ -116,6 +122,7 @@ export class ProxySupervisor {
     h.config = config;
     h.wanted = true;
     h.parked = false;
+    h.forClient = opts.forClient;
     h.crashes = [];
     this.handles.set(config.id, h);
     this.spawn(h);
@@ -223,7 +230,9 @@ export class ProxySupervisor {
         secret: this.opts.secret,
         token,
         ...(policy ? { policy } : {}),
+        ...(h.forClient ? { warm: true } : {}),
       };
+      h.forClient = undefined;
       child.send(start, (err) => {
         if (err) this.opts.onLog({ ts: this.clock.now(), level: 'warn', server: h.config.id, message: `could not configure the proxy: ${err.message}` });
       });
