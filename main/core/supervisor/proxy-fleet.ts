@@ -74,6 +74,7 @@ export class ProxyFleet {
       checkEveryMs: this.opts.checkEveryMs,
     });
     this.onDemand = onDemand;
+    this.idleMinutes = this.opts.settings().proxyIdleMinutes;
     supervisor.onDidChangeStatus((s) => onDemand.observe(s));
     onDemand.start();
   }
@@ -124,9 +125,15 @@ export class ProxyFleet {
       const parked = this.opts.registry.list().filter((r) => r.enabled && supervisor.isParked(r.id));
       await Promise.all(parked.map((r) => this.start(r).catch(() => undefined)));
     }
+    const minutes = this.opts.settings().proxyIdleMinutes;
+    if (minutes === this.idleMinutes) return;
+    this.idleMinutes = minutes;
     this.onDemand?.resetTimers();
     for (const s of supervisor.statuses()) this.onDemand?.observe(s);
   }
+
+  /** The idle time the timers run with (settingsChanged restarts them only when it changes). */
+  private idleMinutes?: number;
 
   /** What a proxy gets in its `start` message: resolved headers (added to the redaction registry), network, settings. */
   private async configFor(record: ServerRecord, opts: { quiet?: boolean } = {}): Promise<ProxyServerConfig> {
