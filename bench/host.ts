@@ -8,6 +8,7 @@
  * IPC protocol with run.mjs (fork channel, JSON):
  *   run → host  { type: 'add', url }      host → run  { type: 'ready', id, proxyPid } | { type: 'error', message }
  *   run → host  { type: 'pid', id }       host → run  { type: 'pid', id, proxyPid, state }
+ *   run → host  { type: 'servers' }       host → run  { type: 'servers', servers: [{ id, state, proxyPid }] }  (bench/on-demand.mjs)
  *   run → host  { type: 'stop' }          host disposes the core (stopping the proxies) and exits
  * The host also stops when the channel closes (run.mjs exited or was killed).
  */
@@ -19,7 +20,7 @@ import { resolvePaths } from '../main/shared/paths';
 import type { ChildLauncher } from '../main/core/ports';
 import { NodeChildLauncher, scrubEnv } from '../main/core/supervisor/node-child-launcher';
 
-type FromRun = { type: 'add'; url: string } | { type: 'pid'; id: string } | { type: 'stop' };
+type FromRun = { type: 'add'; url: string } | { type: 'pid'; id: string } | { type: 'servers' } | { type: 'stop' };
 
 const proxyScript = process.env.BENCH_PROXY_SCRIPT;
 if (!process.send || !proxyScript || !process.env.MCP_SWITCHBOARD_HOME) {
@@ -99,6 +100,8 @@ process.on('message', (raw: unknown) => {
   } else if (msg?.type === 'pid') {
     const s = core.listServers().find((x) => x.id === msg.id)?.status;
     send({ type: 'pid', id: msg.id, proxyPid: core.proxyPid(msg.id), state: s?.state });
+  } else if (msg?.type === 'servers') {
+    send({ type: 'servers', servers: core.listServers().map((x) => ({ id: x.id, state: x.status.state, proxyPid: core.proxyPid(x.id) })) });
   } else if (msg?.type === 'stop') {
     void stop(0);
   }

@@ -29,6 +29,7 @@ import { cpuMs, exited, mean, percentile, round, rssAnonMb, rssMb, sleep, tail, 
 import { runSoak, SOAK_CONFIG } from './soak.mjs';
 import { LOGVIEW_BUDGET_MS, runLogviewBench } from './logview.mjs';
 import { FLOOR_TARGETS, runFloorBench } from './floor.mjs';
+import { ON_DEMAND_TARGETS, runOnDemandBench } from './on-demand.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
@@ -399,6 +400,12 @@ async function main() {
   const hostJs = await bundleHost(tmp);
   const url = await startServer();
   log(`upstream at ${url}${CONFIG.jsonUpstream ? ' (JSON answers)' : ' (SSE answers)'}`);
+
+  // ---- issue 19: proxies on demand (bench/on-demand.mjs), on hosts and data directories of its own ----
+  const onDemand = ON_DEMAND === 'skip' ? undefined : await runOnDemandSection(hostJs, url, home);
+  if (ON_DEMAND === 'only') return writeOnDemandOnly(onDemand, started);
+  // ---- end of issue 19's section ----
+
   await startHost(hostJs, home, dataDir);
   hostChild.send({ type: 'add', url });
   const { id: serverId, proxyPid } = await hostAnswer('ready', 30_000);
@@ -520,6 +527,8 @@ async function main() {
   // The proxy's own view of each tools/call (request in → answer from upstream), from its log.
   const upstreamMs = readProxyDurations(path.join(dataDir, 'logs', `${serverId}.log`), 'tools/call');
 
+  if (onDemand) Object.assign(f, onDemand.figures);
+
   // ---- figures ----
   const p = (kind, q) => percentile(lat[kind], q);
   f.latency_ms_p50_direct = round(p('direct', 50), 3);
@@ -565,7 +574,12 @@ async function main() {
   f.proxy_rss_mb_10_sessions = round(proxyManySessions, 1);
   f.mcp_remote_rss_mb = round(remoteRss, 1);
 
-  const verdicts = Object.entries(TARGETS).map(([name, max]) => ({ name, value: f[name], max, ok: f[name] !== null && f[name] <= max }));
+  const verdicts = Object.entries({ ...TARGETS, ...(onDemand ? ON_DEMAND_TARGETS : {}) }).map(([name, max]) => ({
+    name,
+    value: f[name],
+    max,
+    ok: f[name] !== null && f[name] <= max,
+  }));
   const seconds = round((performance.now() - started) / 1000, 1);
   const load = { start: round(loadStart, 2), end: round(os.loadavg()[0], 2) };
   log(`done in ${seconds} s; 1-minute load average ${load.start} at start, ${load.end} at end (more than the CPU count means other work skewed the latencies)`);
@@ -601,7 +615,7 @@ async function main() {
     config: CONFIG,
     figures: f,
     targets: verdicts,
-    samples: { coldstart_ms: cold, node_bare_start_ms: bare },
+    samples: { coldstart_ms: cold, node_bare_start_ms: bare, ...onDemand?.samples },
   };
   const dir = path.join(BENCH, 'results');
   fs.mkdirSync(dir, { recursive: true });
@@ -612,6 +626,61 @@ async function main() {
   };
   write(`${stamp.replace(/:/g, '-')}.json`);
   write('latest.json');
+}
+
+// ---- issue 19: proxies on demand --------------------------------------------------------------
+
+/** BENCH_ON_DEMAND=only runs just this section (with its own mcp-remote baseline); =skip leaves it out. */
+const ON_DEMAND = process.env.BENCH_ON_DEMAND ?? 'run';
+
+function runOnDemandSection(hostJs, url, home) {
+  return runOnDemandBench({
+    log,
+    hostJs,
+    url,
+    tmp,
+    proxyScript: PROXY_SCRIPT,
+    coldRuns: CONFIG.coldRuns,
+    settleMs: CONFIG.settleMs,
+    openSession,
+    coldStart,
+    connectorEnv: (h, d) => ({
+      HOME: h,
+      MCP_SWITCHBOARD_HOME: d,
+      PATH: process.env.PATH ?? '',
+      MCP_SWITCHBOARD_CONNECT_TIMEOUT_MS: '10000',
+      // The host runs: never start another from the bench.
+      MCP_SWITCHBOARD_APP_COMMAND: JSON.stringify([process.execPath, '-e', '']),
+    }),
+    remoteEnv: { HOME: home, MCP_REMOTE_CONFIG_DIR: path.join(tmp, 'mcp-auth'), PATH: process.env.PATH ?? '' },
+  });
+}
+
+/** BENCH_ON_DEMAND=only: print and save this section's figures and targets alone. */
+function writeOnDemandOnly(onDemand, started) {
+  const f = onDemand.figures;
+  for (const [name, value] of Object.entries(f)) console.log(`${name} ${value}`);
+  const verdicts = Object.entries(ON_DEMAND_TARGETS).map(([name, max]) => ({ name, value: f[name], max, ok: f[name] !== null && f[name] <= max }));
+  console.log(`targets ${verdicts.map((v) => `${v.name}=${v.value}<=${v.max}:${v.ok ? 'met' : 'MISSED'}`).join(' ')}`);
+  const stamp = new Date().toISOString();
+  const result = {
+    timestamp: stamp,
+    seconds: round((performance.now() - started) / 1000, 1),
+    environment: {
+      node: process.version,
+      platform: `${process.platform} ${os.release()}`,
+      cpus: os.cpus().length,
+      mcpRemote: MCP_REMOTE_BIN.version,
+      loadavg1: os.loadavg()[0],
+    },
+    config: { ...CONFIG, onDemandOnly: true },
+    figures: f,
+    targets: verdicts,
+    samples: onDemand.samples,
+  };
+  const dir = path.join(BENCH, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `on-demand-${stamp.replace(/:/g, '-')}.json`), JSON.stringify(result, null, 2) + '\n');
 }
 
 const deadline = setTimeout(() => {

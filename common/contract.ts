@@ -13,9 +13,15 @@ import type { ProtocolInUse } from './protocol-versions';
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Lifecycle of one server's proxy, as the user sees it. */
-export type ServerState = 'stopped' | 'starting' | 'connecting' | 'needs-sign-in' | 'ready' | 'retrying' | 'error';
+/**
+ * `idle`: no proxy runs (none was needed since the idle time passed, or since the app started); the
+ * host checks the server now and then, and a client's first connection starts the proxy. An idle
+ * server that is found to need sign-in or not to answer shows `needs-sign-in` or `retrying` (its
+ * `pid` absent, `nextRetryAt` the next check).
+ */
+export type ServerState = 'stopped' | 'idle' | 'starting' | 'connecting' | 'needs-sign-in' | 'ready' | 'retrying' | 'error';
 
-export const SERVER_STATES: readonly ServerState[] = ['stopped', 'starting', 'connecting', 'needs-sign-in', 'ready', 'retrying', 'error'];
+export const SERVER_STATES: readonly ServerState[] = ['stopped', 'idle', 'starting', 'connecting', 'needs-sign-in', 'ready', 'retrying', 'error'];
 
 export type TransportKind = 'streamable-http' | 'sse';
 
@@ -546,6 +552,11 @@ export interface AppSettings {
   launchAtLogin: boolean;
   /** Days of rotated log files kept on disk (1–90). */
   logRetentionDays: number;
+  /**
+   * Minutes a server's proxy keeps running with no client before it stops (0–1440); it starts again
+   * on a client's first connection. 0: every enabled server's proxy runs all the time.
+   */
+  proxyIdleMinutes: number;
   theme: ThemeSetting;
   weakStorage: WeakStorageChoice;
   /**

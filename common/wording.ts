@@ -1,7 +1,7 @@
 /**
  * Sentences the window and the tray both say, so that a question reads the same wherever it is
- * asked (the review's "one vocabulary"): signing out, and where sign-ins are kept when this
- * computer has no keyring. Data only.
+ * asked (the review's "one vocabulary"): signing out, where sign-ins are kept when this computer
+ * has no keyring, and what an idle server is. Data only.
  */
 
 /** The Sign out… confirmation (the server page's dialog and the tray's). */
@@ -26,3 +26,18 @@ export const STORAGE_CHOICES = {
 } as const;
 
 export const STORAGE_PROBLEM = 'This computer has no keyring to protect your sign-ins.';
+
+/** A server whose proxy is not running because no client used it lately (state `idle`). */
+export const IDLE_STATE = {
+  label: 'Idle',
+  /** The window's sentence and the tray's line say the same. */
+  sentence: 'Idle — starts when a client connects.',
+  /** The tray tooltip's count: "2 idle". */
+  count: 'idle',
+} as const;
+
+/** Settings ▸ General: how long a proxy with no client keeps running. */
+export const PROXY_IDLE_SETTING = {
+  label: 'Stop unused servers after',
+  hint: 'A server’s proxy starts when a client connects and stops after this many minutes without one, so servers you are not using take no memory. 0 keeps every proxy running.',
+} as const;

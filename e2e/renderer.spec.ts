@@ -586,7 +586,10 @@ test('settings: theme, retention, launch at login; the dark theme applies at onc
 
 test('theme "system" follows prefers-color-scheme', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
-  await open(page, seed({ settings: { launchAtLogin: false, logRetentionDays: 14, theme: 'system', weakStorage: 'ask', newServerTools: 'review' } }));
+  await open(
+    page,
+    seed({ settings: { launchAtLogin: false, logRetentionDays: 14, proxyIdleMinutes: 5, theme: 'system', weakStorage: 'ask', newServerTools: 'review' } }),
+  );
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.emulateMedia({ colorScheme: 'light' });
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
@@ -687,4 +690,27 @@ test('status and list events update the views live', async ({ page }) => {
 test('without a bridge the page says so instead of failing silently', async ({ page }) => {
   await page.goto(server.url);
   await expect(page.getByRole('alert').first()).toContainText('only works inside the MCP Switchboard app');
+});
+
+test('on demand: an idle server reads as working, and Settings says how long an unused proxy runs', async ({ page }) => {
+  const base = seed();
+  const servers = base.servers.map((s) =>
+    s.id === 'linear'
+      ? { ...s, status: { ...s.status, state: 'idle' as const, pid: undefined, detail: undefined, counters: { ...s.status.counters, connections: 0 } } }
+      : s,
+  );
+  const problems = await open(page, seed({ servers }));
+  const linear = row(page, 'linear');
+  await expect(linear.getByTestId('state')).toHaveText('Idle');
+  await expect(linear.getByTestId('state-detail')).toHaveText('Idle — starts when a client connects.');
+  await expect(linear).not.toHaveAttribute('data-attention', 'true');
+  await shot(page, 'idle-server.png');
+  await nav(page, 'Settings').click();
+  const field = page.getByLabel('Stop unused servers after');
+  await expect(field).toHaveValue('5');
+  await field.fill('15');
+  await field.press('Enter');
+  await expect(page.getByRole('status')).toContainText('A server’s proxy stops after 15 minutes without a client.');
+  expect((await sent(page, 'settings:set')).map((c) => c.arg)).toContainEqual({ proxyIdleMinutes: 15 });
+  expect(problems).toEqual([]);
 });

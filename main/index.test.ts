@@ -286,6 +286,8 @@ vi.mock('electron', async () => {
       decryptStringAsync: async (data: Buffer) => ({ result: data.toString().slice(3), shouldReEncrypt: false }),
     },
     shell: { openExternal: async () => {}, showItemInFolder: () => {} },
+    // Wake events (main/electron/system-events.ts): nothing here sleeps, so none fires.
+    powerMonitor: { on: () => {}, off: () => {} },
     Notification: class {
       static isSupported() {
         return false;

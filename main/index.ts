@@ -29,6 +29,7 @@ import { appIdentity, clientLauncherFor, protocolRegistration, transientReason, 
 import { installConnectorCopy } from './electron/appimage-connector';
 import { createBrowserOpener } from './electron/browser-opener';
 import { ElectronChildLauncher } from './electron/child-launcher';
+import { electronSystemEvents } from './electron/system-events';
 import { ElectronProxyResolver } from './electron/proxy-resolver';
 import { ElectronNotifier } from './electron/notifier';
 import { ElectronSafeStorageCipher } from './electron/safe-storage-cipher';
@@ -203,6 +204,8 @@ function run(identity: AppIdentity, paths: Paths, launch: LaunchOptions, started
       () => app.whenReady(),
       () => session.defaultSession,
     ),
+    // Wake from sleep: servers with no proxy are checked again.
+    systemEvents: electronSystemEvents(),
   });
   const core = host.core;
   showView = (request) => {

@@ -159,8 +159,8 @@ describe('tools, remove, import, settings', () => {
     fs.writeFileSync(recent, 'x');
     const threeDaysAgo = new Date(Date.now() - 3 * 24 * 3600 * 1000);
     fs.utimesSync(old, threeDaysAgo, threeDaysAgo);
-    const after = await core.setSettings({ logRetentionDays: 2, theme: 'dark' });
-    expect(after).toEqual({ launchAtLogin: false, logRetentionDays: 2, theme: 'dark', weakStorage: 'ask', newServerTools: 'trust' });
+    const after = await core.setSettings({ logRetentionDays: 2, proxyIdleMinutes: 5, theme: 'dark' });
+    expect(after).toEqual({ launchAtLogin: false, logRetentionDays: 2, proxyIdleMinutes: 5, theme: 'dark', weakStorage: 'ask', newServerTools: 'trust' });
     expect(fs.existsSync(old)).toBe(false);
     expect(fs.existsSync(recent)).toBe(true);
     expect(seen).toEqual([after]);

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Conf from 'conf';
 import type { AppCore } from '../main/core/app-core';
 import { resolvePaths, endpointFor } from '../main/shared/paths';
+import { controlEndpoint } from '../main/shared/local-socket';
 import type { Clock } from '../main/core/ports';
 import { ServerRegistry } from '../main/core/servers/server-registry';
 import { HEADLESS_SCRIPT, makeTempHome, startCore, waitForState, type TempHome } from './fixtures/harness';
@@ -352,9 +353,14 @@ describe('the host killed while proxies run', () => {
       const two = registry.add({ url: `${server.url}?host=2`, name: 'Two' }).id;
       const hostPid = await startHost();
       const paths = resolvePaths(h.env);
-      await waitFor(() => fs.existsSync(endpointFor(paths, one)) && fs.existsSync(endpointFor(paths, two)), 'both proxies to listen', 15_000);
+      // Proxies run on demand: each starts with its first client (the second one's client leaves, its proxy stays for the idle time).
+      await waitFor(() => fs.existsSync(controlEndpoint(paths)), 'the host to listen', 15_000);
       const c = await client('survivor', { MCP_SWITCHBOARD_CONNECT_TIMEOUT_MS: '20000' }, h, one);
       expect(textOf(await c.call('echo', { message: 'host-1' }))).toBe('echo: host-1');
+      const warm = await client('warm', {}, h, two);
+      expect(textOf(await warm.call('echo', { message: 'warm' }))).toBe('echo: warm');
+      await warm.close();
+      expect(fs.existsSync(endpointFor(paths, one)) && fs.existsSync(endpointFor(paths, two))).toBe(true);
       const proxies = childrenOf(hostPid);
       expect(proxies).toHaveLength(2);
       expect(proxiesOf(h).sort()).toEqual([...proxies].sort());
@@ -367,13 +373,14 @@ describe('the host killed while proxies run', () => {
       const e = await inflight;
       expect(e.error.code).toBe(-32031);
 
-      // The next start: stale socket files are replaced, and the waiting connector gets back in.
+      // The next start: the waiting connector asks the new host, which starts its proxy (stale
+      // socket files are replaced), and gets back in; a fresh client starts the other one.
       const second = await startHost();
-      await waitFor(() => childrenOf(second).length === 2, 'the new host to start both proxies', 15_000);
       const again = await c.call('whoami', {}, { timeoutMs: 20_000 });
       expect(JSON.parse(textOf(again)).client).toBe('survivor');
       const fresh = await client('fresh', {}, h, two);
       expect(textOf(await fresh.call('echo', { message: 'host-2' }))).toBe('echo: host-2');
+      expect(childrenOf(second)).toHaveLength(2);
       expectOneAnswerEach(c);
       process.kill(second, 'SIGTERM');
       await waitFor(() => !alive(second) && proxiesOf(h).length === 0, 'the second host and its proxies to stop', 10_000);

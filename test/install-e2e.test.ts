@@ -97,7 +97,8 @@ describe('install into clients', () => {
     expect((await core.installStatus(id)).find((s) => s.clientId === 'claude-desktop')!.state).toBe('stale');
     await core.dispose();
     core = await startCore(home, { clientLauncher: { command: process.execPath, connectorScript: CONNECTOR_SCRIPT, electronRunAsNode: false } });
-    await waitForState(core, id, 'ready');
+    // On demand: the configured server waits, with no proxy, for a client's first connection.
+    await waitForState(core, id, 'idle');
     // The repair runs in the background after the start and logs when it is done (or why not).
     await waitFor(() => core.tailLogs(id).some((e) => /(Repaired|Could not repair) the Claude Desktop entry/.test(e.message)), 'the repair on start');
     const state = (await core.installStatus(id)).find((s) => s.clientId === 'claude-desktop')!.state;

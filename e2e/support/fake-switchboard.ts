@@ -79,7 +79,7 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
   );
   const imports: ImportCandidateView[] = clone(seed.imports ?? []);
   let settings: AppSettings = clone(
-    seed.settings ?? { launchAtLogin: false, logRetentionDays: 14, theme: 'light', weakStorage: 'ask', newServerTools: 'review' },
+    seed.settings ?? { launchAtLogin: false, logRetentionDays: 14, proxyIdleMinutes: 5, theme: 'light', weakStorage: 'ask', newServerTools: 'review' },
   );
   const info: AppInfo = clone(
     seed.info ?? {

@@ -25,6 +25,8 @@ const ERR_PROXY_LOST = -32031;
 /** JSON-RPC's own "Invalid Request": the request is larger than the framing allows. */
 const ERR_TOO_LARGE = -32600;
 const REPLAY_ID = 'switchboard-connector-replay';
+/** While no proxy listens, the host is asked to start it at most this often. */
+const ASK_HOST_EVERY_MS = 1000;
 
 type Id = string | number;
 
@@ -232,7 +234,8 @@ export function runRelay(opts: RelayOptions): void {
 
   /**
    * No proxy listens for this server. When a host answers on the control socket, ask it to start
-   * the proxy (it may have been added by another process, or stopped): 'started' to keep waiting,
+   * the proxy (an idle server's proxy runs only while clients use it; or it was added by another
+   * process, or stopped); the host answers once the proxy listens: 'started' to connect now,
    * a sentence when the host refuses (unknown or turned-off server). 'no-host' when none answers.
    */
   async function askHost(): Promise<'started' | 'no-host' | { refused: string }> {
@@ -256,7 +259,7 @@ export function runRelay(opts: RelayOptions): void {
   async function connect(reason: 'start' | 'reconnect'): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let rest: Buffer;
-    let askedHost = false;
+    let lastAsked = -Infinity;
     for (;;) {
       try {
         ({ socket, rest } = await attempt());
@@ -266,12 +269,18 @@ export function runRelay(opts: RelayOptions): void {
         if (!['ENOENT', 'ECONNREFUSED', 'NOSECRET', 'EPIPE', 'ECONNRESET'].includes(err.code)) {
           return fail(notRunningMessage(err.message));
         }
-        if (reason === 'start' && !askedHost && err.code !== 'NOSECRET') {
-          askedHost = true;
+        if (err.code === 'NOSECRET') {
+          if (reason === 'start') launchApp();
+        } else if (Date.now() - lastAsked >= ASK_HOST_EVERY_MS) {
+          // Asked again while waiting: a host that starts meanwhile (the app launched above, or one
+          // started after the old one died) keeps an idle server's proxy stopped until asked.
+          lastAsked = Date.now();
           const answer = await askHost();
           if (typeof answer === 'object') return fail(`MCP Switchboard could not connect this client to "${serverId}": ${answer.refused}`);
-          if (answer === 'no-host') launchApp();
-        } else if (reason === 'start' && err.code === 'NOSECRET') launchApp();
+          if (answer === 'no-host') {
+            if (reason === 'start') launchApp();
+          } else continue; // the host answers once the proxy listens: connect at once
+        }
         if (Date.now() >= deadline) {
           const why = err.code === 'NOSECRET' ? 'the app never finished starting' : `no proxy is listening (${err.code})`;
           return fail(notRunningMessage(`${why} after ${Math.round(timeoutMs / 1000)} s`));

@@ -55,7 +55,7 @@ import { DiagnosticsService } from './logs/diagnostics-service';
 import { LogStore } from './logs/log-store';
 import { crashLoop } from './notifications';
 import { ElicitationService } from './elicitation/elicitation-service';
-import { systemClock, type ChildLauncher, type Clock, type LoginItems, type Notifier, type Paths, type ProxyResolver } from './ports';
+import { systemClock, type ChildLauncher, type Clock, type LoginItems, type Notifier, type Paths, type ProxyResolver, type SystemEvents } from './ports';
 import { probeServer } from './servers/probe';
 import type { ServerRecord } from './servers/server-model';
 import { ServerRegistry } from './servers/server-registry';
@@ -118,6 +118,8 @@ export interface AppCoreOptions {
   clientName?: (tag: string) => string | undefined;
   /** The operating system's proxy settings (the desktop app); without it, the environment only. */
   proxyResolver?: ProxyResolver;
+  /** Wake from sleep, network changes (the desktop app): servers with no proxy are checked again. */
+  systemEvents?: SystemEvents;
 }
 
 /** Rotated log files are pruned this often (and at start, and when the retention changes). */
@@ -182,6 +184,8 @@ export class AppCore implements SwitchboardCore {
       settings: () => this.settings.get(),
       networkFor: (record) => this.network.forServer(record),
       log: (server, level, message) => this.log(server, level, message),
+      tokenFor: (id) => this.tokens.heldToken(id),
+      clock: opts.clock,
     });
     this.enterprise = new EnterpriseAccess({
       settings: this.settings,
@@ -196,7 +200,7 @@ export class AppCore implements SwitchboardCore {
       vault: opts.vault,
       secrets: this.logs.redactor,
       autoSignIn: opts.autoSignIn,
-      push: (id, token) => this.fleet.running?.sendToken(id, token),
+      push: (id, token) => this.fleet.pushToken(id, token),
       onDidChange: () => this.emitServers(),
       log: (server, level, message) => this.log(server, level, message, 'sign-in'),
       enterprise: () => this.enterprise.config(),
@@ -280,7 +284,7 @@ export class AppCore implements SwitchboardCore {
     this.logs.append({ ts: Date.now(), level, server, message, ...(topic ? { topic } : {}) });
   }
 
-  /** Takes the instance lock, creates the connector secret, starts every enabled server. */
+  /** Takes the instance lock, creates the connector secret, starts (or, on demand, parks) every enabled server. */
   async start(): Promise<void> {
     if (!this.opts.skipInstanceLock) {
       this.lock = await acquireInstanceLock(this.opts.paths, (socket) =>
@@ -354,8 +358,9 @@ export class AppCore implements SwitchboardCore {
       this.registry
         .list()
         .filter((s) => s.enabled)
-        .map((s) => this.fleet.start(s)),
+        .map((s) => this.fleet.bring(s)),
     );
+    this.opts.systemEvents?.onDidWake(() => void this.checkIdleServers());
     void this.installs?.repairAll();
   }
 
@@ -363,6 +368,9 @@ export class AppCore implements SwitchboardCore {
 
   /** Makes the running proxies match the registry (after another process changed settings.json). */
   reconcile = (): Promise<void> => this.fleet.reconcile();
+
+  /** Checks the servers that have no proxy now (wake from sleep, a network change). */
+  checkIdleServers = (): Promise<void> => this.fleet.checkIdleNow();
 
   /** A connector found no proxy for this server: start it, or say why not. */
   ensureRunning = (serverId: string): Promise<ServerStatus> => this.fleet.ensureRunning(serverId);
@@ -462,6 +470,7 @@ export class AppCore implements SwitchboardCore {
   async listTools(serverId: string): Promise<ToolInfo[]> {
     const record = this.registry.get(serverId);
     if (!record) throw new Error(`No server "${serverId}".`);
+    if (record.enabled && this.secret) await this.fleet.startForUse(serverId, this.opts.toolsTimeoutMs ?? 15_000);
     const why = toolsUnavailable(record, this.secret ? this.fleet.status(serverId) : undefined);
     if (why || !this.secret) throw new Error(why);
     return listToolsThroughProxy({
@@ -505,9 +514,7 @@ export class AppCore implements SwitchboardCore {
   }
 
   /** Serve the handler table on the control endpoint (for `connect` and support scripts). */
-  serveControl(dispatch: Dispatch): void {
-    this.control = dispatch;
-  }
+  serveControl = (dispatch: Dispatch): void => void (this.control = dispatch);
 
   /** How tokens are stored, for the user (undefined: no sign-in in this host). */
   get vaultSecurity() {
@@ -515,9 +522,7 @@ export class AppCore implements SwitchboardCore {
   }
 
   /** The running proxy's pid (diagnostics and tests). */
-  proxyPid(serverId: string): number | undefined {
-    return this.fleet.pid(serverId);
-  }
+  proxyPid = (serverId: string): number | undefined => this.fleet.pid(serverId);
 
   // ---- tool policy (tool-policy/tool-policy-service.ts) ------------------------------------
 
@@ -591,6 +596,7 @@ export class AppCore implements SwitchboardCore {
     if (after.weakStorage !== before.weakStorage && isChoiceVault(this.opts.vault)) await this.opts.vault.setChoice(after.weakStorage);
     if (after.logRetentionDays !== before.logRetentionDays) this.pruneLogs(after.logRetentionDays);
     if (after.caFile !== before.caFile || after.proxyUsername !== before.proxyUsername) await this.reconcile();
+    if (after.proxyIdleMinutes !== before.proxyIdleMinutes) await this.fleet.settingsChanged();
     return after;
   }
 

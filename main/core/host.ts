@@ -17,7 +17,7 @@ import type { Launcher } from './clients';
 import { LogStore } from './logs/log-store';
 import { RegistryService } from './registry/registry-service';
 import { fetchFor } from '../shared/net/fetch';
-import type { ChildLauncher, Clock, LoginItems, Notifier, Paths, ProxyResolver } from './ports';
+import type { ChildLauncher, Clock, LoginItems, Notifier, Paths, ProxyResolver, SystemEvents } from './ports';
 import { openSettingsStore, type SettingsStore } from './settings-store';
 
 export interface HostPorts {
@@ -59,6 +59,8 @@ export interface HostPorts {
    * headless host and the command line have none: the environment (HTTPS_PROXY, NO_PROXY) only.
    */
   proxyResolver?: ProxyResolver;
+  /** Wake from sleep and network changes (the desktop app: powerMonitor); the headless host has none. */
+  systemEvents?: SystemEvents;
 }
 
 export type Call = (name: unknown, arg?: unknown) => Promise<Result<unknown>>;
@@ -120,6 +122,7 @@ export function createHost(ports: HostPorts): Host {
     probeTimeoutMs: ports.probeTimeoutMs,
     toolsTimeoutMs: ports.toolsTimeoutMs,
     proxyResolver: ports.proxyResolver,
+    systemEvents: ports.systemEvents,
   });
   const registries = new RegistryService({
     store: core.settingsStore,

@@ -60,3 +60,12 @@ export interface LoginItems {
 export interface ProxyResolver {
   resolve(url: string): Promise<string>;
 }
+
+/**
+ * What the computer tells the app: it woke from sleep, or its network changed. States checked
+ * before may be stale (servers with no proxy are checked again). The desktop app feeds it from
+ * Electron's powerMonitor; the headless host has none and relies on the slow schedule.
+ */
+export interface SystemEvents {
+  onDidWake(listener: () => void): () => void;
+}

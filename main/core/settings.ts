@@ -1,5 +1,5 @@
 /**
- * The app's settings (launch at login, log retention, theme, weak-storage choice, Settings ▸
+ * The app's settings (launch at login, log retention, how long an unused proxy runs, theme, weak-storage choice, Settings ▸
  * Network's CA file and proxy user, Settings ▸ Company sign-in's identity provider), persisted under
  * their own key (`app`) in the same settings.json as the server list. Validation is pure
  * (`parseSettingsPatch`); effects (the login item, pruning logs, the vault's storage mode) are
@@ -12,9 +12,14 @@ import * as path from 'node:path';
 import type { LoginItems } from './ports';
 import type { SettingsStore } from './settings-store';
 
+/** A proxy with no client stops after this long (Settings ▸ General); 0 keeps proxies running. */
+export const DEFAULT_PROXY_IDLE_MINUTES = 5;
+export const MAX_PROXY_IDLE_MINUTES = 1440;
+
 export const DEFAULT_SETTINGS: AppSettings = {
   launchAtLogin: false,
   logRetentionDays: 14,
+  proxyIdleMinutes: DEFAULT_PROXY_IDLE_MINUTES,
   theme: 'system',
   weakStorage: 'ask',
   newServerTools: 'review',
@@ -80,6 +85,14 @@ export function parseSettingsPatch(input: unknown): Partial<AppSettings> {
           );
         }
         out.logRetentionDays = value;
+        break;
+      case 'proxyIdleMinutes':
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_PROXY_IDLE_MINUTES) {
+          throw new SettingsError(
+            `proxyIdleMinutes must be a whole number of minutes from 0 (proxies always run) to ${MAX_PROXY_IDLE_MINUTES}, got ${describe(value)}.`,
+          );
+        }
+        out.proxyIdleMinutes = value;
         break;
       case 'theme':
         if (!THEMES.includes(value as ThemeSetting)) throw new SettingsError(`theme must be one of ${THEMES.join(', ')}, got ${describe(value)}.`);

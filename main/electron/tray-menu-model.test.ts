@@ -3,6 +3,7 @@ import { SERVER_STATES } from '../../common/contract';
 import { fakeServer } from '../core/api/testing/fake-core';
 import {
   buildTrayMenuModel,
+  fixFor,
   MAX_TRAY_SERVERS,
   serverLine,
   serverSubmenu,
@@ -167,6 +168,15 @@ describe('trayTooltip', () => {
         fakeServer('g', 'error', { enabled: false }),
       ]),
     ).toBe('MCP Switchboard — 0 of 6 ready, 1 failed, 2 need sign-in, 1 retrying, 1 starting, 1 stopped, 1 off');
+  });
+
+  it('counts idle servers as ready (a client starts them) and says how many are idle; the icon stays ok', () => {
+    const servers = [fakeServer('a'), fakeServer('b', 'idle'), fakeServer('c', 'idle')];
+    expect(trayTooltip(servers)).toBe('MCP Switchboard — 3 of 3 ready, 2 idle');
+    expect(trayIconName(servers)).toBe('ok');
+    expect(trayIconName([fakeServer('b', 'idle')])).toBe('ok');
+    expect(serverLine(fakeServer('b', 'idle'))).toMatch(/— Idle$/);
+    expect(fixFor(fakeServer('b', 'idle'))).toBeUndefined();
   });
 
   it('says when every server is turned off', () => {

@@ -4,6 +4,7 @@
  * Electron import here.
  */
 import type { ClientApp, InstallStatus, ServerState, ServerSummary } from '../../common/contract';
+import { IDLE_STATE } from '../../common/wording';
 import { worstState } from '../core/supervisor/status';
 
 /** What a click asks for; the composition root carries it out. */
@@ -39,6 +40,7 @@ export type TrayReviews = Readonly<Record<string, number>>;
 
 export const STATE_LABELS: Record<ServerState, string> = {
   stopped: 'Stopped',
+  idle: IDLE_STATE.label,
   starting: 'Starting…',
   connecting: 'Connecting…',
   'needs-sign-in': 'Needs sign-in',
@@ -173,6 +175,8 @@ export const TRAY_ICON_NAMES: readonly TrayIconName[] = ['idle', 'ok', 'attentio
 
 const ICON_OF_STATE: Record<ServerState, TrayIconName> = {
   stopped: 'idle',
+  // An idle server works: its proxy starts on a client's first connection.
+  idle: 'ok',
   starting: 'ok',
   connecting: 'ok',
   ready: 'ok',
@@ -206,6 +210,7 @@ const TOOLTIP_PARTS: Array<{ states: readonly ServerState[]; one: string; many: 
   { states: ['needs-sign-in'], one: 'needs sign-in', many: 'need sign-in' },
   { states: ['retrying'], one: 'retrying', many: 'retrying' },
   { states: ['starting', 'connecting'], one: 'starting', many: 'starting' },
+  { states: ['idle'], one: IDLE_STATE.count, many: IDLE_STATE.count },
   { states: ['stopped'], one: 'stopped', many: 'stopped' },
 ];
 
@@ -221,7 +226,8 @@ function serversTooltip(servers: readonly ServerSummary[]): string {
   const off = servers.length - enabled.length;
   if (enabled.length === 0) return `MCP Switchboard — ${off === 1 ? '1 server, turned off' : `${off} servers, all turned off`}`;
   const count = (states: readonly ServerState[]) => enabled.filter((s) => states.includes(s.status.state)).length;
-  const parts = [`${count(['ready'])} of ${enabled.length} ready`];
+  // An idle server is ready for its clients (its proxy starts on their first connection): counted as ready, and named.
+  const parts = [`${count(['ready', 'idle'])} of ${enabled.length} ready`];
   for (const p of TOOLTIP_PARTS) {
     const n = count(p.states);
     if (n > 0) parts.push(`${n} ${n === 1 ? p.one : p.many}`);

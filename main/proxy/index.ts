@@ -47,6 +47,7 @@ process.on('message', (raw: unknown) => {
       secret: msg.secret,
       token: msg.token,
       policy: msg.policy,
+      warm: msg.warm === true,
       emit,
       requestTimeoutMs: positiveInt(process.env.MCP_SWITCHBOARD_REQUEST_TIMEOUT_MS),
     });
@@ -60,6 +61,10 @@ process.on('message', (raw: unknown) => {
     runtime?.onPolicy(msg.policy);
   } else if (msg?.type === 'elicit-answer') {
     runtime?.onElicitAnswer(msg.requestId, msg.answer);
+  } else if (msg?.type === 'stop-if-idle') {
+    const answer = runtime?.stopIfIdle() ?? { stopping: true, connections: 0 };
+    emit({ type: 'idle', ...answer });
+    if (answer.stopping) void shutdown(0);
   } else if (msg?.type === 'shutdown') {
     void shutdown(0);
   }

@@ -48,6 +48,8 @@ export interface ProxyRuntimeOptions {
   clock?: Clock;
   /** The tool policy from the start message; absent: definitions pass unfiltered until a `policy` comes. */
   policy?: PolicySnapshot;
+  /** Started on demand for a client about to connect: load the upstream code right after listening. */
+  warm?: boolean;
 }
 
 interface Conn {
@@ -59,6 +61,8 @@ interface Conn {
 export class ProxyRuntime {
   private server?: net.Server;
   private readonly conns = new Map<number, Conn>();
+  /** Local sockets open, from accept (before the handshake) to close: an idle stop waits for none. */
+  private openSockets = 0;
   private nextConn = 1;
   private disposed = false;
   private readonly reporter: ParentReporter;
@@ -113,9 +117,15 @@ export class ProxyRuntime {
       onConnection: (c) => this.accept(c),
       onRejected: (reason) => this.log('warn', `Refused a local connection: ${reason}`),
     });
+    this.server.on('connection', (socket: net.Socket) => {
+      this.openSockets++;
+      socket.once('close', () => this.openSockets--);
+    });
     this.opts.emit({ type: 'listening', endpoint: this.opts.endpoint });
     this.log('info', `Listening for clients; upstream ${displayUrl(this.opts.server.url)}`);
     this.health.start();
+    // The client that asked for this proxy connects within milliseconds: its upstream code loads meanwhile.
+    if (this.opts.warm) setImmediate(() => void this.loadUpstream().catch(() => undefined));
   }
 
   /**
@@ -230,6 +240,19 @@ export class ProxyRuntime {
     return done;
   }
 
+  /**
+   * The host's idle time passed: when no socket is open (client, handshake, or a leaving client's
+   * session still ending), close the endpoint now, in this same turn, so that no connection can
+   * arrive after the decision, and say so (the caller then shuts down). Otherwise keep running.
+   */
+  stopIfIdle(): { stopping: boolean; connections: number } {
+    const connections = Math.max(this.openSockets, this.conns.size) + this.closing.size;
+    if (this.disposed || connections > 0 || !this.server) return { stopping: false, connections };
+    this.server.close();
+    this.log('info', 'No client for the idle time: stopping until a client connects');
+    return { stopping: true, connections: 0 };
+  }
+
   private log(level: LogLevel, message: string, connection?: number): void {
     this.reporter.log(level, message, connection);
   }
@@ -241,7 +264,7 @@ export class ProxyRuntime {
     this.reporter.flushAll();
     this.auth.dispose();
     this.questions.dispose();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await new Promise<void>((r) => (this.server?.listening ? this.server.close(() => r()) : r()));
     await Promise.all([
       ...[...this.conns.values()].map(async (c) => {
         await c.upstream.close();

@@ -55,13 +55,29 @@ export interface ElicitationAnswer {
 
 export type ParentToProxy =
   /** `policy`: the tool policy to apply from the first client on; absent: every definition passes (no policy). */
-  | { type: 'start'; server: ProxyServerConfig; endpoint: string; secret: string; token?: string; policy?: PolicySnapshot }
+  | {
+      type: 'start';
+      server: ProxyServerConfig;
+      endpoint: string;
+      secret: string;
+      token?: string;
+      policy?: PolicySnapshot;
+      /** Started on demand for a client about to connect: load the upstream code now, not at its connection. */
+      warm?: boolean;
+    }
   /** The tool policy changed (an approval, a block, a mode, a client's hidden tools): apply it to every connection. */
   | { type: 'policy'; policy: PolicySnapshot }
   /** A new access token (after sign-in or refresh), or none (signed out). `requestId` answers an `unauthorized`. */
   | { type: 'token'; token?: string; requestId?: number; reason?: string }
   /** The user's answer to an `elicit` of the same requestId. */
   | { type: 'elicit-answer'; requestId: number; answer: ElicitationAnswer }
+  /**
+   * The host's idle time passed with no client: stop, unless a connection is open (a client, the
+   * app's own listing, a handshake under way) or a leaving client's session is still ending. The
+   * proxy decides in one turn of its event loop and closes its endpoint before it answers `idle`,
+   * so no connection is cut and none arrives after the decision.
+   */
+  | { type: 'stop-if-idle' }
   | { type: 'shutdown' };
 
 export type ProxyState = Extract<ServerState, 'connecting' | 'ready' | 'retrying' | 'needs-sign-in'>;
@@ -81,6 +97,8 @@ export type ProxyToParent =
   /** What the server says about itself (serverInfo), from a health check that got an answer. */
   | { type: 'server-info'; name?: string; title?: string; version?: string }
   | { type: 'fatal'; message: string }
+  /** The answer to `stop-if-idle`: `stopping` (the endpoint is closed, the process exits) or busy (`connections` open). */
+  | { type: 'idle'; stopping: boolean; connections: number }
   /** A server asks the user something its client cannot ask (no elicitation): main shows it and answers with `elicit-answer`. */
   | { type: 'elicit'; requestId: number; ask: ElicitationAsk }
   /**

@@ -20,7 +20,7 @@ afterEach(() => {
   delete document.documentElement.dataset.theme;
 });
 
-const SETTINGS: AppSettings = { launchAtLogin: false, logRetentionDays: 14, theme: 'light', weakStorage: 'ask', newServerTools: 'review' };
+const SETTINGS: AppSettings = { launchAtLogin: false, logRetentionDays: 14, proxyIdleMinutes: 5, theme: 'light', weakStorage: 'ask', newServerTools: 'review' };
 const INSECURE: AppInfo = {
   version: '0.1.0',
   dataDir: '/home/ada/.config/mcp-switchboard',

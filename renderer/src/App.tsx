@@ -115,7 +115,8 @@ export function App({ initialView = { kind: 'servers' } }: { initialView?: View 
   };
 
   const enabled = servers.filter((s) => s.enabled);
-  const ready = enabled.filter((s) => s.status.state === 'ready').length;
+  // An idle server is ready for its clients (its proxy starts on their first connection), as the tray counts it.
+  const ready = enabled.filter((s) => s.status.state === 'ready' || s.status.state === 'idle').length;
   const attention = servers.filter(needsAttention).length;
   const connected = enabled.reduce((n, s) => n + s.status.counters.connections, 0);
   const current = view.kind === 'server' ? servers.find((s) => s.id === view.id) : undefined;

@@ -1,8 +1,10 @@
 import type { LogEvent, ServerState, ServerSummary } from '../../common/contract';
 import { maskUrlSecrets } from '../../common/url-secrets';
+import { IDLE_STATE } from '../../common/wording';
 
 export const STATE_LABELS: Record<ServerState, string> = {
   stopped: 'Stopped',
+  idle: IDLE_STATE.label,
   starting: 'Starting',
   connecting: 'Connecting',
   'needs-sign-in': 'Needs sign-in',
@@ -119,6 +121,8 @@ export function stateSentence(server: ServerSummary, nowMs: number): string {
     }
     case 'error':
       return detail ?? 'Stopped after repeated failures. Fix the cause, then restart it.';
+    case 'idle':
+      return detail ?? IDLE_STATE.sentence;
     case 'stopped':
       return detail ?? 'Stopped.';
     default:

@@ -79,7 +79,7 @@ describe('createHandlers', () => {
     });
     expect(await handlers['settings:get'](undefined)).toEqual({
       ok: true,
-      value: { launchAtLogin: false, logRetentionDays: 14, theme: 'system', weakStorage: 'ask', newServerTools: 'review' },
+      value: { launchAtLogin: false, logRetentionDays: 14, proxyIdleMinutes: 5, theme: 'system', weakStorage: 'ask', newServerTools: 'review' },
     });
     expect(await handlers['settings:set']({ theme: 'dark', logRetentionDays: 30 })).toMatchObject({ ok: true, value: { theme: 'dark', logRetentionDays: 30 } });
     expect(await handlers['servers:remove']({ serverId: 'alpha', keepInClients: true })).toEqual({ ok: true, value: { uninstalled: [], failed: [] } });
@@ -357,7 +357,14 @@ describe('forwardEvents', () => {
     const status = fakeStatus('alpha', 'retrying');
     core.status.fire(status);
     core.list.fire([fakeServer('alpha')]);
-    core.settingsChanged.fire({ launchAtLogin: false, logRetentionDays: 7, theme: 'dark', weakStorage: 'memory', newServerTools: 'review' });
+    core.settingsChanged.fire({
+      launchAtLogin: false,
+      logRetentionDays: 7,
+      proxyIdleMinutes: 5,
+      theme: 'dark',
+      weakStorage: 'memory',
+      newServerTools: 'review',
+    });
     core.appended.fire([{ ts: 2, level: 'warn', server: 'alpha', message: 'slow' }]);
     core.propose({ url: 'https://mcp.example.org/mcp' });
     core.requestView({ view: 'server', serverId: 'alpha', tab: 'log' });

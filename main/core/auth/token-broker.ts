@@ -229,6 +229,12 @@ export class TokenBroker {
     return token;
   }
 
+  /** The held token (refreshed when due) for the host's own check of a server that has no proxy. */
+  async heldToken(serverId: string): Promise<string | undefined> {
+    if (!this.opts.auth) return undefined;
+    return this.opts.auth.accessToken(await this.authConfig(serverId)).catch(() => undefined);
+  }
+
   /** A proxy's token was refused: someone may have refreshed already; else refresh; else sign in. */
   async renewToken(serverId: string, info: { status: number; wwwAuthenticate?: string; tokenHash?: string }): Promise<string | undefined> {
     const auth = this.opts.auth;

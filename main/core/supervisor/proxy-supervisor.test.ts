@@ -34,6 +34,31 @@ const SCRIPTS = {
     });
     setInterval(() => {}, 1000);
   `,
+  // A proxy that answers stop-if-idle as the real one does: busy while SB_BUSY is set, else it stops.
+  idler: `
+    process.on('message', (m) => {
+      if (m.type === 'start') {
+        process.send({ type: 'listening', endpoint: m.endpoint });
+        process.send({ type: 'state', state: 'ready' });
+      }
+      if (m.type === 'stop-if-idle') {
+        const busy = !!process.env.SB_BUSY;
+        process.send({ type: 'idle', stopping: !busy, connections: busy ? 1 : 0 }, () => { if (!busy) process.exit(0); });
+      }
+      if (m.type === 'shutdown') process.exit(0);
+    });
+  `,
+  // Says whether its start message asked it to warm up.
+  warmth: `
+    process.on('message', (m) => {
+      if (m.type === 'start') {
+        process.send({ type: 'log', event: { ts: 1, level: 'info', server: 'x', message: 'warm ' + (m.warm === true) } });
+        process.send({ type: 'listening', endpoint: m.endpoint });
+        process.send({ type: 'state', state: 'ready' });
+      }
+      if (m.type === 'shutdown') process.exit(0);
+    });
+  `,
   // A well-behaved proxy.
   good: `
     process.on('message', (m) => {
@@ -423,5 +448,74 @@ describe('ProxySupervisor with real child processes', () => {
     expect(r.sup.statuses().map((s) => s.state)).toEqual(['stopped', 'stopped']);
     await r.sup.start(config('c')); // ignored after dispose
     expect(r.launcher.of('c')).toHaveLength(0);
+  });
+
+  it('park() keeps a server idle with no process; start() runs it from there', async () => {
+    const r = rig(() => script('idler'));
+    await r.sup.park(config('a'));
+    expect(r.sup.status('a')?.state).toBe('idle');
+    expect(r.sup.isParked('a')).toBe(true);
+    expect(r.sup.isWanted('a')).toBe(false);
+    expect(r.launcher.children).toHaveLength(0);
+    await r.sup.start(config('a'));
+    expect(r.sup.isParked('a')).toBe(false);
+    await waitFor('ready', () => r.sup.status('a')?.state === 'ready');
+    expect(r.states('a')).toEqual(['idle', 'starting', 'connecting', 'ready']);
+  });
+
+  it('an idle stop ends the process as intended: state idle, no restart, no crash counted', async () => {
+    const r = rig(() => script('idler'));
+    await r.sup.start(config('a'));
+    await waitFor('ready', () => r.sup.status('a')?.state === 'ready');
+    const child = r.launcher.of('a')[0]!;
+    r.sup.stopIfIdle('a');
+    await r.launcher.closed(child);
+    expect(r.sup.status('a')?.state).toBe('idle');
+    expect(r.sup.status('a')?.pid).toBeUndefined();
+    expect(r.sup.isParked('a')).toBe(true);
+    r.clock.advance(60_000); // no backoff restart is pending
+    expect(r.launcher.children).toHaveLength(1);
+    expect(r.sup.status('a')?.restarts).toBe(0);
+    expect(r.logs.some((l) => /stopped unexpectedly/.test(l.message))).toBe(false);
+  });
+
+  it('a busy proxy keeps running when asked to stop for idle', async () => {
+    const r = rig(() => script('idler'), {}, { ...process.env, SB_BUSY: '1' });
+    await r.sup.start(config('a'));
+    await waitFor('ready', () => r.sup.status('a')?.state === 'ready');
+    const child = r.launcher.of('a')[0]!;
+    const answered = new Promise<unknown>((resolve) => child.on('message', (m: any) => m?.type === 'idle' && resolve(m)));
+    r.sup.stopIfIdle('a');
+    expect(await answered).toEqual({ type: 'idle', stopping: false, connections: 1 });
+    expect(child.exitCode).toBeNull();
+    expect(r.sup.isWanted('a')).toBe(true);
+    expect(r.sup.status('a')?.state).toBe('ready');
+  });
+
+  it('a check of a parked server sets its state; a running or stopped server ignores checks', async () => {
+    const r = rig(() => script('idler'));
+    await r.sup.park(config('a'));
+    r.sup.applyCheck('a', { type: 'checked', outcome: 'needs-sign-in', detail: 'Sign in to a.example.com' });
+    expect(r.sup.status('a')).toMatchObject({ state: 'needs-sign-in', detail: 'Sign in to a.example.com' });
+    r.sup.applyCheck('a', { type: 'checked', outcome: 'unreachable', detail: 'Nothing answers', nextCheckAt: 42 });
+    expect(r.sup.status('a')).toMatchObject({ state: 'retrying', nextRetryAt: 42 });
+    r.sup.applyCheck('a', { type: 'checked', outcome: 'ok' });
+    expect(r.sup.status('a')).toMatchObject({ state: 'idle', detail: undefined });
+    await r.sup.stop('a');
+    r.sup.applyCheck('a', { type: 'checked', outcome: 'needs-sign-in' });
+    expect(r.sup.status('a')?.state).toBe('stopped');
+    await r.sup.start(config('b'));
+    await waitFor('b ready', () => r.sup.status('b')?.state === 'ready');
+    r.sup.applyCheck('b', { type: 'checked', outcome: 'unreachable' });
+    expect(r.sup.status('b')?.state).toBe('ready');
+  });
+
+  it('a proxy started for a client is told to warm up; its restarts are not', async () => {
+    const r = rig(() => script('warmth'));
+    await r.sup.start(config('a'), { forClient: true });
+    await waitFor('ready', () => r.sup.status('a')?.state === 'ready');
+    await r.sup.restart('a');
+    await waitFor('second start', () => r.logs.filter((l) => /^warm /.test(l.message)).length === 2);
+    expect(r.logs.filter((l) => /^warm /.test(l.message)).map((l) => l.message)).toEqual(['warm true', 'warm false']);
   });
 });

@@ -56,6 +56,10 @@ interface Handle {
   restartTimer?: { cancel(): void };
   stopping?: Promise<void>;
   wanted: boolean;
+  /** No proxy runs on purpose until a client connects (on demand: never started, or stopped for idle). */
+  parked?: boolean;
+  /** Started for a client about to connect (the next spawn warms up; restarts do not). */
+  forClient?: boolean;
   stderrTail: string[];
   fatal?: string;
 }
@@ -79,6 +83,11 @@ export class ProxySupervisor {
     return [...this.handles.keys()];
   }
 
+  /** Whether the server waits, with no proxy, for a client's first connection (state `idle`). */
+  isParked(serverId: string): boolean {
+    return this.handles.get(serverId)?.parked === true;
+  }
+
   /** Whether the server's proxy is meant to run (started and not stopped since). */
   isWanted(serverId: string): boolean {
     return this.handles.get(serverId)?.wanted === true;
@@ -93,8 +102,12 @@ export class ProxySupervisor {
     return () => this.listeners.delete(listener);
   }
 
-  /** Starts (or, with a changed config, restarts) the proxy of one server. */
-  async start(config: ProxyServerConfig): Promise<void> {
+  /**
+   * Starts (or, with a changed config, restarts) the proxy of one server. `forClient`: a client is
+   * about to connect (on demand), so the proxy loads its upstream code at once instead of at that
+   * connection.
+   */
+  async start(config: ProxyServerConfig, opts: { forClient?: boolean } = {}): Promise<void> {
     if (this.disposed) return;
     const existing = this.handles.get(config.id);
     if (existing?.child && existing.wanted && JSON.stringify(existing.config) === JSON.stringify(config)) return;
@@ -108,15 +121,48 @@ export class ProxySupervisor {
     };
     h.config = config;
     h.wanted = true;
+    h.parked = false;
+    h.forClient = opts.forClient;
     h.crashes = [];
     this.handles.set(config.id, h);
     this.spawn(h);
+  }
+
+  /**
+   * Keeps the server ready to start on demand, with no proxy running (state `idle`): a running
+   * proxy is stopped gracefully first. `start` (a client's first connection) runs it.
+   */
+  async park(config: ProxyServerConfig): Promise<void> {
+    if (this.disposed) return;
+    const existing = this.handles.get(config.id);
+    if (existing) await this.stopHandle(existing);
+    const h: Handle = existing ?? { config, status: initialStatus(config.id, this.clock.now()), crashes: [], wanted: false, stderrTail: [] };
+    h.config = config;
+    h.wanted = false;
+    h.parked = true;
+    h.crashes = [];
+    this.handles.set(config.id, h);
+    this.apply(h, { type: 'parked' });
+  }
+
+  /** The idle time passed with no client: ask the proxy to stop unless a connection is open (it decides). */
+  stopIfIdle(serverId: string): void {
+    const h = this.handles.get(serverId);
+    const child = h?.child;
+    if (h?.wanted && child?.connected) child.send({ type: 'stop-if-idle' }, () => {});
+  }
+
+  /** What the host found checking a server that has no proxy (only a parked one takes it). */
+  applyCheck(serverId: string, ev: Extract<StatusEvent, { type: 'checked' }>): void {
+    const h = this.handles.get(serverId);
+    if (h?.parked && !h.child) this.apply(h, ev);
   }
 
   async stop(serverId: string): Promise<void> {
     const h = this.handles.get(serverId);
     if (!h) return;
     await this.stopHandle(h);
+    h.parked = false;
     this.apply(h, { type: 'stopped' });
   }
 
@@ -131,6 +177,7 @@ export class ProxySupervisor {
     if (!h) throw new Error(`No proxy for "${serverId}"`);
     await this.stopHandle(h);
     h.wanted = true;
+    h.parked = false;
     h.crashes = [];
     this.spawn(h);
   }
@@ -183,7 +230,9 @@ export class ProxySupervisor {
         secret: this.opts.secret,
         token,
         ...(policy ? { policy } : {}),
+        ...(h.forClient ? { warm: true } : {}),
       };
+      h.forClient = undefined;
       child.send(start, (err) => {
         if (err) this.opts.onLog({ ts: this.clock.now(), level: 'warn', server: h.config.id, message: `could not configure the proxy: ${err.message}` });
       });
@@ -267,6 +316,13 @@ export class ProxySupervisor {
           });
         break;
       }
+      case 'idle':
+        // The proxy closed its endpoint and exits: an intended stop, after which it waits for a client.
+        if (m.stopping && h.wanted) {
+          h.wanted = false;
+          h.parked = true;
+        }
+        break;
       case 'fatal':
         h.fatal = m.message;
         this.opts.onLog({ ts: this.clock.now(), level: 'error', server: h.config.id, message: m.message });
@@ -277,7 +333,11 @@ export class ProxySupervisor {
   private onExit(h: Handle, child: ChildProcess | undefined, code: number | null, signal: NodeJS.Signals | null, why?: string): void {
     if (child && h.child !== child) return;
     h.child = undefined;
-    if (!h.wanted || this.disposed) return; // an intended stop
+    if (!h.wanted || this.disposed) {
+      // An intended stop; after an idle stop the server waits for its next client.
+      if (h.parked && !this.disposed) this.apply(h, { type: 'parked' });
+      return;
+    }
     const reason =
       why ??
       h.fatal ??

@@ -266,3 +266,46 @@ describe('worstState', () => {
     }
   });
 });
+
+describe('on demand: parked and checked', () => {
+  it('a stopped-for-idle proxy leaves the server idle, with no pid and no open connections; a start runs it again', () => {
+    const states = run([
+      { type: 'spawned', pid: 7 },
+      { type: 'listening' },
+      { type: 'proxy-state', state: 'ready' },
+      { type: 'metrics', counters },
+      { type: 'parked' },
+    ]);
+    const idle = states.at(-1)!;
+    expect(idle).toMatchObject({ state: 'idle', pid: undefined, detail: undefined, restarts: 0 });
+    expect(idle.counters).toEqual({ ...counters, connections: 0 });
+    expect(reduceStatus(idle, { type: 'spawned', pid: 8 }, 900)).toMatchObject({ state: 'starting', pid: 8, restarts: 0 });
+  });
+
+  it('a check of an idle server shows needs-sign-in or retrying (next check as nextRetryAt), and idle again when it answers', () => {
+    const idle = last([{ type: 'parked' }]);
+    const signIn = reduceStatus(idle, { type: 'checked', outcome: 'needs-sign-in', detail: 'Sign in to x' }, 1000);
+    expect(signIn).toMatchObject({ state: 'needs-sign-in', detail: 'Sign in to x', lastError: 'Sign in to x', since: 1000 });
+    const down = reduceStatus(signIn, { type: 'checked', outcome: 'unreachable', detail: 'Nothing answers', nextCheckAt: 5000 }, 2000);
+    expect(down).toMatchObject({ state: 'retrying', nextRetryAt: 5000, detail: 'Nothing answers' });
+    const back = reduceStatus(down, { type: 'checked', outcome: 'ok' }, 3000);
+    expect(back).toMatchObject({ state: 'idle', detail: undefined });
+    expect(back.nextRetryAt).toBeUndefined();
+    expect(reduceStatus(back, { type: 'checked', outcome: 'ok' }, 4000)).toBe(back);
+  });
+
+  it('a check never touches a running proxy, or a stopped or failed server', () => {
+    const running = last([{ type: 'spawned', pid: 7 }, { type: 'listening' }, { type: 'proxy-state', state: 'ready' }]);
+    expect(reduceStatus(running, { type: 'checked', outcome: 'unreachable' }, 1)).toBe(running);
+    const stopped = initialStatus('srv', 0);
+    expect(reduceStatus(stopped, { type: 'checked', outcome: 'needs-sign-in' }, 1)).toBe(stopped);
+    const failed = last([{ type: 'crash-loop', reason: 'boom' }]);
+    expect(reduceStatus(failed, { type: 'checked', outcome: 'ok' }, 1)).toBe(failed);
+  });
+
+  it('an idle server counts as fine, like a ready one', () => {
+    expect(worstState(['idle', 'ready'])).not.toBe('stopped');
+    expect(worstState(['idle', 'retrying'])).toBe('retrying');
+    expect(worstState(['stopped', 'idle'])).toBe('idle');
+  });
+});

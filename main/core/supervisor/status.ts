@@ -14,7 +14,14 @@ export type StatusEvent =
   | { type: 'protocol'; protocol: ProtocolInUse }
   | { type: 'crashed'; reason: string; nextRetryAt: number }
   | { type: 'crash-loop'; reason: string }
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  /** No proxy runs until a client connects (stopped for idle, or never started on demand). */
+  | { type: 'parked' }
+  /**
+   * The host checked a server that has no proxy (core/servers/state-check.ts): it works (idle), it
+   * needs sign-in, or it does not answer (retrying, with the next check as `nextRetryAt`).
+   */
+  | { type: 'checked'; outcome: 'ok' | 'needs-sign-in' | 'unreachable'; detail?: string; nextCheckAt?: number };
 
 export const ZERO_COUNTERS: ServerCounters = { connections: 0, connectionsTotal: 0, requests: 0, errors: 0 };
 
@@ -67,6 +74,15 @@ export function reduceStatus(s: ServerStatus, ev: StatusEvent, now: number): Ser
       });
     case 'crash-loop':
       return withState(s, 'error', now, { pid: undefined, detail: ev.reason, lastError: ev.reason, counters: { ...s.counters, connections: 0 } });
+    case 'parked':
+      if (s.state === 'idle' && s.pid === undefined) return s;
+      return withState(s, 'idle', now, { pid: undefined, detail: undefined, counters: { ...s.counters, connections: 0 } });
+    case 'checked': {
+      if (s.pid !== undefined || !['idle', 'needs-sign-in', 'retrying'].includes(s.state)) return s;
+      if (ev.outcome === 'ok') return s.state === 'idle' && s.detail === undefined ? s : withState(s, 'idle', now, { detail: undefined });
+      if (ev.outcome === 'needs-sign-in') return withState(s, 'needs-sign-in', now, { detail: ev.detail, lastError: ev.detail ?? s.lastError });
+      return withState(s, 'retrying', now, { detail: ev.detail, lastError: ev.detail ?? s.lastError, nextRetryAt: ev.nextCheckAt });
+    }
     case 'stopped':
       if (s.state === 'stopped') return s;
       return withState(s, 'stopped', now, { pid: undefined, detail: undefined, counters: { ...s.counters, connections: 0 } });
@@ -76,6 +92,7 @@ export function reduceStatus(s: ServerStatus, ev: StatusEvent, now: number): Ser
 /** Order of badness, for the tray icon and sorting: the worst state wins. */
 const SEVERITY: Record<ServerState, number> = {
   stopped: 0,
+  idle: 1,
   ready: 1,
   starting: 2,
   connecting: 2,

@@ -4,6 +4,7 @@ import { STORAGE_CHOICES, STORAGE_PROBLEM } from '../../../common/wording';
 import { platformLabel, storageLabel } from '../format';
 import { PathActions } from './PathActions';
 import { CompanySignIn } from './settings/CompanySignIn';
+import { IdleSetting } from './settings/IdleSetting';
 import { NetworkSettings } from './settings/NetworkSettings';
 import { RegistrySettings } from './settings/RegistrySettings';
 
@@ -138,6 +139,7 @@ export function SettingsView({ settings, settingsError, info, update }: Props) {
             {retentionError ?? `Older rotated log files are deleted (${RETENTION_MIN}–${RETENTION_MAX} days).`}
           </p>
         </div>
+        <IdleSetting settings={settings} save={save} />
       </div>
 
       <div className="card panel">

@@ -4,9 +4,9 @@ import { call } from '../api';
 
 type ToolsLoad = { kind: 'idle' } | { kind: 'loading' } | { kind: 'ready'; tools: ToolInfo[] } | { kind: 'failed'; error: string };
 
-/** The tools the server offers, listed through its own proxy once it is ready. */
+/** The tools the server offers, listed through its own proxy once it is ready (an idle server's proxy starts for it). */
 export function ToolsPanel({ server }: { server: ServerSummary }) {
-  const ready = server.enabled && server.status.state === 'ready';
+  const ready = server.enabled && (server.status.state === 'ready' || server.status.state === 'idle');
   const [load, setLoad] = useState<ToolsLoad>({ kind: 'idle' });
 
   const fetchTools = useCallback(async () => {

@@ -86,7 +86,7 @@ export class FakeSwitchboardCore implements SwitchboardCore {
   readonly settingsChanged = new Emitter<AppSettings>();
   readonly toolsChanged = new Emitter<{ serverId: string; pending: number }>();
   toolPolicyMode: ToolPolicyMode = 'ask';
-  settings: AppSettings = { launchAtLogin: false, logRetentionDays: 14, theme: 'system', weakStorage: 'ask', newServerTools: 'review' };
+  settings: AppSettings = { launchAtLogin: false, logRetentionDays: 14, proxyIdleMinutes: 5, theme: 'system', weakStorage: 'ask', newServerTools: 'review' };
   tools: Record<string, ToolInfo[]> = {};
   imports: ImportCandidateView[] = [];
   private nextId = 1;

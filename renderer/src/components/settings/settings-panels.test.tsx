@@ -14,7 +14,7 @@ import { NetworkSettings } from './NetworkSettings';
 
 afterEach(cleanup);
 
-const SETTINGS: AppSettings = { launchAtLogin: false, logRetentionDays: 14, theme: 'light', weakStorage: 'ask', newServerTools: 'review' };
+const SETTINGS: AppSettings = { launchAtLogin: false, logRetentionDays: 14, proxyIdleMinutes: 5, theme: 'light', weakStorage: 'ask', newServerTools: 'review' };
 
 describe('NetworkSettings', () => {
   it('saves the CA file and the proxy user, and sends the password to the vault once', async () => {
