@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -17,6 +18,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
+    // Two at a time even on two cores (vitest's default is cores − 1): most files wait on child
+    // processes, sockets and servers, not on the CPU.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // electron-store imports 'electron': processed by vitest so the mocked module reaches it.
     server: { deps: { inline: ['electron-store'] } },
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
