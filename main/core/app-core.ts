@@ -68,6 +68,7 @@ import { openSettingsStore, TrackedSettingsStore, type SettingsStore } from './s
 import { ServerChanges } from './servers/server-changes';
 import { ProxyFleet } from './supervisor/proxy-fleet';
 import { ProxySupervisor, type SupervisorOptions } from './supervisor/proxy-supervisor';
+import { policyReports, recordReports } from './supervisor/proxy-reports';
 import { ToolPolicyService } from './tool-policy/tool-policy-service';
 import { initialStatus } from './supervisor/status';
 import { WindowRequests } from './window-requests';
@@ -315,27 +316,11 @@ export class AppCore implements SwitchboardCore {
       secret: this.secret,
       endpointFor: (id) => endpointFor(this.opts.paths, id),
       onLog: (e) => this.logs.append(this.labels.label(e)),
-      onTransport: (id, transport) => {
-        if (this.registry.get(id)) this.registry.update(id, { transport });
-      },
-      onProtocolEra: (id, protocolEra) => {
-        const r = this.registry.get(id);
-        if (r && r.protocolEra !== protocolEra) this.registry.update(id, { protocolEra });
-      },
+      ...recordReports(this.registry, (id, level, message) => this.log(id, level, message)),
       onElicit: (id, ask) => this.questions.ask(id, this.registry.get(id)?.name ?? id, ask),
-      onServerInfo: (id, info) => {
-        // A server named after its host (it needed sign-in first) takes its own name once known.
-        const name = (info.title ?? info.name)?.slice(0, 64);
-        if (name && this.registry.get(id)?.autoNamed) {
-          this.registry.update(id, { name });
-          this.log(id, 'info', `Named "${name}", as the server calls itself`);
-        }
-      },
       clock: this.opts.clock,
       tokenFor: (id) => this.tokens.tokenFor(id),
-      policyFor: (id) => this.toolPolicy.snapshot(id),
-      onDefinitions: (id, kind, items) => this.toolPolicy.observe(id, kind, items),
-      onClientHello: (id, hello) => this.toolPolicy.hello(id, hello),
+      ...policyReports(this.toolPolicy),
       onUnauthorized: (id, info) => this.tokens.renewToken(id, info),
       ...this.opts.supervisor,
     });
