@@ -10,25 +10,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForNode } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-faults-bundle-'));
 try {
-  const outfile = path.join(tmp, 'faults.js');
-  await build({
-    absWorkingDir: ROOT,
-    entryPoints: [path.join(ROOT, 'bench/faults.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    external: ['electron'],
-    logLevel: 'warning',
-    define: { 'import.meta.url': 'importMetaUrl' },
-    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-  });
+  const outfile = await bundleForNode(ROOT, path.join(ROOT, 'bench/faults.ts'), path.join(tmp, 'faults.js'));
   const r = spawnSync(process.execPath, [outfile], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, FAULTS_ROOT: ROOT } });
   process.exitCode = r.status ?? 1;
 } finally {

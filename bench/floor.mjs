@@ -14,8 +14,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { cpuMs, exited, percentile, round, sleep, tail, within } from './lib.mjs';
+import { bundleForNode, cpuMs, exited, percentile, round, sleep, tail, within } from './lib.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
@@ -234,17 +233,7 @@ async function openRawProxy(connectProxy, { connectorEnv, serverId }) {
 }
 
 async function bundleSocketHelper(tmp) {
-  const outfile = path.join(tmp, 'floor-socket.cjs');
-  await build({
-    absWorkingDir: ROOT,
-    entryPoints: [path.join(BENCH, 'floor-socket.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    logLevel: 'warning',
-  });
+  const outfile = await bundleForNode(ROOT, path.join(BENCH, 'floor-socket.ts'), path.join(tmp, 'floor-socket.cjs'));
   return createRequire(import.meta.url)(outfile).connectProxy;
 }
 

@@ -1,5 +1,27 @@
-// Small helpers for bench/run.mjs: statistics, RSS, timeouts, child bookkeeping.
+// Small helpers for bench/run.mjs: statistics, RSS, timeouts, child bookkeeping, bundling.
 import * as fs from 'node:fs';
+import { build } from 'esbuild';
+
+/**
+ * Bundles a TypeScript entry of the repository (`root`) into one CommonJS file for Node 22, the way
+ * scripts/build.mjs bundles the app's own entries (import.meta.url kept working; electron left out).
+ */
+export async function bundleForNode(root, entry, outfile) {
+  await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    external: ['electron'],
+    logLevel: 'warning',
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  });
+  return outfile;
+}
 
 /** Percentile by linear interpolation between closest ranks (p in 0..100). */
 export function percentile(samples, p) {

@@ -22,10 +22,9 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { build } from 'esbuild';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { cpuMs, exited, mean, percentile, round, rssAnonMb, rssMb, sleep, tail, within } from './lib.mjs';
+import { bundleForNode, cpuMs, exited, mean, percentile, round, rssAnonMb, rssMb, sleep, tail, within } from './lib.mjs';
 import { runSoak, SOAK_CONFIG } from './soak.mjs';
 import { LOGVIEW_BUDGET_MS, runLogviewBench } from './logview.mjs';
 import { FLOOR_TARGETS, runFloorBench } from './floor.mjs';
@@ -111,22 +110,8 @@ function ensureBuilt() {
   if (r.status !== 0) throw new Error('build failed');
 }
 
-async function bundleHost(outDir) {
-  const outfile = path.join(outDir, 'host.js');
-  await build({
-    absWorkingDir: ROOT,
-    entryPoints: [path.join(BENCH, 'host.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    external: ['electron'],
-    logLevel: 'warning',
-    define: { 'import.meta.url': 'importMetaUrl' },
-    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-  });
-  return outfile;
+function bundleHost(outDir) {
+  return bundleForNode(ROOT, path.join(BENCH, 'host.ts'), path.join(outDir, 'host.js'));
 }
 
 async function startServer() {

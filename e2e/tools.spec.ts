@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
+import { loadBundled } from './support/bundle';
 import { expect, test, type Page } from '@playwright/test';
 import { ensureRendererBuilt } from './support/build';
 import { ensureNodeBuilt } from './support/build-node';
@@ -19,25 +19,9 @@ import type { ToolsBackend } from './support/tools-backend';
 const NAME = 'Acme Issues';
 let backend: ToolsBackend;
 
-/** The backend bundled like the app (support/bundle.ts does the same for the story). */
+/** The backend bundled like the app (support/bundle.ts). */
 function loadBackend(): typeof import('./support/tools-backend') {
-  const outfile = path.join(repoRoot, 'test-results', 'e2e-bundle', `tools-backend-${process.pid}.cjs`);
-  buildSync({
-    absWorkingDir: repoRoot,
-    entryPoints: [path.join(repoRoot, 'e2e', 'support', 'tools-backend.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    logLevel: 'warning',
-    define: { 'import.meta.url': 'importMetaUrl' },
-    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-  });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(outfile) as typeof import('./support/tools-backend');
-  fs.rmSync(outfile, { force: true });
-  return mod;
+  return loadBundled<typeof import('./support/tools-backend')>('tools-backend');
 }
 
 test.beforeAll(async () => {

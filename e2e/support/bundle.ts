@@ -14,11 +14,15 @@ type StoryBackendModule = typeof import('./story-backend');
 let loaded: StoryBackendModule | undefined;
 
 export function loadStoryBackend(): StoryBackendModule {
-  if (loaded) return loaded;
-  const outfile = path.join(repoRoot, 'test-results', 'e2e-bundle', `story-backend-${process.pid}.cjs`);
+  return (loaded ??= loadBundled<StoryBackendModule>('story-backend'));
+}
+
+/** A module of e2e/support (`name`.ts), bundled and required. */
+export function loadBundled<T>(name: string): T {
+  const outfile = path.join(repoRoot, 'test-results', 'e2e-bundle', `${name}-${process.pid}.cjs`);
   buildSync({
     absWorkingDir: repoRoot,
-    entryPoints: [path.join(repoRoot, 'e2e', 'support', 'story-backend.ts')],
+    entryPoints: [path.join(repoRoot, 'e2e', 'support', `${name}.ts`)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -30,7 +34,7 @@ export function loadStoryBackend(): StoryBackendModule {
     banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  loaded = require(outfile) as StoryBackendModule;
+  const mod = require(outfile) as T;
   fs.rmSync(outfile, { force: true });
-  return loaded;
+  return mod;
 }
