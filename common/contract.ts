@@ -56,6 +56,12 @@ export interface ServerStatus {
   /** The protocol revisions spoken (server, and the last client's), and whether the proxy bridges them. */
   protocol?: ProtocolInUse;
   counters: ServerCounters;
+  /**
+   * Grows with every change of this server's status in this host run. A window that gets the same
+   * server's status by two paths (an event, a call's answer) keeps the higher one, so an answer
+   * that was on its way while the proxy moved on cannot put an old state back.
+   */
+  rev?: number;
 }
 
 /** Sign-in as the user sees it. `none`: no tokens held (the server may not need any). */

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AppInfo, AppSettings, ClientApp, ServerSummary, ThemeSetting } from '../../common/contract';
+import type { AppInfo, AppSettings, ClientApp, ServerStatus, ServerSummary, ThemeSetting } from '../../common/contract';
 import { call, on } from './api';
 
 /** The current time, re-rendered every `intervalMs` (for "since" and "retry in" labels). */
@@ -14,6 +14,23 @@ export function useNow(intervalMs: number): number {
 
 export type Load = { kind: 'loading' } | { kind: 'ready' } | { kind: 'failed'; error: string };
 
+/**
+ * The newer of two statuses of one server: an answer to a call can arrive after an event that
+ * already carried a later state (they travel separately), and must not put the old state back.
+ */
+export function newerStatus(current: ServerStatus | undefined, incoming: ServerStatus): ServerStatus {
+  return current && current.serverId === incoming.serverId && (current.rev ?? 0) > (incoming.rev ?? 0) ? current : incoming;
+}
+
+/** Keeps each server's newer status when a whole list or summary replaces what the window holds. */
+export function mergeServers(current: ServerSummary[], incoming: ServerSummary[]): ServerSummary[] {
+  const held = new Map(current.map((s) => [s.id, s.status]));
+  return incoming.map((s) => {
+    const status = newerStatus(held.get(s.id), s.status);
+    return status === s.status ? s : { ...s, status };
+  });
+}
+
 /** The server list, kept live by the list and status events. */
 export function useServers() {
   const [servers, setServers] = useState<ServerSummary[]>([]);
@@ -22,7 +39,8 @@ export function useServers() {
   const refresh = useCallback(async () => {
     const result = await call('servers:list', undefined);
     if (result.ok) {
-      setServers(result.value);
+      const listed = result.value;
+      setServers((list) => mergeServers(list, listed));
       setLoad({ kind: 'ready' });
     } else {
       setLoad({ kind: 'failed', error: result.error });
@@ -31,8 +49,15 @@ export function useServers() {
 
   useEffect(() => {
     // Subscribe before the first list so no change slips between the two.
-    const offList = on('servers:did-change-list', (list) => setServers(list));
-    const offStatus = on('servers:did-change-status', (status) => setServers((list) => list.map((s) => (s.id === status.serverId ? { ...s, status } : s))));
+    const offList = on('servers:did-change-list', (incoming) => setServers((list) => mergeServers(list, incoming)));
+    const offStatus = on('servers:did-change-status', (status) =>
+      setServers((list) =>
+        mergeServers(
+          list,
+          list.map((s) => (s.id === status.serverId ? { ...s, status } : s)),
+        ),
+      ),
+    );
     void refresh();
     return () => {
       offList();
@@ -42,7 +67,7 @@ export function useServers() {
 
   /** Apply a summary a call returned (the event may come later, or not at all). */
   const upsert = useCallback((updated: ServerSummary) => {
-    setServers((list) => (list.some((s) => s.id === updated.id) ? list.map((s) => (s.id === updated.id ? updated : s)) : [...list, updated]));
+    setServers((list) => mergeServers(list, list.some((s) => s.id === updated.id) ? list.map((s) => (s.id === updated.id ? updated : s)) : [...list, updated]));
   }, []);
   const drop = useCallback((id: string) => setServers((list) => list.filter((s) => s.id !== id)), []);
 

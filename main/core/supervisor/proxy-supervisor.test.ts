@@ -226,6 +226,8 @@ describe('ProxySupervisor with real child processes', () => {
     // The transport report changes the status without changing the state.
     expect(r.states('alpha')).toEqual(['starting', 'connecting', 'connecting', 'ready']);
     expect(r.history.map((s) => s.transport)).toEqual([undefined, undefined, 'sse', 'sse']);
+    // Every change has a higher revision, so a window can tell an old status from a new one.
+    expect(r.history.map((s) => s.rev)).toEqual([1, 2, 3, 4]);
     expect(ready).toMatchObject({ serverId: 'alpha', state: 'ready', pid: child.pid, restarts: 0, detail: 'Connected to ALPHA', transport: 'sse' });
     expect(r.sup.pid('alpha')).toBe(child.pid);
     // The child's log event is attributed to the server it runs for, whatever it claims.

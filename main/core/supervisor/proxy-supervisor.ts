@@ -391,6 +391,7 @@ export class ProxySupervisor {
   private apply(h: Handle, ev: StatusEvent): void {
     const next = reduceStatus(h.status, ev, this.clock.now());
     if (next === h.status) return;
+    next.rev = (h.status.rev ?? 0) + 1;
     h.status = next;
     for (const l of this.listeners) {
       try {
