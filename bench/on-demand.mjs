@@ -53,7 +53,11 @@ function treeRss(pid) {
 async function startBenchHost(hostJs, env, proxyScript) {
   const child = fork(hostJs, [], {
     execArgv: [],
-    env: { ...env, BENCH_PROXY_SCRIPT: proxyScript },
+    env: {
+      ...env,
+      BENCH_PROXY_SCRIPT: proxyScript,
+      ...(process.env.BENCH_PROXY_EXEC_ARGV ? { BENCH_PROXY_EXEC_ARGV: process.env.BENCH_PROXY_EXEC_ARGV } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const err = tail(child.stderr);
