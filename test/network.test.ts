@@ -122,6 +122,24 @@ describe('behind a forward proxy (HTTPS_PROXY), with a private CA', () => {
   });
 });
 
+describe('straight to a server with a private CA (no proxy)', () => {
+  it('untrusted says whose certificate; with a CA file of its own the session opens (the runtime fetch under the process-wide trust) and calls go through', async () => {
+    const open = await startInsideMcpServer(ca, { direct: true });
+    try {
+      const { core, home } = await host({});
+      const untrusted = (await core.addServer({ url: open.url, name: 'Open untrusted' })).id;
+      expect((await waitForState(core, untrusted, 'retrying')).detail).toContain(ISSUED_BY);
+      const trusted = (await core.addServer({ url: open.url, name: 'Open own CA', caFile: ca.caFile })).id;
+      await waitForState(core, trusted, 'ready');
+      expect(await echoThrough(home, trusted)).toBe('echo: through the proxy');
+      expect(await echoThrough(home, trusted)).toBe('echo: through the proxy');
+      expect(open.calls).toBe(2);
+    } finally {
+      await open.close();
+    }
+  });
+});
+
 describe('NO_PROXY', () => {
   it('a server it names goes direct (the inside server drops it), the proxy never sees it', async () => {
     const proxy = await startForwardProxy();

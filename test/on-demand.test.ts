@@ -2,6 +2,8 @@
 // children from out/proxy, the real connector started by an MCP client as Claude Desktop does, and
 // the SDK fixture server. The idle time is the host's Clock port, a FakeClock: a test moves it past
 // the idle time instead of waiting for it; everything else (processes, sockets, HTTP) is real.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerStatus } from '../common/contract';
 import type { Host } from '../main/core/host';
@@ -100,6 +102,9 @@ describe('proxies on demand', () => {
     await waitFor(() => (statusOf(host!, id).counters.connections === 0 ? true : undefined), 'the connection to close');
     const stopped = await idleOut(host, clock, id);
     expect(alive(stopped)).toBe(false);
+    // The proxy left its compiled code in the data directory (NODE_COMPILE_CACHE), for the next start.
+    const cached = fs.readdirSync(path.join(t.dataDir, 'cache', 'code'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(cached.length).toBeGreaterThan(0);
     const s = statusOf(host, id);
     expect(s.state).toBe('idle');
     expect(s.pid).toBeUndefined();

@@ -4,6 +4,7 @@
  * settings). Built by createHost (main/core/host.ts) in every host; nothing else constructs one.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type * as net from 'node:net';
 import type {
   AddProposal,
@@ -313,6 +314,7 @@ export class AppCore implements SwitchboardCore {
     const supervisor = new ProxySupervisor({
       launcher: this.opts.launcher,
       proxyScript: this.opts.proxyScript,
+      codeCacheDir: path.join(this.opts.paths.dataDir, 'cache', 'code'),
       secret: this.secret,
       endpointFor: (id) => endpointFor(this.opts.paths, id),
       onLog: (e) => this.logs.append(this.labels.label(e)),

@@ -32,6 +32,8 @@ export interface HealthOptions {
   /** The upstream module (and the SDK), loaded on first use. */
   loadUpstream(): Promise<UpstreamModule>;
   fetch?: typeof fetch;
+  /** See UpstreamOptions.processWideNetwork. */
+  processWideNetwork?: boolean;
   /** Retry backoff: first delay and cap, ms. */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -189,6 +191,7 @@ export class UpstreamHealth {
           preferred: this.transport,
           fetch: this.opts.fetch,
           network: server.network,
+          processWideNetwork: this.opts.processWideNetwork,
           auth: this.opts.auth,
           singleTransport,
         },

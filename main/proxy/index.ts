@@ -48,6 +48,8 @@ process.on('message', (raw: unknown) => {
       token: msg.token,
       policy: msg.policy,
       warm: msg.warm === true,
+      // One server per proxy child: its network configuration may be the process's own.
+      processWideNetwork: true,
       emit,
       requestTimeoutMs: positiveInt(process.env.MCP_SWITCHBOARD_REQUEST_TIMEOUT_MS),
     });

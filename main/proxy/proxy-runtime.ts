@@ -50,6 +50,8 @@ export interface ProxyRuntimeOptions {
   policy?: PolicySnapshot;
   /** Started on demand for a client about to connect: load the upstream code right after listening. */
   warm?: boolean;
+  /** This process runs for this one server (the proxy child): see UpstreamOptions.processWideNetwork. */
+  processWideNetwork?: boolean;
 }
 
 interface Conn {
@@ -89,6 +91,7 @@ export class ProxyRuntime {
       reporter: this.reporter,
       loadUpstream: () => this.loadUpstream(),
       fetch: opts.fetch,
+      processWideNetwork: opts.processWideNetwork,
       retryBaseMs: opts.retryBaseMs,
       retryMaxMs: opts.retryMaxMs,
     });
@@ -163,6 +166,7 @@ export class ProxyRuntime {
         preferred: health.transport,
         fetch: this.opts.fetch,
         network: this.opts.server.network,
+        processWideNetwork: this.opts.processWideNetwork,
         auth: this.auth,
         requestTimeoutMs: this.opts.requestTimeoutMs,
         recovery: {

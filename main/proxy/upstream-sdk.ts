@@ -7,7 +7,7 @@
 import { SSEClientTransport, StreamableHTTPClientTransport, UnauthorizedError, type JSONRPCMessage } from '@modelcontextprotocol/client';
 import type { JsonRpcMessage } from '../shared/mcp-http';
 import type { UpstreamTarget } from '../shared/fork-protocol';
-import { fetchFor } from '../shared/net/fetch';
+import { fetchFor, processFetchFor } from '../shared/net/fetch';
 import { boundResponse } from './bounded-body';
 import { describeFailure, httpStatusOf, retryAfterOf } from './upstream-errors';
 import { RETRYABLE_STATUSES, displayUrl, parseRetryAfter } from './upstream-shared';
@@ -74,7 +74,7 @@ export class SdkTransports {
     private readonly opts: UpstreamOptions,
     private readonly hooks: TransportHooks,
   ) {
-    this.networkFetch = fetchFor(opts.network);
+    this.networkFetch = opts.processWideNetwork ? processFetchFor(opts.network) : fetchFor(opts.network);
   }
 
   create(target: UpstreamTarget, protocolVersion?: string): Transport {

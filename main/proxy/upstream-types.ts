@@ -47,6 +47,12 @@ export interface UpstreamOptions {
   fetch?: typeof fetch;
   /** How the server is reached (proxy, trusted CAs): the SDK transports' fetch and the fast path's agents. */
   network?: NetworkConfig;
+  /**
+   * This process speaks under `network` only (the proxy child's entry says so): a direct route
+   * may use the runtime's own fetch with the trusted CAs as the process's default (no undici to
+   * load at a cold start). Tests that run several configurations in one process leave it unset.
+   */
+  processWideNetwork?: boolean;
   /** Access tokens from the main process. Absent: the server needs no sign-in (or none yet). */
   auth?: UpstreamAuth;
   /**

@@ -41,6 +41,35 @@ export function dispatcherFor(net: NetworkConfig): Dispatcher {
   return d;
 }
 
+let defaultTrust: string | undefined;
+
+/**
+ * The fetch of a proxy child for its server's configuration. A direct route takes the runtime's
+ * own fetch, so undici (about 45 ms to load and compile at a cold start) is never loaded: before
+ * the first https request the trusted CAs become the process's default
+ * (`tls.setDefaultCACertificates`, Node 22.19+), which is right only in a process that speaks
+ * under this one configuration (never main, whose servers each have their own). A proxy route, or
+ * a runtime without that call, takes `fetchFor`.
+ */
+export function processFetchFor(net: NetworkConfig | undefined): typeof fetch {
+  if (!net) return globalThis.fetch;
+  if (net.route.kind !== 'direct') return fetchFor(net);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tls = require('node:tls') as { setDefaultCACertificates?: (certs: string[]) => void };
+  const setDefault = tls.setDefaultCACertificates;
+  if (typeof setDefault !== 'function') return fetchFor(net);
+  const key = networkKey(net);
+  return (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (defaultTrust !== key && url.startsWith('https:')) {
+      const ca = caFor(net);
+      if (ca) setDefault.call(tls, ca);
+      defaultTrust = key;
+    }
+    return globalThis.fetch(input, init);
+  };
+}
+
 /** Statuses whose answer has no body (the Response constructor refuses one). */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 

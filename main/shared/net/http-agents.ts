@@ -31,7 +31,8 @@ export function agentFor(url: URL, net: NetworkConfig | undefined, o: AgentOptio
   const key = `${url.protocol}|${o.keepAlive ? 'k' : '-'}|${o.maxSockets ?? ''}|${networkKey(net)}`;
   let agent = agents.get(key);
   if (agent) return agent;
-  const ca = caFor(net);
+  // Plain http straight to the server has no TLS: reading the system store (tens of ms) would be waste.
+  const ca = secure || route.kind !== 'direct' ? caFor(net) : undefined;
   const base = { keepAlive: o.keepAlive, ...(o.maxSockets ? { maxSockets: o.maxSockets } : {}), ...(ca ? { ca } : {}) };
   if (route.kind === 'direct') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
