@@ -102,9 +102,12 @@ describe('proxies on demand', () => {
     await waitFor(() => (statusOf(host!, id).counters.connections === 0 ? true : undefined), 'the connection to close');
     const stopped = await idleOut(host, clock, id);
     expect(alive(stopped)).toBe(false);
-    // The proxy left its compiled code in the data directory (NODE_COMPILE_CACHE), for the next start.
-    const cached = fs.readdirSync(path.join(t.dataDir, 'cache', 'code'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-    expect(cached.length).toBeGreaterThan(0);
+    // The proxy left its compiled code in the data directory, for the next start, readable by no one else.
+    const cacheDir = path.join(t.dataDir, 'cache', 'code');
+    const entries = fs.readdirSync(cacheDir, { recursive: true, withFileTypes: true });
+    expect(entries.filter((e) => e.isFile()).length).toBeGreaterThan(0);
+    const open = [cacheDir, path.dirname(cacheDir), ...entries.map((e) => path.join(e.parentPath, e.name))].filter((p) => (fs.statSync(p).mode & 0o077) !== 0);
+    expect(open).toEqual([]);
     const s = statusOf(host, id);
     expect(s.state).toBe('idle');
     expect(s.pid).toBeUndefined();

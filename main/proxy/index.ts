@@ -4,12 +4,27 @@
  * receives its configuration and the connector secret over the fork channel only, and exits when
  * the parent goes away.
  */
+import * as nodeModule from 'node:module';
 import type { ParentToProxy, ProxyToParent } from '../shared/fork-protocol';
 import { ProxyRuntime } from './proxy-runtime';
 
 if (!process.send) {
   process.stderr.write('mcp-switchboard proxy: must be started by MCP Switchboard (no IPC channel)\n');
   process.exit(2);
+}
+
+// What the proxy creates is its user's alone (its socket is made 0600 as well).
+process.umask(0o077);
+// V8's compiled code of the upstream code, kept in the data directory between starts (Node 22.1+;
+// a runtime without it just compiles again). Turned on here, not by NODE_COMPILE_CACHE, so the
+// folders it makes are created under the umask above.
+const codeCache = process.env.MCP_SWITCHBOARD_CODE_CACHE;
+if (codeCache) {
+  try {
+    (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache?.(codeCache);
+  } catch {
+    // no cache: slower first clients, nothing else
+  }
 }
 
 let runtime: ProxyRuntime | undefined;

@@ -17,9 +17,9 @@ export interface SupervisorOptions {
   launcher: ChildLauncher;
   proxyScript: string;
   /**
-   * Where proxies keep V8's compiled code between starts (NODE_COMPILE_CACHE, a folder of the
-   * private data directory, never a shared temporary one): an on-demand start compiles the
-   * upstream code once, not at every first client.
+   * Where proxies keep V8's compiled code between starts (a folder of the private data directory,
+   * never a shared temporary one; the proxy turns it on itself, after making what it creates
+   * private): an on-demand start compiles the upstream code once, not at every first client.
    */
   codeCacheDir?: string;
   secret: string;
@@ -201,7 +201,7 @@ export class ProxySupervisor {
     h.fatal = undefined;
     let child: ChildProcess;
     try {
-      const env = this.opts.codeCacheDir ? { NODE_COMPILE_CACHE: this.opts.codeCacheDir } : undefined;
+      const env = this.opts.codeCacheDir ? { MCP_SWITCHBOARD_CODE_CACHE: this.opts.codeCacheDir } : undefined;
       child = this.opts.launcher.launch({ script: this.opts.proxyScript, name: `proxy:${h.config.id}`, ...(env ? { env } : {}) });
     } catch (err) {
       this.onExit(h, undefined, null, null, `could not start the proxy: ${(err as Error).message}`);
