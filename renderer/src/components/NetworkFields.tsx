@@ -54,8 +54,8 @@ export function NetworkFields({ proxy, caFile, onChange, children }: Props) {
           />
         </label>
       </div>
-      <p className="muted small">A proxy password written in the URL (http://user:password@host:port) is kept in the app&apos;s vault.</p>
       {children}
+      <p className="muted small">A proxy password written in the URL (http://user:password@host:port) is kept in the app&apos;s vault.</p>
     </fieldset>
   );
 }
