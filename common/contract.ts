@@ -98,6 +98,10 @@ export interface ServerSummary {
   standIns?: boolean;
   /** Client installs (client ids) that get no stand-ins while `standIns` is on. */
   standInsOffFor?: string[];
+  /** Its own proxy: `direct` or the proxy URL with its user but never the password (kept in the vault). Absent: the system's settings. */
+  proxy?: string;
+  /** Its own CA file, when it has one. */
+  caFile?: string;
 }
 
 /**
@@ -246,6 +250,14 @@ export interface UpdateServerInput {
   clientId?: string;
   /** A new client secret (write-only); null removes the stored one; absent keeps it. */
   clientSecret?: string | null;
+  /**
+   * How to reach the server, as at add: `system` (or ''), `direct`, or a proxy URL. A password in
+   * the URL goes to the vault; the same URL and user without one keeps the stored password; any
+   * other choice removes it.
+   */
+  proxy?: string;
+  /** The server's own CA file (an absolute path); '' removes it. */
+  caFile?: string;
 }
 
 export interface UpdateServerResult {

@@ -222,6 +222,34 @@ test('server detail: Edit a header value (write-only), the name; only what chang
   ]);
 });
 
+test('server detail: Edit ▸ Network gives the server its own proxy (the password never shown back) and a CA file; a bad address is refused', async ({
+  page,
+}) => {
+  await open(page);
+  await row(page, 'sentry').getByRole('button', { name: 'Open Sentry' }).click();
+  const detail = page.getByTestId('server-detail');
+  await detail.getByRole('tab', { name: 'Settings' }).click();
+  const form = detail.getByTestId('edit-form');
+  const network = form.getByRole('group', { name: 'Network' });
+  await expect(network.getByTestId('network-now')).toHaveText("Now: the system's proxy settings.");
+  await network.getByLabel(/Proxy/).fill('socks5://proxy.corp:1080');
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await expect(form.getByRole('alert')).toContainText('Only HTTP proxies are supported');
+  await network.getByLabel(/Proxy/).fill('http://ann:proxy-pw@proxy.corp:3128');
+  await network.getByLabel(/CA certificate file/).fill('/etc/corp/root.pem');
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await expect(form.getByRole('status')).toHaveText('Saved.');
+  await expect(network.getByLabel(/Proxy/)).toHaveValue('http://ann@proxy.corp:3128');
+  await expect(network.getByTestId('network-now')).toHaveText(
+    'Now: the proxy http://ann@proxy.corp:3128, trusting /etc/corp/root.pem. Leave the password out of the URL to keep the stored one.',
+  );
+  await expect(page.getByText('proxy-pw')).toHaveCount(0);
+  expect(await sent(page, 'servers:update')).toEqual([
+    { name: 'servers:update', arg: { serverId: 'sentry', proxy: 'socks5://proxy.corp:1080' } },
+    { name: 'servers:update', arg: { serverId: 'sentry', proxy: 'http://ann:proxy-pw@proxy.corp:3128', caFile: '/etc/corp/root.pem' } },
+  ]);
+});
+
 test('server detail: a failing server explains itself and carries Restart · Show log; refusals and tool errors are shown', async ({ page }) => {
   await open(page);
   await row(page, 'broken').getByRole('button', { name: 'Open Internal tools' }).click();

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ENTERPRISE_CLIENT, APP_CLIENT, IDP_CLIENT, KEYED_CLIENT, startOidcFixture, type OidcFixture } from '../main/core/auth/testing/oidc-fixture';
 import { TestBrowser } from '../main/core/auth/testing/test-browser';
 import type { AppCore } from '../main/core/app-core';
@@ -181,6 +181,47 @@ describe('a proxy that wants a password', () => {
         .map((e) => e.message)
         .join('\n'),
     ).not.toContain(PASSWORD);
+  });
+
+  it('the Edit form moves a server added "direct" onto its own proxy: refused, then through once the password is right; back to direct forgets the password', async () => {
+    const { core, home } = await host({});
+    const id = (await core.addServer({ url: inside.url, name: 'Edited network', proxy: 'direct', caFile: ca.caFile })).id;
+    expect((await waitForState(core, id, 'retrying')).detail).toMatch(/connection reset|socket hang up|closed/i);
+    const settingsJson = () => fs.readFileSync(path.join(resolvePaths(home.env).dataDir, 'settings.json'), 'utf8');
+    const secretsJson = () => fs.readFileSync(path.join(resolvePaths(home.env).dataDir, 'secrets.json'), 'utf8');
+    const summary = () => core.listServers().find((s) => s.id === id)!;
+
+    // A bad address is refused with the add flow's sentence; nothing changes.
+    await expect(core.updateServer({ serverId: id, proxy: proxy.url.replace('http://', `socks5://ann:${PASSWORD}@`) })).rejects.toThrow(
+      'Only HTTP proxies are supported (http:// or https://), not socks5://.',
+    );
+    expect(summary().proxy).toBe('direct');
+
+    // Its proxy with a wrong password: the proxy restarts on the new route and is refused.
+    const edited = await core.updateServer({ serverId: id, proxy: proxy.url.replace('//', '//ann:wrong-one@') });
+    expect(edited.server.proxy).toBe(proxy.url.replace('//', '//ann@'));
+    await vi.waitFor(() => expect(summary().status.detail).toContain('407 Proxy Authentication Required'), { timeout: 20_000, interval: 50 });
+
+    // The same URL and user with the right password changes only the vault: the proxy restarts with it.
+    const pid = core.proxyPid(id);
+    await core.updateServer({ serverId: id, proxy: proxy.url.replace('//', `//ann:${PASSWORD}@`) });
+    expect(core.proxyPid(id)).not.toBe(pid);
+    await waitForState(core, id, 'ready');
+    expect(await echoThrough(home, id)).toBe('echo: through the proxy');
+    expect(settingsJson()).not.toContain(PASSWORD);
+    expect(secretsJson()).toContain(PASSWORD);
+    expect(JSON.stringify(core.listServers())).not.toContain(PASSWORD);
+    const log = core.tailLogs(id, 500).map((e) => e.message);
+    expect(log).toEqual(expect.arrayContaining(['Edited: network: proxy', 'Edited: network: proxy password (new value)']));
+    expect(log.join('\n')).not.toContain(PASSWORD);
+    expect(log.join('\n')).not.toContain('wrong-one');
+
+    // Direct again (and no CA file of its own): the password leaves the vault, the server drops the direct path again.
+    await core.updateServer({ serverId: id, proxy: 'direct', caFile: '' });
+    expect(secretsJson()).not.toContain(PASSWORD);
+    expect(summary()).not.toHaveProperty('caFile');
+    await waitForState(core, id, 'retrying');
+    expect(core.tailLogs(id, 50).map((e) => e.message)).toContain('Edited: network: proxy, CA file (removed)');
   });
 
   it("Settings ▸ Network's user and password serve the environment's proxy; without them the proxy refuses", async () => {

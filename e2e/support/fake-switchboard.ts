@@ -18,6 +18,7 @@ import type {
   ProbeResult,
   ServerSummary,
   ToolInfo,
+  UpdateServerInput,
 } from '../../common/contract';
 
 export interface FakeSeed {
@@ -201,11 +202,19 @@ export function installFakeSwitchboard(seed: FakeSeed): void {
       drafts.splice(i, 1);
       return ok();
     },
-    'servers:update': (arg: { serverId: string; name?: string; url?: string; headers?: Record<string, string | null> }) => {
+    'servers:update': (arg: UpdateServerInput) => {
       const s = find(arg.serverId);
       if (!s) return fail(`No server "${arg.serverId}"`);
+      if (arg.proxy !== undefined && !/^(system|direct|https?:\/\/[^/]+)$/.test(arg.proxy)) {
+        return fail('Only HTTP proxies are supported (http:// or https://).');
+      }
       if (arg.name) s.name = arg.name;
       if (arg.url) s.url = arg.url;
+      // Like the core: the password goes to the vault, the summary keeps the user only.
+      if (arg.proxy === 'system') delete s.proxy;
+      else if (arg.proxy !== undefined) s.proxy = arg.proxy.replace(/:[^:@/]*@/, '@');
+      if (arg.caFile === '') delete s.caFile;
+      else if (arg.caFile !== undefined) s.caFile = arg.caFile;
       for (const [name, value] of Object.entries(arg.headers ?? {})) {
         s.headerNames = s.headerNames.filter((h) => h.toLowerCase() !== name.toLowerCase());
         if (value !== null) s.headerNames.push(name);

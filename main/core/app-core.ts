@@ -242,6 +242,7 @@ export class AppCore implements SwitchboardCore {
       registry: this.registry,
       tokens: this.tokens,
       fleet: this.fleet,
+      network: this.network,
       log: (server, level, message) => this.log(server, level, message),
       summary: (record) => this.summary(record),
       addServer: (input) => this.addServer(input),

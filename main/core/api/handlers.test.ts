@@ -183,6 +183,7 @@ describe('createHandlers', () => {
     ['servers:update', { serverId: 'alpha', headers: [] }, /"headers" must be an object of strings or nulls, got an array/],
     ['servers:update', { serverId: 'alpha', clientSecret: '' }, /"clientSecret" must be null or a string of 1 to 8192 characters/],
     ['servers:update', { serverId: 'alpha', transport: 'sse' }, /unknown field "transport"/],
+    ['servers:update', { serverId: 'alpha', proxy: 3128 }, /"proxy" must be "system", "direct" or a proxy URL/],
     ['auth:sign-in-page', { serverId: 1 }, /"serverId" must be a string, got a number/],
     ['auth:open-sign-in-page', {}, /"serverId" must be a string, got nothing/],
     ['auth:cancel-sign-in', null, /expected an object \{ serverId \}, got null/],
@@ -243,6 +244,11 @@ describe('createHandlers', () => {
       clientSecret: null,
       scopes: '',
     });
+    // The network: empty is a choice (the system's settings, no CA file), kept as such.
+    await handlers['servers:update']({ serverId: 'alpha', proxy: ' ', caFile: '' });
+    expect(core.calls.at(-1)!.args[0]).toEqual({ serverId: 'alpha', proxy: 'system', caFile: '' });
+    await handlers['servers:update']({ serverId: 'alpha', proxy: ' http://ann:pw@proxy:3128 ', caFile: ' /etc/root.pem ' });
+    expect(core.calls.at(-1)!.args[0]).toEqual({ serverId: 'alpha', proxy: 'http://ann:pw@proxy:3128', caFile: '/etc/root.pem' });
 
     expect(await handlers['auth:sign-in-page']({ serverId: 'alpha' })).toEqual({ ok: true, value: null });
     core.signInPages.alpha = { url: 'https://auth.example.com/authorize?state=s', expiresAt: 5 };

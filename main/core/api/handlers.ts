@@ -162,13 +162,13 @@ export function parseAddServerInput(arg: unknown, name: CallName = 'servers:add'
 }
 
 /**
- * The Edit form. Header values and the client secret are write-only: validated by length and type,
- * never echoed in an error.
+ * The Edit form. Header values, the client secret and a proxy URL (its password) are write-only:
+ * validated by length and type, never echoed in an error.
  */
 export function parseUpdateServerInput(arg: unknown): UpdateServerInput {
   const name: CallName = 'servers:update';
-  const obj = expectRecord(name, arg, 'an object { serverId, name?, url?, headers?, scopes?, clientId?, clientSecret? }');
-  expectKnownKeys(name, obj, ['serverId', 'name', 'url', 'headers', 'scopes', 'clientId', 'clientSecret']);
+  const obj = expectRecord(name, arg, 'an object { serverId, name?, url?, headers?, scopes?, clientId?, clientSecret?, proxy?, caFile? }');
+  expectKnownKeys(name, obj, ['serverId', 'name', 'url', 'headers', 'scopes', 'clientId', 'clientSecret', 'proxy', 'caFile']);
   const input: UpdateServerInput = { serverId: expectServerId(name, obj) };
   const displayName = expectString(name, 'name', obj.name, LIMITS.nameLength, false);
   if (displayName !== undefined) input.name = displayName;
@@ -179,6 +179,10 @@ export function parseUpdateServerInput(arg: unknown): UpdateServerInput {
   }
   const scopes = expectString(name, 'scopes', obj.scopes, 1000, false);
   if (scopes !== undefined) input.scopes = scopes;
+  // Empty is a choice here: the system's proxy settings, no CA file of its own.
+  const network = parseNetworkFields(name, obj);
+  if (obj.proxy !== undefined) input.proxy = network.proxy ?? 'system';
+  if (obj.caFile !== undefined) input.caFile = network.caFile ?? '';
   const clientId = expectString(name, 'clientId', obj.clientId, LIMITS.urlLength, false);
   if (clientId !== undefined) input.clientId = clientId;
   if (obj.clientSecret !== undefined) {

@@ -103,6 +103,11 @@ export class NetworkPlanner {
     if (parsed.ok && parsed.value.password) await this.storeProxyPassword(serverId, parsed.value.password);
   }
 
+  /** This host has a vault to keep a proxy password in. */
+  get canStoreProxyPasswords(): boolean {
+    return this.o.vault !== undefined;
+  }
+
   /** Stores (or removes) a proxy password: a server's own, or Settings ▸ Network's (`*`). */
   async storeProxyPassword(serverId: string, password: string | null): Promise<void> {
     if (!this.o.vault) throw new Error('This host cannot store a proxy password.');

@@ -6,6 +6,7 @@
  */
 import type { AddServerInput, FindOrAddResult, LogLevel, ServerSummary, UpdateServerInput, UpdateServerResult } from '../../../common/contract';
 import type { TokenBroker } from '../auth/token-broker';
+import type { NetworkPlanner } from '../network/network-planner';
 import type { ProxyFleet } from '../supervisor/proxy-fleet';
 import { planEdit } from './server-edit';
 import { matchServer, sameSecret } from './server-match';
@@ -16,6 +17,8 @@ export interface ServerChangesOptions {
   registry: ServerRegistry;
   tokens: TokenBroker;
   fleet: ProxyFleet;
+  /** The vault's proxy passwords (network/network-planner.ts). */
+  network: Pick<NetworkPlanner, 'canStoreProxyPasswords' | 'storeProxyPassword'>;
   log(server: string, level: LogLevel, message: string): void;
   summary(record: ServerRecord): ServerSummary;
   addServer(input: AddServerInput): Promise<ServerSummary>;
@@ -78,9 +81,10 @@ export class ServerChanges {
   }
 
   /**
-   * The Edit form: name, address, header values (write-only), scopes, the pre-registered client. A
-   * new address or client ID resets the sign-in made for the old one; a changed address or header
-   * restarts the proxy. The log names what changed, never a value.
+   * The Edit form: name, address, header values (write-only), scopes, the pre-registered client,
+   * the network (its own proxy, its password in the vault; a CA file). A new address or client ID
+   * resets the sign-in made for the old one; a changed address, header or network restarts the
+   * proxy. The log names what changed, never a value.
    */
   async update(input: UpdateServerInput): Promise<UpdateServerResult> {
     const record = this.opts.registry.get(input.serverId);
@@ -89,11 +93,13 @@ export class ServerChanges {
     const clientId = plan.patch.clientId !== undefined ? plan.patch.clientId || undefined : record.clientId;
     if (typeof input.clientSecret === 'string' && !clientId) throw new Error('A client secret needs its client ID.');
     if (typeof input.clientSecret === 'string' && !this.opts.tokens.canStoreClientSecrets) throw new Error('This host cannot store a client secret.');
+    if (typeof plan.proxyPassword === 'string' && !this.opts.network.canStoreProxyPasswords) throw new Error('This host cannot store a proxy password.');
     if (plan.changes.length === 0) return { server: this.opts.summary(record), signedOut: false };
     const before = await this.opts.tokens.authConfig(record.id);
     const next = Object.keys(plan.patch).length ? this.opts.registry.edit(record.id, plan.patch) : record;
     if (typeof input.clientSecret === 'string') await this.opts.tokens.setClientSecret(record.id, input.clientSecret);
     else if (input.clientSecret === null || !clientId) await this.opts.tokens.setClientSecret(record.id, undefined);
+    if (plan.proxyPassword !== undefined && this.opts.network.canStoreProxyPasswords) await this.opts.network.storeProxyPassword(record.id, plan.proxyPassword);
     const signedIn = ['signed-in', 'error', 'signing-in'].includes(this.opts.tokens.signInState(record.id));
     let signedOut = false;
     if (plan.resetsSignIn && signedIn) {
@@ -103,7 +109,8 @@ export class ServerChanges {
       signedOut = true;
     }
     this.opts.log(record.id, 'info', `Edited: ${plan.changes.join(', ')}${signedOut ? '; signed out (sign in again for the new address or client)' : ''}`);
-    await this.opts.fleet.applyChanges(next);
+    // A proxy password changes in the vault only: the running proxy was started with the old one.
+    await this.opts.fleet.applyChanges(next, { restart: plan.proxyPassword !== undefined });
     this.opts.tokens.keepFresh();
     return { server: this.opts.summary(this.opts.registry.get(record.id)!), signedOut };
   }

@@ -4,7 +4,9 @@
  * is described for the log by field and header name, never by value.
  */
 import type { UpdateServerInput } from '../../../common/contract';
+import { parseProxyUrl } from '../../shared/net/proxy-route';
 import type { ServerRecord } from './server-model';
+import { networkFields } from './server-registry';
 
 /** The stored headers with the form's changes: a string sets, null removes, a header not named stays. */
 export function mergeHeaders(current: Record<string, string>, changes: Record<string, string | null> | undefined): Record<string, string> {
@@ -18,14 +20,23 @@ export function mergeHeaders(current: Record<string, string>, changes: Record<st
 }
 
 export interface EditPlan {
-  patch: Partial<Pick<ServerRecord, 'name' | 'url' | 'headers' | 'scopes' | 'clientId'>>;
+  patch: Partial<Pick<ServerRecord, 'name' | 'url' | 'headers' | 'scopes' | 'clientId' | 'proxy' | 'caFile'>>;
   /** The address or the OAuth client (its ID) changes: a sign-in made for the old one must go. */
   resetsSignIn: boolean;
+  /**
+   * The vault's password of the server's own proxy: a string stores it (typed in the URL), null
+   * removes it (no proxy URL with a user any more, or another user), absent keeps it.
+   */
+  proxyPassword?: string | null;
   /** For the log: "name, address, header X-Api-Key (new value), client secret". Never a value. */
   changes: string[];
 }
 
-/** What an Edit form's input changes on `record` (validation of the values is the registry's). */
+/**
+ * What an Edit form's input changes on `record`. The registry validates the values; the network
+ * fields are validated here already (networkFields, the add flow's sentences), since the stored
+ * form is what tells whether they change: a bad proxy URL is refused before anything is saved.
+ */
 export function planEdit(record: ServerRecord, input: UpdateServerInput): EditPlan {
   const patch: EditPlan['patch'] = {};
   const changes: string[] = [];
@@ -60,5 +71,37 @@ export function planEdit(record: ServerRecord, input: UpdateServerInput): EditPl
     // A rotated secret of the same client: the grant stays; the next renewal uses the new secret.
     changes.push(input.clientSecret === null ? 'client secret (removed)' : 'client secret (new value)');
   }
-  return { patch, resetsSignIn: urlChanged || clientChanged, changes };
+  const plan: EditPlan = { patch, resetsSignIn: urlChanged || clientChanged, changes };
+  if (input.proxy !== undefined) planProxy(record, input.proxy, plan);
+  if (input.caFile !== undefined) {
+    const caFile = networkFields({ caFile: input.caFile }).caFile;
+    if (caFile !== record.caFile) {
+      patch.caFile = caFile ?? '';
+      changes.push(caFile ? 'CA file' : 'CA file (removed)');
+    }
+  }
+  return plan;
+}
+
+/**
+ * A new proxy choice: the stored form (no password) in the patch when it differs; its password,
+ * typed in the URL, for the vault. A URL with the same user and no password keeps the stored
+ * password (write-only, like a header value); any other choice drops it.
+ */
+function planProxy(record: ServerRecord, typed: string, plan: EditPlan): void {
+  const proxy = networkFields({ proxy: typed }).proxy;
+  const userOf = (p: string | undefined) => {
+    const parsed = p && p !== 'direct' ? parseProxyUrl(p) : undefined;
+    return parsed?.ok ? parsed.value.username : undefined;
+  };
+  const parsed = proxy && proxy !== 'direct' ? parseProxyUrl(typed) : undefined;
+  const password = parsed?.ok ? parsed.value.password : undefined;
+  const before = userOf(record.proxy);
+  const after = userOf(proxy);
+  if (proxy !== record.proxy) {
+    plan.patch.proxy = proxy ?? '';
+    plan.changes.push('network: proxy');
+  } else if (password) plan.changes.push('network: proxy password (new value)');
+  if (password) plan.proxyPassword = password;
+  else if (before !== undefined && (after === undefined || after !== before)) plan.proxyPassword = null;
 }

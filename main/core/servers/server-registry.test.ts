@@ -320,4 +320,21 @@ describe('ServerRegistry', () => {
     expectRefused(() => reg.edit(rec.id, { url: 'https://c.example.com/mcp' }), 'https://c.example.com/mcp is already added as "C".');
     expect(reg.get(rec.id)!.url).toBe('https://b.example.com/mcp');
   });
+
+  it('edit: the network, as at add: a proxy URL stored without its password, cleared with "" (the system) and the CA file with ""; a bad one changes nothing', () => {
+    const store = openStore();
+    const reg = new ServerRegistry(store);
+    const rec = reg.add({ url: 'https://a.example.com/mcp', name: 'A', proxy: 'direct' });
+    expect(reg.edit(rec.id, { proxy: 'http://ann:pw-in-vault@proxy.corp:3128', caFile: ' /etc/corp/root.pem ' })).toMatchObject({
+      proxy: 'http://ann@proxy.corp:3128',
+      caFile: '/etc/corp/root.pem',
+    });
+    expect(JSON.stringify(store.get('servers'))).not.toContain('pw-in-vault');
+    expectRefused(() => reg.edit(rec.id, { proxy: 'ftp://proxy.corp' }), 'Only HTTP proxies are supported (http:// or https://), not ftp://.');
+    expectRefused(() => reg.edit(rec.id, { caFile: 'relative.pem' }), 'The CA file must be an absolute path (the whole path of the PEM file).');
+    expect(reg.get(rec.id)).toMatchObject({ proxy: 'http://ann@proxy.corp:3128', caFile: '/etc/corp/root.pem' });
+    const cleared = reg.edit(rec.id, { proxy: '', caFile: '' });
+    expect(cleared.proxy).toBeUndefined();
+    expect(cleared.caFile).toBeUndefined();
+  });
 });

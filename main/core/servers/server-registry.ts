@@ -25,6 +25,36 @@ export type { SettingsStore } from '../settings-store';
 export class ServerRegistryError extends Error {}
 
 /**
+ * A server's network fields as stored, from what the add flow or the Edit form typed: `proxy`
+ * absent (the system's settings: '', 'system' or not given), 'direct', or the proxy URL without its
+ * password (the caller keeps that in the vault); `caFile` absent ('' or not given) or an absolute
+ * path. One validation and one set of sentences for add and edit.
+ */
+export function networkFields(input: { proxy?: string; caFile?: string }): Pick<ServerRecord, 'proxy' | 'caFile'> {
+  const out: Pick<ServerRecord, 'proxy' | 'caFile'> = {};
+  const proxy = input.proxy?.trim();
+  if (proxy && proxy !== 'system') {
+    if (proxy === 'direct') out.proxy = 'direct';
+    else {
+      const parsed = parseProxyUrl(proxy);
+      if (!parsed.ok) throw new ServerRegistryError(parsed.error);
+      const u = new URL(parsed.value.url);
+      if (parsed.value.username !== undefined) u.username = encodeURIComponent(parsed.value.username);
+      out.proxy = u.href.replace(/\/$/, '');
+    }
+  }
+  if (input.caFile !== undefined) {
+    try {
+      const file = parseCaFile(input.caFile, 'The CA file');
+      if (file) out.caFile = file;
+    } catch (err) {
+      throw new ServerRegistryError((err as SettingsError).message);
+    }
+  }
+  return out;
+}
+
+/**
  * The sign-in mode and network fields of an add, as stored: no secret (the proxy's password and
  * the private key go to the vault, AppCore.addServer), the proxy URL without its password.
  */
@@ -50,25 +80,7 @@ export function accessFields(input: AddServerInput): Pick<ServerRecord, 'grantTy
       throw new ServerRegistryError('The signing algorithm must be RS256, ES256, PS256, EdDSA or the like.');
     out.signingAlgorithm = input.signingAlgorithm;
   }
-  const proxy = input.proxy?.trim();
-  if (proxy && proxy !== 'system') {
-    if (proxy === 'direct') out.proxy = 'direct';
-    else {
-      const parsed = parseProxyUrl(proxy);
-      if (!parsed.ok) throw new ServerRegistryError(parsed.error);
-      const u = new URL(parsed.value.url);
-      if (parsed.value.username !== undefined) u.username = encodeURIComponent(parsed.value.username);
-      out.proxy = u.href.replace(/\/$/, '');
-    }
-  }
-  if (input.caFile !== undefined) {
-    try {
-      const file = parseCaFile(input.caFile, 'The CA file');
-      if (file) out.caFile = file;
-    } catch (err) {
-      throw new ServerRegistryError((err as SettingsError).message);
-    }
-  }
+  Object.assign(out, networkFields(input));
   return out;
 }
 
@@ -182,17 +194,32 @@ export class ServerRegistry {
 
   /**
    * The Edit form's change of a saved server. `url`: a new address (the transport that worked is
-   * forgotten); `scopes` and `clientId`: '' removes them.
+   * forgotten); `scopes` and `clientId`: '' removes them; `proxy`: '' is the system's settings,
+   * `caFile`: '' none (networkFields).
    */
-  edit(id: string, patch: Partial<Pick<ServerRecord, 'name' | 'url' | 'headers' | 'scopes' | 'clientId'>>): ServerRecord {
-    const { name, url, headers, scopes, clientId } = patch;
-    return this.change(id, { name, url, headers, scopes, clientId });
+  edit(id: string, patch: Partial<Pick<ServerRecord, 'name' | 'url' | 'headers' | 'scopes' | 'clientId' | 'proxy' | 'caFile'>>): ServerRecord {
+    const { name, url, headers, scopes, clientId, proxy, caFile } = patch;
+    return this.change(id, { name, url, headers, scopes, clientId, proxy, caFile });
   }
 
   private change(
     id: string,
     patch: Partial<
-      Pick<ServerRecord, 'enabled' | 'name' | 'transport' | 'headers' | 'url' | 'scopes' | 'clientId' | 'retryBudgetSeconds' | 'protocolEra' | 'standInsOffFor'>
+      Pick<
+        ServerRecord,
+        | 'enabled'
+        | 'name'
+        | 'transport'
+        | 'headers'
+        | 'url'
+        | 'scopes'
+        | 'clientId'
+        | 'retryBudgetSeconds'
+        | 'protocolEra'
+        | 'standInsOffFor'
+        | 'proxy'
+        | 'caFile'
+      >
     > & {
       standIns?: boolean;
     },
@@ -248,6 +275,12 @@ export class ServerRegistry {
       }
       if (patch.clientId) next.clientId = patch.clientId;
       else delete next.clientId;
+    }
+    for (const field of ['proxy', 'caFile'] as const) {
+      if (patch[field] === undefined) continue;
+      const value = networkFields({ [field]: patch[field] })[field];
+      if (value) next[field] = value;
+      else delete next[field];
     }
     if (patch.transport !== undefined) {
       const t = patch.transport;

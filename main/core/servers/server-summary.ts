@@ -24,5 +24,19 @@ export function serverSummary(r: ServerRecord, status: ServerStatus, tokens: Sig
     ...(r.scopes ? { scopes: r.scopes } : {}),
     standIns: r.standIns !== false,
     ...(r.standInsOffFor?.length ? { standInsOffFor: [...r.standInsOffFor] } : {}),
+    ...(r.proxy ? { proxy: shownProxy(r.proxy) } : {}),
+    ...(r.caFile ? { caFile: r.caFile } : {}),
   };
+}
+
+/** The proxy as the window shows it: stored without its password (networkFields), and one written into settings.json by hand loses it here. */
+function shownProxy(proxy: string): string {
+  if (proxy === 'direct') return proxy;
+  try {
+    const u = new URL(proxy);
+    u.password = '';
+    return u.href.replace(/\/$/, '');
+  } catch {
+    return 'an invalid proxy address';
+  }
 }

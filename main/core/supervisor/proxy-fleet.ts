@@ -177,8 +177,11 @@ export class ProxyFleet {
     if (this.supervisor) await this.start(record);
   }
 
-  /** Starts an enabled server's proxy again when its configuration is not the one it runs with. */
-  async applyChanges(record: ServerRecord, opts: { onlyIfRunning?: boolean } = {}): Promise<void> {
+  /**
+   * Starts an enabled server's proxy again when its configuration is not the one it runs with, or
+   * (`restart`) when something it was started with changed outside the record (a vault password).
+   */
+  async applyChanges(record: ServerRecord, opts: { onlyIfRunning?: boolean; restart?: boolean } = {}): Promise<void> {
     if (!record.enabled || !this.supervisor) return;
     if (this.supervisor.isParked(record.id)) {
       // No proxy to restart: the next one starts with the new configuration; check it as it is now.
@@ -187,7 +190,7 @@ export class ProxyFleet {
       return;
     }
     if (opts.onlyIfRunning && !this.supervisor.isWanted(record.id)) return;
-    if (this.startedWith.get(record.id) !== proxyKey(record, this.opts.settings())) await this.start(record);
+    if (opts.restart || this.startedWith.get(record.id) !== proxyKey(record, this.opts.settings())) await this.start(record);
   }
 
   /** Starts every running proxy again (a credential they were started with changed). */

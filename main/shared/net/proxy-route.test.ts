@@ -16,6 +16,9 @@ describe('parseProxyUrl', () => {
     const bad = parseProxyUrl('http://ann:secret-pass@[bad');
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error).not.toContain('secret-pass');
+    // Without a scheme too (http:// is added before parsing, but the sentence quotes what was typed).
+    const bare = parseProxyUrl('ann:secret-pass@proxy:port');
+    expect(bare).toEqual({ ok: false, error: '"…@proxy:port" is not a proxy address: write it as http://host:port.' });
     expect(parseProxyUrl('')).toMatchObject({ ok: false });
   });
 

@@ -39,7 +39,7 @@ export function parseProxyUrl(input: unknown): Checked<ParsedProxy> {
       error: `"${input
         .trim()
         .slice(0, 80)
-        .replace(/\/\/[^@/]*@/, '//…@')}" is not a proxy address: write it as http://host:port.`,
+        .replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i, '$1…@')}" is not a proxy address: write it as http://host:port.`,
     };
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {

@@ -274,6 +274,62 @@ describe('ServerDetail', () => {
     expect(fake.callsOf('servers:update')).toEqual([{ serverId: 'acme', url: 'https://mcp.acme.example/v2/mcp', clientSecret: null }]);
   });
 
+  it('Edit ▸ Network: shows the proxy with its user but never a password; a new proxy and CA file are sent; a refusal is shown', async () => {
+    const user = userEvent.setup();
+    const proxied = server('acme', { proxy: 'http://ann@proxy.corp:3128', caFile: '/etc/corp/root.pem' });
+    const saved = { ...proxied, proxy: 'direct', caFile: undefined };
+    let refuse = true;
+    const fake = installFakeBridge({
+      'servers:update': () =>
+        refuse ? fail('Only HTTP proxies are supported (http:// or https://), not socks5://.') : ok({ server: saved, signedOut: false }),
+    });
+    const { props } = renderDetail(proxied, { tab: 'settings' });
+    const form = screen.getByTestId('edit-form');
+    const network = within(form).getByRole('group', { name: 'Network' });
+    expect(within(network).getByLabelText(/Proxy/)).toHaveValue('http://ann@proxy.corp:3128');
+    expect(within(network).getByLabelText(/CA certificate file/)).toHaveValue('/etc/corp/root.pem');
+    expect(within(network).getByTestId('network-now')).toHaveTextContent(
+      'Now: the proxy http://ann@proxy.corp:3128, trusting /etc/corp/root.pem. Leave the password out of the URL to keep the stored one.',
+    );
+    expect(within(form).getByRole('button', { name: 'Save changes' })).toBeDisabled();
+
+    // A new password for the same proxy is a change (sent for the vault); a bad address is refused with the core's sentence.
+    await user.clear(within(network).getByLabelText(/Proxy/));
+    await user.type(within(network).getByLabelText(/Proxy/), 'socks5://ann:pw@proxy.corp:1080');
+    await user.click(within(form).getByRole('button', { name: 'Save changes' }));
+    expect(await within(form).findByRole('alert')).toHaveTextContent('Only HTTP proxies are supported');
+    expect(props.onChanged).not.toHaveBeenCalled();
+
+    refuse = false;
+    await user.clear(within(network).getByLabelText(/Proxy/));
+    await user.type(within(network).getByLabelText(/Proxy/), 'direct');
+    await user.clear(within(network).getByLabelText(/CA certificate file/));
+    await user.click(within(form).getByRole('button', { name: 'Save changes' }));
+    expect(await within(form).findByRole('status')).toHaveTextContent('Saved.');
+    expect(fake.callsOf('servers:update')).toEqual([
+      { serverId: 'acme', proxy: 'socks5://ann:pw@proxy.corp:1080' },
+      { serverId: 'acme', proxy: 'direct', caFile: '' },
+    ]);
+    expect(props.onChanged).toHaveBeenCalledWith(saved);
+    // The form starts again from what was saved (the server prop updates through onChanged in the app).
+    expect(within(network).getByLabelText(/Proxy/)).toHaveValue('direct');
+  });
+
+  it('Edit ▸ Network: empty means the system settings; a cleared proxy is sent as "system"', async () => {
+    const user = userEvent.setup();
+    const direct = server('acme', { proxy: 'direct' });
+    const fake = installFakeBridge({ 'servers:update': () => ok({ server: { ...direct, proxy: undefined }, signedOut: false }) });
+    const { rerender, props } = renderDetail(direct, { tab: 'settings' });
+    const network = within(screen.getByTestId('edit-form')).getByRole('group', { name: 'Network' });
+    expect(within(network).getByTestId('network-now')).toHaveTextContent('Now: a direct connection (no proxy).');
+    await user.clear(within(network).getByLabelText(/Proxy/));
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByRole('status')).toHaveTextContent('Saved.');
+    expect(fake.callsOf('servers:update')).toEqual([{ serverId: 'acme', proxy: 'system' }]);
+    rerender(<ServerDetail {...props} server={{ ...direct, proxy: undefined }} />);
+    expect(within(network).getByTestId('network-now')).toHaveTextContent("Now: the system's proxy settings.");
+  });
+
   it('shows the protocol spoken and turns the stand-ins off for this server', async () => {
     const user = userEvent.setup();
     const bridged = server('linear', {}, { protocol: { server: '2026-07-28', client: '2025-06-18', bridged: true } });

@@ -3,6 +3,7 @@ import type { AppInfo, ClientApp, InstallStatus, RemoveResult, ServerSummary, Up
 import { call } from '../api';
 import { TRANSPORT_LABELS } from '../format';
 import { ConfirmDialog } from './ConfirmDialog';
+import { NetworkFields } from './NetworkFields';
 import { StandInsSetting } from './StandInsSetting';
 
 interface Props {
@@ -32,6 +33,9 @@ interface Form {
   removeSecret: boolean;
   headers: HeaderEdit[];
   nextKey: number;
+  /** '' (the system's settings), 'direct' or the proxy URL: shown with its user, never its password. */
+  proxy: string;
+  caFile: string;
 }
 
 function formOf(server: ServerSummary): Form {
@@ -44,6 +48,8 @@ function formOf(server: ServerSummary): Form {
     removeSecret: false,
     headers: server.headerNames.map((name, i) => ({ key: i + 1, stored: true, name, value: '', removed: false })),
     nextKey: server.headerNames.length + 1,
+    proxy: server.proxy ?? '',
+    caFile: server.caFile ?? '',
   };
 }
 
@@ -64,10 +70,24 @@ export function updateOf(server: ServerSummary, f: Form): UpdateServerInput {
     else if (h.value !== '') headers[name] = h.value;
   }
   if (Object.keys(headers).length) input.headers = headers;
+  // A password typed into the shown URL makes it differ: it is sent (for the vault) like a new value.
+  const proxy = f.proxy.trim() === 'system' ? '' : f.proxy.trim();
+  if (proxy !== (server.proxy ?? '')) input.proxy = proxy || 'system';
+  if (f.caFile.trim() !== (server.caFile ?? '')) input.caFile = f.caFile.trim();
   return input;
 }
 
-/** The Settings tab: Edit (name, address, header values write-only, scopes, your own OAuth app), turn off, remove. */
+/** What the server is reached through now, in words. */
+export function proxyChoice(proxy: string | undefined): string {
+  if (!proxy) return "the system's proxy settings";
+  if (proxy === 'direct') return 'a direct connection (no proxy)';
+  return `the proxy ${proxy}`;
+}
+
+/**
+ * The Settings tab: Edit (name, address, header values write-only, scopes, your own OAuth app, the
+ * network: its own proxy, its password write-only, and CA file), turn off, remove.
+ */
 export function ServerSettings({ server, clients, info, onChanged, onRemoved }: Props) {
   const ids = useId();
   const [form, setForm] = useState<Form>(() => formOf(server));
@@ -263,6 +283,14 @@ export function ServerSettings({ server, clients, info, onChanged, onRemoved }: 
             />
           </label>
         </fieldset>
+
+        <NetworkFields proxy={form.proxy} caFile={form.caFile} onChange={set}>
+          <p className="muted small" data-testid="network-now">
+            Now: {proxyChoice(server.proxy)}
+            {server.caFile ? `, trusting ${server.caFile}` : ''}.
+            {server.proxy?.includes('@') ? ' Leave the password out of the URL to keep the stored one.' : ''}
+          </p>
+        </NetworkFields>
 
         {resets && dirty && (
           <p className="note-warn" role="note">

@@ -1,5 +1,6 @@
 import { useId, type Dispatch } from 'react';
 import type { SignInMode } from '../../../../common/contract';
+import { NetworkFields } from '../NetworkFields';
 import type { AccessDraft, AddFlowAction } from './add-flow-state';
 
 interface Props {
@@ -16,14 +17,12 @@ const MODES: ReadonlyArray<{ value: SignInMode; label: string }> = [
 /**
  * Advanced ▸ sign-in without a user (client credentials with the client above and its secret or a
  * private key; enterprise-managed through the identity provider of Settings ▸ Company sign-in)
- * and the network (a proxy of its own, or none; a CA file to trust). Secrets typed here go to the
- * vault and are never shown again.
+ * and the network (NetworkFields: a proxy of its own, or none; a CA file to trust). Secrets typed
+ * here go to the vault and are never shown again.
  */
 export function AccessFields({ access, dispatch }: Props) {
   const modeId = useId();
   const keyId = useId();
-  const proxyId = useId();
-  const caId = useId();
   const edit = (patch: Partial<AccessDraft>) => dispatch({ type: 'access-edited', patch });
   return (
     <>
@@ -65,40 +64,7 @@ export function AccessFields({ access, dispatch }: Props) {
           </p>
         )}
       </fieldset>
-      <fieldset className="fieldset">
-        <legend>Network</legend>
-        <div className="two-fields">
-          <label className="field" htmlFor={proxyId}>
-            <span>
-              Proxy <em>empty: the system&apos;s settings</em>
-            </span>
-            <input
-              id={proxyId}
-              type="text"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="direct, or http://proxy.example.com:3128"
-              value={access.proxy}
-              onChange={(e) => edit({ proxy: e.target.value })}
-            />
-          </label>
-          <label className="field" htmlFor={caId}>
-            <span>
-              CA certificate file <em>PEM, optional</em>
-            </span>
-            <input
-              id={caId}
-              type="text"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="/path/to/company-root.pem"
-              value={access.caFile}
-              onChange={(e) => edit({ caFile: e.target.value })}
-            />
-          </label>
-        </div>
-        <p className="muted small">A proxy password written in the URL (http://user:password@host:port) is kept in the app&apos;s vault.</p>
-      </fieldset>
+      <NetworkFields proxy={access.proxy} caFile={access.caFile} onChange={edit} />
     </>
   );
 }
