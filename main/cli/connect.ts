@@ -7,7 +7,7 @@
  * stdout carries only protocol messages: everything else goes to stderr.
  */
 import * as fs from 'node:fs';
-import type { AddServerInput, AppSettings, EnterpriseStatus, FindOrAddResult, Result, ServerSummary, SignInMode } from '../../common/contract';
+import type { AddServerInput, AppSettings, EnterpriseStatus, FindOrAddResult, Result, ServerState, ServerSummary, SignInMode } from '../../common/contract';
 import { resolvePaths } from '../shared/paths';
 import { validateServerUrl } from '../core/servers/server-model';
 import { runRelay } from '../connector/relay';
@@ -74,6 +74,15 @@ async function ensureServer(call: Call, args: ConnectArgs): Promise<ServerSummar
   if (!server) throw new Error(`server "${serverId}" disappeared`);
   return server;
 }
+
+/** What `connect` says of a server that is not ready yet, in words (its state names are the app's). */
+const NOT_READY: Partial<Record<ServerState, string>> = {
+  stopped: 'is turned off in MCP Switchboard',
+  starting: 'is still starting',
+  connecting: 'is still being checked',
+  retrying: 'cannot be reached yet; MCP Switchboard keeps trying',
+  error: 'stopped after repeated failures; restart it in MCP Switchboard',
+};
 
 /** Waits until the proxy has an answer about the upstream (ready, needs sign-in, …). */
 async function settle(call: Call, serverId: string, timeoutMs = 30_000): Promise<ServerSummary> {
@@ -144,8 +153,9 @@ async function signInAndRelay(call: Call, args: ConnectArgs, env: NodeJS.Process
     const r = await call<void>('auth:sign-in', { serverId: server.id });
     if (!r.ok) say(`sign-in did not complete: ${r.error}`);
     else await settle(call, server.id);
-  } else if (settled.status.state !== 'ready') {
-    say(`${settled.name} is ${settled.status.state}${settled.status.detail ? `: ${settled.status.detail}` : ''}`);
+  } else if (NOT_READY[settled.status.state]) {
+    // Ready, or idle (it answered the host's last check; its proxy starts with this connection): nothing to say.
+    say(`${settled.name} ${NOT_READY[settled.status.state]}${settled.status.detail ? `: ${settled.status.detail}` : ''}`);
   }
   await new Promise<void>((resolve) => {
     runRelay({
