@@ -43,7 +43,7 @@ function checkEcho(name, answer, message) {
 
 // ---- floor: keep-alive HTTP straight to the upstream ------------------------------------------
 
-class HttpFloorClient {
+export class HttpFloorClient {
   name = 'floor';
   constructor(url) {
     this.url = new URL(url);
@@ -147,7 +147,7 @@ class HttpFloorClient {
 // ---- raw: newline-delimited JSON-RPC over a byte stream ---------------------------------------
 
 /** Writes one message a line and matches answer lines to requests by id. */
-class LineClient {
+export class LineClient {
   constructor(name, write) {
     this.name = name;
     this.write = write;

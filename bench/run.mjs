@@ -10,7 +10,8 @@
 // Environment knobs: BENCH_CALLS (300), BENCH_WARMUP (30), BENCH_COLD_RUNS (10), BENCH_SESSIONS (10),
 // BENCH_SOAK_SECONDS (120; 600 is the 10-minute soak), BENCH_SOAK_MAX_REQUESTS, BENCH_SOAK_CONCURRENCY (8),
 // BENCH_THROUGHPUT_SECONDS (10), see bench/soak.mjs;
-// BENCH_JSON_UPSTREAM=1 (upstream answers with application/json instead of SSE),
+// BENCH_JSON_UPSTREAM=1 (upstream answers with application/json instead of SSE), BENCH_FLOOR=only
+// (just the floor section, saved as bench/results/floor-<timestamp>.json),
 // BENCH_PROXY_SCRIPT / BENCH_CONNECTOR_SCRIPT (variant builds), BENCH_PROXY_EXEC_ARGV (JSON array of
 // Node flags for the proxy), BENCH_CPU_PROF=<dir> (CPU profiles of proxy, connector, mcp-remote).
 // Progress goes to stderr; figures go to stdout as `name value`, one a line, and to
@@ -387,7 +388,7 @@ async function main() {
   log(`upstream at ${url}${CONFIG.jsonUpstream ? ' (JSON answers)' : ' (SSE answers)'}`);
 
   // ---- issue 19: proxies on demand (bench/on-demand.mjs), on hosts and data directories of its own ----
-  const onDemand = ON_DEMAND === 'skip' ? undefined : await runOnDemandSection(hostJs, url, home);
+  const onDemand = ON_DEMAND === 'skip' || FLOOR === 'only' ? undefined : await runOnDemandSection(hostJs, url, home);
   if (ON_DEMAND === 'only') return writeOnDemandOnly(onDemand, started);
   // ---- end of issue 19's section ----
 
@@ -409,6 +410,7 @@ async function main() {
     },
     remoteEnv: { HOME: home, MCP_REMOTE_CONFIG_DIR: path.join(tmp, 'mcp-auth'), PATH: process.env.PATH ?? '' },
   };
+  if (FLOOR === 'only') return writeFloorOnly(await measureFloor(ctx, proxyPid), started);
   const f = {}; // figures, in print order
 
   // 1. Idle proxy memory: listening, health probe done, no client yet.
@@ -666,6 +668,30 @@ function writeOnDemandOnly(onDemand, started) {
   const dir = path.join(BENCH, 'results');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, `on-demand-${stamp.replace(/:/g, '-')}.json`), JSON.stringify(result, null, 2) + '\n');
+}
+
+// ---- the floor alone -------------------------------------------------------------------------
+
+/** BENCH_FLOOR=only: just the floor (upstream, host, proxy, bench/floor.mjs), to iterate on the hot path. */
+const FLOOR = process.env.BENCH_FLOOR ?? 'run';
+
+/** BENCH_FLOOR=only: print and save the floor's figures and targets alone. */
+function writeFloorOnly(f, started) {
+  for (const [name, value] of Object.entries(f)) console.log(`${name} ${value}`);
+  const verdicts = Object.entries(FLOOR_TARGETS).map(([name, max]) => ({ name, value: f[name], max, ok: f[name] !== null && f[name] <= max }));
+  console.log(`targets ${verdicts.map((v) => `${v.name}=${v.value}<=${v.max}:${v.ok ? 'met' : 'MISSED'}`).join(' ')}`);
+  const stamp = new Date().toISOString();
+  const result = {
+    timestamp: stamp,
+    seconds: round((performance.now() - started) / 1000, 1),
+    environment: { node: process.version, platform: `${process.platform} ${os.release()}`, cpus: os.cpus().length, loadavg1: os.loadavg()[0] },
+    config: { ...CONFIG, floorOnly: true },
+    figures: f,
+    targets: verdicts,
+  };
+  const dir = path.join(BENCH, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `floor-${stamp.replace(/:/g, '-')}.json`), JSON.stringify(result, null, 2) + '\n');
 }
 
 const deadline = setTimeout(() => {

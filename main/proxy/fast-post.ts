@@ -92,15 +92,11 @@ export function fastResume(req: ResumeRequest): Promise<'done' | 'fallback'> {
 function exchange(method: 'POST' | 'GET', req: FastPostRequest, fresh: boolean): Promise<'done' | 'fallback'> {
   return new Promise((resolve, reject) => {
     const mod = req.url.protocol === 'https:' ? https : http;
-    // `fresh`: a new connection of its own, outside the keep-alive pool (see the retry below).
-    const agent =
-      (req.network && agentFor(req.url, req.network, fresh ? { keepAlive: false } : { keepAlive: true, maxSockets: 256 })) ||
-      (fresh ? false : agents[req.url.protocol as 'http:' | 'https:']);
     let responded = false;
     let written = false;
     const headers: Record<string, string | number> =
       method === 'POST' ? { ...req.headers, ...MCP_POST_HEADERS, 'content-length': Buffer.byteLength(req.body) } : req.headers;
-    const r = mod.request({ ...requestOptions(req.url), method, agent, headers }, (res) => {
+    const r = mod.request(requestOptions(req.url, method, agentOf(req, fresh), headers), (res) => {
       responded = true;
       const status = res.statusCode ?? 0;
       if (status === 202) {
@@ -162,13 +158,42 @@ function exchange(method: 'POST' | 'GET', req: FastPostRequest, fresh: boolean):
   });
 }
 
-/** node:http's options for a URL (what `request(url, …)` works out on every call), once per URL object. */
+/**
+ * The agent for a request. `fresh`: a new connection of its own, outside the keep-alive pool (see
+ * the retry above). Per network configuration object, worked out once: agentFor's key joins the
+ * configuration's CAs, too much to do for every message.
+ */
+function agentOf(req: FastPostRequest, fresh: boolean): http.Agent | false {
+  const net = req.network;
+  if (!net) return fresh ? false : agents[req.url.protocol as 'http:' | 'https:'];
+  let byUrl = agentsOfNetwork.get(net);
+  if (!byUrl) agentsOfNetwork.set(net, (byUrl = new Map()));
+  const key = `${fresh ? '-' : 'k'}${req.url.protocol}`;
+  let agent = byUrl.get(key);
+  if (agent === undefined) {
+    agent =
+      agentFor(req.url, net, fresh ? { keepAlive: false } : { keepAlive: true, maxSockets: 256 }) ||
+      (fresh ? false : agents[req.url.protocol as 'http:' | 'https:']);
+    byUrl.set(key, agent);
+  }
+  return agent;
+}
+
+const agentsOfNetwork = new WeakMap<NetworkConfig, Map<string, http.Agent | false>>();
+
+/**
+ * node:http's options for a URL (what `request(url, …)` works out on every call), once per URL
+ * object, and only the fields a request reads: node:http copies the options twice per request.
+ */
 const optionsOfUrl = new WeakMap<URL, http.RequestOptions>();
 
-function requestOptions(url: URL): http.RequestOptions {
+function requestOptions(url: URL, method: string, agent: http.Agent | false, headers: Record<string, string | number>): http.RequestOptions {
   let o = optionsOfUrl.get(url);
-  if (!o) optionsOfUrl.set(url, (o = urlToHttpOptions(url)));
-  return o;
+  if (!o) {
+    const { protocol, hostname, port, path, auth } = urlToHttpOptions(url);
+    optionsOfUrl.set(url, (o = auth === undefined ? { protocol, hostname, port, path } : { protocol, hostname, port, path, auth }));
+  }
+  return { protocol: o.protocol, hostname: o.hostname, port: o.port, path: o.path, auth: o.auth, method, agent, headers };
 }
 
 /**

@@ -80,7 +80,11 @@ export class RequestLedger implements Stage {
         if (!isProxyError(msg)) events.log?.('debug', `Dropped an answer to request ${JSON.stringify(msg.id)} that was already answered or cancelled`);
         return;
       }
-      events.onResponse?.(p.method, msg.id, performance.now() - p.started, textOf(m).length, msg.error?.message);
+      // The answer goes out first: reporting it is not on the client's clock.
+      const durationMs = performance.now() - p.started;
+      this.link.toClient(m);
+      events.onResponse?.(p.method, msg.id, durationMs, textOf(m).length, msg.error?.message);
+      return;
     } else if (isNotification(msg)) {
       if (msg.method === 'notifications/progress') this.progressed(msg.params?.progressToken);
       events.onNotification?.(msg.method, 'server-to-client', textOf(m).length);
