@@ -7,7 +7,7 @@
 //   npm run bench                     (builds, then runs this file)
 //   node bench/run.mjs                (uses the existing out/; builds the cli entries if missing)
 //
-// Environment knobs: BENCH_CALLS (300), BENCH_WARMUP (30), BENCH_COLD_RUNS (10), BENCH_SESSIONS (10),
+// Environment knobs: BENCH_CALLS (300), BENCH_WARMUP (30), BENCH_FLOOR_WARMUP (300), BENCH_COLD_RUNS (10), BENCH_SESSIONS (10),
 // BENCH_SOAK_SECONDS (120; 600 is the 10-minute soak), BENCH_SOAK_MAX_REQUESTS, BENCH_SOAK_CONCURRENCY (8),
 // BENCH_THROUGHPUT_SECONDS (10), see bench/soak.mjs;
 // BENCH_JSON_UPSTREAM=1 (upstream answers with application/json instead of SSE), BENCH_FLOOR=only
@@ -53,6 +53,7 @@ const int = (v, d) => (Number.isInteger(Number(v)) && Number(v) > 0 ? Number(v) 
 const CONFIG = {
   calls: int(process.env.BENCH_CALLS, 300),
   warmup: int(process.env.BENCH_WARMUP, 30),
+  floorWarmup: int(process.env.BENCH_FLOOR_WARMUP, 300),
   rounds: 10,
   coldRuns: int(process.env.BENCH_COLD_RUNS, 10),
   sessions: int(process.env.BENCH_SESSIONS, 10),
@@ -223,7 +224,9 @@ async function measureFloor(ctx, proxyPid) {
     hostPid: hostChild.pid,
     tmp,
     calls: CONFIG.calls,
-    warmup: CONFIG.warmup,
+    // The floor's second framing runs on a proxy and an upstream started for it: a longer warm-up
+    // brings both framings' paths to the same JIT state as the main run's long-lived proxy.
+    warmup: CONFIG.floorWarmup,
     rounds: CONFIG.rounds,
     live,
   });
