@@ -379,7 +379,10 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
       }),
     'servers:find-or-add': (arg) => guard(() => core.findOrAddServer(parseAddServerInput(arg, 'servers:find-or-add'))),
     'servers:keep': onServer('servers:keep', (id) => core.keepServer(id)),
-    'servers:discard': onServer('servers:discard', (id) => core.discardServer(id)),
+    'servers:discard': onServer('servers:discard', async (id) => {
+      await core.discardServer(id);
+      registry?.forgetOrigin(id); // an abandoned add from a registry leaves no trace
+    }),
     'servers:update': (arg) => guard(() => core.updateServer(parseUpdateServerInput(arg))),
     'servers:probe': (arg) => guard(() => core.probeServer(parseProbeInput(arg))),
     'servers:remove': (arg) =>
@@ -391,7 +394,10 @@ export function createHandlers(core: SwitchboardCore, appInfo: AppInfo | (() => 
         if (obj.keepInClients !== undefined && typeof obj.keepInClients !== 'boolean') {
           throw new PayloadError(`${name}: "keepInClients" must be a boolean, got ${describe(obj.keepInClients)}`);
         }
-        return core.removeServer(serverId, { keepInClients: obj.keepInClients === true });
+        return core.removeServer(serverId, { keepInClients: obj.keepInClients === true }).then((r) => {
+          registry?.forgetOrigin(serverId);
+          return r;
+        });
       }),
     'servers:tools': onServer('servers:tools', (id) => core.listTools(id)),
     'servers:set-enabled': (arg) =>

@@ -90,6 +90,19 @@ describe('registry calls', () => {
     expect((await call('registry:check-update', { serverId: id })).value).toBeNull();
   });
 
+  it('an abandoned add or a removed server leaves no registry origin behind', async () => {
+    const { call, registry } = await setup();
+    const origin = { registryId: 'official', name: 'io.github.acme/issues', version: '1.0.0' };
+    const draft = (await call('servers:add', { url: 'https://mcp.acme.example/mcp', name: 'Acme', draft: true, origin })).value.id;
+    expect(registry.origin(draft)).toEqual(origin);
+    expect((await call('servers:discard', { serverId: draft })).ok).toBe(true);
+    expect(registry.origin(draft)).toBeUndefined();
+    const kept = (await call('servers:add', { url: 'https://mcp.acme.example/mcp', name: 'Acme 2', origin })).value.id;
+    expect(registry.origin(kept)).toEqual(origin);
+    expect((await call('servers:remove', { serverId: kept })).ok).toBe(true);
+    expect(registry.origin(kept)).toBeUndefined();
+  });
+
   it('a host without registries says so', async () => {
     const core = new FakeSwitchboardCore();
     const handlers = createHandlers(core, { version: '0', dataDir: '/x', platform: 'linux', loginItemSupported: false });

@@ -32,6 +32,7 @@ export interface RegistryCalls {
   /** `fresh`: ask the registry now (before applying), not the cached answer. */
   checkUpdate(serverId: string, fresh?: boolean): Promise<RegistryUpdate | null>;
   rememberOrigin(serverId: string, origin: RegistryOrigin): void;
+  forgetOrigin(serverId: string): void;
   markUpdated(serverId: string, version: string): void;
 }
 

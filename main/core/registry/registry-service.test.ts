@@ -220,7 +220,7 @@ describe('RegistryService: servers added from a registry', () => {
   it('offers the newer version when it moved the address and asks for new headers', async () => {
     const reg = await registry();
     const servers = { s1: { url: 'https://mcp.acme.example/mcp', headers: {} } };
-    const { svc } = service(reg.url, { servers });
+    const { svc, settingsFile } = service(reg.url, { servers });
     expect(await svc.checkUpdate('s1')).toBeNull();
     svc.rememberOrigin('s1', { registryId: OFFICIAL_ID, name: 'io.github.acme/issues', version: '1.0.0' });
     const update = (await svc.checkUpdate('s1'))!;
@@ -232,6 +232,11 @@ describe('RegistryService: servers added from a registry', () => {
     ]);
     svc.markUpdated('s1', '1.1.0');
     expect(await svc.checkUpdate('s1')).toBeNull();
+    // Forgotten (removed, or an abandoned add): in the settings file too.
+    svc.forgetOrigin('s1');
+    svc.forgetOrigin('never-added');
+    expect(svc.origin('s1')).toBeUndefined();
+    expect(JSON.parse(fs.readFileSync(settingsFile, 'utf8')).registryOrigins ?? {}).toEqual({});
   });
 
   it('update checks reuse the latest version for a while (the registry asks hosts to cache); applying asks again', async () => {

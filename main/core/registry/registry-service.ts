@@ -271,6 +271,14 @@ export class RegistryService {
     this.o.store.set('registryOrigins', { ...all, [serverId]: { registryId: origin.registryId, name: origin.name, version: origin.version } });
   }
 
+  /** Forgets where a server came from: it was removed, or its add was abandoned (a draft). */
+  forgetOrigin(serverId: string): void {
+    const all = this.origins();
+    if (!(serverId in all)) return;
+    delete all[serverId];
+    this.o.store.set('registryOrigins', all);
+  }
+
   origin(serverId: string): RegistryOrigin | undefined {
     return this.origins()[serverId];
   }
