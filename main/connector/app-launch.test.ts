@@ -121,6 +121,47 @@ describe('appLaunchPlan', () => {
     expect([direct.command, ...direct.args]).toEqual(['/opt/MCP Switchboard/mcp-switchboard', '--background']);
   });
 
+  it('Linux: a display the app left that is gone (a later login) is not used: systemd-run starts it in the session there is now', () => {
+    const base = {
+      platform: 'linux' as const,
+      execPath: '/opt/MCP Switchboard/mcp-switchboard',
+      connectorDir: '/opt/MCP Switchboard/resources/app.asar.unpacked/out/connector',
+      which: (name: string) => (name === 'systemd-run' ? '/usr/bin/systemd-run' : undefined),
+      uid: 1000,
+    };
+    const x11 = { DISPLAY: ':1', XAUTHORITY: '/run/user/1000/.mutter-Xwaylandauth.ABC', XDG_RUNTIME_DIR: '/run/user/1000', LANG: 'de_DE.UTF-8' };
+    const wayland = { WAYLAND_DISPLAY: 'wayland-0', XDG_RUNTIME_DIR: '/run/user/1000', XDG_SESSION_TYPE: 'wayland', LANG: 'de_DE.UTF-8' };
+    const files =
+      (...present: string[]) =>
+      (file: string) =>
+        present.includes(file);
+
+    // Still there: used as before.
+    const liveX = plan({ ...base, sessionEnv: x11, exists: files('/tmp/.X11-unix/X1', x11.XAUTHORITY) });
+    expect(liveX.env.DISPLAY).toBe(':1');
+    expect(liveX.command).toBe('/opt/MCP Switchboard/mcp-switchboard');
+    const liveWayland = plan({ ...base, sessionEnv: wayland, exists: files('/run/user/1000/wayland-0') });
+    expect(liveWayland.env.WAYLAND_DISPLAY).toBe('wayland-0');
+
+    // Gone: the X socket, or only the X authority file of the old login; the Wayland socket.
+    for (const [session, exists] of [
+      [x11, files()],
+      [x11, files('/tmp/.X11-unix/X1')],
+      [wayland, files('/tmp/.X11-unix/X0')],
+    ] as const) {
+      const p = plan({ ...base, sessionEnv: session, exists });
+      expect(p.command).toBe('/usr/bin/systemd-run');
+      expect(p.env.DISPLAY).toBeUndefined();
+      expect(p.env.WAYLAND_DISPLAY).toBeUndefined();
+      expect(p.env.XAUTHORITY).toBeUndefined();
+      expect(p.env.LANG).toBe('de_DE.UTF-8'); // the rest of the session still fills in
+    }
+
+    // A remote X display cannot be checked and is believed; the client's own display always wins.
+    expect(plan({ ...base, sessionEnv: { DISPLAY: 'host:10.0' }, exists: files() }).env.DISPLAY).toBe('host:10.0');
+    expect(plan({ ...base, env: { ...SDK_POSIX_ENV, DISPLAY: ':0' }, sessionEnv: x11, exists: files() }).env.DISPLAY).toBe(':0');
+  });
+
   it('Linux AppImage: the AppImage itself, never the per-run mount the connector runs from', () => {
     const p = plan({
       platform: 'linux',

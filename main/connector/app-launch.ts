@@ -11,8 +11,9 @@
  *   up (it then hands over to the running one through the single-instance lock), so a running app
  *   never gets a "reopen" (which would open its window).
  * - Linux: the session variables the running app left (session-env.json) fill in what the client
- *   stripped; without a display even then, `systemd-run --user` starts it in the user's session
- *   (the user manager has the graphical environment on most desktops).
+ *   stripped, unless the display they name is gone (a later login); without a display even then,
+ *   `systemd-run --user` starts it in the user's session (the user manager has the graphical
+ *   environment on most desktops).
  * - Windows: `cmd /c start`, so the app is not in the client's process tree (`taskkill /T`), and
  *   without `windowsHide` (it would hide the app's first window).
  * The data directory, when the entry names one, is passed as `--data-dir=` (LaunchServices and
@@ -37,6 +38,11 @@ export interface AppLaunchInput {
   which?: (program: string) => string | undefined;
   /** Linux: the user's id, for XDG_RUNTIME_DIR when the client stripped it. */
   uid?: number;
+  /**
+   * Linux: whether a path exists (fs.existsSync), to tell a display the app left from one that is
+   * gone (the user logged out and in again since): absent, every recorded display is believed.
+   */
+  exists?: (file: string) => boolean;
 }
 
 export interface AppLaunch {
@@ -74,8 +80,48 @@ function cmdQuote(arg: string): string | undefined {
   return /["%^!\r\n]/.test(arg) ? undefined : `"${arg}"`;
 }
 
+/** The graphical session's variables: they belong together, and go together when it is gone. */
+const GRAPHICAL = [
+  'DISPLAY',
+  'WAYLAND_DISPLAY',
+  'XAUTHORITY',
+  'DBUS_SESSION_BUS_ADDRESS',
+  'XDG_SESSION_TYPE',
+  'XDG_SESSION_DESKTOP',
+  'XDG_CURRENT_DESKTOP',
+  'DESKTOP_SESSION',
+];
+
+/**
+ * Whether the display a session names is still there: a Wayland socket in the runtime directory,
+ * or a local X server's socket (`:n` → /tmp/.X11-unix/Xn). A remote X display cannot be checked
+ * from here and is believed.
+ */
+function displayAlive(session: Record<string, string>, exists: (file: string) => boolean): boolean {
+  const wayland = session.WAYLAND_DISPLAY;
+  if (wayland) {
+    const socket = wayland.startsWith('/') ? wayland : session.XDG_RUNTIME_DIR ? `${session.XDG_RUNTIME_DIR}/${wayland}` : undefined;
+    if (socket && exists(socket)) return true;
+  }
+  const x = session.DISPLAY;
+  if (x) {
+    const local = /^(?:unix)?:(\d+)(?:\.\d+)?$/.exec(x);
+    if (!local) return true;
+    if (exists(`/tmp/.X11-unix/X${local[1]}`) && (!session.XAUTHORITY || exists(session.XAUTHORITY))) return true;
+  }
+  return false;
+}
+
+/** On Linux, the recorded session without its graphical part when that display is gone. */
+function liveSession(input: AppLaunchInput): Record<string, string> {
+  const session = input.sessionEnv;
+  if (input.platform !== 'linux' || !input.exists || (!session.DISPLAY && !session.WAYLAND_DISPLAY)) return session;
+  if (displayAlive(session, input.exists)) return session;
+  return Object.fromEntries(Object.entries(session).filter(([key]) => !GRAPHICAL.includes(key)));
+}
+
 export function appLaunchPlan(input: AppLaunchInput): AppLaunchPlan {
-  const env: NodeJS.ProcessEnv = withSessionEnv(input.env, input.sessionEnv);
+  const env: NodeJS.ProcessEnv = withSessionEnv(input.env, liveSession(input));
   // Inherited from the connector's own start: the app must run as a GUI this time.
   delete env.ELECTRON_RUN_AS_NODE;
 

@@ -213,6 +213,7 @@ export function runRelay(opts: RelayOptions): void {
       sessionEnv: readSessionEnv(paths.dataDir),
       which: (program) => onPath(program, env.PATH),
       uid: typeof process.getuid === 'function' ? process.getuid() : undefined,
+      exists: (file) => fs.existsSync(file),
     });
     if ('error' in plan) return log(plan.error);
     log(`starting MCP Switchboard in the background: ${plan.how}`);
