@@ -392,7 +392,7 @@ async function main() {
 
   // ---- issue 19: proxies on demand (bench/on-demand.mjs), on hosts and data directories of its own ----
   const onDemand = ON_DEMAND === 'skip' || FLOOR === 'only' ? undefined : await runOnDemandSection(hostJs, url, home);
-  if (ON_DEMAND === 'only') return writeOnDemandOnly(onDemand, started);
+  if (ON_DEMAND === 'only') return writeSectionOnly('on-demand', onDemand.figures, ON_DEMAND_TARGETS, started, onDemand.samples);
   // ---- end of issue 19's section ----
 
   await startHost(hostJs, home, dataDir);
@@ -413,7 +413,7 @@ async function main() {
     },
     remoteEnv: { HOME: home, MCP_REMOTE_CONFIG_DIR: path.join(tmp, 'mcp-auth'), PATH: process.env.PATH ?? '' },
   };
-  if (FLOOR === 'only') return writeFloorOnly(await measureFloor(ctx, proxyPid), started);
+  if (FLOOR === 'only') return writeSectionOnly('floor', await measureFloor(ctx, proxyPid), FLOOR_TARGETS, started);
   const f = {}; // figures, in print order
 
   // 1. Idle proxy memory: listening, health probe done, no client yet.
@@ -646,11 +646,13 @@ function runOnDemandSection(hostJs, url, home) {
   });
 }
 
-/** BENCH_ON_DEMAND=only: print and save this section's figures and targets alone. */
-function writeOnDemandOnly(onDemand, started) {
-  const f = onDemand.figures;
-  for (const [name, value] of Object.entries(f)) console.log(`${name} ${value}`);
-  const verdicts = Object.entries(ON_DEMAND_TARGETS).map(([name, max]) => ({ name, value: f[name], max, ok: f[name] !== null && f[name] <= max }));
+/**
+ * BENCH_ON_DEMAND=only or BENCH_FLOOR=only: print one section's figures and targets, and save them
+ * as bench/results/<prefix>-<timestamp>.json.
+ */
+function writeSectionOnly(prefix, figures, targets, started, samples) {
+  for (const [name, value] of Object.entries(figures)) console.log(`${name} ${value}`);
+  const verdicts = Object.entries(targets).map(([name, max]) => ({ name, value: figures[name], max, ok: figures[name] !== null && figures[name] <= max }));
   console.log(`targets ${verdicts.map((v) => `${v.name}=${v.value}<=${v.max}:${v.ok ? 'met' : 'MISSED'}`).join(' ')}`);
   const stamp = new Date().toISOString();
   const result = {
@@ -663,39 +665,20 @@ function writeOnDemandOnly(onDemand, started) {
       mcpRemote: MCP_REMOTE_BIN.version,
       loadavg1: os.loadavg()[0],
     },
-    config: { ...CONFIG, onDemandOnly: true },
-    figures: f,
+    config: { ...CONFIG, only: prefix },
+    figures,
     targets: verdicts,
-    samples: onDemand.samples,
+    ...(samples ? { samples } : {}),
   };
   const dir = path.join(BENCH, 'results');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `on-demand-${stamp.replace(/:/g, '-')}.json`), JSON.stringify(result, null, 2) + '\n');
+  fs.writeFileSync(path.join(dir, `${prefix}-${stamp.replace(/:/g, '-')}.json`), JSON.stringify(result, null, 2) + '\n');
 }
 
 // ---- the floor alone -------------------------------------------------------------------------
 
 /** BENCH_FLOOR=only: just the floor (upstream, host, proxy, bench/floor.mjs), to iterate on the hot path. */
 const FLOOR = process.env.BENCH_FLOOR ?? 'run';
-
-/** BENCH_FLOOR=only: print and save the floor's figures and targets alone. */
-function writeFloorOnly(f, started) {
-  for (const [name, value] of Object.entries(f)) console.log(`${name} ${value}`);
-  const verdicts = Object.entries(FLOOR_TARGETS).map(([name, max]) => ({ name, value: f[name], max, ok: f[name] !== null && f[name] <= max }));
-  console.log(`targets ${verdicts.map((v) => `${v.name}=${v.value}<=${v.max}:${v.ok ? 'met' : 'MISSED'}`).join(' ')}`);
-  const stamp = new Date().toISOString();
-  const result = {
-    timestamp: stamp,
-    seconds: round((performance.now() - started) / 1000, 1),
-    environment: { node: process.version, platform: `${process.platform} ${os.release()}`, cpus: os.cpus().length, loadavg1: os.loadavg()[0] },
-    config: { ...CONFIG, floorOnly: true },
-    figures: f,
-    targets: verdicts,
-  };
-  const dir = path.join(BENCH, 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `floor-${stamp.replace(/:/g, '-')}.json`), JSON.stringify(result, null, 2) + '\n');
-}
 
 const deadline = setTimeout(() => {
   log(`the bench ran longer than ${DEADLINE_MS / 1000} s; stopping`);
