@@ -75,6 +75,8 @@ export class ProxySupervisor {
   private readonly listeners = new Set<(status: ServerStatus) => void>();
   private readonly clock: Clock;
   private disposed = false;
+  /** The statuses' revision: one count for every server, so a server removed and added again never goes back. */
+  private rev = 0;
 
   constructor(private readonly opts: SupervisorOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -398,7 +400,7 @@ export class ProxySupervisor {
   private apply(h: Handle, ev: StatusEvent): void {
     const next = reduceStatus(h.status, ev, this.clock.now());
     if (next === h.status) return;
-    next.rev = (h.status.rev ?? 0) + 1;
+    next.rev = ++this.rev;
     h.status = next;
     for (const l of this.listeners) {
       try {
