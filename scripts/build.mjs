@@ -15,10 +15,12 @@ export const nodeEntries = [
   { in: 'main/index.ts', out: 'out/main/index.js', electron: true },
   // A sandboxed preload has no __filename: no import.meta.url shim there.
   { in: 'preload/index.ts', out: 'out/preload/index.js', electron: true, sandboxed: true },
-  // The proxy is three files (see proxyChunks): what an idle proxy runs, then what it loads on
-  // its first client, and undici, loaded by the SDK transports and to describe a TLS failure.
+  // The proxy is four files (see proxyChunks): what an idle proxy runs, then what it loads on
+  // its first client, the SDK's client (loaded only when the fast path cannot serve a session),
+  // and undici, loaded by the SDK transports and to describe a TLS failure.
   { in: 'main/proxy/index.ts', out: 'out/proxy/index.js', chunks: true },
   { in: 'main/proxy/upstream.ts', out: 'out/proxy/upstream.js', chunks: true },
+  { in: 'node_modules/@modelcontextprotocol/client/dist/index.cjs', out: 'out/proxy/sdk.js', chunks: true },
   { in: 'node_modules/undici/index.js', out: 'out/proxy/undici.js', chunks: true },
   { in: 'main/connector/index.ts', out: 'out/connector/index.js' },
   { in: 'main/headless/main.ts', out: 'out/headless/index.js' },
@@ -29,7 +31,8 @@ export const nodeEntries = [
  * An idle proxy holds its whole bundle's source text in memory (V8 keeps it to compile functions
  * lazily), so what only a client connection needs lives in files of its own beside it, required
  * at run time: ProxyRuntime's `import('./upstream')` (the message path and the SDK) becomes
- * a `require("./upstream.js")` run when it is first called, and every `require('undici')` becomes `require("./undici.js")`.
+ * a `require("./upstream.js")` run when it is first called, every `require('undici')` becomes
+ * `require("./undici.js")` and the SDK's client (sdk-module.ts) `require("./sdk.js")`.
  * Code both sides use (shared/, a few proxy helpers) is in both files; no class of it is checked
  * with instanceof across the two.
  */
@@ -41,6 +44,7 @@ const proxyChunks = {
     b.onLoad({ filter: /.*/, namespace: 'proxy-chunk' }, () => ({ contents: 'module.exports = require("./upstream.js");', loader: 'js' }));
     b.onResolve({ filter: /^\.\/upstream\.js$/ }, (a) => (a.namespace === 'proxy-chunk' ? { path: './upstream.js', external: true } : undefined));
     b.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+    b.onResolve({ filter: /^@modelcontextprotocol\/client$/ }, (a) => (a.kind === 'entry-point' ? undefined : { path: './sdk.js', external: true }));
   },
 };
 

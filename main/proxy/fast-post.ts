@@ -3,10 +3,11 @@
  * keep-alive node:http(s) agent, the client's own bytes as the body, and a small reader for the
  * answer (JSON, or an SSE stream). It exists because the SDK transport's per-message cost (fetch,
  * stream pipelines, schema validation) made the proxy as slow as a whole second client (see
- * bench/README.md). It also resumes a cut answer (GET with Last-Event-ID). Everything else stays
- * with the SDK transport: session setup, the standalone GET stream and auth renewal — the caller
- * falls back to it whenever this returns 'fallback' (401/403/405), which only happens when the
- * server did not process the message. Other failures are errors that say whether the request's
+ * bench/README.md). It also opens a 2025-era session (the client's `initialize`, fast-session.ts),
+ * reads the session's standalone event stream (fastListen), resumes a cut answer (GET with
+ * Last-Event-ID) and ends the session (fastDelete). Auth renewal stays with the SDK transport: the
+ * caller falls back to it whenever this returns 'fallback' (401/403/405), which only happens when
+ * the server did not process the message. Other failures are errors that say whether the request's
  * bytes left (FastPostNetworkError.written) or what the server answered (FastPostHttpError).
  */
 import * as http from 'node:http';
@@ -38,6 +39,8 @@ export interface FastPostRequest {
   onResume(lastEventId: string, retryMs: number | undefined): void;
   /** The stream broke without a resumable event id: the request will get no answer. */
   onLost(reason: string): void;
+  /** The answer's status and headers, before anything it carries (the session id of an initialize). */
+  onHeaders?(status: number, headers: http.IncomingHttpHeaders): void;
   signal?: AbortSignal;
   /** The server's route and trust (proxy, CAs); absent: the direct keep-alive agents below. */
   network?: NetworkConfig;
@@ -89,7 +92,24 @@ export function fastResume(req: ResumeRequest): Promise<'done' | 'fallback'> {
   return exchange('GET', { ...req, body: '', headers: { ...req.headers, 'last-event-id': req.lastEventId, accept: 'text/event-stream' } }, false);
 }
 
-function exchange(method: 'POST' | 'GET', req: FastPostRequest, fresh: boolean): Promise<'done' | 'fallback'> {
+/**
+ * The session's standalone event stream: GET without an answer to wait for, so the stream is kept
+ * until it ends (onResume / onLost then say how). Resolves once it started; 'fallback' for
+ * 401/403; rejects as fastPost does (404/405: the server offers no such stream).
+ */
+export function fastListen(req: Omit<FastPostRequest, 'body'> & { lastEventId?: string }): Promise<'done' | 'fallback'> {
+  const headers: Record<string, string> = { ...req.headers, accept: 'text/event-stream' };
+  if (req.lastEventId) headers['last-event-id'] = req.lastEventId;
+  return exchange('LISTEN', { ...req, body: '', headers }, false);
+}
+
+/** Ends the session (DELETE). Resolves 'fallback' for 401/403; a server that cannot end sessions (405) is done. */
+export function fastDelete(req: Omit<FastPostRequest, 'body'>): Promise<'done' | 'fallback'> {
+  return exchange('DELETE', { ...req, body: '' }, false);
+}
+
+function exchange(kind: 'POST' | 'GET' | 'LISTEN' | 'DELETE', req: FastPostRequest, fresh: boolean): Promise<'done' | 'fallback'> {
+  const method = kind === 'LISTEN' ? 'GET' : kind;
   return new Promise((resolve, reject) => {
     const mod = req.url.protocol === 'https:' ? https : http;
     let responded = false;
@@ -99,6 +119,11 @@ function exchange(method: 'POST' | 'GET', req: FastPostRequest, fresh: boolean):
     const r = mod.request(requestOptions(req.url, method, agentOf(req, fresh), headers), (res) => {
       responded = true;
       const status = res.statusCode ?? 0;
+      req.onHeaders?.(status, res.headers);
+      if (method === 'DELETE' && (status < 300 || status === 405)) {
+        res.resume();
+        return resolve('done');
+      }
       if (status === 202) {
         res.resume();
         return resolve('done');
@@ -136,7 +161,7 @@ function exchange(method: 'POST' | 'GET', req: FastPostRequest, fresh: boolean):
       }
       if (type === 'text/event-stream') {
         resolve('done');
-        readSse(res, req, method === 'GET' ? req.headers['last-event-id'] : undefined);
+        readSse(res, req, kind === 'GET' ? req.headers['last-event-id'] : undefined);
         return;
       }
       res.resume();
@@ -149,7 +174,7 @@ function exchange(method: 'POST' | 'GET', req: FastPostRequest, fresh: boolean):
       // server or NAT forgot it) fails the next request on it before any answer: the server never
       // got that request. Send it once more on a new connection, as browsers do.
       if (!responded && !fresh && r.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !req.signal?.aborted) {
-        exchange(method, req, true).then(resolve, reject);
+        exchange(kind, req, true).then(resolve, reject);
         return;
       }
       reject(responded ? err : new FastPostNetworkError(err, written));

@@ -3,7 +3,7 @@
  * 2.x 2026-07-28 only): found, reported to be remembered, asked first next time, found again when
  * the remembered one is wrong, and waited for by a client that connects during a check.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProtocolEra, ProtocolInUse } from '../../common/protocol-versions';
 import { startModernServer, type ModernServer } from '../../test/fixtures/modern-server';
 import { startSdkServer, type SdkServer } from '../../test/fixtures/sdk-server';
@@ -69,6 +69,46 @@ describe('the health check and the protocol era', () => {
   it('makes a client that connects during the first check wait for its era', async () => {
     const { h } = health(modern.url);
     h.start();
+    expect(await h.knownEra()).toBe('modern');
+    h.dispose();
+  });
+});
+
+describe('the first check of a proxy started for a client', () => {
+  // Fake setTimeout only (the deferral's timer); the HTTP exchanges with the real server run as ever.
+  afterEach(() => vi.useRealTimers());
+
+  it('waits while that client goes first, and is not needed once its session worked', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { h } = health(legacy.url, 'legacy');
+    const posts = legacy.stats.posts;
+    h.start(2000);
+    expect(h.state).toBe('connecting');
+    expect(await h.knownEra()).toBe('legacy'); // no check under way: the client does not wait
+    h.ok(); // the client's session reached the server
+    vi.advanceTimersByTime(2000);
+    expect(h.state).toBe('ready');
+    expect(legacy.stats.posts - posts).toBe(0);
+    h.dispose();
+  });
+
+  it('runs when the time is up and no client proved the server', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { h } = health(legacy.url, 'legacy');
+    const posts = legacy.stats.posts;
+    h.start(2000);
+    vi.advanceTimersByTime(1999);
+    expect(legacy.stats.posts - posts).toBe(0);
+    vi.advanceTimersByTime(1);
+    vi.useRealTimers();
+    await vi.waitFor(() => expect(h.state).toBe('ready'));
+    expect(legacy.stats.posts - posts).toBe(1); // the remembered era's initialize
+    h.dispose();
+  });
+
+  it('runs at once when the era is not known: the client waits for it', async () => {
+    const { h } = health(modern.url);
+    h.start(2000);
     expect(await h.knownEra()).toBe('modern');
     h.dispose();
   });

@@ -70,9 +70,19 @@ export class UpstreamHealth {
     return this.era;
   }
 
-  start(): void {
+  /**
+   * The first check: at once, or `deferMs` later when the proxy was started for a client and the
+   * server's era is known (the host checked it while it was parked): that client's handshake is the
+   * first thing on the wire then, and its outcome sets the state meanwhile (ok / failed).
+   */
+  start(deferMs = 0): void {
     this.setState('connecting', `Checking ${displayUrl(this.opts.server.url)}`);
-    void this.check();
+    if (deferMs <= 0 || !this.era) return void this.check();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.check();
+    }, deferMs);
+    this.retryTimer.unref();
   }
 
   /** A token was pushed (sign-in, refresh) or taken away (sign-out, reset). */

@@ -1,9 +1,10 @@
 /**
- * An idle proxy never loads the SDK: its health check is plain HTTP, and the upstream module (with
- * the SDK's client transports) is imported only when the first client connects. Checked on the
- * source: the value imports reachable from the proxy's entry (type-only imports load nothing, and
- * the dynamic `import('./upstream')` is not followed) must not reach the SDK, and within the proxy
- * only the upstream* files import it.
+ * An idle proxy never loads the SDK: its health check is plain HTTP, and the upstream module is
+ * imported only when the first client connects. Nor does a client's 2025-era session: the SDK is
+ * required by sdk-module.ts only when the fast path hands something to it (fast-session.test.ts
+ * runs such sessions). Checked on the source: the value imports reachable from the proxy's entry
+ * and from the upstream module (type-only imports load nothing, and the dynamic
+ * `import('./upstream')` is not followed) must not reach the SDK, and on the built files.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -66,25 +67,36 @@ describe('an idle proxy', () => {
   it('runs from a built entry that holds neither the SDK nor undici: they are files of their own, required when needed', () => {
     // Built by the global setup (test/global-setup.ts), as the app ships it (scripts/build.mjs).
     const out = path.resolve(PROXY, '../../out/proxy');
+    const bundled = (file: string) =>
+      [...fs.readFileSync(path.join(out, file), 'utf8').matchAll(/^\s*\/\/ .*node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((m) => m[1]!);
+    const heavy = (p: string) => p.startsWith('@modelcontextprotocol/') || p === 'undici' || p === 'zod';
     const entry = fs.readFileSync(path.join(out, 'index.js'), 'utf8');
-    const packages = [...entry.matchAll(/^\s*\/\/ .*node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((m) => m[1]!);
-    expect(packages.length).toBeGreaterThan(0); // esbuild marks each bundled file with its path
-    expect(packages.filter((p) => p.startsWith('@modelcontextprotocol/') || p === 'undici' || p === 'zod')).toEqual([]);
+    expect(bundled('index.js').length).toBeGreaterThan(0); // esbuild marks each bundled file with its path
+    expect(bundled('index.js').filter(heavy)).toEqual([]);
     expect(entry).toContain('require("./upstream.js")');
     expect(entry).toContain('require("./undici.js")');
+    // The message path (a client's session) holds none of them either: the SDK is sdk.js, loaded on need.
     const upstream = fs.readFileSync(path.join(out, 'upstream.js'), 'utf8');
-    expect(upstream).toMatch(/node_modules\/@modelcontextprotocol\//);
-    expect(upstream).not.toMatch(/node_modules\/undici\//); // one copy of undici, in undici.js
+    expect(bundled('upstream.js').filter(heavy)).toEqual([]);
+    expect(upstream).toContain('require("./sdk.js")');
+    expect(bundled('sdk.js')).toContain('zod');
+    expect(fs.readFileSync(path.join(out, 'sdk.js'), 'utf8')).not.toMatch(/node_modules\/undici\//); // one copy of undici, in undici.js
     expect(fs.existsSync(path.join(out, 'undici.js'))).toBe(true);
   });
 
-  it('has the SDK imported only by the upstream* files', () => {
+  it('has the SDK loaded by sdk-module.ts alone, on first need, and imported as a value by no proxy file', () => {
     const sources = fs
       .readdirSync(PROXY, { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .map((f) => path.join(PROXY, f));
-    const users = sources.filter((f) => valueImports(f).some((s) => s.startsWith('@modelcontextprotocol/'))).map((f) => path.relative(PROXY, f));
-    expect(users.length).toBeGreaterThan(0);
-    for (const f of users) expect(f).toMatch(/^upstream-?[a-z]*\.ts$/);
+    expect(sources.filter((f) => valueImports(f).some((s) => s.startsWith('@modelcontextprotocol/'))).map((f) => path.relative(PROXY, f))).toEqual([]);
+    const requirers = sources.filter((f) => /require\('@modelcontextprotocol\//.test(fs.readFileSync(f, 'utf8'))).map((f) => path.relative(PROXY, f));
+    expect(requirers).toEqual(['sdk-module.ts']);
+  });
+
+  it('runs a client session on a message path that imports nothing of the SDK', () => {
+    const { files, packages } = loadedAtStart(path.join(PROXY, 'upstream.ts'));
+    expect([...packages].filter((p) => p.startsWith('@modelcontextprotocol/') || p === 'zod')).toEqual([]);
+    expect(files.has(path.join(PROXY, 'fast-session.ts'))).toBe(true); // the walk did follow the session
   });
 });

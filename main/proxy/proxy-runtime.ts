@@ -21,6 +21,9 @@ import { displayUrl } from './upstream-shared';
 import type { UpstreamSession } from './upstream';
 import type * as net from 'node:net';
 
+/** A proxy started for a client checks the server this long after it listens, unless that client's session showed it works. */
+const WARM_FIRST_CHECK_MS = 2000;
+
 type UpstreamModule = typeof import('./upstream');
 
 export interface ProxyRuntimeOptions {
@@ -126,7 +129,8 @@ export class ProxyRuntime {
     });
     this.opts.emit({ type: 'listening', endpoint: this.opts.endpoint });
     this.log('info', `Listening for clients; upstream ${displayUrl(this.opts.server.url)}`);
-    this.health.start();
+    // Started for a client: its handshake goes first, the check follows (its state is that handshake's meanwhile).
+    this.health.start(this.opts.warm ? WARM_FIRST_CHECK_MS : 0);
     // The client that asked for this proxy connects within milliseconds: its upstream code loads meanwhile.
     if (this.opts.warm) setImmediate(() => void this.loadUpstream().catch(() => undefined));
   }

@@ -3,7 +3,8 @@
  * carries, and the failure a person reads ("Upstream https://…/mcp answered 503 Service
  * Unavailable (it asks to retry after 5 s)").
  */
-import { InsufficientScopeError, UnauthorizedError } from '@modelcontextprotocol/client';
+import type { InsufficientScopeError } from '@modelcontextprotocol/client';
+import { isInsufficientScope, isUnauthorizedError } from './sdk-module';
 import { ERR_NEEDS_SIGN_IN, ERR_UPSTREAM_HTTP, ERR_UPSTREAM_UNREACHABLE, STATUS_TEXT, displayUrl, networkReason, proxyAuthFailure } from './upstream-shared';
 import type { DeliveryFailure } from './message-path/delivery';
 import type { UpstreamFailure } from './upstream-types';
@@ -37,10 +38,10 @@ function hostOf(url: string): string | undefined {
 export function describeFailure(err: unknown, url: string): UpstreamFailure {
   const status = httpStatusOf(err);
   const where = displayUrl(url);
-  if (err instanceof InsufficientScopeError) {
+  if (isInsufficientScope(err)) {
     return { kind: 'auth', status: 403, message: `Upstream ${where} needs more permissions (${err.requiredScope ?? 'insufficient scope'})` };
   }
-  if (status === 401 || err instanceof UnauthorizedError || /unauthori[sz]ed/i.test(String((err as Error)?.name ?? ''))) {
+  if (status === 401 || isUnauthorizedError(err) || /unauthori[sz]ed/i.test(String((err as Error)?.name ?? ''))) {
     return { kind: 'auth', status: 401, message: `Upstream ${where} answered 401 Unauthorized` };
   }
   if (status === 407) return { kind: 'network', status, message: `Cannot reach upstream ${where}: ${proxyAuthFailure()}` };

@@ -1,20 +1,29 @@
 /**
  * The SDK's client transports (Streamable HTTP and the old HTTP+SSE) for one upstream session:
  * which to try in which order, how each is made (headers, the bearer-token seam, bounded bodies,
- * the Retry-After the SDK's errors drop), and opening the first that works. The proxy runtime
- * loads this only when the first client connects (through upstream.ts).
+ * the Retry-After the SDK's errors drop), and opening the first that works. The SDK itself loads
+ * only when one of these is made (sdk-module.ts); a session opened on the fast path is a
+ * FastSession, which makes one only when the fast path hands a message back.
  */
-import { SSEClientTransport, StreamableHTTPClientTransport, UnauthorizedError, type JSONRPCMessage } from '@modelcontextprotocol/client';
+import type { JSONRPCMessage, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { JsonRpcMessage } from '../shared/mcp-http';
 import type { UpstreamTarget } from '../shared/fork-protocol';
 import { fetchFor, processFetchFor } from '../shared/net/fetch';
 import { boundResponse } from './bounded-body';
+import { FastSession } from './fast-session';
+import { loadedSdk, sdkModule, unauthorized } from './sdk-module';
 import { describeFailure, httpStatusOf, retryAfterOf } from './upstream-errors';
 import { RETRYABLE_STATUSES, displayUrl, parseRetryAfter } from './upstream-shared';
 import type { UpstreamOptions } from './upstream-types';
 
-export type Transport = StreamableHTTPClientTransport | SSEClientTransport;
-export { StreamableHTTPClientTransport };
+export type Transport = StreamableHTTPClientTransport | SSEClientTransport | FastSession;
+
+/** A Streamable HTTP session (the SDK's transport or a FastSession), as opposed to the old HTTP+SSE one. */
+export function isStreamable(t: Transport | undefined): t is StreamableHTTPClientTransport | FastSession {
+  if (t instanceof FastSession) return true;
+  const sdk = loadedSdk();
+  return sdk !== undefined && t instanceof sdk.StreamableHTTPClientTransport;
+}
 
 /** Candidate transports in the order the issue prescribes. */
 export function transportCandidates(url: string, preferred?: UpstreamTarget): UpstreamTarget[] {
@@ -46,14 +55,14 @@ export async function sendOn(
   onStreamEnd?: () => void,
   signal?: AbortSignal,
 ): Promise<void> {
-  if (t instanceof StreamableHTTPClientTransport) {
+  if (isStreamable(t)) {
     const options =
       headers || onStreamEnd || signal
         ? { ...(headers ? { headers } : {}), ...(onStreamEnd ? { onRequestStreamEnd: onStreamEnd } : {}), ...(signal ? { requestSignal: signal } : {}) }
         : undefined;
     return t.send(message as JSONRPCMessage | JSONRPCMessage[], options);
   }
-  for (const m of Array.isArray(message) ? message : [message]) await t.send(m as JSONRPCMessage);
+  for (const m of Array.isArray(message) ? message : [message]) await (t as SSEClientTransport).send(m as JSONRPCMessage);
 }
 
 export interface TransportHooks {
@@ -67,28 +76,39 @@ export interface TransportHooks {
 export class SdkTransports {
   /** Retry-After of the last error answer the SDK transport saw, by status (the SDK's errors drop headers). */
   private readonly retryAfters = new Map<number, { seconds: number; at: number }>();
-  /** The fetch of the server's network configuration (proxy, CAs); the runtime's own without one. */
-  private readonly networkFetch: typeof fetch;
+  /** The fetch of the server's network configuration (proxy, CAs); the runtime's own without one. Made on first use. */
+  private networkFetch?: typeof fetch;
 
   constructor(
     private readonly opts: UpstreamOptions,
     private readonly hooks: TransportHooks,
-  ) {
-    this.networkFetch = opts.processWideNetwork ? processFetchFor(opts.network) : fetchFor(opts.network);
-  }
+  ) {}
 
-  create(target: UpstreamTarget, protocolVersion?: string): Transport {
+  /**
+   * An SDK transport for `target`. `session`: one on an existing session (its id and version), the
+   * FastSession its events are reported as.
+   */
+  create(target: UpstreamTarget, session?: FastSession): StreamableHTTPClientTransport | SSEClientTransport {
+    const sdk = sdkModule();
     const url = new URL(target.url);
     const requestInit: RequestInit = { headers: { ...this.opts.headers } };
     const authProvider = this.authProvider();
     const fetch = this.noteRetryAfter;
     const t =
       target.kind === 'sse'
-        ? new SSEClientTransport(url, { requestInit, fetch, authProvider })
-        : new StreamableHTTPClientTransport(url, { requestInit, fetch, protocolVersion, authProvider, onInsufficientScope: 'throw' });
-    t.onmessage = (m) => this.hooks.onMessage(m as JsonRpcMessage, t);
-    t.onerror = (err) => this.hooks.onError(err, t);
-    t.onclose = () => this.hooks.onClose(t);
+        ? new sdk.SSEClientTransport(url, { requestInit, fetch, authProvider })
+        : new sdk.StreamableHTTPClientTransport(url, {
+            requestInit,
+            fetch,
+            protocolVersion: session?.protocolVersion,
+            sessionId: session?.sessionId,
+            authProvider,
+            onInsufficientScope: 'throw',
+          });
+    const as: Transport = session ?? t;
+    t.onmessage = (m) => this.hooks.onMessage(m as JsonRpcMessage, as);
+    t.onerror = (err) => this.hooks.onError(err, as);
+    t.onclose = () => this.hooks.onClose(as);
     return t;
   }
 
@@ -103,12 +123,13 @@ export class SdkTransports {
     headers: Record<string, string> | undefined,
     trying: (t: Transport | undefined) => void,
     opened: (t: Transport, target: UpstreamTarget, index: number) => void,
+    tried?: { target: UpstreamTarget; err: unknown },
   ): Promise<Transport> {
     const errors: string[] = [];
-    let candidates = transportCandidates(this.opts.url, this.opts.preferred);
-    if (this.opts.singleTransport) candidates = candidates.filter((c) => c.kind === 'streamable-http').slice(0, 1);
-    let firstErr: unknown;
-    for (let i = 0; i < candidates.length; i++) {
+    const candidates = this.candidates();
+    let firstErr: unknown = tried?.err;
+    if (tried) errors.push(`${tried.target.kind} ${displayUrl(tried.target.url)}: ${describeFailure(tried.err, tried.target.url).message}`);
+    for (let i = tried ? 1 : 0; i < candidates.length; i++) {
       const c = candidates[i]!;
       const t = this.create(c);
       try {
@@ -135,6 +156,12 @@ export class SdkTransports {
     throw firstErr;
   }
 
+  /** The transports to try, in order (the first is the one a fast open tries). */
+  candidates(): UpstreamTarget[] {
+    const candidates = transportCandidates(this.opts.url, this.opts.preferred);
+    return this.opts.singleTransport ? candidates.filter((c) => c.kind === 'streamable-http').slice(0, 1) : candidates;
+  }
+
   /** Gives an SDK HTTP error the Retry-After its answer carried (fast-path errors have it already). */
   withRetryAfter(err: unknown): unknown {
     const status = httpStatusOf(err);
@@ -148,6 +175,7 @@ export class SdkTransports {
   }
 
   private readonly noteRetryAfter: typeof fetch = async (input, init) => {
+    this.networkFetch ??= this.opts.processWideNetwork ? processFetchFor(this.opts.network) : fetchFor(this.opts.network);
     const res = await (this.opts.fetch ?? this.networkFetch)(input, init);
     if (!res.ok && RETRYABLE_STATUSES.has(res.status)) {
       const seconds = parseRetryAfter(res.headers.get('retry-after'));
@@ -165,7 +193,7 @@ export class SdkTransports {
       token: async () => auth.token(),
       onUnauthorized: async (ctx: { response: Response }) => {
         const token = await auth.renew(401, ctx.response.headers.get('www-authenticate') ?? undefined);
-        if (!token) throw new UnauthorizedError(`${this.opts.serverName} needs sign-in`);
+        if (!token) throw unauthorized(`${this.opts.serverName} needs sign-in`);
       },
     };
   }

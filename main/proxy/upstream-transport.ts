@@ -1,9 +1,11 @@
 /**
  * The last stage of the message path: puts client messages on the wire, in the client's order,
  * and hands what the server sends to the stage before it. It owns the upstream session:
- * - the transport: opened on the first message (which doubles as the probe, see upstream-sdk.ts);
- *   messages of an established 2025-era Streamable HTTP session take the keep-alive fast path
- *   (fast-post.ts), everything else the SDK transport;
+ * - the transport: opened on the first message (which doubles as the probe). A 2025-era
+ *   `initialize` opens a Streamable HTTP session on the keep-alive fast path (fast-post.ts,
+ *   fast-session.ts) without loading the SDK; what that path cannot handle (401, 403, 405 on
+ *   the first try, 400 or 404: another transport) goes to the SDK transports (upstream-sdk.ts).
+ *   Messages of an established 2025-era session take the fast path, everything else the SDK;
  * - the session: the negotiated protocol version, and a replay of the client's `initialize` when
  *   the server forgot the session or the connection was lost after the handshake (once for
  *   everyone; messages that arrive meanwhile wait for it);
@@ -14,19 +16,21 @@
  *   (fast-post.ts).
  * - the end: `notifications/cancelled` for what is still in flight, then DELETE of the session.
  */
-import { InsufficientScopeError, UnauthorizedError } from '@modelcontextprotocol/client';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { HEADER_PROTOCOL_VERSION, HEADER_SESSION_ID } from '../../common/protocol-versions';
-import { isModernRequest, isNotification, isRequest, isResponse, type JsonRpcId, type JsonRpcMessage } from '../shared/mcp-http';
+import { headerOf, isModernRequest, isNotification, isRequest, isResponse, type JsonRpcId, type JsonRpcMessage } from '../shared/mcp-http';
 import type { UpstreamTarget } from '../shared/fork-protocol';
-import { FastPostNetworkError, fastPost, fastResume, type FastPostRequest } from './fast-post';
+import { FastPostHttpError, FastPostNetworkError, fastPost, fastResume, type FastPostRequest } from './fast-post';
+import { FastSession } from './fast-session';
 import { DeliveryFailureError, type DeliveryFailure, type RecoveryControl, type ResumePoint } from './message-path/delivery';
 import { answer, messagesOf, type Stage, type StageLink, type ToServer } from './message-path/stage';
 import { deliveryFailure, failureAnswer, httpStatusOf, redactUrlQueries, scopeChallenge, type AttemptFacts } from './upstream-errors';
-import { SdkTransports, sendOn, StreamableHTTPClientTransport, type Transport } from './upstream-sdk';
+import { isInsufficientScope, unauthorized } from './sdk-module';
+import { isStreamable, SdkTransports, sendOn, type Transport } from './upstream-sdk';
 import { ERR_UPSTREAM_GONE, displayUrl } from './upstream-shared';
 import type { UpstreamEvents, UpstreamOptions } from './upstream-types';
 
-/** Set MCP_SWITCHBOARD_SDK_POST=1 to send every message through the SDK transport (benchmarks). */
+/** Set MCP_SWITCHBOARD_SDK_POST=1 to send every message through the SDK transport (benchmarks, tests of the SDK path). */
 const FAST_POST = process.env.MCP_SWITCHBOARD_SDK_POST !== '1';
 const REINIT_PREFIX = 'switchboard-reinit-';
 /** `ensureTransport`'s answer when the caller's message opened the transport (it is sent already). */
@@ -67,8 +71,8 @@ export class UpstreamTransport implements Stage, RecoveryControl {
   private closed = false;
   /** Counts sessions: a failure names the one its request went out on. */
   private generation = 0;
-  /** The upstream's URL object, for the fast path (one per URL: fast-post.ts caches its request options). */
-  private fastUrl?: { href: string; url: URL };
+  /** The upstream's URL objects, for the fast path (one per URL: fast-post.ts caches its request options). */
+  private readonly fastUrls = new Map<string, URL>();
 
   constructor(
     private readonly opts: UpstreamOptions,
@@ -135,13 +139,14 @@ export class UpstreamTransport implements Stage, RecoveryControl {
       transport = await this.ensureTransport(m);
       if (transport === FIRST_SENT) return;
     } catch (err) {
-      return this.fail(list, this.sdk.withRetryAfter(err));
+      return this.fail(list, this.sdk.withRetryAfter(err), err instanceof FastPostNetworkError ? { written: err.written } : undefined);
     }
     const facts: AttemptFacts = {};
-    if (transport instanceof StreamableHTTPClientTransport && transport.sessionId && !isInit) facts.sessionGeneration = this.generation;
+    if (isStreamable(transport) && transport.sessionId && !isInit) facts.sessionGeneration = this.generation;
     const signal = list.length === 1 && isRequest(list[0]) ? this.streams.get(list[0]!.id)?.signal : undefined;
     try {
       const fast = this.fastPostable(transport, list) ? await this.fastSend(transport, m, list) : 'fallback';
+      if (fast === 'done' && transport instanceof FastSession && list.some((x) => x.method === 'notifications/initialized')) transport.listen();
       if (fast === 'fallback') {
         for (const x of list) if (isRequest(x)) this.outstanding.get(x.id)!.via = transport;
         await sendOn(transport, m.message, m.headers, () => this.streamEnded(list, transport), signal);
@@ -149,11 +154,11 @@ export class UpstreamTransport implements Stage, RecoveryControl {
     } catch (caught) {
       if (this.closed || signal?.aborted) return;
       const err = this.sdk.withRetryAfter(caught);
-      if (err instanceof InsufficientScopeError && mayRenewToken && this.opts.auth) {
+      if (isInsufficientScope(err) && mayRenewToken && this.opts.auth) {
         this.events.log?.('info', `The server asks for more permissions (${err.requiredScope ?? 'unspecified scope'})`);
         const token = await this.opts.auth.renew(403, scopeChallenge(err)).catch(() => undefined);
         if (token) return this.deliver({ ...m, text: undefined }, list, false);
-        return this.fail(list, new UnauthorizedError(`${this.opts.serverName} needs more permissions: sign in again`));
+        return this.fail(list, unauthorized(`${this.opts.serverName} needs more permissions: sign in again`));
       }
       if (caught instanceof FastPostNetworkError) facts.written = caught.written;
       this.fail(list, err, facts);
@@ -165,18 +170,7 @@ export class UpstreamTransport implements Stage, RecoveryControl {
     if (this.transport) return this.transport;
     // Messages that arrive while the transport is being chosen wait for it.
     if (this.opening) return this.opening;
-    this.opening = this.sdk.open(
-      first.message,
-      first.headers,
-      (t) => (this.probing = t),
-      (t, target, index) => {
-        this.target = target;
-        this.transport = t;
-        this.generation++;
-        this.events.onTransport?.(target);
-        if (index > 0) this.events.log?.('info', `Using ${target.kind === 'sse' ? 'HTTP+SSE' : 'Streamable HTTP'} at ${displayUrl(target.url)}`);
-      },
-    );
+    this.opening = this.open(first);
     try {
       await this.opening;
       return FIRST_SENT; // the caller's message was the probe and is already sent
@@ -185,23 +179,129 @@ export class UpstreamTransport implements Stage, RecoveryControl {
     }
   }
 
+  /** The fast open when it applies, else (or when the server wants what only the SDK does) the SDK transports in order. */
+  private async open(first: ToServer): Promise<Transport> {
+    const target = this.sdk.candidates()[0]!;
+    let tried: { target: UpstreamTarget; err: unknown } | undefined;
+    if (this.fastOpenable(target, first.message)) {
+      const session = this.newFastSession(target);
+      this.probing = session;
+      try {
+        const ids = messagesOf(first)
+          .filter(isRequest)
+          .map((x) => x.id as JsonRpcId);
+        const r = await this.fastInitialize(session, first.text ?? JSON.stringify(first.message), ids, first.headers);
+        if (r === 'done') {
+          this.opened(session, target, 0);
+          return session;
+        }
+        // 401/403: sent again by the SDK transport, with its sign-in handling; 405: the next transport.
+        if (r === 405) tried = { target, err: new FastPostHttpError(405, 'Method Not Allowed') };
+      } catch (err) {
+        const status = err instanceof FastPostHttpError ? err.status : undefined;
+        if (status !== 400 && status !== 404) throw err;
+        tried = { target, err };
+      } finally {
+        this.probing = undefined;
+      }
+      void session.close();
+      if (tried && this.sdk.candidates().length > 1) {
+        this.events.log?.('debug', `${target.kind} at ${displayUrl(target.url)} answered ${httpStatusOf(tried.err)}; trying the next transport`);
+      }
+    }
+    return this.sdk.open(
+      first.message,
+      first.headers,
+      (t) => (this.probing = t),
+      (t, c, index) => this.opened(t, c, index),
+      tried,
+    );
+  }
+
+  private opened(t: Transport, target: UpstreamTarget, index: number): void {
+    this.target = target;
+    this.transport = t;
+    this.generation++;
+    this.events.onTransport?.(target);
+    if (index > 0) this.events.log?.('info', `Using ${target.kind === 'sse' ? 'HTTP+SSE' : 'Streamable HTTP'} at ${displayUrl(target.url)}`);
+  }
+
+  /** A 2025-era `initialize` to a Streamable HTTP candidate, with the fast path on: no SDK needed. */
+  private fastOpenable(target: UpstreamTarget, first: JsonRpcMessage | JsonRpcMessage[]): boolean {
+    return (
+      FAST_POST &&
+      !this.opts.fetch &&
+      target.kind === 'streamable-http' &&
+      !Array.isArray(first) &&
+      isRequest(first) &&
+      first.method === 'initialize' &&
+      !isModernRequest(first)
+    );
+  }
+
+  private newFastSession(target: UpstreamTarget): FastSession {
+    return new FastSession(target, {
+      url: () => this.urlOf(target.url),
+      network: this.opts.network,
+      headers: (sessionId, version) => this.fastHeaders(sessionId, version),
+      onMessage: (m, t) => this.fromUpstream(m, t),
+      log: (level, message) => this.events.log?.(level, message),
+      delegate: (s) => this.sdk.create(s.target, s) as StreamableHTTPClientTransport,
+      renew: this.opts.auth ? () => this.opts.auth!.renew(401, undefined) : undefined,
+    });
+  }
+
+  /**
+   * POSTs an `initialize` on the fast path; the answer's session id becomes the session's. 'done',
+   * or why the server did not process it: 'fallback' (401/403) or 405.
+   */
+  private async fastInitialize(s: FastSession, body: string, ids: JsonRpcId[], headers?: Record<string, string>): Promise<'done' | 'fallback' | 405> {
+    let status = 0;
+    const r = await fastPost({
+      ...this.readers(s, ids, undefined, ''),
+      url: this.urlOf(s.target.url),
+      body,
+      headers: { ...this.fastHeaders(undefined, undefined), ...headers },
+      onHeaders: (code, h) => {
+        status = code;
+        if (code >= 200 && code < 300) s.sessionId = headerOf(h, HEADER_SESSION_ID);
+      },
+    });
+    return r === 'fallback' && status === 405 ? 405 : r;
+  }
+
+  /** `notifications/initialized` on a fast session, then its event stream. */
+  private async fastInitialized(s: FastSession): Promise<void> {
+    const initialized = { jsonrpc: '2.0', method: 'notifications/initialized' };
+    const r = await fastPost({
+      ...this.readers(s, [], s.sessionId, s.protocolVersion ?? ''),
+      url: this.urlOf(s.target.url),
+      body: JSON.stringify(initialized),
+      headers: this.fastHeaders(s.sessionId, s.protocolVersion),
+    });
+    if (r === 'fallback') await sendOn(s, initialized);
+    else s.listen();
+  }
+
   /**
    * Messages of an established 2025-era Streamable HTTP session take the fast path (fast-post.ts);
    * the handshake, 2026-07-28 requests and the old HTTP+SSE transport stay with the SDK.
    */
-  private fastPostable(t: Transport, list: JsonRpcMessage[]): t is StreamableHTTPClientTransport {
+  private fastPostable(t: Transport, list: JsonRpcMessage[]): t is Extract<Transport, { sessionId?: string }> {
     return (
       FAST_POST &&
       !this.opts.fetch &&
-      t instanceof StreamableHTTPClientTransport &&
+      isStreamable(t) &&
       this.protocolVersion !== undefined &&
-      !list.some((x) => x.method === 'initialize' || x.method === 'notifications/initialized' || isModernRequest(x))
+      // A fast session sends `initialized` itself and then opens its event stream; the SDK's opens it on `initialized`.
+      !list.some((x) => x.method === 'initialize' || (x.method === 'notifications/initialized' && !(t instanceof FastSession)) || isModernRequest(x))
     );
   }
 
-  /** The fast path's headers for the session `t` (or the one a resume names). */
-  private fastHeaders(sessionId: string | undefined, protocolVersion: string): Record<string, string> {
-    const headers: Record<string, string> = { ...this.opts.headers, [HEADER_PROTOCOL_VERSION]: protocolVersion };
+  /** The fast path's headers for the session `t` (or the one a resume names; no version before the handshake). */
+  private fastHeaders(sessionId: string | undefined, protocolVersion: string | undefined): Record<string, string> {
+    const headers: Record<string, string> = { ...this.opts.headers };
+    if (protocolVersion) headers[HEADER_PROTOCOL_VERSION] = protocolVersion;
     if (sessionId) headers[HEADER_SESSION_ID] = sessionId;
     const token = this.opts.auth?.token();
     if (token) headers.authorization = `Bearer ${token}`;
@@ -227,12 +327,16 @@ export class UpstreamTransport implements Stage, RecoveryControl {
   }
 
   private upstreamUrl(): URL {
-    const href = this.target?.url ?? this.opts.url;
-    if (this.fastUrl?.href !== href) this.fastUrl = { href, url: new URL(href) };
-    return this.fastUrl.url;
+    return this.urlOf(this.target?.url ?? this.opts.url);
   }
 
-  private fastSend(t: StreamableHTTPClientTransport, m: ToServer, list: JsonRpcMessage[]) {
+  private urlOf(href: string): URL {
+    let url = this.fastUrls.get(href);
+    if (!url) this.fastUrls.set(href, (url = new URL(href)));
+    return url;
+  }
+
+  private fastSend(t: Extract<Transport, { sessionId?: string }>, m: ToServer, list: JsonRpcMessage[]) {
     const ids = list.filter(isRequest).map((x) => x.id as JsonRpcId);
     const version = this.protocolVersion!;
     return fastPost({
@@ -305,7 +409,7 @@ export class UpstreamTransport implements Stage, RecoveryControl {
 
   private useVersion(version: string, t: Transport): void {
     this.protocolVersion = version;
-    if (t instanceof StreamableHTTPClientTransport) t.setProtocolVersion(version);
+    if (isStreamable(t)) t.setProtocolVersion(version);
   }
 
   private onTransportError(err: Error, t: Transport): void {
@@ -349,10 +453,11 @@ export class UpstreamTransport implements Stage, RecoveryControl {
     this.protocolVersion = undefined;
     if (old) this.retire(old);
     this.events.log?.('info', 'Re-initializing the upstream session (replaying the client’s initialize)');
-    const t = this.sdk.create(this.target ?? { kind: 'streamable-http', url: this.opts.url });
+    const target = this.target ?? { kind: 'streamable-http', url: this.opts.url };
     const id = `${REINIT_PREFIX}${++this.reinitCount}`;
+    const init = { ...this.initRequest, id } as JsonRpcMessage;
+    let t: Transport | undefined;
     try {
-      await t.start();
       const reply = new Promise<JsonRpcMessage>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('re-initialize timed out')), 30_000);
         timer.unref();
@@ -361,17 +466,28 @@ export class UpstreamTransport implements Stage, RecoveryControl {
           resolve(m);
         });
       });
-      await sendOn(t, { ...this.initRequest, id });
+      if (this.fastOpenable(target, init)) {
+        const s = this.newFastSession(target);
+        if ((await this.fastInitialize(s, JSON.stringify(init), [])) === 'done') t = s;
+        else void s.close();
+      }
+      if (!t) {
+        const sdkTransport = this.sdk.create(target);
+        t = sdkTransport;
+        await sdkTransport.start();
+        await sendOn(sdkTransport, init);
+      }
       const res = await reply;
       if (res.error) throw new Error(`re-initialize refused: ${res.error.message}`);
       if (typeof res.result?.protocolVersion === 'string') this.useVersion(res.result.protocolVersion, t);
-      await sendOn(t, { jsonrpc: '2.0', method: 'notifications/initialized' });
+      if (t instanceof FastSession) await this.fastInitialized(t);
+      else await sendOn(t, { jsonrpc: '2.0', method: 'notifications/initialized' });
       if (this.closed) throw new Error('closed');
       this.transport = t;
       this.generation++;
       this.events.log?.('info', 'Upstream session re-established');
     } catch (err) {
-      await t.close().catch(() => {});
+      await t?.close().catch(() => {});
       throw new DeliveryFailureError(deliveryFailure(this.sdk.withRetryAfter(err), this.target?.url ?? this.opts.url, { written: false }));
     } finally {
       this.internal.delete(id);
@@ -423,7 +539,7 @@ export class UpstreamTransport implements Stage, RecoveryControl {
     for (const r of this.retired) void r.close().catch(() => {});
     this.retired.clear();
     if (!t) return;
-    if (t instanceof StreamableHTTPClientTransport && t.sessionId) {
+    if (isStreamable(t) && t.sessionId) {
       if (unanswered.length) {
         this.events.log?.('debug', `Client left: cancelling ${unanswered.length} request${unanswered.length === 1 ? '' : 's'} upstream`);
         await withTimeout(Promise.all(unanswered.map(([id]) => this.sendCancel(t, id))), CANCEL_WAIT_MS);
@@ -434,7 +550,7 @@ export class UpstreamTransport implements Stage, RecoveryControl {
   }
 
   /** One `notifications/cancelled` on the way out (the fast path when it can, else the SDK). */
-  private async sendCancel(t: StreamableHTTPClientTransport, id: JsonRpcId): Promise<void> {
+  private async sendCancel(t: Extract<Transport, { sessionId?: string }>, id: JsonRpcId): Promise<void> {
     const cancel = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'The client disconnected' } };
     try {
       if (!this.fastPostable(t, [cancel])) return await sendOn(t, cancel);

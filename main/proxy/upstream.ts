@@ -1,9 +1,10 @@
 /**
  * One upstream MCP session per downstream connection: the message path of that connection. The
  * proxy is a pass-through: JSON-RPC messages go both ways unchanged, except where a stage says
- * otherwise (see the assembly below). The SDK's client transports are used only by the files named
- * upstream-*; ProxyRuntime imports this module lazily, when the first client connects, so an idle
- * proxy never loads the SDK.
+ * otherwise (see the assembly below). ProxyRuntime imports this module lazily, when the first
+ * client connects, so an idle proxy never loads it; and it never loads the SDK itself: a 2025-era
+ * session runs on the fast path (fast-session.ts), and the SDK's client transports (upstream-sdk.ts)
+ * require it (sdk-module.ts) only for what that path hands them.
  */
 import type { JsonRpcMessage } from '../shared/mcp-http';
 import { linkStages, type MessagePath } from './message-path/chain';
