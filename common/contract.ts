@@ -777,7 +777,14 @@ export interface ClientApp {
 export type InstallState =
   | { state: 'not-installed' }
   | { state: 'installed'; name: string }
-  | { state: 'stale'; name: string; reason: 'launcher' | 'modified'; detail: string }
+  | {
+      state: 'stale';
+      name: string;
+      reason: 'launcher' | 'modified';
+      detail: string;
+      /** Another install of the app (another data directory) wrote it: never repaired at start, only when asked. */
+      otherInstall?: boolean;
+    }
   | { state: 'cannot-install'; reason: string };
 
 export type InstallStatus = InstallState & { serverId: string; clientId: string };

@@ -237,11 +237,13 @@ describe.each(CLIENTS.map((c) => [c.id, c] as const))('%s', (_id, def) => {
   it('an entry names a data directory that is not the default, and is repaired when the data directory moves', async () => {
     const file = fileOf(def);
     write(file, rich(def));
-    // Installed before entries named the data directory (or for another one): ours, but stale.
+    // The default install's entry, seen from an install with a data directory of its own (a
+    // checkout beside the installed app): another install's, left alone at start, taken only when asked.
     await service().install('linear', def.id);
     const s = service({ ...LAUNCHER, dataDir: '/srv/switchboard data' });
-    expect(await s.state('linear', def.id)).toMatchObject({ state: 'stale', reason: 'launcher', name: 'linear' });
-    expect(await s.repairAll(['linear'])).toEqual([expect.objectContaining({ clientId: def.id, serverId: 'linear', changed: true })]);
+    expect(await s.state('linear', def.id)).toMatchObject({ state: 'stale', reason: 'launcher', name: 'linear', otherInstall: true });
+    expect(await s.repairAll(['linear'])).toEqual([]);
+    expect(await s.install('linear', def.id)).toMatchObject({ changed: true });
     expect(await s.state('linear', def.id)).toEqual({ state: 'installed', name: 'linear' });
     const entry = (data(def, fs.readFileSync(file, 'utf8'))[def.key] as Record<string, unknown>).linear;
     expect(def.fromEntry(entry)?.env).toEqual({ ELECTRON_RUN_AS_NODE: '1', MCP_SWITCHBOARD_HOME: '/srv/switchboard data', MCP_SWITCHBOARD_CLIENT: def.id });
@@ -252,6 +254,26 @@ describe.each(CLIENTS.map((c) => [c.id, c] as const))('%s', (_id, def) => {
       MCP_SWITCHBOARD_CLIENT: def.id,
     });
     await service().uninstall('linear', def.id);
+    expect(fs.readFileSync(file, 'utf8')).toBe(rich(def));
+  });
+
+  it('repair at start never takes another install’s entry (a checkout beside the app with the same server id); a data directory that is gone was moved', async () => {
+    const file = fileOf(def);
+    write(file, rich(def));
+    const checkoutData = fs.mkdtempSync(path.join(home, 'checkout-data-'));
+    const checkout = service({ ...LAUNCHER, connectorScript: '/src/switchboard/out/connector/index.js', dataDir: checkoutData });
+    await checkout.install('linear', def.id);
+    const app = service();
+    expect(await app.state('linear', def.id)).toMatchObject({ state: 'stale', otherInstall: true, detail: expect.stringContaining(checkoutData) });
+    const before = fs.readFileSync(file, 'utf8');
+    expect(await app.repairAll(['linear'])).toEqual([]);
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+    // The checkout's data directory is gone: the entry is this install's, from before a move.
+    fs.rmSync(checkoutData, { recursive: true });
+    expect((await app.state('linear', def.id)) as { otherInstall?: boolean }).not.toHaveProperty('otherInstall');
+    expect(await app.repairAll(['linear'])).toEqual([expect.objectContaining({ serverId: 'linear', changed: true })]);
+    expect(await app.state('linear', def.id)).toEqual({ state: 'installed', name: 'linear' });
+    await app.uninstall('linear', def.id);
     expect(fs.readFileSync(file, 'utf8')).toBe(rich(def));
   });
 

@@ -44,7 +44,14 @@ export const FORMATS: Record<FormatId, ConfigFormat> = { json: jsonFormat, jsonc
 export type PairState =
   | { state: 'not-installed' }
   | { state: 'installed'; name: string }
-  | { state: 'stale'; name: string; reason: 'launcher' | 'modified'; detail: string }
+  | {
+      state: 'stale';
+      name: string;
+      reason: 'launcher' | 'modified';
+      detail: string;
+      /** The entry names another data directory: another install of the app wrote it (a checkout beside the app). */
+      otherInstall?: boolean;
+    }
   | { state: 'cannot-install'; reason: string };
 
 export interface ClientInfo {
@@ -239,6 +246,10 @@ export class ClientService {
     const tag = launch.env[INSTALL_ENV];
     const asWritten = entryFor(l.def, name, launchOf(theirs, serverId, tag));
     if (isDeepStrictEqual(actual, asWritten)) {
+      if (otherInstall(theirs.dataDir, this.launcher.dataDir)) {
+        const where = theirs.dataDir ? `keeps its data in ${theirs.dataDir}` : 'keeps its data in the default folder';
+        return { state: 'stale', name, reason: 'launcher', detail: `was written by another MCP Switchboard (it ${where})`, otherInstall: true };
+      }
       // Only the install tag differs (an entry from before per-client tools, or copied from another client).
       const detail = isDeepStrictEqual(actual, entryFor(l.def, name, launchOf(this.launcher, serverId, tag)))
         ? tag
@@ -425,14 +436,16 @@ export class ClientService {
 
   /**
    * On app start: rewrites entries of ours that run an old launcher (app moved or updated).
-   * Entries the user changed are left alone (reported by status()).
+   * Entries the user changed are left alone (reported by status()), and so are entries another
+   * install wrote (another data directory: a checkout beside the installed app, with the same
+   * server id): each would otherwise take the other's entries at every start.
    */
   async repairAll(serverIds: string[]): Promise<Array<ChangeResult | { clientId: string; serverId: string; error: string }>> {
     const out: Array<ChangeResult | { clientId: string; serverId: string; error: string }> = [];
     // Running from a path that will not last: rewriting entries to it would break them.
     if (this.launcher.unavailable) return out;
     for (const s of await this.status(serverIds)) {
-      if (s.state !== 'stale' || s.reason !== 'launcher') continue;
+      if (s.state !== 'stale' || s.reason !== 'launcher' || s.otherInstall) continue;
       try {
         out.push(await this.install(s.serverId, s.clientId));
       } catch (err) {
@@ -534,6 +547,18 @@ export class ClientService {
 }
 
 /** The document without container[name], and without the container if that leaves it empty. */
+/**
+ * An entry written for data directory `theirs` (undefined: the default one) belongs to another
+ * install of the app, not to this one at an older place: the default install's entries, seen from
+ * an install with a data directory of its own, and entries naming a folder that still exists. A
+ * folder that is gone was moved: its entries are this install's to repair.
+ */
+function otherInstall(theirs: string | undefined, ours: string | undefined): boolean {
+  if (theirs === undefined) return ours !== undefined;
+  if (ours !== undefined && path.resolve(theirs) === path.resolve(ours)) return false;
+  return fs.existsSync(theirs);
+}
+
 function withoutEntry(data: Record<string, unknown>, key: string, name: string): Record<string, unknown> {
   const copy = { ...data };
   const c = asRecord(copy[key]);

@@ -15,6 +15,7 @@ export function installStateText(s: InstallStatus | undefined): string {
     case 'installed':
       return `Installed as "${s.name}"`;
     case 'stale':
+      if (s.otherInstall) return 'Another MCP Switchboard’s entry';
       return s.reason === 'launcher' ? 'Needs repair' : 'Changed by you';
     case 'cannot-install':
       return s.reason;
