@@ -172,7 +172,7 @@ function run(identity: AppIdentity, paths: Paths, launch: LaunchOptions, started
           platform: process.platform,
           env: process.env,
           execPath: process.execPath,
-          appArgs: app.isPackaged ? [] : [app.getAppPath()],
+          appArgs: [...(app.isPackaged ? [] : [app.getAppPath()]), ...identity.loginArgs],
           autostartFileName: identity.autostartFileName,
           unavailable,
           onRepair: (message) => console.warn(`[switchboard] ${message}`),

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applicationMenuTemplate } from './app-menu';
+import { parseLaunchArgs } from './launch-options';
 import { appIdentity, clientLauncherFor, detectPackaging, devDataDir, protocolRegistration, transientReason, type IdentityInput } from './app-identity';
 
 const linuxDeb: IdentityInput = {
@@ -77,6 +78,19 @@ describe('appIdentity', () => {
   it('a connector named the data directory (--data-dir): it wins, and the process takes it on', () => {
     const id = appIdentity({ ...linuxDeb, dataDirArg: '/srv/sb data' });
     expect(id).toMatchObject({ dataDir: '/srv/sb data', dataDirEnv: '/srv/sb data', userData: path.join('/srv/sb data', 'chromium') });
+  });
+});
+
+describe('what a start at login needs to reach the same data directory', () => {
+  it('nothing for the data directory a plain start picks; --data-dir for one from MCP_SWITCHBOARD_HOME or a connector', () => {
+    expect(appIdentity(linuxDeb).loginArgs).toEqual([]);
+    expect(appIdentity(checkout).loginArgs).toEqual([]); // a checkout's own folder is where a plain checkout start goes
+    const custom = appIdentity({ ...linuxDeb, env: { HOME: '/home/u', MCP_SWITCHBOARD_HOME: '/srv/sb data' } });
+    expect(custom.loginArgs).toEqual(['--data-dir=/srv/sb data']);
+    expect(appIdentity({ ...checkout, dataDirArg: '/srv/other' }).loginArgs).toEqual(['--data-dir=/srv/other']);
+    // What the login start parses back (launch-options.ts) is that same folder.
+    const again = appIdentity({ ...linuxDeb, dataDirArg: parseLaunchArgs(['/opt/x', ...custom.loginArgs, '--background']).dataDir });
+    expect(again.dataDir).toBe('/srv/sb data');
   });
 });
 

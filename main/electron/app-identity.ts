@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { dataDir as defaultDataDirFor, type Env } from '../shared/paths';
 import type { Launcher } from '../core/clients';
 import { AUTOSTART_FILE_NAME } from './autostart-linux';
+import { DATA_DIR_ARG } from './launch-options';
 
 export const APP_ID = 'dev.mcpswitchboard.app';
 export const PRODUCT_NAME = 'MCP Switchboard';
@@ -84,6 +85,12 @@ export interface AppIdentity {
   appUserModelId: string;
   /** Linux: the autostart file's name. */
   autostartFileName: string;
+  /**
+   * Arguments a start at login needs to reach this data directory (`--data-dir=<dir>` when it is
+   * not the one a plain start picks: MCP_SWITCHBOARD_HOME, which a login start does not have).
+   * Windows and Linux only: a macOS login item takes no arguments.
+   */
+  loginArgs: string[];
 }
 
 export interface IdentityInput extends PackagingInput {
@@ -95,7 +102,8 @@ export function appIdentity(input: IdentityInput): AppIdentity {
   const packaging = detectPackaging(input);
   const dev = packaging.kind === 'checkout';
   const fromEnv = input.env.MCP_SWITCHBOARD_HOME ? path.resolve(input.env.MCP_SWITCHBOARD_HOME) : undefined;
-  const dataDir = input.dataDirArg ?? fromEnv ?? (dev ? devDataDir(input.env, input.platform) : defaultDataDirFor(input.env, input.platform));
+  const plainStart = dev ? devDataDir(input.env, input.platform) : defaultDataDirFor({ ...input.env, MCP_SWITCHBOARD_HOME: undefined }, input.platform);
+  const dataDir = input.dataDirArg ?? fromEnv ?? plainStart;
   return {
     packaging,
     dev,
@@ -107,6 +115,7 @@ export function appIdentity(input: IdentityInput): AppIdentity {
     // shortcut carries APP_ID; a checkout borrowing it would show toasts under the app's name).
     appUserModelId: dev ? input.execPath : APP_ID,
     autostartFileName: dev ? 'mcp-switchboard-dev.desktop' : AUTOSTART_FILE_NAME,
+    loginArgs: dataDir === plainStart ? [] : [`${DATA_DIR_ARG}=${dataDir}`],
   };
 }
 
