@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import type { InstallState } from '../../../common/contract';
 import type { Env } from '../../shared/paths';
 import type { Clock } from '../ports';
 import {
@@ -41,18 +42,8 @@ export class ClientConfigError extends Error {
 
 export const FORMATS: Record<FormatId, ConfigFormat> = { json: jsonFormat, jsonc: jsonFormat, toml: tomlFormat, yaml: yamlFormat };
 
-export type PairState =
-  | { state: 'not-installed' }
-  | { state: 'installed'; name: string }
-  | {
-      state: 'stale';
-      name: string;
-      reason: 'launcher' | 'modified';
-      detail: string;
-      /** The entry names another data directory: another install of the app wrote it (a checkout beside the app). */
-      otherInstall?: boolean;
-    }
-  | { state: 'cannot-install'; reason: string };
+/** Whether a server is in a client's config (the contract's InstallState). */
+export type PairState = InstallState;
 
 export interface ClientInfo {
   id: string;
