@@ -427,6 +427,10 @@ describe('main/index.ts (composition root)', () => {
     expect(control, 'the desktop host must answer on its control socket').toBeDefined();
     try {
       expect(await control!.call('servers:list')).toEqual({ ok: true, value: [] });
+      // This case is about relaying: the server `connect` adds has its tools trusted, not held for
+      // review (the default; test/tool-review.test.ts has that), or its echo would be refused as soon
+      // as the app's own first listing came through before the call.
+      expect(await control!.call('settings:set', { newServerTools: 'trust' })).toMatchObject({ ok: true });
     } finally {
       control!.close();
     }
