@@ -21,11 +21,12 @@ afterAll(async () => {
 
 function health(url: string, era?: ProtocolEra) {
   const protocols: ProtocolInUse[] = [];
+  const infos: { name?: string }[] = [];
   const reporter = {
     state: () => {},
     log: () => {},
     transport: () => {},
-    serverInfo: () => {},
+    serverInfo: (info: { name?: string }) => void infos.push(info),
     bumpMetrics: () => {},
     protocol: (p: ProtocolInUse) => void protocols.push(p),
   } as unknown as ParentReporter;
@@ -35,7 +36,7 @@ function health(url: string, era?: ProtocolEra) {
     reporter,
     loadUpstream: () => import('./upstream'),
   });
-  return { h, protocols };
+  return { h, protocols, infos };
 }
 
 describe('the health check and the protocol era', () => {
@@ -78,17 +79,23 @@ describe('the first check of a proxy started for a client', () => {
   // Fake setTimeout only (the deferral's timer); the HTTP exchanges with the real server run as ever.
   afterEach(() => vi.useRealTimers());
 
-  it('waits while that client goes first, and is not needed once its session worked', async () => {
+  it('waits while that client goes first; its session sets the state meanwhile', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { h } = health(legacy.url, 'legacy');
+    const { h, infos } = health(legacy.url, 'legacy');
     const posts = legacy.stats.posts;
     h.start(2000);
     expect(h.state).toBe('connecting');
     expect(await h.knownEra()).toBe('legacy'); // no check under way: the client does not wait
     h.ok(); // the client's session reached the server
-    vi.advanceTimersByTime(2000);
     expect(h.state).toBe('ready');
+    vi.advanceTimersByTime(1999);
     expect(legacy.stats.posts - posts).toBe(0);
+    // The check still comes: it is what tells the server's own name.
+    vi.advanceTimersByTime(1);
+    vi.useRealTimers();
+    await vi.waitFor(() => expect(infos).toEqual([expect.objectContaining({ name: 'sdk-fixture' })]));
+    expect(legacy.stats.posts - posts).toBe(1);
+    expect(h.state).toBe('ready');
     h.dispose();
   });
 

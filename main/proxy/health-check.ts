@@ -48,6 +48,8 @@ export class UpstreamHealth {
   /** The check under way, for clients that wait for the era. */
   private checking?: Promise<void>;
   private retryTimer?: NodeJS.Timeout;
+  /** The deferred first check of a proxy started for a client (see start). */
+  private firstCheck?: NodeJS.Timeout;
   private retryAttempt = 0;
   private nextRetryAt?: number;
   private probing = false;
@@ -73,16 +75,17 @@ export class UpstreamHealth {
   /**
    * The first check: at once, or `deferMs` later when the proxy was started for a client and the
    * server's era is known (the host checked it while it was parked): that client's handshake is the
-   * first thing on the wire then, and its outcome sets the state meanwhile (ok / failed).
+   * first thing on the wire then, and its outcome sets the state meanwhile (ok / failed). The check
+   * still runs: it is what reports the server's own name and revision.
    */
   start(deferMs = 0): void {
     this.setState('connecting', `Checking ${displayUrl(this.opts.server.url)}`);
     if (deferMs <= 0 || !this.era) return void this.check();
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
+    this.firstCheck = setTimeout(() => {
+      this.firstCheck = undefined;
       void this.check();
     }, deferMs);
-    this.retryTimer.unref();
+    this.firstCheck.unref();
   }
 
   /** A token was pushed (sign-in, refresh) or taken away (sign-out, reset). */
@@ -295,6 +298,7 @@ export class UpstreamHealth {
   dispose(): void {
     this.disposed = true;
     this.clearRetry();
+    if (this.firstCheck) clearTimeout(this.firstCheck);
   }
 
   private clearRetry(): void {
