@@ -4,7 +4,8 @@
  * session, and the DELETE at the end — against the official SDK's reference server
  * (test/fixtures/sdk-server.ts) and, for what that server cannot be made to do (a notification
  * on the standalone stream, a stream cut and resumed, a 401 on the stream), a small raw one here.
- * The SDK loads only when the fast path hands something back (a 401, an HTTP+SSE-only server).
+ * The SDK loads only when the fast path hands something back (a 401 at the open, which its
+ * transport sends again with the sign-in renewal; an address the fast open cannot serve).
  * The module state `loadedSdk()` reads is this test file's own: nothing else here requires it.
  */
 import * as http from 'node:http';
@@ -136,8 +137,8 @@ describe('a fast session (no SDK)', () => {
  * event id and ends, the next GET (which must carry Last-Event-ID) sends another. `getAuth`: the
  * first GET is refused with 401 unless it carries `Bearer fresh`.
  */
-async function startRawServer(getAuth = false) {
-  const seen = { gets: [] as (string | undefined)[], auths: [] as (string | undefined)[], deletes: 0 };
+async function startRawServer(getAuth = false, postAuth = false) {
+  const seen = { gets: [] as (string | undefined)[], auths: [] as (string | undefined)[], posts: [] as (string | undefined)[], deletes: 0 };
   raw = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -156,6 +157,10 @@ async function startRawServer(getAuth = false) {
         res.write(`retry: 10\nid: e${n}\ndata: ${JSON.stringify(note)}\n\n`);
         if (n === 1) res.end(); // cut: the proxy comes back with Last-Event-ID
         return;
+      }
+      seen.posts.push(req.headers.authorization);
+      if (postAuth && req.headers.authorization !== 'Bearer fresh') {
+        return void res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' }).end();
       }
       const m = JSON.parse(body) as JsonRpcMessage;
       if (m.method === 'initialize') {
@@ -210,6 +215,32 @@ describe('the standalone event stream of a fast session', () => {
 });
 
 describe('what the fast path hands to the SDK', () => {
+  it('an initialize refused with 401: the SDK transport sends it again with its sign-in renewal, and the session goes on', async () => {
+    const { url, seen } = await startRawServer(false, true);
+    let token = 'stale';
+    const renewals: (string | undefined)[] = [];
+    const c = client({
+      url,
+      auth: {
+        token: () => token,
+        renew: async (_status, challenge) => {
+          renewals.push(challenge);
+          token = 'fresh';
+          return token;
+        },
+      },
+    });
+    await handshake(c);
+    const list = await c.call({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    expect(list.result?.tools).toEqual([]);
+    expect(renewals).toEqual(['Bearer error="invalid_token"']);
+    // The fast open, the SDK's first try, then everything with the new token.
+    expect(seen.posts.slice(0, 3)).toEqual(['Bearer stale', 'Bearer stale', 'Bearer fresh']);
+    expect(seen.posts.slice(3).every((a) => a === 'Bearer fresh')).toBe(true);
+    expect(loadedSdk()).toBeDefined();
+    await c.session.close();
+  });
+
   it('a /sse address the fast open cannot serve (404): the SDK tries the next transports and finds /mcp', async () => {
     server = await startSdkServer();
     const c = client({ url: server.sseUrl });
