@@ -48,6 +48,7 @@ export class FastSession {
 
   setProtocolVersion(version: string): void {
     this.protocolVersion = version;
+    void this.sdk?.then((t) => t.setProtocolVersion(version));
   }
 
   /** Sends through the SDK transport of this session (what the fast path handed back). */
@@ -60,8 +61,12 @@ export class FastSession {
       return t;
     })();
     const t = await this.sdk;
-    if (t.sessionId && t.sessionId !== this.sessionId) this.sessionId = t.sessionId;
-    return t.send(message, options);
+    try {
+      return await t.send(message, options);
+    } finally {
+      // An answer through the SDK may have set the session (an initialize the fast open handed over).
+      if (t.sessionId && t.sessionId !== this.sessionId) this.sessionId = t.sessionId;
+    }
   }
 
   /** Opens the standalone event stream, once, after the client's `notifications/initialized` went out. */
