@@ -181,7 +181,8 @@ export class UpstreamTransport implements Stage, RecoveryControl {
 
   /** The fast open when it applies, else (or when the server wants what only the SDK does) the SDK transports in order. */
   private async open(first: ToServer): Promise<Transport> {
-    const target = this.sdk.candidates()[0]!;
+    const candidates = this.sdk.candidates();
+    const target = candidates[0]!;
     let tried: { target: UpstreamTarget; err: unknown } | undefined;
     if (this.fastOpenable(target, first.message)) {
       const session = this.newFastSession(target);
@@ -205,7 +206,7 @@ export class UpstreamTransport implements Stage, RecoveryControl {
         this.probing = undefined;
       }
       void session.close();
-      if (tried && this.sdk.candidates().length > 1) {
+      if (tried && candidates.length > 1) {
         this.events.log?.('debug', `${target.kind} at ${displayUrl(target.url)} answered ${httpStatusOf(tried.err)}; trying the next transport`);
       }
     }
